@@ -1,0 +1,114 @@
+//! Stage 1: reads an API description, upgrades Swagger 2.0 to OpenAPI 3.0, smooths
+//! over JSON-Schema-isms, checks references and operation ids, and deserializes the
+//! result into [`openapiv3::OpenAPI`].
+//!
+//! Every step works on one `serde_json::Value` in place (key order is the file's,
+//! because `serde_json` is built with `preserve_order`). Failures are
+//! [`Diagnostic`]s that name the file, a JSON pointer and, when the pointer can be
+//! found in the text, a line and column.
+
+mod deser;
+mod locate;
+mod normalize;
+mod read;
+mod refs;
+mod swagger2;
+mod validate;
+mod version;
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::diag::Diagnostic;
+
+
+/// One API description, loaded and upgraded to OpenAPI 3.0.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// The document as OpenAPI 3.0 (upgraded from Swagger 2.0 when needed).
+    pub api: openapiv3::OpenAPI,
+    /// The document's own version field, e.g. "2.0" or "3.0.3".
+    pub source_version: String,
+}
+
+/// Reads, parses, upgrades, normalises and validates one API description.
+pub fn load(path: &Path) -> Result<LoadedSpec, Diagnostic> {
+    let text = read::read_file(path, path, None)?;
+    load_str(path, &text)
+}
+
+/// Same as [`load`], from text already read (`path` only names the file in
+/// diagnostics and is the base for relative `$ref`s to other files). JSON or YAML by
+/// extension (`.json` / `.yaml` / `.yml`); with another extension, JSON when the
+/// first non-space character is `{`, else YAML.
+pub fn load_str(path: &Path, text: &str) -> Result<LoadedSpec, Diagnostic> {
+    let text = read::strip_bom(text);
+    let src = Source { path, text, format: read::detect_format(path, text) };
+    let mut doc = read::parse(&src)?;
+    let version = version::detect(&src, &doc)?;
+    let swagger2 = version.kind == version::SpecVersion::Swagger2;
+
+    // References are checked (and other files inlined) before anything moves, so
+    // that pointers in diagnostics name places in the user's file.
+    refs::resolve(&src, &mut doc, swagger2)?;
+    validate::check(&src, &doc)?;
+
+    let rewrite = if swagger2 { Some(swagger2::upgrade(&src, &mut doc)?) } else { None };
+    normalize::normalize(&mut doc, rewrite.as_ref());
+    if version.kind == version::SpecVersion::V31 {
+        version::finish_v31(&mut doc);
+    }
+    let api = deser::deserialize(&src, &doc, swagger2)?;
+    Ok(LoadedSpec { path: path.to_path_buf(), api, source_version: version.text })
+}
+
+/// How a file's text is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Json,
+    Yaml,
+}
+
+/// One input file, for parsing and for building diagnostics about it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Source<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub format: Format,
+}
+
+impl Source<'_> {
+    /// A diagnostic at `pointer` in this file, with its line and column when the
+    /// pointer (or its deepest existing ancestor) can be found in the text.
+    pub(crate) fn diag_at(
+        &self,
+        pointer: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Diagnostic {
+        let d = Diagnostic::new(self.path, message).at(pointer).hint(hint);
+        match locate::locate(self.text, self.format, pointer) {
+            Some((line, col)) => d.at_line(line, col),
+            None => d,
+        }
+    }
+}
+
+/// Describes a JSON value's kind for messages: "a string", "an array", ...
+pub(crate) fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

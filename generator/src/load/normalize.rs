@@ -1,0 +1,282 @@
+//! Step 4: JSON-Schema-isms that real specs use, turned into OpenAPI 3.0 schema
+//! forms, for 2.0 (after upgrade), 3.0 and 3.1 input alike. Only nodes in schema
+//! positions are touched (see `walk`), never example values or a property that
+//! happens to be called `type`.
+//!
+//! In the same single pass, a Swagger 2.0 document's `$ref`s are rewritten to their
+//! OpenAPI 3.0 places.
+//!
+//! Per schema:
+//! - `true` / `false` → `{}` / `{not: {}}` (but `additionalProperties: bool` stays);
+//! - `x-nullable: true` → `nullable: true`; `type: file` → `type: string, format: binary`;
+//! - `discriminator: "prop"` → `discriminator: {propertyName: "prop"}`;
+//! - `type: [T, "null"]` → `type: T, nullable: true`; `type: "null"` → `nullable: true`;
+//!   several remaining types → `anyOf: [{type: a}, {type: b}]`, with the keywords
+//!   that belong to one type (e.g. `items` for `array`) moved into its branch;
+//! - `const: v` → `enum: [v]`; `examples: [a, ...]` → `example: a`;
+//! - numeric `exclusiveMinimum: n` → `minimum: n, exclusiveMinimum: true` (same for max);
+//! - `items: [A, B]` (tuple form) and 3.1 `prefixItems` → `items: {anyOf: [A, B]}`
+//!   (a single element becomes `items: A`).
+
+use serde_json::{Map, Value, json};
+
+use super::swagger2::Rewrite;
+use super::walk::{self, Ctx};
+
+/// Normalises every schema in the document, and rewrites references with `rewrite`.
+pub(crate) fn normalize(doc: &mut Value, rewrite: Option<&Rewrite>) {
+    let mut stack: Vec<(&mut Value, Ctx)> = vec![(doc, Ctx::Root)];
+    while let Some((node, ctx)) = stack.pop() {
+        if ctx == Ctx::Schema {
+            schema(node);
+        }
+        match node {
+            Value::Object(map) => {
+                if let Some(rewrite) = rewrite {
+                    if matches!(ctx, Ctx::Object | Ctx::Schema) {
+                        if let Some(Value::String(r)) = map.get_mut("$ref") {
+                            if let Some(new) = rewrite.apply(r) {
+                                *r = new;
+                            }
+                        }
+                    }
+                }
+                for (key, value) in map.iter_mut() {
+                    if !(value.is_object() || value.is_array() || value.is_boolean()) {
+                        continue;
+                    }
+                    if let Some(c) = walk::child(ctx, key, value, false) {
+                        if value.is_boolean() && c != Ctx::Schema {
+                            continue;
+                        }
+                        stack.push((value, c));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                let c = walk::element(ctx);
+                for value in items.iter_mut() {
+                    if value.is_object() || value.is_array() || (value.is_boolean() && c == Ctx::Schema) {
+                        stack.push((value, c));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Keywords that apply to one JSON type, for splitting a multi-type schema.
+const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
+    ("properties", &["object"]),
+    ("required", &["object"]),
+    ("additionalProperties", &["object"]),
+    ("minProperties", &["object"]),
+    ("maxProperties", &["object"]),
+    ("patternProperties", &["object"]),
+    ("items", &["array"]),
+    ("minItems", &["array"]),
+    ("maxItems", &["array"]),
+    ("uniqueItems", &["array"]),
+    ("pattern", &["string"]),
+    ("minLength", &["string"]),
+    ("maxLength", &["string"]),
+    ("format", &["string", "number", "integer"]),
+    ("minimum", &["number", "integer"]),
+    ("maximum", &["number", "integer"]),
+    ("exclusiveMinimum", &["number", "integer"]),
+    ("exclusiveMaximum", &["number", "integer"]),
+    ("multipleOf", &["number", "integer"]),
+];
+
+/// Normalises one schema node (not its children).
+fn schema(node: &mut Value) {
+    let map = match node {
+        Value::Bool(true) => {
+            *node = json!({});
+            return;
+        }
+        Value::Bool(false) => {
+            *node = json!({ "not": {} });
+            return;
+        }
+        Value::Object(map) => map,
+        _ => return,
+    };
+    if map.contains_key("x-nullable") {
+        if map.shift_remove("x-nullable") == Some(Value::Bool(true)) {
+            map.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+    if let Some(Value::String(prop)) = map.get("discriminator") {
+        let prop = prop.clone();
+        map.insert("discriminator".into(), json!({ "propertyName": prop }));
+    }
+    types(map);
+    if map.contains_key("const") {
+        if let Some(v) = map.shift_remove("const") {
+            if !map.contains_key("enum") {
+                map.insert("enum".into(), Value::Array(vec![v]));
+            }
+        }
+    }
+    if let Some(Value::Array(_)) = map.get("examples") {
+        if let Some(Value::Array(list)) = map.shift_remove("examples") {
+            if let (Some(first), false) = (list.into_iter().next(), map.contains_key("example")) {
+                map.insert("example".into(), first);
+            }
+        }
+    }
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(Value::Number(n)) = map.get(exclusive) {
+            let n = Value::Number(n.clone());
+            map.insert(bound.into(), n);
+            map.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+    tuple_items(map);
+}
+
+fn set_nullable(map: &mut Map<String, Value>) {
+    map.insert("nullable".into(), Value::Bool(true));
+}
+
+fn types(map: &mut Map<String, Value>) {
+    let names: Vec<String> = match map.get("type") {
+        Some(Value::String(t)) if t == "null" => {
+            map.shift_remove("type");
+            set_nullable(map);
+            return;
+        }
+        Some(Value::String(t)) if t == "file" => {
+            map.insert("type".into(), Value::String("string".into()));
+            map.insert("format".into(), Value::String("binary".into()));
+            return;
+        }
+        Some(Value::Array(list)) => {
+            let mut names: Vec<String> = Vec::with_capacity(list.len());
+            let mut nullable = false;
+            for t in list {
+                match t.as_str() {
+                    Some("null") => nullable = true,
+                    Some(s) => {
+                        let s = if s == "file" { "string" } else { s };
+                        if !names.iter().any(|n| n == s) {
+                            names.push(s.to_string());
+                        }
+                    }
+                    None => {}
+                }
+            }
+            if nullable {
+                set_nullable(map);
+            }
+            names
+        }
+        _ => return,
+    };
+    match names.as_slice() {
+        [] => {
+            map.shift_remove("type");
+        }
+        [one] => {
+            map.insert("type".into(), Value::String(one.clone()));
+        }
+        _ => split_types(map, &names),
+    }
+}
+
+/// `type: [a, b]` → `anyOf: [{type: a}, {type: b}]`, moving the keywords that belong
+/// to exactly the branches of their type into those branches.
+fn split_types(map: &mut Map<String, Value>, names: &[String]) {
+    map.shift_remove("type");
+    let mut branches: Vec<Map<String, Value>> = names
+        .iter()
+        .map(|n| {
+            let mut b = Map::new();
+            b.insert("type".into(), Value::String(n.clone()));
+            b
+        })
+        .collect();
+    for (keyword, applies) in TYPE_KEYWORDS {
+        if !map.contains_key(*keyword) {
+            continue;
+        }
+        let mut targets: Vec<usize> =
+            names.iter().enumerate().filter(|(_, n)| applies.contains(&n.as_str())).map(|(i, _)| i).collect();
+        if *keyword == "format" {
+            targets = format_branch(map.get("format"), names).into_iter().collect();
+        }
+        if targets.is_empty() {
+            continue;
+        }
+        if let Some(value) = map.shift_remove(*keyword) {
+            for &i in &targets {
+                branches[i].insert((*keyword).into(), value.clone());
+            }
+        }
+    }
+    let alternatives = Value::Array(branches.into_iter().map(Value::Object).collect());
+    if !map.contains_key("anyOf") {
+        map.insert("anyOf".into(), alternatives);
+    } else {
+        let wrapped = json!({ "anyOf": alternatives });
+        match map.get_mut("allOf") {
+            Some(Value::Array(all)) => all.push(wrapped),
+            _ => {
+                map.insert("allOf".into(), Value::Array(vec![wrapped]));
+            }
+        }
+    }
+}
+
+/// The branch a `format` belongs to: numeric formats to `integer`/`number`, others
+/// to `string`; `None` when no branch fits.
+fn format_branch(format: Option<&Value>, names: &[String]) -> Option<usize> {
+    let format = format?.as_str()?;
+    let find = |t: &str| names.iter().position(|n| n == t);
+    match format {
+        "int32" | "int64" => find("integer").or_else(|| find("number")),
+        "float" | "double" | "decimal" => find("number").or_else(|| find("integer")),
+        _ => find("string"),
+    }
+}
+
+/// `items: [A, B]` / `prefixItems: [A, B]` → `items: {anyOf: [A, B]}`.
+fn tuple_items(map: &mut Map<String, Value>) {
+    if let Some(Value::Array(_)) = map.get("prefixItems") {
+        if let Some(Value::Array(mut prefix)) = map.shift_remove("prefixItems") {
+            match map.get("items") {
+                Some(Value::Object(_)) => {
+                    if let Some(rest) = map.shift_remove("items") {
+                        prefix.push(rest);
+                    }
+                }
+                Some(Value::Array(_)) => {
+                    if let Some(Value::Array(rest)) = map.shift_remove("items") {
+                        prefix.extend(rest);
+                    }
+                }
+                _ => {
+                    map.shift_remove("items");
+                }
+            }
+            map.insert("items".into(), alternatives(prefix));
+            return;
+        }
+    }
+    if let Some(items) = map.get_mut("items") {
+        if let Value::Array(list) = items {
+            let list = std::mem::take(list);
+            *items = alternatives(list);
+        }
+    }
+}
+
+fn alternatives(mut list: Vec<Value>) -> Value {
+    match list.len() {
+        0 => json!({}),
+        1 => list.pop().unwrap_or_default(),
+        _ => json!({ "anyOf": list }),
+    }
+}

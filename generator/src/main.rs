@@ -1,0 +1,124 @@
+//! `sdkgen generate` / `sdkgen check`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use sdkgen::settings::{self, SdkJob};
+use sdkgen::workflow;
+
+/// Generates idiomatic Rust client crates from OpenAPI descriptions.
+#[derive(Parser)]
+#[command(name = "sdkgen", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate SDKs (by default every `specs/<sdk>/` into `generated/<sdk>/`).
+    Generate(Target),
+    /// Check that the generated SDKs match what the generator would write.
+    /// Exit 0 when they do, 1 with a diff when they drift, 2 on bad input.
+    Check(Target),
+}
+
+#[derive(Args)]
+struct Target {
+    /// A single API description to generate from (needs --out).
+    #[arg(long, requires = "out")]
+    spec: Option<PathBuf>,
+    /// Output folder for --spec.
+    #[arg(long, requires = "spec")]
+    out: Option<PathBuf>,
+    /// Settings file for --spec (see README.md).
+    #[arg(long, requires = "spec")]
+    settings: Option<PathBuf>,
+    /// Repository root holding `specs/` and `generated/` (default: found from the
+    /// current folder upwards).
+    #[arg(long)]
+    root: Option<PathBuf>,
+}
+
+fn jobs(target: &Target) -> Result<(Vec<SdkJob>, PathBuf), sdkgen::Diagnostic> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = target.root.clone().unwrap_or_else(|| workflow::find_repo_root(&cwd));
+    match (&target.spec, &target.out) {
+        (Some(spec), Some(out)) => {
+            let job = settings::single(spec, out, target.settings.as_deref())?;
+            Ok((vec![job], root))
+        }
+        _ => Ok((settings::discover(&root.join("specs"), &root.join("generated"))?, root)),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let (target, write) = match &cli.command {
+        Command::Generate(t) => (t, true),
+        Command::Check(t) => (t, false),
+    };
+    let result = jobs(target).and_then(|(jobs, root)| workflow::run(&jobs, &root, write));
+    let outcomes = match result {
+        Ok(o) => o,
+        Err(d) => {
+            eprintln!("{d}");
+            eprintln!("nothing was written.");
+            return ExitCode::from(2);
+        }
+    };
+    let mut drifted = false;
+    for o in &outcomes {
+        let d = &o.drift;
+        if write {
+            if d.is_empty() {
+                println!("{}: {} files, up to date ({})", o.name, o.files, o.out_dir.display());
+            } else {
+                println!(
+                    "{}: {} files, {} written, {} removed ({})",
+                    o.name,
+                    o.files,
+                    d.added.len() + d.changed.len(),
+                    d.removed.len(),
+                    o.out_dir.display()
+                );
+            }
+        } else if d.is_empty() {
+            println!("{}: up to date ({} files)", o.name, o.files);
+        } else {
+            drifted = true;
+            print!("{}", o.report);
+            println!(
+                "{}: {} changed, {} missing, {} stale in {}",
+                o.name,
+                d.changed.len(),
+                d.added.len(),
+                d.removed.len(),
+                o.out_dir.display()
+            );
+        }
+    }
+    if drifted {
+        let fix = match (&target.spec, &target.out) {
+            (Some(spec), Some(out)) => {
+                let mut cmd = format!("sdkgen generate --spec {} --out {}", spec.display(), out.display());
+                if let Some(s) = &target.settings {
+                    cmd.push_str(&format!(" --settings {}", s.display()));
+                }
+                cmd
+            }
+            _ => "cargo run -p sdkgen -- generate".to_string(),
+        };
+        println!("generated code drifted from the generator; to fix it run:\n    {fix}");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,730 @@
+//! OpenAPI 3.0 document + settings → [`Api`].
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use openapiv3::{
+    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody,
+    Response as OaResponse, Schema, SchemaKind, SecurityScheme as OaScheme, StatusCode, Type,
+};
+
+use super::schema::Schemas;
+use super::*;
+use crate::diag::{Diagnostic, pointer};
+use crate::settings::Settings;
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Builds the model of `api` (read from `file`) with the SDK's `settings`.
+pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Diagnostic> {
+    let mut schemas = Schemas::new(api, file);
+    schemas.register_components()?;
+
+    let security_schemes = security_schemes(api, settings);
+    let mut operations = Vec::new();
+    let mut seen_ids: HashSet<String> = HashSet::new();
+    for (path, item) in &api.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            return Err(Diagnostic::new(file, "path item references are not supported")
+                .at(pointer(["paths", path.as_str()]))
+                .hint("inline the path item"));
+        };
+        for (method, op) in item.iter() {
+            if !METHODS.contains(&method) {
+                continue;
+            }
+            let index = operations.len();
+            let mut id = op.operation_id.clone().unwrap_or_else(|| derive_id(method, path));
+            if !seen_ids.insert(id.clone()) {
+                let base = id.clone();
+                let mut n = 2;
+                while !seen_ids.insert(format!("{base}_{n}")) {
+                    n += 1;
+                }
+                id = format!("{base}_{n}");
+            }
+            let ctx = OpCtx { api, file, settings, index, id: id.clone(), path, method };
+            operations.push(ctx.operation(op, &item.parameters, &mut schemas)?);
+        }
+    }
+
+    let tags = tags(api, &operations, settings);
+    let servers = api
+        .servers
+        .iter()
+        .map(|s| Server {
+            url: s.url.clone(),
+            description: s.description.clone(),
+            variables: s
+                .variables
+                .iter()
+                .flat_map(|vars| vars.iter().map(|(k, v)| (k.clone(), v.default.clone())))
+                .collect(),
+        })
+        .collect();
+    Ok(Api {
+        title: api.info.title.clone(),
+        version: api.info.version.clone(),
+        description: api.info.description.clone(),
+        servers,
+        tags,
+        operations,
+        types: schemas.types,
+        security_schemes,
+    })
+}
+
+/// `GET /pets/{id}` → `get_pets_id`.
+fn derive_id(method: &str, path: &str) -> String {
+    let mut id = method.to_string();
+    for part in path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()) {
+        id.push('_');
+        id.push_str(part);
+    }
+    id
+}
+
+struct OpCtx<'a> {
+    api: &'a OpenAPI,
+    file: &'a Path,
+    settings: &'a Settings,
+    index: usize,
+    id: String,
+    path: &'a str,
+    method: &'a str,
+}
+
+impl<'a> OpCtx<'a> {
+    fn pointer(&self, rest: &[&str]) -> String {
+        let mut tokens = vec!["paths", self.path, self.method];
+        tokens.extend_from_slice(rest);
+        pointer(tokens)
+    }
+
+    fn operation(
+        &self,
+        op: &'a openapiv3::Operation,
+        path_params: &'a [ReferenceOr<Parameter>],
+        schemas: &mut Schemas<'a>,
+    ) -> Result<Operation, Diagnostic> {
+        let owner = Owner::Operation(self.index);
+        let op_settings = self.settings.operations.get(self.id.as_str());
+        let credential = &self.settings.auth.credential_parameters;
+        let mut credential_params = Vec::new();
+
+        // Parameters: path-level first, overridden by operation-level ones.
+        let mut params: Vec<Param> = Vec::new();
+        for (i, p) in path_params.iter().chain(op.parameters.iter()).enumerate() {
+            let data = self.parameter(p, i, path_params.len())?;
+            let location = match p {
+                ReferenceOr::Item(Parameter::Path { .. }) => ParamLocation::Path,
+                ReferenceOr::Item(Parameter::Query { .. }) => ParamLocation::Query,
+                ReferenceOr::Item(Parameter::Header { .. }) => ParamLocation::Header,
+                ReferenceOr::Item(Parameter::Cookie { .. }) => ParamLocation::Cookie,
+                ReferenceOr::Reference { .. } => self.referenced_location(p),
+            };
+            let (name, required, description, deprecated, explode, ty) =
+                self.param_data(data, location, schemas, &owner)?;
+            if credential.iter().any(|c| c == &name) {
+                credential_params.push(name);
+                continue;
+            }
+            let param = Param { name, location, required, ty, description, deprecated, explode };
+            if let Some(existing) =
+                params.iter_mut().find(|e| e.name == param.name && e.location == param.location)
+            {
+                *existing = param;
+            } else {
+                params.push(param);
+            }
+        }
+        // Path template names that no parameter declares are still required.
+        for name in template_names(self.path) {
+            if !params.iter().any(|p| p.location == ParamLocation::Path && p.name == name) {
+                params.push(Param {
+                    name,
+                    location: ParamLocation::Path,
+                    required: true,
+                    ty: Ty::String,
+                    description: None,
+                    deprecated: false,
+                    explode: false,
+                });
+            }
+        }
+
+        let body = match &op.request_body {
+            None => None,
+            Some(body) => self.body(body, op_settings, &mut params, &mut credential_params, schemas, &owner)?,
+        };
+
+        // Responses: the lowest 2xx is the success, `default` (else the first 4xx/5xx) the error.
+        let mut success_entry = None;
+        let mut error_entry = None;
+        for (code, response) in &op.responses.responses {
+            let text = code.to_string();
+            let class = match code {
+                StatusCode::Code(n) => n / 100,
+                StatusCode::Range(n) => *n,
+            };
+            if class == 2 && success_entry.is_none() {
+                success_entry = Some((text, response));
+            } else if (class == 4 || class == 5) && error_entry.is_none() {
+                error_entry = Some((text, response));
+            }
+        }
+        if let Some(default) = &op.responses.default {
+            if success_entry.is_none() && error_entry.is_none() {
+                success_entry = Some(("default".to_string(), default));
+            } else {
+                error_entry = Some(("default".to_string(), default));
+            }
+        }
+
+        let success = match &success_entry {
+            Some((status, r)) => Some(self.response(status.clone(), r, "response", schemas, &owner)?),
+            None => None,
+        };
+        let error_schema = error_entry.as_ref().and_then(|(_, r)| self.response_schema(r)).and_then(|s| schemas.resolve(s));
+        let (error_code_prop, error_message) = match error_schema {
+            Some(s) => (self.error_code_property(s, schemas), self.error_message_property(s, schemas)),
+            None => (None, None),
+        };
+        let code_enum_name = vec![self.id.to_string(), "error_code".to_string()];
+        if let Some(prop) = &error_code_prop {
+            schemas.rename(
+                vec![self.id.to_string(), "error".to_string(), prop.clone()],
+                code_enum_name.clone(),
+            );
+        }
+        let error = match &error_entry {
+            Some((status, r)) => Some(self.response(status.clone(), r, "error", schemas, &owner)?),
+            None => None,
+        };
+        let error_code = error_code_prop.map(|property| ErrorCode {
+            enum_type: schemas
+                .types
+                .iter()
+                .rposition(|t| t.name == code_enum_name && t.owner == owner)
+                .map(TypeId),
+            property,
+        });
+
+        let discriminator = match (
+            success_entry.as_ref().and_then(|(_, r)| self.response_schema(r)).and_then(|s| schemas.resolve(s)),
+            error_schema,
+        ) {
+            (Some(s), Some(e)) => discriminator(s, e, schemas),
+            _ => None,
+        };
+
+        let requirements = op.security.as_ref().or(self.api.security.as_ref());
+        let anonymous = &self.settings.auth.anonymous_scopes;
+        let mut security = Vec::new();
+        let mut security_optional = requirements.is_none_or(|r| r.is_empty());
+        for requirement in requirements.into_iter().flatten() {
+            if requirement.is_empty() {
+                security_optional = true;
+                continue;
+            }
+            if !anonymous.is_empty()
+                && requirement.values().all(|scopes| !scopes.is_empty() && scopes.iter().all(|s| anonymous.contains(s)))
+            {
+                security_optional = true;
+            }
+            security.push(
+                requirement
+                    .iter()
+                    .map(|(scheme, scopes)| SchemeUse { scheme: scheme.clone(), scopes: scopes.clone() })
+                    .collect(),
+            );
+        }
+
+        let mut tags = op.tags.clone();
+        if tags.is_empty() {
+            tags.push(self.settings.default_tag.clone().unwrap_or_else(|| "default".to_string()));
+        }
+        Ok(Operation {
+            id: self.id.clone(),
+            method: self.method.to_ascii_uppercase(),
+            path: self.path.to_string(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            docs_url: op.external_docs.as_ref().map(|d| d.url.clone()),
+            tags,
+            params,
+            body,
+            success,
+            error,
+            discriminator,
+            error_code,
+            error_message,
+            security,
+            security_optional,
+            credential_params,
+        })
+    }
+
+    fn parameter(
+        &self,
+        p: &'a ReferenceOr<Parameter>,
+        i: usize,
+        path_level: usize,
+    ) -> Result<&'a openapiv3::ParameterData, Diagnostic> {
+        let resolved = match p {
+            ReferenceOr::Item(p) => Some(p),
+            ReferenceOr::Reference { reference } => self.parameter_ref(reference),
+        };
+        resolved.map(Parameter::parameter_data_ref).ok_or_else(|| {
+            let at = if i < path_level {
+                pointer(["paths", self.path, "parameters", &i.to_string()])
+            } else {
+                self.pointer(&["parameters", &(i - path_level).to_string()])
+            };
+            Diagnostic::new(self.file, "parameter reference does not resolve to a parameter")
+                .at(at)
+                .hint("point $ref at #/components/parameters/<name>")
+        })
+    }
+
+    fn parameter_ref(&self, reference: &str) -> Option<&'a Parameter> {
+        let name = reference.strip_prefix("#/components/parameters/")?;
+        match self.api.components.as_ref()?.parameters.get(name)? {
+            ReferenceOr::Item(p) => Some(p),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
+    fn referenced_location(&self, p: &ReferenceOr<Parameter>) -> ParamLocation {
+        let ReferenceOr::Reference { reference } = p else { return ParamLocation::Query };
+        match self.parameter_ref(reference) {
+            Some(Parameter::Path { .. }) => ParamLocation::Path,
+            Some(Parameter::Header { .. }) => ParamLocation::Header,
+            Some(Parameter::Cookie { .. }) => ParamLocation::Cookie,
+            _ => ParamLocation::Query,
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn param_data(
+        &self,
+        data: &'a openapiv3::ParameterData,
+        location: ParamLocation,
+        schemas: &mut Schemas<'a>,
+        owner: &Owner,
+    ) -> Result<(String, bool, Option<String>, bool, bool, Ty), Diagnostic> {
+        let name_words = vec![self.id.to_string(), data.name.clone()];
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => schemas.ty(s, &name_words, owner)?,
+            ParameterSchemaOrContent::Content(c) => match c.first() {
+                Some((_, media)) => match &media.schema {
+                    Some(s) => schemas.ty(s, &name_words, owner)?,
+                    None => Ty::String,
+                },
+                None => Ty::String,
+            },
+        };
+        let explode = data.explode.unwrap_or(location == ParamLocation::Query || location == ParamLocation::Cookie);
+        let required = data.required || location == ParamLocation::Path;
+        Ok((data.name.clone(), required, data.description.clone(), data.deprecated.unwrap_or(false), explode, ty))
+    }
+
+    fn body(
+        &self,
+        body: &'a ReferenceOr<RequestBody>,
+        op_settings: Option<&crate::settings::OperationSettings>,
+        params: &mut Vec<Param>,
+        credential_params: &mut Vec<String>,
+        schemas: &mut Schemas<'a>,
+        owner: &Owner,
+    ) -> Result<Option<Body>, Diagnostic> {
+        let body = match body {
+            ReferenceOr::Item(b) => b,
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .and_then(|name| self.api.components.as_ref()?.request_bodies.get(name));
+                match found {
+                    Some(ReferenceOr::Item(b)) => b,
+                    _ => {
+                        return Err(Diagnostic::new(self.file, format!("request body reference `{reference}` does not resolve"))
+                            .at(self.pointer(&["requestBody"]))
+                            .hint("point $ref at #/components/requestBodies/<name>"));
+                    }
+                }
+            }
+        };
+        let wanted = op_settings.and_then(|s| s.request_media_type.as_deref());
+        let Some((media_type, media)) = choose_media(&body.content, wanted) else {
+            return Ok(None);
+        };
+        let media_type = wanted.unwrap_or(media_type).to_string();
+        let kind = body_kind(&media_type);
+        let binary_fields: &[String] = op_settings.map_or(&[], |s| &s.binary_fields);
+        let schema = media.schema.as_ref();
+        let kind = match kind {
+            BodyKind::Form | BodyKind::Multipart => {
+                let resolved = schema.and_then(|s| schemas.resolve(s));
+                let props: Vec<(String, &'a ReferenceOr<Box<Schema>>, bool)> = match resolved.map(|s| &s.schema_kind) {
+                    Some(SchemaKind::Type(Type::Object(o))) => o
+                        .properties
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v, o.required.contains(k)))
+                        .collect(),
+                    Some(SchemaKind::Any(a)) => a
+                        .properties
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v, a.required.contains(k)))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                for (name, prop, required) in props {
+                    if self.settings.auth.credential_parameters.contains(&name) {
+                        credential_params.push(name);
+                        continue;
+                    }
+                    let resolved = schemas.resolve_boxed(prop);
+                    let description = resolved.and_then(|s| s.schema_data.description.clone());
+                    let deprecated = resolved.is_some_and(|s| s.schema_data.deprecated);
+                    let ty = if binary_fields.contains(&name) {
+                        Ty::Binary
+                    } else {
+                        schemas.ty_boxed(prop, &[self.id.to_string(), name.clone()], owner)?
+                    };
+                    params.push(Param {
+                        name,
+                        location: ParamLocation::Body,
+                        required,
+                        ty,
+                        description,
+                        deprecated,
+                        explode: true,
+                    });
+                }
+                kind
+            }
+            BodyKind::Json(_) => match schema {
+                Some(s) => BodyKind::Json(schemas.ty(s, &[self.id.to_string(), "request".to_string()], owner)?),
+                None => BodyKind::Json(Ty::Any),
+            },
+            other => other,
+        };
+        Ok(Some(Body { media_type, kind, required: body.required, description: body.description.clone() }))
+    }
+
+    fn response_schema(&self, r: &'a ReferenceOr<OaResponse>) -> Option<&'a ReferenceOr<Schema>> {
+        let response = self.resolve_response(r)?;
+        let (_, media) = choose_response_media(&response.content)?;
+        media.schema.as_ref()
+    }
+
+    fn resolve_response(&self, r: &'a ReferenceOr<OaResponse>) -> Option<&'a OaResponse> {
+        match r {
+            ReferenceOr::Item(r) => Some(r),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/responses/")?;
+                match self.api.components.as_ref()?.responses.get(name)? {
+                    ReferenceOr::Item(r) => Some(r),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
+        }
+    }
+
+    fn response(
+        &self,
+        status: String,
+        r: &'a ReferenceOr<OaResponse>,
+        word: &str,
+        schemas: &mut Schemas<'a>,
+        owner: &Owner,
+    ) -> Result<Response, Diagnostic> {
+        let Some(response) = self.resolve_response(r) else {
+            return Err(Diagnostic::new(self.file, "response reference does not resolve")
+                .at(self.pointer(&["responses", &status]))
+                .hint("point $ref at #/components/responses/<name>"));
+        };
+        let chosen = choose_response_media(&response.content);
+        let (media_type, ty, examples) = match chosen {
+            None => (None, None, Vec::new()),
+            Some((mt, media)) => {
+                let ty = match (&media.schema, body_kind(mt)) {
+                    (Some(s), BodyKind::Json(_)) => Some(schemas.ty(s, &[self.id.to_string(), word.to_string()], owner)?),
+                    (_, BodyKind::Text) => Some(Ty::String),
+                    (_, BodyKind::Binary) => Some(Ty::Binary),
+                    (None, _) => Some(Ty::Any),
+                    (Some(s), _) => Some(schemas.ty(s, &[self.id.to_string(), word.to_string()], owner)?),
+                };
+                (Some(mt.to_string()), ty, examples_of(media))
+            }
+        };
+        Ok(Response {
+            status,
+            description: Some(response.description.clone()).filter(|d| !d.is_empty()),
+            media_type,
+            ty,
+            examples,
+        })
+    }
+
+    fn error_code_property(&self, error: &'a Schema, schemas: &Schemas<'a>) -> Option<String> {
+        let props = object_props(error)?;
+        let candidates: Vec<&str> = match &self.settings.responses.error_code_property {
+            Some(p) => vec![p.as_str()],
+            None => vec!["error", "code", "error_code"],
+        };
+        candidates.into_iter().find_map(|c| {
+            let prop = props.get(c)?;
+            let s = schemas.resolve_boxed(prop)?;
+            is_string(s).then(|| c.to_string())
+        })
+    }
+
+    fn error_message_property(&self, error: &'a Schema, schemas: &Schemas<'a>) -> Option<String> {
+        let props = object_props(error)?;
+        let candidates: Vec<&str> = match &self.settings.responses.error_message_property {
+            Some(p) => vec![p.as_str()],
+            None => vec!["message", "error_description", "detail", "title"],
+        };
+        candidates.into_iter().find_map(|c| {
+            let s = schemas.resolve_boxed(props.get(c)?)?;
+            is_string(s).then(|| c.to_string())
+        })
+    }
+}
+
+fn object_props(schema: &Schema) -> Option<&indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => Some(&o.properties),
+        SchemaKind::Any(a) => Some(&a.properties),
+        _ => None,
+    }
+}
+
+fn is_string(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Type(Type::String(_)))
+        || matches!(&schema.schema_kind, SchemaKind::Any(a) if a.typ.as_deref() == Some("string"))
+}
+
+/// The single constant a schema pins a value to (`enum` with one value).
+fn constant(schema: &Schema) -> Option<serde_json::Value> {
+    let values: Vec<serde_json::Value> = match &schema.schema_kind {
+        SchemaKind::Type(Type::Boolean(b)) => b.enumeration.iter().map(|v| serde_json::json!(v)).collect(),
+        SchemaKind::Type(Type::String(s)) => s.enumeration.iter().map(|v| serde_json::json!(v)).collect(),
+        SchemaKind::Type(Type::Integer(i)) => i.enumeration.iter().map(|v| serde_json::json!(v)).collect(),
+        SchemaKind::Any(a) => a.enumeration.clone(),
+        _ => Vec::new(),
+    };
+    match values.as_slice() {
+        [only] if !only.is_null() => Some(only.clone()),
+        _ => None,
+    }
+}
+
+/// A property both bodies define, pinned to different constants.
+fn discriminator<'a>(success: &'a Schema, error: &'a Schema, schemas: &Schemas<'a>) -> Option<Discriminator> {
+    let s_props = object_props(success)?;
+    let e_props = object_props(error)?;
+    s_props.iter().find_map(|(name, s_prop)| {
+        let e_prop = e_props.get(name)?;
+        let s_value = constant(schemas.resolve_boxed(s_prop)?)?;
+        let e_value = constant(schemas.resolve_boxed(e_prop)?)?;
+        (s_value != e_value).then(|| Discriminator { property: name.clone(), success: s_value, error: e_value })
+    })
+}
+
+fn template_names(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        out.push(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+/// How a media type is encoded.
+pub(crate) fn body_kind(media_type: &str) -> BodyKind {
+    let mt = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if mt == "application/x-www-form-urlencoded" {
+        BodyKind::Form
+    } else if mt.starts_with("multipart/") {
+        BodyKind::Multipart
+    } else if mt == "application/json" || mt.ends_with("+json") || mt == "*/*" || mt == "application/*" {
+        BodyKind::Json(Ty::Any)
+    } else if mt.starts_with("text/") {
+        BodyKind::Text
+    } else {
+        BodyKind::Binary
+    }
+}
+
+fn choose_media<'m>(
+    content: &'m indexmap::IndexMap<String, MediaType>,
+    wanted: Option<&str>,
+) -> Option<(&'m str, &'m MediaType)> {
+    if let Some(w) = wanted {
+        if let Some((k, v)) = content.get_key_value(w) {
+            return Some((k.as_str(), v));
+        }
+    }
+    content.iter().next().map(|(k, v)| (k.as_str(), v))
+}
+
+fn choose_response_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+    content
+        .iter()
+        .find(|(k, _)| matches!(body_kind(k), BodyKind::Json(_)))
+        .or_else(|| content.iter().next())
+        .map(|(k, v)| (k.as_str(), v))
+}
+
+fn examples_of(media: &MediaType) -> Vec<(String, serde_json::Value)> {
+    let mut out = Vec::new();
+    if let Some(v) = &media.example {
+        out.push(("example".to_string(), v.clone()));
+    }
+    for (name, ex) in &media.examples {
+        if let ReferenceOr::Item(ex) = ex {
+            if let Some(v) = &ex.value {
+                out.push((name.clone(), v.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn security_schemes(api: &OpenAPI, settings: &Settings) -> Vec<SecurityScheme> {
+    let Some(components) = &api.components else { return Vec::new() };
+    components
+        .security_schemes
+        .iter()
+        .filter_map(|(name, scheme)| {
+            let ReferenceOr::Item(scheme) = scheme else { return None };
+            let scheme_settings = settings.auth.schemes.get(name);
+            let (kind, description) = match scheme {
+                OaScheme::APIKey { location, name: param, description, .. } => {
+                    let location = match location {
+                        openapiv3::APIKeyLocation::Query => "query",
+                        openapiv3::APIKeyLocation::Header => "header",
+                        openapiv3::APIKeyLocation::Cookie => "cookie",
+                    };
+                    (SchemeKind::ApiKey { location: location.to_string(), param: param.clone() }, description)
+                }
+                OaScheme::HTTP { scheme, bearer_format, description, .. } => {
+                    let kind = match scheme.to_ascii_lowercase().as_str() {
+                        "basic" => SchemeKind::Basic,
+                        "bearer" => SchemeKind::Bearer { format: bearer_format.clone() },
+                        other => SchemeKind::OtherHttp { scheme: other.to_string() },
+                    };
+                    (kind, description)
+                }
+                OaScheme::OAuth2 { flows, description, .. } => {
+                    let token_override = scheme_settings.and_then(|s| s.token_url.clone());
+                    let url = |u: &str| Some(u.to_string()).filter(|u| !u.is_empty());
+                    let mut out = Vec::new();
+                    if let Some(f) = &flows.authorization_code {
+                        out.push(OAuthFlow {
+                            kind: "authorizationCode".into(),
+                            authorization_url: url(&f.authorization_url),
+                            token_url: token_override.clone().or_else(|| url(&f.token_url)),
+                            refresh_url: f.refresh_url.clone(),
+                            scopes: f.scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                        });
+                    }
+                    if let Some(f) = &flows.client_credentials {
+                        out.push(OAuthFlow {
+                            kind: "clientCredentials".into(),
+                            authorization_url: None,
+                            token_url: token_override.clone().or_else(|| url(&f.token_url)),
+                            refresh_url: f.refresh_url.clone(),
+                            scopes: f.scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                        });
+                    }
+                    if let Some(f) = &flows.password {
+                        out.push(OAuthFlow {
+                            kind: "password".into(),
+                            authorization_url: None,
+                            token_url: token_override.clone().or_else(|| url(&f.token_url)),
+                            refresh_url: f.refresh_url.clone(),
+                            scopes: f.scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                        });
+                    }
+                    if let Some(f) = &flows.implicit {
+                        out.push(OAuthFlow {
+                            kind: "implicit".into(),
+                            authorization_url: url(&f.authorization_url),
+                            token_url: None,
+                            refresh_url: f.refresh_url.clone(),
+                            scopes: f.scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                        });
+                    }
+                    (SchemeKind::OAuth2 { flows: out }, description)
+                }
+                OaScheme::OpenIDConnect { open_id_connect_url, description, .. } => {
+                    (SchemeKind::OpenIdConnect { url: open_id_connect_url.clone() }, description)
+                }
+            };
+            Some(SecurityScheme {
+                name: name.clone(),
+                description: description.clone(),
+                kind,
+                env_var: scheme_settings.and_then(|s| s.token_env.clone()),
+            })
+        })
+        .collect()
+}
+
+/// Declared tags first, then undeclared ones in order of first use; each tag lists
+/// the operations filed under it (their first tag).
+fn tags(api: &OpenAPI, operations: &[Operation], _settings: &Settings) -> Vec<Tag> {
+    let mut tags: Vec<Tag> = api
+        .tags
+        .iter()
+        .map(|t| Tag { name: t.name.clone(), description: t.description.clone(), operations: Vec::new(), groups: Vec::new() })
+        .collect();
+    let index_of = |tags: &mut Vec<Tag>, name: &str| -> usize {
+        if let Some(i) = tags.iter().position(|t| t.name == name) {
+            return i;
+        }
+        tags.push(Tag { name: name.to_string(), description: None, operations: Vec::new(), groups: Vec::new() });
+        tags.len() - 1
+    };
+    let mut secondary: Vec<(usize, usize)> = Vec::new();
+    for (i, op) in operations.iter().enumerate() {
+        let primary = index_of(&mut tags, &op.tags[0]);
+        tags[primary].operations.push(i);
+        for other in &op.tags[1..] {
+            let t = index_of(&mut tags, other);
+            secondary.push((t, primary));
+        }
+    }
+    for (t, primary) in secondary {
+        if tags[t].operations.is_empty() && !tags[t].groups.contains(&primary) {
+            tags[t].groups.push(primary);
+        }
+    }
+    // A tag with neither operations nor groups would be an empty controller.
+    let keep: Vec<bool> = tags.iter().map(|t| !t.operations.is_empty() || !t.groups.is_empty()).collect();
+    if keep.iter().all(|k| *k) {
+        return tags;
+    }
+    let mut remap = vec![usize::MAX; tags.len()];
+    let mut n = 0;
+    for (i, k) in keep.iter().enumerate() {
+        if *k {
+            remap[i] = n;
+            n += 1;
+        }
+    }
+    tags.into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(mut t, _)| {
+            t.groups = t.groups.iter().map(|g| remap[*g]).collect();
+            t
+        })
+        .collect()
+}

@@ -1,0 +1,355 @@
+//! A language-neutral model of an API: what the operations take and return, the
+//! types they use and how they are secured. Built from an OpenAPI 3.0 document
+//! plus the SDK's settings; nothing here knows about Rust.
+
+mod build;
+mod schema;
+
+pub use build::build;
+
+/// The whole API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Servers in declared order; the first is the default.
+    pub servers: Vec<Server>,
+    /// Tags in order: declared tags first, then in order of first use.
+    pub tags: Vec<Tag>,
+    /// Operations in document order.
+    pub operations: Vec<Operation>,
+    /// Named types: component schemas first (document order), then inline ones in
+    /// the order operations use them. A [`TypeId`] indexes this list.
+    pub types: Vec<TypeDef>,
+    /// Security schemes in declared order.
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// Index into [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// A server the API is reachable at.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// URL, possibly with `{variables}`.
+    pub url: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// Variables with their default values.
+    pub variables: Vec<(String, String)>,
+}
+
+/// A tag and the operations filed under it.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    /// Tag name as written in the description.
+    pub name: String,
+    /// Tag description.
+    pub description: Option<String>,
+    /// Operations whose first tag this is (indices into [`Api::operations`]).
+    pub operations: Vec<usize>,
+    /// For a tag that is never an operation's first tag: the tags (indices into
+    /// [`Api::tags`]) that hold its operations, so it can lead to them.
+    pub groups: Vec<usize>,
+}
+
+/// A type used by the API.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Words to name it by, e.g. `["chat_postMessage", "response"]`.
+    pub name: Vec<String>,
+    /// Where it is defined; decides which file it is written to.
+    pub owner: Owner,
+    /// Title and description.
+    pub description: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// Where a named type comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// `components.schemas.<name>`.
+    Component(String),
+    /// Inline in the operation with this index.
+    Operation(usize),
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// Properties in declared order.
+        fields: Vec<Field>,
+    },
+    /// A string with a fixed set of values.
+    Enum {
+        /// Values in declared order.
+        values: Vec<String>,
+    },
+    /// Another name for a type.
+    Alias(Ty),
+}
+
+/// A property of an object.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Name on the wire.
+    pub name: String,
+    /// Type of the value.
+    pub ty: Ty,
+    /// Listed in `required`.
+    pub required: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// Marked deprecated.
+    pub deprecated: bool,
+}
+
+/// A type reference.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// A string.
+    String,
+    /// An integer of this many bits (32 or 64).
+    Integer(u8),
+    /// A floating-point number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// Raw bytes (file contents).
+    Binary,
+    /// Anything JSON can hold.
+    Any,
+    /// An array.
+    Array(Box<Ty>),
+    /// An object with arbitrary keys.
+    Map(Box<Ty>),
+    /// A value that may be `null`.
+    Nullable(Box<Ty>),
+    /// A named type.
+    Named(TypeId),
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId` (derived from method and path when absent).
+    pub id: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template, e.g. `/chat.postMessage` or `/pets/{id}`.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Marked deprecated.
+    pub deprecated: bool,
+    /// `externalDocs.url`.
+    pub docs_url: Option<String>,
+    /// Tags, first one is where the operation is filed.
+    pub tags: Vec<String>,
+    /// Parameters: path, query, header, cookie, then body fields of form bodies.
+    pub params: Vec<Param>,
+    /// Request body, when there is one.
+    pub body: Option<Body>,
+    /// The success response.
+    pub success: Option<Response>,
+    /// The documented error response.
+    pub error: Option<Response>,
+    /// How to tell success from error when both come with the same status.
+    pub discriminator: Option<Discriminator>,
+    /// Where the error body keeps its machine-readable code.
+    pub error_code: Option<ErrorCode>,
+    /// Property of the error body with a human-readable message.
+    pub error_message: Option<String>,
+    /// Alternatives (OR) of requirements; each requirement needs all its schemes (AND).
+    pub security: Vec<Vec<SchemeUse>>,
+    /// Whether the operation may be called without credentials.
+    pub security_optional: bool,
+    /// Parameters removed because the credential carries them (settings).
+    pub credential_params: Vec<String>,
+}
+
+/// One scheme within a security requirement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeUse {
+    /// Scheme name.
+    pub scheme: String,
+    /// Scopes asked for.
+    pub scopes: Vec<String>,
+}
+
+/// A request parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Name on the wire.
+    pub name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Value type.
+    pub ty: Ty,
+    /// Description.
+    pub description: Option<String>,
+    /// Marked deprecated.
+    pub deprecated: bool,
+    /// For arrays: repeat the parameter per element (`true`) or join with commas.
+    pub explode: bool,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// An HTTP header.
+    Header,
+    /// A cookie.
+    Cookie,
+    /// A field of an `application/x-www-form-urlencoded` or `multipart/form-data` body.
+    Body,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Media type sent.
+    pub media_type: String,
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// Encoding of a request body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// URL-encoded form; fields are in [`Operation::params`] with [`ParamLocation::Body`].
+    Form,
+    /// Multipart form; fields likewise, [`Ty::Binary`] ones are file parts.
+    Multipart,
+    /// JSON of this type.
+    Json(Ty),
+    /// Raw bytes.
+    Binary,
+    /// Plain text.
+    Text,
+}
+
+/// A documented response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Status code as written (`200`, `2XX`, `default`).
+    pub status: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Media type of the body.
+    pub media_type: Option<String>,
+    /// Type of the body; `None` when there is none.
+    pub ty: Option<Ty>,
+    /// Examples given for the body, named.
+    pub examples: Vec<(String, serde_json::Value)>,
+}
+
+/// A property pinned to different constants in the success and error bodies
+/// (e.g. `ok: true` / `ok: false`), which tells them apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discriminator {
+    /// Property name.
+    pub property: String,
+    /// Its value in a success body.
+    pub success: serde_json::Value,
+    /// Its value in an error body.
+    pub error: serde_json::Value,
+}
+
+/// The machine-readable error code of an error body.
+#[derive(Debug, Clone)]
+pub struct ErrorCode {
+    /// Property name.
+    pub property: String,
+    /// The enum of documented codes, when the description lists them.
+    pub enum_type: Option<TypeId>,
+}
+
+/// A security scheme.
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// Name in `components.securitySchemes`.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// What it is.
+    pub kind: SchemeKind,
+    /// Environment variable the credential can be read from (settings).
+    pub env_var: Option<String>,
+}
+
+/// Kinds of security scheme.
+#[derive(Debug, Clone)]
+pub enum SchemeKind {
+    /// An API key.
+    ApiKey {
+        /// `header`, `query` or `cookie`.
+        location: String,
+        /// Header, query or cookie name.
+        param: String,
+    },
+    /// HTTP basic.
+    Basic,
+    /// HTTP bearer.
+    Bearer {
+        /// `bearerFormat`.
+        format: Option<String>,
+    },
+    /// OAuth 2.
+    OAuth2 {
+        /// Flows in a fixed order: authorization code, client credentials, password, implicit.
+        flows: Vec<OAuthFlow>,
+    },
+    /// OpenID Connect discovery.
+    OpenIdConnect {
+        /// Discovery URL.
+        url: String,
+    },
+    /// Any other HTTP scheme, carried as an `Authorization` header.
+    OtherHttp {
+        /// The scheme name, e.g. `digest`.
+        scheme: String,
+    },
+}
+
+/// An OAuth 2 flow.
+#[derive(Debug, Clone)]
+pub struct OAuthFlow {
+    /// `authorizationCode`, `clientCredentials`, `password` or `implicit`.
+    pub kind: String,
+    /// Authorization endpoint.
+    pub authorization_url: Option<String>,
+    /// Token endpoint.
+    pub token_url: Option<String>,
+    /// Refresh endpoint.
+    pub refresh_url: Option<String>,
+    /// Scopes with their descriptions, in declared order.
+    pub scopes: Vec<(String, String)>,
+}
+
+impl Api {
+    /// The type behind an id.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}

@@ -1,0 +1,402 @@
+//! Schemas → [`Ty`] and named [`TypeDef`]s.
+//!
+//! Every object with properties and every string enum becomes a named type; the
+//! name is built from where the schema sits (component name, or operation +
+//! response + property path), so the same document always yields the same names.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use openapiv3::{
+    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+use super::{Field, Owner, Ty, TypeDef, TypeId, TypeKind};
+use crate::diag::{Diagnostic, pointer};
+
+/// Deeper inline nesting than this is rejected rather than risking the stack.
+const MAX_DEPTH: usize = 200;
+
+pub(super) struct Schemas<'a> {
+    api: &'a OpenAPI,
+    file: &'a Path,
+    pub types: Vec<TypeDef>,
+    components: HashMap<&'a str, TypeId>,
+    /// Names to use instead of the derived ones, keyed by the derived name.
+    renames: HashMap<Vec<String>, Vec<String>>,
+    depth: usize,
+}
+
+/// One property collected from an object schema (or an `allOf` of them).
+struct Prop<'s> {
+    name: &'s str,
+    schema: &'s ReferenceOr<Box<Schema>>,
+    required: bool,
+}
+
+impl<'a> Schemas<'a> {
+    pub fn new(api: &'a OpenAPI, file: &'a Path) -> Self {
+        Schemas {
+            api,
+            file,
+            types: Vec::new(),
+            components: HashMap::new(),
+            renames: HashMap::new(),
+            depth: 0,
+        }
+    }
+
+    /// Gives every component schema a [`TypeId`] (so references resolve in any
+    /// order, recursion included), then converts each.
+    pub fn register_components(&mut self) -> Result<(), Diagnostic> {
+        let Some(components) = &self.api.components else { return Ok(()) };
+        for (name, _) in &components.schemas {
+            let id = TypeId(self.types.len());
+            self.types.push(TypeDef {
+                name: vec![name.clone()],
+                owner: Owner::Component(name.clone()),
+                description: None,
+                kind: TypeKind::Alias(Ty::Any),
+            });
+            self.components.insert(name.as_str(), id);
+        }
+        for (name, schema) in &components.schemas {
+            let id = self.components[name.as_str()];
+            let owner = Owner::Component(name.clone());
+            let words = vec![name.clone()];
+            let (kind, description) = match schema {
+                ReferenceOr::Reference { reference } => {
+                    (TypeKind::Alias(self.reference(reference)), None)
+                }
+                ReferenceOr::Item(schema) => {
+                    let kind = self.kind_of(schema, &words, &owner)?;
+                    (kind, describe(schema))
+                }
+            };
+            self.types[id.0].kind = kind;
+            self.types[id.0].description = description;
+        }
+        Ok(())
+    }
+
+    /// Use `to` as the name of the type that would be named `from`.
+    pub fn rename(&mut self, from: Vec<String>, to: Vec<String>) {
+        self.renames.insert(from, to);
+    }
+
+    /// Follows references to the schema they name.
+    pub fn resolve(&self, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+        let mut current = schema;
+        for _ in 0..32 {
+            match current {
+                ReferenceOr::Item(s) => return Some(s),
+                ReferenceOr::Reference { reference } => {
+                    current = self.component_schema(reference)?;
+                }
+            }
+        }
+        None
+    }
+
+    /// Like [`Self::resolve`] for boxed schemas (properties, items).
+    pub fn resolve_boxed(&self, schema: &'a ReferenceOr<Box<Schema>>) -> Option<&'a Schema> {
+        match schema {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => {
+                self.resolve(self.component_schema(reference)?)
+            }
+        }
+    }
+
+    fn component_schema(&self, reference: &str) -> Option<&'a ReferenceOr<Schema>> {
+        let name = reference.strip_prefix("#/components/schemas/")?;
+        let name = unescape_token(name);
+        self.api.components.as_ref()?.schemas.get(name.as_str())
+    }
+
+    fn reference(&self, reference: &str) -> Ty {
+        reference
+            .strip_prefix("#/components/schemas/")
+            .map(unescape_token)
+            .and_then(|name| self.components.get(name.as_str()).copied())
+            .map_or(Ty::Any, Ty::Named)
+    }
+
+    /// The type of a schema that sits at `name` (inline objects and enums become
+    /// named types with that name).
+    pub fn ty(&mut self, schema: &'a ReferenceOr<Schema>, name: &[String], owner: &Owner) -> Result<Ty, Diagnostic> {
+        match schema {
+            ReferenceOr::Reference { reference } => Ok(self.reference(reference)),
+            ReferenceOr::Item(s) => self.item_ty(s, name, owner),
+        }
+    }
+
+    /// [`Self::ty`] for boxed schemas.
+    pub fn ty_boxed(&mut self, schema: &'a ReferenceOr<Box<Schema>>, name: &[String], owner: &Owner) -> Result<Ty, Diagnostic> {
+        match schema {
+            ReferenceOr::Reference { reference } => Ok(self.reference(reference)),
+            ReferenceOr::Item(s) => self.item_ty(s, name, owner),
+        }
+    }
+
+    fn item_ty(&mut self, schema: &'a Schema, name: &[String], owner: &Owner) -> Result<Ty, Diagnostic> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.depth = 0;
+            return Err(Diagnostic::new(self.file, format!(
+                "schema nesting deeper than {MAX_DEPTH} levels at `{}`", name.join(".")
+            ))
+            .at(pointer(name))
+            .hint("move nested schemas into components and refer to them with $ref"));
+        }
+        let result = self.item_ty_inner(schema, name, owner);
+        self.depth -= 1;
+        let ty = result?;
+        Ok(if schema.schema_data.nullable && !matches!(ty, Ty::Any | Ty::Nullable(_)) {
+            Ty::Nullable(Box::new(ty))
+        } else {
+            ty
+        })
+    }
+
+    fn item_ty_inner(&mut self, schema: &'a Schema, name: &[String], owner: &Owner) -> Result<Ty, Diagnostic> {
+        Ok(match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                if string_values(&s.enumeration).is_empty() {
+                    match &s.format {
+                        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Ty::Binary,
+                        _ => Ty::String,
+                    }
+                } else {
+                    self.named(schema, name, owner)?
+                }
+            }
+            SchemaKind::Type(Type::Integer(i)) => match &i.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => Ty::Integer(32),
+                _ => Ty::Integer(64),
+            },
+            SchemaKind::Type(Type::Number(_)) => Ty::Number,
+            SchemaKind::Type(Type::Boolean(_)) => Ty::Boolean,
+            SchemaKind::Type(Type::Object(o)) => {
+                if o.properties.is_empty() {
+                    self.map_of(o.additional_properties.as_ref(), name, owner)?
+                } else {
+                    self.named(schema, name, owner)?
+                }
+            }
+            SchemaKind::Type(Type::Array(a)) => match &a.items {
+                Some(items) => Ty::Array(Box::new(self.ty_boxed(items, &child(name, "item"), owner)?)),
+                None => Ty::Array(Box::new(Ty::Any)),
+            },
+            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => {
+                let real: Vec<&'a ReferenceOr<Schema>> =
+                    alts.iter().filter(|s| !self.is_null_only(s)).collect();
+                let has_null = real.len() < alts.len();
+                match real.as_slice() {
+                    [only] => {
+                        let ty = self.ty(only, name, owner)?;
+                        if has_null && !matches!(ty, Ty::Any | Ty::Nullable(_)) {
+                            Ty::Nullable(Box::new(ty))
+                        } else {
+                            ty
+                        }
+                    }
+                    _ => Ty::Any,
+                }
+            }
+            SchemaKind::AllOf { all_of } => {
+                if all_of.len() == 1 && schema_has_no_properties(schema) {
+                    self.ty(&all_of[0], name, owner)?
+                } else if self.collect_props(schema, 0).is_empty() {
+                    Ty::Any
+                } else {
+                    self.named(schema, name, owner)?
+                }
+            }
+            SchemaKind::Not { .. } => Ty::Any,
+            SchemaKind::Any(any) => {
+                if !any.properties.is_empty() || !any.all_of.is_empty() {
+                    self.named(schema, name, owner)?
+                } else if !string_values(&any.enumeration).is_empty()
+                    && any.typ.as_deref().is_none_or(|t| t == "string")
+                {
+                    self.named(schema, name, owner)?
+                } else {
+                    match any.typ.as_deref() {
+                        Some("string") => Ty::String,
+                        Some("integer") => Ty::Integer(64),
+                        Some("number") => Ty::Number,
+                        Some("boolean") => Ty::Boolean,
+                        Some("array") => match &any.items {
+                            Some(items) => Ty::Array(Box::new(self.ty_boxed(items, &child(name, "item"), owner)?)),
+                            None => Ty::Array(Box::new(Ty::Any)),
+                        },
+                        Some("object") => self.map_of(any.additional_properties.as_ref(), name, owner)?,
+                        _ => Ty::Any,
+                    }
+                }
+            }
+        })
+    }
+
+    fn map_of(&mut self, additional: Option<&'a AdditionalProperties>, name: &[String], owner: &Owner) -> Result<Ty, Diagnostic> {
+        Ok(match additional {
+            Some(AdditionalProperties::Schema(s)) => {
+                Ty::Map(Box::new(self.ty(s, &child(name, "value"), owner)?))
+            }
+            _ => Ty::Map(Box::new(Ty::Any)),
+        })
+    }
+
+    /// Registers a named type for an inline schema and refers to it.
+    fn named(&mut self, schema: &'a Schema, name: &[String], owner: &Owner) -> Result<Ty, Diagnostic> {
+        let words = self.renames.get(name).cloned().unwrap_or_else(|| name.to_vec());
+        let id = TypeId(self.types.len());
+        self.types.push(TypeDef {
+            name: words.clone(),
+            owner: owner.clone(),
+            description: describe(schema),
+            kind: TypeKind::Alias(Ty::Any),
+        });
+        let kind = self.kind_of(schema, &words, owner)?;
+        self.types[id.0].kind = kind;
+        Ok(Ty::Named(id))
+    }
+
+    /// The definition of a schema that gets a name of its own.
+    fn kind_of(&mut self, schema: &'a Schema, name: &[String], owner: &Owner) -> Result<TypeKind, Diagnostic> {
+        let values = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => string_values(&s.enumeration),
+            SchemaKind::Any(a) if a.properties.is_empty() && a.all_of.is_empty() => {
+                string_values(&a.enumeration)
+            }
+            _ => Vec::new(),
+        };
+        if !values.is_empty() {
+            return Ok(TypeKind::Enum { values });
+        }
+        let props = self.collect_props(schema, 0);
+        let is_object = !props.is_empty()
+            || matches!(&schema.schema_kind, SchemaKind::AllOf { .. })
+            || matches!(&schema.schema_kind, SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty());
+        if !is_object {
+            // Not an object or enum: an alias of whatever it is.
+            let ty = self.item_ty_inner(schema, name, owner)?;
+            return Ok(TypeKind::Alias(ty));
+        }
+        // Collect first (borrowing the document), then convert.
+        let props: Vec<(String, &'a ReferenceOr<Box<Schema>>, bool)> =
+            props.into_iter().map(|p| (p.name.to_string(), p.schema, p.required)).collect();
+        let mut fields = Vec::with_capacity(props.len());
+        for (prop, prop_schema, required) in props {
+            let resolved = self.resolve_boxed(prop_schema);
+            let description = resolved.and_then(describe);
+            let deprecated = resolved.is_some_and(|s| s.schema_data.deprecated);
+            let ty = self.ty_boxed(prop_schema, &child(name, &prop), owner)?;
+            fields.push(Field { name: prop, ty, required, description, deprecated });
+        }
+        Ok(TypeKind::Struct { fields })
+    }
+
+    /// Properties of an object schema, merging `allOf` parts (first definition of
+    /// a name wins, `required` from any part counts).
+    fn collect_props(&self, schema: &'a Schema, depth: usize) -> Vec<Prop<'a>> {
+        let mut out: Vec<Prop<'a>> = Vec::new();
+        if depth > 32 {
+            return out;
+        }
+        let (properties, required, all_of): (
+            Option<&'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>>,
+            &'a [String],
+            &'a [ReferenceOr<Schema>],
+        ) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &o.required, &[]),
+            SchemaKind::AllOf { all_of } => (None, &[], all_of),
+            SchemaKind::Any(a) => (Some(&a.properties), &a.required, &a.all_of),
+            _ => (None, &[], &[]),
+        };
+        let merge = |out: &mut Vec<Prop<'a>>, p: Prop<'a>| {
+            if let Some(existing) = out.iter_mut().find(|e| e.name == p.name) {
+                existing.required |= p.required;
+            } else {
+                out.push(p);
+            }
+        };
+        for part in all_of {
+            if let Some(part) = self.resolve(part) {
+                for p in self.collect_props(part, depth + 1) {
+                    merge(&mut out, p);
+                }
+            }
+        }
+        if let Some(properties) = properties {
+            for (name, prop) in properties {
+                merge(&mut out, Prop { name, schema: prop, required: required.contains(name) });
+            }
+        }
+        for name in required {
+            if let Some(existing) = out.iter_mut().find(|e| &e.name == name) {
+                existing.required = true;
+            }
+        }
+        out
+    }
+
+    /// A schema that only says "null" (`{nullable: true}` and nothing else).
+    fn is_null_only(&self, schema: &ReferenceOr<Schema>) -> bool {
+        match schema {
+            ReferenceOr::Reference { .. } => false,
+            ReferenceOr::Item(s) => match &s.schema_kind {
+                SchemaKind::Any(a) => {
+                    a.typ.is_none()
+                        && a.properties.is_empty()
+                        && a.items.is_none()
+                        && a.enumeration.iter().all(|v| v.is_null())
+                        && a.all_of.is_empty()
+                        && a.any_of.is_empty()
+                        && a.one_of.is_empty()
+                        && s.schema_data.nullable
+                }
+                _ => false,
+            },
+        }
+    }
+}
+
+/// The schema's title and description, joined.
+fn describe(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    match (&data.title, &data.description) {
+        (Some(t), Some(d)) if !d.contains(t.as_str()) => Some(format!("{t}\n\n{d}")),
+        (_, Some(d)) => Some(d.clone()),
+        (Some(t), None) => Some(t.clone()),
+        (None, None) => None,
+    }
+}
+
+fn schema_has_no_properties(schema: &Schema) -> bool {
+    !matches!(&schema.schema_kind, SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty())
+}
+
+fn string_values<T: serde::Serialize>(values: &[T]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        if let Ok(serde_json::Value::String(s)) = serde_json::to_value(v) {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+fn child(name: &[String], word: &str) -> Vec<String> {
+    let mut out = name.to_vec();
+    out.push(word.to_string());
+    out
+}
+
+fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}

@@ -1,0 +1,44 @@
+//! In-process Rust formatting: `syn` parses, `prettyplease` prints. No rustfmt
+//! subprocess per file.
+
+/// Parses and pretty-prints one Rust file; on failure, the line, column and message.
+pub fn rust(text: &str) -> Result<String, (usize, usize, String)> {
+    let file = syn::parse_file(text).map_err(|e| {
+        let start = e.span().start();
+        (start.line, start.column + 1, e.to_string())
+    })?;
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// prettyplease prints items back to back; a blank line between an item's closing
+/// brace and the next item at the same depth reads like hand-written code.
+fn space_items(text: &str) -> String {
+    const ITEM_STARTS: &[&str] =
+        &["///", "#[", "pub ", "fn ", "async fn", "impl", "struct ", "enum ", "mod ", "const ", "type ", "trait ", "macro_rules!"];
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(p) = prev {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let closes = matches!(p.trim(), "}" | "};");
+            if closes && indent(p) == indent(line) && ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s)) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_and_reports_errors() {
+        assert_eq!(super::rust("fn  a( ){let x=1;}").unwrap(), "fn a() {\n    let x = 1;\n}\n");
+        assert_eq!(super::rust("struct A{} impl A{fn a(){} fn b(){}}").unwrap(), "struct A {}\n\nimpl A {\n    fn a() {}\n    fn b() {}\n}\n");
+        let (line, _, msg) = super::rust("fn a() {\n  let = ;\n}").unwrap_err();
+        assert_eq!(line, 2, "{msg}");
+    }
+}

@@ -1,0 +1,191 @@
+//! Render: templates → files in memory. Every `.rs` file is parsed by `syn` and
+//! printed by `prettyplease`, so invalid Rust is never written and the layout
+//! does not depend on template whitespace.
+
+mod format;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use tera::{Context, Tera};
+
+use crate::diag::Diagnostic;
+use crate::rust::CrateView;
+
+/// The templates, compiled into the binary so `sdkgen` runs from anywhere.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("Cargo.toml", include_str!("../../../templates/Cargo.toml.tera")),
+    ("README.md", include_str!("../../../templates/README.md.tera")),
+    ("lib.rs", include_str!("../../../templates/lib.rs.tera")),
+    ("client.rs", include_str!("../../../templates/client.rs.tera")),
+    ("auth.rs", include_str!("../../../templates/auth.rs.tera")),
+    ("error.rs", include_str!("../../../templates/error.rs.tera")),
+    ("http.rs", include_str!("../../../templates/http.rs.tera")),
+    ("de.rs", include_str!("../../../templates/de.rs.tera")),
+    ("controllers_mod.rs", include_str!("../../../templates/controllers_mod.rs.tera")),
+    ("controller.rs", include_str!("../../../templates/controller.rs.tera")),
+    ("models_mod.rs", include_str!("../../../templates/models_mod.rs.tera")),
+    ("model.rs", include_str!("../../../templates/model.rs.tera")),
+    ("example_tests.rs", include_str!("../../../templates/example_tests.rs.tera")),
+];
+
+/// The generated files: path relative to the crate root → contents.
+pub type FileSet = BTreeMap<PathBuf, String>;
+
+fn engine() -> Result<Tera, Diagnostic> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    tera.add_raw_templates(TEMPLATES.iter().copied())
+        .map_err(|e| Diagnostic::new("templates/", format!("template error: {e}")))?;
+    Ok(tera)
+}
+
+/// Renders the whole crate in memory.
+pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
+    let tera = engine()?;
+    let mut base = Context::from_serialize(view)
+        .map_err(|e| Diagnostic::new("templates/", format!("cannot pass the model to templates: {e}")))?;
+    let header = header_lines(view);
+    base.insert("header", &header);
+
+    // (output path, template, extra context)
+    let mut jobs: Vec<(PathBuf, &str, Option<(&str, tera::Value)>)> = vec![
+        (PathBuf::from("Cargo.toml"), "Cargo.toml", None),
+        (PathBuf::from("README.md"), "README.md", None),
+        (PathBuf::from("src/lib.rs"), "lib.rs", None),
+        (PathBuf::from("src/client.rs"), "client.rs", None),
+        (PathBuf::from("src/auth.rs"), "auth.rs", None),
+        (PathBuf::from("src/error.rs"), "error.rs", None),
+        (PathBuf::from("src/http.rs"), "http.rs", None),
+        (PathBuf::from("src/de.rs"), "de.rs", None),
+        (PathBuf::from("src/controllers/mod.rs"), "controllers_mod.rs", None),
+        (PathBuf::from("src/models/mod.rs"), "models_mod.rs", None),
+        (PathBuf::from("src/example_tests.rs"), "example_tests.rs", None),
+    ];
+    for c in &view.controllers {
+        let value = tera::Value::from_serializable(c);
+        jobs.push((PathBuf::from(format!("src/controllers/{}.rs", c.module)), "controller.rs", Some(("controller", value))));
+    }
+    for m in &view.model_files {
+        let value = tera::Value::from_serializable(m);
+        jobs.push((PathBuf::from(format!("src/models/{}.rs", m.module)), "model.rs", Some(("file", value))));
+    }
+
+    // Two workers: rendering and formatting dominate, and the files are independent.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let chunk = jobs.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Vec<(PathBuf, String)>, Diagnostic>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|part| {
+                let tera = &tera;
+                let base = &base;
+                let header = &header;
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(path, template, extra)| {
+                            let text = match extra {
+                                None => tera.render(template, base),
+                                Some((key, value)) => {
+                                    let mut ctx = base.clone();
+                                    ctx.insert_value(*key, value.clone());
+                                    tera.render(template, &ctx)
+                                }
+                            }
+                            .map_err(|e| {
+                                Diagnostic::new(format!("templates/{template}.tera"), format!("rendering {} failed: {e:#}", path.display()))
+                            })?;
+                            let text = finish(path, &text, header)?;
+                            Ok((path.clone(), text))
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Diagnostic::new("templates/", "a render worker panicked")))).collect()
+    });
+    let mut files = FileSet::new();
+    for r in results {
+        files.extend(r?);
+    }
+    Ok(files)
+}
+
+/// Formats Rust, tidies other files, and puts the header on top.
+fn finish(path: &std::path::Path, text: &str, header: &[String]) -> Result<String, Diagnostic> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    match ext {
+        "rs" => {
+            let formatted = format::rust(text).map_err(|(line, col, msg)| {
+                let snippet: String = text.lines().nth(line.saturating_sub(1)).unwrap_or("").chars().take(200).collect();
+                Diagnostic::new(path, format!("a template produced invalid Rust: {msg}\n  {line}:{col}: {snippet}"))
+                    .at_line(line, col)
+                    .hint("this is a bug in templates/ or the generator, not in your spec; please report it")
+            })?;
+            let mut out = String::with_capacity(formatted.len() + 256);
+            for h in header {
+                out.push_str("// ");
+                out.push_str(h);
+                out.push('\n');
+            }
+            out.push('\n');
+            out.push_str(&formatted);
+            Ok(out)
+        }
+        "toml" => Ok(with_comment_header("# ", header, &tidy(text))),
+        "md" => {
+            let mut out = String::from("<!--\n");
+            for h in header {
+                out.push_str(h);
+                out.push('\n');
+            }
+            out.push_str("-->\n\n");
+            out.push_str(&tidy(text));
+            Ok(out)
+        }
+        _ => Ok(tidy(text)),
+    }
+}
+
+fn with_comment_header(prefix: &str, header: &[String], body: &str) -> String {
+    let mut out = String::new();
+    for h in header {
+        out.push_str(prefix);
+        out.push_str(h);
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(body);
+    out
+}
+
+/// Trailing spaces off, runs of blank lines collapsed, one final newline.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.trim().lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn header_lines(view: &CrateView) -> Vec<String> {
+    let mut lines = vec![
+        format!("Generated by sdkgen from {}. Do not edit by hand:", view.spec_display),
+    ];
+    match &view.settings_display {
+        Some(s) => lines.push(format!("change the spec, {s} or templates/, then run `cargo run -p sdkgen -- generate`.")),
+        None => lines.push("change the spec or templates/, then run `sdkgen generate`.".into()),
+    }
+    lines
+}

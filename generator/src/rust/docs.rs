@@ -1,0 +1,201 @@
+//! Description text → doc attributes.
+//!
+//! Descriptions are Markdown written for a web page, not for rustdoc. Left as they
+//! are, indented lines become doctests that fail to compile, `[foo]` becomes a broken
+//! intra-doc link, `<b>` an unclosed HTML tag and a bare URL a lint warning. This
+//! module rewrites just enough to keep `cargo doc` and `cargo test` clean, and turns
+//! each line into a Rust string literal, so no text from the description can end
+//! up as code.
+
+/// A Rust string literal holding `s` exactly.
+pub fn lit(s: &str) -> String {
+    // `{:?}` on a str is a valid Rust string literal (quotes, backslashes and
+    // control characters escaped).
+    format!("{s:?}")
+}
+
+/// Doc lines for `text`, each a string literal that starts with a space (so the
+/// formatter prints `/// text`).
+pub fn doc_lines(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    let mut blank_run = 0;
+    for raw in text.trim().lines() {
+        let trimmed = raw.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let fence = &trimmed[..3];
+            out.push(lit(&if in_fence { format!(" {fence}") } else { format!(" {fence}text") }));
+            in_fence = !in_fence;
+            blank_run = 0;
+            continue;
+        }
+        if in_fence {
+            out.push(lit(&format!(" {}", raw.trim_end())));
+            continue;
+        }
+        if trimmed.is_empty() {
+            blank_run += 1;
+            if blank_run == 1 {
+                out.push(lit(""));
+            }
+            continue;
+        }
+        blank_run = 0;
+        out.push(lit(&format!(" {}", markdown_line(trimmed))));
+    }
+    if in_fence {
+        out.push(lit(" ```"));
+    }
+    out
+}
+
+/// Doc lines for several paragraphs, blank line between them.
+pub fn doc_paragraphs<'a>(parts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in parts {
+        let lines = doc_lines(part);
+        if lines.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(lit(""));
+        }
+        out.extend(lines);
+    }
+    out
+}
+
+/// Escapes one line of prose outside code blocks.
+fn markdown_line(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut i = 0;
+    let mut in_code = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            // An unmatched backtick would swallow the rest of the paragraph.
+            if in_code || chars[i + 1..].contains(&'`') {
+                in_code = !in_code;
+                out.push(c);
+            } else {
+                out.push_str("\\`");
+            }
+            i += 1;
+            continue;
+        }
+        if in_code {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        match c {
+            '[' => {
+                if let Some((end, dest)) = link_at(&chars, i) {
+                    if is_external(&dest) {
+                        let text: String = chars[i + 1..end].iter().collect();
+                        out.push('[');
+                        out.push_str(&escape_plain(&text));
+                        out.push_str("](");
+                        out.push_str(&dest);
+                        out.push(')');
+                        i = end + 2 + dest.chars().count() + 1;
+                        continue;
+                    }
+                }
+                out.push_str("\\[");
+            }
+            ']' => out.push_str("\\]"),
+            '<' => {
+                let rest: String = chars[i + 1..].iter().collect();
+                if let Some(close) = rest.find('>').filter(|_| is_url_start(&rest)) {
+                    out.push('<');
+                    out.push_str(&rest[..close]);
+                    out.push('>');
+                    i += 1 + rest[..close].chars().count() + 1;
+                    continue;
+                }
+                out.push_str("&lt;");
+            }
+            '>' => out.push_str("&gt;"),
+            'h' if is_url_start(&chars[i..].iter().take(8).collect::<String>())
+                && (i == 0 || !matches!(chars[i - 1], '(' | '<' | '/')) =>
+            {
+                let mut end = i;
+                while end < chars.len() && !chars[end].is_whitespace() && !matches!(chars[end], ')' | '>' | ']' | '"' | '\'' | '`') {
+                    end += 1;
+                }
+                while end > i && matches!(chars[end - 1], '.' | ',' | ';' | ':' | '!' | '?') {
+                    end -= 1;
+                }
+                out.push('<');
+                out.extend(&chars[i..end]);
+                out.push('>');
+                i = end;
+                continue;
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn escape_plain(text: &str) -> String {
+    text.replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn is_url_start(s: &str) -> bool {
+    s.starts_with("http://") || s.starts_with("https://")
+}
+
+fn is_external(dest: &str) -> bool {
+    is_url_start(dest) || dest.starts_with("mailto:") || dest.starts_with('#') || dest.starts_with('/')
+}
+
+/// `[text](dest)` starting at `start`: the index of `]` and the destination.
+fn link_at(chars: &[char], start: usize) -> Option<(usize, String)> {
+    let close = start + chars[start..].iter().position(|&c| c == ']')?;
+    if chars.get(close + 1) != Some(&'(') {
+        return None;
+    }
+    let dest_start = close + 2;
+    let dest_len = chars[dest_start..].iter().position(|&c| c == ')')?;
+    let dest: String = chars[dest_start..dest_start + dest_len].iter().collect();
+    if dest.contains(char::is_whitespace) {
+        return None;
+    }
+    Some((close, dest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_is_made_safe_for_rustdoc() {
+        let lines = doc_lines(
+            "See [below](#channels) or [x](chat.postMessage).\n    indented code\n<b>bold</b> https://api.slack.com/x.",
+        );
+        assert_eq!(
+            lines,
+            vec![
+                lit(" See [below](#channels) or \\[x\\](chat.postMessage)."),
+                lit(" indented code"),
+                lit(" &lt;b&gt;bold&lt;/b&gt; <https://api.slack.com/x>."),
+            ]
+        );
+    }
+
+    #[test]
+    fn fences_become_text_blocks_and_are_closed() {
+        let lines = doc_lines("a\n```json\n{\"x\": [1]}");
+        assert_eq!(lines, vec![lit(" a"), lit(" ```text"), lit(" {\"x\": [1]}"), lit(" ```")]);
+    }
+
+    #[test]
+    fn literals_escape_everything() {
+        assert_eq!(lit("a\"b\\c\n*/ {{ x }}"), "\"a\\\"b\\\\c\\n*/ {{ x }}\"");
+    }
+}

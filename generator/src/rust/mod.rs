@@ -1,0 +1,10 @@
+//! Rust naming and types: the language-neutral [`crate::model::Api`] becomes a
+//! [`view::CrateView`], the data the templates render. Every identifier goes
+//! through [`sanitize`], every string from the description through [`docs::lit`].
+
+pub mod docs;
+mod recursion;
+pub mod sanitize;
+pub mod view;
+
+pub use view::{CrateView, plan};

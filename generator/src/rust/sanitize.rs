@@ -1,0 +1,169 @@
+//! The one place where names from a description become Rust identifiers.
+//!
+//! Anything can come in (`chat.postMessage`, `+1`, `type`, `Result`, `日本`); what
+//! comes out is a valid, warning-free identifier in the right case, and a [`Namer`]
+//! keeps the names of one scope distinct.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords (strict, reserved and weak ones that cannot be used plainly).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Type names that generated code (or the prelude) already uses; a generated type
+/// with one of these names would shadow it.
+const RESERVED_TYPES: &[&str] = &[
+    "Self", "Option", "Some", "None", "Result", "Ok", "Err", "Box", "String", "Vec", "Default",
+    "Clone", "Copy", "Debug", "Display", "Send", "Sync", "Sized", "Fn", "FnMut", "FnOnce",
+    "Drop", "Iterator", "IntoIterator", "Into", "From", "TryFrom", "TryInto", "ToString",
+    "ToOwned", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "AsRef", "AsMut", "Extend",
+    "Error", "Value", "Map", "BTreeMap", "HashMap", "Future", "Duration", "Serialize",
+    "Deserialize", "Client", "Configuration", "Environment", "FileUpload", "Secret",
+];
+
+/// Words for the characters that would otherwise vanish from a name.
+fn spell_symbols(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    let mut first = true;
+    while let Some(c) = chars.next() {
+        match c {
+            '+' if first => out.push_str("plus "),
+            '-' if first && chars.peek().is_some_and(|n| n.is_ascii_digit()) => out.push_str("minus "),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            '_' => out.push('_'),
+            _ => out.push(' '),
+        }
+        first = false;
+    }
+    out
+}
+
+fn words(raw: &str) -> String {
+    let spelled = spell_symbols(raw);
+    if spelled.chars().any(|c| c.is_ascii_alphanumeric()) {
+        spelled
+    } else if raw.is_empty() {
+        "empty".to_string()
+    } else {
+        // Only symbols or non-ASCII text: name it by its code points so distinct
+        // values stay distinct and names stay ASCII.
+        let mut s = String::from("value");
+        for c in raw.chars().take(8) {
+            s.push_str(&format!(" u{:x}", c as u32));
+        }
+        s
+    }
+}
+
+/// A `snake_case` identifier for a field, method, module or parameter.
+pub fn snake(raw: &str) -> String {
+    let mut s = words(raw).to_snake_case();
+    if s.is_empty() {
+        s = "value".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'n');
+    }
+    if KEYWORDS.contains(&s.as_str()) || s == "_" {
+        s.push('_');
+    }
+    s
+}
+
+/// An `UpperCamelCase` identifier for a type or enum variant.
+pub fn pascal(raw: &str) -> String {
+    let mut s = words(raw).to_upper_camel_case();
+    if s.is_empty() {
+        s = "Value".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'V');
+    }
+    if KEYWORDS.contains(&s.as_str()) || s == "Self" {
+        s.push('_');
+    }
+    s
+}
+
+/// [`pascal`] for a type name: also avoids names the generated code relies on.
+pub fn type_name(raw: &str) -> String {
+    let mut s = pascal(raw);
+    if RESERVED_TYPES.contains(&s.as_str()) {
+        s.push_str("Model");
+    }
+    s
+}
+
+/// Keeps the identifiers of one scope distinct: the second `foo` becomes `foo_2`
+/// (`Foo2` in Pascal case), and so on, in the order names are asked for.
+#[derive(Debug, Default, Clone)]
+pub struct Namer {
+    used: HashSet<String>,
+}
+
+impl Namer {
+    /// An empty scope.
+    pub fn new() -> Self {
+        Namer::default()
+    }
+
+    /// A scope where `names` are already taken.
+    pub fn with_reserved<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        Namer { used: names.into_iter().map(str::to_string).collect() }
+    }
+
+    /// Takes `base`, or the first free `base` + number.
+    pub fn unique(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let snake_like = base.contains('_') || base.starts_with(|c: char| c.is_ascii_lowercase());
+        let mut n = 2;
+        loop {
+            let candidate = if snake_like { format!("{base}_{n}") } else { format!("{base}{n}") };
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cases_keywords_and_symbols() {
+        assert_eq!(snake("postMessage"), "post_message");
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("2fa"), "n2fa");
+        assert_eq!(snake("api-key"), "api_key");
+        assert_eq!(pascal("chat.postMessage"), "ChatPostMessage");
+        assert_eq!(pascal("+1"), "Plus1");
+        assert_eq!(pascal("-1"), "Minus1");
+        assert_eq!(pascal("1x"), "V1x");
+        assert_eq!(pascal(""), "Empty");
+        assert_eq!(pascal("日本"), "ValueU65e5U672c");
+        assert_eq!(type_name("Result"), "ResultModel");
+        assert_eq!(type_name("self"), "Self_");
+    }
+
+    #[test]
+    fn namer_suffixes_collisions() {
+        let mut n = Namer::new();
+        assert_eq!(n.unique("foo_bar".into()), "foo_bar");
+        assert_eq!(n.unique("foo_bar".into()), "foo_bar_2");
+        assert_eq!(n.unique("Foo".into()), "Foo");
+        assert_eq!(n.unique("Foo".into()), "Foo2");
+    }
+}

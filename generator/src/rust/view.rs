@@ -1,0 +1,1083 @@
+//! The data templates render: every name final, every string already a literal.
+
+use std::collections::HashMap;
+
+use heck::ToKebabCase;
+use serde::Serialize;
+
+use super::docs::{doc_lines, doc_paragraphs, lit};
+use super::recursion::boxed_fields;
+use super::sanitize::{Namer, pascal, snake, type_name};
+use crate::diag::Diagnostic;
+use crate::model::{
+    Api, BodyKind, Operation, Owner, ParamLocation, SchemeKind, Ty, TypeId, TypeKind,
+};
+use crate::settings::SdkJob;
+
+/// Everything about the generated crate.
+#[derive(Debug, Serialize)]
+pub struct CrateView {
+    /// Package name (`slack-web-api`).
+    pub package: String,
+    /// Library name (`slack_web_api`).
+    pub lib: String,
+    /// Package version.
+    pub version: String,
+    /// Package description, as a TOML/Rust string literal.
+    pub description_lit: String,
+    /// Licence (SPDX), as a literal.
+    pub license_lit: Option<String>,
+    /// Client type name.
+    pub client: String,
+    /// API title as a literal.
+    pub title_lit: String,
+    /// Crate docs.
+    pub docs: Vec<String>,
+    /// The spec file, relative to the repository, as shown in headers.
+    pub spec_display: String,
+    /// The settings file, relative to the repository.
+    pub settings_display: Option<String>,
+    /// User agent literal.
+    pub user_agent_lit: String,
+    /// Environments (servers).
+    pub environments: Vec<EnvironmentView>,
+    /// Security schemes.
+    pub schemes: Vec<SchemeView>,
+    /// Controllers.
+    pub controllers: Vec<ControllerView>,
+    /// Model files.
+    pub model_files: Vec<ModelFileView>,
+    /// Operations whose examples are tested.
+    pub example_tests: Vec<ExampleTestView>,
+    /// Count of operations.
+    pub operation_count: usize,
+    /// Whether any operation sends multipart bodies.
+    pub uses_multipart: bool,
+    /// The first scheme with an environment variable, for docs.
+    pub env_example: Option<EnvExample>,
+    /// Doc line of the client type.
+    pub client_doc_lit: String,
+    /// A call to show in docs: `client.chat().post_message("channel")`.
+    pub example_call: Option<String>,
+    /// The same as a doc line literal, sending it and printing the result.
+    pub example_doc_lit: Option<String>,
+    /// Package description, plain text.
+    pub description: String,
+}
+
+/// A documented way to configure the client from the environment.
+#[derive(Debug, Serialize)]
+pub struct EnvExample {
+    /// Variable name.
+    pub var: String,
+    /// Setter on the configuration builder.
+    pub setter: String,
+}
+
+/// One server.
+#[derive(Debug, Serialize)]
+pub struct EnvironmentView {
+    /// Variant name.
+    pub variant: String,
+    /// Base URL literal.
+    pub url_lit: String,
+    /// Docs.
+    pub docs: Vec<String>,
+}
+
+/// One security scheme.
+#[derive(Debug, Serialize)]
+pub struct SchemeView {
+    /// Name in the description, as a literal.
+    pub name_lit: String,
+    /// Variant of the crate's `Scheme` enum.
+    pub variant: String,
+    /// Field/setter name on the configuration.
+    pub field: String,
+    /// `bearer`, `api_key`, `basic` or `authorization` (other HTTP schemes).
+    pub kind: String,
+    /// Where an API key goes: `header`, `query` or `cookie`.
+    pub location: Option<String>,
+    /// Header/query/cookie name (API keys) or HTTP scheme word, as a literal.
+    pub param_lit: Option<String>,
+    /// Environment variable literal.
+    pub env_lit: Option<String>,
+    /// Environment variable name (for docs).
+    pub env_var: Option<String>,
+    /// Doc line naming the variable.
+    pub env_doc_lit: Option<String>,
+    /// Docs.
+    pub docs: Vec<String>,
+}
+
+/// A controller: the operations of one tag.
+#[derive(Debug, Serialize)]
+pub struct ControllerView {
+    /// Module name.
+    pub module: String,
+    /// Struct name.
+    pub name: String,
+    /// Accessor on the client.
+    pub accessor: String,
+    /// Tag literal.
+    pub tag_lit: String,
+    /// Docs.
+    pub docs: Vec<String>,
+    /// Operations.
+    pub operations: Vec<OperationView>,
+    /// Controllers this one leads to (tags that are never first).
+    pub groups: Vec<GroupView>,
+}
+
+/// A controller reached from a group controller.
+#[derive(Debug, Serialize)]
+pub struct GroupView {
+    /// Method name.
+    pub accessor: String,
+    /// Controller struct path.
+    pub name: String,
+    /// Docs.
+    pub docs: Vec<String>,
+}
+
+/// One operation.
+#[derive(Debug, Serialize)]
+pub struct OperationView {
+    /// operationId literal.
+    pub id_lit: String,
+    /// Method on the controller.
+    pub method: String,
+    /// Request builder struct.
+    pub builder: String,
+    /// Docs of the controller method.
+    pub docs: Vec<String>,
+    /// Deprecation note literal, when deprecated.
+    pub deprecated: Option<String>,
+    /// `GET`, `POST`, ...
+    pub http_method: String,
+    /// `format!` string literal for the path.
+    pub path_format_lit: String,
+    /// Path parameter fields, in template order.
+    pub path_args: Vec<String>,
+    /// Required parameters (method arguments).
+    pub required: Vec<ParamView>,
+    /// Optional parameters (setters).
+    pub optional: Vec<ParamView>,
+    /// `none`, `form`, `multipart`, `json`, `binary`, `text`.
+    pub body: String,
+    /// JSON body field (for `json`), and whether it is optional.
+    pub body_field: Option<ParamView>,
+    /// Success type.
+    pub response_ty: String,
+    /// How the success body is decoded: `json`, `unit`, `text`, `bytes`.
+    pub response_kind: String,
+    /// Error type.
+    pub error_ty: String,
+    /// Discriminator property literal and its error value as a `serde_json::Value` expression.
+    pub discriminator: Option<DiscriminatorView>,
+    /// Alternatives of scheme variants.
+    pub security: Vec<Vec<String>>,
+    /// Callable without credentials.
+    pub security_optional: bool,
+    /// Whether `send` adds anything to the request after creating it.
+    pub builds_parts: bool,
+}
+
+/// How success and error bodies are told apart.
+#[derive(Debug, Serialize)]
+pub struct DiscriminatorView {
+    /// Property literal.
+    pub property_lit: String,
+    /// Rust expression of the error value (`crate::http::Pinned::Bool(false)`).
+    pub error_expr: String,
+}
+
+/// A request parameter.
+#[derive(Debug, Serialize)]
+pub struct ParamView {
+    /// Field and setter name.
+    pub field: String,
+    /// Wire name literal.
+    pub wire_lit: String,
+    /// `path`, `query`, `header`, `cookie`, `form`, `multipart`, `body`.
+    pub location: String,
+    /// Stored type (without the `Option` of optional parameters).
+    pub ty: String,
+    /// Argument type of the method/setter.
+    pub arg_ty: String,
+    /// Name of the method argument.
+    pub arg: String,
+    /// Expression converting the argument into the stored type.
+    pub convert: String,
+    /// The same for a setter, whose argument is `value`.
+    pub convert_value: String,
+    /// `string`, `json` or `file`.
+    pub encode: String,
+    /// Whether the value is an array.
+    pub is_array: bool,
+    /// Whether arrays repeat the parameter per element.
+    pub explode: bool,
+    /// Docs.
+    pub docs: Vec<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// Statement adding a required value (`self.<field>`) to `parts`.
+    pub push_required: String,
+    /// Statement adding an optional value (`value`) to `parts`.
+    pub push_optional: String,
+    /// Expression of the value as a path segment.
+    pub path_expr: String,
+}
+
+/// One file under `src/models/`.
+#[derive(Debug, Serialize)]
+pub struct ModelFileView {
+    /// Module name.
+    pub module: String,
+    /// Docs of the module.
+    pub docs: Vec<String>,
+    /// Types, in order.
+    pub types: Vec<TypeView>,
+}
+
+/// One generated type.
+#[derive(Debug, Serialize)]
+pub struct TypeView {
+    /// `struct`, `enum` or `alias`.
+    pub kind: String,
+    /// Type name.
+    pub name: String,
+    /// Docs.
+    pub docs: Vec<String>,
+    /// Struct fields.
+    pub fields: Vec<FieldView>,
+    /// Name of the field that keeps unknown properties.
+    pub extra_field: String,
+    /// Enum variants.
+    pub variants: Vec<VariantView>,
+    /// Catch-all variant of an enum.
+    pub other_variant: String,
+    /// Alias target.
+    pub alias: String,
+    /// For an error body: how `code()` and `message()` read it.
+    pub api_error: Option<ApiErrorView>,
+}
+
+/// How an error body exposes its code and message.
+#[derive(Debug, Serialize)]
+pub struct ApiErrorView {
+    /// Expression for `code()` over `self`.
+    pub code_expr: String,
+    /// Expression for `message()` over `self`.
+    pub message_expr: String,
+}
+
+/// A struct field.
+#[derive(Debug, Serialize)]
+pub struct FieldView {
+    /// Field name.
+    pub name: String,
+    /// Serde attribute contents (`rename = "x"`, `default`, ...).
+    pub serde: Vec<String>,
+    /// Type.
+    pub ty: String,
+    /// Docs.
+    pub docs: Vec<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+}
+
+/// An enum variant.
+#[derive(Debug, Serialize)]
+pub struct VariantView {
+    /// Variant name.
+    pub name: String,
+    /// Wire value literal.
+    pub wire_lit: String,
+    /// Docs.
+    pub docs: Vec<String>,
+}
+
+/// Examples of one operation, checked by a generated test.
+#[derive(Debug, Serialize)]
+pub struct ExampleTestView {
+    /// Test function name.
+    pub test: String,
+    /// Success type.
+    pub response_ty: String,
+    /// Error type.
+    pub error_ty: String,
+    /// Discriminator, if any.
+    pub discriminator: Option<DiscriminatorView>,
+    /// Success examples: literal JSON text.
+    pub success: Vec<String>,
+    /// Error examples: literal JSON text.
+    pub errors: Vec<String>,
+}
+
+/// Names decided for the model types.
+struct TypeNames {
+    names: Vec<String>,
+    modules: Vec<String>,
+}
+
+impl TypeNames {
+    fn new(api: &Api) -> Self {
+        let mut namer = Namer::new();
+        let names = api.types.iter().map(|t| namer.unique(type_name(&t.name.join("_")))).collect();
+        let mut module_namer = Namer::with_reserved(["mod", "models"]);
+        let mut module_of_owner: HashMap<String, String> = HashMap::new();
+        let modules = api
+            .types
+            .iter()
+            .map(|t| {
+                let key = match &t.owner {
+                    Owner::Component(name) => format!("c:{name}"),
+                    Owner::Operation(i) => format!("o:{}", api.operations[*i].id),
+                };
+                let raw = match &t.owner {
+                    Owner::Component(name) => name.clone(),
+                    Owner::Operation(i) => api.operations[*i].id.clone(),
+                };
+                module_of_owner.entry(key).or_insert_with(|| module_namer.unique(snake(&raw))).clone()
+            })
+            .collect();
+        TypeNames { names, modules }
+    }
+}
+
+/// Renders Rust type expressions relative to a module.
+struct Types<'a> {
+    api: &'a Api,
+    names: &'a TypeNames,
+}
+
+impl Types<'_> {
+    /// The Rust type of `ty`, as seen from model module `here` (`None`: outside models).
+    fn rust(&self, ty: &Ty, here: Option<&str>) -> String {
+        match ty {
+            Ty::String => "String".into(),
+            Ty::Integer(32) => "i32".into(),
+            Ty::Integer(_) => "i64".into(),
+            Ty::Number => "f64".into(),
+            Ty::Boolean => "bool".into(),
+            Ty::Binary => if here.is_some() { "String".into() } else { "crate::FileUpload".into() },
+            Ty::Any => "serde_json::Value".into(),
+            Ty::Array(inner) => format!("Vec<{}>", self.rust(inner, here)),
+            Ty::Map(inner) => format!("std::collections::BTreeMap<String, {}>", self.rust(inner, here)),
+            Ty::Nullable(inner) => format!("Option<{}>", self.rust(inner, here)),
+            Ty::Named(id) => self.named(*id, here),
+        }
+    }
+
+    fn named(&self, id: TypeId, here: Option<&str>) -> String {
+        let name = &self.names.names[id.0];
+        if here == Some(self.names.modules[id.0].as_str()) {
+            name.clone()
+        } else {
+            format!("crate::models::{name}")
+        }
+    }
+
+    /// For scalar types (through aliases): the lenient decoder's name.
+    fn scalar_decoder(&self, ty: &Ty) -> Option<&'static str> {
+        match ty {
+            Ty::String => Some("string"),
+            Ty::Integer(32) => Some("int32"),
+            Ty::Integer(_) => Some("int64"),
+            Ty::Number => Some("float"),
+            Ty::Boolean => Some("boolean"),
+            Ty::Named(id) => match &self.api.ty(*id).kind {
+                TypeKind::Alias(t) => self.scalar_decoder(t),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn is_string(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::String => true,
+            Ty::Named(id) => matches!(&self.api.ty(*id).kind, TypeKind::Alias(t) if self.is_string(t)),
+            _ => false,
+        }
+    }
+}
+
+/// Plans the crate for `api`.
+pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<CrateView, Diagnostic> {
+    let settings = &job.settings;
+    let package = settings.krate.name.clone().unwrap_or_else(|| api.title.to_kebab_case());
+    let package = if package.is_empty() { "api-client".to_string() } else { package };
+    let lib = snake(&package);
+    let client = settings.krate.client.clone().unwrap_or_else(|| format!("{}Client", pascal(&package)));
+    let version = settings.krate.version.clone().unwrap_or_else(|| "0.1.0".into());
+    let description = settings.krate.description.clone().unwrap_or_else(|| format!("Client for {}", api.title));
+    let display = |p: &std::path::Path| {
+        p.strip_prefix(repo_root).unwrap_or(p).to_string_lossy().replace('\\', "/")
+    };
+
+    let names = TypeNames::new(api);
+    let types = Types { api, names: &names };
+
+    // Environments.
+    let mut env_namer = Namer::new();
+    let environments = if api.servers.is_empty() {
+        vec![EnvironmentView { variant: "Production".into(), url_lit: lit("/"), docs: vec![lit(" The API's own host.")] }]
+    } else {
+        api.servers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let base = match (&s.description, api.servers.len()) {
+                    (Some(d), _) => pascal(d),
+                    (None, 1) => "Production".into(),
+                    (None, _) => format!("Server{}", i + 1),
+                };
+                let mut url = s.url.clone();
+                for (k, v) in &s.variables {
+                    url = url.replace(&format!("{{{k}}}"), v);
+                }
+                let mut docs = s.description.as_deref().map(doc_lines).unwrap_or_default();
+                if !docs.is_empty() {
+                    docs.push(lit(""));
+                }
+                docs.push(lit(&format!(" `{}`", url.replace('`', "'"))));
+                EnvironmentView { variant: env_namer.unique(base), url_lit: lit(url.trim_end_matches('/')), docs }
+            })
+            .collect()
+    };
+
+    // Security schemes.
+    let mut scheme_namer = Namer::new();
+    let mut field_namer = Namer::with_reserved(["environment", "base_url", "timeout", "user_agent", "http_client"]);
+    let mut scheme_variant: HashMap<&str, String> = HashMap::new();
+    let mut schemes = Vec::new();
+    for s in &api.security_schemes {
+        let variant = scheme_namer.unique(pascal(&s.name));
+        scheme_variant.insert(s.name.as_str(), variant.clone());
+        let (kind, location, param) = match &s.kind {
+            SchemeKind::ApiKey { location, param } => ("api_key", Some(location.clone()), Some(lit(param))),
+            SchemeKind::Basic => ("basic", None, None),
+            SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect { .. } => ("bearer", None, None),
+            SchemeKind::OtherHttp { scheme } => ("authorization", None, Some(lit(&pascal(scheme)))),
+        };
+        let what = match &s.kind {
+            SchemeKind::ApiKey { location, param } => format!("API key sent in the `{param}` {location}."),
+            SchemeKind::Basic => "HTTP basic authentication.".into(),
+            SchemeKind::Bearer { .. } => "Bearer token sent in the `Authorization` header.".into(),
+            SchemeKind::OAuth2 { .. } => "OAuth 2 access token, sent as `Authorization: Bearer <token>`.".into(),
+            SchemeKind::OpenIdConnect { .. } => "OpenID Connect access token, sent as `Authorization: Bearer <token>`.".into(),
+            SchemeKind::OtherHttp { scheme } => format!("`Authorization: {scheme} <credentials>`."),
+        };
+        let mut parts = vec![format!("`{}`: {what}", s.name)];
+        if let Some(d) = &s.description {
+            parts.push(d.clone());
+        }
+        schemes.push(SchemeView {
+            name_lit: lit(&s.name),
+            variant,
+            field: field_namer.unique(snake(&s.name)),
+            kind: kind.into(),
+            location,
+            param_lit: param,
+            env_lit: s.env_var.as_deref().map(lit),
+            env_doc_lit: s.env_var.as_deref().map(|v| lit(&format!(" (`{}` for `{}`)", v.replace('`', "'"), s.name.replace('`', "'")))),
+            env_var: s.env_var.clone(),
+            docs: doc_paragraphs(parts.iter().map(String::as_str)),
+        });
+    }
+
+    // Controllers.
+    let mut ctl_namer = Namer::with_reserved(["http", "models", "controllers", "Scheme"]);
+    let mut module_namer = Namer::with_reserved(["mod"]);
+    let mut accessor_namer = Namer::with_reserved(["new", "from_env", "config", "with_config", "clone", "http_client"]);
+    struct CtlNames {
+        module: String,
+        name: String,
+        accessor: String,
+    }
+    let ctl_names: Vec<CtlNames> = api
+        .tags
+        .iter()
+        .map(|t| CtlNames {
+            module: module_namer.unique(snake(&t.name)),
+            name: ctl_namer.unique(format!("{}Controller", type_name(&t.name))),
+            accessor: accessor_namer.unique(snake(&t.name)),
+        })
+        .collect();
+    let mut controllers = Vec::new();
+    let mut example_tests = Vec::new();
+    let mut test_namer = Namer::new();
+    let mut uses_multipart = false;
+    for (ti, tag) in api.tags.iter().enumerate() {
+        let mut method_namer = Namer::with_reserved(["new", "client"]);
+        let tag_snake = snake(&tag.name);
+        let mut operations = Vec::new();
+        for &oi in &tag.operations {
+            let op = &api.operations[oi];
+            let op_snake = snake(&op.id);
+            let short = op_snake
+                .strip_prefix(&format!("{tag_snake}_"))
+                .filter(|s| !s.is_empty() && !s.starts_with(|c: char| c.is_ascii_digit()))
+                .map(str::to_string)
+                .unwrap_or(op_snake.clone());
+            let method = method_namer.unique(snake(&short));
+            let builder = ctl_namer.unique(type_name(&format!("{}_request", op.id)));
+            let view = operation_view(op, method, builder, &types, &scheme_variant, api)?;
+            uses_multipart |= view.body == "multipart";
+            if let Some(t) = example_test(op, &view, &types, &mut test_namer) {
+                example_tests.push(t);
+            }
+            operations.push(view);
+        }
+        let groups = tag
+            .groups
+            .iter()
+            .map(|&g| {
+                let member = &api.tags[g];
+                let short = member
+                    .name
+                    .strip_prefix(&format!("{}.", tag.name))
+                    .unwrap_or(&member.name);
+                GroupView {
+                    accessor: snake(short),
+                    name: ctl_names[g].name.clone(),
+                    docs: vec![lit(&format!(" Operations tagged `{}`.", member.name.replace('`', "'")))],
+                }
+            })
+            .collect();
+        let mut docs = vec![lit(&format!(" Operations tagged `{}`.", tag.name.replace('`', "'")))];
+        if let Some(d) = &tag.description {
+            docs.push(lit(""));
+            docs.extend(doc_lines(d));
+        }
+        controllers.push(ControllerView {
+            module: ctl_names[ti].module.clone(),
+            name: ctl_names[ti].name.clone(),
+            accessor: ctl_names[ti].accessor.clone(),
+            tag_lit: lit(&tag.name),
+            docs,
+            operations,
+            groups,
+        });
+    }
+
+    let model_files = model_files(api, &names, &types);
+
+    let mut crate_docs = vec![lit(&format!(" Client for {}.", api.title))];
+    if let Some(d) = &api.description {
+        crate_docs.push(lit(""));
+        crate_docs.extend(doc_lines(d));
+    }
+    let env_example = schemes
+        .iter()
+        .find_map(|s| s.env_var.clone().map(|var| EnvExample { var, setter: s.field.clone() }));
+
+    let example_call = controllers.iter().find_map(|c| {
+        c.operations
+            .iter()
+            .find(|o| !o.required.is_empty() && o.required.iter().all(|p| p.arg_ty == "impl Into<String>"))
+            .map(|o| {
+                let args: Vec<String> = o.required.iter().map(|p| lit(&p.field)).collect();
+                format!("client.{}().{}({})", c.accessor, o.method, args.join(", "))
+            })
+    });
+    Ok(CrateView {
+        client_doc_lit: lit(&format!(" The client for {}.", api.title)),
+        example_doc_lit: example_call.as_ref().map(|c| lit(&format!(" let response = {c}.send().await?;"))),
+        example_call,
+        description: description.clone(),
+        user_agent_lit: lit(&format!("{package}/{version}")),
+        package,
+        lib,
+        version,
+        description_lit: lit(&description),
+        license_lit: settings.krate.license.as_deref().map(lit),
+        client,
+        title_lit: lit(&api.title),
+        docs: crate_docs,
+        spec_display: display(&job.spec_path),
+        settings_display: job.settings_path.as_deref().map(display),
+        environments,
+        schemes,
+        controllers,
+        model_files,
+        example_tests,
+        operation_count: api.operations.len(),
+        uses_multipart,
+        env_example,
+    })
+}
+
+fn operation_view(
+    op: &Operation,
+    method: String,
+    builder: String,
+    types: &Types<'_>,
+    scheme_variant: &HashMap<&str, String>,
+    api: &Api,
+) -> Result<OperationView, Diagnostic> {
+    let mut field_namer = Namer::with_reserved(["client", "send", "new"]);
+    let body_kind = op.body.as_ref().map(|b| &b.kind);
+    let body = match body_kind {
+        None => "none",
+        Some(BodyKind::Form) => "form",
+        Some(BodyKind::Multipart) => "multipart",
+        Some(BodyKind::Json(_)) => "json",
+        Some(BodyKind::Binary) => "binary",
+        Some(BodyKind::Text) => "text",
+    };
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    let mut path_fields: HashMap<&str, String> = HashMap::new();
+    // Path parameters first (they are the most identifying), then the rest in order.
+    let ordered = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+        .chain(op.params.iter().filter(|p| p.location != ParamLocation::Path));
+    for p in ordered {
+        let field = field_namer.unique(snake(&p.name));
+        if p.location == ParamLocation::Path {
+            path_fields.insert(p.name.as_str(), field.clone());
+        }
+        let location = match p.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+            ParamLocation::Body if body == "multipart" => "multipart",
+            ParamLocation::Body => "form",
+        };
+        let view = param_view(p.ty.clone(), field, lit(&p.name), location, p.explode, p.description.as_deref(), p.deprecated, types);
+        if p.required { required.push(view) } else { optional.push(view) }
+    }
+    let body_field = match body_kind {
+        Some(BodyKind::Json(ty)) => {
+            let field = field_namer.unique("body".into());
+            let view = param_view(ty.clone(), field, lit("body"), "body", false, op.body.as_ref().and_then(|b| b.description.as_deref()), false, types);
+            Some(view)
+        }
+        Some(BodyKind::Binary) => {
+            Some(param_view(Ty::Binary, field_namer.unique("body".into()), lit("body"), "body", false, None, false, types))
+        }
+        Some(BodyKind::Text) => {
+            Some(param_view(Ty::String, field_namer.unique("body".into()), lit("body"), "body", false, None, false, types))
+        }
+        _ => None,
+    };
+    let body_required = op.body.as_ref().is_some_and(|b| b.required);
+    let (body_required_view, body_optional_view) = match body_field {
+        Some(b) if body_required => (Some(b), None),
+        Some(b) => (None, Some(b)),
+        None => (None, None),
+    };
+
+    // Path: `/pets/{id}` → format string `/pets/{}` with args in order.
+    let mut fmt = String::new();
+    let mut path_args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let name = &rest[start + 1..start + len];
+        fmt.push_str("{}");
+        let expr = required
+            .iter()
+            .find(|p: &&ParamView| p.location == "path" && path_fields.get(name) == Some(&p.field))
+            .map(|p| p.path_expr.clone())
+            .unwrap_or_else(|| "\"\"".to_string());
+        path_args.push(expr);
+        rest = &rest[start + len + 1..];
+    }
+    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+
+    let (response_ty, response_kind) = match op.success.as_ref().and_then(|s| s.ty.as_ref()) {
+        None => ("()".to_string(), "unit"),
+        Some(Ty::Binary) => ("Vec<u8>".to_string(), "bytes"),
+        Some(ty) if op.success.as_ref().and_then(|s| s.media_type.as_deref()).is_some_and(|m| m.starts_with("text/")) => {
+            let _ = ty;
+            ("String".to_string(), "text")
+        }
+        Some(ty) => (types.rust(ty, None), "json"),
+    };
+    let error_ty = match op.error.as_ref().and_then(|e| e.ty.as_ref()) {
+        Some(ty @ Ty::Named(_)) => types.rust(ty, None),
+        _ => "serde_json::Value".to_string(),
+    };
+
+    // Docs: summary, description, HTTP line, docs link, scopes, removed parameters.
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(s) = &op.summary {
+        parts.push(s.clone());
+    }
+    if let Some(d) = &op.description {
+        if op.summary.as_deref() != Some(d.as_str()) {
+            parts.push(d.clone());
+        }
+    }
+    parts.push(format!("`{} {}` (operation `{}`).", op.method, op.path.replace('`', "'"), op.id.replace('`', "'")));
+    if let Some(url) = &op.docs_url {
+        parts.push(format!("API documentation: <{}>", url.replace(['<', '>', ' '], "")));
+    }
+    let scopes: Vec<String> = op
+        .security
+        .iter()
+        .flatten()
+        .flat_map(|u| u.scopes.iter().map(move |s| format!("`{}` ({})", s.replace('`', "'"), u.scheme.replace('`', "'"))))
+        .collect();
+    if !scopes.is_empty() {
+        let mut seen = Vec::new();
+        for s in scopes {
+            if !seen.contains(&s) {
+                seen.push(s);
+            }
+        }
+        parts.push(format!("Scopes: {}.", seen.join(", ")));
+    }
+    if !op.credential_params.is_empty() {
+        parts.push(format!(
+            "The `{}` parameter is not taken here: the configured credential is sent instead.",
+            op.credential_params.join("`, `")
+        ));
+    }
+    let mut docs = doc_paragraphs(parts.iter().map(String::as_str));
+    let args: Vec<&ParamView> = required.iter().chain(body_required_view.iter()).collect();
+    if !args.is_empty() {
+        docs.push(lit(""));
+        docs.push(lit(" # Arguments"));
+        docs.push(lit(""));
+        for a in &args {
+            let first = a.docs.first().map(|d| {
+                let s: String = serde_json::from_str(d).unwrap_or_default();
+                s.trim().to_string()
+            });
+            let line = match first {
+                Some(text) if !text.is_empty() => format!(" * `{}`: {}", a.field, text),
+                _ => format!(" * `{}`", a.field),
+            };
+            docs.push(lit(&line));
+        }
+    }
+
+    let discriminator = op.discriminator.as_ref().map(|d| DiscriminatorView {
+        property_lit: lit(&d.property),
+        error_expr: pinned_expr(&d.error),
+    });
+    let security = op
+        .security
+        .iter()
+        .map(|alt| alt.iter().filter_map(|u| scheme_variant.get(u.scheme.as_str()).cloned()).collect::<Vec<_>>())
+        .filter(|alt: &Vec<String>| !alt.is_empty())
+        .collect();
+    let _ = api;
+    let mut required = required;
+    let mut optional = optional;
+    if let Some(b) = body_required_view {
+        required.push(b);
+    }
+    if let Some(b) = body_optional_view {
+        optional.push(b);
+    }
+    let builds_parts = body != "none"
+        || !optional.is_empty()
+        || required.iter().any(|p: &ParamView| p.location != "path");
+    Ok(OperationView {
+        builds_parts,
+        id_lit: lit(&op.id),
+        method,
+        builder,
+        docs,
+        deprecated: op.deprecated.then(|| lit("deprecated by the API description")),
+        http_method: op.method.clone(),
+        path_format_lit: lit(&fmt),
+        path_args,
+        required,
+        optional,
+        body: body.into(),
+        body_field: None,
+        response_ty,
+        response_kind: response_kind.into(),
+        error_ty,
+        discriminator,
+        security,
+        security_optional: op.security_optional,
+    })
+}
+
+/// `serde_json::Value` constant → a `crate::http::Pinned` expression.
+fn pinned_expr(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Bool(b) => format!("crate::http::Pinned::Bool({b})"),
+        serde_json::Value::Number(n) if n.is_i64() => format!("crate::http::Pinned::Int({n})"),
+        serde_json::Value::String(s) => format!("crate::http::Pinned::Str({})", lit(s)),
+        other => format!("crate::http::Pinned::Str({})", lit(&other.to_string())),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn param_view(
+    ty: Ty,
+    field: String,
+    wire_lit: String,
+    location: &str,
+    explode: bool,
+    description: Option<&str>,
+    deprecated: bool,
+    types: &Types<'_>,
+) -> ParamView {
+    let (is_array, elem) = match &ty {
+        Ty::Array(inner) => (true, (**inner).clone()),
+        other => (false, other.clone()),
+    };
+    let stored = types.rust(&ty, None);
+    let encode = match &elem {
+        Ty::Binary => "file",
+        Ty::String | Ty::Integer(_) | Ty::Number | Ty::Boolean => "string",
+        Ty::Named(id) => match &types.api.ty(*id).kind {
+            TypeKind::Enum { .. } => "string",
+            TypeKind::Alias(t) if matches!(t, Ty::String | Ty::Integer(_) | Ty::Number | Ty::Boolean) => "string",
+            _ => "json",
+        },
+        _ => "json",
+    };
+    // Clippy rejects placeholder names (`foo`) as bindings, though not as fields.
+    let arg = if matches!(field.as_str(), "foo" | "baz" | "quux") { format!("{field}_") } else { field.clone() };
+    let (arg_ty, convert, convert_value) = if types.is_string(&ty) && stored == "String" {
+        ("impl Into<String>".to_string(), format!("{arg}.into()"), "value.into()".to_string())
+    } else if matches!(ty, Ty::Binary) {
+        ("impl Into<crate::FileUpload>".to_string(), format!("{arg}.into()"), "value.into()".to_string())
+    } else {
+        (stored.clone(), arg.clone(), "value".to_string())
+    };
+    let elem_ty = types.rust(&elem, None);
+    let conv = |v: &str| -> String {
+        match encode {
+            "file" => v.to_string(),
+            "json" => format!("crate::http::json_param(&{v})"),
+            _ if elem_ty == "String" => v.to_string(),
+            _ if matches!(elem, Ty::Named(_)) && types.is_string(&elem) => v.to_string(),
+            _ if matches!(elem, Ty::Named(id) if matches!(types.api.ty(id).kind, TypeKind::Enum { .. })) => format!("String::from({v})"),
+            _ => format!("{v}.to_string()"),
+        }
+    };
+    let method = match (location, encode) {
+        ("query", _) => "query",
+        ("header", _) => "header",
+        ("cookie", _) => "cookie",
+        ("form", _) => "form",
+        ("multipart", "file") => "file_part",
+        ("multipart", _) => "text_part",
+        ("body", _) => "body",
+        _ => "query",
+    };
+    let push = |value: &str| -> String {
+        if location == "body" {
+            return match (&ty, encode) {
+                (Ty::Binary, _) => format!("parts.bytes({value});"),
+                (Ty::String, _) => format!("parts.text({value});"),
+                _ => format!("parts.json(&{value}).map_err(|message| crate::Error::InvalidRequest {{ message }})?;"),
+            };
+        }
+        if is_array {
+            if explode || location == "multipart" {
+                format!("for item in {value} {{ parts.{method}({wire_lit}, {}); }}", conv("item"))
+            } else {
+                format!(
+                    "parts.{method}({wire_lit}, {value}.into_iter().map(|item| {}).collect::<Vec<_>>().join(\",\"));",
+                    conv("item")
+                )
+            }
+        } else {
+            format!("parts.{method}({wire_lit}, {});", conv(value))
+        }
+    };
+    let push_required = push(&format!("self.{field}"));
+    let push_optional = push("value");
+    let path_expr = if types.is_string(&ty) {
+        format!("crate::http::encode_path(&self.{field})")
+    } else {
+        format!("crate::http::encode_path(&{})", conv(&format!("self.{field}")).replace(&format!("self.{field}.to_string()"), &format!("self.{field}.to_string()")))
+    };
+    ParamView {
+        push_required,
+        push_optional,
+        path_expr,
+        field,
+        wire_lit,
+        location: location.into(),
+        ty: stored,
+        arg_ty,
+        arg,
+        convert,
+        convert_value,
+        encode: encode.into(),
+        is_array,
+        explode,
+        docs: description.map(doc_lines).unwrap_or_default(),
+        deprecated,
+    }
+}
+
+fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFileView> {
+    let boxed = boxed_fields(api);
+    let mut files: Vec<ModelFileView> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    // Which operation's error body each type is, to give it `code()`/`message()`.
+    let mut error_of: HashMap<usize, &Operation> = HashMap::new();
+    for op in &api.operations {
+        if let Some(Ty::Named(id)) = op.error.as_ref().and_then(|e| e.ty.as_ref()) {
+            error_of.entry(id.0).or_insert(op);
+        }
+    }
+    for (i, def) in api.types.iter().enumerate() {
+        let module = names.modules[i].as_str();
+        let here = Some(module);
+        let name = names.names[i].clone();
+        let mut docs = def.description.as_deref().map(doc_lines).unwrap_or_default();
+        if docs.is_empty() {
+            docs.push(lit(&format!(" `{}`.", def.name.join(".").replace('`', "'"))));
+        }
+        let mut view = TypeView {
+            kind: String::new(),
+            name,
+            docs,
+            fields: Vec::new(),
+            extra_field: String::new(),
+            variants: Vec::new(),
+            other_variant: String::new(),
+            alias: String::new(),
+            api_error: None,
+        };
+        match &def.kind {
+            TypeKind::Struct { fields } => {
+                view.kind = "struct".into();
+                let mut namer = Namer::new();
+                for (fi, f) in fields.iter().enumerate() {
+                    let ident = namer.unique(snake(&f.name));
+                    let mut ty = types.rust(&f.ty, here);
+                    if boxed[i][fi] {
+                        ty = match &f.ty {
+                            Ty::Nullable(inner) => format!("Option<Box<{}>>", types.rust(inner, here)),
+                            _ => format!("Box<{ty}>"),
+                        };
+                    }
+                    let mut serde = Vec::new();
+                    if ident != f.name {
+                        serde.push(format!("rename = {}", lit(&f.name)));
+                    }
+                    let is_option = ty.starts_with("Option<");
+                    if !f.required && !is_option {
+                        ty = format!("Option<{ty}>");
+                    }
+                    let inner = match &f.ty {
+                        Ty::Nullable(t) => t.as_ref(),
+                        t => t,
+                    };
+                    let decoder = types.scalar_decoder(inner).filter(|_| !boxed[i][fi]);
+                    // Lenient: real responses omit documented-required fields.
+                    serde.push("default".into());
+                    if ty.starts_with("Option<") {
+                        serde.push("skip_serializing_if = \"Option::is_none\"".into());
+                        if let Some(d) = decoder {
+                            serde.push(format!("deserialize_with = \"crate::de::opt_{d}\""));
+                        }
+                    } else if let Some(d) = decoder {
+                        serde.push(format!("deserialize_with = \"crate::de::{d}\""));
+                    }
+                    let mut fdocs = f.description.as_deref().map(doc_lines).unwrap_or_default();
+                    if fdocs.is_empty() {
+                        fdocs.push(lit(&format!(" `{}`.", f.name.replace('`', "'"))));
+                    }
+                    view.fields.push(FieldView { name: ident, serde, ty, docs: fdocs, deprecated: f.deprecated });
+                }
+                view.extra_field = namer.unique("additional_properties".into());
+                if let Some(op) = error_of.get(&i) {
+                    view.api_error = Some(api_error_view(op, fields, &view.fields, api));
+                }
+            }
+            TypeKind::Enum { values } => {
+                view.kind = "enum".into();
+                let sanitized: Vec<String> = values.iter().map(|v| pascal(v)).collect();
+                let other = if sanitized.iter().any(|s| s == "Unknown") { "Other" } else { "Unknown" };
+                let mut namer = Namer::with_reserved([other]);
+                for (v, s) in values.iter().zip(sanitized) {
+                    view.variants.push(VariantView {
+                        name: namer.unique(s),
+                        wire_lit: lit(v),
+                        docs: vec![lit(&format!(" `{}`", v.replace('`', "'")))],
+                    });
+                }
+                view.other_variant = other.into();
+            }
+            TypeKind::Alias(ty) => {
+                view.kind = "alias".into();
+                view.alias = types.rust(ty, here);
+            }
+        }
+        let file = *index.entry(module).or_insert_with(|| {
+            let docs = match &def.owner {
+                Owner::Component(n) => vec![lit(&format!(" The `{}` schema.", n.replace('`', "'")))],
+                Owner::Operation(o) => vec![lit(&format!(
+                    " Types of the `{}` operation.",
+                    api.operations[*o].id.replace('`', "'")
+                ))],
+            };
+            files.push(ModelFileView { module: module.to_string(), docs, types: Vec::new() });
+            files.len() - 1
+        });
+        files[file].types.push(view);
+    }
+    files
+}
+
+fn api_error_view(op: &Operation, fields: &[crate::model::Field], views: &[FieldView], _api: &Api) -> ApiErrorView {
+    let field_expr = |prop: &str| -> Option<String> {
+        let idx = fields.iter().position(|f| f.name == prop)?;
+        let v = &views[idx];
+        let ty = v.ty.as_str();
+        let enum_field = op.error_code.as_ref().is_some_and(|c| c.property == prop && c.enum_type.is_some());
+        Some(match (ty.starts_with("Option<"), enum_field) {
+            (false, true) => format!("Some(self.{}.as_str())", v.name),
+            (true, true) => format!("self.{}.as_ref().map(|c| c.as_str())", v.name),
+            (false, false) if ty == "String" => format!("Some(self.{}.as_str())", v.name),
+            (true, false) if ty == "Option<String>" => format!("self.{}.as_deref()", v.name),
+            _ => return None,
+        })
+    };
+    ApiErrorView {
+        code_expr: op.error_code.as_ref().and_then(|c| field_expr(&c.property)).unwrap_or_else(|| "None".into()),
+        message_expr: op.error_message.as_deref().and_then(field_expr).unwrap_or_else(|| "None".into()),
+    }
+}
+
+fn example_test(op: &Operation, view: &OperationView, _types: &Types<'_>, namer: &mut Namer) -> Option<ExampleTestView> {
+    let success: Vec<String> = op
+        .success
+        .iter()
+        .filter(|_| view.response_kind == "json")
+        .flat_map(|r| r.examples.iter())
+        .map(|(_, v)| lit(&v.to_string()))
+        .collect();
+    let errors: Vec<String> = op
+        .error
+        .iter()
+        .flat_map(|r| r.examples.iter())
+        .map(|(_, v)| lit(&v.to_string()))
+        .collect();
+    if success.is_empty() && errors.is_empty() {
+        return None;
+    }
+    Some(ExampleTestView {
+        test: namer.unique(snake(&format!("{}_examples_decode", op.id))),
+        response_ty: if view.response_kind == "json" { view.response_ty.clone() } else { "serde_json::Value".into() },
+        error_ty: view.error_ty.clone(),
+        discriminator: view.discriminator.as_ref().map(|d| DiscriminatorView {
+            property_lit: d.property_lit.clone(),
+            error_expr: d.error_expr.clone(),
+        }),
+        success,
+        errors,
+    })
+}

@@ -1,0 +1,207 @@
+//! Per-SDK settings: `specs/<sdk>/sdkgen.toml`.
+//!
+//! Everything that is particular to one API (its crate name, the quirks of its
+//! description) lives here, so the generator itself carries no special cases.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diag::Diagnostic;
+
+/// The file name sdkgen looks for in each folder under `specs/`.
+pub const SETTINGS_FILE: &str = "sdkgen.toml";
+
+/// Settings of one SDK.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// The API description, relative to the settings file.
+    pub spec: PathBuf,
+    /// The generated package.
+    #[serde(default, rename = "crate")]
+    pub krate: CrateSettings,
+    /// Credentials and security quirks.
+    #[serde(default)]
+    pub auth: AuthSettings,
+    /// How responses are read.
+    #[serde(default)]
+    pub responses: ResponseSettings,
+    /// Per-operation overrides, keyed by operationId.
+    #[serde(default)]
+    pub operations: BTreeMap<String, OperationSettings>,
+    /// Tag used for operations that declare none.
+    #[serde(default)]
+    pub default_tag: Option<String>,
+}
+
+/// The generated package's identity.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateSettings {
+    /// Package name, e.g. `slack-web-api`. Defaults to the spec title in kebab case.
+    pub name: Option<String>,
+    /// Package version. Defaults to `0.1.0`.
+    pub version: Option<String>,
+    /// One-line description. Defaults to the spec title.
+    pub description: Option<String>,
+    /// Name of the client type. Defaults to the package name in Pascal case + `Client`.
+    pub client: Option<String>,
+    /// Licence of the generated crate (SPDX).
+    pub license: Option<String>,
+}
+
+/// Security quirks of a description.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    /// Parameters that repeat the credential (e.g. a `token` parameter beside an
+    /// OAuth 2 scheme). They are removed from the generated API: the configured
+    /// credential is sent instead.
+    #[serde(default)]
+    pub credential_parameters: Vec<String>,
+    /// Scopes that mean "no scope at all": a requirement that asks only for these
+    /// is treated as optional (the credential is sent when configured).
+    #[serde(default)]
+    pub anonymous_scopes: Vec<String>,
+    /// Per security scheme settings, keyed by scheme name.
+    #[serde(default)]
+    pub schemes: BTreeMap<String, SchemeSettings>,
+}
+
+/// Settings of one security scheme.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemeSettings {
+    /// Environment variable the access token (or key) is read from.
+    pub token_env: Option<String>,
+    /// Token endpoint, where the description omits it.
+    pub token_url: Option<String>,
+}
+
+/// How responses are read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseSettings {
+    /// Property of an error body holding the machine-readable error code.
+    /// Defaults to the first of `error`, `code`, `error_code` that the error schema has.
+    pub error_code_property: Option<String>,
+    /// Property of an error body holding a human-readable message.
+    /// Defaults to the first of `message`, `error_description`, `detail`, `title`.
+    pub error_message_property: Option<String>,
+}
+
+/// Overrides for one operation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationSettings {
+    /// Media type to send the request body as, e.g. `multipart/form-data` where the
+    /// description lists only `application/x-www-form-urlencoded` but the API takes uploads.
+    pub request_media_type: Option<String>,
+    /// Body fields that carry file contents (sent as a file part in multipart bodies).
+    #[serde(default)]
+    pub binary_fields: Vec<String>,
+}
+
+/// One SDK to generate: its settings and where they came from.
+#[derive(Debug, Clone)]
+pub struct SdkJob {
+    /// Short name, the folder name under `specs/` (and under `generated/`).
+    pub name: String,
+    /// The settings file, if there is one.
+    pub settings_path: Option<PathBuf>,
+    /// The API description.
+    pub spec_path: PathBuf,
+    /// The settings.
+    pub settings: Settings,
+    /// Output folder.
+    pub out_dir: PathBuf,
+}
+
+/// Reads one settings file.
+pub fn read(path: &Path) -> Result<Settings, Diagnostic> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::new(path, format!("cannot read settings file: {e}"))
+            .hint(format!("create {} with at least `spec = \"<file>\"`", path.display()))
+    })?;
+    toml::from_str::<Settings>(&text).map_err(|e| {
+        let mut d = Diagnostic::new(path, format!("invalid settings: {}", e.message()));
+        if let Some(span) = e.span() {
+            let (line, col) = line_col(&text, span.start);
+            d = d.at_line(line, col);
+        }
+        d.hint("see the settings reference in README.md")
+    })
+}
+
+/// Finds every `specs/<sdk>/sdkgen.toml` and pairs it with `generated/<sdk>`,
+/// sorted by name so runs are deterministic.
+pub fn discover(specs_dir: &Path, generated_dir: &Path) -> Result<Vec<SdkJob>, Diagnostic> {
+    let entries = std::fs::read_dir(specs_dir).map_err(|e| {
+        Diagnostic::new(specs_dir, format!("cannot list SDK specs: {e}")).hint(
+            "run sdkgen from the repository root, or pass --spec and --out for a single SDK",
+        )
+    })?;
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join(SETTINGS_FILE).is_file())
+        .collect();
+    dirs.sort();
+    let mut jobs = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let settings_path = dir.join(SETTINGS_FILE);
+        let settings = read(&settings_path)?;
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        jobs.push(SdkJob {
+            spec_path: dir.join(&settings.spec),
+            out_dir: generated_dir.join(&name),
+            settings_path: Some(settings_path),
+            settings,
+            name,
+        });
+    }
+    if jobs.is_empty() {
+        return Err(Diagnostic::new(specs_dir, "no SDKs found")
+            .hint(format!("add a folder with a {SETTINGS_FILE} under {}", specs_dir.display())));
+    }
+    Ok(jobs)
+}
+
+/// One job from explicit paths (`--spec`, `--out`, optional `--settings`).
+pub fn single(spec: &Path, out: &Path, settings_path: Option<&Path>) -> Result<SdkJob, Diagnostic> {
+    let settings = match settings_path {
+        Some(p) => read(p)?,
+        None => Settings { spec: spec.to_path_buf(), ..Settings::default() },
+    };
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(SdkJob {
+        name,
+        settings_path: settings_path.map(Path::to_path_buf),
+        spec_path: spec.to_path_buf(),
+        settings,
+        out_dir: out.to_path_buf(),
+    })
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_a_diagnostic_with_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE);
+        std::fs::write(&path, "spec = \"a.json\"\n[crate]\nnmae = \"x\"\n").unwrap();
+        let err = read(&path).unwrap_err();
+        assert_eq!(err.location.line_col.map(|l| l.0), Some(3));
+        assert!(err.message.contains("nmae"), "{err}");
+    }
+}
