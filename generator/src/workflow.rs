@@ -10,10 +10,23 @@ use crate::{load, model, rust};
 
 /// Renders one SDK in memory.
 pub fn render_job(job: &SdkJob, repo_root: &Path) -> Result<FileSet, Diagnostic> {
+    let timings = std::env::var_os("SDKGEN_TIMINGS").is_some();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |stage: &str| {
+        if timings {
+            eprintln!("{}: {stage} {:.1} ms", job.name, clock.elapsed().as_secs_f64() * 1000.0);
+            clock = std::time::Instant::now();
+        }
+    };
     let loaded = load::load(&job.spec_path)?;
+    lap("load");
     let api = model::build(&loaded.api, &job.spec_path, &job.settings)?;
+    lap("model");
     let view = rust::plan(&api, job, repo_root)?;
-    render::render(&view)
+    lap("plan");
+    let files = render::render(&view)?;
+    lap("render");
+    Ok(files)
 }
 
 /// What a run did to one SDK.

@@ -33,7 +33,10 @@ pub(crate) fn deserialize(src: &Source<'_>, doc: &Value, swagger2: bool) -> Resu
             "move nested schemas into `components/schemas` and refer to them with `$ref`",
         ));
     }
-    let run = || attempt::<oa::OpenAPI>(doc).map_err(|_| narrow(doc));
+    let run = || {
+        shapes(doc)?;
+        attempt::<oa::OpenAPI>(doc).map_err(|_| narrow(doc))
+    };
     let result = if depth > 64 {
         // Deep documents get a thread with a large stack (only address space is
         // reserved until it is used).
@@ -134,112 +137,138 @@ fn check(kind: Kind, v: &Value) -> Result<(), Failure> {
     }
 }
 
-/// Children of a node worth trying on their own: (tokens below the node, kind, value).
-fn children(kind: Kind, v: &Value) -> Vec<(Vec<String>, Kind, &Value)> {
-    let mut out = Vec::new();
-    let Value::Object(map) = v else { return out };
-    if map.contains_key("$ref") {
-        return out;
+/// One step of a pointer, borrowed from the document.
+#[derive(Debug, Clone, Copy)]
+enum Tok<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl Tok<'_> {
+    fn to_token(self) -> String {
+        match self {
+            Tok::Key(k) => k.to_string(),
+            Tok::Index(i) => i.to_string(),
+        }
     }
-    let mut one = |key: &str, k: Kind| {
-        if let Some(c) = map.get(key) {
-            out.push((vec![key.to_string()], k, c));
+}
+
+/// A child of a node: one or two pointer steps below it, its kind and value.
+type Child<'a> = (Tok<'a>, Option<Tok<'a>>, Kind, &'a Value);
+
+/// The children of a node that `openapiv3` deserializes as typed objects.
+fn children<'a>(kind: Kind, v: &'a Value, out: &mut Vec<Child<'a>>) {
+    out.clear();
+    let Value::Object(map) = v else { return };
+    if map.contains_key("$ref") {
+        return;
+    }
+    let one = |out: &mut Vec<Child<'a>>, key: &'static str, k: Kind| {
+        if let Some((key, c)) = map.get_key_value(key) {
+            out.push((Tok::Key(key), None, k, c));
         }
     };
-    let mut list = Vec::new();
-    let mut named = Vec::new();
-    match kind {
-        Kind::Root => {
-            one("info", Kind::Info);
-            one("externalDocs", Kind::ExternalDocs);
-            list.push(("servers", Kind::Server));
-            list.push(("tags", Kind::Tag));
-            list.push(("security", Kind::SecurityRequirement));
-            named.push(("paths", Kind::PathItem));
-            one("components", Kind::Components);
-        }
-        Kind::Components => {
-            named.extend([
-                ("schemas", Kind::Schema),
-                ("responses", Kind::Response),
-                ("parameters", Kind::Parameter),
-                ("examples", Kind::Example),
-                ("requestBodies", Kind::RequestBody),
-                ("headers", Kind::Header),
-                ("securitySchemes", Kind::SecurityScheme),
-                ("links", Kind::Link),
-                ("callbacks", Kind::Callback),
-            ]);
-        }
-        Kind::PathItem => {
-            for m in super::validate::METHODS {
-                one(m, Kind::Operation);
-            }
-            list.push(("parameters", Kind::Parameter));
-            list.push(("servers", Kind::Server));
-        }
-        Kind::Operation => {
-            one("externalDocs", Kind::ExternalDocs);
-            list.push(("parameters", Kind::Parameter));
-            one("requestBody", Kind::RequestBody);
-            named.push(("responses", Kind::Response));
-            named.push(("callbacks", Kind::Callback));
-            list.push(("security", Kind::SecurityRequirement));
-            list.push(("servers", Kind::Server));
-        }
-        Kind::Parameter | Kind::Header => {
-            one("schema", Kind::Schema);
-            named.push(("content", Kind::MediaType));
-            named.push(("examples", Kind::Example));
-        }
-        Kind::RequestBody => named.push(("content", Kind::MediaType)),
-        Kind::Response => {
-            named.push(("headers", Kind::Header));
-            named.push(("content", Kind::MediaType));
-            named.push(("links", Kind::Link));
-        }
-        Kind::MediaType => {
-            one("schema", Kind::Schema);
-            named.push(("examples", Kind::Example));
-            named.push(("encoding", Kind::Encoding));
-        }
-        Kind::Encoding => named.push(("headers", Kind::Header)),
-        Kind::Callback => {
-            for (key, c) in map {
-                out.push((vec![key.clone()], Kind::PathItem, c));
-            }
-        }
-        Kind::Schema => {
-            named.push(("properties", Kind::Schema));
-            one("items", Kind::Schema);
-            if map.get("additionalProperties").is_some_and(Value::is_object) {
-                one("additionalProperties", Kind::Schema);
-            }
-            one("not", Kind::Schema);
-            list.extend([("allOf", Kind::Schema), ("anyOf", Kind::Schema), ("oneOf", Kind::Schema)]);
-        }
-        Kind::Info | Kind::Server | Kind::Tag | Kind::ExternalDocs | Kind::SecurityScheme | Kind::Example | Kind::Link | Kind::SecurityRequirement => {}
-    }
-    for (key, k) in list {
-        if let Some(Value::Array(items)) = map.get(key) {
+    let list = |out: &mut Vec<Child<'a>>, key: &'static str, k: Kind| {
+        if let Some((key, Value::Array(items))) = map.get_key_value(key) {
             for (i, c) in items.iter().enumerate() {
-                out.push((vec![key.to_string(), i.to_string()], k, c));
+                out.push((Tok::Key(key), Some(Tok::Index(i)), k, c));
             }
         }
-    }
-    for (key, k) in named {
-        if let Some(Value::Object(items)) = map.get(key) {
+    };
+    let named = |out: &mut Vec<Child<'a>>, key: &'static str, k: Kind| {
+        if let Some((key, Value::Object(items))) = map.get_key_value(key) {
             for (name, c) in items {
-                if kind == Kind::Root || !name.starts_with("x-") || matches!(k, Kind::Schema | Kind::Header) {
-                    if key == "paths" && !name.starts_with('/') {
-                        continue;
-                    }
-                    out.push((vec![key.to_string(), name.clone()], k, c));
+                // Extensions are not children, except where `x-` names are names.
+                let keep = match k {
+                    Kind::Schema | Kind::Header => true,
+                    Kind::PathItem => name.starts_with('/'),
+                    _ => !name.starts_with("x-"),
+                };
+                if keep {
+                    out.push((Tok::Key(key), Some(Tok::Key(name)), k, c));
                 }
             }
         }
+    };
+    match kind {
+        Kind::Root => {
+            one(out, "info", Kind::Info);
+            one(out, "externalDocs", Kind::ExternalDocs);
+            list(out, "servers", Kind::Server);
+            list(out, "tags", Kind::Tag);
+            list(out, "security", Kind::SecurityRequirement);
+            named(out, "paths", Kind::PathItem);
+            one(out, "components", Kind::Components);
+        }
+        Kind::Components => {
+            named(out, "schemas", Kind::Schema);
+            named(out, "responses", Kind::Response);
+            named(out, "parameters", Kind::Parameter);
+            named(out, "examples", Kind::Example);
+            named(out, "requestBodies", Kind::RequestBody);
+            named(out, "headers", Kind::Header);
+            named(out, "securitySchemes", Kind::SecurityScheme);
+            named(out, "links", Kind::Link);
+            named(out, "callbacks", Kind::Callback);
+        }
+        Kind::PathItem => {
+            for m in super::validate::METHODS {
+                one(out, m, Kind::Operation);
+            }
+            list(out, "parameters", Kind::Parameter);
+            list(out, "servers", Kind::Server);
+        }
+        Kind::Operation => {
+            one(out, "externalDocs", Kind::ExternalDocs);
+            list(out, "parameters", Kind::Parameter);
+            one(out, "requestBody", Kind::RequestBody);
+            named(out, "responses", Kind::Response);
+            named(out, "callbacks", Kind::Callback);
+            list(out, "security", Kind::SecurityRequirement);
+            list(out, "servers", Kind::Server);
+        }
+        Kind::Parameter | Kind::Header => {
+            one(out, "schema", Kind::Schema);
+            named(out, "content", Kind::MediaType);
+            named(out, "examples", Kind::Example);
+        }
+        Kind::RequestBody => named(out, "content", Kind::MediaType),
+        Kind::Response => {
+            named(out, "headers", Kind::Header);
+            named(out, "content", Kind::MediaType);
+            named(out, "links", Kind::Link);
+        }
+        Kind::MediaType => {
+            one(out, "schema", Kind::Schema);
+            named(out, "examples", Kind::Example);
+            named(out, "encoding", Kind::Encoding);
+        }
+        Kind::Encoding => named(out, "headers", Kind::Header),
+        Kind::Callback => {
+            for (key, c) in map {
+                out.push((Tok::Key(key), None, Kind::PathItem, c));
+            }
+        }
+        Kind::Schema => {
+            named(out, "properties", Kind::Schema);
+            one(out, "items", Kind::Schema);
+            if map.get("additionalProperties").is_some_and(Value::is_object) {
+                one(out, "additionalProperties", Kind::Schema);
+            }
+            one(out, "not", Kind::Schema);
+            list(out, "allOf", Kind::Schema);
+            list(out, "anyOf", Kind::Schema);
+            list(out, "oneOf", Kind::Schema);
+        }
+        Kind::Info
+        | Kind::Server
+        | Kind::Tag
+        | Kind::ExternalDocs
+        | Kind::SecurityScheme
+        | Kind::Example
+        | Kind::Link
+        | Kind::SecurityRequirement => {}
     }
-    out
 }
 
 /// Finds the deepest failing node: its pointer tokens and the error message.
@@ -247,24 +276,23 @@ fn narrow(doc: &Value) -> Failure {
     let mut tokens: Vec<String> = Vec::new();
     let mut kind = Kind::Root;
     let mut node = doc;
+    let mut kids = Vec::new();
     loop {
-        let mut descended = false;
-        for (sub, k, child) in children(kind, node) {
-            if check(k, child).is_err() {
-                tokens.extend(sub);
-                kind = k;
-                node = child;
-                descended = true;
-                break;
-            }
-        }
-        if !descended {
+        children(kind, node, &mut kids);
+        let Some(&(first, second, k, child)) = kids.iter().find(|(_, _, k, c)| check(*k, c).is_err()) else {
             break;
+        };
+        tokens.push(first.to_token());
+        if let Some(second) = second {
+            tokens.push(second.to_token());
         }
+        kind = k;
+        node = child;
     }
     match check(kind, node) {
         Err((mut below, message)) => {
-            if below.is_empty() {
+            // A missing field is reported at the node that lacks it.
+            if below.is_empty() && !message.starts_with("missing field") {
                 below = refine(kind, node);
             }
             tokens.extend(below);
@@ -272,6 +300,173 @@ fn narrow(doc: &Value) -> Failure {
         }
         Ok(()) => (tokens, "the document does not match the OpenAPI 3.0 structure".into()),
     }
+}
+
+/// Checks, without recursion, the keywords of every schema `openapiv3` will read.
+///
+/// `openapiv3` retries a failing schema once per nesting level (its `ReferenceOr`
+/// deserializes twice to produce a better message), so an error 30 levels down
+/// costs 2^30 attempts. Catching schema errors here, in one linear pass, keeps
+/// `openapiv3` on its fast path; what remains (operations, parameters, ...) is
+/// shallow.
+fn shapes(doc: &Value) -> Result<(), Failure> {
+    let mut path: Vec<Tok<'_>> = Vec::new();
+    let mut stack: Vec<(&Value, Kind, usize, Option<Tok<'_>>, Option<Tok<'_>>)> = vec![(doc, Kind::Root, 0, None, None)];
+    let mut kids = Vec::new();
+    while let Some((node, kind, parent_len, first, second)) = stack.pop() {
+        path.truncate(parent_len);
+        path.extend(first);
+        path.extend(second);
+        if kind == Kind::Schema {
+            if let Err((below, message)) = schema_keywords(node) {
+                let mut tokens: Vec<String> = path.iter().map(|t| t.to_token()).collect();
+                tokens.extend(below);
+                return Err((tokens, message));
+            }
+        }
+        children(kind, node, &mut kids);
+        let len = path.len();
+        for &(first, second, k, child) in kids.iter().rev() {
+            stack.push((child, k, len, Some(first), second));
+        }
+    }
+    Ok(())
+}
+
+/// A value as serde's "invalid type" messages show it.
+fn unexpected(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => format!("integer `{n}`"),
+        Value::Number(n) => format!("floating point `{n}`"),
+        Value::String(s) if s.chars().count() > 40 => format!("string {:?}...", s.chars().take(40).collect::<String>()),
+        Value::String(s) => format!("string {s:?}"),
+        Value::Array(_) => "sequence".into(),
+        Value::Object(_) => "map".into(),
+    }
+}
+
+/// The keyword types `openapiv3` requires of one schema (children are checked as
+/// nodes of their own).
+fn schema_keywords(node: &Value) -> Result<(), Failure> {
+    let fail = |key: &str, expected: &str, found: &Value| {
+        Err((vec![key.to_string()], format!("invalid type: {}, expected {expected}", unexpected(found))))
+    };
+    let Value::Object(map) = node else {
+        return Err((Vec::new(), format!("invalid type: {}, expected a schema object", unexpected(node))));
+    };
+    if let Some(Value::String(_)) = map.get("$ref") {
+        return Ok(());
+    }
+    for (key, v) in map {
+        let ok = match key.as_str() {
+            "nullable" | "readOnly" | "writeOnly" | "deprecated" => v.is_boolean(),
+            "exclusiveMinimum" | "exclusiveMaximum" | "uniqueItems" => v.is_boolean() || v.is_null(),
+            "title" | "description" | "type" | "pattern" | "format" => v.is_string() || v.is_null(),
+            "multipleOf" | "minimum" | "maximum" => v.is_number() || v.is_null(),
+            "minProperties" | "maxProperties" | "minItems" | "maxItems" | "minLength" | "maxLength" => {
+                v.is_u64() || v.is_null()
+            }
+            "enum" => v.is_array() || v.is_null(),
+            "required" => match v {
+                Value::Array(items) => {
+                    if let Some((i, bad)) = items.iter().enumerate().find(|(_, s)| !s.is_string()) {
+                        return Err((
+                            vec![key.clone(), i.to_string()],
+                            format!("invalid type: {}, expected a property name (string)", unexpected(bad)),
+                        ));
+                    }
+                    true
+                }
+                Value::Null => true,
+                _ => false,
+            },
+            "properties" => match v {
+                Value::Object(props) => {
+                    if let Some((name, bad)) = props.iter().find(|(_, s)| !s.is_object()) {
+                        return Err((
+                            vec![key.clone(), name.clone()],
+                            format!("invalid type: {}, expected a schema object", unexpected(bad)),
+                        ));
+                    }
+                    true
+                }
+                Value::Null => true,
+                _ => false,
+            },
+            "additionalProperties" => v.is_boolean() || v.is_object() || v.is_null(),
+            "items" | "not" => v.is_object() || v.is_null(),
+            "allOf" | "anyOf" | "oneOf" => match v {
+                Value::Array(items) => {
+                    if let Some((i, bad)) = items.iter().enumerate().find(|(_, s)| !s.is_object()) {
+                        return Err((
+                            vec![key.clone(), i.to_string()],
+                            format!("invalid type: {}, expected a schema object", unexpected(bad)),
+                        ));
+                    }
+                    true
+                }
+                Value::Null => true,
+                _ => false,
+            },
+            "externalDocs" => match v {
+                Value::Object(d) => {
+                    if !d.get("url").is_some_and(Value::is_string) {
+                        return Err((vec![key.clone(), "url".into()], "missing field `url` (a string)".into()));
+                    }
+                    if d.get("description").is_some_and(|x| !(x.is_string() || x.is_null())) {
+                        return Err((vec![key.clone(), "description".into()], "invalid type: expected a string".into()));
+                    }
+                    true
+                }
+                Value::Null => true,
+                _ => false,
+            },
+            "discriminator" => match v {
+                Value::Object(d) => {
+                    if !d.get("propertyName").is_some_and(Value::is_string) {
+                        return Err((
+                            vec![key.clone(), "propertyName".into()],
+                            "missing field `propertyName` (a string)".into(),
+                        ));
+                    }
+                    if let Some(mapping) = d.get("mapping") {
+                        if !mapping.as_object().is_some_and(|m| m.values().all(Value::is_string)) {
+                            return Err((
+                                vec![key.clone(), "mapping".into()],
+                                "invalid type: expected an object of strings (names to references)".into(),
+                            ));
+                        }
+                    }
+                    true
+                }
+                Value::Null => true,
+                _ => false,
+            },
+            _ => true,
+        };
+        if !ok {
+            let expected = match key.as_str() {
+                "nullable" | "readOnly" | "writeOnly" | "deprecated" | "exclusiveMinimum" | "exclusiveMaximum"
+                | "uniqueItems" => "a boolean",
+                "title" | "description" | "type" | "pattern" | "format" => "a string",
+                "multipleOf" | "minimum" | "maximum" => "a number",
+                "minProperties" | "maxProperties" | "minItems" | "maxItems" | "minLength" | "maxLength" => {
+                    "a non-negative integer"
+                }
+                "enum" => "an array of values",
+                "required" => "an array of property names",
+                "properties" => "an object of property schemas",
+                "additionalProperties" => "a boolean or a schema object",
+                "allOf" | "anyOf" | "oneOf" => "an array of schema objects",
+                "externalDocs" | "discriminator" => "an object",
+                _ => "a schema object",
+            };
+            return fail(key, expected, v);
+        }
+    }
+    Ok(())
 }
 
 /// Values tried in place of a member to see whether it alone is the problem.
@@ -285,6 +480,8 @@ fn probes() -> [Value; 6] {
 fn refine(kind: Kind, node: &Value) -> Vec<String> {
     let mut work = node.clone();
     let mut path: Vec<String> = Vec::new();
+    // Bounds the work on large nodes; the node itself is a fine answer.
+    let mut budget = 600usize;
     loop {
         let keys: Vec<String> = match super::refs::get(&work, &path) {
             Ok(Value::Object(map)) => map.keys().cloned().collect(),
@@ -295,6 +492,10 @@ fn refine(kind: Kind, node: &Value) -> Vec<String> {
         'keys: for key in keys {
             let pointer: String = path.iter().chain(std::iter::once(&key)).map(|t| format!("/{}", escape_pointer_token(t))).collect();
             for probe in probes() {
+                if budget == 0 {
+                    break 'keys;
+                }
+                budget -= 1;
                 let Some(slot) = work.pointer_mut(&pointer) else { continue 'keys };
                 let original = std::mem::replace(slot, probe);
                 let passes = check(kind, &work).is_ok();
@@ -319,6 +520,7 @@ fn refine(kind: Kind, node: &Value) -> Vec<String> {
 fn report(src: &Source<'_>, tokens: &[String], message: &str, swagger2: bool) -> Diagnostic {
     let upgraded_pointer: String = tokens.iter().map(|t| format!("/{}", escape_pointer_token(t))).collect();
     let hint = hint_for(message);
+    let message = &reword(message);
     if !swagger2 {
         return src.diag_at(&upgraded_pointer, format!("invalid OpenAPI document: {message}"), hint);
     }
@@ -343,13 +545,26 @@ fn report(src: &Source<'_>, tokens: &[String], message: &str, swagger2: bool) ->
 }
 
 fn hint_for(message: &str) -> String {
-    if message.contains("missing field") {
+    if message.contains("ParameterSchemaOrContent") {
+        "give the parameter (or header) a `schema`, e.g. `schema: {type: string}`, or a `content` map".into()
+    } else if message.contains("unknown variant `body`") || message.contains("unknown variant `formData`") {
+        "OpenAPI 3.0 has no body or form parameters: describe them with the operation's `requestBody`".into()
+    } else if message.contains("missing field") {
         "add the missing field; the OpenAPI 3.0 specification requires it here".into()
-    } else if message.contains("invalid type") || message.contains("expected") {
-        "change the value to the type the OpenAPI 3.0 specification expects here".into()
     } else if message.contains("unknown variant") {
         "use one of the values listed in the message".into()
+    } else if message.contains("invalid type") || message.contains("expected") {
+        "change the value to the type the OpenAPI 3.0 specification expects here".into()
     } else {
         "fix this node so that it follows the OpenAPI 3.0 specification".into()
+    }
+}
+
+/// Rewords `openapiv3`'s internal type names.
+fn reword(message: &str) -> String {
+    if message.contains("no variant of enum ParameterSchemaOrContent") {
+        "the parameter (or header) has neither `schema` nor `content`".into()
+    } else {
+        message.to_string()
     }
 }

@@ -52,8 +52,8 @@ pub fn load_str(path: &Path, text: &str) -> Result<LoadedSpec, Diagnostic> {
     let text = read::strip_bom(text);
     let src = Source { path, text, format: read::detect_format(path, text) };
     let mut doc = read::parse(&src)?;
-    let version = version::detect(&src, &doc)?;
-    let swagger2 = version.kind == version::SpecVersion::Swagger2;
+    let declared = version::detect(&src, &doc)?;
+    let swagger2 = declared.kind == version::SpecVersion::Swagger2;
 
     // References are checked (and other files inlined) before anything moves, so
     // that pointers in diagnostics name places in the user's file.
@@ -62,11 +62,11 @@ pub fn load_str(path: &Path, text: &str) -> Result<LoadedSpec, Diagnostic> {
 
     let rewrite = if swagger2 { Some(swagger2::upgrade(&src, &mut doc)?) } else { None };
     normalize::normalize(&mut doc, rewrite.as_ref());
-    if version.kind == version::SpecVersion::V31 {
+    if declared.kind == version::SpecVersion::V31 {
         version::finish_v31(&mut doc);
     }
     let api = deser::deserialize(&src, &doc, swagger2)?;
-    Ok(LoadedSpec { path: path.to_path_buf(), api, source_version: version.text })
+    Ok(LoadedSpec { path: path.to_path_buf(), api, source_version: declared.text })
 }
 
 /// How a file's text is parsed.

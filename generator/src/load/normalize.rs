@@ -9,6 +9,8 @@
 //! Per schema:
 //! - `true` / `false` → `{}` / `{not: {}}` (but `additionalProperties: bool` stays);
 //! - `x-nullable: true` → `nullable: true`; `type: file` → `type: string, format: binary`;
+//! - `{$ref: X, nullable: true}` → `{allOf: [{$ref: X}], nullable: true}` (a bare
+//!   `$ref` object loses its siblings in `openapiv3`);
 //! - `discriminator: "prop"` → `discriminator: {propertyName: "prop"}`;
 //! - `type: [T, "null"]` → `type: T, nullable: true`; `type: "null"` → `nullable: true`;
 //!   several remaining types → `anyOf: [{type: a}, {type: b}]`, with the keywords
@@ -106,6 +108,13 @@ fn schema(node: &mut Value) {
     if map.contains_key("x-nullable") {
         if map.shift_remove("x-nullable") == Some(Value::Bool(true)) {
             map.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+    // `openapiv3` reads an object with `$ref` as a bare reference and drops its
+    // siblings; a nullable reference is written the OpenAPI 3.0 way instead.
+    if map.get("nullable") == Some(&Value::Bool(true)) && map.get("$ref").is_some_and(Value::is_string) {
+        if let Some(reference) = map.shift_remove("$ref") {
+            map.insert("allOf".into(), json!([{ "$ref": reference }]));
         }
     }
     if let Some(Value::String(prop)) = map.get("discriminator") {

@@ -171,6 +171,9 @@ pub(crate) fn upgrade(src: &Source<'_>, doc: &mut Value) -> Result<Rewrite, Diag
     let mut paths = paths.unwrap_or_else(|| Value::Object(Map::new()));
     if let Value::Object(items) = &mut paths {
         for (path, item) in items.iter_mut() {
+            if path.starts_with("x-") {
+                continue;
+            }
             if let Value::Object(item) = item {
                 up.upgrade_path_item(path, item)?;
             }
@@ -229,7 +232,7 @@ pub(crate) fn upgrade(src: &Source<'_>, doc: &mut Value) -> Result<Rewrite, Diag
         let mut schemes = Map::new();
         for (name, def) in defs {
             let converted = match def {
-                Value::Object(d) => Value::Object(security_scheme(d)),
+                Value::Object(d) => Value::Object(security_scheme(src, &name, d)?),
                 other => other,
             };
             schemes.insert(name, converted);
@@ -354,6 +357,10 @@ impl Upgrader<'_> {
             Some(host) => {
                 let host = host.trim_end_matches('/');
                 let tail = base.trim_end_matches('/');
+                // A host written with its scheme (not allowed, but seen) keeps it.
+                if host.contains("://") {
+                    return vec![json!({ "url": format!("{host}{tail}") })];
+                }
                 let schemes: Vec<&str> = match schemes {
                     Some(list) if !list.is_empty() => list.iter().map(String::as_str).collect(),
                     _ => vec!["https"],
@@ -364,16 +371,14 @@ impl Upgrader<'_> {
     }
 
     fn upgrade_path_item(&self, path: &str, item: &mut Map<String, Value>) -> Result<(), Diagnostic> {
-        let path_params = match item.get("parameters") {
+        // Path-level parameters move into each operation.
+        let path_params = match item.shift_remove("parameters") {
             None => Vec::new(),
-            Some(Value::Array(list)) => list.clone(),
+            Some(Value::Array(list)) => list,
             Some(other) => {
-                return Err(wrong_type(self.src, &pointer(["paths", path, "parameters"]), "an array of parameters", other));
+                return Err(wrong_type(self.src, &pointer(["paths", path, "parameters"]), "an array of parameters", &other));
             }
         };
-        if item.contains_key("parameters") {
-            item.shift_remove("parameters");
-        }
         for method in METHODS {
             if let Some(Value::Object(op)) = item.get_mut(method) {
                 self.upgrade_operation(path, method, op, &path_params)?;
@@ -494,11 +499,10 @@ impl Upgrader<'_> {
     fn convert_param(&self, p: &Map<String, Value>, ptr: &str) -> Result<Map<String, Value>, Diagnostic> {
         let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
         if !matches!(location, "query" | "header" | "path" | "cookie") {
-            let shown = p.get("in").map_or_else(|| "nothing".to_string(), |v| v.to_string());
             return Err(self.src.diag_at(
                 &format!("{ptr}/in"),
-                format!("parameter `in` is {shown}; Swagger 2.0 allows `query`, `header`, `path`, `formData` or `body`"),
-                "set `in` to one of the allowed locations",
+                format!("parameter `in` is {}; Swagger 2.0 allows `query`, `header`, `path`, `formData` or `body`", shown(p.get("in"))),
+                "set `in` to where the parameter goes",
             ));
         }
         let mut out = Map::new();
@@ -595,13 +599,18 @@ impl Upgrader<'_> {
                 content.insert(mt.clone(), json!({ "schema": s }));
             }
             if let Some(Value::Object(examples)) = examples {
-                let template = content.values().next().and_then(|m| m.get("schema")).cloned();
                 for (mt, example) in examples {
-                    let entry = content.entry(mt).or_insert_with(|| match &template {
-                        Some(s) => json!({ "schema": s }),
-                        None => json!({}),
-                    });
-                    if let Value::Object(entry) = entry {
+                    if !content.contains_key(&mt) {
+                        // An example for a media type `produces` does not list: give
+                        // it the same schema.
+                        let schema = content.values().next().and_then(|m| m.get("schema")).cloned();
+                        let entry = match schema {
+                            Some(s) => json!({ "schema": s }),
+                            None => json!({}),
+                        };
+                        content.insert(mt.clone(), entry);
+                    }
+                    if let Some(Value::Object(entry)) = content.get_mut(&mt) {
                         entry.insert("example".into(), example);
                     }
                 }
@@ -763,8 +772,23 @@ fn form_request(fields: &[&Map<String, Value>], consumes: &[String]) -> Map<Stri
 }
 
 /// A Swagger 2.0 security definition → an OpenAPI 3.0 security scheme.
-fn security_scheme(d: Map<String, Value>) -> Map<String, Value> {
+fn security_scheme(src: &Source<'_>, name: &str, d: Map<String, Value>) -> Result<Map<String, Value>, Diagnostic> {
     let kind = d.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
+    if !matches!(kind.as_str(), "basic" | "apiKey" | "oauth2") {
+        return Err(src.diag_at(
+            &pointer(["securityDefinitions", name, "type"]),
+            format!("security definition `{name}` has type {}; Swagger 2.0 allows `basic`, `apiKey` or `oauth2`", shown(d.get("type"))),
+            "set `type` to `basic`, `apiKey` or `oauth2`",
+        ));
+    }
+    let flow = d.get("flow").and_then(Value::as_str).unwrap_or_default();
+    if kind == "oauth2" && !matches!(flow, "implicit" | "password" | "application" | "accessCode") {
+        return Err(src.diag_at(
+            &pointer(["securityDefinitions", name, "flow"]),
+            format!("oauth2 security definition `{name}` has flow {}; Swagger 2.0 allows `implicit`, `password`, `application` or `accessCode`", shown(d.get("flow"))),
+            "set `flow` to one of the allowed values",
+        ));
+    }
     let mut out = Map::new();
     match kind.as_str() {
         "basic" => {
@@ -799,9 +823,14 @@ fn security_scheme(d: Map<String, Value>) -> Map<String, Value> {
                 }
             }
         }
-        _ => return d,
+        _ => return Ok(d),
     }
-    out
+    Ok(out)
+}
+
+/// A field's value for a message, or "none" when it is missing.
+fn shown(value: Option<&Value>) -> String {
+    value.map_or_else(|| "none".to_string(), |v| format!("`{}`", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
 }
 
 /// Maps a pointer into the upgraded document back to the Swagger 2.0 original, when
@@ -809,6 +838,7 @@ fn security_scheme(d: Map<String, Value>) -> Map<String, Value> {
 pub(crate) fn original_pointer(original: &Value, upgraded: &[String]) -> Option<String> {
     let t: Vec<&str> = upgraded.iter().map(String::as_str).collect();
     let mapped: Vec<String> = match t.as_slice() {
+        [] => Vec::new(),
         ["openapi", ..] => vec!["swagger".into()],
         ["servers", ..] => vec![if original.get("host").is_some() { "host" } else { "basePath" }.into()],
         ["components", "schemas", rest @ ..] => prefixed(&["definitions"], rest),

@@ -499,6 +499,23 @@ fn swagger_schema_isms() {
     assert_eq!(json["properties"]["photo"], json!({ "type": "string", "format": "binary" }));
 }
 
+#[test]
+fn nullable_reference_becomes_all_of() {
+    let a = api(&swagger(json!({ "definitions": {
+        "Pet": { "type": "object", "properties": {
+            "owner": { "$ref": "#/definitions/Owner", "x-nullable": true, "description": "may be absent" },
+            "plain": { "$ref": "#/definitions/Owner" }
+        }},
+        "Owner": { "type": "object" }
+    }})));
+    let json = schema_json(component_schema(&a, "Pet"));
+    assert_eq!(
+        json["properties"]["owner"],
+        json!({ "description": "may be absent", "nullable": true, "allOf": [{ "$ref": "#/components/schemas/Owner" }] })
+    );
+    assert_eq!(json["properties"]["plain"], json!({ "$ref": "#/components/schemas/Owner" }));
+}
+
 // ---------------------------------------------------------------- 3.x and normalisation
 
 #[test]
@@ -1033,4 +1050,104 @@ fn slack_timing() {
         drop(spec);
     }
     println!("best of 20: {best:?}");
+
+    // Per step, for the record.
+    use super::{Format, Source, deser, normalize, read, refs, swagger2, validate};
+    let src = Source { path: &path, text: &text, format: Format::Json };
+    let mut times = [std::time::Duration::MAX; 6];
+    for _ in 0..20 {
+        let t = std::time::Instant::now();
+        let mut doc = read::parse(&src).unwrap();
+        let t1 = t.elapsed();
+        refs::resolve(&src, &mut doc, true).unwrap();
+        let t2 = t.elapsed();
+        validate::check(&src, &doc).unwrap();
+        let t3 = t.elapsed();
+        let rw = swagger2::upgrade(&src, &mut doc).unwrap();
+        let t4 = t.elapsed();
+        normalize::normalize(&mut doc, Some(&rw));
+        let t5 = t.elapsed();
+        let api = deser::deserialize(&src, &doc, true).unwrap();
+        let t6 = t.elapsed();
+        drop(api);
+        drop(doc);
+        let steps = [t1, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5];
+        for (best, step) in times.iter_mut().zip(steps) {
+            *best = (*best).min(step);
+        }
+    }
+    println!("parse {:?}, refs {:?}, validate {:?}, upgrade {:?}, normalize {:?}, deserialize {:?}", times[0], times[1], times[2], times[3], times[4], times[5]);
+}
+
+
+#[test]
+fn external_references_from_swagger_2() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "defs.json", r#"{"Error": {"type": "object", "properties": {"code": {"type": "integer", "x-nullable": true}}}}"#);
+    write(
+        dir.path(),
+        "items.yaml",
+        "get:\n  operationId: getItems\n  parameters:\n    - {in: query, name: q, type: array, items: {type: string}, collectionFormat: multi}\n  responses:\n    default:\n      description: error\n      schema: {$ref: 'defs.json#/Error'}\n",
+    );
+    let main = write(
+        dir.path(),
+        "api.yaml",
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    $ref: 'items.yaml'\n",
+    );
+    let spec = load(&main).unwrap_or_else(|d| panic!("{d}"));
+    let o = op(&spec.api, "/items", "get");
+    assert_eq!(o.operation_id.as_deref(), Some("getItems"));
+    assert!(matches!(param(o, 0), Parameter::Query { parameter_data, .. } if parameter_data.explode == Some(true)));
+    let r = o.responses.default.as_ref().unwrap().as_item().unwrap();
+    assert_eq!(
+        schema_json(r.content["application/json"].schema.as_ref().unwrap()),
+        json!({ "$ref": "#/components/schemas/Error" })
+    );
+    assert_eq!(
+        schema_json(component_schema(&spec.api, "Error"))["properties"]["code"],
+        json!({ "type": "integer", "nullable": true })
+    );
+}
+
+#[test]
+fn external_non_schema_cycle_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.yaml", "A: {$ref: '#/B'}\nB: {$ref: '#/A'}\n");
+    let main = write(
+        dir.path(),
+        "api.yaml",
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - $ref: 'p.yaml#/A'\n      responses: {'200': {description: ok}}\n",
+    );
+    let d = load(&main).unwrap_err();
+    assert!(d.message.contains("cycle"), "{d}");
+    assert_eq!(d.file, dir.path().join("p.yaml"));
+}
+
+#[test]
+fn structural_errors_read_well() {
+    let d = err("c.json", &openapi("3.0.0", json!({ "paths": { "/a": { "get": {
+        "parameters": [{ "in": "query", "name": "q" }], "responses": { "200": { "description": "x" } } } } } })));
+    assert_eq!(ptr(&d), "/paths/~1a/get/parameters/0");
+    assert!(d.message.contains("neither `schema` nor `content`"), "{d}");
+
+    let d = err("e.json", &openapi("3.0.0", json!({ "paths": { "/a": { "get": { "responses": { "200": {} } } } } })));
+    assert_eq!(ptr(&d), "/paths/~1a/get/responses/200");
+    assert!(d.message.contains("missing field `description`"), "{d}");
+
+    let d = err("f.json", &openapi("3.0.0", json!({ "components": { "securitySchemes": { "s": { "type": "oauth2",
+        "flows": { "implicit": { "authorizationUrl": "x", "scopes": 5 } } } } } })));
+    assert_eq!(ptr(&d), "/components/securitySchemes/s/flows/implicit/scopes");
+
+    let d = err("g.json", &swagger(json!({ "paths": { "/a": { "get": {
+        "parameters": [{ "name": "q", "type": "string" }], "responses": { "200": { "description": "x" } } } } } })));
+    assert_eq!(ptr(&d), "/paths/~1a/get/parameters/0/in");
+
+    let d = err("j.json", &swagger(json!({ "securityDefinitions": { "x": { "type": "weird" } } })));
+    assert_eq!(ptr(&d), "/securityDefinitions/x/type");
+    assert!(d.message.contains("`weird`"), "{d}");
+
+    let yaml = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  a:\n                    type: string\n                    minLength: -1\n";
+    let d = err("i.yaml", yaml);
+    assert_eq!(ptr(&d), "/paths/~1a/get/responses/200/content/application~1json/schema/properties/a/minLength");
+    assert_eq!(d.location.line_col, Some((16, 21)));
 }

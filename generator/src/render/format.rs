@@ -1,12 +1,12 @@
 //! In-process Rust formatting: `syn` parses, `prettyplease` prints. No rustfmt
 //! subprocess per file.
 
-/// Parses and pretty-prints one Rust file; on failure, the line, column and message.
-pub fn rust(text: &str) -> Result<String, (usize, usize, String)> {
-    let file = syn::parse_file(text).map_err(|e| {
-        let start = e.span().start();
-        (start.line, start.column + 1, e.to_string())
-    })?;
+/// Parses and pretty-prints one Rust file; on failure, the parser's message.
+///
+/// (proc-macro2's `span-locations` would give line numbers, but makes every parse
+/// about 20% slower; a failure here is a template bug, reported with the text.)
+pub fn rust(text: &str) -> Result<String, String> {
+    let file = syn::parse_file(text).map_err(|e| e.to_string())?;
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 
@@ -38,7 +38,7 @@ mod tests {
     fn formats_and_reports_errors() {
         assert_eq!(super::rust("fn  a( ){let x=1;}").unwrap(), "fn a() {\n    let x = 1;\n}\n");
         assert_eq!(super::rust("struct A{} impl A{fn a(){} fn b(){}}").unwrap(), "struct A {}\n\nimpl A {\n    fn a() {}\n    fn b() {}\n}\n");
-        let (line, _, msg) = super::rust("fn a() {\n  let = ;\n}").unwrap_err();
-        assert_eq!(line, 2, "{msg}");
+        let msg = super::rust("fn a() {\n  let = ;\n}").unwrap_err();
+        assert!(msg.contains("expected"), "{msg}");
     }
 }

@@ -47,6 +47,11 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
         .map_err(|e| Diagnostic::new("templates/", format!("cannot pass the model to templates: {e}")))?;
     let header = header_lines(view);
     base.insert("header", &header);
+    // Per-controller and per-model files see only what they use: cloning the whole
+    // view for each of hundreds of files would dominate the run time.
+    let mut slim = Context::new();
+    slim.insert("client", &view.client);
+    slim.insert("lib", &view.lib);
 
     // (output path, template, extra context)
     let mut jobs: Vec<(PathBuf, &str, Option<(&str, tera::Value)>)> = vec![
@@ -71,34 +76,33 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
         jobs.push((PathBuf::from(format!("src/models/{}.rs", m.module)), "model.rs", Some(("file", value))));
     }
 
-    // Two workers: rendering and formatting dominate, and the files are independent.
+    // Biggest files first, then workers pull the next file from a shared counter,
+    // so one large file does not leave the other core idle.
+    jobs.sort_by_key(|(path, template, _)| (*template != "example_tests.rs" && *template != "client.rs", path.clone()));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    let chunk = jobs.len().div_ceil(threads).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Result<Vec<(PathBuf, String)>, Diagnostic>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .chunks(chunk)
-            .map(|part| {
-                let tera = &tera;
-                let base = &base;
-                let header = &header;
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (tera, base, slim, header, jobs, next) = (&tera, &base, &slim, &header, &jobs, &next);
                 scope.spawn(move || {
-                    part.iter()
-                        .map(|(path, template, extra)| {
-                            let text = match extra {
-                                None => tera.render(template, base),
-                                Some((key, value)) => {
-                                    let mut ctx = base.clone();
-                                    ctx.insert_value(*key, value.clone());
-                                    tera.render(template, &ctx)
-                                }
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((path, template, extra)) = jobs.get(i) else { return Ok(done) };
+                        let text = match extra {
+                            None => tera.render(template, base),
+                            Some((key, value)) => {
+                                let mut ctx = slim.clone();
+                                ctx.insert_value(*key, value.clone());
+                                tera.render(template, &ctx)
                             }
-                            .map_err(|e| {
-                                Diagnostic::new(format!("templates/{template}.tera"), format!("rendering {} failed: {e:#}", path.display()))
-                            })?;
-                            let text = finish(path, &text, header)?;
-                            Ok((path.clone(), text))
-                        })
-                        .collect()
+                        }
+                        .map_err(|e| {
+                            Diagnostic::new(format!("templates/{template}.tera"), format!("rendering {} failed: {e:#}", path.display()))
+                        })?;
+                        done.push((path.clone(), finish(path, &text, header)?));
+                    }
                 })
             })
             .collect();
@@ -116,11 +120,17 @@ fn finish(path: &std::path::Path, text: &str, header: &[String]) -> Result<Strin
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     match ext {
         "rs" => {
-            let formatted = format::rust(text).map_err(|(line, col, msg)| {
-                let snippet: String = text.lines().nth(line.saturating_sub(1)).unwrap_or("").chars().take(200).collect();
-                Diagnostic::new(path, format!("a template produced invalid Rust: {msg}\n  {line}:{col}: {snippet}"))
-                    .at_line(line, col)
-                    .hint("this is a bug in templates/ or the generator, not in your spec; please report it")
+            let formatted = format::rust(text).map_err(|msg| {
+                let saved = std::env::temp_dir().join(format!(
+                    "sdkgen-invalid-{}",
+                    path.to_string_lossy().replace(['/', '\\'], "_")
+                ));
+                let _ = std::fs::write(&saved, text);
+                Diagnostic::new(path, format!("a template produced invalid Rust: {msg}"))
+                    .hint(format!(
+                        "this is a bug in templates/ or the generator, not in your spec; the rendered text is in {}",
+                        saved.display()
+                    ))
             })?;
             let mut out = String::with_capacity(formatted.len() + 256);
             for h in header {
