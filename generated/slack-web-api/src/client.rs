@@ -194,6 +194,7 @@ impl std::error::Error for ConfigError {
 
 /// Variables [`SlackWebApiClient::from_env`] reads credentials from.
 const CREDENTIAL_VARS: &[&str] = &["SLACK_BOT_TOKEN"];
+
 /// The client for Slack Web API.
 ///
 /// Cheap to clone (clones share one connection pool), `Send` and `Sync`. Each

@@ -8,6 +8,7 @@ use std::time::Duration;
 pub trait ApiError: std::fmt::Debug {
     /// The machine-readable error code, e.g. `channel_not_found`.
     fn code(&self) -> Option<&str>;
+
     /// A human-readable message, when the body has one.
     fn message(&self) -> Option<&str>;
 }

@@ -20,7 +20,11 @@ fn space_items(text: &str) -> String {
     for line in text.lines() {
         if let Some(p) = prev {
             let indent = |l: &str| l.len() - l.trim_start().len();
-            let closes = matches!(p.trim(), "}" | "};");
+            let t = p.trim();
+            let is_import = ["use ", "pub use ", "mod ", "pub mod ", "pub(crate) mod "].iter().any(|s| t.starts_with(s));
+            let closes = matches!(t, "}" | "};")
+                || t.ends_with("{}")
+                || (t.ends_with(';') && !is_import && ITEM_STARTS.iter().any(|s| t.starts_with(s)));
             if closes && indent(p) == indent(line) && ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s)) {
                 out.push('\n');
             }
@@ -37,7 +41,7 @@ mod tests {
     #[test]
     fn formats_and_reports_errors() {
         assert_eq!(super::rust("fn  a( ){let x=1;}").unwrap(), "fn a() {\n    let x = 1;\n}\n");
-        assert_eq!(super::rust("struct A{} impl A{fn a(){} fn b(){}}").unwrap(), "struct A {}\n\nimpl A {\n    fn a() {}\n    fn b() {}\n}\n");
+        assert_eq!(super::rust("struct A{} impl A{fn a(){} fn b(){}}").unwrap(), "struct A {}\n\nimpl A {\n    fn a() {}\n\n    fn b() {}\n}\n");
         let msg = super::rust("fn a() {\n  let = ;\n}").unwrap_err();
         assert!(msg.contains("expected"), "{msg}");
     }

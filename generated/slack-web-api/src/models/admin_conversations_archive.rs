@@ -144,6 +144,7 @@ impl From<AdminConversationsArchiveErrorCode> for String {
 
 impl std::str::FromStr for AdminConversationsArchiveErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AdminConversationsArchiveErrorCode::from(value))
     }

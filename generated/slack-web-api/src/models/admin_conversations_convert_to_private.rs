@@ -160,6 +160,7 @@ impl From<AdminConversationsConvertToPrivateErrorCode> for String {
 
 impl std::str::FromStr for AdminConversationsConvertToPrivateErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AdminConversationsConvertToPrivateErrorCode::from(value))
     }

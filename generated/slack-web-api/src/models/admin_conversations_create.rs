@@ -139,6 +139,7 @@ impl From<AdminConversationsCreateErrorCode> for String {
 
 impl std::str::FromStr for AdminConversationsCreateErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AdminConversationsCreateErrorCode::from(value))
     }

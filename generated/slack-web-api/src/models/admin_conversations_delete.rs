@@ -136,6 +136,7 @@ impl From<AdminConversationsDeleteErrorCode> for String {
 
 impl std::str::FromStr for AdminConversationsDeleteErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AdminConversationsDeleteErrorCode::from(value))
     }

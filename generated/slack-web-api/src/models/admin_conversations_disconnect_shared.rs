@@ -180,6 +180,7 @@ impl From<AdminConversationsDisconnectSharedErrorCode> for String {
 
 impl std::str::FromStr for AdminConversationsDisconnectSharedErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AdminConversationsDisconnectSharedErrorCode::from(value))
     }

@@ -202,6 +202,7 @@ impl From<AdminConversationsGetConversationPrefsErrorCode> for String {
 
 impl std::str::FromStr for AdminConversationsGetConversationPrefsErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AdminConversationsGetConversationPrefsErrorCode::from(value))
     }

@@ -158,6 +158,7 @@ impl From<AdminConversationsGetTeamsErrorCode> for String {
 
 impl std::str::FromStr for AdminConversationsGetTeamsErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AdminConversationsGetTeamsErrorCode::from(value))
     }

@@ -132,6 +132,7 @@ impl From<AdminConversationsInviteErrorCode> for String {
 
 impl std::str::FromStr for AdminConversationsInviteErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AdminConversationsInviteErrorCode::from(value))
     }

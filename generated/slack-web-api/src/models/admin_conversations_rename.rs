@@ -132,6 +132,7 @@ impl From<AdminConversationsRenameErrorCode> for String {
 
 impl std::str::FromStr for AdminConversationsRenameErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AdminConversationsRenameErrorCode::from(value))
     }

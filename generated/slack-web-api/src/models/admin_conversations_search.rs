@@ -139,6 +139,7 @@ impl From<AdminConversationsSearchErrorCode> for String {
 
 impl std::str::FromStr for AdminConversationsSearchErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AdminConversationsSearchErrorCode::from(value))
     }

@@ -152,6 +152,7 @@ impl From<AdminConversationsSetConversationPrefsErrorCode> for String {
 
 impl std::str::FromStr for AdminConversationsSetConversationPrefsErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AdminConversationsSetConversationPrefsErrorCode::from(value))
     }

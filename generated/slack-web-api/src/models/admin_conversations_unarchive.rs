@@ -144,6 +144,7 @@ impl From<AdminConversationsUnarchiveErrorCode> for String {
 
 impl std::str::FromStr for AdminConversationsUnarchiveErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AdminConversationsUnarchiveErrorCode::from(value))
     }

@@ -295,6 +295,7 @@ impl From<AppsPermissionsInfoErrorCode> for String {
 
 impl std::str::FromStr for AppsPermissionsInfoErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AppsPermissionsInfoErrorCode::from(value))
     }

@@ -191,6 +191,7 @@ impl From<AppsPermissionsRequestErrorCode> for String {
 
 impl std::str::FromStr for AppsPermissionsRequestErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AppsPermissionsRequestErrorCode::from(value))
     }

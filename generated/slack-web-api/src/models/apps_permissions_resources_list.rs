@@ -225,6 +225,7 @@ impl From<AppsPermissionsResourcesListErrorCode> for String {
 
 impl std::str::FromStr for AppsPermissionsResourcesListErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AppsPermissionsResourcesListErrorCode::from(value))
     }

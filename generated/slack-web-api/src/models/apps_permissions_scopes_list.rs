@@ -208,6 +208,7 @@ impl From<AppsPermissionsScopesListErrorCode> for String {
 
 impl std::str::FromStr for AppsPermissionsScopesListErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AppsPermissionsScopesListErrorCode::from(value))
     }

@@ -187,6 +187,7 @@ impl From<AppsUninstallErrorCode> for String {
 
 impl std::str::FromStr for AppsUninstallErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AppsUninstallErrorCode::from(value))
     }

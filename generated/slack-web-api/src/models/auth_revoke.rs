@@ -174,6 +174,7 @@ impl From<AuthRevokeErrorCode> for String {
 
 impl std::str::FromStr for AuthRevokeErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AuthRevokeErrorCode::from(value))
     }

@@ -184,6 +184,7 @@ impl From<AuthTestErrorCode> for String {
 
 impl std::str::FromStr for AuthTestErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(AuthTestErrorCode::from(value))
     }

@@ -6,6 +6,7 @@
 ///
 /// This is a very loose definition, in the future, we'll populate this with deeper schema in this definition namespace.
 pub type Blocks = Vec<BlocksItem>;
+
 /// `blocks.item`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

@@ -230,6 +230,7 @@ impl From<BotsInfoErrorCode> for String {
 
 impl std::str::FromStr for BotsInfoErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BotsInfoErrorCode::from(value))
     }

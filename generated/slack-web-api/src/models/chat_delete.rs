@@ -193,6 +193,7 @@ impl From<ChatDeleteErrorCode> for String {
 
 impl std::str::FromStr for ChatDeleteErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ChatDeleteErrorCode::from(value))
     }

@@ -195,6 +195,7 @@ impl From<ChatDeleteScheduledMessageErrorCode> for String {
 
 impl std::str::FromStr for ChatDeleteScheduledMessageErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ChatDeleteScheduledMessageErrorCode::from(value))
     }

@@ -185,6 +185,7 @@ impl From<ChatGetPermalinkErrorCode> for String {
 
 impl std::str::FromStr for ChatGetPermalinkErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ChatGetPermalinkErrorCode::from(value))
     }

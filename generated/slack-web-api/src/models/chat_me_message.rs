@@ -209,6 +209,7 @@ impl From<ChatMeMessageErrorCode> for String {
 
 impl std::str::FromStr for ChatMeMessageErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ChatMeMessageErrorCode::from(value))
     }

@@ -202,6 +202,7 @@ impl From<ChatPostEphemeralErrorCode> for String {
 
 impl std::str::FromStr for ChatPostEphemeralErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ChatPostEphemeralErrorCode::from(value))
     }

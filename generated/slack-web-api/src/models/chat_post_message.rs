@@ -172,6 +172,7 @@ impl From<ChatPostMessageErrorCode> for String {
 
 impl std::str::FromStr for ChatPostMessageErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ChatPostMessageErrorCode::from(value))
     }

@@ -293,6 +293,7 @@ impl From<ChatScheduleMessageErrorCode> for String {
 
 impl std::str::FromStr for ChatScheduleMessageErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ChatScheduleMessageErrorCode::from(value))
     }

@@ -229,6 +229,7 @@ impl From<ChatScheduledMessagesListErrorCode> for String {
 
 impl std::str::FromStr for ChatScheduledMessagesListErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ChatScheduledMessagesListErrorCode::from(value))
     }

@@ -191,6 +191,7 @@ impl From<ChatUnfurlErrorCode> for String {
 
 impl std::str::FromStr for ChatUnfurlErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ChatUnfurlErrorCode::from(value))
     }

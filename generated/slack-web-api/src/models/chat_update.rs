@@ -229,6 +229,7 @@ impl From<ChatUpdateErrorCode> for String {
 
 impl std::str::FromStr for ChatUpdateErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ChatUpdateErrorCode::from(value))
     }

@@ -225,6 +225,7 @@ impl From<ConversationsArchiveErrorCode> for String {
 
 impl std::str::FromStr for ConversationsArchiveErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsArchiveErrorCode::from(value))
     }

@@ -207,6 +207,7 @@ impl From<ConversationsCloseErrorCode> for String {
 
 impl std::str::FromStr for ConversationsCloseErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsCloseErrorCode::from(value))
     }

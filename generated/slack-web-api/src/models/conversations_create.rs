@@ -239,6 +239,7 @@ impl From<ConversationsCreateErrorCode> for String {
 
 impl std::str::FromStr for ConversationsCreateErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsCreateErrorCode::from(value))
     }

@@ -196,6 +196,7 @@ impl From<ConversationsHistoryErrorCode> for String {
 
 impl std::str::FromStr for ConversationsHistoryErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsHistoryErrorCode::from(value))
     }

@@ -180,6 +180,7 @@ impl From<ConversationsInfoErrorCode> for String {
 
 impl std::str::FromStr for ConversationsInfoErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsInfoErrorCode::from(value))
     }

@@ -251,6 +251,7 @@ impl From<ConversationsInviteErrorCode> for String {
 
 impl std::str::FromStr for ConversationsInviteErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsInviteErrorCode::from(value))
     }
@@ -509,6 +510,7 @@ impl From<ConversationsInviteErrorErrorsItemError> for String {
 
 impl std::str::FromStr for ConversationsInviteErrorErrorsItemError {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsInviteErrorErrorsItemError::from(value))
     }

@@ -238,6 +238,7 @@ impl From<ConversationsJoinErrorCode> for String {
 
 impl std::str::FromStr for ConversationsJoinErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsJoinErrorCode::from(value))
     }

@@ -209,6 +209,7 @@ impl From<ConversationsKickErrorCode> for String {
 
 impl std::str::FromStr for ConversationsKickErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsKickErrorCode::from(value))
     }

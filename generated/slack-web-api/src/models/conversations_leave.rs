@@ -228,6 +228,7 @@ impl From<ConversationsLeaveErrorCode> for String {
 
 impl std::str::FromStr for ConversationsLeaveErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsLeaveErrorCode::from(value))
     }

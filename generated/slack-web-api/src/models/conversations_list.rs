@@ -187,6 +187,7 @@ impl From<ConversationsListErrorCode> for String {
 
 impl std::str::FromStr for ConversationsListErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsListErrorCode::from(value))
     }

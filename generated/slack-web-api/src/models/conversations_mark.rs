@@ -193,6 +193,7 @@ impl From<ConversationsMarkErrorCode> for String {
 
 impl std::str::FromStr for ConversationsMarkErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsMarkErrorCode::from(value))
     }

@@ -189,6 +189,7 @@ impl From<ConversationsMembersErrorCode> for String {
 
 impl std::str::FromStr for ConversationsMembersErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsMembersErrorCode::from(value))
     }

@@ -216,6 +216,7 @@ impl From<ConversationsOpenErrorCode> for String {
 
 impl std::str::FromStr for ConversationsOpenErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsOpenErrorCode::from(value))
     }

@@ -228,6 +228,7 @@ impl From<ConversationsRenameErrorCode> for String {
 
 impl std::str::FromStr for ConversationsRenameErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsRenameErrorCode::from(value))
     }

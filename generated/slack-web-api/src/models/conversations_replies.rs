@@ -191,6 +191,7 @@ impl From<ConversationsRepliesErrorCode> for String {
 
 impl std::str::FromStr for ConversationsRepliesErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsRepliesErrorCode::from(value))
     }

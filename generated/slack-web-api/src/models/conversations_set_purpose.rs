@@ -204,6 +204,7 @@ impl From<ConversationsSetPurposeErrorCode> for String {
 
 impl std::str::FromStr for ConversationsSetPurposeErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsSetPurposeErrorCode::from(value))
     }

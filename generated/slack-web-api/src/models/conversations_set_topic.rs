@@ -204,6 +204,7 @@ impl From<ConversationsSetTopicErrorCode> for String {
 
 impl std::str::FromStr for ConversationsSetTopicErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsSetTopicErrorCode::from(value))
     }

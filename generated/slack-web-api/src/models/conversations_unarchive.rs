@@ -213,6 +213,7 @@ impl From<ConversationsUnarchiveErrorCode> for String {
 
 impl std::str::FromStr for ConversationsUnarchiveErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ConversationsUnarchiveErrorCode::from(value))
     }

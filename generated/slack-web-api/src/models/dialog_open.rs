@@ -207,6 +207,7 @@ impl From<DialogOpenErrorCode> for String {
 
 impl std::str::FromStr for DialogOpenErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DialogOpenErrorCode::from(value))
     }

@@ -179,6 +179,7 @@ impl From<DndEndDndErrorCode> for String {
 
 impl std::str::FromStr for DndEndDndErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DndEndDndErrorCode::from(value))
     }

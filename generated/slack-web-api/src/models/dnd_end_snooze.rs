@@ -195,6 +195,7 @@ impl From<DndEndSnoozeErrorCode> for String {
 
 impl std::str::FromStr for DndEndSnoozeErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DndEndSnoozeErrorCode::from(value))
     }

@@ -205,6 +205,7 @@ impl From<DndInfoErrorCode> for String {
 
 impl std::str::FromStr for DndInfoErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DndInfoErrorCode::from(value))
     }

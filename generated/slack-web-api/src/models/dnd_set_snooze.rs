@@ -196,6 +196,7 @@ impl From<DndSetSnoozeErrorCode> for String {
 
 impl std::str::FromStr for DndSetSnoozeErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DndSetSnoozeErrorCode::from(value))
     }

@@ -163,6 +163,7 @@ impl From<FilesCommentsDeleteErrorCode> for String {
 
 impl std::str::FromStr for FilesCommentsDeleteErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(FilesCommentsDeleteErrorCode::from(value))
     }

@@ -171,6 +171,7 @@ impl From<FilesDeleteErrorCode> for String {
 
 impl std::str::FromStr for FilesDeleteErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(FilesDeleteErrorCode::from(value))
     }

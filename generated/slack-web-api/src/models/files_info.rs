@@ -193,6 +193,7 @@ impl From<FilesInfoErrorCode> for String {
 
 impl std::str::FromStr for FilesInfoErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(FilesInfoErrorCode::from(value))
     }

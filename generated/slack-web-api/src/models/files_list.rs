@@ -177,6 +177,7 @@ impl From<FilesListErrorCode> for String {
 
 impl std::str::FromStr for FilesListErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(FilesListErrorCode::from(value))
     }

@@ -186,6 +186,7 @@ impl From<FilesRevokePublicUrlErrorCode> for String {
 
 impl std::str::FromStr for FilesRevokePublicUrlErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(FilesRevokePublicUrlErrorCode::from(value))
     }

@@ -190,6 +190,7 @@ impl From<FilesSharedPublicUrlErrorCode> for String {
 
 impl std::str::FromStr for FilesSharedPublicUrlErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(FilesSharedPublicUrlErrorCode::from(value))
     }

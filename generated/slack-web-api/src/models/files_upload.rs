@@ -190,6 +190,7 @@ impl From<FilesUploadErrorCode> for String {
 
 impl std::str::FromStr for FilesUploadErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(FilesUploadErrorCode::from(value))
     }

@@ -191,6 +191,7 @@ impl From<MigrationExchangeErrorCode> for String {
 
 impl std::str::FromStr for MigrationExchangeErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(MigrationExchangeErrorCode::from(value))
     }

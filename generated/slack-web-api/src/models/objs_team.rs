@@ -243,6 +243,7 @@ impl From<ObjsTeamPlan> for String {
 
 impl std::str::FromStr for ObjsTeamPlan {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ObjsTeamPlan::from(value))
     }

@@ -119,6 +119,7 @@ impl From<ObjsTeamProfileFieldType> for String {
 
 impl std::str::FromStr for ObjsTeamProfileFieldType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ObjsTeamProfileFieldType::from(value))
     }

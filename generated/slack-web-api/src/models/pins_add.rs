@@ -191,6 +191,7 @@ impl From<PinsAddErrorCode> for String {
 
 impl std::str::FromStr for PinsAddErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PinsAddErrorCode::from(value))
     }

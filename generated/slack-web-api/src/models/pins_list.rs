@@ -149,6 +149,7 @@ impl From<PinsListErrorCode> for String {
 
 impl std::str::FromStr for PinsListErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PinsListErrorCode::from(value))
     }

@@ -187,6 +187,7 @@ impl From<PinsRemoveErrorCode> for String {
 
 impl std::str::FromStr for PinsRemoveErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(PinsRemoveErrorCode::from(value))
     }

@@ -187,6 +187,7 @@ impl From<ReactionsAddErrorCode> for String {
 
 impl std::str::FromStr for ReactionsAddErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ReactionsAddErrorCode::from(value))
     }

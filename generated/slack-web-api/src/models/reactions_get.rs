@@ -161,6 +161,7 @@ impl From<ReactionsGetErrorCode> for String {
 
 impl std::str::FromStr for ReactionsGetErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ReactionsGetErrorCode::from(value))
     }

@@ -176,6 +176,7 @@ impl From<ReactionsListErrorCode> for String {
 
 impl std::str::FromStr for ReactionsListErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ReactionsListErrorCode::from(value))
     }

@@ -191,6 +191,7 @@ impl From<ReactionsRemoveErrorCode> for String {
 
 impl std::str::FromStr for ReactionsRemoveErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ReactionsRemoveErrorCode::from(value))
     }

@@ -206,6 +206,7 @@ impl From<RemindersAddErrorCode> for String {
 
 impl std::str::FromStr for RemindersAddErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RemindersAddErrorCode::from(value))
     }

@@ -191,6 +191,7 @@ impl From<RemindersCompleteErrorCode> for String {
 
 impl std::str::FromStr for RemindersCompleteErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RemindersCompleteErrorCode::from(value))
     }

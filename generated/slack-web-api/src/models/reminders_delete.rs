@@ -179,6 +179,7 @@ impl From<RemindersDeleteErrorCode> for String {
 
 impl std::str::FromStr for RemindersDeleteErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RemindersDeleteErrorCode::from(value))
     }

@@ -182,6 +182,7 @@ impl From<RemindersInfoErrorCode> for String {
 
 impl std::str::FromStr for RemindersInfoErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RemindersInfoErrorCode::from(value))
     }

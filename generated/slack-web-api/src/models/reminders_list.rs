@@ -178,6 +178,7 @@ impl From<RemindersListErrorCode> for String {
 
 impl std::str::FromStr for RemindersListErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RemindersListErrorCode::from(value))
     }

@@ -209,6 +209,7 @@ impl From<RtmConnectErrorCode> for String {
 
 impl std::str::FromStr for RtmConnectErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RtmConnectErrorCode::from(value))
     }

@@ -199,6 +199,7 @@ impl From<StarsAddErrorCode> for String {
 
 impl std::str::FromStr for StarsAddErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(StarsAddErrorCode::from(value))
     }

@@ -181,6 +181,7 @@ impl From<StarsListErrorCode> for String {
 
 impl std::str::FromStr for StarsListErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(StarsListErrorCode::from(value))
     }

@@ -199,6 +199,7 @@ impl From<StarsRemoveErrorCode> for String {
 
 impl std::str::FromStr for StarsRemoveErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(StarsRemoveErrorCode::from(value))
     }

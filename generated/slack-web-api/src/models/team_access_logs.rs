@@ -244,6 +244,7 @@ impl From<TeamAccessLogsErrorCode> for String {
 
 impl std::str::FromStr for TeamAccessLogsErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(TeamAccessLogsErrorCode::from(value))
     }

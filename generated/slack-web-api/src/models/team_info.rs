@@ -170,6 +170,7 @@ impl From<TeamInfoErrorCode> for String {
 
 impl std::str::FromStr for TeamInfoErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(TeamInfoErrorCode::from(value))
     }

@@ -239,6 +239,7 @@ impl From<TeamIntegrationLogsErrorCode> for String {
 
 impl std::str::FromStr for TeamIntegrationLogsErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(TeamIntegrationLogsErrorCode::from(value))
     }

@@ -178,6 +178,7 @@ impl From<TeamProfileGetErrorCode> for String {
 
 impl std::str::FromStr for TeamProfileGetErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(TeamProfileGetErrorCode::from(value))
     }

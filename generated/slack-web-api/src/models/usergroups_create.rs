@@ -186,6 +186,7 @@ impl From<UsergroupsCreateErrorCode> for String {
 
 impl std::str::FromStr for UsergroupsCreateErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsergroupsCreateErrorCode::from(value))
     }

@@ -186,6 +186,7 @@ impl From<UsergroupsDisableErrorCode> for String {
 
 impl std::str::FromStr for UsergroupsDisableErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsergroupsDisableErrorCode::from(value))
     }

@@ -190,6 +190,7 @@ impl From<UsergroupsEnableErrorCode> for String {
 
 impl std::str::FromStr for UsergroupsEnableErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsergroupsEnableErrorCode::from(value))
     }

@@ -190,6 +190,7 @@ impl From<UsergroupsListErrorCode> for String {
 
 impl std::str::FromStr for UsergroupsListErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsergroupsListErrorCode::from(value))
     }

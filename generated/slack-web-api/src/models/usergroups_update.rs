@@ -194,6 +194,7 @@ impl From<UsergroupsUpdateErrorCode> for String {
 
 impl std::str::FromStr for UsergroupsUpdateErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsergroupsUpdateErrorCode::from(value))
     }

@@ -190,6 +190,7 @@ impl From<UsergroupsUsersListErrorCode> for String {
 
 impl std::str::FromStr for UsergroupsUsersListErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsergroupsUsersListErrorCode::from(value))
     }

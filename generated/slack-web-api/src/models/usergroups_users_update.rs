@@ -194,6 +194,7 @@ impl From<UsergroupsUsersUpdateErrorCode> for String {
 
 impl std::str::FromStr for UsergroupsUsersUpdateErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsergroupsUsersUpdateErrorCode::from(value))
     }

@@ -209,6 +209,7 @@ impl From<UsersConversationsErrorCode> for String {
 
 impl std::str::FromStr for UsersConversationsErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsersConversationsErrorCode::from(value))
     }

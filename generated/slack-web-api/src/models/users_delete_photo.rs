@@ -175,6 +175,7 @@ impl From<UsersDeletePhotoErrorCode> for String {
 
 impl std::str::FromStr for UsersDeletePhotoErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsersDeletePhotoErrorCode::from(value))
     }

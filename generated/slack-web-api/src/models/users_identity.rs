@@ -161,6 +161,7 @@ impl From<UsersIdentityErrorCode> for String {
 
 impl std::str::FromStr for UsersIdentityErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsersIdentityErrorCode::from(value))
     }

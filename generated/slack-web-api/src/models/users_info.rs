@@ -166,6 +166,7 @@ impl From<UsersInfoErrorCode> for String {
 
 impl std::str::FromStr for UsersInfoErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsersInfoErrorCode::from(value))
     }

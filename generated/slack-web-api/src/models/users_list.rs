@@ -180,6 +180,7 @@ impl From<UsersListErrorCode> for String {
 
 impl std::str::FromStr for UsersListErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsersListErrorCode::from(value))
     }

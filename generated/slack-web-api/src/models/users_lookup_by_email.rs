@@ -178,6 +178,7 @@ impl From<UsersLookupByEmailErrorCode> for String {
 
 impl std::str::FromStr for UsersLookupByEmailErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsersLookupByEmailErrorCode::from(value))
     }

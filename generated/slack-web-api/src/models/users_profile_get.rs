@@ -182,6 +182,7 @@ impl From<UsersProfileGetErrorCode> for String {
 
 impl std::str::FromStr for UsersProfileGetErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsersProfileGetErrorCode::from(value))
     }

@@ -212,6 +212,7 @@ impl From<UsersProfileSetErrorCode> for String {
 
 impl std::str::FromStr for UsersProfileSetErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsersProfileSetErrorCode::from(value))
     }

@@ -171,6 +171,7 @@ impl From<UsersSetActiveErrorCode> for String {
 
 impl std::str::FromStr for UsersSetActiveErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsersSetActiveErrorCode::from(value))
     }

@@ -251,6 +251,7 @@ impl From<UsersSetPhotoErrorCode> for String {
 
 impl std::str::FromStr for UsersSetPhotoErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsersSetPhotoErrorCode::from(value))
     }

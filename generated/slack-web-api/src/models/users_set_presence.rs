@@ -175,6 +175,7 @@ impl From<UsersSetPresenceErrorCode> for String {
 
 impl std::str::FromStr for UsersSetPresenceErrorCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(UsersSetPresenceErrorCode::from(value))
     }
