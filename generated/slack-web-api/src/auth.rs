@@ -7,6 +7,7 @@
 //! schemes it needs (all of them). The first alternative whose credentials are all
 //! configured is applied, and only that one. When none is, the call fails before
 //! anything is sent, naming what would have satisfied it.
+
 macro_rules! secret {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])* #[doc = ""] #[doc =

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! The client, its configuration and the environments it can talk to.
+
 use std::sync::Arc;
 use std::time::Duration;
 /// The servers the API is reachable at.

@@ -8,6 +8,7 @@
 //! `0`/`1`. Each scalar field of a model decodes through one of these functions,
 //! which accept the documented type and its common stand-ins, and still reject
 //! anything else (an object where a number belongs stays a decoding error).
+
 #![allow(dead_code)]
 use serde::Deserialize;
 use serde::de::{Deserializer, Error};

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Errors of API calls.
+
 use std::time::Duration;
 /// The documented error body of an operation: what [`Error::code`] and
 /// [`Error::message`] read.

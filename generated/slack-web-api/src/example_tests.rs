@@ -4,6 +4,7 @@
 //! Every example in the API description decodes into its type, through the same
 //! decoding path the client uses (so success and error bodies are also told apart
 //! the way the client tells them apart).
+
 #[test]
 fn admin_apps_approve_examples_decode() {
     if let Err(e) = crate::http::json::<

@@ -3,6 +3,7 @@
 
 //! What every operation shares: building the request, sending it, and telling
 //! success from error in the response.
+
 use std::time::Duration;
 use crate::Error;
 /// A file to upload in a multipart body.

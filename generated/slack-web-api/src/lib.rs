@@ -28,6 +28,7 @@
 //! a response omits decodes to its type's default value, and properties the
 //! description does not list are kept in each model's `additional_properties`.
 //! String enums have a catch-all variant for values the description does not list.
+
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 mod auth;

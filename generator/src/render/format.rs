@@ -25,7 +25,10 @@ fn space_items(text: &str) -> String {
             let closes = matches!(t, "}" | "};")
                 || t.ends_with("{}")
                 || (t.ends_with(';') && !is_import && ITEM_STARTS.iter().any(|s| t.starts_with(s)));
-            if closes && indent(p) == indent(line) && ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s)) {
+            let after_module_docs = t.starts_with("//!") && !line.trim_start().starts_with("//!");
+            if after_module_docs
+                || (closes && indent(p) == indent(line) && ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s)))
+            {
                 out.push('\n');
             }
         }

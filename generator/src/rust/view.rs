@@ -1039,7 +1039,8 @@ fn api_error_view(op: &Operation, fields: &[crate::model::Field], views: &[Field
         let ty = v.ty.as_str();
         let enum_field = op.error_code.as_ref().is_some_and(|c| c.property == prop && c.enum_type.is_some());
         Some(match (ty.starts_with("Option<"), enum_field) {
-            (false, true) => format!("Some(self.{}.as_str())", v.name),
+            // A body without its code decodes to the empty catch-all value: no code.
+            (false, true) => format!("Some(self.{}.as_str()).filter(|code| !code.is_empty())", v.name),
             (true, true) => format!("self.{}.as_ref().map(|c| c.as_str())", v.name),
             (false, false) if ty == "String" => format!("Some(self.{}.as_str())", v.name),
             (true, false) if ty == "Option<String>" => format!("self.{}.as_deref()", v.name),

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Operations tagged `admin.conversations.ekm`.
+
 /// Operations tagged `admin.conversations.ekm`.
 #[derive(Debug, Clone)]
 pub struct AdminConversationsEkmController {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Operations tagged `admin.teams.admins`.
+
 /// Operations tagged `admin.teams.admins`.
 #[derive(Debug, Clone)]
 pub struct AdminTeamsAdminsController {

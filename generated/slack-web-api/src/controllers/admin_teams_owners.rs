@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Operations tagged `admin.teams.owners`.
+
 /// Operations tagged `admin.teams.owners`.
 #[derive(Debug, Clone)]
 pub struct AdminTeamsOwnersController {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Operations tagged `apps.permissions.scopes`.
+
 /// Operations tagged `apps.permissions.scopes`.
 #[derive(Debug, Clone)]
 pub struct AppsPermissionsScopesController {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! One controller per tag; each method returns a request builder.
+
 mod admin_apps;
 mod admin;
 mod admin_apps_approved;

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Operations tagged `oauth.v2`.
+
 /// Operations tagged `oauth.v2`.
 #[derive(Debug, Clone)]
 pub struct OauthV2Controller {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Operations tagged `users.profile`.
+
 /// Operations tagged `users.profile`.
 #[derive(Debug, Clone)]
 pub struct UsersProfileController {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `admin_conversations_archive` operation.
+
 /// admin.conversations.archive schema
 ///
 /// Schema for successful response of admin.conversations.archive
@@ -35,7 +36,7 @@ pub struct AdminConversationsArchiveError {
 
 impl crate::ApiError for AdminConversationsArchiveError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `admin_conversations_convertToPrivate` operation.
+
 /// admin.conversations.convertToPrivate schema
 ///
 /// Schema for successful response of admin.conversations.convertToPrivate
@@ -35,7 +36,7 @@ pub struct AdminConversationsConvertToPrivateError {
 
 impl crate::ApiError for AdminConversationsConvertToPrivateError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

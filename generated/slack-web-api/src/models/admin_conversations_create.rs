@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `admin_conversations_create` operation.
+
 /// admin.conversations.create schema
 ///
 /// Schema for successful response of admin.conversations.create
@@ -42,7 +43,7 @@ pub struct AdminConversationsCreateError {
 
 impl crate::ApiError for AdminConversationsCreateError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `admin_conversations_getConversationPrefs` operation.
+
 /// admin.conversations.getConversationPrefs schema
 ///
 /// Schema for successful response of admin.conversations.getConversationPrefs
@@ -85,7 +86,7 @@ pub struct AdminConversationsGetConversationPrefsError {
 
 impl crate::ApiError for AdminConversationsGetConversationPrefsError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `admin_conversations_getTeams` operation.
+
 /// admin.conversations.getTeams schema
 ///
 /// Schema for successful response of admin.conversations.getTeams
@@ -53,7 +54,7 @@ pub struct AdminConversationsGetTeamsError {
 
 impl crate::ApiError for AdminConversationsGetTeamsError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

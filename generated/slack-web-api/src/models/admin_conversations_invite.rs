@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `admin_conversations_invite` operation.
+
 /// admin.conversations.invite schema
 ///
 /// Schema for successful response of admin.conversations.invite
@@ -35,7 +36,7 @@ pub struct AdminConversationsInviteError {
 
 impl crate::ApiError for AdminConversationsInviteError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `admin_conversations_rename` operation.
+
 /// admin.conversations.rename schema
 ///
 /// Schema for successful response of admin.conversations.rename
@@ -35,7 +36,7 @@ pub struct AdminConversationsRenameError {
 
 impl crate::ApiError for AdminConversationsRenameError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

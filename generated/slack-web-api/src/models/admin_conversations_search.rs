@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `admin_conversations_search` operation.
+
 /// admin.conversations.search schema
 ///
 /// Schema for successful response of admin.conversations.search
@@ -38,7 +39,7 @@ pub struct AdminConversationsSearchError {
 
 impl crate::ApiError for AdminConversationsSearchError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `api_test` operation.
+
 /// api.test success schema
 ///
 /// Schema for successful response api.test method

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `apps_permissions_info` operation.
+
 /// apps.permissions.info schema
 ///
 /// Schema for successful response from apps.permissions.info method
@@ -162,7 +163,7 @@ pub struct AppsPermissionsInfoError {
 
 impl crate::ApiError for AppsPermissionsInfoError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `apps_permissions_request` operation.
+
 /// apps.permissions.request schema
 ///
 /// Schema for successful response from apps.permissions.request method
@@ -42,7 +43,7 @@ pub struct AppsPermissionsRequestError {
 
 impl crate::ApiError for AppsPermissionsRequestError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `apps_permissions_resources_list` operation.
+
 /// apps.permissions.resources.list success schema
 ///
 /// Schema for successful response apps.permissions.resources.list method
@@ -84,7 +85,7 @@ pub struct AppsPermissionsResourcesListError {
 
 impl crate::ApiError for AppsPermissionsResourcesListError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

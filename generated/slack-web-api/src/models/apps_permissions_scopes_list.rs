@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `apps_permissions_scopes_list` operation.
+
 /// api.permissions.scopes.list success schema
 ///
 /// Schema for successful response api.permissions.scopes.list method
@@ -75,7 +76,7 @@ pub struct AppsPermissionsScopesListError {
 
 impl crate::ApiError for AppsPermissionsScopesListError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `apps_uninstall` operation.
+
 /// apps.uninstall schema
 ///
 /// Schema for successful response from apps.uninstall method
@@ -42,7 +43,7 @@ pub struct AppsUninstallError {
 
 impl crate::ApiError for AppsUninstallError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

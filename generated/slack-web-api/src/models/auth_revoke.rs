@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `auth_revoke` operation.
+
 /// auth.revoke schema
 ///
 /// Schema for successful response from auth.revoke method
@@ -45,7 +46,7 @@ pub struct AuthRevokeError {
 
 impl crate::ApiError for AuthRevokeError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

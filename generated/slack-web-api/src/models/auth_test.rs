@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `auth_test` operation.
+
 /// auth.test success schema
 ///
 /// Schema for successful response auth.test method
@@ -71,7 +72,7 @@ pub struct AuthTestError {
 
 impl crate::ApiError for AuthTestError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! The `blocks` schema.
+
 /// Block Kit blocks
 ///
 /// This is a very loose definition, in the future, we'll populate this with deeper schema in this definition namespace.

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `bots_info` operation.
+
 /// bots.info schema
 ///
 /// Schema for successful response from bots.info method
@@ -97,7 +98,7 @@ pub struct BotsInfoError {
 
 impl crate::ApiError for BotsInfoError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `calls_end` operation.
+
 /// Default success template
 ///
 /// This method either only returns a brief _OK_ response or a verbose schema is not available for this method.

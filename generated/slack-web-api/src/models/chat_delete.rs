@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `chat_delete` operation.
+
 /// chat.delete success schema
 ///
 /// Schema for successful response of chat.delete method
@@ -48,7 +49,7 @@ pub struct ChatDeleteError {
 
 impl crate::ApiError for ChatDeleteError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `chat_getPermalink` operation.
+
 /// chat.getPermalink success schema
 ///
 /// Schema for successful response chat.getPermalink
@@ -48,7 +49,7 @@ pub struct ChatGetPermalinkError {
 
 impl crate::ApiError for ChatGetPermalinkError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

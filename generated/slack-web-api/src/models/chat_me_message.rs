@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `chat_meMessage` operation.
+
 /// chat.meMessage schema
 ///
 /// Schema for successful response from chat.meMessage method
@@ -56,7 +57,7 @@ pub struct ChatMeMessageError {
 
 impl crate::ApiError for ChatMeMessageError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

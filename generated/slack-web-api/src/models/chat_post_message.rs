@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `chat_postMessage` operation.
+
 /// chat.postMessage success schema
 ///
 /// Schema for successful response of chat.postMessage method
@@ -51,7 +52,7 @@ pub struct ChatPostMessageError {
 
 impl crate::ApiError for ChatPostMessageError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

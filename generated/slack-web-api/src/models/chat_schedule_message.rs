@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `chat_scheduleMessage` operation.
+
 /// chat.scheduleMessage success schema
 ///
 /// Schema for successful response of chat.scheduleMessage method
@@ -88,7 +89,7 @@ pub struct ChatScheduleMessageError {
 
 impl crate::ApiError for ChatScheduleMessageError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

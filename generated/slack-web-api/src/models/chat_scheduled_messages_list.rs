@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `chat_scheduledMessages_list` operation.
+
 /// chat.scheduledMessages.list schema
 ///
 /// Schema for successful response from chat.scheduledMessages.list method
@@ -88,7 +89,7 @@ pub struct ChatScheduledMessagesListError {
 
 impl crate::ApiError for ChatScheduledMessagesListError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `chat_update` operation.
+
 /// chat.update success schema
 ///
 /// Schema for successful response of chat.update method
@@ -72,7 +73,7 @@ pub struct ChatUpdateError {
 
 impl crate::ApiError for ChatUpdateError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

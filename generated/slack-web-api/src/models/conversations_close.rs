@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_close` operation.
+
 /// conversations.close success schema
 ///
 /// Schema for successful response conversations.close method
@@ -70,7 +71,7 @@ pub struct ConversationsCloseError {
 
 impl crate::ApiError for ConversationsCloseError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

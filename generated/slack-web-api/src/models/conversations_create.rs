@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_create` operation.
+
 /// conversations.create success schema
 ///
 /// Schema for successful response conversations.create method
@@ -66,7 +67,7 @@ pub struct ConversationsCreateError {
 
 impl crate::ApiError for ConversationsCreateError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

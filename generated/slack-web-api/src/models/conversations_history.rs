@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_history` operation.
+
 /// conversations.history success schema
 ///
 /// Schema for successful response from conversations.history method
@@ -71,7 +72,7 @@ pub struct ConversationsHistoryError {
 
 impl crate::ApiError for ConversationsHistoryError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

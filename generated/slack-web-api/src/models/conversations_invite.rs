@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_invite` operation.
+
 /// conversations.invite error schema
 ///
 /// Schema for successful response from conversations.invite method

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_join` operation.
+
 /// conversations.join success schema
 ///
 /// Schema for successful response from conversations.join method
@@ -81,7 +82,7 @@ pub struct ConversationsJoinError {
 
 impl crate::ApiError for ConversationsJoinError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_leave` operation.
+
 /// conversations.leave success schema
 ///
 /// Schema for successful response from conversations.leave method
@@ -63,7 +64,7 @@ pub struct ConversationsLeaveError {
 
 impl crate::ApiError for ConversationsLeaveError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

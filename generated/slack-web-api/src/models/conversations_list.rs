@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_list` operation.
+
 /// conversations.list success schema
 ///
 /// Schema for successful response from conversations.list method
@@ -74,7 +75,7 @@ pub struct ConversationsListError {
 
 impl crate::ApiError for ConversationsListError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_mark` operation.
+
 /// conversations.mark success schema
 ///
 /// Schema for successful response conversations.mark method
@@ -56,7 +57,7 @@ pub struct ConversationsMarkError {
 
 impl crate::ApiError for ConversationsMarkError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_members` operation.
+
 /// conversations.members success schema
 ///
 /// Schema for successful response conversations.members method
@@ -60,7 +61,7 @@ pub struct ConversationsMembersError {
 
 impl crate::ApiError for ConversationsMembersError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

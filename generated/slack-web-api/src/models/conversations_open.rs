@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_open` operation.
+
 /// conversations.open success schema
 ///
 /// Schema for successful response from conversations.open method when opening channels, ims, mpims
@@ -59,7 +60,7 @@ pub struct ConversationsOpenError {
 
 impl crate::ApiError for ConversationsOpenError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

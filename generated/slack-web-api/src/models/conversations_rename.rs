@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_rename` operation.
+
 /// conversations.rename success schema
 ///
 /// Schema for successful response from conversations.rename method
@@ -59,7 +60,7 @@ pub struct ConversationsRenameError {
 
 impl crate::ApiError for ConversationsRenameError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

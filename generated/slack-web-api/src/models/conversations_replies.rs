@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_replies` operation.
+
 /// conversations.replies success schema
 ///
 /// Schema for successful response from conversations.replies method
@@ -66,7 +67,7 @@ pub struct ConversationsRepliesError {
 
 impl crate::ApiError for ConversationsRepliesError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_setPurpose` operation.
+
 /// conversations.setPurpose success schema
 ///
 /// Schema for successful response from conversations.setPurpose method
@@ -59,7 +60,7 @@ pub struct ConversationsSetPurposeError {
 
 impl crate::ApiError for ConversationsSetPurposeError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `conversations_unarchive` operation.
+
 /// conversations.unarchive success schema
 ///
 /// Schema for successful response from conversations.unarchive method
@@ -56,7 +57,7 @@ pub struct ConversationsUnarchiveError {
 
 impl crate::ApiError for ConversationsUnarchiveError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

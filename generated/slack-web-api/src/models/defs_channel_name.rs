@@ -2,5 +2,6 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! The `defs_channel_name` schema.
+
 /// Name of a channel
 pub type DefsChannelName = String;

@@ -2,5 +2,6 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! The `defs_enterprise_id` schema.
+
 /// Enterprise ID
 pub type DefsEnterpriseId = String;

@@ -2,5 +2,6 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! The `defs_enterprise_user_id` schema.
+
 /// Enterprise User ID
 pub type DefsEnterpriseUserId = String;

@@ -2,5 +2,6 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! The `defs_ok_true` schema.
+
 /// default success response
 pub type DefsOkTrue = bool;

@@ -2,5 +2,6 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! The `defs_optional_app_id` schema.
+
 /// App ID or empty string
 pub type DefsOptionalAppId = String;

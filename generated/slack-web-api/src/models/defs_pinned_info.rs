@@ -2,5 +2,6 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! The `defs_pinned_info` schema.
+
 /// Info for a pinned item
 pub type DefsPinnedInfo = std::collections::BTreeMap<String, serde_json::Value>;

@@ -2,5 +2,6 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! The `defs_topic_purpose_creator` schema.
+
 /// User ID or empty string, used for topic and purpose creation
 pub type DefsTopicPurposeCreator = String;

@@ -2,5 +2,6 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! The `defs_ts` schema.
+
 /// Timestamp in format 0123456789.012345
 pub type DefsTs = String;

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `dnd_endSnooze` operation.
+
 /// dnd.endSnooze schema
 ///
 /// Schema for successful response from dnd.endSnooze method
@@ -54,7 +55,7 @@ pub struct DndEndSnoozeError {
 
 impl crate::ApiError for DndEndSnoozeError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `dnd_info` operation.
+
 /// dnd.info schema
 ///
 /// Schema for successful response from dnd.info method
@@ -72,7 +73,7 @@ pub struct DndInfoError {
 
 impl crate::ApiError for DndInfoError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `dnd_setSnooze` operation.
+
 /// dnd.setSnooze schema
 ///
 /// Schema for successful response from dnd.setSnooze method
@@ -51,7 +52,7 @@ pub struct DndSetSnoozeError {
 
 impl crate::ApiError for DndSetSnoozeError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `files_comments_delete` operation.
+
 /// files.comments.delete schema
 ///
 /// Schema for successful response files.comments.delete method
@@ -42,7 +43,7 @@ pub struct FilesCommentsDeleteError {
 
 impl crate::ApiError for FilesCommentsDeleteError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `files_info` operation.
+
 /// files.info schema
 ///
 /// Schema for successful response from files.info method
@@ -64,7 +65,7 @@ pub struct FilesInfoError {
 
 impl crate::ApiError for FilesInfoError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `files_list` operation.
+
 /// files.list schema
 ///
 /// Schema for successful response from files.list method
@@ -48,7 +49,7 @@ pub struct FilesListError {
 
 impl crate::ApiError for FilesListError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `files_revokePublicURL` operation.
+
 /// files.revokePublicURL schema
 ///
 /// Schema for successful response from files.revokePublicURL method
@@ -45,7 +46,7 @@ pub struct FilesRevokePublicUrlError {
 
 impl crate::ApiError for FilesRevokePublicUrlError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

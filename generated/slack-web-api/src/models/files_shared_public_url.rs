@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `files_sharedPublicURL` operation.
+
 /// files.sharedPublicURL schema
 ///
 /// Schema for successful response from files.sharedPublicURL method
@@ -45,7 +46,7 @@ pub struct FilesSharedPublicUrlError {
 
 impl crate::ApiError for FilesSharedPublicUrlError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

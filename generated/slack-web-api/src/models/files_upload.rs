@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `files_upload` operation.
+
 /// files.upload schema
 ///
 /// Schema for successful response files.upload method
@@ -45,7 +46,7 @@ pub struct FilesUploadError {
 
 impl crate::ApiError for FilesUploadError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `migration_exchange` operation.
+
 /// migration.exchange success schema
 ///
 /// Schema for successful response from migration.exchange method
@@ -54,7 +55,7 @@ pub struct MigrationExchangeError {
 
 impl crate::ApiError for MigrationExchangeError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

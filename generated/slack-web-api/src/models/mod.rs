@@ -3,6 +3,7 @@
 
 //! Types of request and response bodies: one module per component schema and one
 //! per operation for the schemas written inline in it.
+
 mod blocks;
 mod defs_app_id;
 mod defs_bot_id;

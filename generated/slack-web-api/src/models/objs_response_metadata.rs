@@ -2,5 +2,6 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! The `objs_response_metadata` schema.
+
 /// `objs_response_metadata`.
 pub type ObjsResponseMetadata = serde_json::Value;

@@ -2,5 +2,6 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! The `objs_scopes` schema.
+
 /// `objs_scopes`.
 pub type ObjsScopes = Vec<String>;

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `pins_add` operation.
+
 /// pins.add schema
 ///
 /// Schema for successful response from pins.add method
@@ -42,7 +43,7 @@ pub struct PinsAddError {
 
 impl crate::ApiError for PinsAddError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `pins_list` operation.
+
 /// pins.list error schema
 ///
 /// Schema for error response from pins.list method
@@ -28,7 +29,7 @@ pub struct PinsListError {
 
 impl crate::ApiError for PinsListError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

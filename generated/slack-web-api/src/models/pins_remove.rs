@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `pins_remove` operation.
+
 /// pins.remove schema
 ///
 /// Schema for successful response from pins.remove method
@@ -42,7 +43,7 @@ pub struct PinsRemoveError {
 
 impl crate::ApiError for PinsRemoveError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

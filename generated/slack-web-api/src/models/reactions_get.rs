@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `reactions_get` operation.
+
 /// reactions.get error schema
 ///
 /// Schema for error response from reactions.get method
@@ -28,7 +29,7 @@ pub struct ReactionsGetError {
 
 impl crate::ApiError for ReactionsGetError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

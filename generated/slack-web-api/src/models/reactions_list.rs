@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `reactions_list` operation.
+
 /// reactions.list schema
 ///
 /// Schema for successful response from reactions.list method
@@ -51,7 +52,7 @@ pub struct ReactionsListError {
 
 impl crate::ApiError for ReactionsListError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `reminders_complete` operation.
+
 /// reminders.complete schema
 ///
 /// Schema for successful response from reminders.complete method
@@ -42,7 +43,7 @@ pub struct RemindersCompleteError {
 
 impl crate::ApiError for RemindersCompleteError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

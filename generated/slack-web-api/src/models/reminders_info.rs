@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `reminders_info` operation.
+
 /// reminders.info schema
 ///
 /// Schema for successful response from reminders.info method
@@ -45,7 +46,7 @@ pub struct RemindersInfoError {
 
 impl crate::ApiError for RemindersInfoError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `rtm_connect` operation.
+
 /// rtm.connect schema
 ///
 /// Schema for successful response from rtm.connect method
@@ -84,7 +85,7 @@ pub struct RtmConnectError {
 
 impl crate::ApiError for RtmConnectError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

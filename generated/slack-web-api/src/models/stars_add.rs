@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `stars_add` operation.
+
 /// stars.add schema
 ///
 /// Schema for successful response from stars.add method
@@ -42,7 +43,7 @@ pub struct StarsAddError {
 
 impl crate::ApiError for StarsAddError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

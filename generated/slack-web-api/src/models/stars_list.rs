@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `stars_list` operation.
+
 /// stars.list schema
 ///
 /// Schema for successful response from stars.list method
@@ -48,7 +49,7 @@ pub struct StarsListError {
 
 impl crate::ApiError for StarsListError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `team_accessLogs` operation.
+
 /// team.accessLogs schema
 ///
 /// Schema for successful response from team.accessLogs method
@@ -103,7 +104,7 @@ pub struct TeamAccessLogsError {
 
 impl crate::ApiError for TeamAccessLogsError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

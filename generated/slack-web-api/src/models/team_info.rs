@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `team_info` operation.
+
 /// team.info schema
 ///
 /// Schema for successful response from team.info method
@@ -45,7 +46,7 @@ pub struct TeamInfoError {
 
 impl crate::ApiError for TeamInfoError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `team_integrationLogs` operation.
+
 /// team.integrationLogs schema
 ///
 /// Schema for successful response from team.integrationLogs method
@@ -106,7 +107,7 @@ pub struct TeamIntegrationLogsError {
 
 impl crate::ApiError for TeamIntegrationLogsError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `team_profile_get` operation.
+
 /// team.profile.get success schema
 ///
 /// Schema for successful response from team.profile.get method
@@ -57,7 +58,7 @@ pub struct TeamProfileGetError {
 
 impl crate::ApiError for TeamProfileGetError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

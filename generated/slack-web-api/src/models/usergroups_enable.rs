@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `usergroups_enable` operation.
+
 /// usergroups.enable schema
 ///
 /// Schema for successful response from usergroups.enable method
@@ -45,7 +46,7 @@ pub struct UsergroupsEnableError {
 
 impl crate::ApiError for UsergroupsEnableError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

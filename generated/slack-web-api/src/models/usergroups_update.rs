@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `usergroups_update` operation.
+
 /// usergroups.update schema
 ///
 /// Schema for successful response from usergroups.update method
@@ -45,7 +46,7 @@ pub struct UsergroupsUpdateError {
 
 impl crate::ApiError for UsergroupsUpdateError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `users_conversations` operation.
+
 /// users.conversations success schema
 ///
 /// Schema for successful response from users.conversations method. Returned conversation objects do not include `num_members` or `is_member`
@@ -60,7 +61,7 @@ pub struct UsersConversationsError {
 
 impl crate::ApiError for UsersConversationsError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `users_getPresence` operation.
+
 /// API method: users.getPresence
 ///
 /// Generated from users.getPresence with shasum e7251aec575d8863f9e0eb38663ae9dc26655f65

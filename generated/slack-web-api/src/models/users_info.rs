@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `users_info` operation.
+
 /// users.info success schema
 ///
 /// Schema for successful response from users.info method
@@ -45,7 +46,7 @@ pub struct UsersInfoError {
 
 impl crate::ApiError for UsersInfoError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `users_list` operation.
+
 /// users.list schema
 ///
 /// Schema for successful response from users.list method
@@ -51,7 +52,7 @@ pub struct UsersListError {
 
 impl crate::ApiError for UsersListError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

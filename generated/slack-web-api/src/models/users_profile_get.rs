@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `users_profile_get` operation.
+
 /// users.profile.get schema
 ///
 /// Schema for successful response from users.profile.get method
@@ -45,7 +46,7 @@ pub struct UsersProfileGetError {
 
 impl crate::ApiError for UsersProfileGetError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

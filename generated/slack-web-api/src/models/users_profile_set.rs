@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `users_profile_set` operation.
+
 /// users.profile.set schema
 ///
 /// Schema for successful response from users.profile.set method
@@ -55,7 +56,7 @@ pub struct UsersProfileSetError {
 
 impl crate::ApiError for UsersProfileSetError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

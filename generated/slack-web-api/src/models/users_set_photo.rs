@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `users_setPhoto` operation.
+
 /// users.setPhoto schema
 ///
 /// Schema for successful response from users.setPhoto method
@@ -102,7 +103,7 @@ pub struct UsersSetPhotoError {
 
 impl crate::ApiError for UsersSetPhotoError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 // change the spec, specs/slack-web-api/sdkgen.toml or templates/, then run `cargo run -p sdkgen -- generate`.
 
 //! Types of the `users_setPresence` operation.
+
 /// users.setPresence schema
 ///
 /// Schema for successful response from users.setPresence method
@@ -42,7 +43,7 @@ pub struct UsersSetPresenceError {
 
 impl crate::ApiError for UsersSetPresenceError {
     fn code(&self) -> Option<&str> {
-        Some(self.error.as_str())
+        Some(self.error.as_str()).filter(|code| !code.is_empty())
     }
 
     fn message(&self) -> Option<&str> {
