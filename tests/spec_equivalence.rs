@@ -11,7 +11,7 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-fn model(spec: &PathBuf) -> Api {
+fn model(spec: &std::path::Path) -> Api {
     let settings = sdkgen::settings::read(&root().join("specs/slack-web-api/sdkgen.toml")).unwrap();
     let loaded = sdkgen::load::load(spec).unwrap_or_else(|d| panic!("{d}"));
     sdkgen::model::build(&loaded.api, spec, &settings).unwrap_or_else(|d| panic!("{d}"))

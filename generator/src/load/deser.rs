@@ -311,7 +311,9 @@ fn narrow(doc: &Value) -> Failure {
 /// shallow.
 fn shapes(doc: &Value) -> Result<(), Failure> {
     let mut path: Vec<Tok<'_>> = Vec::new();
-    let mut stack: Vec<(&Value, Kind, usize, Option<Tok<'_>>, Option<Tok<'_>>)> = vec![(doc, Kind::Root, 0, None, None)];
+    // (node, what it is, path length of its parent, up to two path tokens to push)
+    type Frame<'v> = (&'v Value, Kind, usize, Option<Tok<'v>>, Option<Tok<'v>>);
+    let mut stack: Vec<Frame<'_>> = vec![(doc, Kind::Root, 0, None, None)];
     let mut kids = Vec::new();
     while let Some((node, kind, parent_len, first, second)) = stack.pop() {
         path.truncate(parent_len);

@@ -105,10 +105,8 @@ fn schema(node: &mut Value) {
         Value::Object(map) => map,
         _ => return,
     };
-    if map.contains_key("x-nullable") {
-        if map.shift_remove("x-nullable") == Some(Value::Bool(true)) {
-            map.insert("nullable".into(), Value::Bool(true));
-        }
+    if map.contains_key("x-nullable") && map.shift_remove("x-nullable") == Some(Value::Bool(true)) {
+        map.insert("nullable".into(), Value::Bool(true));
     }
     // `openapiv3` reads an object with `$ref` as a bare reference and drops its
     // siblings; a nullable reference is written the OpenAPI 3.0 way instead.

@@ -210,7 +210,7 @@ fn form_data_becomes_urlencoded_object_schema() {
     // Property order is parameter order.
     let keys: Vec<&str> = s["properties"].as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, ["text", "channel", "count", "mode", "ids"]);
-    assert_eq!(media.encoding["ids"].explode, true);
+    assert!(media.encoding["ids"].explode);
 }
 
 #[test]

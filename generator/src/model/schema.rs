@@ -28,6 +28,8 @@ pub(super) struct Schemas<'a> {
     depth: usize,
 }
 
+type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
+
 /// One property collected from an object schema (or an `allOf` of them).
 struct Prop<'s> {
     name: &'s str,
@@ -216,11 +218,10 @@ impl<'a> Schemas<'a> {
             }
             SchemaKind::Not { .. } => Ty::Any,
             SchemaKind::Any(any) => {
-                if !any.properties.is_empty() || !any.all_of.is_empty() {
-                    self.named(schema, name, owner)?
-                } else if !string_values(&any.enumeration).is_empty()
-                    && any.typ.as_deref().is_none_or(|t| t == "string")
-                {
+                let is_object = !any.properties.is_empty() || !any.all_of.is_empty();
+                let is_enum = !string_values(&any.enumeration).is_empty()
+                    && any.typ.as_deref().is_none_or(|t| t == "string");
+                if is_object || is_enum {
                     self.named(schema, name, owner)?
                 } else {
                     match any.typ.as_deref() {
@@ -306,11 +307,8 @@ impl<'a> Schemas<'a> {
         if depth > 32 {
             return out;
         }
-        let (properties, required, all_of): (
-            Option<&'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>>,
-            &'a [String],
-            &'a [ReferenceOr<Schema>],
-        ) = match &schema.schema_kind {
+        type Parts<'a> = (Option<&'a Properties>, &'a [String], &'a [ReferenceOr<Schema>]);
+        let (properties, required, all_of): Parts<'a> = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &o.required, &[]),
             SchemaKind::AllOf { all_of } => (None, &[], all_of),
             SchemaKind::Any(a) => (Some(&a.properties), &a.required, &a.all_of),
@@ -336,7 +334,7 @@ impl<'a> Schemas<'a> {
             }
         }
         for name in required {
-            if let Some(existing) = out.iter_mut().find(|e| &e.name == name) {
+            if let Some(existing) = out.iter_mut().find(|e| e.name == name) {
                 existing.required = true;
             }
         }

@@ -53,8 +53,9 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
     slim.insert("client", &view.client);
     slim.insert("lib", &view.lib);
 
-    // (output path, template, extra context)
-    let mut jobs: Vec<(PathBuf, &str, Option<(&str, tera::Value)>)> = vec![
+    // (output path, template, the one item a per-item template renders)
+    type Job<'t> = (PathBuf, &'t str, Option<(&'t str, tera::Value)>);
+    let mut jobs: Vec<Job<'_>> = vec![
         (PathBuf::from("Cargo.toml"), "Cargo.toml", None),
         (PathBuf::from("README.md"), "README.md", None),
         (PathBuf::from("src/lib.rs"), "lib.rs", None),

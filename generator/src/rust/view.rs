@@ -772,8 +772,6 @@ fn operation_view(
         .filter(|alt: &Vec<String>| !alt.is_empty())
         .collect();
     let _ = api;
-    let mut required = required;
-    let mut optional = optional;
     if let Some(b) = body_required_view {
         required.push(b);
     }
@@ -837,7 +835,7 @@ fn param_view(
         Ty::String | Ty::Integer(_) | Ty::Number | Ty::Boolean => "string",
         Ty::Named(id) => match &types.api.ty(*id).kind {
             TypeKind::Enum { .. } => "string",
-            TypeKind::Alias(t) if matches!(t, Ty::String | Ty::Integer(_) | Ty::Number | Ty::Boolean) => "string",
+            TypeKind::Alias(Ty::String | Ty::Integer(_) | Ty::Number | Ty::Boolean) => "string",
             _ => "json",
         },
         _ => "json",
@@ -898,7 +896,7 @@ fn param_view(
     let path_expr = if types.is_string(&ty) {
         format!("crate::http::encode_path(&self.{field})")
     } else {
-        format!("crate::http::encode_path(&{})", conv(&format!("self.{field}")).replace(&format!("self.{field}.to_string()"), &format!("self.{field}.to_string()")))
+        format!("crate::http::encode_path(&{})", conv(&format!("self.{field}")))
     };
     ParamView {
         push_required,
