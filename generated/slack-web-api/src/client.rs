@@ -193,6 +193,13 @@ impl std::error::Error for ConfigError {
     }
 }
 
+/// A `reqwest` builder with a TLS backend ready.
+pub(crate) fn http_client_builder() -> reqwest::ClientBuilder {
+    #[cfg(feature = "rustls")]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
 /// Variables [`SlackWebApiClient::from_env`] reads credentials from.
 const CREDENTIAL_VARS: &[&str] = &["SLACK_BOT_TOKEN"];
 
@@ -222,7 +229,7 @@ impl std::fmt::Debug for SlackWebApiClient {
 impl SlackWebApiClient {
     /// A client with its own connection pool.
     pub fn new(config: Configuration) -> Result<Self, ConfigError> {
-        let http = reqwest::Client::builder().build().map_err(ConfigError::Http)?;
+        let http = http_client_builder().build().map_err(ConfigError::Http)?;
         Self::with_http_client(config, http)
     }
 
