@@ -90,12 +90,11 @@ impl From<&str> for FileUpload {
 }
 
 /// A constant a body property is pinned to (e.g. `ok: false` in error bodies).
+#[allow(dead_code)]
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Pinned {
     Bool(bool),
-    #[allow(dead_code)]
     Int(i64),
-    #[allow(dead_code)]
     Str(&'static str),
 }
 
@@ -497,6 +496,7 @@ pub(crate) fn bytes<E: serde::de::DeserializeOwned>(
 }
 
 #[cfg(test)]
+#[allow(dead_code)]
 pub(crate) fn raw_for_test(status: u16, body: &str) -> Raw {
     Raw {
         status: reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::OK),
