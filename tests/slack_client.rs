@@ -620,7 +620,7 @@ async fn debug_output_never_contains_the_token() {
     let client = client_for(&server);
     // The token is configured (so its absence below is redaction, not a missing value).
     assert_eq!(
-        client.config().slack_auth().map(|t| t.secret()),
+        client.config().slack_auth().and_then(|c| c.token()).map(|t| t.access_token.secret()),
         Some(TOKEN)
     );
 
@@ -756,7 +756,7 @@ fn from_env_sends_slack_bot_token() {
 
         let client = SlackWebApiClient::from_env().expect("SLACK_BOT_TOKEN is set");
         assert_eq!(
-            client.config().slack_auth().map(|t| t.secret()),
+            client.config().slack_auth().and_then(|c| c.token()).map(|t| t.access_token.secret()),
             Some("xoxb-from-env")
         );
         assert_eq!(client.config().base_url(), "https://slack.com/api");
@@ -818,7 +818,7 @@ fn from_env_without_slack_bot_token_is_a_config_error() {
         .credentials_from_env()
         .build();
     assert_eq!(
-        config.slack_auth().map(|t| t.secret()),
+        config.slack_auth().and_then(|c| c.token()).map(|t| t.access_token.secret()),
         Some("xoxb-explicit")
     );
 }

@@ -78,6 +78,18 @@ pub struct SchemeSettings {
     pub token_env: Option<String>,
     /// Token endpoint, where the description omits it.
     pub token_url: Option<String>,
+    /// Authorization endpoint, to use instead of the description's.
+    pub authorization_url: Option<String>,
+    /// Environment variables of OAuth 2 client credentials.
+    pub client_id_env: Option<String>,
+    /// See `client_id_env`.
+    pub client_secret_env: Option<String>,
+    /// See `client_id_env`.
+    pub redirect_uri_env: Option<String>,
+    /// What joins scopes in requests (RFC 6749: a space; Slack: a comma).
+    pub scope_separator: Option<String>,
+    /// How the client authenticates at the token endpoint: `basic` (default) or `post`.
+    pub token_auth: Option<String>,
 }
 
 /// How responses are read.

@@ -11,17 +11,19 @@
 macro_rules! secret {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])* #[doc = ""] #[doc =
-        " `Debug` prints a placeholder, never the value."] #[derive(Clone, PartialEq,
-        Eq)] pub struct $name (String); impl $name { #[doc = " Wraps a secret value."]
-        pub fn new(value : impl Into < String >) -> Self { $name (value.into()) } #[doc =
-        " The secret value, for sending it."] pub fn secret(& self) -> & str { & self.0 }
-        } impl std::fmt::Debug for $name { fn fmt(& self, f : & mut std::fmt::Formatter
-        <'_ >) -> std::fmt::Result { f.write_str(concat!(stringify!($name),
-        "(<redacted>)")) } } impl From < String > for $name { fn from(value : String) ->
-        Self { $name (value) } } impl From <& str > for $name { fn from(value : & str) ->
-        Self { $name (value.to_string()) } }
+        " `Debug` prints a placeholder, never the value. Serialises as the plain"] #[doc
+        = " string, for storage."] #[derive(Clone, PartialEq, Eq, serde::Serialize,
+        serde::Deserialize)] #[serde(transparent)] pub struct $name (String); impl $name
+        { #[doc = " Wraps a secret value."] pub fn new(value : impl Into < String >) ->
+        Self { $name (value.into()) } #[doc = " The secret value, for sending it."] pub
+        fn secret(& self) -> & str { & self.0 } } impl std::fmt::Debug for $name { fn
+        fmt(& self, f : & mut std::fmt::Formatter <'_ >) -> std::fmt::Result { f
+        .write_str(concat!(stringify!($name), "(<redacted>)")) } } impl From < String >
+        for $name { fn from(value : String) -> Self { $name (value) } } impl From <& str
+        > for $name { fn from(value : & str) -> Self { $name (value.to_string()) } }
     };
 }
+pub(crate) use secret;
 secret! {
     #[doc = " An OAuth 2 or bearer access token."] AccessToken
 }
@@ -133,107 +135,150 @@ impl Scheme {
 
     /// Adds this scheme's credential to `parts`; `false` when none is configured.
     #[allow(unused_variables)]
-    fn apply(
+    async fn apply(
         self,
-        config: &crate::Configuration,
+        client: &crate::MultiauthSampleClient,
         parts: &mut crate::http::RequestParts,
-    ) -> bool {
-        match self {
-            Scheme::BasicAuth => {
-                match &config.basic_auth {
-                    Some(credentials) => {
-                        parts
-                            .basic_auth(
-                                credentials.username(),
-                                credentials.password().secret(),
-                            );
-                        true
+    ) -> Result<bool, AuthFailure> {
+        let config = client.config();
+        Ok(
+            match self {
+                Scheme::BasicAuth => {
+                    match &config.basic_auth {
+                        Some(credentials) => {
+                            parts
+                                .basic_auth(
+                                    credentials.username(),
+                                    credentials.password().secret(),
+                                );
+                            true
+                        }
+                        None => false,
                     }
-                    None => false,
                 }
-            }
-            Scheme::ApiKeyToken => {
-                match &config.api_key_token {
-                    Some(key) => {
-                        parts.query("token", key.secret().to_string());
-                        true
+                Scheme::ApiKeyToken => {
+                    match &config.api_key_token {
+                        Some(key) => {
+                            parts.query("token", key.secret().to_string());
+                            true
+                        }
+                        None => false,
                     }
-                    None => false,
                 }
-            }
-            Scheme::ApiKeyApiKey => {
-                match &config.api_key_api_key {
-                    Some(key) => {
-                        parts.query("api-key", key.secret().to_string());
-                        true
+                Scheme::ApiKeyApiKey => {
+                    match &config.api_key_api_key {
+                        Some(key) => {
+                            parts.query("api-key", key.secret().to_string());
+                            true
+                        }
+                        None => false,
                     }
-                    None => false,
                 }
-            }
-            Scheme::ApiHeaderToken => {
-                match &config.api_header_token {
-                    Some(key) => {
-                        parts.secret_header("token", key.secret());
-                        true
+                Scheme::ApiHeaderToken => {
+                    match &config.api_header_token {
+                        Some(key) => {
+                            parts.secret_header("token", key.secret());
+                            true
+                        }
+                        None => false,
                     }
-                    None => false,
                 }
-            }
-            Scheme::ApiHeaderApiKey => {
-                match &config.api_header_api_key {
-                    Some(key) => {
-                        parts.secret_header("api-key", key.secret());
-                        true
+                Scheme::ApiHeaderApiKey => {
+                    match &config.api_header_api_key {
+                        Some(key) => {
+                            parts.secret_header("api-key", key.secret());
+                            true
+                        }
+                        None => false,
                     }
-                    None => false,
                 }
-            }
-            Scheme::OAuthCcg => {
-                match &config.o_auth_ccg {
-                    Some(token) => {
-                        parts.authorization(format!("Bearer {}", token.secret()));
-                        true
+                Scheme::OAuthCcg => {
+                    match &config.o_auth_ccg {
+                        Some(credentials) if credentials.is_usable() => {
+                            let token = client
+                                .o_auth_ccg()
+                                .token_for_call()
+                                .await
+                                .map_err(|e| match e {
+                                    crate::oauth::CallAuthError::Missing => AuthFailure::Missing,
+                                    crate::oauth::CallAuthError::Expired => {
+                                        AuthFailure::Expired(self)
+                                    }
+                                    crate::oauth::CallAuthError::OAuth(e) => {
+                                        AuthFailure::Token(self, e)
+                                    }
+                                })?;
+                            parts.authorization(format!("Bearer {}", token.secret()));
+                            true
+                        }
+                        _ => false,
                     }
-                    None => false,
                 }
-            }
-            Scheme::OAuthAcg => {
-                match &config.o_auth_acg {
-                    Some(token) => {
-                        parts.authorization(format!("Bearer {}", token.secret()));
-                        true
+                Scheme::OAuthAcg => {
+                    match &config.o_auth_acg {
+                        Some(credentials) if credentials.is_usable() => {
+                            let token = client
+                                .o_auth_acg()
+                                .token_for_call()
+                                .await
+                                .map_err(|e| match e {
+                                    crate::oauth::CallAuthError::Missing => AuthFailure::Missing,
+                                    crate::oauth::CallAuthError::Expired => {
+                                        AuthFailure::Expired(self)
+                                    }
+                                    crate::oauth::CallAuthError::OAuth(e) => {
+                                        AuthFailure::Token(self, e)
+                                    }
+                                })?;
+                            parts.authorization(format!("Bearer {}", token.secret()));
+                            true
+                        }
+                        _ => false,
                     }
-                    None => false,
                 }
-            }
-            Scheme::OAuthRopcg => {
-                match &config.o_auth_ropcg {
-                    Some(token) => {
-                        parts.authorization(format!("Bearer {}", token.secret()));
-                        true
+                Scheme::OAuthRopcg => {
+                    match &config.o_auth_ropcg {
+                        Some(credentials) if credentials.is_usable() => {
+                            let token = client
+                                .o_auth_ropcg()
+                                .token_for_call()
+                                .await
+                                .map_err(|e| match e {
+                                    crate::oauth::CallAuthError::Missing => AuthFailure::Missing,
+                                    crate::oauth::CallAuthError::Expired => {
+                                        AuthFailure::Expired(self)
+                                    }
+                                    crate::oauth::CallAuthError::OAuth(e) => {
+                                        AuthFailure::Token(self, e)
+                                    }
+                                })?;
+                            parts.authorization(format!("Bearer {}", token.secret()));
+                            true
+                        }
+                        _ => false,
                     }
-                    None => false,
                 }
-            }
-            Scheme::OAuthBearerToken => {
-                match &config.o_auth_bearer_token {
-                    Some(token) => {
-                        parts.authorization(format!("Bearer {}", token.secret()));
-                        true
+                Scheme::OAuthBearerToken => {
+                    match &config.o_auth_bearer_token {
+                        Some(token) => {
+                            parts.authorization(format!("Bearer {}", token.secret()));
+                            true
+                        }
+                        None => false,
                     }
-                    None => false,
                 }
-            }
-            Scheme::CustomAuth => {
-                match &config.custom_auth {
-                    Some(token) => {
-                        parts.authorization(format!("{} {}", "Custom", token.secret()));
-                        true
+                Scheme::CustomAuth => {
+                    match &config.custom_auth {
+                        Some(token) => {
+                            parts
+                                .authorization(format!("{} {}", "Custom", token.secret()));
+                            true
+                        }
+                        None => false,
                     }
-                    None => false,
                 }
-            }
-        }
+            },
+        )
     }
 
     fn is_configured(self, config: &crate::Configuration) -> bool {
@@ -243,9 +288,11 @@ impl Scheme {
             Scheme::ApiKeyApiKey => config.api_key_api_key.is_some(),
             Scheme::ApiHeaderToken => config.api_header_token.is_some(),
             Scheme::ApiHeaderApiKey => config.api_header_api_key.is_some(),
-            Scheme::OAuthCcg => config.o_auth_ccg.is_some(),
-            Scheme::OAuthAcg => config.o_auth_acg.is_some(),
-            Scheme::OAuthRopcg => config.o_auth_ropcg.is_some(),
+            Scheme::OAuthCcg => config.o_auth_ccg.as_ref().is_some_and(|c| c.is_usable()),
+            Scheme::OAuthAcg => config.o_auth_acg.as_ref().is_some_and(|c| c.is_usable()),
+            Scheme::OAuthRopcg => {
+                config.o_auth_ropcg.as_ref().is_some_and(|c| c.is_usable())
+            }
             Scheme::OAuthBearerToken => config.o_auth_bearer_token.is_some(),
             Scheme::CustomAuth => config.custom_auth.is_some(),
         }
@@ -258,22 +305,33 @@ impl std::fmt::Display for Scheme {
     }
 }
 
+/// Why credentials could not be applied.
+pub(crate) enum AuthFailure {
+    /// No alternative is configured.
+    Missing,
+    /// The scheme's token has expired and cannot be renewed here.
+    Expired(Scheme),
+    /// Renewing the scheme's token failed.
+    Token(Scheme, crate::oauth::OAuthError),
+}
+
 /// Applies the first satisfiable alternative of `alternatives` to `parts`.
 ///
-/// `Err` when none is satisfiable and the operation is not callable anonymously.
-pub(crate) fn authorize(
-    config: &crate::Configuration,
+/// Fails when none is satisfiable and the operation is not callable anonymously.
+pub(crate) async fn authorize(
+    client: &crate::MultiauthSampleClient,
     alternatives: &'static [&'static [Scheme]],
     optional: bool,
     parts: &mut crate::http::RequestParts,
-) -> Result<(), ()> {
+) -> Result<(), AuthFailure> {
+    let config = client.config();
     for alternative in alternatives {
         if alternative.iter().all(|s| s.is_configured(config)) {
             for scheme in alternative.iter() {
-                scheme.apply(config, parts);
+                scheme.apply(client, parts).await?;
             }
             return Ok(());
         }
     }
-    if optional || alternatives.is_empty() { Ok(()) } else { Err(()) }
+    if optional || alternatives.is_empty() { Ok(()) } else { Err(AuthFailure::Missing) }
 }

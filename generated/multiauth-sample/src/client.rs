@@ -45,9 +45,9 @@ pub struct Configuration {
     pub(crate) api_key_api_key: Option<crate::ApiKey>,
     pub(crate) api_header_token: Option<crate::ApiKey>,
     pub(crate) api_header_api_key: Option<crate::ApiKey>,
-    pub(crate) o_auth_ccg: Option<crate::AccessToken>,
-    pub(crate) o_auth_acg: Option<crate::AccessToken>,
-    pub(crate) o_auth_ropcg: Option<crate::AccessToken>,
+    pub(crate) o_auth_ccg: Option<crate::oauth::o_auth_ccg::OAuthCcgCredentials>,
+    pub(crate) o_auth_acg: Option<crate::oauth::o_auth_acg::OAuthAcgCredentials>,
+    pub(crate) o_auth_ropcg: Option<crate::oauth::o_auth_ropcg::OAuthRopcgCredentials>,
     pub(crate) o_auth_bearer_token: Option<crate::AccessToken>,
     pub(crate) custom_auth: Option<crate::AccessToken>,
 }
@@ -134,17 +134,19 @@ impl Configuration {
     }
 
     /// The credential for the `OAuthCcg` scheme, when configured.
-    pub fn o_auth_ccg(&self) -> Option<&crate::AccessToken> {
+    pub fn o_auth_ccg(&self) -> Option<&crate::oauth::o_auth_ccg::OAuthCcgCredentials> {
         self.o_auth_ccg.as_ref()
     }
 
     /// The credential for the `OAuthAcg` scheme, when configured.
-    pub fn o_auth_acg(&self) -> Option<&crate::AccessToken> {
+    pub fn o_auth_acg(&self) -> Option<&crate::oauth::o_auth_acg::OAuthAcgCredentials> {
         self.o_auth_acg.as_ref()
     }
 
     /// The credential for the `OAuthRopcg` scheme, when configured.
-    pub fn o_auth_ropcg(&self) -> Option<&crate::AccessToken> {
+    pub fn o_auth_ropcg(
+        &self,
+    ) -> Option<&crate::oauth::o_auth_ropcg::OAuthRopcgCredentials> {
         self.o_auth_ropcg.as_ref()
     }
 
@@ -235,24 +237,42 @@ impl ConfigurationBuilder {
     /// `OAuthCCG`: OAuth 2 access token, sent as `Authorization: Bearer <token>`.
     ///
     /// OAuth 2 client credentials grant; the client fetches the token and sends `Authorization: Bearer <token>`.
-    pub fn o_auth_ccg(mut self, token: impl Into<crate::AccessToken>) -> Self {
-        self.config.o_auth_ccg = Some(token.into());
+    ///
+    /// Takes the scheme's credentials, or just a token (`"..."`, an
+    /// [`AccessToken`](crate::AccessToken) or an [`OAuthToken`](crate::oauth::OAuthToken)).
+    pub fn o_auth_ccg(
+        mut self,
+        credentials: impl Into<crate::oauth::o_auth_ccg::OAuthCcgCredentials>,
+    ) -> Self {
+        self.config.o_auth_ccg = Some(credentials.into());
         self
     }
 
     /// `OAuthACG`: OAuth 2 access token, sent as `Authorization: Bearer <token>`.
     ///
     /// OAuth 2 authorization code grant; the token is sent as `Authorization: Bearer <token>`.
-    pub fn o_auth_acg(mut self, token: impl Into<crate::AccessToken>) -> Self {
-        self.config.o_auth_acg = Some(token.into());
+    ///
+    /// Takes the scheme's credentials, or just a token (`"..."`, an
+    /// [`AccessToken`](crate::AccessToken) or an [`OAuthToken`](crate::oauth::OAuthToken)).
+    pub fn o_auth_acg(
+        mut self,
+        credentials: impl Into<crate::oauth::o_auth_acg::OAuthAcgCredentials>,
+    ) -> Self {
+        self.config.o_auth_acg = Some(credentials.into());
         self
     }
 
     /// `OAuthROPCG`: OAuth 2 access token, sent as `Authorization: Bearer <token>`.
     ///
     /// OAuth 2 resource owner password credentials grant; the token is sent as `Authorization: Bearer <token>`.
-    pub fn o_auth_ropcg(mut self, token: impl Into<crate::AccessToken>) -> Self {
-        self.config.o_auth_ropcg = Some(token.into());
+    ///
+    /// Takes the scheme's credentials, or just a token (`"..."`, an
+    /// [`AccessToken`](crate::AccessToken) or an [`OAuthToken`](crate::oauth::OAuthToken)).
+    pub fn o_auth_ropcg(
+        mut self,
+        credentials: impl Into<crate::oauth::o_auth_ropcg::OAuthRopcgCredentials>,
+    ) -> Self {
+        self.config.o_auth_ropcg = Some(credentials.into());
         self
     }
 
@@ -278,6 +298,24 @@ impl ConfigurationBuilder {
     pub fn credentials_from_env(self) -> Self {
         #[allow(unused_mut)]
         let mut builder = self;
+        {
+            let from_env = crate::oauth::o_auth_ccg::OAuthCcgCredentials::from_env();
+            if from_env.is_usable() || from_env.client_id().is_some() {
+                builder = builder.o_auth_ccg(from_env);
+            }
+        }
+        {
+            let from_env = crate::oauth::o_auth_acg::OAuthAcgCredentials::from_env();
+            if from_env.is_usable() || from_env.client_id().is_some() {
+                builder = builder.o_auth_acg(from_env);
+            }
+        }
+        {
+            let from_env = crate::oauth::o_auth_ropcg::OAuthRopcgCredentials::from_env();
+            if from_env.is_usable() || from_env.client_id().is_some() {
+                builder = builder.o_auth_ropcg(from_env);
+            }
+        }
         builder
     }
 
@@ -338,8 +376,18 @@ pub(crate) fn http_client_builder() -> reqwest::ClientBuilder {
 }
 
 /// Variables [`MultiauthSampleClient::from_env`] reads credentials from.
-const CREDENTIAL_VARS: &[&str] = &[];
-
+const CREDENTIAL_VARS: &[&str] = &[
+    "O_AUTH_CCG_TOKEN",
+    "O_AUTH_CCG_CLIENT_ID",
+    "O_AUTH_CCG_CLIENT_SECRET",
+    "O_AUTH_ACG_TOKEN",
+    "O_AUTH_ACG_CLIENT_ID",
+    "O_AUTH_ACG_CLIENT_SECRET",
+    "O_AUTH_ACG_REDIRECT_URI",
+    "O_AUTH_ROPCG_TOKEN",
+    "O_AUTH_ROPCG_CLIENT_ID",
+    "O_AUTH_ROPCG_CLIENT_SECRET",
+];
 /// The client for Multiauthsample.
 ///
 /// Cheap to clone (clones share one connection pool), `Send` and `Sync`. Each
@@ -353,6 +401,12 @@ struct Inner {
     http: reqwest::Client,
     config: Configuration,
     base_url: reqwest::Url,
+    /// Talks to token endpoints; follows no redirects, so credentials are never
+    /// replayed to another host.
+    token_http: reqwest::Client,
+    o_auth_ccg_token: crate::oauth::TokenCell,
+    o_auth_acg_token: crate::oauth::TokenCell,
+    o_auth_ropcg_token: crate::oauth::TokenCell,
 }
 
 impl std::fmt::Debug for MultiauthSampleClient {
@@ -387,8 +441,30 @@ impl MultiauthSampleClient {
                 reason: "not a base URL".into(),
             });
         }
+        let token_http = http_client_builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.timeout)
+            .build()
+            .map_err(ConfigError::Http)?;
+        let o_auth_ccg_token = crate::oauth::TokenCell::new(
+            config.o_auth_ccg.as_ref().and_then(|c| c.token().cloned()),
+        );
+        let o_auth_acg_token = crate::oauth::TokenCell::new(
+            config.o_auth_acg.as_ref().and_then(|c| c.token().cloned()),
+        );
+        let o_auth_ropcg_token = crate::oauth::TokenCell::new(
+            config.o_auth_ropcg.as_ref().and_then(|c| c.token().cloned()),
+        );
         Ok(MultiauthSampleClient {
-            inner: Arc::new(Inner { http, config, base_url }),
+            inner: Arc::new(Inner {
+                http,
+                config,
+                base_url,
+                token_http,
+                o_auth_ccg_token,
+                o_auth_acg_token,
+                o_auth_ropcg_token,
+            }),
         })
     }
 
@@ -435,6 +511,37 @@ impl MultiauthSampleClient {
     }
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    /// The `OAuthCcg` OAuth 2 manager: consent URL, code exchange, refresh.
+    pub fn o_auth_ccg(&self) -> crate::oauth::o_auth_ccg::OAuthCcgManager {
+        crate::oauth::o_auth_ccg::OAuthCcgManager::new(self.clone())
+    }
+
+    /// The `OAuthAcg` OAuth 2 manager: consent URL, code exchange, refresh.
+    pub fn o_auth_acg(&self) -> crate::oauth::o_auth_acg::OAuthAcgManager {
+        crate::oauth::o_auth_acg::OAuthAcgManager::new(self.clone())
+    }
+
+    /// The `OAuthRopcg` OAuth 2 manager: consent URL, code exchange, refresh.
+    pub fn o_auth_ropcg(&self) -> crate::oauth::o_auth_ropcg::OAuthRopcgManager {
+        crate::oauth::o_auth_ropcg::OAuthRopcgManager::new(self.clone())
+    }
+    pub(crate) fn token_http(&self) -> &reqwest::Client {
+        &self.inner.token_http
+    }
+
+    #[allow(unreachable_patterns)]
+    pub(crate) fn token_cell(
+        &self,
+        scheme: crate::Scheme,
+    ) -> Option<&crate::oauth::TokenCell> {
+        match scheme {
+            crate::Scheme::OAuthCcg => Some(&self.inner.o_auth_ccg_token),
+            crate::Scheme::OAuthAcg => Some(&self.inner.o_auth_acg_token),
+            crate::Scheme::OAuthRopcg => Some(&self.inner.o_auth_ropcg_token),
+            _ => None,
+        }
     }
     pub(crate) fn base_url(&self) -> &reqwest::Url {
         &self.inner.base_url

@@ -296,13 +296,30 @@ pub(crate) async fn execute<E>(
     mut parts: RequestParts,
 ) -> Result<Raw, Error<E>> {
     let config = client.config();
-    if crate::auth::authorize(config, op.security, op.security_optional, &mut parts)
-        .is_err()
+    if let Err(failure) = crate::auth::authorize(
+            client,
+            op.security,
+            op.security_optional,
+            &mut parts,
+        )
+        .await
     {
-        return Err(Error::MissingCredentials {
-            operation: op.id,
-            alternatives: op.security,
-        });
+        return Err(
+            match failure {
+                crate::auth::AuthFailure::Missing => {
+                    Error::MissingCredentials {
+                        operation: op.id,
+                        alternatives: op.security,
+                    }
+                }
+                crate::auth::AuthFailure::Expired(scheme) => {
+                    Error::TokenExpired { scheme }
+                }
+                crate::auth::AuthFailure::Token(scheme, source) => {
+                    Error::Token { scheme, source }
+                }
+            },
+        );
     }
     let mut url = client.base_url().clone();
     {

@@ -42,6 +42,20 @@ mod de;
 mod error;
 mod http;
 pub mod models;
+pub mod oauth;
+/// Step-by-step guides, one per OAuth 2 security scheme (their examples are compiled
+/// and tested with the crate).
+pub mod guides {
+    #[doc = include_str!("../docs/o_auth_ccg.md")]
+    pub mod o_auth_ccg {}
+
+    #[doc = include_str!("../docs/o_auth_acg.md")]
+    pub mod o_auth_acg {}
+
+    #[doc = include_str!("../docs/o_auth_ropcg.md")]
+    pub mod o_auth_ropcg {}
+}
+
 #[cfg(test)]
 mod example_tests;
 pub use auth::{AccessToken, ApiKey, BasicCredentials, Password, Scheme};
@@ -51,3 +65,10 @@ pub use client::{
 
 pub use error::{ApiError, Error};
 pub use http::FileUpload;
+pub use oauth::{
+    ClientId, ClientSecret, OAuthError, OAuthErrorCode, OAuthToken, RefreshToken,
+};
+
+pub use oauth::o_auth_ccg::{OAuthCcgCredentials, OAuthCcgManager, OAuthCcgScope};
+pub use oauth::o_auth_acg::{OAuthAcgCredentials, OAuthAcgManager, OAuthAcgScope};
+pub use oauth::o_auth_ropcg::{OAuthRopcgCredentials, OAuthRopcgManager, OAuthRopcgScope};

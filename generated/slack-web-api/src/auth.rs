@@ -11,17 +11,19 @@
 macro_rules! secret {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])* #[doc = ""] #[doc =
-        " `Debug` prints a placeholder, never the value."] #[derive(Clone, PartialEq,
-        Eq)] pub struct $name (String); impl $name { #[doc = " Wraps a secret value."]
-        pub fn new(value : impl Into < String >) -> Self { $name (value.into()) } #[doc =
-        " The secret value, for sending it."] pub fn secret(& self) -> & str { & self.0 }
-        } impl std::fmt::Debug for $name { fn fmt(& self, f : & mut std::fmt::Formatter
-        <'_ >) -> std::fmt::Result { f.write_str(concat!(stringify!($name),
-        "(<redacted>)")) } } impl From < String > for $name { fn from(value : String) ->
-        Self { $name (value) } } impl From <& str > for $name { fn from(value : & str) ->
-        Self { $name (value.to_string()) } }
+        " `Debug` prints a placeholder, never the value. Serialises as the plain"] #[doc
+        = " string, for storage."] #[derive(Clone, PartialEq, Eq, serde::Serialize,
+        serde::Deserialize)] #[serde(transparent)] pub struct $name (String); impl $name
+        { #[doc = " Wraps a secret value."] pub fn new(value : impl Into < String >) ->
+        Self { $name (value.into()) } #[doc = " The secret value, for sending it."] pub
+        fn secret(& self) -> & str { & self.0 } } impl std::fmt::Debug for $name { fn
+        fmt(& self, f : & mut std::fmt::Formatter <'_ >) -> std::fmt::Result { f
+        .write_str(concat!(stringify!($name), "(<redacted>)")) } } impl From < String >
+        for $name { fn from(value : String) -> Self { $name (value) } } impl From <& str
+        > for $name { fn from(value : & str) -> Self { $name (value.to_string()) } }
     };
 }
+pub(crate) use secret;
 secret! {
     #[doc = " An OAuth 2 or bearer access token."] AccessToken
 }
@@ -86,27 +88,45 @@ impl Scheme {
 
     /// Adds this scheme's credential to `parts`; `false` when none is configured.
     #[allow(unused_variables)]
-    fn apply(
+    async fn apply(
         self,
-        config: &crate::Configuration,
+        client: &crate::SlackWebApiClient,
         parts: &mut crate::http::RequestParts,
-    ) -> bool {
-        match self {
-            Scheme::SlackAuth => {
-                match &config.slack_auth {
-                    Some(token) => {
-                        parts.authorization(format!("Bearer {}", token.secret()));
-                        true
+    ) -> Result<bool, AuthFailure> {
+        let config = client.config();
+        Ok(
+            match self {
+                Scheme::SlackAuth => {
+                    match &config.slack_auth {
+                        Some(credentials) if credentials.is_usable() => {
+                            let token = client
+                                .slack_auth()
+                                .token_for_call()
+                                .await
+                                .map_err(|e| match e {
+                                    crate::oauth::CallAuthError::Missing => AuthFailure::Missing,
+                                    crate::oauth::CallAuthError::Expired => {
+                                        AuthFailure::Expired(self)
+                                    }
+                                    crate::oauth::CallAuthError::OAuth(e) => {
+                                        AuthFailure::Token(self, e)
+                                    }
+                                })?;
+                            parts.authorization(format!("Bearer {}", token.secret()));
+                            true
+                        }
+                        _ => false,
                     }
-                    None => false,
                 }
-            }
-        }
+            },
+        )
     }
 
     fn is_configured(self, config: &crate::Configuration) -> bool {
         match self {
-            Scheme::SlackAuth => config.slack_auth.is_some(),
+            Scheme::SlackAuth => {
+                config.slack_auth.as_ref().is_some_and(|c| c.is_usable())
+            }
         }
     }
 }
@@ -117,22 +137,33 @@ impl std::fmt::Display for Scheme {
     }
 }
 
+/// Why credentials could not be applied.
+pub(crate) enum AuthFailure {
+    /// No alternative is configured.
+    Missing,
+    /// The scheme's token has expired and cannot be renewed here.
+    Expired(Scheme),
+    /// Renewing the scheme's token failed.
+    Token(Scheme, crate::oauth::OAuthError),
+}
+
 /// Applies the first satisfiable alternative of `alternatives` to `parts`.
 ///
-/// `Err` when none is satisfiable and the operation is not callable anonymously.
-pub(crate) fn authorize(
-    config: &crate::Configuration,
+/// Fails when none is satisfiable and the operation is not callable anonymously.
+pub(crate) async fn authorize(
+    client: &crate::SlackWebApiClient,
     alternatives: &'static [&'static [Scheme]],
     optional: bool,
     parts: &mut crate::http::RequestParts,
-) -> Result<(), ()> {
+) -> Result<(), AuthFailure> {
+    let config = client.config();
     for alternative in alternatives {
         if alternative.iter().all(|s| s.is_configured(config)) {
             for scheme in alternative.iter() {
-                scheme.apply(config, parts);
+                scheme.apply(client, parts).await?;
             }
             return Ok(());
         }
     }
-    if optional || alternatives.is_empty() { Ok(()) } else { Err(()) }
+    if optional || alternatives.is_empty() { Ok(()) } else { Err(AuthFailure::Missing) }
 }

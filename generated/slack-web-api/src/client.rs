@@ -33,7 +33,7 @@ pub struct Configuration {
     pub(crate) base_url: Option<String>,
     pub(crate) timeout: Duration,
     pub(crate) user_agent: String,
-    pub(crate) slack_auth: Option<crate::AccessToken>,
+    pub(crate) slack_auth: Option<crate::oauth::slack_auth::SlackAuthCredentials>,
 }
 
 impl Default for Configuration {
@@ -84,7 +84,7 @@ impl Configuration {
     }
 
     /// The credential for the `SlackAuth` scheme, when configured.
-    pub fn slack_auth(&self) -> Option<&crate::AccessToken> {
+    pub fn slack_auth(&self) -> Option<&crate::oauth::slack_auth::SlackAuthCredentials> {
         self.slack_auth.as_ref()
     }
 }
@@ -123,8 +123,14 @@ impl ConfigurationBuilder {
     }
 
     /// `slackAuth`: OAuth 2 access token, sent as `Authorization: Bearer <token>`.
-    pub fn slack_auth(mut self, token: impl Into<crate::AccessToken>) -> Self {
-        self.config.slack_auth = Some(token.into());
+    ///
+    /// Takes the scheme's credentials, or just a token (`"..."`, an
+    /// [`AccessToken`](crate::AccessToken) or an [`OAuthToken`](crate::oauth::OAuthToken)).
+    pub fn slack_auth(
+        mut self,
+        credentials: impl Into<crate::oauth::slack_auth::SlackAuthCredentials>,
+    ) -> Self {
+        self.config.slack_auth = Some(credentials.into());
         self
     }
 
@@ -135,11 +141,11 @@ impl ConfigurationBuilder {
     pub fn credentials_from_env(self) -> Self {
         #[allow(unused_mut)]
         let mut builder = self;
-        if let Some(value) = std::env::var("SLACK_BOT_TOKEN")
-            .ok()
-            .filter(|v| !v.is_empty())
         {
-            builder = builder.slack_auth(value);
+            let from_env = crate::oauth::slack_auth::SlackAuthCredentials::from_env();
+            if from_env.is_usable() || from_env.client_id().is_some() {
+                builder = builder.slack_auth(from_env);
+            }
         }
         builder
     }
@@ -201,8 +207,13 @@ pub(crate) fn http_client_builder() -> reqwest::ClientBuilder {
 }
 
 /// Variables [`SlackWebApiClient::from_env`] reads credentials from.
-const CREDENTIAL_VARS: &[&str] = &["SLACK_BOT_TOKEN"];
-
+const CREDENTIAL_VARS: &[&str] = &[
+    "SLACK_BOT_TOKEN",
+    "SLACK_BOT_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "SLACK_REDIRECT_URI",
+];
 /// The client for Slack Web API.
 ///
 /// Cheap to clone (clones share one connection pool), `Send` and `Sync`. Each
@@ -216,6 +227,10 @@ struct Inner {
     http: reqwest::Client,
     config: Configuration,
     base_url: reqwest::Url,
+    /// Talks to token endpoints; follows no redirects, so credentials are never
+    /// replayed to another host.
+    token_http: reqwest::Client,
+    slack_auth_token: crate::oauth::TokenCell,
 }
 
 impl std::fmt::Debug for SlackWebApiClient {
@@ -250,8 +265,22 @@ impl SlackWebApiClient {
                 reason: "not a base URL".into(),
             });
         }
+        let token_http = http_client_builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.timeout)
+            .build()
+            .map_err(ConfigError::Http)?;
+        let slack_auth_token = crate::oauth::TokenCell::new(
+            config.slack_auth.as_ref().and_then(|c| c.token().cloned()),
+        );
         Ok(SlackWebApiClient {
-            inner: Arc::new(Inner { http, config, base_url }),
+            inner: Arc::new(Inner {
+                http,
+                config,
+                base_url,
+                token_http,
+                slack_auth_token,
+            }),
         })
     }
 
@@ -596,6 +625,25 @@ impl SlackWebApiClient {
     }
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    /// The `SlackAuth` OAuth 2 manager: consent URL, code exchange, refresh.
+    pub fn slack_auth(&self) -> crate::oauth::slack_auth::SlackAuthManager {
+        crate::oauth::slack_auth::SlackAuthManager::new(self.clone())
+    }
+    pub(crate) fn token_http(&self) -> &reqwest::Client {
+        &self.inner.token_http
+    }
+
+    #[allow(unreachable_patterns)]
+    pub(crate) fn token_cell(
+        &self,
+        scheme: crate::Scheme,
+    ) -> Option<&crate::oauth::TokenCell> {
+        match scheme {
+            crate::Scheme::SlackAuth => Some(&self.inner.slack_auth_token),
+            _ => None,
+        }
     }
     pub(crate) fn base_url(&self) -> &reqwest::Url {
         &self.inner.base_url

@@ -73,6 +73,19 @@ pub enum Error<E> {
         /// What would satisfy it: any one entry, with every scheme in that entry.
         alternatives: &'static [&'static [crate::Scheme]],
     },
+    /// The scheme's OAuth 2 token has expired and automatic renewal is off (or has
+    /// no refresh token); nothing was sent.
+    TokenExpired {
+        /// The scheme.
+        scheme: crate::Scheme,
+    },
+    /// Obtaining or renewing the scheme's OAuth 2 token failed; nothing was sent.
+    Token {
+        /// The scheme.
+        scheme: crate::Scheme,
+        /// Why.
+        source: crate::oauth::OAuthError,
+    },
     /// The request could not be built (for example a header value with a newline).
     InvalidRequest {
         /// What was wrong.
@@ -175,6 +188,10 @@ impl<E: ApiError> std::fmt::Display for Error<E> {
                 }
                 f.write_str("; none are configured")
             }
+            Error::TokenExpired { scheme } => write!(f, "the {scheme} token has expired"),
+            Error::Token { scheme, source } => {
+                write!(f, "cannot obtain a {scheme} token: {source}")
+            }
             Error::InvalidRequest { message } => write!(f, "invalid request: {message}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
         }
@@ -186,6 +203,7 @@ impl<E: ApiError> std::error::Error for Error<E> {
         match self {
             Error::Decode { source, .. } => Some(source),
             Error::Transport(e) => Some(e),
+            Error::Token { source, .. } => Some(source),
             _ => None,
         }
     }

@@ -38,6 +38,14 @@ mod de;
 mod error;
 mod http;
 pub mod models;
+pub mod oauth;
+/// Step-by-step guides, one per OAuth 2 security scheme (their examples are compiled
+/// and tested with the crate).
+pub mod guides {
+    #[doc = include_str!("../docs/slack_auth.md")]
+    pub mod slack_auth {}
+}
+
 #[cfg(test)]
 mod example_tests;
 pub use auth::{AccessToken, ApiKey, BasicCredentials, Password, Scheme};
@@ -47,3 +55,8 @@ pub use client::{
 
 pub use error::{ApiError, Error};
 pub use http::FileUpload;
+pub use oauth::{
+    ClientId, ClientSecret, OAuthError, OAuthErrorCode, OAuthToken, RefreshToken,
+};
+
+pub use oauth::slack_auth::{SlackAuthCredentials, SlackAuthManager, SlackAuthScope};

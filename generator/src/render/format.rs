@@ -24,7 +24,7 @@ fn space_items(text: &str) -> String {
             let is_import = ["use ", "pub use ", "mod ", "pub mod ", "pub(crate) mod "].iter().any(|s| t.starts_with(s));
             let closes = matches!(t, "}" | "};")
                 || t.ends_with("{}")
-                || (t.ends_with(';') && !is_import && ITEM_STARTS.iter().any(|s| t.starts_with(s)));
+                || (t.ends_with(';') && !is_import && !t.starts_with("//") && ITEM_STARTS.iter().any(|s| t.starts_with(s)));
             let after_module_docs = t.starts_with("//!") && !line.trim_start().starts_with("//!");
             if after_module_docs
                 || (closes && indent(p) == indent(line) && ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s)))

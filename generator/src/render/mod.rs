@@ -27,6 +27,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("models_mod.rs", include_str!("../../../templates/models_mod.rs.tera")),
     ("model.rs", include_str!("../../../templates/model.rs.tera")),
     ("example_tests.rs", include_str!("../../../templates/example_tests.rs.tera")),
+    ("oauth_mod.rs", include_str!("../../../templates/oauth_mod.rs.tera")),
+    ("oauth_scheme.rs", include_str!("../../../templates/oauth_scheme.rs.tera")),
+    ("oauth_guide.md", include_str!("../../../templates/oauth_guide.md.tera")),
 ];
 
 /// The generated files: path relative to the crate root → contents.
@@ -68,6 +71,15 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
         (PathBuf::from("src/models/mod.rs"), "models_mod.rs", None),
         (PathBuf::from("src/example_tests.rs"), "example_tests.rs", None),
     ];
+    if view.has_oauth {
+        jobs.push((PathBuf::from("src/oauth/mod.rs"), "oauth_mod.rs", None));
+    }
+    for s in view.schemes.iter().filter(|s| s.oauth.is_some()) {
+        let module = s.oauth.as_ref().map(|o| o.module.clone()).unwrap_or_default();
+        let value = tera::Value::from_serializable(s);
+        jobs.push((PathBuf::from(format!("src/oauth/{module}.rs")), "oauth_scheme.rs", Some(("scheme", value.clone()))));
+        jobs.push((PathBuf::from(format!("docs/{module}.md")), "oauth_guide.md", Some(("scheme", value))));
+    }
     for c in &view.controllers {
         let value = tera::Value::from_serializable(c);
         jobs.push((PathBuf::from(format!("src/controllers/{}.rs", c.module)), "controller.rs", Some(("controller", value))));

@@ -63,6 +63,12 @@ pub struct CrateView {
     pub example_doc_lit: Option<String>,
     /// Package description, plain text.
     pub description: String,
+    /// Any OAuth 2 scheme.
+    pub has_oauth: bool,
+    /// Any OAuth 2 authorization code scheme.
+    pub has_auth_code: bool,
+    /// Literals of every environment variable that can hold a credential.
+    pub credential_vars: Vec<String>,
 }
 
 /// A documented way to configure the client from the environment.
@@ -108,6 +114,80 @@ pub struct SchemeView {
     pub env_doc_lit: Option<String>,
     /// Docs.
     pub docs: Vec<String>,
+    /// OAuth 2 details (for `oauth2` schemes).
+    #[serde(flatten)]
+    pub oauth: Option<OAuthView>,
+}
+
+/// An OAuth 2 scheme's generated types.
+#[derive(Debug, Serialize)]
+pub struct OAuthView {
+    /// `authorization_code`, `client_credentials`, `password` or `implicit`.
+    pub flow: String,
+    /// Human name of the flow.
+    pub flow_title: String,
+    /// Module under `oauth`.
+    pub module: String,
+    /// Credentials type.
+    pub credentials: String,
+    /// Manager type.
+    pub manager: String,
+    /// Scope enum.
+    pub scope_enum: String,
+    /// Accessor of the manager on the client.
+    pub accessor: String,
+    /// Scopes.
+    pub scopes: Vec<ScopeView>,
+    /// Authorization URL literal.
+    pub authorization_url_lit: Option<String>,
+    /// Token URL literal.
+    pub token_url_lit: Option<String>,
+    /// Scope separator literal.
+    pub scope_separator_lit: String,
+    /// `Basic` or `Post`.
+    pub token_auth: String,
+    /// Environment variables read by `from_env`.
+    pub env_vars: Vec<EnvVarView>,
+    /// Module doc.
+    pub module_doc_lit: String,
+    /// How to reach the manager.
+    pub manager_reach_lit: String,
+    /// Link to the guide.
+    pub guide_link_lit: String,
+    /// Guide module name.
+    pub guide: String,
+}
+
+/// A scope of an OAuth 2 scheme.
+#[derive(Debug, Serialize)]
+pub struct ScopeView {
+    /// Variant name.
+    pub variant: String,
+    /// Scope literal.
+    pub value_lit: String,
+    /// Description literal.
+    pub description_lit: String,
+    /// Variant doc line.
+    pub doc_lit: String,
+    /// Row of the scope table.
+    pub table_lit: String,
+    /// Scope text (for Markdown).
+    pub value: String,
+    /// Description text (for Markdown).
+    pub description: String,
+}
+
+/// An environment variable a credentials type reads.
+#[derive(Debug, Serialize)]
+pub struct EnvVarView {
+    /// Name.
+    pub var: String,
+    /// Name literal.
+    pub var_lit: String,
+    /// Statement storing `value`.
+    pub assign: String,
+    /// What it holds.
+    pub what: String,
 }
 
 /// A controller: the operations of one tag.
@@ -448,7 +528,11 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             .collect()
     };
 
-    // Security schemes.
+    // Security schemes. Their managers' accessors come before the controllers'.
+    let mut accessor_namer = Namer::with_reserved([
+        "new", "from_env", "config", "with_config", "clone", "http_client", "token_cell", "token_http", "http", "base_url",
+    ]);
+    let mut oauth_namer = Namer::with_reserved(["mod", "tests"]);
     let mut scheme_namer = Namer::new();
     let mut field_namer = Namer::with_reserved(["environment", "base_url", "timeout", "user_agent", "http_client"]);
     let mut scheme_variant: HashMap<&str, String> = HashMap::new();
@@ -459,6 +543,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         let (kind, location, param) = match &s.kind {
             SchemeKind::ApiKey { location, param } => ("api_key", Some(location.clone()), Some(lit(param))),
             SchemeKind::Basic => ("basic", None, None),
+            SchemeKind::OAuth2 { flows } if !flows.is_empty() => ("oauth2", None, None),
             SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect { .. } => ("bearer", None, None),
             SchemeKind::OtherHttp { scheme } => ("authorization", None, Some(lit(&pascal(scheme)))),
         };
@@ -474,10 +559,18 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         if let Some(d) = &s.description {
             parts.push(d.clone());
         }
+        let field = field_namer.unique(snake(&s.name));
+        let oauth = match &s.kind {
+            SchemeKind::OAuth2 { flows } if !flows.is_empty() => {
+                Some(oauth_view(s, &flows[0], &settings.auth.schemes, &client, &variant, &mut oauth_namer, &mut accessor_namer))
+            }
+            _ => None,
+        };
         schemes.push(SchemeView {
+            oauth,
             name_lit: lit(&s.name),
             variant,
-            field: field_namer.unique(snake(&s.name)),
+            field,
             kind: kind.into(),
             location,
             param_lit: param,
@@ -491,7 +584,6 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     // Controllers.
     let mut ctl_namer = Namer::with_reserved(["http", "models", "controllers", "Scheme"]);
     let mut module_namer = Namer::with_reserved(["mod"]);
-    let mut accessor_namer = Namer::with_reserved(["new", "from_env", "config", "with_config", "clone", "http_client"]);
     struct CtlNames {
         module: String,
         name: String,
@@ -583,7 +675,18 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
                 format!("client.{}().{}({})", c.accessor, o.method, args.join(", "))
             })
     });
+    let has_oauth = schemes.iter().any(|s| s.oauth.is_some());
+    let has_auth_code = schemes.iter().any(|s| s.oauth.as_ref().is_some_and(|o| o.flow == "authorization_code"));
+    let credential_vars: Vec<String> = schemes
+        .iter()
+        .flat_map(|s| {
+            s.env_lit.iter().cloned().chain(s.oauth.iter().flat_map(|o| o.env_vars.iter().map(|e| e.var_lit.clone())))
+        })
+        .collect();
     Ok(CrateView {
+        has_oauth,
+        has_auth_code,
+        credential_vars,
         client_doc_lit: lit(&format!(" The client for {}.", api.title)),
         example_doc_lit: example_call.as_ref().map(|c| lit(&format!(" let response = {c}.send().await?;"))),
         example_call,
@@ -1079,4 +1182,95 @@ fn example_test(op: &Operation, view: &OperationView, _types: &Types<'_>, namer:
         success,
         errors,
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn oauth_view(
+    s: &crate::model::SecurityScheme,
+    flow: &crate::model::OAuthFlow,
+    settings: &std::collections::BTreeMap<String, crate::settings::SchemeSettings>,
+    client: &str,
+    variant: &str,
+    module_namer: &mut Namer,
+    accessor_namer: &mut Namer,
+) -> OAuthView {
+    use heck::ToShoutySnakeCase;
+    let cfg = settings.get(&s.name).cloned().unwrap_or_default();
+    let (flow_name, flow_title) = match flow.kind.as_str() {
+        "authorizationCode" => ("authorization_code", "OAuth 2 authorization code grant"),
+        "clientCredentials" => ("client_credentials", "OAuth 2 client credentials grant"),
+        "password" => ("password", "OAuth 2 resource owner password grant"),
+        _ => ("implicit", "OAuth 2 implicit grant"),
+    };
+    let base = type_name(&s.name);
+    let module = module_namer.unique(snake(&s.name));
+    let accessor = accessor_namer.unique(snake(&s.name));
+    let mut scope_namer = Namer::with_reserved(["Other"]);
+    let scopes = flow
+        .scopes
+        .iter()
+        .map(|(value, description)| {
+            let description = if description.trim().is_empty() { value.clone() } else { description.trim().to_string() };
+            let one_line = description.replace(['\n', '\r'], " ").replace('|', "\\|");
+            ScopeView {
+                variant: scope_namer.unique(pascal(value)),
+                value_lit: lit(value),
+                description_lit: lit(&description),
+                doc_lit: lit(&format!(" `{}`: {}", value.replace('`', "'"), one_line.replace('`', "'"))),
+                table_lit: lit(&format!(" | `{}` | {} |", value.replace('`', "'"), one_line.replace('`', "'"))),
+                value: value.clone(),
+                description: one_line,
+            }
+        })
+        .collect();
+    let prefix = s.name.to_shouty_snake_case();
+    let env = |given: &Option<String>, suffix: &str| given.clone().unwrap_or_else(|| format!("{prefix}_{suffix}"));
+    let mut env_vars = vec![
+        EnvVarView {
+            var: env(&s.env_var, "TOKEN"),
+            var_lit: lit(&env(&s.env_var, "TOKEN")),
+            assign: "credentials.token = Some(OAuthToken::bearer(value));".into(),
+            what: "an access token".into(),
+        },
+        EnvVarView {
+            var: env(&cfg.client_id_env, "CLIENT_ID"),
+            var_lit: lit(&env(&cfg.client_id_env, "CLIENT_ID")),
+            assign: "credentials.client_id = Some(ClientId::new(value));".into(),
+            what: "the client id".into(),
+        },
+        EnvVarView {
+            var: env(&cfg.client_secret_env, "CLIENT_SECRET"),
+            var_lit: lit(&env(&cfg.client_secret_env, "CLIENT_SECRET")),
+            assign: "credentials.client_secret = Some(ClientSecret::new(value));".into(),
+            what: "the client secret".into(),
+        },
+    ];
+    if flow_name == "authorization_code" {
+        env_vars.push(EnvVarView {
+            var: env(&cfg.redirect_uri_env, "REDIRECT_URI"),
+            var_lit: lit(&env(&cfg.redirect_uri_env, "REDIRECT_URI")),
+            assign: "credentials.redirect_uri = Some(value);".into(),
+            what: "the redirect URI".into(),
+        });
+    }
+    let authorization_url = cfg.authorization_url.clone().or_else(|| flow.authorization_url.clone());
+    OAuthView {
+        flow: flow_name.into(),
+        flow_title: flow_title.into(),
+        credentials: format!("{base}Credentials"),
+        manager: format!("{base}Manager"),
+        scope_enum: format!("{base}Scope"),
+        scopes,
+        authorization_url_lit: authorization_url.as_deref().map(lit),
+        token_url_lit: flow.token_url.as_deref().map(lit),
+        scope_separator_lit: lit(cfg.scope_separator.as_deref().unwrap_or(" ")),
+        token_auth: if cfg.token_auth.as_deref() == Some("post") { "Post".into() } else { "Basic".into() },
+        env_vars,
+        module_doc_lit: lit(&format!(" The `{}` security scheme: {flow_title}.", s.name.replace('`', "'"))),
+        manager_reach_lit: lit(&format!(" [`{client}::{accessor}`](crate::{client}::{accessor}).")),
+        guide_link_lit: lit(&format!(" A step-by-step guide: [`guides::{module}`](crate::guides::{module}). Scheme: [`Scheme::{variant}`](crate::Scheme::{variant}).")),
+        guide: module.clone(),
+        module,
+        accessor,
+    }
 }
