@@ -808,7 +808,7 @@ fn from_env_without_slack_bot_token_is_a_config_error() {
     // Unset or empty: both count as missing.
     match SlackWebApiClient::from_env() {
         Err(slack_web_api::ConfigError::MissingEnv { vars }) => {
-            assert_eq!(vars, ["SLACK_BOT_TOKEN"]);
+            assert_eq!(vars, ["SLACK_BOT_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_REDIRECT_URI"]);
         }
         other => panic!("expected ConfigError::MissingEnv, got {other:?}"),
     }

@@ -299,21 +299,36 @@ impl ConfigurationBuilder {
         #[allow(unused_mut)]
         let mut builder = self;
         {
-            let from_env = crate::oauth::o_auth_ccg::OAuthCcgCredentials::from_env();
-            if from_env.is_usable() || from_env.client_id().is_some() {
-                builder = builder.o_auth_ccg(from_env);
+            let merged = builder
+                .config
+                .o_auth_ccg
+                .clone()
+                .unwrap_or_default()
+                .with_env();
+            if merged.is_usable() || merged.client_id().is_some() {
+                builder = builder.o_auth_ccg(merged);
             }
         }
         {
-            let from_env = crate::oauth::o_auth_acg::OAuthAcgCredentials::from_env();
-            if from_env.is_usable() || from_env.client_id().is_some() {
-                builder = builder.o_auth_acg(from_env);
+            let merged = builder
+                .config
+                .o_auth_acg
+                .clone()
+                .unwrap_or_default()
+                .with_env();
+            if merged.is_usable() || merged.client_id().is_some() {
+                builder = builder.o_auth_acg(merged);
             }
         }
         {
-            let from_env = crate::oauth::o_auth_ropcg::OAuthRopcgCredentials::from_env();
-            if from_env.is_usable() || from_env.client_id().is_some() {
-                builder = builder.o_auth_ropcg(from_env);
+            let merged = builder
+                .config
+                .o_auth_ropcg
+                .clone()
+                .unwrap_or_default()
+                .with_env();
+            if merged.is_usable() || merged.client_id().is_some() {
+                builder = builder.o_auth_ropcg(merged);
             }
         }
         builder

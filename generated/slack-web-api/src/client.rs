@@ -142,9 +142,14 @@ impl ConfigurationBuilder {
         #[allow(unused_mut)]
         let mut builder = self;
         {
-            let from_env = crate::oauth::slack_auth::SlackAuthCredentials::from_env();
-            if from_env.is_usable() || from_env.client_id().is_some() {
-                builder = builder.slack_auth(from_env);
+            let merged = builder
+                .config
+                .slack_auth
+                .clone()
+                .unwrap_or_default()
+                .with_env();
+            if merged.is_usable() || merged.client_id().is_some() {
+                builder = builder.slack_auth(merged);
             }
         }
         builder
@@ -208,7 +213,6 @@ pub(crate) fn http_client_builder() -> reqwest::ClientBuilder {
 
 /// Variables [`SlackWebApiClient::from_env`] reads credentials from.
 const CREDENTIAL_VARS: &[&str] = &[
-    "SLACK_BOT_TOKEN",
     "SLACK_BOT_TOKEN",
     "SLACK_CLIENT_ID",
     "SLACK_CLIENT_SECRET",

@@ -677,12 +677,14 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     });
     let has_oauth = schemes.iter().any(|s| s.oauth.is_some());
     let has_auth_code = schemes.iter().any(|s| s.oauth.as_ref().is_some_and(|o| o.flow == "authorization_code"));
-    let credential_vars: Vec<String> = schemes
-        .iter()
-        .flat_map(|s| {
-            s.env_lit.iter().cloned().chain(s.oauth.iter().flat_map(|o| o.env_vars.iter().map(|e| e.var_lit.clone())))
-        })
-        .collect();
+    let mut credential_vars: Vec<String> = Vec::new();
+    for var in schemes.iter().flat_map(|s| {
+        s.env_lit.iter().cloned().chain(s.oauth.iter().flat_map(|o| o.env_vars.iter().map(|e| e.var_lit.clone())))
+    }) {
+        if !credential_vars.contains(&var) {
+            credential_vars.push(var);
+        }
+    }
     Ok(CrateView {
         has_oauth,
         has_auth_code,
@@ -1261,7 +1263,7 @@ fn oauth_view(
         manager: format!("{base}Manager"),
         scope_enum: format!("{base}Scope"),
         scopes,
-        authorization_url_lit: authorization_url.as_deref().map(lit),
+        authorization_url_lit: Some(lit(authorization_url.as_deref().unwrap_or(""))),
         token_url_lit: flow.token_url.as_deref().map(lit),
         scope_separator_lit: lit(cfg.scope_separator.as_deref().unwrap_or(" ")),
         token_auth: if cfg.token_auth.as_deref() == Some("post") { "Post".into() } else { "Basic".into() },

@@ -79,6 +79,8 @@ pub struct OAuthAcgCredentials {
     pub(crate) redirect_uri: Option<String>,
     pub(crate) scopes: Vec<OAuthAcgScope>,
     pub(crate) token: Option<OAuthToken>,
+    pub(crate) token_url: Option<String>,
+    pub(crate) authorization_url: Option<String>,
     pub(crate) auto_refresh: bool,
     pub(crate) clock_skew: Duration,
     pub(crate) on_token: Option<TokenCallback>,
@@ -110,8 +112,14 @@ impl OAuthAcgCredentials {
 
     /// Reads what is set among `O_AUTH_ACG_TOKEN`, `O_AUTH_ACG_CLIENT_ID`, `O_AUTH_ACG_CLIENT_SECRET`, `O_AUTH_ACG_REDIRECT_URI`.
     pub fn from_env() -> Self {
+        Self::default().with_env()
+    }
+
+    /// These credentials with what is set among the same variables replacing
+    /// their fields.
+    pub fn with_env(self) -> Self {
         #[allow(unused_mut)]
-        let mut credentials = Self::default();
+        let mut credentials = self;
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         if let Some(value) = var("O_AUTH_ACG_TOKEN") {
             credentials.token = Some(OAuthToken::bearer(value));
@@ -140,6 +148,19 @@ impl OAuthAcgCredentials {
     /// The same credentials with this token: what the seeds call `clone_with`.
     pub fn with_token(mut self, token: impl Into<OAuthToken>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// Uses this token endpoint instead of the description's (e.g. a local
+    /// authorization server in tests).
+    pub fn with_token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// Uses this consent page instead of the description's.
+    pub fn with_authorization_url(mut self, url: impl Into<String>) -> Self {
+        self.authorization_url = Some(url.into());
         self
     }
 
@@ -249,6 +270,9 @@ impl OAuthAcgManager {
     }
 
     fn token_url(&self) -> Result<String, OAuthError> {
+        if let Some(url) = &self.credentials()?.token_url {
+            return crate::oauth::resolve_url(self.client.base_url(), url);
+        }
         crate::oauth::resolve_url(
             self.client.base_url(),
             "/oauth2/non-auth-server/token",
@@ -317,9 +341,10 @@ impl OAuthAcgManager {
             .ok_or(OAuthError::MissingCredential {
                 what: "client id",
             })?;
+        let configured = credentials.authorization_url.as_deref();
         let base = crate::oauth::resolve_url(
             self.client.base_url(),
-            "/oauth2/auth-server/oauth/authorize",
+            configured.unwrap_or("/oauth2/auth-server/oauth/authorize"),
         )?;
         let mut url = reqwest::Url::parse(&base)
             .map_err(|_| OAuthError::InvalidUrl {

@@ -69,6 +69,7 @@ pub struct OAuthCcgCredentials {
     pub(crate) client_secret: Option<ClientSecret>,
     pub(crate) scopes: Vec<OAuthCcgScope>,
     pub(crate) token: Option<OAuthToken>,
+    pub(crate) token_url: Option<String>,
     pub(crate) auto_refresh: bool,
     pub(crate) clock_skew: Duration,
     pub(crate) on_token: Option<TokenCallback>,
@@ -98,8 +99,14 @@ impl OAuthCcgCredentials {
 
     /// Reads what is set among `O_AUTH_CCG_TOKEN`, `O_AUTH_CCG_CLIENT_ID`, `O_AUTH_CCG_CLIENT_SECRET`.
     pub fn from_env() -> Self {
+        Self::default().with_env()
+    }
+
+    /// These credentials with what is set among the same variables replacing
+    /// their fields.
+    pub fn with_env(self) -> Self {
         #[allow(unused_mut)]
-        let mut credentials = Self::default();
+        let mut credentials = self;
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         if let Some(value) = var("O_AUTH_CCG_TOKEN") {
             credentials.token = Some(OAuthToken::bearer(value));
@@ -125,6 +132,13 @@ impl OAuthCcgCredentials {
     /// The same credentials with this token: what the seeds call `clone_with`.
     pub fn with_token(mut self, token: impl Into<OAuthToken>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// Uses this token endpoint instead of the description's (e.g. a local
+    /// authorization server in tests).
+    pub fn with_token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
         self
     }
 
@@ -234,6 +248,9 @@ impl OAuthCcgManager {
     }
 
     fn token_url(&self) -> Result<String, OAuthError> {
+        if let Some(url) = &self.credentials()?.token_url {
+            return crate::oauth::resolve_url(self.client.base_url(), url);
+        }
         crate::oauth::resolve_url(
             self.client.base_url(),
             "/oauth2/auth-server/request_token",

@@ -71,6 +71,7 @@ pub struct OAuthRopcgCredentials {
     pub(crate) password: Option<crate::Password>,
     pub(crate) scopes: Vec<OAuthRopcgScope>,
     pub(crate) token: Option<OAuthToken>,
+    pub(crate) token_url: Option<String>,
     pub(crate) auto_refresh: bool,
     pub(crate) clock_skew: Duration,
     pub(crate) on_token: Option<TokenCallback>,
@@ -104,8 +105,14 @@ impl OAuthRopcgCredentials {
 
     /// Reads what is set among `O_AUTH_ROPCG_TOKEN`, `O_AUTH_ROPCG_CLIENT_ID`, `O_AUTH_ROPCG_CLIENT_SECRET`.
     pub fn from_env() -> Self {
+        Self::default().with_env()
+    }
+
+    /// These credentials with what is set among the same variables replacing
+    /// their fields.
+    pub fn with_env(self) -> Self {
         #[allow(unused_mut)]
-        let mut credentials = Self::default();
+        let mut credentials = self;
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         if let Some(value) = var("O_AUTH_ROPCG_TOKEN") {
             credentials.token = Some(OAuthToken::bearer(value));
@@ -131,6 +138,13 @@ impl OAuthRopcgCredentials {
     /// The same credentials with this token: what the seeds call `clone_with`.
     pub fn with_token(mut self, token: impl Into<OAuthToken>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// Uses this token endpoint instead of the description's (e.g. a local
+    /// authorization server in tests).
+    pub fn with_token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
         self
     }
 
@@ -241,6 +255,9 @@ impl OAuthRopcgManager {
     }
 
     fn token_url(&self) -> Result<String, OAuthError> {
+        if let Some(url) = &self.credentials()?.token_url {
+            return crate::oauth::resolve_url(self.client.base_url(), url);
+        }
         crate::oauth::resolve_url(
             self.client.base_url(),
             "/oauth2/non-auth-server/token",

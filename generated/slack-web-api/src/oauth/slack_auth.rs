@@ -475,6 +475,8 @@ pub struct SlackAuthCredentials {
     pub(crate) redirect_uri: Option<String>,
     pub(crate) scopes: Vec<SlackAuthScope>,
     pub(crate) token: Option<OAuthToken>,
+    pub(crate) token_url: Option<String>,
+    pub(crate) authorization_url: Option<String>,
     pub(crate) auto_refresh: bool,
     pub(crate) clock_skew: Duration,
     pub(crate) on_token: Option<TokenCallback>,
@@ -506,8 +508,14 @@ impl SlackAuthCredentials {
 
     /// Reads what is set among `SLACK_BOT_TOKEN`, `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_REDIRECT_URI`.
     pub fn from_env() -> Self {
+        Self::default().with_env()
+    }
+
+    /// These credentials with what is set among the same variables replacing
+    /// their fields.
+    pub fn with_env(self) -> Self {
         #[allow(unused_mut)]
-        let mut credentials = Self::default();
+        let mut credentials = self;
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         if let Some(value) = var("SLACK_BOT_TOKEN") {
             credentials.token = Some(OAuthToken::bearer(value));
@@ -536,6 +544,19 @@ impl SlackAuthCredentials {
     /// The same credentials with this token: what the seeds call `clone_with`.
     pub fn with_token(mut self, token: impl Into<OAuthToken>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// Uses this token endpoint instead of the description's (e.g. a local
+    /// authorization server in tests).
+    pub fn with_token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// Uses this consent page instead of the description's.
+    pub fn with_authorization_url(mut self, url: impl Into<String>) -> Self {
+        self.authorization_url = Some(url.into());
         self
     }
 
@@ -645,6 +666,9 @@ impl SlackAuthManager {
     }
 
     fn token_url(&self) -> Result<String, OAuthError> {
+        if let Some(url) = &self.credentials()?.token_url {
+            return crate::oauth::resolve_url(self.client.base_url(), url);
+        }
         crate::oauth::resolve_url(
             self.client.base_url(),
             "https://slack.com/api/oauth.v2.access",
@@ -713,9 +737,10 @@ impl SlackAuthManager {
             .ok_or(OAuthError::MissingCredential {
                 what: "client id",
             })?;
+        let configured = credentials.authorization_url.as_deref();
         let base = crate::oauth::resolve_url(
             self.client.base_url(),
-            "https://slack.com/oauth/v2/authorize",
+            configured.unwrap_or("https://slack.com/oauth/v2/authorize"),
         )?;
         let mut url = reqwest::Url::parse(&base)
             .map_err(|_| OAuthError::InvalidUrl {

@@ -1,0 +1,1 @@
+//! Every multi-auth endpoint with every combination of credentials.
