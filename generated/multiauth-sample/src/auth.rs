@@ -134,11 +134,13 @@ impl Scheme {
     }
 
     /// Adds this scheme's credential to `parts`; `false` when none is configured.
+    /// OAuth 2 tokens used are recorded in `applied`.
     #[allow(unused_variables)]
     async fn apply(
         self,
         client: &crate::MultiauthSampleClient,
         parts: &mut crate::http::RequestParts,
+        applied: &mut Vec<(Scheme, crate::AccessToken)>,
     ) -> Result<bool, AuthFailure> {
         let config = client.config();
         Ok(
@@ -209,6 +211,7 @@ impl Scheme {
                                     }
                                 })?;
                             parts.authorization(format!("Bearer {}", token.secret()));
+                            applied.push((self, token));
                             true
                         }
                         _ => false,
@@ -231,6 +234,7 @@ impl Scheme {
                                     }
                                 })?;
                             parts.authorization(format!("Bearer {}", token.secret()));
+                            applied.push((self, token));
                             true
                         }
                         _ => false,
@@ -253,6 +257,7 @@ impl Scheme {
                                     }
                                 })?;
                             parts.authorization(format!("Bearer {}", token.secret()));
+                            applied.push((self, token));
                             true
                         }
                         _ => false,
@@ -279,6 +284,32 @@ impl Scheme {
                 }
             },
         )
+    }
+
+    /// Whether a call rejected with HTTP 401 may renew this scheme's token and retry.
+    pub(crate) fn renews_tokens(self, client: &crate::MultiauthSampleClient) -> bool {
+        match self {
+            Scheme::OAuthCcg => client.o_auth_ccg().renews_tokens(),
+            Scheme::OAuthAcg => client.o_auth_acg().renews_tokens(),
+            Scheme::OAuthRopcg => client.o_auth_ropcg().renews_tokens(),
+            #[allow(unreachable_patterns)]
+            _ => false,
+        }
+    }
+
+    /// Renews this scheme's token after the API rejected `token`.
+    pub(crate) async fn renew_rejected(
+        self,
+        client: &crate::MultiauthSampleClient,
+        token: &crate::AccessToken,
+    ) -> bool {
+        match self {
+            Scheme::OAuthCcg => client.o_auth_ccg().renew_rejected(token).await,
+            Scheme::OAuthAcg => client.o_auth_acg().renew_rejected(token).await,
+            Scheme::OAuthRopcg => client.o_auth_ropcg().renew_rejected(token).await,
+            #[allow(unreachable_patterns)]
+            _ => false,
+        }
     }
 
     fn is_configured(self, config: &crate::Configuration) -> bool {
@@ -323,15 +354,20 @@ pub(crate) async fn authorize(
     alternatives: &'static [&'static [Scheme]],
     optional: bool,
     parts: &mut crate::http::RequestParts,
-) -> Result<(), AuthFailure> {
+) -> Result<Vec<(Scheme, crate::AccessToken)>, AuthFailure> {
     let config = client.config();
+    let mut applied = Vec::new();
     for alternative in alternatives {
         if alternative.iter().all(|s| s.is_configured(config)) {
             for scheme in alternative.iter() {
-                scheme.apply(client, parts).await?;
+                scheme.apply(client, parts, &mut applied).await?;
             }
-            return Ok(());
+            return Ok(applied);
         }
     }
-    if optional || alternatives.is_empty() { Ok(()) } else { Err(AuthFailure::Missing) }
+    if optional || alternatives.is_empty() {
+        Ok(applied)
+    } else {
+        Err(AuthFailure::Missing)
+    }
 }

@@ -116,11 +116,13 @@ pub(crate) struct OperationInfo {
     pub security_optional: bool,
 }
 
+#[derive(Clone)]
 enum Part {
     Text(String),
     File(FileUpload),
 }
 
+#[derive(Clone)]
 enum Body {
     Empty,
     Form(Vec<(&'static str, String)>),
@@ -131,6 +133,7 @@ enum Body {
 }
 
 /// A request being assembled.
+#[derive(Clone)]
 pub(crate) struct RequestParts {
     method: reqwest::Method,
     path: String,
@@ -293,10 +296,37 @@ fn invalid<E>(message: impl Into<String>) -> Error<E> {
 pub(crate) async fn execute<E>(
     client: &crate::MultiauthSampleClient,
     op: &OperationInfo,
-    mut parts: RequestParts,
+    parts: RequestParts,
 ) -> Result<Raw, Error<E>> {
+    let retry = op
+        .security
+        .iter()
+        .flat_map(|a| a.iter())
+        .any(|s| s.renews_tokens(client))
+        .then(|| parts.clone());
+    let (raw, applied) = send_once(client, op, parts).await?;
+    if raw.status == reqwest::StatusCode::UNAUTHORIZED {
+        if let Some(parts) = retry {
+            let mut renewed = false;
+            for (scheme, token) in &applied {
+                renewed |= scheme.renew_rejected(client, token).await;
+            }
+            if renewed {
+                return send_once(client, op, parts).await.map(|(raw, _)| raw);
+            }
+        }
+    }
+    Ok(raw)
+}
+
+/// One attempt: credentials, request, whole response.
+async fn send_once<E>(
+    client: &crate::MultiauthSampleClient,
+    op: &OperationInfo,
+    mut parts: RequestParts,
+) -> Result<(Raw, Vec<(crate::Scheme, crate::AccessToken)>), Error<E>> {
     let config = client.config();
-    if let Err(failure) = crate::auth::authorize(
+    let applied = match crate::auth::authorize(
             client,
             op.security,
             op.security_optional,
@@ -304,23 +334,26 @@ pub(crate) async fn execute<E>(
         )
         .await
     {
-        return Err(
-            match failure {
-                crate::auth::AuthFailure::Missing => {
-                    Error::MissingCredentials {
-                        operation: op.id,
-                        alternatives: op.security,
+        Ok(applied) => applied,
+        Err(failure) => {
+            return Err(
+                match failure {
+                    crate::auth::AuthFailure::Missing => {
+                        Error::MissingCredentials {
+                            operation: op.id,
+                            alternatives: op.security,
+                        }
                     }
-                }
-                crate::auth::AuthFailure::Expired(scheme) => {
-                    Error::TokenExpired { scheme }
-                }
-                crate::auth::AuthFailure::Token(scheme, source) => {
-                    Error::Token { scheme, source }
-                }
-            },
-        );
-    }
+                    crate::auth::AuthFailure::Expired(scheme) => {
+                        Error::TokenExpired { scheme }
+                    }
+                    crate::auth::AuthFailure::Token(scheme, source) => {
+                        Error::Token { scheme, source }
+                    }
+                },
+            );
+        }
+    };
     let mut url = client.base_url().clone();
     {
         let joined = format!("{}{}", url.path().trim_end_matches('/'), parts.path);
@@ -422,7 +455,7 @@ pub(crate) async fn execute<E>(
         .await
         .map_err(|e| Error::Transport(e.without_url()))?
         .to_vec();
-    Ok(Raw { status, retry_after, body })
+    Ok((Raw { status, retry_after, body }, applied))
 }
 
 /// Statuses that are errors whatever the body: 429, and non-2xx ones (whose body

@@ -87,11 +87,13 @@ impl Scheme {
     }
 
     /// Adds this scheme's credential to `parts`; `false` when none is configured.
+    /// OAuth 2 tokens used are recorded in `applied`.
     #[allow(unused_variables)]
     async fn apply(
         self,
         client: &crate::SlackWebApiClient,
         parts: &mut crate::http::RequestParts,
+        applied: &mut Vec<(Scheme, crate::AccessToken)>,
     ) -> Result<bool, AuthFailure> {
         let config = client.config();
         Ok(
@@ -113,6 +115,7 @@ impl Scheme {
                                     }
                                 })?;
                             parts.authorization(format!("Bearer {}", token.secret()));
+                            applied.push((self, token));
                             true
                         }
                         _ => false,
@@ -120,6 +123,28 @@ impl Scheme {
                 }
             },
         )
+    }
+
+    /// Whether a call rejected with HTTP 401 may renew this scheme's token and retry.
+    pub(crate) fn renews_tokens(self, client: &crate::SlackWebApiClient) -> bool {
+        match self {
+            Scheme::SlackAuth => client.slack_auth().renews_tokens(),
+            #[allow(unreachable_patterns)]
+            _ => false,
+        }
+    }
+
+    /// Renews this scheme's token after the API rejected `token`.
+    pub(crate) async fn renew_rejected(
+        self,
+        client: &crate::SlackWebApiClient,
+        token: &crate::AccessToken,
+    ) -> bool {
+        match self {
+            Scheme::SlackAuth => client.slack_auth().renew_rejected(token).await,
+            #[allow(unreachable_patterns)]
+            _ => false,
+        }
     }
 
     fn is_configured(self, config: &crate::Configuration) -> bool {
@@ -155,15 +180,20 @@ pub(crate) async fn authorize(
     alternatives: &'static [&'static [Scheme]],
     optional: bool,
     parts: &mut crate::http::RequestParts,
-) -> Result<(), AuthFailure> {
+) -> Result<Vec<(Scheme, crate::AccessToken)>, AuthFailure> {
     let config = client.config();
+    let mut applied = Vec::new();
     for alternative in alternatives {
         if alternative.iter().all(|s| s.is_configured(config)) {
             for scheme in alternative.iter() {
-                scheme.apply(client, parts).await?;
+                scheme.apply(client, parts, &mut applied).await?;
             }
-            return Ok(());
+            return Ok(applied);
         }
     }
-    if optional || alternatives.is_empty() { Ok(()) } else { Err(AuthFailure::Missing) }
+    if optional || alternatives.is_empty() {
+        Ok(applied)
+    } else {
+        Err(AuthFailure::Missing)
+    }
 }

@@ -376,14 +376,40 @@ impl OAuthCcgManager {
             );
         }
         let stale = current.as_ref().map(|t| t.access_token.clone());
-        let token = cell
+        let (token, renewed) = cell
             .renew(stale.as_ref(), |current| async move { self.obtain(current).await })
             .await
             .map_err(CallAuthError::OAuth)?;
-        if let Some(callback) = &credentials.on_token {
+        if let (true, Some(callback)) = (renewed, &credentials.on_token) {
             callback(&token);
         }
         Ok(token.access_token)
+    }
+
+    /// Whether a call rejected with HTTP 401 may renew the token and try again.
+    pub(crate) fn renews_tokens(&self) -> bool {
+        self.credentials().is_ok_and(|c| c.is_usable())
+    }
+
+    /// After the API rejected `rejected` (HTTP 401): renews it, once for any number
+    /// of calls that saw the same rejection. `true` when a usable token is there.
+    pub(crate) async fn renew_rejected(&self, rejected: &crate::AccessToken) -> bool {
+        let Ok(credentials) = self.credentials() else { return false };
+        let Some(cell) = self.client.token_cell(crate::Scheme::OAuthCcg) else {
+            return false
+        };
+        match cell
+            .renew(Some(rejected), |current| async move { self.obtain(current).await })
+            .await
+        {
+            Ok((token, renewed)) => {
+                if let (true, Some(callback)) = (renewed, &credentials.on_token) {
+                    callback(&token);
+                }
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// A new token: by refresh token when there is one, else by the flow's own grant.

@@ -601,12 +601,13 @@ impl TokenCell {
     }
 
     /// Runs `renew` unless another call renewed the token while this one waited:
-    /// `stale` is the token this call found unusable.
+    /// `stale` is the token this call found unusable. Also says whether this call
+    /// did the renewing.
     pub async fn renew<F, Fut>(
         &self,
         stale: Option<&crate::AccessToken>,
         renew: F,
-    ) -> Result<OAuthToken, OAuthError>
+    ) -> Result<(OAuthToken, bool), OAuthError>
     where
         F: FnOnce(Option<OAuthToken>) -> Fut,
         Fut: std::future::Future<Output = Result<OAuthToken, OAuthError>>,
@@ -615,12 +616,12 @@ impl TokenCell {
         let current = self.get();
         if let Some(token) = &current {
             if Some(&token.access_token) != stale {
-                return Ok(token.clone());
+                return Ok((token.clone(), false));
             }
         }
         let token = renew(current).await?;
         self.set(token.clone());
-        Ok(token)
+        Ok((token, true))
     }
 }
 
