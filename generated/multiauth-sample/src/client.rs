@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 use std::time::Duration;
+
 /// The servers the API is reachable at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]

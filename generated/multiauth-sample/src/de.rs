@@ -13,6 +13,7 @@
 use serde::Deserialize;
 use serde::de::{Deserializer, Error};
 use serde_json::Value;
+
 fn string_of<E: Error>(value: Value) -> Result<String, E> {
     match value {
         Value::String(s) => Ok(s),

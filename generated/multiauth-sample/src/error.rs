@@ -4,6 +4,7 @@
 //! Errors of API calls.
 
 use std::time::Duration;
+
 /// The documented error body of an operation: what [`Error::code`] and
 /// [`Error::message`] read.
 pub trait ApiError: std::fmt::Debug {

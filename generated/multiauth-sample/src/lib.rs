@@ -43,6 +43,7 @@ mod error;
 mod http;
 pub mod models;
 pub mod oauth;
+
 /// Step-by-step guides, one per OAuth 2 security scheme (their examples are compiled
 /// and tested with the crate).
 pub mod guides {

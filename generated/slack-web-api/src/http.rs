@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 use crate::Error;
+
 /// A file to upload in a multipart body.
 #[derive(Clone)]
 pub struct FileUpload {
@@ -558,6 +559,7 @@ pub(crate) fn raw_for_test(status: u16, body: &str) -> Raw {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     #[test]
     fn base64_matches_rfc_4648() {
         assert_eq!(base64(b""), "");

@@ -25,8 +25,12 @@ fn space_items(text: &str) -> String {
             let closes = matches!(t, "}" | "};")
                 || t.ends_with("{}")
                 || (t.ends_with(';') && !is_import && !t.starts_with("//") && ITEM_STARTS.iter().any(|s| t.starts_with(s)));
-            let after_module_docs = t.starts_with("//!") && !line.trim_start().starts_with("//!");
+            let next = line.trim_start();
+            let next_is_import = ["use ", "pub use ", "mod ", "pub mod ", "pub(crate) mod "].iter().any(|s| next.starts_with(s));
+            let after_module_docs = t.starts_with("//!") && !next.starts_with("//!");
+            let after_imports = is_import && !next_is_import && !next.is_empty() && indent(p) == indent(line);
             if after_module_docs
+                || after_imports
                 || (closes && indent(p) == indent(line) && ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s)))
             {
                 out.push('\n');

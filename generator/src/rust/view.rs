@@ -156,6 +156,8 @@ pub struct OAuthView {
     pub guide_link_lit: String,
     /// Guide module name.
     pub guide: String,
+    /// First doc line of the scope enum.
+    pub scopes_doc_lit: String,
 }
 
 /// A scope of an OAuth 2 scheme.
@@ -1272,6 +1274,7 @@ fn oauth_view(
         manager_reach_lit: lit(&format!(" [`{client}::{accessor}`](crate::{client}::{accessor}).")),
         guide_link_lit: lit(&format!(" A step-by-step guide: [`guides::{module}`](crate::guides::{module}). Scheme: [`Scheme::{variant}`](crate::Scheme::{variant}).")),
         guide: module.clone(),
+        scopes_doc_lit: lit(&format!(" The scopes of the `{}` scheme.", s.name.replace('`', "'"))),
         module,
         accessor,
     }

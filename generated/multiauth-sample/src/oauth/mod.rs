@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub(crate) mod o_auth_ccg;
 pub(crate) mod o_auth_acg;
 pub(crate) mod o_auth_ropcg;
+
 crate::auth::secret! {
     #[doc = " An OAuth 2 client secret."] ClientSecret
 }
@@ -42,6 +43,7 @@ impl PkceVerifier {
     /// The S256 challenge sent in the authorization request.
     pub fn challenge(&self) -> String {
         use sha2::Digest;
+
         base64url(&sha2::Sha256::digest(self.secret().as_bytes()))
     }
 }
@@ -649,6 +651,7 @@ pub type TokenCallback = std::sync::Arc<dyn Fn(&OAuthToken) + Send + Sync>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
     #[test]
     fn pkce_challenge_matches_rfc_7636_appendix_b() {
         let verifier = PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");

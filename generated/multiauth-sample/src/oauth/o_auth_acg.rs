@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 use crate::oauth::{ClientId, ClientSecret, OAuthError, OAuthToken, TokenCallback};
-/// The scopes of `OAuthAcg`.
+
+/// The scopes of the `OAuthACG` scheme.
 ///
 /// | scope | description |
 /// | --- | --- |
@@ -489,6 +490,7 @@ impl OAuthAcgManager {
         &self,
     ) -> Result<crate::AccessToken, crate::oauth::CallAuthError> {
         use crate::oauth::CallAuthError;
+
         let credentials = self.credentials().map_err(CallAuthError::OAuth)?;
         let cell = self
             .client

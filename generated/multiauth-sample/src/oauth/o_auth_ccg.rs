@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 use crate::oauth::{ClientId, ClientSecret, OAuthError, OAuthToken, TokenCallback};
-/// The scopes of `OAuthCcg`.
+
+/// The scopes of the `OAuthCCG` scheme.
 ///
 /// | scope | description |
 /// | --- | --- |
@@ -354,6 +355,7 @@ impl OAuthCcgManager {
         &self,
     ) -> Result<crate::AccessToken, crate::oauth::CallAuthError> {
         use crate::oauth::CallAuthError;
+
         let credentials = self.credentials().map_err(CallAuthError::OAuth)?;
         let cell = self
             .client

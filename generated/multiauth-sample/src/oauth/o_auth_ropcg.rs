@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 use crate::oauth::{ClientId, ClientSecret, OAuthError, OAuthToken, TokenCallback};
-/// The scopes of `OAuthRopcg`.
+
+/// The scopes of the `OAuthROPCG` scheme.
 ///
 /// | scope | description |
 /// | --- | --- |
@@ -361,6 +362,7 @@ impl OAuthRopcgManager {
         &self,
     ) -> Result<crate::AccessToken, crate::oauth::CallAuthError> {
         use crate::oauth::CallAuthError;
+
         let credentials = self.credentials().map_err(CallAuthError::OAuth)?;
         let cell = self
             .client

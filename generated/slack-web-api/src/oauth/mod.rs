@@ -9,6 +9,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub(crate) mod slack_auth;
+
 crate::auth::secret! {
     #[doc = " An OAuth 2 client secret."] ClientSecret
 }
@@ -40,6 +41,7 @@ impl PkceVerifier {
     /// The S256 challenge sent in the authorization request.
     pub fn challenge(&self) -> String {
         use sha2::Digest;
+
         base64url(&sha2::Sha256::digest(self.secret().as_bytes()))
     }
 }
@@ -647,6 +649,7 @@ pub type TokenCallback = std::sync::Arc<dyn Fn(&OAuthToken) + Send + Sync>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
     #[test]
     fn pkce_challenge_matches_rfc_7636_appendix_b() {
         let verifier = PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");

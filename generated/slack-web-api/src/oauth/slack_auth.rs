@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 use crate::oauth::{ClientId, ClientSecret, OAuthError, OAuthToken, TokenCallback};
-/// The scopes of `SlackAuth`.
+
+/// The scopes of the `slackAuth` scheme.
 ///
 /// | scope | description |
 /// | --- | --- |
@@ -885,6 +886,7 @@ impl SlackAuthManager {
         &self,
     ) -> Result<crate::AccessToken, crate::oauth::CallAuthError> {
         use crate::oauth::CallAuthError;
+
         let credentials = self.credentials().map_err(CallAuthError::OAuth)?;
         let cell = self
             .client
