@@ -23,6 +23,9 @@ pub fn render_job(job: &SdkJob, repo_root: &Path) -> Result<FileSet, Diagnostic>
     let api = model::build(&loaded.api, &job.spec_path, &job.settings)?;
     lap("model");
     let view = rust::plan(&api, job, repo_root)?;
+    for warning in &view.warnings {
+        eprintln!("warning: {warning}");
+    }
     lap("plan");
     let files = render::render(&view)?;
     lap("render");

@@ -110,7 +110,7 @@ pub enum Scheme {
     ///
     /// A bearer token supplied by the user, sent as `Authorization: Bearer <token>`.
     OAuthBearerToken,
-    /// `CustomAuth`: `Authorization: custom <credentials>`.
+    /// `CustomAuth`: `Authorization: Custom <credentials>`.
     ///
     /// The API's custom authentication is a user-supplied hook that may change the request in any way. OpenAPI cannot describe such a hook, so it is modelled as an HTTP authentication scheme named `custom`: the configured credential is sent as `Authorization: Custom <value>`.
     CustomAuth,
@@ -286,6 +286,25 @@ impl Scheme {
         )
     }
 
+    /// Whether this scheme's token has expired and cannot be renewed.
+    fn is_expired(self, client: &crate::MultiauthSampleClient) -> bool {
+        match self {
+            Scheme::OAuthCcg => {
+                client.o_auth_ccg().availability() == crate::oauth::Availability::Expired
+            }
+            Scheme::OAuthAcg => {
+                client.o_auth_acg().availability() == crate::oauth::Availability::Expired
+            }
+            Scheme::OAuthRopcg => {
+                client.o_auth_ropcg().availability()
+                    == crate::oauth::Availability::Expired
+            }
+
+            #[allow(unreachable_patterns)]
+            _ => false,
+        }
+    }
+
     /// Whether a call rejected with HTTP 401 may renew this scheme's token and retry.
     pub(crate) fn renews_tokens(self, client: &crate::MultiauthSampleClient) -> bool {
         match self {
@@ -312,17 +331,25 @@ impl Scheme {
         }
     }
 
-    fn is_configured(self, config: &crate::Configuration) -> bool {
+    /// Whether a call can carry this scheme now (an OAuth 2 token that has expired
+    /// and cannot be renewed does not count).
+    #[allow(unused_variables)]
+    fn is_ready(self, client: &crate::MultiauthSampleClient) -> bool {
+        let config = client.config();
         match self {
             Scheme::BasicAuth => config.basic_auth.is_some(),
             Scheme::ApiKeyToken => config.api_key_token.is_some(),
             Scheme::ApiKeyApiKey => config.api_key_api_key.is_some(),
             Scheme::ApiHeaderToken => config.api_header_token.is_some(),
             Scheme::ApiHeaderApiKey => config.api_header_api_key.is_some(),
-            Scheme::OAuthCcg => config.o_auth_ccg.as_ref().is_some_and(|c| c.is_usable()),
-            Scheme::OAuthAcg => config.o_auth_acg.as_ref().is_some_and(|c| c.is_usable()),
+            Scheme::OAuthCcg => {
+                client.o_auth_ccg().availability() == crate::oauth::Availability::Ready
+            }
+            Scheme::OAuthAcg => {
+                client.o_auth_acg().availability() == crate::oauth::Availability::Ready
+            }
             Scheme::OAuthRopcg => {
-                config.o_auth_ropcg.as_ref().is_some_and(|c| c.is_usable())
+                client.o_auth_ropcg().availability() == crate::oauth::Availability::Ready
             }
             Scheme::OAuthBearerToken => config.o_auth_bearer_token.is_some(),
             Scheme::CustomAuth => config.custom_auth.is_some(),
@@ -355,10 +382,9 @@ pub(crate) async fn authorize(
     optional: bool,
     parts: &mut crate::http::RequestParts,
 ) -> Result<Vec<(Scheme, crate::AccessToken)>, AuthFailure> {
-    let config = client.config();
     let mut applied = Vec::new();
     for alternative in alternatives {
-        if alternative.iter().all(|s| s.is_configured(config)) {
+        if alternative.iter().all(|s| s.is_ready(client)) {
             for scheme in alternative.iter() {
                 scheme.apply(client, parts, &mut applied).await?;
             }
@@ -366,8 +392,12 @@ pub(crate) async fn authorize(
         }
     }
     if optional || alternatives.is_empty() {
-        Ok(applied)
-    } else {
-        Err(AuthFailure::Missing)
+        return Ok(applied);
     }
+    for scheme in alternatives.iter().flat_map(|a| a.iter()) {
+        if scheme.is_expired(client) {
+            return Err(AuthFailure::Expired(*scheme));
+        }
+    }
+    Err(AuthFailure::Missing)
 }

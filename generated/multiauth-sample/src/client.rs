@@ -285,7 +285,7 @@ impl ConfigurationBuilder {
         self
     }
 
-    /// `CustomAuth`: `Authorization: custom <credentials>`.
+    /// `CustomAuth`: `Authorization: Custom <credentials>`.
     ///
     /// The API's custom authentication is a user-supplied hook that may change the request in any way. OpenAPI cannot describe such a hook, so it is modelled as an HTTP authentication scheme named `custom`: the configured credential is sent as `Authorization: Custom <value>`.
     pub fn custom_auth(mut self, token: impl Into<crate::AccessToken>) -> Self {

@@ -125,6 +125,18 @@ impl Scheme {
         )
     }
 
+    /// Whether this scheme's token has expired and cannot be renewed.
+    fn is_expired(self, client: &crate::SlackWebApiClient) -> bool {
+        match self {
+            Scheme::SlackAuth => {
+                client.slack_auth().availability() == crate::oauth::Availability::Expired
+            }
+
+            #[allow(unreachable_patterns)]
+            _ => false,
+        }
+    }
+
     /// Whether a call rejected with HTTP 401 may renew this scheme's token and retry.
     pub(crate) fn renews_tokens(self, client: &crate::SlackWebApiClient) -> bool {
         match self {
@@ -147,10 +159,14 @@ impl Scheme {
         }
     }
 
-    fn is_configured(self, config: &crate::Configuration) -> bool {
+    /// Whether a call can carry this scheme now (an OAuth 2 token that has expired
+    /// and cannot be renewed does not count).
+    #[allow(unused_variables)]
+    fn is_ready(self, client: &crate::SlackWebApiClient) -> bool {
+        let config = client.config();
         match self {
             Scheme::SlackAuth => {
-                config.slack_auth.as_ref().is_some_and(|c| c.is_usable())
+                client.slack_auth().availability() == crate::oauth::Availability::Ready
             }
         }
     }
@@ -181,10 +197,9 @@ pub(crate) async fn authorize(
     optional: bool,
     parts: &mut crate::http::RequestParts,
 ) -> Result<Vec<(Scheme, crate::AccessToken)>, AuthFailure> {
-    let config = client.config();
     let mut applied = Vec::new();
     for alternative in alternatives {
-        if alternative.iter().all(|s| s.is_configured(config)) {
+        if alternative.iter().all(|s| s.is_ready(client)) {
             for scheme in alternative.iter() {
                 scheme.apply(client, parts, &mut applied).await?;
             }
@@ -192,8 +207,12 @@ pub(crate) async fn authorize(
         }
     }
     if optional || alternatives.is_empty() {
-        Ok(applied)
-    } else {
-        Err(AuthFailure::Missing)
+        return Ok(applied);
     }
+    for scheme in alternatives.iter().flat_map(|a| a.iter()) {
+        if scheme.is_expired(client) {
+            return Err(AuthFailure::Expired(*scheme));
+        }
+    }
+    Err(AuthFailure::Missing)
 }

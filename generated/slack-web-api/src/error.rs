@@ -187,7 +187,7 @@ impl<E: ApiError> std::fmt::Display for Error<E> {
                         .collect();
                     write!(f, "{}", names.join(" and "))?;
                 }
-                f.write_str("; none are configured")
+                f.write_str("; no alternative has all its credentials configured")
             }
             Error::TokenExpired { scheme } => write!(f, "the {scheme} token has expired"),
             Error::Token { scheme, source } => {

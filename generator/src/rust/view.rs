@@ -69,6 +69,9 @@ pub struct CrateView {
     pub has_auth_code: bool,
     /// Literals of every environment variable that can hold a credential.
     pub credential_vars: Vec<String>,
+    /// Problems worth telling the user that do not stop generation.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// A documented way to configure the client from the environment.
@@ -555,7 +558,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             SchemeKind::Bearer { .. } => "Bearer token sent in the `Authorization` header.".into(),
             SchemeKind::OAuth2 { .. } => "OAuth 2 access token, sent as `Authorization: Bearer <token>`.".into(),
             SchemeKind::OpenIdConnect { .. } => "OpenID Connect access token, sent as `Authorization: Bearer <token>`.".into(),
-            SchemeKind::OtherHttp { scheme } => format!("`Authorization: {scheme} <credentials>`."),
+            SchemeKind::OtherHttp { scheme } => format!("`Authorization: {} <credentials>`.", pascal(scheme)),
         };
         let mut parts = vec![format!("`{}`: {what}", s.name)];
         if let Some(d) = &s.description {
@@ -677,6 +680,30 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
                 format!("client.{}().{}({})", c.accessor, o.method, args.join(", "))
             })
     });
+    // One request has one Authorization header: a requirement that ANDs two schemes
+    // carried there cannot be met as written.
+    let mut warnings = Vec::new();
+    let in_authorization = |name: &str| {
+        api.security_schemes.iter().any(|s| {
+            s.name == name
+                && !matches!(s.kind, SchemeKind::ApiKey { .. })
+        })
+    };
+    for op in &api.operations {
+        for requirement in &op.security {
+            let clashing: Vec<&str> =
+                requirement.iter().map(|u| u.scheme.as_str()).filter(|n| in_authorization(n)).collect();
+            if clashing.len() > 1 {
+                warnings.push(format!(
+                    "{}: operation `{}` requires {} together, but each is sent in the Authorization header; only `{}` will be sent",
+                    job.spec_path.display(),
+                    op.id,
+                    clashing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" and "),
+                    clashing[clashing.len() - 1]
+                ));
+            }
+        }
+    }
     let has_oauth = schemes.iter().any(|s| s.oauth.is_some());
     let has_auth_code = schemes.iter().any(|s| s.oauth.as_ref().is_some_and(|o| o.flow == "authorization_code"));
     let mut credential_vars: Vec<String> = Vec::new();
@@ -691,6 +718,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         has_oauth,
         has_auth_code,
         credential_vars,
+        warnings,
         client_doc_lit: lit(&format!(" The client for {}.", api.title)),
         example_doc_lit: example_call.as_ref().map(|c| lit(&format!(" let response = {c}.send().await?;"))),
         example_call,

@@ -204,6 +204,11 @@ impl OAuthAcgCredentials {
     }
 
     /// Whether calls can carry this scheme: a token is set, or the client can get one.
+    /// Whether the client can get a new token by itself, given the current one.
+    pub(crate) fn can_renew(&self, current: Option<&OAuthToken>) -> bool {
+        let has_refresh = current.is_some_and(|t| t.refresh_token.is_some());
+        self.auto_refresh && has_refresh
+    }
     pub(crate) fn is_usable(&self) -> bool {
         self.token.is_some()
     }
@@ -502,9 +507,7 @@ impl OAuthAcgManager {
                 return Ok(token.access_token.clone());
             }
         }
-        let renewable = credentials.auto_refresh
-            && current.as_ref().is_some_and(|t| t.refresh_token.is_some());
-        if !renewable {
+        if !credentials.can_renew(current.as_ref()) {
             return Err(
                 if current.is_some() {
                     CallAuthError::Expired
@@ -526,7 +529,25 @@ impl OAuthAcgManager {
 
     /// Whether a call rejected with HTTP 401 may renew the token and try again.
     pub(crate) fn renews_tokens(&self) -> bool {
-        self.credentials().is_ok_and(|c| c.auto_refresh)
+        let current = self.token();
+        self.credentials().is_ok_and(|c| c.can_renew(current.as_ref()))
+    }
+
+    /// Whether a call can carry this scheme now: a valid token, or one the client
+    /// can get by itself.
+    pub(crate) fn availability(&self) -> crate::oauth::Availability {
+        use crate::oauth::Availability;
+
+        let Ok(credentials) = self.credentials() else { return Availability::Missing };
+        let current = self.token();
+        match &current {
+            Some(token) if !token.is_expired_within(credentials.clock_skew) => {
+                Availability::Ready
+            }
+            _ if credentials.can_renew(current.as_ref()) => Availability::Ready,
+            Some(_) => Availability::Expired,
+            None => Availability::Missing,
+        }
     }
 
     /// After the API rejected `rejected` (HTTP 401): renews it, once for any number
@@ -536,9 +557,7 @@ impl OAuthAcgManager {
         let Some(cell) = self.client.token_cell(crate::Scheme::OAuthAcg) else {
             return false
         };
-        if !credentials.auto_refresh
-            || cell.get().is_none_or(|t| t.refresh_token.is_none())
-        {
+        if !credentials.can_renew(cell.get().as_ref()) {
             return false;
         }
         match cell

@@ -188,6 +188,11 @@ impl OAuthRopcgCredentials {
     }
 
     /// Whether calls can carry this scheme: a token is set, or the client can get one.
+    /// Whether the client can get a new token by itself, given the current one.
+    pub(crate) fn can_renew(&self, current: Option<&OAuthToken>) -> bool {
+        let has_refresh = current.is_some_and(|t| t.refresh_token.is_some());
+        has_refresh || (self.username.is_some() && self.password.is_some())
+    }
     pub(crate) fn is_usable(&self) -> bool {
         self.token.is_some() || (self.username.is_some() && self.password.is_some())
     }
@@ -374,8 +379,7 @@ impl OAuthRopcgManager {
                 return Ok(token.access_token.clone());
             }
         }
-        let renewable = true;
-        if !renewable {
+        if !credentials.can_renew(current.as_ref()) {
             return Err(
                 if current.is_some() {
                     CallAuthError::Expired
@@ -397,7 +401,25 @@ impl OAuthRopcgManager {
 
     /// Whether a call rejected with HTTP 401 may renew the token and try again.
     pub(crate) fn renews_tokens(&self) -> bool {
-        self.credentials().is_ok_and(|c| c.is_usable())
+        let current = self.token();
+        self.credentials().is_ok_and(|c| c.can_renew(current.as_ref()))
+    }
+
+    /// Whether a call can carry this scheme now: a valid token, or one the client
+    /// can get by itself.
+    pub(crate) fn availability(&self) -> crate::oauth::Availability {
+        use crate::oauth::Availability;
+
+        let Ok(credentials) = self.credentials() else { return Availability::Missing };
+        let current = self.token();
+        match &current {
+            Some(token) if !token.is_expired_within(credentials.clock_skew) => {
+                Availability::Ready
+            }
+            _ if credentials.can_renew(current.as_ref()) => Availability::Ready,
+            Some(_) => Availability::Expired,
+            None => Availability::Missing,
+        }
     }
 
     /// After the API rejected `rejected` (HTTP 401): renews it, once for any number
@@ -407,6 +429,9 @@ impl OAuthRopcgManager {
         let Some(cell) = self.client.token_cell(crate::Scheme::OAuthRopcg) else {
             return false
         };
+        if !credentials.can_renew(cell.get().as_ref()) {
+            return false;
+        }
         match cell
             .renew(Some(rejected), |current| async move { self.obtain(current).await })
             .await

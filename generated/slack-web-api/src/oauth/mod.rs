@@ -633,6 +633,17 @@ impl std::fmt::Debug for TokenCell {
     }
 }
 
+/// Whether a scheme's token can be used for a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Availability {
+    /// A valid token is there, or the client can get one.
+    Ready,
+    /// The token has expired and the client cannot renew it.
+    Expired,
+    /// No token and no way to get one.
+    Missing,
+}
+
 /// Why a call could not get a token for its scheme.
 pub(crate) enum CallAuthError {
     /// No token and no way to get one.
