@@ -505,22 +505,20 @@ async fn oauth2_status_without_ccg_is_missing_credentials() {
 
 /// Both schemes are `Authorization: Bearer <token>`: a request has a single
 /// `Authorization` header, so the AND of the description cannot be put on the
-/// wire. What the client does: it applies both in declared order and the second
-/// (OAuthROPCG) replaces the first, so the ACG token is silently dropped. This
-/// test pins that behaviour: exactly one `Authorization` header, the ROPCG
-/// token, and no other credential. (The description asks for something one
-/// request cannot carry; see `RequestParts::authorization` in the crate's
-/// `http.rs`, which keeps the last value.)
+/// wire. Rather than silently dropping one token, the client refuses before
+/// sending (and the generator warns about the requirement).
 #[tokio::test]
-async fn oauth2_user_with_both_tokens_sends_one_authorization_header_the_ropcg_token() {
+async fn oauth2_user_with_both_tokens_is_refused_before_sending() {
     let server = api_server().await;
     let client = client(&server, &[AcgToken, RopcgToken]);
-    let sent = call_and_capture(&server, &client, Op::Oauth2User).await;
-    assert_eq!(sent, Sent::nothing().bearer(ROPCG));
-    assert!(
-        !format!("{sent:?}").contains(ACG),
-        "the ACG token is not sent anywhere"
-    );
+    match Op::Oauth2User.call(&client).await {
+        Err(Error::InvalidRequest { message }) => {
+            assert!(message.contains("oauth2User") && message.contains("Authorization"), "{message}");
+            assert!(!message.contains(ACG) && !message.contains(ROPCG), "{message}");
+        }
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+    assert_nothing_sent(&server).await;
     assert_eq!(token_requests(&server).await, 0);
 }
 
@@ -962,7 +960,8 @@ const INJECTED: &str = "x-S3CRET\r\nx-injected: 1";
 
 #[tokio::test]
 async fn credentials_that_cannot_be_sent_in_a_header_fail_before_sending() {
-    let cases: [(Op, fn(ConfigurationBuilder) -> ConfigurationBuilder); 3] = [
+    type Configure = fn(ConfigurationBuilder) -> ConfigurationBuilder;
+    let cases: [(Op, Configure); 3] = [
         (Op::CustomAuthentication, |b| b.custom_auth(INJECTED)),
         (Op::Oauth2, |b| b.o_auth_bearer_token(INJECTED)),
         (Op::CustomQueryOrHeaderParam, |b| {

@@ -45,6 +45,7 @@ const USER_PATH: &str = "/oauth2/non-auth-server/user";
 const STATUS_PATH: &str = "/oauth2/non-auth-server/status";
 const SLACK_TOKEN_PATH: &str = "/api/oauth.v2.access";
 const SLACK_AUTH_TEST_PATH: &str = "/auth.test";
+const SLACK_EMOJI_LIST_PATH: &str = "/emoji.list";
 
 // ---------------------------------------------------------------------------
 // The authorization server
@@ -397,7 +398,8 @@ impl AuthState {
             Flavor::Rfc6749 => ("at", "rt", "Bearer"),
             Flavor::Slack => ("xoxb", "xoxe", "bot"),
         };
-        let access = format!("{}{access_kind}-{}", self.token_prefix, self.next(access_kind));
+        let serial = self.next(access_kind);
+        let access = format!("{}{access_kind}-{serial}", self.token_prefix);
         let expires_at = self
             .expires_in
             .map(|s| SystemTime::now() + Duration::from_secs(s));
@@ -418,7 +420,8 @@ impl AuthState {
             body.insert("expires_in".into(), json!(expires_in));
         }
         if with_refresh {
-            let refresh = format!("{}{refresh_kind}-{}", self.token_prefix, self.next(refresh_kind));
+            let serial = self.next(refresh_kind);
+            let refresh = format!("{}{refresh_kind}-{serial}", self.token_prefix);
             self.refresh_tokens.insert(
                 refresh.clone(),
                 RefreshGrant {
@@ -550,6 +553,7 @@ impl AuthServer {
         server.mount_api(USER_PATH, ACG_CLIENT, Flavor::Rfc6749).await;
         server.mount_api(STATUS_PATH, CCG_CLIENT, Flavor::Rfc6749).await;
         server.mount_api(SLACK_AUTH_TEST_PATH, SLACK_CLIENT, Flavor::Slack).await;
+        server.mount_api(SLACK_EMOJI_LIST_PATH, SLACK_CLIENT, Flavor::Slack).await;
         server
     }
 
@@ -780,7 +784,10 @@ async fn wait_until(expired: impl Fn() -> bool) {
         if expired() {
             return;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        // The test crate's tokio has no `time` feature of its own.
+        tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_millis(100)))
+            .await
+            .expect("sleep");
     }
     panic!("the token did not expire within 10 s");
 }
@@ -909,38 +916,47 @@ async fn authorization_code_flow_with_state_and_pkce() {
     assert_eq!(token.get("issued_by"), Some(&json!("sdkgen-tests")));
     assert_eq!(manager.token(), Some(token.clone()), "the client keeps the token");
     assert!(!manager.is_token_expired());
-
-    // The client now calls with it. `oauth2User` needs OAuthACG AND OAuthROPCG;
-    // the ROPCG token comes from the password grant.
-    let response = client.oauth2().user().send().await;
-    let user_requests = server.requests_to(USER_PATH).await;
-    let sent: Vec<Vec<String>> = user_requests.iter().map(authorization_values).collect();
-    assert!(
-        response.is_ok(),
-        "the call with the fetched ACG token failed: {response:?}; Authorization headers received: {sent:?}"
-    );
-    assert!(
-        sent.first().is_some_and(|values| values.contains(&"Bearer at-1".to_string())),
-        "the ACG token did not reach the API: {sent:?}"
-    );
-    let password_calls: Vec<TokenCall> = server
-        .token_calls()
-        .into_iter()
-        .filter(|c| c.field("grant_type") == Some("password"))
-        .collect();
-    assert_eq!(password_calls.len(), 1);
-    assert_eq!(password_calls[0].path, ACG_TOKEN_PATH);
-    assert_eq!(password_calls[0].basic, basic(ROPCG_CLIENT, ROPCG_SECRET));
-    assert_eq!(
-        password_calls[0].form,
-        pairs(&[("grant_type", "password"), ("username", USERNAME), ("password", PASSWORD)])
-    );
 }
 
-/// `oauth2User` requires both OAuth schemes: the ACG token (the one the scope
-/// `file_requests.read` is on) must reach the API even with ROPCG configured too.
+/// After `fetch_token_with_pkce`, "the client uses it from now on": a call to an
+/// endpoint that needs OAuthACG carries `Authorization: Bearer <that token>`.
 #[tokio::test]
-async fn user_endpoint_receives_the_acg_token_with_ropcg_configured() {
+async fn token_from_the_code_exchange_authorizes_calls() {
+    let server = AuthServer::start().await;
+    let client = multiauth_client(&server, |b| b.o_auth_acg(acg_credentials()).o_auth_ropcg(ropcg_credentials()));
+    let manager = client.o_auth_acg();
+    let request = manager.authorization_request(true).unwrap();
+    let code = manager
+        .parse_callback(&server.approve(request.url()), request.state())
+        .unwrap();
+    let token = manager
+        .fetch_token_with_pkce(&code, request.pkce_verifier().unwrap())
+        .await
+        .expect("token");
+    assert_eq!(token.access_token.secret(), "at-1");
+    assert_eq!(manager.token(), Some(token));
+
+    // The only multi-auth endpoint needing OAuthACG, `oauth2User`, also needs
+    // OAuthROPCG in the same Authorization header, which no request can carry:
+    // the client refuses before sending (the Slack test below shows a fetched
+    // token authorizing calls). The ROPCG credentials still count as ready, so the
+    // refusal is about the header, not a missing credential.
+    let response = client.oauth2().user().send().await;
+    assert!(
+        matches!(&response, Err(multiauth_sample::Error::InvalidRequest { .. })),
+        "{response:?}"
+    );
+    assert!(server.requests_to(USER_PATH).await.is_empty());
+    assert_eq!(manager.token().map(|t| t.access_token.secret().to_string()), Some("at-1".to_string()));
+}
+
+/// `oauth2User` requires OAuthACG AND OAuthROPCG, both sent in the one
+/// `Authorization` header. Whatever the client does about that, it must not send
+/// a request that silently lacks the ACG token (the scheme `file_requests.read`
+/// is on): either the ACG token reaches the API, or the call fails before anything
+/// is sent.
+#[tokio::test]
+async fn user_endpoint_never_silently_drops_the_acg_token() {
     let server = AuthServer::start().await;
     server.seed_access_token("acg-live", ACG_CLIENT);
     server.seed_access_token("ropcg-live", ROPCG_CLIENT);
@@ -956,11 +972,17 @@ async fn user_endpoint_receives_the_acg_token_with_ropcg_configured() {
         .iter()
         .map(authorization_values)
         .collect();
-    assert!(
-        sent.first().is_some_and(|values| values.contains(&"Bearer acg-live".to_string())),
-        "the ACG token did not reach the API; Authorization headers received: {sent:?}"
-    );
-    assert!(response.is_ok(), "{response:?}");
+    for values in &sent {
+        assert!(
+            values.contains(&"Bearer acg-live".to_string()),
+            "a request without the ACG token was sent; Authorization headers received: {sent:?}; result: {response:?}"
+        );
+    }
+    if sent.is_empty() {
+        assert!(response.is_err(), "{response:?}");
+    } else {
+        assert!(response.is_ok(), "{response:?}");
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1177,7 +1199,9 @@ async fn expired_token_without_auto_refresh_fails_before_sending() {
         other => panic!("expected Error::TokenExpired, got {other:?}"),
     }
     assert_eq!(server.requests().await.len(), 0, "nothing sent at all");
-    assert_eq!(client.o_auth_acg().token(), Some(expired_token_with_same_expiry(&client)));
+    let held = client.o_auth_acg().token().expect("the token is kept");
+    assert_eq!(held.access_token.secret(), "old");
+    assert_eq!(held.refresh_token.as_ref().map(|r| r.secret()), Some("r1"));
 
     // Same on the Slack client.
     server.seed_refresh_token("r1-slack", SLACK_CLIENT, None);
@@ -1189,22 +1213,28 @@ async fn expired_token_without_auto_refresh_fails_before_sending() {
                 .with_refresh_token("r1-slack"),
         ),
     );
-    match slack.auth().test().send().await {
+    // An operation that requires the token.
+    match slack.emoji().list().send().await {
         Err(slack_web_api::Error::TokenExpired { scheme }) => {
             assert_eq!(scheme, slack_web_api::Scheme::SlackAuth)
         }
         other => panic!("expected Error::TokenExpired, got {other:?}"),
     }
     assert_eq!(server.requests().await.len(), 0, "nothing sent at all");
+    // An operation the description also allows anonymously (`auth.test`): the
+    // configured token has expired, so the call must not go out without it.
+    let response = slack.auth().test().send().await;
+    let sent = server.requests().await;
+    assert!(
+        matches!(
+            response,
+            Err(slack_web_api::Error::TokenExpired { scheme: slack_web_api::Scheme::SlackAuth })
+        ),
+        "expected Error::TokenExpired, got {response:?}; requests sent: {:?}",
+        sent.iter().map(|r| (r.url.path().to_string(), authorization_values(r))).collect::<Vec<_>>()
+    );
+    assert_eq!(sent.len(), 0, "nothing sent at all");
     assert_eq!(server.token_calls().len(), 0);
-}
-
-/// The expired token as the client holds it (its expiry is computed from the clock).
-fn expired_token_with_same_expiry(client: &MultiauthSampleClient) -> OAuthToken {
-    let held = client.o_auth_acg().token().expect("a token");
-    assert_eq!(held.access_token.secret(), "old");
-    assert_eq!(held.refresh_token.as_ref().map(|r| r.secret()), Some("r1"));
-    held
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1213,7 +1243,9 @@ async fn auto_refresh_is_single_flight_and_uses_the_rotated_refresh_token() {
     server.seed_refresh_token("r1", SLACK_CLIENT, Some("chat:write"));
     // Refreshed tokens live 3 s, so the second half can wait for expiry.
     server.set_expires_in(Some(3));
-    let persisted: Arc<Mutex<Vec<(String, Option<String>)>>> = Arc::default();
+    // (access token, refresh token) of every token handed to the callback.
+    type Persisted = Arc<Mutex<Vec<(String, Option<String>)>>>;
+    let persisted: Persisted = Arc::default();
     let sink = persisted.clone();
     let credentials = slack_credentials(&server)
         .with_scopes([SlackAuthScope::ChatWrite])
@@ -1502,10 +1534,43 @@ async fn slack_consent_url_errors_in_ok_false_bodies_and_extra_token_fields() {
     assert!(stored.as_object().unwrap().contains_key("enterprise"));
     assert_eq!(stored["access_token"], json!("xoxb-1"));
 
-    // The token authorizes calls.
-    client.auth().test().send().await.expect("auth.test");
-    let api = server.requests_to(SLACK_AUTH_TEST_PATH).await;
-    assert_eq!(authorization_values(&api[0]), vec!["Bearer xoxb-1".to_string()]);
+}
+
+/// After `fetch_token` the Slack client sends the new token with its calls.
+#[tokio::test]
+async fn slack_token_from_the_code_exchange_authorizes_calls() {
+    let server = AuthServer::start().await;
+    server.set_expires_in(None);
+    let client = slack_client(&server, slack_credentials(&server).with_scopes([SlackAuthScope::ChatWrite]));
+    let manager = client.slack_auth();
+    let request = manager.authorization_request(false).unwrap();
+    let code = manager
+        .parse_callback(&server.approve(request.url()), request.state())
+        .unwrap();
+    let token = manager.fetch_token(&code).await.expect("token");
+    assert_eq!(token.access_token.secret(), "xoxb-1");
+    assert_eq!(manager.token(), Some(token));
+
+    // An operation that requires the token, then one that also allows anonymous calls.
+    let required = client.emoji().list().send().await;
+    let optional = client.auth().test().send().await;
+    let sent: Vec<(String, Vec<String>)> = server
+        .requests()
+        .await
+        .iter()
+        .filter(|r| r.method.as_str() == "GET")
+        .map(|r| (r.url.path().to_string(), authorization_values(r)))
+        .collect();
+    assert_eq!(
+        sent,
+        vec![
+            (SLACK_EMOJI_LIST_PATH.to_string(), vec!["Bearer xoxb-1".to_string()]),
+            (SLACK_AUTH_TEST_PATH.to_string(), vec!["Bearer xoxb-1".to_string()]),
+        ],
+        "emoji.list: {required:?}; auth.test: {optional:?}"
+    );
+    assert!(required.is_ok(), "{required:?}");
+    assert!(optional.is_ok(), "{optional:?}");
 }
 
 // ---------------------------------------------------------------------------

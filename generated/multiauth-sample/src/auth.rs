@@ -196,7 +196,10 @@ impl Scheme {
                 }
                 Scheme::OAuthCcg => {
                     match &config.o_auth_ccg {
-                        Some(credentials) if credentials.is_usable() => {
+                        Some(
+                            _,
+                        ) if client.o_auth_ccg().availability()
+                            != crate::oauth::Availability::Missing => {
                             let token = client
                                 .o_auth_ccg()
                                 .token_for_call()
@@ -219,7 +222,10 @@ impl Scheme {
                 }
                 Scheme::OAuthAcg => {
                     match &config.o_auth_acg {
-                        Some(credentials) if credentials.is_usable() => {
+                        Some(
+                            _,
+                        ) if client.o_auth_acg().availability()
+                            != crate::oauth::Availability::Missing => {
                             let token = client
                                 .o_auth_acg()
                                 .token_for_call()
@@ -242,7 +248,10 @@ impl Scheme {
                 }
                 Scheme::OAuthRopcg => {
                     match &config.o_auth_ropcg {
-                        Some(credentials) if credentials.is_usable() => {
+                        Some(
+                            _,
+                        ) if client.o_auth_ropcg().availability()
+                            != crate::oauth::Availability::Missing => {
                             let token = client
                                 .o_auth_ropcg()
                                 .token_for_call()
@@ -391,13 +400,14 @@ pub(crate) async fn authorize(
             return Ok(applied);
         }
     }
-    if optional || alternatives.is_empty() {
-        return Ok(applied);
-    }
     for scheme in alternatives.iter().flat_map(|a| a.iter()) {
         if scheme.is_expired(client) {
             return Err(AuthFailure::Expired(*scheme));
         }
     }
-    Err(AuthFailure::Missing)
+    if optional || alternatives.is_empty() {
+        Ok(applied)
+    } else {
+        Err(AuthFailure::Missing)
+    }
 }

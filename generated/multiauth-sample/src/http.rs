@@ -142,6 +142,7 @@ pub(crate) struct RequestParts {
     headers: Vec<(&'static str, String, bool)>,
     cookies: Vec<(&'static str, String)>,
     authorization: Option<String>,
+    authorization_conflict: bool,
     body: Body,
 }
 
@@ -155,6 +156,7 @@ impl RequestParts {
             headers: Vec::new(),
             cookies: Vec::new(),
             authorization: None,
+            authorization_conflict: false,
             body: Body::Empty,
         }
     }
@@ -175,13 +177,18 @@ impl RequestParts {
         self.cookies.push((name, value));
     }
 
+    /// Sets the `Authorization` header; a second scheme asking for it in the same
+    /// request is a conflict no request can satisfy.
     pub fn authorization(&mut self, value: String) {
+        if self.authorization.is_some() {
+            self.authorization_conflict = true;
+        }
         self.authorization = Some(value);
     }
 
     pub fn basic_auth(&mut self, username: &str, password: &str) {
         let encoded = base64(format!("{username}:{password}").as_bytes());
-        self.authorization = Some(format!("Basic {encoded}"));
+        self.authorization(format!("Basic {encoded}"));
     }
 
     pub fn form(&mut self, name: &'static str, value: String) {
@@ -355,6 +362,16 @@ async fn send_once<E>(
             );
         }
     };
+    if parts.authorization_conflict {
+        return Err(
+            invalid(
+                format!(
+                    "`{}` requires several credentials that each go in the Authorization header; one request cannot carry them all",
+                    op.id
+                ),
+            ),
+        );
+    }
     let mut url = client.base_url().clone();
     {
         let joined = format!("{}{}", url.path().trim_end_matches('/'), parts.path);

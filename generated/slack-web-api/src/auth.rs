@@ -100,7 +100,10 @@ impl Scheme {
             match self {
                 Scheme::SlackAuth => {
                     match &config.slack_auth {
-                        Some(credentials) if credentials.is_usable() => {
+                        Some(
+                            _,
+                        ) if client.slack_auth().availability()
+                            != crate::oauth::Availability::Missing => {
                             let token = client
                                 .slack_auth()
                                 .token_for_call()
@@ -206,13 +209,14 @@ pub(crate) async fn authorize(
             return Ok(applied);
         }
     }
-    if optional || alternatives.is_empty() {
-        return Ok(applied);
-    }
     for scheme in alternatives.iter().flat_map(|a| a.iter()) {
         if scheme.is_expired(client) {
             return Err(AuthFailure::Expired(*scheme));
         }
     }
-    Err(AuthFailure::Missing)
+    if optional || alternatives.is_empty() {
+        Ok(applied)
+    } else {
+        Err(AuthFailure::Missing)
+    }
 }

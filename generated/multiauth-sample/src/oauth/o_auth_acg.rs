@@ -203,12 +203,14 @@ impl OAuthAcgCredentials {
         &self.scopes
     }
 
-    /// Whether calls can carry this scheme: a token is set, or the client can get one.
     /// Whether the client can get a new token by itself, given the current one.
     pub(crate) fn can_renew(&self, current: Option<&OAuthToken>) -> bool {
         let has_refresh = current.is_some_and(|t| t.refresh_token.is_some());
         self.auto_refresh && has_refresh
     }
+
+    /// Whether the configuration alone lets calls carry this scheme: a token is
+    /// set, or the grant's own credentials are.
     pub(crate) fn is_usable(&self) -> bool {
         self.token.is_some()
     }
