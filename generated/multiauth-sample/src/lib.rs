@@ -44,9 +44,24 @@ mod http;
 pub mod models;
 pub mod oauth;
 
-/// Step-by-step guides, one per OAuth 2 security scheme (their examples are compiled
-/// and tested with the crate).
+/// Step-by-step guides, one per security scheme (their examples are compiled and
+/// tested with the crate).
 pub mod guides {
+    #[doc = include_str!("../docs/basic_auth.md")]
+    pub mod basic_auth {}
+
+    #[doc = include_str!("../docs/api_key_token.md")]
+    pub mod api_key_token {}
+
+    #[doc = include_str!("../docs/api_key_api_key.md")]
+    pub mod api_key_api_key {}
+
+    #[doc = include_str!("../docs/api_header_token.md")]
+    pub mod api_header_token {}
+
+    #[doc = include_str!("../docs/api_header_api_key.md")]
+    pub mod api_header_api_key {}
+
     #[doc = include_str!("../docs/o_auth_ccg.md")]
     pub mod o_auth_ccg {}
 
@@ -55,6 +70,12 @@ pub mod guides {
 
     #[doc = include_str!("../docs/o_auth_ropcg.md")]
     pub mod o_auth_ropcg {}
+
+    #[doc = include_str!("../docs/o_auth_bearer_token.md")]
+    pub mod o_auth_bearer_token {}
+
+    #[doc = include_str!("../docs/custom_auth.md")]
+    pub mod custom_auth {}
 }
 
 #[cfg(test)]

@@ -40,8 +40,8 @@ mod http;
 pub mod models;
 pub mod oauth;
 
-/// Step-by-step guides, one per OAuth 2 security scheme (their examples are compiled
-/// and tested with the crate).
+/// Step-by-step guides, one per security scheme (their examples are compiled and
+/// tested with the crate).
 pub mod guides {
     #[doc = include_str!("../docs/slack_auth.md")]
     pub mod slack_auth {}

@@ -30,6 +30,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("oauth_mod.rs", include_str!("../../../templates/oauth_mod.rs.tera")),
     ("oauth_scheme.rs", include_str!("../../../templates/oauth_scheme.rs.tera")),
     ("oauth_guide.md", include_str!("../../../templates/oauth_guide.md.tera")),
+    ("scheme_guide.md", include_str!("../../../templates/scheme_guide.md.tera")),
 ];
 
 /// The generated files: path relative to the crate root → contents.
@@ -79,6 +80,10 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
         let value = tera::Value::from_serializable(s);
         jobs.push((PathBuf::from(format!("src/oauth/{module}.rs")), "oauth_scheme.rs", Some(("scheme", value.clone()))));
         jobs.push((PathBuf::from(format!("docs/{module}.md")), "oauth_guide.md", Some(("scheme", value))));
+    }
+    for s in view.schemes.iter().filter(|s| s.oauth.is_none()) {
+        let value = tera::Value::from_serializable(s);
+        jobs.push((PathBuf::from(format!("docs/{}.md", s.guide_module)), "scheme_guide.md", Some(("scheme", value))));
     }
     for c in &view.controllers {
         let value = tera::Value::from_serializable(c);

@@ -120,6 +120,12 @@ pub struct SchemeView {
     /// OAuth 2 details (for `oauth2` schemes).
     #[serde(flatten)]
     pub oauth: Option<OAuthView>,
+    /// Module of its guide under `guides`.
+    pub guide_module: String,
+    /// What a request carries, for the guide (Markdown).
+    pub carries: String,
+    /// The scheme's name as written in the description (for Markdown).
+    pub name: String,
 }
 
 /// An OAuth 2 scheme's generated types.
@@ -571,7 +577,14 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             }
             _ => None,
         };
+        let guide_module = match &oauth {
+            Some(o) => o.module.clone(),
+            None => oauth_namer.unique(snake(&s.name)),
+        };
         schemes.push(SchemeView {
+            guide_module,
+            carries: what.clone(),
+            name: s.name.clone(),
             oauth,
             name_lit: lit(&s.name),
             variant,
