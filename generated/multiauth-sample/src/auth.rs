@@ -133,166 +133,114 @@ impl Scheme {
         }
     }
 
-    /// Adds this scheme's credential to `parts`; `false` when none is configured.
-    /// OAuth 2 tokens used are recorded in `applied`.
+    /// Adds this scheme's credential to `parts` (the caller checked it is ready).
+    /// Returns the OAuth 2 token used, if the scheme is OAuth 2.
     #[allow(unused_variables)]
     async fn apply(
         self,
         client: &crate::MultiauthSampleClient,
         parts: &mut crate::http::RequestParts,
-        applied: &mut Vec<(Scheme, crate::AccessToken)>,
-    ) -> Result<bool, AuthFailure> {
+    ) -> Result<Option<crate::AccessToken>, AuthFailure> {
         let config = client.config();
-        Ok(
-            match self {
-                Scheme::BasicAuth => {
-                    match &config.basic_auth {
-                        Some(credentials) => {
-                            parts
-                                .basic_auth(
-                                    credentials.username(),
-                                    credentials.password().secret(),
-                                );
-                            true
-                        }
-                        None => false,
-                    }
+        match self {
+            Scheme::BasicAuth => {
+                if let Some(credential) = &config.basic_auth {
+                    parts
+                        .basic_auth(
+                            credential.username(),
+                            credential.password().secret(),
+                        );
                 }
-                Scheme::ApiKeyToken => {
-                    match &config.api_key_token {
-                        Some(key) => {
-                            parts.query("token", key.secret().to_string());
-                            true
-                        }
-                        None => false,
-                    }
+                Ok(None)
+            }
+            Scheme::ApiKeyToken => {
+                if let Some(credential) = &config.api_key_token {
+                    parts.query("token", credential.secret().to_string());
                 }
-                Scheme::ApiKeyApiKey => {
-                    match &config.api_key_api_key {
-                        Some(key) => {
-                            parts.query("api-key", key.secret().to_string());
-                            true
-                        }
-                        None => false,
-                    }
+                Ok(None)
+            }
+            Scheme::ApiKeyApiKey => {
+                if let Some(credential) = &config.api_key_api_key {
+                    parts.query("api-key", credential.secret().to_string());
                 }
-                Scheme::ApiHeaderToken => {
-                    match &config.api_header_token {
-                        Some(key) => {
-                            parts.secret_header("token", key.secret());
-                            true
-                        }
-                        None => false,
-                    }
+                Ok(None)
+            }
+            Scheme::ApiHeaderToken => {
+                if let Some(credential) = &config.api_header_token {
+                    parts.secret_header("token", credential.secret());
                 }
-                Scheme::ApiHeaderApiKey => {
-                    match &config.api_header_api_key {
-                        Some(key) => {
-                            parts.secret_header("api-key", key.secret());
-                            true
-                        }
-                        None => false,
-                    }
+                Ok(None)
+            }
+            Scheme::ApiHeaderApiKey => {
+                if let Some(credential) = &config.api_header_api_key {
+                    parts.secret_header("api-key", credential.secret());
                 }
-                Scheme::OAuthCcg => {
-                    match &config.o_auth_ccg {
-                        Some(
-                            _,
-                        ) if client.o_auth_ccg().availability()
-                            != crate::oauth::Availability::Missing => {
-                            let token = client
-                                .o_auth_ccg()
-                                .token_for_call()
-                                .await
-                                .map_err(|e| match e {
-                                    crate::oauth::CallAuthError::Missing => AuthFailure::Missing,
-                                    crate::oauth::CallAuthError::Expired => {
-                                        AuthFailure::Expired(self)
-                                    }
-                                    crate::oauth::CallAuthError::OAuth(e) => {
-                                        AuthFailure::Token(self, e)
-                                    }
-                                })?;
-                            parts.authorization(format!("Bearer {}", token.secret()));
-                            applied.push((self, token));
-                            true
+                Ok(None)
+            }
+            Scheme::OAuthCcg => {
+                let token = client
+                    .o_auth_ccg()
+                    .token_for_call()
+                    .await
+                    .map_err(|e| match e {
+                        crate::oauth::CallAuthError::Missing => AuthFailure::Missing,
+                        crate::oauth::CallAuthError::Expired => {
+                            AuthFailure::Expired(self)
                         }
-                        _ => false,
-                    }
-                }
-                Scheme::OAuthAcg => {
-                    match &config.o_auth_acg {
-                        Some(
-                            _,
-                        ) if client.o_auth_acg().availability()
-                            != crate::oauth::Availability::Missing => {
-                            let token = client
-                                .o_auth_acg()
-                                .token_for_call()
-                                .await
-                                .map_err(|e| match e {
-                                    crate::oauth::CallAuthError::Missing => AuthFailure::Missing,
-                                    crate::oauth::CallAuthError::Expired => {
-                                        AuthFailure::Expired(self)
-                                    }
-                                    crate::oauth::CallAuthError::OAuth(e) => {
-                                        AuthFailure::Token(self, e)
-                                    }
-                                })?;
-                            parts.authorization(format!("Bearer {}", token.secret()));
-                            applied.push((self, token));
-                            true
+                        crate::oauth::CallAuthError::OAuth(e) => {
+                            AuthFailure::Token(self, e)
                         }
-                        _ => false,
-                    }
-                }
-                Scheme::OAuthRopcg => {
-                    match &config.o_auth_ropcg {
-                        Some(
-                            _,
-                        ) if client.o_auth_ropcg().availability()
-                            != crate::oauth::Availability::Missing => {
-                            let token = client
-                                .o_auth_ropcg()
-                                .token_for_call()
-                                .await
-                                .map_err(|e| match e {
-                                    crate::oauth::CallAuthError::Missing => AuthFailure::Missing,
-                                    crate::oauth::CallAuthError::Expired => {
-                                        AuthFailure::Expired(self)
-                                    }
-                                    crate::oauth::CallAuthError::OAuth(e) => {
-                                        AuthFailure::Token(self, e)
-                                    }
-                                })?;
-                            parts.authorization(format!("Bearer {}", token.secret()));
-                            applied.push((self, token));
-                            true
+                    })?;
+                parts.authorization(format!("Bearer {}", token.secret()));
+                Ok(Some(token))
+            }
+            Scheme::OAuthAcg => {
+                let token = client
+                    .o_auth_acg()
+                    .token_for_call()
+                    .await
+                    .map_err(|e| match e {
+                        crate::oauth::CallAuthError::Missing => AuthFailure::Missing,
+                        crate::oauth::CallAuthError::Expired => {
+                            AuthFailure::Expired(self)
                         }
-                        _ => false,
-                    }
-                }
-                Scheme::OAuthBearerToken => {
-                    match &config.o_auth_bearer_token {
-                        Some(token) => {
-                            parts.authorization(format!("Bearer {}", token.secret()));
-                            true
+                        crate::oauth::CallAuthError::OAuth(e) => {
+                            AuthFailure::Token(self, e)
                         }
-                        None => false,
-                    }
-                }
-                Scheme::CustomAuth => {
-                    match &config.custom_auth {
-                        Some(token) => {
-                            parts
-                                .authorization(format!("{} {}", "Custom", token.secret()));
-                            true
+                    })?;
+                parts.authorization(format!("Bearer {}", token.secret()));
+                Ok(Some(token))
+            }
+            Scheme::OAuthRopcg => {
+                let token = client
+                    .o_auth_ropcg()
+                    .token_for_call()
+                    .await
+                    .map_err(|e| match e {
+                        crate::oauth::CallAuthError::Missing => AuthFailure::Missing,
+                        crate::oauth::CallAuthError::Expired => {
+                            AuthFailure::Expired(self)
                         }
-                        None => false,
-                    }
+                        crate::oauth::CallAuthError::OAuth(e) => {
+                            AuthFailure::Token(self, e)
+                        }
+                    })?;
+                parts.authorization(format!("Bearer {}", token.secret()));
+                Ok(Some(token))
+            }
+            Scheme::OAuthBearerToken => {
+                if let Some(credential) = &config.o_auth_bearer_token {
+                    parts.authorization(format!("Bearer {}", credential.secret()));
                 }
-            },
-        )
+                Ok(None)
+            }
+            Scheme::CustomAuth => {
+                if let Some(credential) = &config.custom_auth {
+                    parts.authorization(format!("{} {}", "Custom", credential.secret()));
+                }
+                Ok(None)
+            }
+        }
     }
 
     /// Whether this scheme's token has expired and cannot be renewed.
@@ -395,7 +343,9 @@ pub(crate) async fn authorize(
     for alternative in alternatives {
         if alternative.iter().all(|s| s.is_ready(client)) {
             for scheme in alternative.iter() {
-                scheme.apply(client, parts, &mut applied).await?;
+                if let Some(token) = scheme.apply(client, parts).await? {
+                    applied.push((*scheme, token));
+                }
             }
             return Ok(applied);
         }

@@ -86,46 +86,34 @@ impl Scheme {
         }
     }
 
-    /// Adds this scheme's credential to `parts`; `false` when none is configured.
-    /// OAuth 2 tokens used are recorded in `applied`.
+    /// Adds this scheme's credential to `parts` (the caller checked it is ready).
+    /// Returns the OAuth 2 token used, if the scheme is OAuth 2.
     #[allow(unused_variables)]
     async fn apply(
         self,
         client: &crate::SlackWebApiClient,
         parts: &mut crate::http::RequestParts,
-        applied: &mut Vec<(Scheme, crate::AccessToken)>,
-    ) -> Result<bool, AuthFailure> {
+    ) -> Result<Option<crate::AccessToken>, AuthFailure> {
         let config = client.config();
-        Ok(
-            match self {
-                Scheme::SlackAuth => {
-                    match &config.slack_auth {
-                        Some(
-                            _,
-                        ) if client.slack_auth().availability()
-                            != crate::oauth::Availability::Missing => {
-                            let token = client
-                                .slack_auth()
-                                .token_for_call()
-                                .await
-                                .map_err(|e| match e {
-                                    crate::oauth::CallAuthError::Missing => AuthFailure::Missing,
-                                    crate::oauth::CallAuthError::Expired => {
-                                        AuthFailure::Expired(self)
-                                    }
-                                    crate::oauth::CallAuthError::OAuth(e) => {
-                                        AuthFailure::Token(self, e)
-                                    }
-                                })?;
-                            parts.authorization(format!("Bearer {}", token.secret()));
-                            applied.push((self, token));
-                            true
+        match self {
+            Scheme::SlackAuth => {
+                let token = client
+                    .slack_auth()
+                    .token_for_call()
+                    .await
+                    .map_err(|e| match e {
+                        crate::oauth::CallAuthError::Missing => AuthFailure::Missing,
+                        crate::oauth::CallAuthError::Expired => {
+                            AuthFailure::Expired(self)
                         }
-                        _ => false,
-                    }
-                }
-            },
-        )
+                        crate::oauth::CallAuthError::OAuth(e) => {
+                            AuthFailure::Token(self, e)
+                        }
+                    })?;
+                parts.authorization(format!("Bearer {}", token.secret()));
+                Ok(Some(token))
+            }
+        }
     }
 
     /// Whether this scheme's token has expired and cannot be renewed.
@@ -204,7 +192,9 @@ pub(crate) async fn authorize(
     for alternative in alternatives {
         if alternative.iter().all(|s| s.is_ready(client)) {
             for scheme in alternative.iter() {
-                scheme.apply(client, parts, &mut applied).await?;
+                if let Some(token) = scheme.apply(client, parts).await? {
+                    applied.push((*scheme, token));
+                }
             }
             return Ok(applied);
         }

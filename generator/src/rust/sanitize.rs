@@ -125,10 +125,13 @@ impl Namer {
         if self.used.insert(base.clone()) {
             return base;
         }
-        let snake_like = base.contains('_') || base.starts_with(|c: char| c.is_ascii_lowercase());
+        // `foo_bar` → `foo_bar_2`, `self_` → `self_2`; `Foo` and `Self_` → `Foo2`,
+        // `Self2` (a double or inner underscore would trip the case lints).
+        let snake_like = base.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+        let stem = base.trim_end_matches('_');
         let mut n = 2;
         loop {
-            let candidate = if snake_like { format!("{base}_{n}") } else { format!("{base}{n}") };
+            let candidate = if snake_like { format!("{stem}_{n}") } else { format!("{stem}{n}") };
             if self.used.insert(candidate.clone()) {
                 return candidate;
             }
@@ -165,5 +168,7 @@ mod tests {
         assert_eq!(n.unique("foo_bar".into()), "foo_bar_2");
         assert_eq!(n.unique("Foo".into()), "Foo");
         assert_eq!(n.unique("Foo".into()), "Foo2");
+        assert_eq!(n.unique("Self_".into()), "Self_");
+        assert_eq!(n.unique("Self_".into()), "Self2");
     }
 }

@@ -708,11 +708,10 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
                 requirement.iter().map(|u| u.scheme.as_str()).filter(|n| in_authorization(n)).collect();
             if clashing.len() > 1 {
                 warnings.push(format!(
-                    "{}: operation `{}` requires {} together, but each is sent in the Authorization header; only `{}` will be sent",
+                    "{}: operation `{}` requires {} together, but each is sent in the Authorization header; the client refuses such a call (Error::InvalidRequest) rather than drop one",
                     job.spec_path.display(),
                     op.id,
                     clashing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" and "),
-                    clashing[clashing.len() - 1]
                 ));
             }
         }
@@ -1152,7 +1151,8 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
                     view.variants.push(VariantView {
                         name: namer.unique(s),
                         wire_lit: lit(v),
-                        docs: vec![lit(&format!(" `{}`", v.replace('`', "'")))],
+                        // Escaped like a Rust string, so newlines and backticks stay on one line.
+                        docs: vec![lit(&format!(" `{}`", v.escape_debug().to_string().replace('`', "\\u{60}")))],
                     });
                 }
                 view.other_variant = other.into();

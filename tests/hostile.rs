@@ -1,0 +1,92 @@
+//! A description written to break code generators: names, descriptions, paths,
+//! enum values and examples full of quotes, backslashes, `*/`, `#`, newlines,
+//! template syntax, non-ASCII text, Rust keywords and std names. The generated
+//! crate must compile without warnings and give back every string exactly.
+//!
+//! The crate is generated into a temporary folder and built with its own target
+//! folder (`target/hostile`), reusing the dependencies the workspace already
+//! fetched (`--offline`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// The enum values of the `Self` schema in `fixtures/hostile.json`.
+const VALUES: &[&str] = &[
+    "a\"b", "back\\slash", "*/", "#", "line\nbreak", "{{ x }}", "{% y %}", "日本", "type", "Self", "self", "", "+1",
+    "-1", "1", "unknown", "Unknown",
+];
+
+const ROUND_TRIP: &str = r####"
+use hostile_api_title::models::{BoxModel, Self_};
+
+#[test]
+fn every_enum_value_round_trips() {
+    for value in VALUES {
+        let parsed = Self_::from(*value);
+        assert!(!matches!(parsed, Self_::Other(_)), "{value:?} is a listed value");
+        assert_eq!(parsed.as_str(), *value);
+        let json = serde_json::to_string(&parsed).unwrap();
+        assert_eq!(json, serde_json::to_string(value).unwrap());
+        assert_eq!(serde_json::from_str::<Self_>(&json).unwrap(), parsed);
+    }
+}
+
+#[test]
+fn field_names_and_values_round_trip() {
+    let value = serde_json::json!({
+        "type": "a\"b\\c */ {{x}} {% y %}\n#",
+        "crate": ["{% y %}", "日本"],
+        "Result": {"match": true, "fn": 1},
+        "Self": "*/",
+        "Self_": "x",
+        "additional_properties": "y",
+        "extra \"key\" */": {"nested": "\u{0}\u{7f}"}
+    });
+    let model: BoxModel = serde_json::from_value(value.clone()).unwrap();
+    assert_eq!(model.type_, "a\"b\\c */ {{x}} {% y %}\n#");
+    assert_eq!(serde_json::to_value(&model).unwrap(), value);
+}
+"####;
+
+fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO"))
+        .args(args)
+        .arg("--offline")
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", root().join("target/hostile"))
+        .env("RUSTFLAGS", "-D warnings")
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .expect("cargo runs")
+}
+
+#[test]
+fn hostile_description_generates_a_clean_crate_that_round_trips_strings() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("hostile");
+    let spec = root().join("tests/fixtures/hostile.json");
+    let job = sdkgen::settings::single(&spec, &dir, None).unwrap();
+    let outcomes = sdkgen::workflow::run(&[job], &root(), true).unwrap_or_else(|d| panic!("{d}"));
+    assert!(outcomes[0].files > 10);
+
+    // Strings from the description appear only inside literals and doc attributes:
+    // nothing from it became code.
+    let lib = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("//! Client for Hostile \"API\" */ {{ title }}."), "{lib}");
+
+    let values: Vec<String> = VALUES.iter().map(|v| format!("{v:?}")).collect();
+    let test = format!("const VALUES: &[&str] = &[{}];\n{ROUND_TRIP}", values.join(", "));
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    std::fs::write(dir.join("tests/round_trip.rs"), test).unwrap();
+
+    let test = cargo(&dir, &["test", "--quiet"]);
+    let output = format!("{}{}", String::from_utf8_lossy(&test.stdout), String::from_utf8_lossy(&test.stderr));
+    assert!(test.status.success(), "{output}");
+    assert!(output.contains("test result: ok. 2 passed"), "{output}");
+    let doc = cargo(&dir, &["doc", "--no-deps", "--quiet"]);
+    assert!(doc.status.success(), "{}", String::from_utf8_lossy(&doc.stderr));
+}
