@@ -310,10 +310,21 @@ fn narrow(doc: &Value) -> Failure {
 /// `openapiv3` on its fast path; what remains (operations, parameters, ...) is
 /// shallow.
 fn shapes(doc: &Value) -> Result<(), Failure> {
+    shapes_at(doc, Kind::Root)
+}
+
+/// Whether `value` has the shape of a schema, as [`shapes`] checks it (a
+/// reference counts as one).
+pub(crate) fn is_schema_shaped(value: &Value) -> bool {
+    shapes_at(value, Kind::Schema).is_ok()
+}
+
+/// [`shapes`] for a node of kind `kind`.
+fn shapes_at(root: &Value, kind: Kind) -> Result<(), Failure> {
     let mut path: Vec<Tok<'_>> = Vec::new();
     // (node, what it is, path length of its parent, up to two path tokens to push)
     type Frame<'v> = (&'v Value, Kind, usize, Option<Tok<'v>>, Option<Tok<'v>>);
-    let mut stack: Vec<Frame<'_>> = vec![(doc, Kind::Root, 0, None, None)];
+    let mut stack: Vec<Frame<'_>> = vec![(root, kind, 0, None, None)];
     let mut kids = Vec::new();
     while let Some((node, kind, parent_len, first, second)) = stack.pop() {
         path.truncate(parent_len);

@@ -65,6 +65,7 @@ pub fn load_str(path: &Path, text: &str) -> Result<LoadedSpec, Diagnostic> {
     if declared.kind == version::SpecVersion::V31 {
         version::finish_v31(&mut doc);
     }
+    refs::hoist_local_schemas(&mut doc, deser::is_schema_shaped);
     let api = deser::deserialize(&src, &doc, swagger2)?;
     Ok(LoadedSpec { path: path.to_path_buf(), api, source_version: declared.text })
 }

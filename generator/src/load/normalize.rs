@@ -6,6 +6,10 @@
 //! In the same single pass, a Swagger 2.0 document's `$ref`s are rewritten to their
 //! OpenAPI 3.0 places.
 //!
+//! Callbacks (`callbacks` of operations and of `components`) are removed first: the
+//! generated clients do not serve them, and real descriptions write them in forms
+//! `openapiv3` cannot read (a `$ref` to a whole callback in place of a path item).
+//!
 //! Per schema:
 //! - `true` / `false` → `{}` / `{not: {}}` (but `additionalProperties: bool` stays);
 //! - `x-nullable: true` → `nullable: true`; `type: file` → `type: string, format: binary`;
@@ -18,7 +22,11 @@
 //! - `const: v` → `enum: [v]`; `examples: [a, ...]` → `example: a`;
 //! - numeric `exclusiveMinimum: n` → `minimum: n, exclusiveMinimum: true` (same for max);
 //! - `items: [A, B]` (tuple form) and 3.1 `prefixItems` → `items: {anyOf: [A, B]}`
-//!   (a single element becomes `items: A`).
+//!   (a single element becomes `items: A`);
+//! - `allOf` parts that only annotate (`{description: ...}`, `{nullable: true}`)
+//!   are merged into the schema itself: `allOf: [{$ref: X}, {description: d}]` →
+//!   `allOf: [{$ref: X}], description: d`, i.e. a documented reference to X rather
+//!   than a new type that copies X.
 
 use serde_json::{Map, Value, json};
 
@@ -27,6 +35,7 @@ use super::walk::{self, Ctx};
 
 /// Normalises every schema in the document, and rewrites references with `rewrite`.
 pub(crate) fn normalize(doc: &mut Value, rewrite: Option<&Rewrite>) {
+    drop_callbacks(doc);
     let mut stack: Vec<(&mut Value, Ctx)> = vec![(doc, Ctx::Root)];
     while let Some((node, ctx)) = stack.pop() {
         if ctx == Ctx::Schema {
@@ -64,6 +73,22 @@ pub(crate) fn normalize(doc: &mut Value, rewrite: Option<&Rewrite>) {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Removes `callbacks` from every operation and from `components`.
+fn drop_callbacks(doc: &mut Value) {
+    if let Some(Value::Object(components)) = doc.get_mut("components") {
+        components.shift_remove("callbacks");
+    }
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else { return };
+    for item in paths.values_mut() {
+        let Value::Object(item) = item else { continue };
+        for method in super::validate::METHODS {
+            if let Some(Value::Object(op)) = item.get_mut(method) {
+                op.shift_remove("callbacks");
+            }
         }
     }
 }
@@ -142,6 +167,45 @@ fn schema(node: &mut Value) {
         }
     }
     tuple_items(map);
+    annotation_parts(map);
+}
+
+/// Keywords that describe a schema without constraining its shape.
+const ANNOTATIONS: &[&str] = &[
+    "title", "description", "example", "examples", "default", "deprecated", "readOnly", "writeOnly",
+    "externalDocs", "xml", "nullable", "$comment",
+];
+
+fn is_annotation_only(part: &Value) -> bool {
+    part.as_object().is_some_and(|m| {
+        !m.is_empty() && m.keys().all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
+    })
+}
+
+/// Moves `allOf` parts that only annotate into the schema (keywords it already has
+/// win), when some other part gives the shape.
+fn annotation_parts(map: &mut Map<String, Value>) {
+    let Some(Value::Array(parts)) = map.get("allOf") else { return };
+    if !parts.iter().any(is_annotation_only) || parts.iter().all(is_annotation_only) {
+        return;
+    }
+    let Some(Value::Array(parts)) = map.shift_remove("allOf") else { return };
+    let mut kept = Vec::with_capacity(parts.len());
+    for part in parts {
+        if !is_annotation_only(&part) {
+            kept.push(part);
+            continue;
+        }
+        if let Value::Object(annotations) = part {
+            for (key, value) in annotations {
+                // `nullable: true` anywhere makes the whole schema nullable.
+                if !map.contains_key(&key) || (key == "nullable" && value == Value::Bool(true)) {
+                    map.insert(key, value);
+                }
+            }
+        }
+    }
+    map.insert("allOf".into(), Value::Array(kept));
 }
 
 fn set_nullable(map: &mut Map<String, Value>) {

@@ -12,6 +12,15 @@
 //!   through files ends.
 //! - A chain of bare references that never reaches a definition (`A: {$ref: B}`,
 //!   `B: {$ref: A}`) is an error; recursive schemas are fine.
+//! - A local reference to a parameter, response, request body, header, example or
+//!   path item anywhere but its own section of `components` (`#/paths/~1a/get/
+//!   parameters/0`, as bundlers write when they share one definition), a path item
+//!   reference, and a component that is only a reference to another are replaced by
+//!   a copy of their target, so that later stages only meet references of the
+//!   usual form (a copied path item leaves its `operationId`s behind).
+//!
+//! After normalisation, [`hoist_local_schemas`] gives schemas referenced anywhere
+//! but `components/schemas` a component of their own.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -46,7 +55,9 @@ pub(crate) fn resolve(src: &Source<'_>, doc: &mut Value, swagger2: bool) -> Resu
         }
     }
     if !has_external {
-        return check_cycles(src, doc, &sites);
+        check_cycles(src, doc, &sites)?;
+        inline_local(doc, swagger2);
+        return Ok(());
     }
     let (replacements, schemas) = {
         let mut ext = External::new(*src, doc, swagger2);
@@ -65,7 +76,169 @@ pub(crate) fn resolve(src: &Source<'_>, doc: &mut Value, swagger2: bool) -> Resu
         insert_schemas(doc, schemas, swagger2);
     }
     let sites = collect(doc, Ctx::Root, swagger2).map_err(|(p, m, h)| src.diag_at(&p, m, h))?;
-    check_cycles(src, doc, &sites)
+    check_cycles(src, doc, &sites)?;
+    inline_local(doc, swagger2);
+    Ok(())
+}
+
+/// Rounds of [`inline_local`]: a copy may hold references that need copying too.
+const MAX_INLINE_ROUNDS: usize = 8;
+
+/// Replaces non-schema references that do not name an entry of their
+/// `components` section (or 2.0's `parameters` / `responses`) with a copy of
+/// their target; see the module docs. Runs after every reference is known to
+/// resolve and bare cycles are rejected.
+fn inline_local(doc: &mut Value, swagger2: bool) {
+    for _ in 0..MAX_INLINE_ROUNDS {
+        let Ok(sites) = collect(doc, Ctx::Root, swagger2) else { return };
+        let mut copies: Vec<(String, Value)> = Vec::new();
+        for site in &sites {
+            if site.in_schema || !site.target.starts_with('#') {
+                continue;
+            }
+            let Some(tokens) = fragment_tokens(&site.target[1..]) else { continue };
+            let holder: Vec<String> = fragment_tokens(&site.holder).unwrap_or_default();
+            // An example may point at any value; the example is data, not structure.
+            if holder.len() >= 2 && holder[holder.len() - 2] == "examples" {
+                continue;
+            }
+            let is_path_item = holder.len() == 2 && holder[0] == "paths";
+            let is_component = if swagger2 {
+                holder.len() == 2 && matches!(holder[0].as_str(), "parameters" | "responses")
+            } else {
+                holder.len() == 3 && holder[0] == "components"
+            };
+            if !(is_path_item || is_component || !is_section_entry(&tokens, swagger2)) {
+                continue;
+            }
+            if let Ok(target) = get(doc, &tokens) {
+                let mut copy = target.clone();
+                if is_path_item {
+                    // Operations at another path are other operations: their ids
+                    // are derived from method and path instead of repeated.
+                    if let Value::Object(item) = &mut copy {
+                        for op in item.values_mut() {
+                            if let Value::Object(op) = op {
+                                op.shift_remove("operationId");
+                            }
+                        }
+                    }
+                }
+                copies.push((site.holder.clone(), copy));
+            }
+        }
+        if copies.is_empty() {
+            return;
+        }
+        for (holder, value) in copies.into_iter().rev() {
+            apply(doc, &holder, Replacement::Node(value));
+        }
+    }
+}
+
+/// Makes a schema that a reference names somewhere other than `components/schemas`
+/// (e.g. `#/paths/~1a/get/responses/200/content/application~1json/schema` or
+/// `#/components/schemas/Pet/properties/owner`) a component schema of its own and
+/// points the reference at it, so that it becomes a type rather than any JSON.
+/// Each target is copied once; references inside the copies are handled the same
+/// way (recursion included). Runs on the normalised OpenAPI 3.0 document; a target
+/// without the shape of a schema (`accept`) is left alone: the reference stays
+/// any JSON, as `openapiv3` never reads the place it points to.
+pub(crate) fn hoist_local_schemas(doc: &mut Value, accept: impl Fn(&Value) -> bool) {
+    const BASE: &str = "#/components/schemas/";
+    let mut taken: HashSet<String> = schema_section(doc).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    let mut hoisted: HashMap<Vec<String>, Option<String>> = HashMap::new();
+    for _ in 0..MAX_INLINE_ROUNDS {
+        let Ok(sites) = collect(doc, Ctx::Root, false) else { return };
+        let mut retarget: Vec<(String, String)> = Vec::new();
+        let mut new_schemas: Vec<(String, Value)> = Vec::new();
+        for site in sites.iter().filter(|s| s.in_schema && s.target.starts_with('#')) {
+            let Some(tokens) = fragment_tokens(&site.target[1..]) else { continue };
+            if tokens.len() == 3 && tokens[0] == "components" && tokens[1] == "schemas" {
+                continue;
+            }
+            let name = match hoisted.get(&tokens) {
+                Some(name) => name.clone(),
+                None => {
+                    let name = match get(doc, &tokens) {
+                        Ok(target) if accept(target) => {
+                            let stem = hoisted_name(doc, &tokens);
+                            let mut name = stem.clone();
+                            let mut n = 2;
+                            while !taken.insert(name.clone()) {
+                                name = format!("{stem}_{n}");
+                                n += 1;
+                            }
+                            new_schemas.push((name.clone(), target.clone()));
+                            Some(name)
+                        }
+                        _ => None,
+                    };
+                    hoisted.insert(tokens, name.clone());
+                    name
+                }
+            };
+            if let Some(name) = name {
+                retarget.push((site.holder.clone(), format!("{BASE}{}", escape_pointer_token(&name))));
+            }
+        }
+        if retarget.is_empty() {
+            return;
+        }
+        for (holder, reference) in retarget {
+            apply(doc, &holder, Replacement::Ref(reference));
+        }
+        if !new_schemas.is_empty() {
+            insert_schemas(doc, new_schemas, false);
+        }
+    }
+}
+
+fn schema_section(doc: &Value) -> Option<&serde_json::Map<String, Value>> {
+    doc.get("components")?.get("schemas")?.as_object()
+}
+
+/// A name for a hoisted schema: the property it describes, else the operation
+/// and the part of it, else the component it sits in.
+fn hoisted_name(doc: &Value, tokens: &[String]) -> String {
+    if let Some(i) = tokens.iter().rposition(|t| t == "properties") {
+        if let Some(property) = tokens.get(i + 1) {
+            return property.clone();
+        }
+    }
+    if tokens.len() >= 3 && tokens[0] == "paths" {
+        let op = doc.get("paths").and_then(|p| p.get(&tokens[1])).and_then(|i| i.get(&tokens[2]));
+        let id = op.and_then(|o| o.get("operationId")).and_then(Value::as_str).map_or_else(
+            || {
+                let words: Vec<&str> = tokens[1].split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+                format!("{}_{}", tokens[2], words.join("_"))
+            },
+            str::to_string,
+        );
+        let part = if tokens.iter().any(|t| t == "responses") {
+            "response"
+        } else if tokens.iter().any(|t| t == "requestBody") {
+            "request"
+        } else {
+            "parameter"
+        };
+        return format!("{id}_{part}");
+    }
+    let last = tokens.iter().rev().find(|t| !t.is_empty() && !t.bytes().all(|b| b.is_ascii_digit()));
+    match (tokens.get(2), last) {
+        (Some(component), Some(last)) if tokens.len() > 3 => format!("{component}_{last}"),
+        (_, Some(last)) => last.clone(),
+        _ => "Schema".to_string(),
+    }
+}
+
+/// `#/components/<section>/<name>` (3.x) or `#/<section>/<name>` (2.0).
+fn is_section_entry(tokens: &[String], swagger2: bool) -> bool {
+    if swagger2 {
+        tokens.len() == 2 && matches!(tokens[0].as_str(), "parameters" | "responses" | "definitions")
+    } else {
+        tokens.len() == 3 && tokens[0] == "components"
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -43,7 +43,7 @@ pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Dia
                 }
                 id = format!("{base}_{n}");
             }
-            let ctx = OpCtx { api, file, settings, index, id: id.clone(), path, method };
+            let ctx = OpCtx { api, settings, index, id: id.clone(), path, method };
             operations.push(ctx.operation(op, &item.parameters, &mut schemas)?);
         }
     }
@@ -86,7 +86,6 @@ fn derive_id(method: &str, path: &str) -> String {
 
 struct OpCtx<'a> {
     api: &'a OpenAPI,
-    file: &'a Path,
     settings: &'a Settings,
     index: usize,
     id: String,
@@ -95,12 +94,6 @@ struct OpCtx<'a> {
 }
 
 impl<'a> OpCtx<'a> {
-    fn pointer(&self, rest: &[&str]) -> String {
-        let mut tokens = vec!["paths", self.path, self.method];
-        tokens.extend_from_slice(rest);
-        pointer(tokens)
-    }
-
     fn operation(
         &self,
         op: &'a openapiv3::Operation,
@@ -114,8 +107,10 @@ impl<'a> OpCtx<'a> {
 
         // Parameters: path-level first, overridden by operation-level ones.
         let mut params: Vec<Param> = Vec::new();
-        for (i, p) in path_params.iter().chain(op.parameters.iter()).enumerate() {
-            let data = self.parameter(p, i, path_params.len())?;
+        for p in path_params.iter().chain(op.parameters.iter()) {
+            // A reference to something else than a parameter (a schema, say) is a
+            // mistake in the description that leaves nothing to generate.
+            let Some(data) = self.parameter(p) else { continue };
             let location = match p {
                 ReferenceOr::Item(Parameter::Path { .. }) => ParamLocation::Path,
                 ReferenceOr::Item(Parameter::Query { .. }) => ParamLocation::Query,
@@ -125,6 +120,8 @@ impl<'a> OpCtx<'a> {
             };
             let (name, required, description, deprecated, explode, ty) =
                 self.param_data(data, location, schemas, &owner)?;
+            // File contents only travel in bodies: elsewhere a binary value is text.
+            let ty = binary_as_string(ty);
             if credential.iter().any(|c| c == &name) {
                 credential_params.push(name);
                 continue;
@@ -266,26 +263,13 @@ impl<'a> OpCtx<'a> {
         })
     }
 
-    fn parameter(
-        &self,
-        p: &'a ReferenceOr<Parameter>,
-        i: usize,
-        path_level: usize,
-    ) -> Result<&'a openapiv3::ParameterData, Diagnostic> {
-        let resolved = match p {
-            ReferenceOr::Item(p) => Some(p),
-            ReferenceOr::Reference { reference } => self.parameter_ref(reference),
-        };
-        resolved.map(Parameter::parameter_data_ref).ok_or_else(|| {
-            let at = if i < path_level {
-                pointer(["paths", self.path, "parameters", &i.to_string()])
-            } else {
-                self.pointer(&["parameters", &(i - path_level).to_string()])
-            };
-            Diagnostic::new(self.file, "parameter reference does not resolve to a parameter")
-                .at(at)
-                .hint("point $ref at #/components/parameters/<name>")
-        })
+    /// The parameter `p` is or refers to; `None` for a reference to something that
+    /// is not a parameter (the load stage has checked that the target exists).
+    fn parameter(&self, p: &'a ReferenceOr<Parameter>) -> Option<&'a openapiv3::ParameterData> {
+        match p {
+            ReferenceOr::Item(p) => Some(p.parameter_data_ref()),
+            ReferenceOr::Reference { reference } => self.parameter_ref(reference).map(Parameter::parameter_data_ref),
+        }
     }
 
     fn parameter_ref(&self, reference: &str) -> Option<&'a Parameter> {
@@ -347,10 +331,14 @@ impl<'a> OpCtx<'a> {
                     .and_then(|name| self.api.components.as_ref()?.request_bodies.get(name));
                 match found {
                     Some(ReferenceOr::Item(b)) => b,
+                    // A reference to something else than a request body: any JSON.
                     _ => {
-                        return Err(Diagnostic::new(self.file, format!("request body reference `{reference}` does not resolve"))
-                            .at(self.pointer(&["requestBody"]))
-                            .hint("point $ref at #/components/requestBodies/<name>"));
+                        return Ok(Some(Body {
+                            media_type: "application/json".into(),
+                            kind: BodyKind::Json(Ty::Any),
+                            required: false,
+                            description: None,
+                        }));
                     }
                 }
             }
@@ -359,7 +347,7 @@ impl<'a> OpCtx<'a> {
         let Some((media_type, media)) = choose_media(&body.content, wanted) else {
             return Ok(None);
         };
-        let media_type = wanted.unwrap_or(media_type).to_string();
+        let mut media_type = wanted.unwrap_or(media_type).to_string();
         let kind = body_kind(&media_type);
         let binary_fields: &[String] = op_settings.map_or(&[], |s| &s.binary_fields);
         let schema = media.schema.as_ref();
@@ -390,7 +378,11 @@ impl<'a> OpCtx<'a> {
                     let ty = if binary_fields.contains(&name) {
                         Ty::Binary
                     } else {
-                        schemas.ty_boxed(prop, &[self.id.to_string(), name.clone()], owner)?
+                        match schemas.ty_boxed(prop, &[self.id.to_string(), name.clone()], owner)? {
+                            // An optional file part is one that is left out.
+                            Ty::Nullable(inner) if *inner == Ty::Binary => Ty::Binary,
+                            ty => ty,
+                        }
                     };
                     params.push(Param {
                         name,
@@ -402,7 +394,15 @@ impl<'a> OpCtx<'a> {
                         explode: true,
                     });
                 }
-                kind
+                // A URL-encoded form cannot carry a file: a form with file fields is
+                // sent as multipart, which is what such APIs take.
+                let has_file = params.iter().any(|p| p.location == ParamLocation::Body && is_binary(&p.ty));
+                if kind == BodyKind::Form && has_file {
+                    media_type = "multipart/form-data".to_string();
+                    BodyKind::Multipart
+                } else {
+                    kind
+                }
             }
             BodyKind::Json(_) => match schema {
                 Some(s) => BodyKind::Json(schemas.ty(s, &[self.id.to_string(), "request".to_string()], owner)?),
@@ -441,9 +441,9 @@ impl<'a> OpCtx<'a> {
         owner: &Owner,
     ) -> Result<Response, Diagnostic> {
         let Some(response) = self.resolve_response(r) else {
-            return Err(Diagnostic::new(self.file, "response reference does not resolve")
-                .at(self.pointer(&["responses", &status]))
-                .hint("point $ref at #/components/responses/<name>"));
+            // A reference to something else than a response: documented, but
+            // nothing is known about its body.
+            return Ok(Response { status, description: None, media_type: None, ty: None, examples: Vec::new() });
         };
         let chosen = choose_response_media(&response.content);
         let (media_type, ty, examples) = match chosen {
@@ -532,6 +532,25 @@ fn discriminator<'a>(success: &'a Schema, error: &'a Schema, schemas: &Schemas<'
         let e_value = constant(schemas.resolve_boxed(e_prop)?)?;
         (s_value != e_value).then(|| Discriminator { property: name.clone(), success: s_value, error: e_value })
     })
+}
+
+/// A file, or a list of files.
+fn is_binary(ty: &Ty) -> bool {
+    match ty {
+        Ty::Binary => true,
+        Ty::Array(inner) => **inner == Ty::Binary,
+        _ => false,
+    }
+}
+
+/// `ty` with file contents read as text (for parameters outside the body).
+fn binary_as_string(ty: Ty) -> Ty {
+    match ty {
+        Ty::Binary => Ty::String,
+        Ty::Array(inner) => Ty::Array(Box::new(binary_as_string(*inner))),
+        Ty::Nullable(inner) => Ty::Nullable(Box::new(binary_as_string(*inner))),
+        other => other,
+    }
 }
 
 fn template_names(path: &str) -> Vec<String> {

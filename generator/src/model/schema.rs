@@ -26,6 +26,10 @@ pub(super) struct Schemas<'a> {
     /// Names to use instead of the derived ones, keyed by the derived name.
     renames: HashMap<Vec<String>, Vec<String>>,
     depth: usize,
+    /// Inline schemas whose named type is being built, by address: a schema that
+    /// comes round again (recursion through an `allOf` that merges a component
+    /// holding it) refers to the type in progress instead of nesting forever.
+    in_progress: HashMap<*const Schema, TypeId>,
 }
 
 type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
@@ -46,6 +50,7 @@ impl<'a> Schemas<'a> {
             components: HashMap::new(),
             renames: HashMap::new(),
             depth: 0,
+            in_progress: HashMap::new(),
         }
     }
 
@@ -218,11 +223,19 @@ impl<'a> Schemas<'a> {
             }
             SchemaKind::Not { .. } => Ty::Any,
             SchemaKind::Any(any) => {
-                let is_object = !any.properties.is_empty() || !any.all_of.is_empty();
-                let is_enum = !string_values(&any.enumeration).is_empty()
+                // Decided the way `kind_of` decides, so that a schema sent to
+                // `named` always comes back a struct or an enum (never round again).
+                let has_props = !self.collect_props(schema, 0).is_empty();
+                let is_enum = any.properties.is_empty()
+                    && any.all_of.is_empty()
+                    && !string_values(&any.enumeration).is_empty()
                     && any.typ.as_deref().is_none_or(|t| t == "string");
-                if is_object || is_enum {
+                if has_props || is_enum {
                     self.named(schema, name, owner)?
+                } else if let ([only], true) = (any.all_of.as_slice(), any.properties.is_empty()) {
+                    // `{allOf: [{$ref: X}], type: ..., nullable: true}`: the nullable
+                    // form of a reference, with a `type` beside it.
+                    self.ty(only, name, owner)?
                 } else {
                     match any.typ.as_deref() {
                         Some("string") => Ty::String,
@@ -252,6 +265,10 @@ impl<'a> Schemas<'a> {
 
     /// Registers a named type for an inline schema and refers to it.
     fn named(&mut self, schema: &'a Schema, name: &[String], owner: &Owner) -> Result<Ty, Diagnostic> {
+        let key = schema as *const Schema;
+        if let Some(&id) = self.in_progress.get(&key) {
+            return Ok(Ty::Named(id));
+        }
         let words = self.renames.get(name).cloned().unwrap_or_else(|| name.to_vec());
         let id = TypeId(self.types.len());
         self.types.push(TypeDef {
@@ -260,8 +277,10 @@ impl<'a> Schemas<'a> {
             description: describe(schema),
             kind: TypeKind::Alias(Ty::Any),
         });
-        let kind = self.kind_of(schema, &words, owner)?;
-        self.types[id.0].kind = kind;
+        self.in_progress.insert(key, id);
+        let kind = self.kind_of(schema, &words, owner);
+        self.in_progress.remove(&key);
+        self.types[id.0].kind = kind?;
         Ok(Ty::Named(id))
     }
 

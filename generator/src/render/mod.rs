@@ -57,8 +57,10 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
     slim.insert("client", &view.client);
     slim.insert("lib", &view.lib);
 
-    // (output path, template, the one item a per-item template renders)
-    type Job<'t> = (PathBuf, &'t str, Option<(&'t str, tera::Value)>);
+    // (output path, template, the one item a per-item template renders). Items are
+    // turned into template values by the workers, so that this runs in parallel
+    // and only the values of the files being rendered are in memory at once.
+    type Job<'t> = (PathBuf, &'static str, Option<(&'static str, Item<'t>)>);
     let mut jobs: Vec<Job<'_>> = vec![
         (PathBuf::from("Cargo.toml"), "Cargo.toml", None),
         (PathBuf::from("README.md"), "README.md", None),
@@ -77,21 +79,17 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
     }
     for s in view.schemes.iter().filter(|s| s.oauth.is_some()) {
         let module = s.oauth.as_ref().map(|o| o.module.clone()).unwrap_or_default();
-        let value = tera::Value::from_serializable(s);
-        jobs.push((PathBuf::from(format!("src/oauth/{module}.rs")), "oauth_scheme.rs", Some(("scheme", value.clone()))));
-        jobs.push((PathBuf::from(format!("docs/{module}.md")), "oauth_guide.md", Some(("scheme", value))));
+        jobs.push((PathBuf::from(format!("src/oauth/{module}.rs")), "oauth_scheme.rs", Some(("scheme", Item::Scheme(s)))));
+        jobs.push((PathBuf::from(format!("docs/{module}.md")), "oauth_guide.md", Some(("scheme", Item::Scheme(s)))));
     }
     for s in view.schemes.iter().filter(|s| s.oauth.is_none()) {
-        let value = tera::Value::from_serializable(s);
-        jobs.push((PathBuf::from(format!("docs/{}.md", s.guide_module)), "scheme_guide.md", Some(("scheme", value))));
+        jobs.push((PathBuf::from(format!("docs/{}.md", s.guide_module)), "scheme_guide.md", Some(("scheme", Item::Scheme(s)))));
     }
     for c in &view.controllers {
-        let value = tera::Value::from_serializable(c);
-        jobs.push((PathBuf::from(format!("src/controllers/{}.rs", c.module)), "controller.rs", Some(("controller", value))));
+        jobs.push((PathBuf::from(format!("src/controllers/{}.rs", c.module)), "controller.rs", Some(("controller", Item::Controller(c)))));
     }
     for m in &view.model_files {
-        let value = tera::Value::from_serializable(m);
-        jobs.push((PathBuf::from(format!("src/models/{}.rs", m.module)), "model.rs", Some(("file", value))));
+        jobs.push((PathBuf::from(format!("src/models/{}.rs", m.module)), "model.rs", Some(("file", Item::Model(m)))));
     }
 
     // Biggest files first, then workers pull the next file from a shared counter,
@@ -110,9 +108,9 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
                         let Some((path, template, extra)) = jobs.get(i) else { return Ok(done) };
                         let text = match extra {
                             None => tera.render(template, base),
-                            Some((key, value)) => {
+                            Some((key, item)) => {
                                 let mut ctx = slim.clone();
-                                ctx.insert_value(*key, value.clone());
+                                ctx.insert_value(*key, item.value());
                                 tera.render(template, &ctx)
                             }
                         }
@@ -131,6 +129,24 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
         files.extend(r?);
     }
     Ok(files)
+}
+
+/// The one item a per-item template renders.
+#[derive(Clone, Copy)]
+enum Item<'v> {
+    Scheme(&'v crate::rust::view::SchemeView),
+    Controller(&'v crate::rust::view::ControllerView),
+    Model(&'v crate::rust::view::ModelFileView),
+}
+
+impl Item<'_> {
+    fn value(self) -> tera::Value {
+        match self {
+            Item::Scheme(s) => tera::Value::from_serializable(s),
+            Item::Controller(c) => tera::Value::from_serializable(c),
+            Item::Model(m) => tera::Value::from_serializable(m),
+        }
+    }
 }
 
 /// Formats Rust, tidies other files, and puts the header on top.

@@ -78,6 +78,26 @@ pub fn snake(raw: &str) -> String {
     s
 }
 
+/// Longest module name, in bytes. A module is a file (`<name>.rs`, written through
+/// `<name>.rs.sdkgen-tmp`), and file systems allow 255 bytes per name.
+pub const MAX_MODULE_LEN: usize = 100;
+
+/// [`snake`] for a module: a name longer than [`MAX_MODULE_LEN`] is cut, at a word
+/// boundary when there is one in its second half ([`Namer`] keeps cut names distinct).
+pub fn module_name(raw: &str) -> String {
+    let s = snake(raw);
+    if s.len() <= MAX_MODULE_LEN {
+        return s;
+    }
+    // `snake` output is ASCII, so any byte index is a character boundary.
+    let cut = &s[..MAX_MODULE_LEN];
+    let cut = match cut.rfind('_') {
+        Some(i) if i > MAX_MODULE_LEN / 2 => &cut[..i],
+        _ => cut,
+    };
+    cut.trim_end_matches('_').to_string()
+}
+
 /// An `UpperCamelCase` identifier for a type or enum variant.
 pub fn pascal(raw: &str) -> String {
     let mut s = words(raw).to_upper_camel_case();
@@ -159,6 +179,18 @@ mod tests {
         assert_eq!(pascal("日本"), "ValueU65e5U672c");
         assert_eq!(type_name("Result"), "ResultModel");
         assert_eq!(type_name("self"), "Self_");
+    }
+
+    #[test]
+    fn long_module_names_are_cut_at_a_word() {
+        let raw = "identity_governance_entitlement_management_access_package_assignments_access_package_".repeat(4);
+        let m = module_name(&raw);
+        assert!(m.len() <= MAX_MODULE_LEN, "{m}");
+        assert!(m.starts_with("identity_governance_entitlement_management"), "{m}");
+        assert!(!m.ends_with('_'), "{m}");
+        assert_eq!(module_name("chat.postMessage"), "chat_post_message");
+        let mut n = Namer::new();
+        assert_ne!(n.unique(module_name(&raw)), n.unique(module_name(&(raw.clone() + "x"))));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::docs::{doc_lines, doc_paragraphs, lit};
 use super::recursion::boxed_fields;
-use super::sanitize::{Namer, pascal, snake, type_name};
+use super::sanitize::{Namer, module_name, pascal, snake, type_name};
 use crate::diag::Diagnostic;
 use crate::model::{
     Api, BodyKind, Operation, Owner, ParamLocation, SchemeKind, Ty, TypeId, TypeKind,
@@ -53,6 +53,8 @@ pub struct CrateView {
     pub operation_count: usize,
     /// Whether any operation sends multipart bodies.
     pub uses_multipart: bool,
+    /// Whether any operation decodes a JSON success body.
+    pub uses_json: bool,
     /// The first scheme with an environment variable, for docs.
     pub env_example: Option<EnvExample>,
     /// Doc line of the client type.
@@ -430,7 +432,7 @@ impl TypeNames {
                     Owner::Component(name) => name.clone(),
                     Owner::Operation(i) => api.operations[*i].id.clone(),
                 };
-                module_of_owner.entry(key).or_insert_with(|| module_namer.unique(snake(&raw))).clone()
+                module_of_owner.entry(key).or_insert_with(|| module_namer.unique(module_name(&raw))).clone()
             })
             .collect();
         TypeNames { names, modules }
@@ -579,7 +581,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         };
         let guide_module = match &oauth {
             Some(o) => o.module.clone(),
-            None => oauth_namer.unique(snake(&s.name)),
+            None => oauth_namer.unique(module_name(&s.name)),
         };
         schemes.push(SchemeView {
             guide_module,
@@ -611,7 +613,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         .tags
         .iter()
         .map(|t| CtlNames {
-            module: module_namer.unique(snake(&t.name)),
+            module: module_namer.unique(module_name(&t.name)),
             name: ctl_namer.unique(format!("{}Controller", type_name(&t.name))),
             accessor: accessor_namer.unique(snake(&t.name)),
         })
@@ -717,6 +719,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         }
     }
     let has_oauth = schemes.iter().any(|s| s.oauth.is_some());
+    let uses_json = controllers.iter().flat_map(|c| &c.operations).any(|o| o.response_kind == "json");
     let has_auth_code = schemes.iter().any(|s| s.oauth.as_ref().is_some_and(|o| o.flow == "authorization_code"));
     let mut credential_vars: Vec<String> = Vec::new();
     for var in schemes.iter().flat_map(|s| {
@@ -753,6 +756,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         example_tests,
         operation_count: api.operations.len(),
         uses_multipart,
+        uses_json,
         env_example,
     })
 }
@@ -1248,7 +1252,7 @@ fn oauth_view(
         _ => ("implicit", "OAuth 2 implicit grant"),
     };
     let base = type_name(&s.name);
-    let module = module_namer.unique(snake(&s.name));
+    let module = module_namer.unique(module_name(&s.name));
     let accessor = accessor_namer.unique(snake(&s.name));
     let mut scope_namer = Namer::with_reserved(["Other"]);
     let scopes = flow

@@ -1,0 +1,302 @@
+//! Constructs of real-world descriptions that the corpus harness (`tests/corpus.rs`)
+//! found sdkgen failing on, each reduced to a small inline spec: they load, model
+//! and render, and come out the way the fix intends.
+
+use std::path::{Path, PathBuf};
+
+use sdkgen::model::{Api, Ty, TypeId, TypeKind};
+use sdkgen::render::FileSet;
+use serde_json::{Value, json};
+
+/// An OpenAPI 3.0 document: the given fields over a minimal base.
+fn openapi(extra: Value) -> String {
+    let mut doc = json!({ "openapi": "3.0.3", "info": { "title": "Fixes", "version": "1" }, "paths": {} });
+    if let (Value::Object(d), Value::Object(e)) = (&mut doc, extra) {
+        d.extend(e);
+    }
+    serde_json::to_string_pretty(&doc).unwrap()
+}
+
+fn model(text: &str) -> Api {
+    let path = Path::new("spec.json");
+    let loaded = sdkgen::load::load_str(path, text).unwrap_or_else(|d| panic!("load: {d}"));
+    sdkgen::model::build(&loaded.api, path, &Default::default()).unwrap_or_else(|d| panic!("model: {d}"))
+}
+
+/// Renders the whole crate in memory, as `sdkgen generate` would.
+fn render(text: &str) -> FileSet {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.json");
+    std::fs::write(&spec, text).unwrap();
+    let job = sdkgen::settings::single(&spec, &dir.path().join("out"), None).unwrap();
+    sdkgen::workflow::render_job(&job, dir.path()).unwrap_or_else(|d| panic!("render: {d}"))
+}
+
+fn file<'a>(files: &'a FileSet, path: &str) -> &'a str {
+    files.get(&PathBuf::from(path)).unwrap_or_else(|| panic!("no {path}"))
+}
+
+fn type_id(api: &Api, name: &str) -> TypeId {
+    TypeId(api.types.iter().position(|t| t.name == [name]).unwrap_or_else(|| panic!("no type {name}")))
+}
+
+fn field<'a>(api: &'a Api, ty: &str, name: &str) -> &'a sdkgen::model::Field {
+    match &api.ty(type_id(api, ty)).kind {
+        TypeKind::Struct { fields } => fields.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no field {name}")),
+        other => panic!("{ty} is not a struct: {other:?}"),
+    }
+}
+
+/// AWS descriptions document every property as `allOf: [{$ref}, {description}]`;
+/// recursive ones (`Expression.Not` → `Expression`) nested inline types until the
+/// depth limit. The description-only part now annotates a plain reference.
+#[test]
+fn all_of_a_reference_and_a_description_is_the_reference() {
+    let api = model(&openapi(json!({ "components": { "schemas": {
+        "Expression": { "type": "object", "properties": {
+            "Not": { "allOf": [{ "$ref": "#/components/schemas/Expression" }, { "description": "Negates." }] },
+            "Key": { "allOf": [{ "$ref": "#/components/schemas/Key" }, { "description": "The key.", "nullable": true }] }
+        }},
+        "Key": { "type": "string" }
+    }}})));
+    let expression = type_id(&api, "Expression");
+    let not = field(&api, "Expression", "Not");
+    assert_eq!(not.ty, Ty::Named(expression));
+    assert_eq!(not.description.as_deref(), Some("Negates."));
+    let key = field(&api, "Expression", "Key");
+    assert_eq!(key.ty, Ty::Nullable(Box::new(Ty::Named(type_id(&api, "Key")))));
+    assert_eq!(key.description.as_deref(), Some("The key."));
+    assert_eq!(api.types.len(), 2, "no inline copies: {:?}", api.types.iter().map(|t| &t.name).collect::<Vec<_>>());
+}
+
+/// Twilio writes nullable references with a `type` beside them, which reads as
+/// `{allOf: [{$ref}], type: string, nullable: true}`; that recursed until the stack
+/// overflowed.
+#[test]
+fn nullable_reference_with_a_type_beside_it() {
+    let api = model(&openapi(json!({ "components": { "schemas": {
+        "sink": { "type": "object", "properties": {
+            "status": { "$ref": "#/components/schemas/sink_status", "nullable": true, "type": "string", "description": "Status." }
+        }},
+        "sink_status": { "type": "string", "enum": ["active", "failed"] }
+    }}})));
+    let status = field(&api, "sink", "status");
+    assert_eq!(status.ty, Ty::Nullable(Box::new(Ty::Named(type_id(&api, "sink_status")))));
+}
+
+/// Recursion through an `allOf` that adds properties to the schema holding it: the
+/// inline type refers to itself instead of nesting forever.
+#[test]
+fn recursion_through_all_of_with_properties_ends() {
+    let api = model(&openapi(json!({ "components": { "schemas": {
+        "Node": { "type": "object", "properties": {
+            "child": { "allOf": [{ "$ref": "#/components/schemas/Node" }, { "type": "object", "properties": { "depth": { "type": "integer" } } }] }
+        }}
+    }}})));
+    let child = field(&api, "Node", "child");
+    let Ty::Named(inline) = child.ty else { panic!("{:?}", child.ty) };
+    let TypeKind::Struct { fields } = &api.ty(inline).kind else { panic!() };
+    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["child", "depth"]);
+    assert_eq!(fields[0].ty, Ty::Named(inline), "the inline type refers to itself");
+}
+
+/// Bundlers share one definition by pointing later uses at the first
+/// (`#/paths/~1a/get/parameters/0`); path items and components can be references
+/// too. All of these were "reference does not resolve" errors.
+#[test]
+fn references_outside_components_are_followed() {
+    let api = model(&openapi(json!({
+        "paths": {
+            "/a/{id}": { "get": {
+                "operationId": "getA",
+                "parameters": [
+                    { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+                    { "$ref": "#/components/parameters/Limit" }
+                ],
+                "responses": {
+                    "200": { "description": "ok", "content": { "application/json": { "schema": { "type": "object", "properties": { "n": { "type": "integer" } } } } } },
+                    "404": { "description": "missing", "content": { "application/json": { "schema": { "type": "object", "properties": { "message": { "type": "string" } } } } } }
+                }
+            }},
+            "/b/{id}": { "get": {
+                "operationId": "getB",
+                "parameters": [{ "$ref": "#/paths/~1a~1%7Bid%7D/get/parameters/0" }, { "$ref": "#/paths/~1a~1{id}/get/parameters/1" }],
+                "responses": {
+                    "200": { "$ref": "#/paths/~1a~1{id}/get/responses/200" },
+                    "404": { "$ref": "#/paths/~1a~1{id}/get/responses/404" }
+                }
+            }},
+            "/c/{id}": { "$ref": "#/paths/~1b~1{id}" }
+        },
+        "components": { "parameters": {
+            "Limit": { "$ref": "#/components/parameters/PageLimit" },
+            "PageLimit": { "name": "limit", "in": "query", "schema": { "type": "integer" } }
+        }}
+    })));
+    assert_eq!(api.operations.len(), 3);
+    for op in &api.operations {
+        let params: Vec<(&str, bool)> = op.params.iter().map(|p| (p.name.as_str(), p.required)).collect();
+        assert_eq!(params, [("id", true), ("limit", false)], "{}", op.id);
+        assert!(op.success.as_ref().and_then(|s| s.ty.as_ref()).is_some(), "{}", op.id);
+        assert!(op.error.as_ref().and_then(|s| s.ty.as_ref()).is_some(), "{}", op.id);
+    }
+}
+
+/// A reference to the wrong kind of thing (a response pointing at a schema) is a
+/// mistake in the description that costs that response its body, not the whole API.
+#[test]
+fn references_to_the_wrong_kind_are_skipped() {
+    let api = model(&openapi(json!({
+        "paths": { "/a": { "post": {
+            "operationId": "postA",
+            "parameters": [{ "$ref": "#/components/schemas/Bad" }],
+            "requestBody": { "$ref": "#/components/schemas/Bad" },
+            "responses": {
+                "200": { "description": "ok" },
+                "400": { "$ref": "#/components/schemas/Bad" }
+            }
+        }}},
+        "components": { "schemas": { "Bad": { "type": "object", "properties": { "message": { "type": "string" } } } } }
+    })));
+    let op = &api.operations[0];
+    assert!(op.params.is_empty());
+    assert_eq!(op.error.as_ref().map(|e| (e.status.as_str(), e.ty.is_none())), Some(("400", true)));
+    assert!(op.body.is_some(), "any JSON may be sent");
+}
+
+/// Callbacks are not generated; PeerTube's (a `$ref` to a whole callback where a
+/// path item belongs) made the document unreadable.
+#[test]
+fn callbacks_are_ignored() {
+    let api = model(&openapi(json!({
+        "paths": { "/search": { "get": {
+            "operationId": "search",
+            "callbacks": { "searchTarget === search-index": { "$ref": "#/components/callbacks/searchIndex" } },
+            "responses": { "200": { "description": "ok" } }
+        }}},
+        "components": { "callbacks": { "searchIndex": { "https://index/{$request.query.q}": { "get": { "responses": { "200": { "description": "ok" } } } } } } }
+    })));
+    assert_eq!(api.operations.len(), 1);
+}
+
+/// Microsoft Graph has operation ids over 250 characters; a module per operation
+/// made file names the file system refuses.
+#[test]
+fn long_names_make_short_file_names() {
+    let id = "identityGovernance.entitlementManagement.accessPackageAssignments.accessPackage.".repeat(5) + "get";
+    let files = render(&openapi(json!({ "paths": { "/x": { "get": {
+        "operationId": id,
+        "tags": [id],
+        "responses": { "200": { "description": "ok", "content": { "application/json": { "schema": {
+            "type": "object", "properties": { "a": { "type": "string", "enum": ["x", "y"] } }
+        }}}}}
+    }}}})));
+    for path in files.keys() {
+        let name = path.file_name().unwrap().to_string_lossy();
+        assert!(name.len() <= 110, "{} is {} bytes", path.display(), name.len());
+    }
+    assert!(files.keys().any(|p| p.starts_with("src/models") && p.to_string_lossy().contains("identity_governance")));
+}
+
+/// Crates whose API decodes no JSON body, or has no operation at all, built with
+/// dead-code warnings.
+#[test]
+fn no_dead_code_warnings_without_json_responses_or_operations() {
+    let text_only = render(&openapi(json!({ "paths": { "/chart": { "get": {
+        "operationId": "chart",
+        "responses": { "200": { "description": "a PNG", "content": { "image/png": { "schema": { "type": "string", "format": "binary" } } } } }
+    }}}})));
+    let http = file(&text_only, "src/http.rs");
+    for item in ["fn matches(", "pub(crate) fn json<"] {
+        let at = http.find(item).unwrap_or_else(|| panic!("no {item}"));
+        let before = &http[..at];
+        let attr = before.trim_end().lines().last().unwrap_or("");
+        assert!(attr.contains("#[allow(dead_code)]"), "{item} is not allowed dead: {attr:?}");
+    }
+    assert!(!file(&text_only, "src/lib.rs").contains("#![allow(dead_code)]"));
+
+    let with_json = render(&openapi(json!({ "paths": { "/n": { "get": {
+        "operationId": "n",
+        "responses": { "200": { "description": "ok", "content": { "application/json": { "schema": { "type": "integer" } } } } }
+    }}}})));
+    let http = file(&with_json, "src/http.rs");
+    let at = http.find("pub(crate) fn json<").unwrap();
+    assert!(!http[..at].trim_end().lines().last().unwrap().contains("allow(dead_code)"));
+
+    let empty = render(&openapi(json!({})));
+    assert!(file(&empty, "src/lib.rs").contains("#![allow(dead_code)]"));
+}
+
+/// A file field in a URL-encoded form (FunGenerators' barcode API) was pushed as a
+/// form string and did not compile; such a form is sent as multipart. A binary
+/// query parameter is text.
+#[test]
+fn files_in_url_encoded_forms_are_sent_as_multipart() {
+    let text = openapi(json!({ "paths": { "/decode": { "post": {
+        "operationId": "decode",
+        "parameters": [{ "name": "hint", "in": "query", "schema": { "type": "string", "format": "binary" } }],
+        "requestBody": { "content": { "application/x-www-form-urlencoded": { "schema": {
+            "type": "object", "required": ["image"],
+            "properties": { "image": { "type": "string", "format": "binary" }, "note": { "type": "string" } }
+        }}}},
+        "responses": { "200": { "description": "ok" } }
+    }}}}));
+    let api = model(&text);
+    let op = &api.operations[0];
+    let body = op.body.as_ref().unwrap();
+    assert_eq!(body.media_type, "multipart/form-data");
+    assert_eq!(body.kind, sdkgen::model::BodyKind::Multipart);
+    let tys: Vec<(&str, &Ty)> = op.params.iter().map(|p| (p.name.as_str(), &p.ty)).collect();
+    assert_eq!(tys, [("hint", &Ty::String), ("image", &Ty::Binary), ("note", &Ty::String)]);
+
+    let files = render(&text);
+    let controller = files.iter().find(|(p, _)| p.starts_with("src/controllers") && !p.ends_with("mod.rs")).unwrap().1;
+    assert!(controller.contains("parts.multipart();") && controller.contains("parts.file_part(\"image\""), "{controller}");
+}
+
+/// Schemas referenced where they sit inside an operation or another schema
+/// (DigitalOcean, SpaceTraders, Enode...) were any JSON; they are types now.
+#[test]
+fn schemas_referenced_outside_components_become_types() {
+    let api = model(&openapi(json!({
+        "paths": {
+            "/a": { "get": {
+                "operationId": "getA",
+                "responses": { "200": { "description": "ok", "content": { "application/json": { "schema": {
+                    "type": "object", "properties": {
+                        "meta": { "type": "object", "properties": { "page": { "type": "integer" } } },
+                        "next": { "$ref": "#/paths/~1a/get/responses/200/content/application~1json/schema" }
+                    }
+                }}}}}
+            }},
+            "/b": { "get": {
+                "operationId": "getB",
+                "responses": { "200": { "description": "ok", "content": { "application/json": { "schema": {
+                    "type": "object", "properties": {
+                        "meta": { "$ref": "#/paths/~1a/get/responses/200/content/application~1json/schema/properties/meta" },
+                        "owner": { "$ref": "#/components/schemas/Pet/properties/owner" },
+                        "kind": { "$ref": "#/components/schemas/Pet/definitions/kind" }
+                    }
+                }}}}}
+            }}
+        },
+        "components": { "schemas": {
+            "Pet": {
+                "type": "object",
+                "properties": { "owner": { "type": "object", "properties": { "name": { "type": "string" } } } },
+                // Not a schema (Codat): left where it is, the reference is any JSON.
+                "definitions": { "kind": { "type": { "type": "string", "enum": ["a", "b"] } } }
+            }
+        }}
+    })));
+    let b = api.operations.iter().find(|o| o.id == "getB").unwrap();
+    let Some(Ty::Named(response)) = b.success.as_ref().and_then(|s| s.ty.clone()) else { panic!() };
+    let TypeKind::Struct { fields } = &api.ty(response).kind else { panic!() };
+    assert_eq!(fields[0].ty, Ty::Named(type_id(&api, "meta")));
+    assert_eq!(fields[1].ty, Ty::Named(type_id(&api, "owner")));
+    assert_eq!(fields[2].ty, Ty::Any);
+    // Recursion through the hoisted copy ends at the copy itself.
+    let a = type_id(&api, "getA_response");
+    assert_eq!(field(&api, "getA_response", "next").ty, Ty::Named(a));
+}
