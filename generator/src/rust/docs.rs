@@ -21,9 +21,14 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
     let mut blank_run = 0;
+    // Width of the marker of the list item being continued, if any: lines are
+    // trimmed, so a continuation line is indented to the item's text again (a
+    // "lazy" one reads as a mistake to clippy's `doc_lazy_continuation`).
+    let mut list_indent: Option<usize> = None;
     for raw in text.trim().lines() {
         let trimmed = raw.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            list_indent = None;
             let fence = &trimmed[..3];
             out.push(lit(&if in_fence { format!(" {fence}") } else { format!(" {fence}text") }));
             in_fence = !in_fence;
@@ -35,6 +40,7 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             continue;
         }
         if trimmed.is_empty() {
+            list_indent = None;
             blank_run += 1;
             if blank_run == 1 {
                 out.push(lit(""));
@@ -42,12 +48,33 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             continue;
         }
         blank_run = 0;
-        out.push(lit(&format!(" {}", markdown_line(trimmed))));
+        let indent = match list_marker_width(trimmed) {
+            Some(width) => {
+                list_indent = Some(width);
+                0
+            }
+            None => list_indent.unwrap_or(0),
+        };
+        out.push(lit(&format!(" {:indent$}{}", "", markdown_line(trimmed))));
     }
     if in_fence {
         out.push(lit(" ```"));
     }
     out
+}
+
+/// The width of the list marker a line starts with (`- `, `* `, `+ `, `1. `,
+/// `1) `), marker and space included.
+fn list_marker_width(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    if bytes.len() >= 2 && matches!(bytes[0], b'-' | b'*' | b'+') && bytes[1] == b' ' {
+        return Some(2);
+    }
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if (1..=9).contains(&digits) && matches!(bytes.get(digits), Some(b'.' | b')')) && bytes.get(digits + 1) == Some(&b' ') {
+        return Some(digits + 2);
+    }
+    None
 }
 
 /// Doc lines for several paragraphs, blank line between them.
@@ -192,6 +219,23 @@ mod tests {
     fn fences_become_text_blocks_and_are_closed() {
         let lines = doc_lines("a\n```json\n{\"x\": [1]}");
         assert_eq!(lines, vec![lit(" a"), lit(" ```text"), lit(" {\"x\": [1]}"), lit(" ```")]);
+    }
+
+    #[test]
+    fn list_continuation_lines_are_indented_to_the_item() {
+        let lines = doc_lines("Kinds:\n- `a`: the first\nkind of thing\n10. ten\n    more\n\nafter");
+        assert_eq!(
+            lines,
+            vec![
+                lit(" Kinds:"),
+                lit(" - `a`: the first"),
+                lit("   kind of thing"),
+                lit(" 10. ten"),
+                lit("     more"),
+                lit(""),
+                lit(" after"),
+            ]
+        );
     }
 
     #[test]

@@ -274,6 +274,9 @@ pub struct OperationView {
     pub security_optional: bool,
     /// Whether `send` adds anything to the request after creating it.
     pub builds_parts: bool,
+    /// Whether the controller method takes more arguments than clippy's
+    /// `too_many_arguments` allows (required parameters are arguments by design).
+    pub many_args: bool,
 }
 
 /// How success and error bodies are told apart.
@@ -934,6 +937,8 @@ fn operation_view(
         || required.iter().any(|p: &ParamView| p.location != "path");
     Ok(OperationView {
         builds_parts,
+        // `&self` and the arguments; clippy's default limit is 7.
+        many_args: required.len() + 1 > 7,
         id_lit: lit(&op.id),
         method,
         builder,
@@ -1033,10 +1038,13 @@ fn param_view(
             if explode || location == "multipart" {
                 format!("for item in {value} {{ parts.{method}({wire_lit}, {}); }}", conv("item"))
             } else {
-                format!(
-                    "parts.{method}({wire_lit}, {value}.into_iter().map(|item| {}).collect::<Vec<_>>().join(\",\"));",
-                    conv("item")
-                )
+                match conv("item") {
+                    // Strings already: joined as they are.
+                    item if item == "item" => format!("parts.{method}({wire_lit}, {value}.join(\",\"));"),
+                    item => format!(
+                        "parts.{method}({wire_lit}, {value}.into_iter().map(|item| {item}).collect::<Vec<_>>().join(\",\"));"
+                    ),
+                }
             }
         } else {
             format!("parts.{method}({wire_lit}, {});", conv(value))
