@@ -304,12 +304,16 @@ fn schemas_referenced_outside_components_become_types() {
 /// Clippy on generated crates (the CI lints the checked-in ones with
 /// `-D warnings`): seven required parameters make eight arguments
 /// (`too_many_arguments`), and a list of strings joined into one query value was
-/// mapped through the identity (`map_identity`).
+/// mapped through the identity (`map_identity`) or a closure around `String::from`
+/// (`redundant_closure`).
 #[test]
 fn many_required_parameters_and_joined_string_lists_are_clippy_clean() {
     let params: Vec<Value> = (1..=7)
         .map(|i| json!({ "name": format!("p{i}"), "in": "query", "required": true, "schema": { "type": "string" } }))
-        .chain([json!({ "name": "ids", "in": "query", "explode": false, "schema": { "type": "array", "items": { "type": "string" } } })])
+        .chain([
+            json!({ "name": "ids", "in": "query", "explode": false, "schema": { "type": "array", "items": { "type": "string" } } }),
+            json!({ "name": "kinds", "in": "query", "explode": false, "schema": { "type": "array", "items": { "type": "string", "enum": ["a", "b"] } } }),
+        ])
         .collect();
     let files = render(&openapi(json!({ "paths": { "/x": { "get": {
         "operationId": "many", "tags": ["t"], "parameters": params,
@@ -319,5 +323,6 @@ fn many_required_parameters_and_joined_string_lists_are_clippy_clean() {
     let at = controller.find("pub fn many(").unwrap();
     assert!(controller[..at].trim_end().ends_with("#[allow(clippy::too_many_arguments)]"), "{controller}");
     assert!(controller.contains("parts.query(\"ids\", value.join(\",\"));"), "{controller}");
-    assert!(!controller.contains("map(|item| item)"), "{controller}");
+    assert!(controller.contains("value.into_iter().map(String::from).collect::<Vec<_>>().join(\",\")"), "{controller}");
+    assert!(!controller.contains("map(|item|"), "{controller}");
 }

@@ -17,7 +17,8 @@ pub fn lit(s: &str) -> String {
 /// Doc lines for `text`, each a string literal that starts with a space (so the
 /// formatter prints `/// text`).
 pub fn doc_lines(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    // Tabs: four spaces (clippy's `tabs_in_doc_comments`).
+    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
     let mut out = Vec::new();
     let mut in_fence = false;
     let mut blank_run = 0;
@@ -236,6 +237,11 @@ mod tests {
                 lit(" after"),
             ]
         );
+    }
+
+    #[test]
+    fn tabs_become_spaces() {
+        assert_eq!(doc_lines("a\tb\n```\n\tcode\n```"), vec![lit(" a    b"), lit(" ```text"), lit("     code"), lit(" ```")]);
     }
 
     #[test]

@@ -1041,6 +1041,9 @@ fn param_view(
                 match conv("item") {
                     // Strings already: joined as they are.
                     item if item == "item" => format!("parts.{method}({wire_lit}, {value}.join(\",\"));"),
+                    item if item == "String::from(item)" => format!(
+                        "parts.{method}({wire_lit}, {value}.into_iter().map(String::from).collect::<Vec<_>>().join(\",\"));"
+                    ),
                     item => format!(
                         "parts.{method}({wire_lit}, {value}.into_iter().map(|item| {item}).collect::<Vec<_>>().join(\",\"));"
                     ),
