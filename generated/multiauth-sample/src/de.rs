@@ -131,3 +131,157 @@ mod tests {
         assert!(serde_json::from_str::< Probe > (r#"{"count": "two"}"#).is_err());
     }
 }
+
+/// What a union alternative looks like in JSON, for telling alternatives apart.
+pub(crate) struct Shape {
+    /// Its JSON kind.
+    pub kind: Kind,
+    /// Whether `null` is one of its values.
+    pub nullable: bool,
+    /// Properties an object must have.
+    pub required: &'static [&'static str],
+    /// Properties it documents.
+    pub known: &'static [&'static str],
+    /// The listed values of a string enum.
+    pub values: &'static [&'static str],
+}
+
+/// JSON kinds of [`Shape`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Object,
+    Array,
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Any,
+}
+
+/// The alternatives `value` may be, best fit first: the JSON kind must match and
+/// an object must have every required property; more documented properties (and
+/// fewer undocumented ones) rank higher, a listed enum value ranks above another
+/// string; ties keep the declared order.
+pub(crate) fn ranked(value: &Value, shapes: &[Shape]) -> Vec<usize> {
+    let mut scored: Vec<(i64, usize)> = shapes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, shape)| score(value, shape).map(|s| (s, i)))
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i)| i).collect()
+}
+
+fn score(value: &Value, shape: &Shape) -> Option<i64> {
+    match (value, shape.kind) {
+        (Value::Null, _) if shape.nullable => Some(10),
+        (_, Kind::Any) => Some(0),
+        (Value::Object(map), Kind::Object) => {
+            if !shape.required.iter().all(|r| map.contains_key(*r)) {
+                return None;
+            }
+            let known = map.keys().filter(|k| shape.known.contains(&k.as_str())).count()
+                as i64;
+            let unknown = map.len() as i64 - known;
+            Some(10 + 2 * known - unknown)
+        }
+        (Value::Array(_), Kind::Array) | (Value::Bool(_), Kind::Boolean) => Some(10),
+        (Value::String(s), Kind::String) => {
+            Some(
+                match (shape.values.is_empty(), shape.values.contains(&s.as_str())) {
+                    (true, _) => 10,
+                    (false, true) => 20,
+                    (false, false) => 1,
+                },
+            )
+        }
+        (Value::Number(n), Kind::Integer) => (n.is_i64() || n.is_u64()).then_some(11),
+        (Value::Number(_), Kind::Number) => Some(10),
+        _ => None,
+    }
+}
+
+/// Serializes `value` with the discriminator `property` set to `tag` (the
+/// variant decides it, whatever the payload holds).
+pub(crate) fn with_tag<T: serde::Serialize, S: serde::Serializer>(
+    value: &T,
+    property: &str,
+    tag: &str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut json = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
+    if let Value::Object(map) = &mut json {
+        map.insert(property.to_string(), Value::String(tag.to_string()));
+    }
+    serde::Serialize::serialize(&json, serializer)
+}
+
+#[cfg(test)]
+mod union_tests {
+    use super::*;
+
+    const OBJECT: Shape = Shape {
+        kind: Kind::Object,
+        nullable: false,
+        required: &["id"],
+        known: &["id", "name"],
+        values: &[],
+    };
+
+    const WIDE: Shape = Shape {
+        kind: Kind::Object,
+        nullable: false,
+        required: &[],
+        known: &["id", "name", "size"],
+        values: &[],
+    };
+
+    const ENUM: Shape = Shape {
+        kind: Kind::String,
+        nullable: false,
+        required: &[],
+        known: &[],
+        values: &["a"],
+    };
+
+    const TEXT: Shape = Shape {
+        kind: Kind::String,
+        nullable: true,
+        required: &[],
+        known: &[],
+        values: &[],
+    };
+
+    const INT: Shape = Shape {
+        kind: Kind::Integer,
+        nullable: false,
+        required: &[],
+        known: &[],
+        values: &[],
+    };
+
+    const NUM: Shape = Shape {
+        kind: Kind::Number,
+        nullable: false,
+        required: &[],
+        known: &[],
+        values: &[],
+    };
+
+    #[test]
+    fn shapes_rank_by_fit() {
+        let shapes = [OBJECT, WIDE, ENUM, TEXT, INT, NUM];
+        assert_eq!(
+            ranked(& serde_json::json!({ "id" : 1, "name" : "x" }), & shapes), vec![0, 1]
+        );
+        assert_eq!(
+            ranked(& serde_json::json!({ "name" : "x", "size" : 2 }), & shapes), vec![1]
+        );
+        assert_eq!(ranked(& serde_json::json!("a"), & shapes), vec![2, 3]);
+        assert_eq!(ranked(& serde_json::json!("b"), & shapes), vec![3, 2]);
+        assert_eq!(ranked(& serde_json::json!(null), & shapes), vec![3]);
+        assert_eq!(ranked(& serde_json::json!(3), & shapes), vec![4, 5]);
+        assert_eq!(ranked(& serde_json::json!(3.5), & shapes), vec![5]);
+        assert!(ranked(& serde_json::json!([1]), & shapes).is_empty());
+    }
+}

@@ -95,6 +95,26 @@ pub enum TypeKind {
     },
     /// Another name for a type.
     Alias(Ty),
+    /// One of several shapes (`oneOf` / `anyOf` with more than one non-null
+    /// alternative).
+    Union {
+        /// Alternatives in declared order.
+        variants: Vec<Variant>,
+        /// The property whose value names the alternative (`discriminator`), when
+        /// the description declares one.
+        tag: Option<String>,
+    },
+}
+
+/// One alternative of a [`TypeKind::Union`].
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Words to name it by (the referenced schema's name, or a title).
+    pub name: Vec<String>,
+    /// Its type.
+    pub ty: Ty,
+    /// With a discriminator: the property values that select it.
+    pub tag_values: Vec<String>,
 }
 
 /// A property of an object.

@@ -12,7 +12,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use super::{Field, Owner, Ty, TypeDef, TypeId, TypeKind};
+use super::{Field, Owner, Ty, TypeDef, TypeId, TypeKind, Variant};
 use crate::diag::{Diagnostic, pointer};
 
 /// Deeper inline nesting than this is rejected rather than risking the stack.
@@ -197,20 +197,7 @@ impl<'a> Schemas<'a> {
                 None => Ty::Array(Box::new(Ty::Any)),
             },
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => {
-                let real: Vec<&'a ReferenceOr<Schema>> =
-                    alts.iter().filter(|s| !self.is_null_only(s)).collect();
-                let has_null = real.len() < alts.len();
-                match real.as_slice() {
-                    [only] => {
-                        let ty = self.ty(only, name, owner)?;
-                        if has_null && !matches!(ty, Ty::Any | Ty::Nullable(_)) {
-                            Ty::Nullable(Box::new(ty))
-                        } else {
-                            ty
-                        }
-                    }
-                    _ => Ty::Any,
-                }
+                self.alternatives_ty(schema, alts, name, owner)?
             }
             SchemaKind::AllOf { all_of } => {
                 if all_of.len() == 1 && schema_has_no_properties(schema) {
@@ -232,6 +219,9 @@ impl<'a> Schemas<'a> {
                     && any.typ.as_deref().is_none_or(|t| t == "string");
                 if has_props || is_enum {
                     self.named(schema, name, owner)?
+                } else if any.all_of.is_empty() && (!any.one_of.is_empty() || !any.any_of.is_empty()) {
+                    let alts = if any.one_of.is_empty() { &any.any_of } else { &any.one_of };
+                    self.alternatives_ty(schema, alts, name, owner)?
                 } else if let ([only], true) = (any.all_of.as_slice(), any.properties.is_empty()) {
                     // `{allOf: [{$ref: X}], type: ..., nullable: true}`: the nullable
                     // form of a reference, with a `type` beside it.
@@ -252,6 +242,130 @@ impl<'a> Schemas<'a> {
                 }
             }
         })
+    }
+
+    /// `oneOf` / `anyOf`: null alternatives make the result nullable; one real
+    /// alternative is that type; strings only (plain or enums) are one string enum
+    /// (or a string); anything else is a named union.
+    fn alternatives_ty(
+        &mut self,
+        schema: &'a Schema,
+        alts: &'a [ReferenceOr<Schema>],
+        name: &[String],
+        owner: &Owner,
+    ) -> Result<Ty, Diagnostic> {
+        let real: Vec<&'a ReferenceOr<Schema>> = alts.iter().filter(|s| !self.is_null_only(s)).collect();
+        let has_null = real.len() < alts.len();
+        let ty = match real.as_slice() {
+            [] => Ty::Any,
+            [only] => self.ty(only, name, owner)?,
+            _ if real.iter().all(|s| self.resolve(s).is_some_and(is_plain_string)) => {
+                if real.iter().any(|s| self.resolve(s).is_some_and(|s| !string_enum_values(s).is_empty())) {
+                    self.named(schema, name, owner)?
+                } else {
+                    Ty::String
+                }
+            }
+            _ => self.named(schema, name, owner)?,
+        };
+        Ok(if has_null && !matches!(ty, Ty::Any | Ty::Nullable(_)) { Ty::Nullable(Box::new(ty)) } else { ty })
+    }
+
+    /// The alternatives of a `oneOf` / `anyOf` schema, when it is one.
+    fn alternatives_of(schema: &'a Schema) -> Option<&'a [ReferenceOr<Schema>]> {
+        match &schema.schema_kind {
+            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => Some(alts),
+            SchemaKind::Any(a) if a.properties.is_empty() && a.all_of.is_empty() => {
+                if !a.one_of.is_empty() {
+                    Some(&a.one_of)
+                } else if !a.any_of.is_empty() {
+                    Some(&a.any_of)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The definition of a named `oneOf` / `anyOf`: a string enum when every
+    /// alternative is a string, else a union of the non-null alternatives.
+    fn union_kind(
+        &mut self,
+        schema: &'a Schema,
+        alts: &'a [ReferenceOr<Schema>],
+        name: &[String],
+        owner: &Owner,
+    ) -> Result<TypeKind, Diagnostic> {
+        let real: Vec<&'a ReferenceOr<Schema>> = alts.iter().filter(|s| !self.is_null_only(s)).collect();
+        if real.len() < 2 {
+            // Reached for components (inline schemas stop in `alternatives_ty`).
+            let ty = self.alternatives_ty(schema, alts, name, owner)?;
+            return Ok(TypeKind::Alias(ty));
+        }
+        if real.iter().all(|s| self.resolve(s).is_some_and(is_plain_string)) {
+            let mut values: Vec<String> = Vec::new();
+            for s in &real {
+                for v in self.resolve(s).map(string_enum_values).unwrap_or_default() {
+                    if !values.contains(&v) {
+                        values.push(v);
+                    }
+                }
+            }
+            if values.is_empty() {
+                return Ok(TypeKind::Alias(Ty::String));
+            }
+            return Ok(TypeKind::Enum { values });
+        }
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut variants = Vec::with_capacity(real.len());
+        for (i, alt) in real.iter().enumerate() {
+            let (words, tag_values) = match alt {
+                ReferenceOr::Reference { reference } => {
+                    let component = reference.strip_prefix("#/components/schemas/").map(unescape_token);
+                    let mut tags: Vec<String> = discriminator
+                        .map(|d| {
+                            d.mapping
+                                .iter()
+                                .filter(|(_, target)| {
+                                    *target == reference
+                                        || component.as_deref().is_some_and(|c| target.as_str() == c)
+                                })
+                                .map(|(k, _)| k.clone())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if tags.is_empty() && discriminator.is_some() {
+                        tags.extend(component.clone());
+                    }
+                    (vec![component.unwrap_or_else(|| format!("variant{}", i + 1))], tags)
+                }
+                ReferenceOr::Item(item) => {
+                    let words = match &item.schema_data.title {
+                        Some(t) if !t.trim().is_empty() => vec![t.clone()],
+                        _ => vec![format!("variant{}", i + 1)],
+                    };
+                    (words, Vec::new())
+                }
+            };
+            let ty = self.ty(alt, &child(name, &words.join("_")), owner)?;
+            let words = match (&ty, alt) {
+                // An inline alternative without a title: named by what it is.
+                (ty, ReferenceOr::Item(item)) if item.schema_data.title.is_none() => match ty {
+                    Ty::String => vec!["string".to_string()],
+                    Ty::Integer(_) => vec!["integer".to_string()],
+                    Ty::Number => vec!["number".to_string()],
+                    Ty::Boolean => vec!["boolean".to_string()],
+                    Ty::Array(_) => vec!["array".to_string()],
+                    Ty::Map(_) => vec!["object".to_string()],
+                    _ => words,
+                },
+                _ => words,
+            };
+            variants.push(Variant { name: words, ty, tag_values });
+        }
+        let tag = discriminator.map(|d| d.property_name.clone()).filter(|p| !p.is_empty());
+        Ok(TypeKind::Union { variants, tag })
     }
 
     fn map_of(&mut self, additional: Option<&'a AdditionalProperties>, name: &[String], owner: &Owner) -> Result<Ty, Diagnostic> {
@@ -295,6 +409,9 @@ impl<'a> Schemas<'a> {
         };
         if !values.is_empty() {
             return Ok(TypeKind::Enum { values });
+        }
+        if let Some(alts) = Self::alternatives_of(schema) {
+            return self.union_kind(schema, alts, name, owner);
         }
         let props = self.collect_props(schema, 0);
         let is_object = !props.is_empty()
@@ -389,6 +506,30 @@ fn describe(schema: &Schema) -> Option<String> {
         (_, Some(d)) => Some(d.clone()),
         (Some(t), None) => Some(t.clone()),
         (None, None) => None,
+    }
+}
+
+/// A string schema (with or without `enum`), nothing else.
+fn is_plain_string(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => !matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)),
+        SchemaKind::Any(a) => {
+            a.typ.as_deref() == Some("string")
+                && a.properties.is_empty()
+                && a.all_of.is_empty()
+                && a.one_of.is_empty()
+                && a.any_of.is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// The `enum` values of a string schema.
+fn string_enum_values(schema: &Schema) -> Vec<String> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => string_values(&s.enumeration),
+        SchemaKind::Any(a) => string_values(&a.enumeration),
+        _ => Vec::new(),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Which struct fields must be boxed: a struct that contains itself directly (not
+//! Which struct fields and union variants must be boxed: a type that contains itself directly (not
 //! through a `Vec` or map) would have infinite size. Fields whose type lies in the
 //! same strongly connected component of the "contains directly" graph get a `Box`.
 
@@ -17,6 +17,7 @@ fn edges(api: &Api, id: usize) -> Vec<usize> {
     match &api.types[id].kind {
         TypeKind::Struct { fields } => fields.iter().filter_map(|f| direct_target(&f.ty)).map(|t| t.0).collect(),
         TypeKind::Alias(ty) => direct_target(ty).map(|t| t.0).into_iter().collect(),
+        TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| direct_target(&v.ty)).map(|t| t.0).collect(),
         TypeKind::Enum { .. } => Vec::new(),
     }
 }
@@ -76,7 +77,7 @@ fn components(api: &Api) -> Vec<usize> {
     comp
 }
 
-/// For each type, for each of its struct fields: whether to box it.
+/// For each type, for each of its struct fields (or union variants): whether to box it.
 pub fn boxed_fields(api: &Api) -> Vec<Vec<bool>> {
     let comp = components(api);
     api.types
@@ -86,6 +87,10 @@ pub fn boxed_fields(api: &Api) -> Vec<Vec<bool>> {
             TypeKind::Struct { fields } => fields
                 .iter()
                 .map(|f| direct_target(&f.ty).is_some_and(|t| comp[t.0] == comp[id]))
+                .collect(),
+            TypeKind::Union { variants, .. } => variants
+                .iter()
+                .map(|v| direct_target(&v.ty).is_some_and(|t| comp[t.0] == comp[id]))
                 .collect(),
             _ => Vec::new(),
         })

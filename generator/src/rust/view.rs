@@ -357,6 +357,38 @@ pub struct TypeView {
     pub alias: String,
     /// For an error body: how `code()` and `message()` read it.
     pub api_error: Option<ApiErrorView>,
+    /// Union details.
+    pub union: Option<UnionView>,
+}
+
+/// A `oneOf` / `anyOf` type.
+#[derive(Debug, Serialize)]
+pub struct UnionView {
+    /// Alternatives.
+    pub variants: Vec<UnionVariantView>,
+    /// Discriminator property literal.
+    pub tag_lit: Option<String>,
+    /// Catch-all variant name.
+    pub other: String,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Serialize)]
+pub struct UnionVariantView {
+    /// Variant name.
+    pub name: String,
+    /// Payload type.
+    pub ty: String,
+    /// Docs.
+    pub docs: Vec<String>,
+    /// Discriminator values selecting it, as a match pattern (`"cat" | "Cat"`).
+    pub tag_pattern: Option<String>,
+    /// The discriminator value it is written with.
+    pub tag_lit: Option<String>,
+    /// `crate::de::Shape` expression describing it.
+    pub shape: String,
+    /// Whether a `From` impl is generated for its payload type.
+    pub from: bool,
 }
 
 /// How an error body exposes its code and message.
@@ -489,6 +521,57 @@ impl Types<'_> {
             },
             _ => None,
         }
+    }
+
+    /// A `crate::de::Shape` expression: what a value of `ty` looks like in JSON,
+    /// for telling union alternatives apart.
+    fn shape(&self, ty: &Ty) -> String {
+        let mut ty = ty;
+        let mut nullable = false;
+        let mut required: Vec<String> = Vec::new();
+        let mut known: Vec<String> = Vec::new();
+        let mut values: Vec<String> = Vec::new();
+        // Bounded: aliases of aliases cannot loop forever.
+        let mut kind = "Any";
+        for _ in 0..16 {
+            kind = match ty {
+                Ty::String | Ty::Binary => "String",
+                Ty::Integer(_) => "Integer",
+                Ty::Number => "Number",
+                Ty::Boolean => "Boolean",
+                Ty::Any => "Any",
+                Ty::Array(_) => "Array",
+                Ty::Map(_) => "Object",
+                Ty::Nullable(inner) => {
+                    nullable = true;
+                    ty = inner;
+                    continue;
+                }
+                Ty::Named(id) => match &self.api.ty(*id).kind {
+                    TypeKind::Struct { fields } => {
+                        required = fields.iter().filter(|f| f.required).map(|f| lit(&f.name)).collect();
+                        known = fields.iter().map(|f| lit(&f.name)).collect();
+                        "Object"
+                    }
+                    TypeKind::Enum { values: v } => {
+                        values = v.iter().map(|v| lit(v)).collect();
+                        "String"
+                    }
+                    TypeKind::Union { .. } => "Any",
+                    TypeKind::Alias(inner) => {
+                        ty = inner;
+                        continue;
+                    }
+                },
+            };
+            break;
+        }
+        format!(
+            "crate::de::Shape {{ kind: crate::de::Kind::{kind}, nullable: {nullable}, required: &[{}], known: &[{}], values: &[{}] }}",
+            required.join(", "),
+            known.join(", "),
+            values.join(", ")
+        )
     }
 
     fn is_string(&self, ty: &Ty) -> bool {
@@ -1109,6 +1192,7 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
             other_variant: String::new(),
             alias: String::new(),
             api_error: None,
+            union: None,
         };
         match &def.kind {
             TypeKind::Struct { fields } => {
@@ -1175,6 +1259,42 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
             TypeKind::Alias(ty) => {
                 view.kind = "alias".into();
                 view.alias = types.rust(ty, here);
+            }
+            TypeKind::Union { variants, tag } => {
+                view.kind = "union".into();
+                let mut namer = Namer::with_reserved(["Other"]);
+                let mut out: Vec<UnionVariantView> = Vec::new();
+                for (vi, v) in variants.iter().enumerate() {
+                    let mut ty = types.rust(&v.ty, here);
+                    if boxed[i][vi] {
+                        ty = format!("Box<{ty}>");
+                    }
+                    let mut vdocs = vec![lit(&format!(" `{}`.", v.name.join(".").replace('`', "'")))];
+                    if let (Some(tag), false) = (tag, v.tag_values.is_empty()) {
+                        let values: Vec<String> =
+                            v.tag_values.iter().map(|t| format!("`{}`", t.escape_debug().to_string().replace('`', "\\u{60}"))).collect();
+                        vdocs.push(lit(""));
+                        vdocs.push(lit(&format!(" Selected by `{}` = {}.", tag.replace('`', "'"), values.join(" or "))));
+                    }
+                    out.push(UnionVariantView {
+                        name: namer.unique(pascal(&v.name.join("_"))),
+                        docs: vdocs,
+                        tag_pattern: tag
+                            .as_ref()
+                            .filter(|_| !v.tag_values.is_empty())
+                            .map(|_| v.tag_values.iter().map(|t| lit(t)).collect::<Vec<_>>().join(" | ")),
+                        tag_lit: tag.as_ref().and_then(|_| v.tag_values.first()).map(|t| lit(t)),
+                        shape: types.shape(&v.ty),
+                        from: false,
+                        ty,
+                    });
+                }
+                // `From` for payload types no other alternative shares.
+                for vi in 0..out.len() {
+                    let unique = out.iter().filter(|o| o.ty == out[vi].ty).count() == 1;
+                    out[vi].from = unique && out[vi].ty != "serde_json::Value";
+                }
+                view.union = Some(UnionView { variants: out, tag_lit: tag.as_deref().map(lit), other: "Other".into() });
             }
         }
         let file = *index.entry(module).or_insert_with(|| {

@@ -275,7 +275,7 @@ pub use objs_team::{ObjsTeam, ObjsTeamPlan, ObjsTeamSsoProvider};
 pub use objs_team_profile_field::{ObjsTeamProfileField, ObjsTeamProfileFieldType};
 pub use objs_team_profile_field_option::ObjsTeamProfileFieldOption;
 pub use objs_user::ObjsUser;
-pub use objs_user_profile::ObjsUserProfile;
+pub use objs_user_profile::{ObjsUserProfile, ObjsUserProfileFields};
 pub use objs_user_profile_short::ObjsUserProfileShort;
 pub use admin_apps_approve::{AdminAppsApproveResponse, AdminAppsApproveError};
 pub use admin_apps_approved_list::{

@@ -45,8 +45,8 @@ pub struct ObjsUserProfile {
     )]
     pub email: Option<String>,
     /// `fields`.
-    #[serde(default)]
-    pub fields: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<ObjsUserProfileFields>,
     /// `first_name`.
     #[serde(
         default,
@@ -274,4 +274,98 @@ pub struct ObjsUserProfile {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_user_profile.fields`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ObjsUserProfileFields {
+    /// `object`.
+    Object(std::collections::BTreeMap<String, serde_json::Value>),
+    /// `array`.
+    Array(Vec<std::collections::BTreeMap<String, serde_json::Value>>),
+    /// A value that matches none of the documented alternatives, kept as it arrived.
+    Other(serde_json::Value),
+}
+
+impl Default for ObjsUserProfileFields {
+    /// `null` as an undocumented value: what a missing required property decodes to.
+    fn default() -> Self {
+        ObjsUserProfileFields::Other(serde_json::Value::Null)
+    }
+}
+
+impl serde::Serialize for ObjsUserProfileFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ObjsUserProfileFields::Object(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ObjsUserProfileFields::Array(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ObjsUserProfileFields::Other(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObjsUserProfileFields {
+    /// By shape: the alternatives whose JSON kind and required
+    /// properties fit, best fit first; the first that decodes wins.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const SHAPES: &[crate::de::Shape] = &[
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &[],
+                known: &[],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Array,
+                nullable: false,
+                required: &[],
+                known: &[],
+                values: &[],
+            },
+        ];
+        for index in crate::de::ranked(&value, SHAPES) {
+            let decoded = match index {
+                0 => {
+                    serde_json::from_value(value.clone())
+                        .map(ObjsUserProfileFields::Object)
+                }
+                1 => {
+                    serde_json::from_value(value.clone())
+                        .map(ObjsUserProfileFields::Array)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(ObjsUserProfileFields::Other(value))
+    }
+}
+
+impl From<std::collections::BTreeMap<String, serde_json::Value>>
+for ObjsUserProfileFields {
+    fn from(value: std::collections::BTreeMap<String, serde_json::Value>) -> Self {
+        ObjsUserProfileFields::Object(value)
+    }
+}
+
+impl From<Vec<std::collections::BTreeMap<String, serde_json::Value>>>
+for ObjsUserProfileFields {
+    fn from(value: Vec<std::collections::BTreeMap<String, serde_json::Value>>) -> Self {
+        ObjsUserProfileFields::Array(value)
+    }
 }
