@@ -138,8 +138,8 @@ fn references_outside_components_are_followed() {
     for op in &api.operations {
         let params: Vec<(&str, bool)> = op.params.iter().map(|p| (p.name.as_str(), p.required)).collect();
         assert_eq!(params, [("id", true), ("limit", false)], "{}", op.id);
-        assert!(op.success.as_ref().and_then(|s| s.ty.as_ref()).is_some(), "{}", op.id);
-        assert!(op.error.as_ref().and_then(|s| s.ty.as_ref()).is_some(), "{}", op.id);
+        assert!(op.success().and_then(|s| s.ty.as_ref()).is_some(), "{}", op.id);
+        assert!(op.error().and_then(|s| s.ty.as_ref()).is_some(), "{}", op.id);
     }
 }
 
@@ -161,7 +161,7 @@ fn references_to_the_wrong_kind_are_skipped() {
     })));
     let op = &api.operations[0];
     assert!(op.params.is_empty());
-    assert_eq!(op.error.as_ref().map(|e| (e.status.as_str(), e.ty.is_none())), Some(("400", true)));
+    assert_eq!(op.error().map(|e| (e.status.as_str(), e.ty.is_none())), Some(("400", true)));
     assert!(op.body.is_some(), "any JSON may be sent");
 }
 
@@ -291,7 +291,7 @@ fn schemas_referenced_outside_components_become_types() {
         }}
     })));
     let b = api.operations.iter().find(|o| o.id == "getB").unwrap();
-    let Some(Ty::Named(response)) = b.success.as_ref().and_then(|s| s.ty.clone()) else { panic!() };
+    let Some(Ty::Named(response)) = b.success().and_then(|s| s.ty.clone()) else { panic!() };
     let TypeKind::Struct { fields } = &api.ty(response).kind else { panic!() };
     assert_eq!(fields[0].ty, Ty::Named(type_id(&api, "meta")));
     assert_eq!(fields[1].ty, Ty::Named(type_id(&api, "owner")));

@@ -452,9 +452,20 @@ async fn send_once<E>(
     Ok((Raw { status, retry_after, body }, applied))
 }
 
+/// Decodes an operation's error body from the status and the raw bytes; `None`
+/// when the body is not the documented error.
+pub(crate) type ErrorDecoder<E> = fn(reqwest::StatusCode, &[u8]) -> Option<E>;
+/// The error decoder of operations with one documented error body.
+pub(crate) fn error_body<E: serde::de::DeserializeOwned>(
+    _status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<E> {
+    serde_json::from_slice(body).ok()
+}
+
 /// Statuses that are errors whatever the body: 429, and non-2xx ones (whose body
 /// is the documented error when it decodes as one).
-fn check_status<E: serde::de::DeserializeOwned>(raw: &Raw) -> Result<(), Error<E>> {
+fn check_status<E>(raw: &Raw, errors: ErrorDecoder<E>) -> Result<(), Error<E>> {
     if raw.status == reqwest::StatusCode::TOO_MANY_REQUESTS {
         return Err(Error::RateLimited {
             retry_after: raw.retry_after,
@@ -463,15 +474,15 @@ fn check_status<E: serde::de::DeserializeOwned>(raw: &Raw) -> Result<(), Error<E
     }
     if !raw.status.is_success() {
         return Err(
-            match serde_json::from_slice::<E>(&raw.body) {
-                Ok(error) if !raw.body.is_empty() => {
+            match errors(raw.status, &raw.body) {
+                Some(error) => {
                     Error::Api {
                         status: raw.status,
                         error,
                         body: raw.text(),
                     }
                 }
-                _ => {
+                None => {
                     Error::Status {
                         status: raw.status,
                         body: raw.text(),
@@ -485,15 +496,12 @@ fn check_status<E: serde::de::DeserializeOwned>(raw: &Raw) -> Result<(), Error<E
 
 /// Decodes a JSON success body; with a discriminator, a body whose property holds
 /// the error constant is the documented error even with a 2xx status.
-pub(crate) fn json<T, E>(
+pub(crate) fn json<T: serde::de::DeserializeOwned, E>(
     raw: Raw,
     discriminator: Option<(&str, Pinned)>,
-) -> Result<T, Error<E>>
-where
-    T: serde::de::DeserializeOwned,
-    E: serde::de::DeserializeOwned,
-{
-    check_status::<E>(&raw)?;
+    errors: ErrorDecoder<E>,
+) -> Result<T, Error<E>> {
+    check_status(&raw, errors)?;
     let decode_error = |source| Error::Decode {
         status: raw.status,
         body: raw.text(),
@@ -505,37 +513,44 @@ where
     let value: serde_json::Value = serde_json::from_slice(&raw.body)
         .map_err(decode_error)?;
     if value.get(property).is_some_and(|v| error_value.matches(v)) {
-        let error = serde_json::from_value::<E>(value).map_err(decode_error)?;
-        return Err(Error::Api {
-            status: raw.status,
-            error,
-            body: raw.text(),
-        });
+        return Err(
+            match errors(raw.status, &raw.body) {
+                Some(error) => {
+                    Error::Api {
+                        status: raw.status,
+                        error,
+                        body: raw.text(),
+                    }
+                }
+                None => {
+                    Error::Status {
+                        status: raw.status,
+                        body: raw.text(),
+                    }
+                }
+            },
+        );
     }
     serde_json::from_value(value).map_err(decode_error)
 }
 
 /// A success with no body to decode.
 #[allow(dead_code)]
-pub(crate) fn unit<E: serde::de::DeserializeOwned>(raw: Raw) -> Result<(), Error<E>> {
-    check_status::<E>(&raw)
+pub(crate) fn unit<E>(raw: Raw, errors: ErrorDecoder<E>) -> Result<(), Error<E>> {
+    check_status(&raw, errors)
 }
 
 /// A text success body.
 #[allow(dead_code)]
-pub(crate) fn text<E: serde::de::DeserializeOwned>(
-    raw: Raw,
-) -> Result<String, Error<E>> {
-    check_status::<E>(&raw)?;
+pub(crate) fn text<E>(raw: Raw, errors: ErrorDecoder<E>) -> Result<String, Error<E>> {
+    check_status(&raw, errors)?;
     Ok(raw.text())
 }
 
 /// A binary success body.
 #[allow(dead_code)]
-pub(crate) fn bytes<E: serde::de::DeserializeOwned>(
-    raw: Raw,
-) -> Result<Vec<u8>, Error<E>> {
-    check_status::<E>(&raw)?;
+pub(crate) fn bytes<E>(raw: Raw, errors: ErrorDecoder<E>) -> Result<Vec<u8>, Error<E>> {
+    check_status(&raw, errors)?;
     Ok(raw.body)
 }
 

@@ -13,15 +13,17 @@ fn admin_apps_approve_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminAppsApproveResponse,
+        serde_json::Value,
         crate::models::AdminAppsApproveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -36,15 +38,17 @@ fn admin_apps_restrict_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminAppsRestrictResponse,
+        serde_json::Value,
         crate::models::AdminAppsRestrictError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -62,15 +66,17 @@ fn admin_apps_approved_list_examples_decode() {
             "{\"approved_apps\":[{\"app\":{\"additional_info\":\"\",\"app_directory_url\":\"https://myteam.enterprise.slack.com/apps/A0W7UKG8E-my-test-app\",\"app_homepage_url\":\"https://www.slack.com\",\"description\":\"test app\",\"help_url\":\"https://www.slack.com\",\"icons\":{\"image_1024\":\"https://3026743124446w96_2bd4ea1ad1f89a23c242_1024.png\",\"image_128\":\"https://30267341249446w6_2bd4ea1ad1f89a23c242_128.png\",\"image_192\":\"https://30267431249446w6_2bd4ea1ad1f89a23c242_192.png\",\"image_32\":\"https://302674312496446w_2bd4ea1ad1f89a23c242_32.png\",\"image_36\":\"https://302674312496446w_2bd4ea1ad1f89a23c242_36.png\",\"image_48\":\"https://302674312496446w_2bd4ea1ad1f89a23c242_48.png\",\"image_512\":\"https://30267431249446w6_2bd4ea1ad1f89a23c242_512.png\",\"image_64\":\"https://302674312496446w_2bd4ea1ad1f89a23c242_64.png\",\"image_72\":\"https://302674312496446w_2bd4ea1ad1f89a23c242_72.png\",\"image_96\":\"https://302674312496446w_2bd4ea1ad1f89a23c242_96.png\",\"image_original\":\"https://302674446w12496_2bd4ea1ad1f89a23c242_original.png\"},\"id\":\"A0W7UKG8E\",\"is_app_directory_approved\":false,\"is_internal\":false,\"name\":\"My Test App\",\"privacy_policy_url\":\"https://www.slack.com\"},\"date_updated\":1574296707,\"last_resolved_by\":{\"actor_id\":\"W0G82F4FD\",\"actor_type\":\"user\"},\"scopes\":[{\"description\":\"Add the ability for people to direct message or mention @my_test_app\",\"is_sensitive\":true,\"name\":\"bot\",\"token_type\":\"bot\"}]}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminAppsApprovedListResponse,
+        serde_json::Value,
         crate::models::AdminAppsApprovedListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -88,11 +94,12 @@ fn admin_apps_requests_list_examples_decode() {
             "{\"app_requests\":[{\"app\":{\"additional_info\":\"\",\"app_directory_url\":\"https://acmecorp.slack.com/apps/A061BL8RQ0-test-app\",\"app_homepage_url\":\"\",\"description\":\"\",\"help_url\":\"\",\"icons\":{\"image_1024\":\"/cdn/15258203/img/testapp/service_1024.png\",\"image_128\":\"/cdn/157258203/img/testapp/service_128.png\",\"image_192\":\"/cdn/157258203/img/testapp/service_192.png\",\"image_32\":\"/cdn/157658203/img/testapp/service_32.png\",\"image_36\":\"/cdn/157658203/img/testapp/service_36.png\",\"image_48\":\"/cdn/157658203/img/testapp/service_48.png\",\"image_512\":\"/cdn/15758203/img/testapp/service_512.png\",\"image_64\":\"/cdn/157658203/img/testapp/service_64.png\",\"image_72\":\"/cdn/157658203/img/testapp/service_72.png\",\"image_96\":\"/cdn/157658203/img/testapp/service_96.png\"},\"id\":\"A061BL8RQ0\",\"is_app_directory_approved\":true,\"is_internal\":false,\"name\":\"Test App\",\"privacy_policy_url\":\"https://testapp.com/privacy\"},\"date_created\":1578956327,\"id\":\"Ar0XJGFLMLS\",\"message\":\"test test again\",\"previous_resolution\":null,\"scopes\":[{\"description\":\"Post messages to specific channels in Slack\",\"is_sensitive\":false,\"name\":\"incoming-webhook\",\"token_type\":\"user\"}],\"team\":{\"domain\":\"acmecorp\",\"id\":\"T0M94LNUCR\",\"name\":\"Acme Corp\"},\"user\":{\"email\":\"janedoe@example.com\",\"id\":\"W08RA9G5HR\",\"name\":\"Jane Doe\"}}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminAppsRequestsListResponse,
+        serde_json::Value,
         crate::models::AdminAppsRequestsListError,
     >(
         crate::http::raw_for_test(
@@ -100,6 +107,7 @@ fn admin_apps_requests_list_examples_decode() {
             "{\"error\":\"missing_scope\",\"needed\":\"admin.apps:read\",\"ok\":false,\"provided\":\"read,client,admin,identify,post,apps\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -117,15 +125,17 @@ fn admin_apps_restricted_list_examples_decode() {
             "{\"ok\":true,\"response_metadata\":{\"next_cursor\":\"\"},\"restricted_apps\":[{\"app\":{\"additional_info\":\"\",\"app_directory_url\":\"https://myteam.enterprise.slack.com/apps/A0FDLP8M2L-my-test-app\",\"app_homepage_url\":\"https://example.com\",\"description\":\"A fun test app for Slack\",\"help_url\":\"https://example.com\",\"icons\":{\"image_1024\":\"https://1433265338rl878408_eb57dbc818daa4ba15d6_1024.png\",\"image_128\":\"https://4332653438rl87808_eb57dbc818daa4ba15d6_128.png\",\"image_192\":\"https://4332653438rl87808_eb57dbc818daa4ba15d6_192.png\",\"image_32\":\"https://143326534038rl8788_eb57dbc818daa4ba15d6_32.png\",\"image_36\":\"https://143326534038rl8788_eb57dbc818daa4ba15d6_36.png\",\"image_48\":\"https://143326534038rl8788_eb57dbc818daa4ba15d6_48.png\",\"image_512\":\"https://4332653438rl87808_eb57dbc818daa4ba15d6_512.png\",\"image_64\":\"https://143326534038rl8788_eb57dbc818daa4ba15d6_64.png\",\"image_72\":\"https://143326534038rl8788_eb57dbc818daa4ba15d6_72.png\",\"image_96\":\"https://143326534038rl8788_eb57dbc818daa4ba15d6_96.png\",\"image_original\":\"https://143338rl8782653408_eb57dbc818daa4ba15d6_original.png\"},\"id\":\"A0FDLP8M2L\",\"is_app_directory_approved\":true,\"is_internal\":false,\"name\":\"My Test App\",\"privacy_policy_url\":\"https://example.com\"},\"date_updated\":1574296721,\"last_resolved_by\":{\"actor_id\":\"W0G82LMFD\",\"actor_type\":\"user\"},\"scopes\":[{\"description\":\"Upload, edit, and delete files on the user‟s behalf\",\"is_sensitive\":true,\"name\":\"files:write:user\",\"token_type\":\"user\"}]}]}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminAppsRestrictedListResponse,
+        serde_json::Value,
         crate::models::AdminAppsRestrictedListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -140,15 +150,17 @@ fn admin_conversations_archive_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsArchiveResponse,
+        serde_json::Value,
         crate::models::AdminConversationsArchiveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -163,15 +175,17 @@ fn admin_conversations_convert_to_private_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsConvertToPrivateResponse,
+        serde_json::Value,
         crate::models::AdminConversationsConvertToPrivateError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -186,15 +200,17 @@ fn admin_conversations_create_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"channel_id\":\"C12345\",\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsCreateResponse,
+        serde_json::Value,
         crate::models::AdminConversationsCreateError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -209,15 +225,17 @@ fn admin_conversations_delete_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsDeleteResponse,
+        serde_json::Value,
         crate::models::AdminConversationsDeleteError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -232,15 +250,17 @@ fn admin_conversations_disconnect_shared_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsDisconnectSharedResponse,
+        serde_json::Value,
         crate::models::AdminConversationsDisconnectSharedError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -255,15 +275,17 @@ fn admin_conversations_get_conversation_prefs_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsGetConversationPrefsResponse,
+        serde_json::Value,
         crate::models::AdminConversationsGetConversationPrefsError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -278,15 +300,17 @@ fn admin_conversations_get_teams_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true,\"teams\":[\"T1234\",\"T5678\"]}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsGetTeamsResponse,
+        serde_json::Value,
         crate::models::AdminConversationsGetTeamsError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -301,15 +325,17 @@ fn admin_conversations_invite_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsInviteResponse,
+        serde_json::Value,
         crate::models::AdminConversationsInviteError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -324,15 +350,17 @@ fn admin_conversations_rename_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsRenameResponse,
+        serde_json::Value,
         crate::models::AdminConversationsRenameError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -350,6 +378,7 @@ fn admin_conversations_search_examples_decode() {
             "{\"channels\":[{\"created\":1449252889,\"creator\":\"U012A3CDE\",\"id\":\"C012AB3CD\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"general\",\"name_normalized\":\"general\",\"num_members\":4,\"pending_shared\":[],\"previous_names\":[],\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"This channel is for team-wide communication and announcements. All team members are in this channel.\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"Company-wide announcements and work-based matters\"},\"unlinked\":0}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"dGVhbTpDMDYxRkE1UEI=\"}}",
         ),
         None,
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
@@ -368,15 +397,17 @@ fn admin_conversations_set_conversation_prefs_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsSetConversationPrefsResponse,
+        serde_json::Value,
         crate::models::AdminConversationsSetConversationPrefsError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -391,15 +422,17 @@ fn admin_conversations_set_teams_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsSetTeamsResponse,
+        serde_json::Value,
         crate::models::AdminConversationsSetTeamsError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -414,15 +447,17 @@ fn admin_conversations_unarchive_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsUnarchiveResponse,
+        serde_json::Value,
         crate::models::AdminConversationsUnarchiveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -440,15 +475,17 @@ fn admin_conversations_ekm_list_original_connected_channel_info_examples_decode(
             "{\"channels\":[{\"id\":\"string\",\"internal_team_ids\":\"array\",\"original_connected_channel_id\":\"string\",\"original_connected_host_id\":\"string\"}],\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsEkmListOriginalConnectedChannelInfoResponse,
+        serde_json::Value,
         crate::models::AdminConversationsEkmListOriginalConnectedChannelInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -463,15 +500,17 @@ fn admin_conversations_restrict_access_add_group_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsRestrictAccessAddGroupResponse,
+        serde_json::Value,
         crate::models::AdminConversationsRestrictAccessAddGroupError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -489,15 +528,17 @@ fn admin_conversations_restrict_access_list_groups_examples_decode() {
             "{\"group_ids\":[\"YOUR_GROUP_ID\"],\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsRestrictAccessListGroupsResponse,
+        serde_json::Value,
         crate::models::AdminConversationsRestrictAccessListGroupsError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -512,15 +553,17 @@ fn admin_conversations_restrict_access_remove_group_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminConversationsRestrictAccessRemoveGroupResponse,
+        serde_json::Value,
         crate::models::AdminConversationsRestrictAccessRemoveGroupError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -535,15 +578,17 @@ fn admin_emoji_add_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminEmojiAddResponse,
+        serde_json::Value,
         crate::models::AdminEmojiAddError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -558,15 +603,17 @@ fn admin_emoji_add_alias_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminEmojiAddAliasResponse,
+        serde_json::Value,
         crate::models::AdminEmojiAddAliasError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -584,15 +631,17 @@ fn admin_emoji_list_examples_decode() {
             "{\"cache_ts\":\"1575283387.000000\",\"categories\":[{\"emoji_names\":[\"grinning\",\"grin\",\"joy\",\"etc etc ...\"],\"name\":\"Smileys & People\"}],\"categories_version\":\"5\",\"emoji\":{\"black_square\":\"alias:black_large_square\",\"bowtie\":\"https://emoji.slack-edge.com/T9TK3CUKW/bowtie/f3ec6f2bb0.png\",\"cubimal_chick\":\"https://emoji.slack-edge.com/T9TK3CUKW/cubimal_chick/85961c43d7.png\",\"dusty_stick\":\"https://emoji.slack-edge.com/T9TK3CUKW/dusty_stick/6177a62312.png\",\"glitch_crab\":\"https://emoji.slack-edge.com/T9TK3CUKW/glitch_crab/db049f1f9c.png\",\"piggy\":\"https://emoji.slack-edge.com/T9TK3CUKW/piggy/b7762ee8cd.png\",\"pride\":\"https://emoji.slack-edge.com/T9TK3CUKW/pride/56b1bd3388.png\",\"shipit\":\"alias:squirrel\",\"simple_smile\":{\"apple\":\"https://a.slack-edge.com/80588/img/emoji_2017_12_06/apple/simple_smile.png\",\"google\":\"https://a.slack-edge.com/80588/img/emoji_2017_12_06/google/simple_smile.png\"},\"slack\":\"https://emoji.slack-edge.com/T9TK3CUKW/slack/7d462d2443.png\",\"slack_call\":\"https://emoji.slack-edge.com/T9TK3CUKW/slack_call/b81fffd6dd.png\",\"squirrel\":\"https://emoji.slack-edge.com/T9TK3CUKW/squirrel/465f40c0e0.png\",\"thumbsup_all\":\"https://emoji.slack-edge.com/T9TK3CUKW/thumbsup_all/50096a1020.gif\",\"white_square\":\"alias:white_large_square\"},\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminEmojiListResponse,
+        serde_json::Value,
         crate::models::AdminEmojiListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -607,15 +656,17 @@ fn admin_emoji_remove_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminEmojiRemoveResponse,
+        serde_json::Value,
         crate::models::AdminEmojiRemoveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -630,15 +681,17 @@ fn admin_emoji_rename_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminEmojiRenameResponse,
+        serde_json::Value,
         crate::models::AdminEmojiRenameError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -653,15 +706,17 @@ fn admin_invite_requests_approve_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminInviteRequestsApproveResponse,
+        serde_json::Value,
         crate::models::AdminInviteRequestsApproveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -676,15 +731,17 @@ fn admin_invite_requests_deny_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminInviteRequestsDenyResponse,
+        serde_json::Value,
         crate::models::AdminInviteRequestsDenyError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -699,15 +756,17 @@ fn admin_invite_requests_list_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminInviteRequestsListResponse,
+        serde_json::Value,
         crate::models::AdminInviteRequestsListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -722,15 +781,17 @@ fn admin_invite_requests_approved_list_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminInviteRequestsApprovedListResponse,
+        serde_json::Value,
         crate::models::AdminInviteRequestsApprovedListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -745,15 +806,17 @@ fn admin_invite_requests_denied_list_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminInviteRequestsDeniedListResponse,
+        serde_json::Value,
         crate::models::AdminInviteRequestsDeniedListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -768,15 +831,17 @@ fn admin_teams_admins_list_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"admin_ids\":[\"U1234\"],\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminTeamsAdminsListResponse,
+        serde_json::Value,
         crate::models::AdminTeamsAdminsListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -791,15 +856,17 @@ fn admin_teams_create_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true,\"team\":\"T12345\"}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminTeamsCreateResponse,
+        serde_json::Value,
         crate::models::AdminTeamsCreateError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -817,15 +884,17 @@ fn admin_teams_list_examples_decode() {
             "{\"ok\":true,\"teams\":[{\"discoverability\":\"hidden\",\"id\":\"T1234\",\"name\":\"My Team\",\"primary_owner\":{\"email\":\"bront@slack.com\",\"user_id\":\"W1234\"},\"team_url\":\"https://subarachnoid.slack.com/\"}]}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminTeamsListResponse,
+        serde_json::Value,
         crate::models::AdminTeamsListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -840,15 +909,17 @@ fn admin_teams_owners_list_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true,\"owner_ids\":[\"U1234\"]}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminTeamsOwnersListResponse,
+        serde_json::Value,
         crate::models::AdminTeamsOwnersListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -866,15 +937,17 @@ fn admin_teams_settings_info_examples_decode() {
             "{\"ok\":true,\"team\":{\"default_channels\":\"array\",\"domain\":\"string\",\"email_domain\":\"string\",\"enterprise_id\":\"string\",\"enterprise_name\":\"string\",\"icon\":\"array\",\"id\":\"string\",\"name\":\"string\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminTeamsSettingsInfoResponse,
+        serde_json::Value,
         crate::models::AdminTeamsSettingsInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -889,15 +962,17 @@ fn admin_teams_settings_set_default_channels_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminTeamsSettingsSetDefaultChannelsResponse,
+        serde_json::Value,
         crate::models::AdminTeamsSettingsSetDefaultChannelsError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -912,15 +987,17 @@ fn admin_teams_settings_set_description_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminTeamsSettingsSetDescriptionResponse,
+        serde_json::Value,
         crate::models::AdminTeamsSettingsSetDescriptionError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -935,15 +1012,17 @@ fn admin_teams_settings_set_discoverability_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminTeamsSettingsSetDiscoverabilityResponse,
+        serde_json::Value,
         crate::models::AdminTeamsSettingsSetDiscoverabilityError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -958,15 +1037,17 @@ fn admin_teams_settings_set_icon_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminTeamsSettingsSetIconResponse,
+        serde_json::Value,
         crate::models::AdminTeamsSettingsSetIconError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -981,15 +1062,17 @@ fn admin_teams_settings_set_name_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminTeamsSettingsSetNameResponse,
+        serde_json::Value,
         crate::models::AdminTeamsSettingsSetNameError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1004,15 +1087,17 @@ fn admin_usergroups_add_channels_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsergroupsAddChannelsResponse,
+        serde_json::Value,
         crate::models::AdminUsergroupsAddChannelsError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1027,15 +1112,17 @@ fn admin_usergroups_add_teams_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsergroupsAddTeamsResponse,
+        serde_json::Value,
         crate::models::AdminUsergroupsAddTeamsError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1053,15 +1140,17 @@ fn admin_usergroups_list_channels_examples_decode() {
             "{\"channels\":[{\"id\":\"C024BE91L\",\"name\":\"fun\",\"num_members\":34,\"team_id\":\"T024BE911\"},{\"id\":\"C024BE91K\",\"name\":\"more fun\",\"team_id\":\"T024BE912\"},{\"id\":\"C024BE91M\",\"is_redacted\":true,\"name\":\"public-channel\",\"num_members\":34,\"team_id\":\"T024BE911\"},{\"id\":\"C024BE91N\",\"name\":\"some more fun\",\"team_id\":\"T024BE921\"}],\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsergroupsListChannelsResponse,
+        serde_json::Value,
         crate::models::AdminUsergroupsListChannelsError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1076,15 +1165,17 @@ fn admin_usergroups_remove_channels_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsergroupsRemoveChannelsResponse,
+        serde_json::Value,
         crate::models::AdminUsergroupsRemoveChannelsError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1099,15 +1190,17 @@ fn admin_users_assign_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsersAssignResponse,
+        serde_json::Value,
         crate::models::AdminUsersAssignError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1122,15 +1215,17 @@ fn admin_users_invite_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsersInviteResponse,
+        serde_json::Value,
         crate::models::AdminUsersInviteError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1148,15 +1243,17 @@ fn admin_users_list_examples_decode() {
             "{\"ok\":true,\"users\":[{\"email\":\"bront@slack.com\",\"id\":\"T1234\",\"is_admin\":false,\"is_bot\":false,\"is_owner\":false,\"is_primary_owner\":false,\"is_restricted\":false,\"is_ultra_restricted\":false}]}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsersListResponse,
+        serde_json::Value,
         crate::models::AdminUsersListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1171,15 +1268,17 @@ fn admin_users_remove_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsersRemoveResponse,
+        serde_json::Value,
         crate::models::AdminUsersRemoveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1194,15 +1293,17 @@ fn admin_users_set_admin_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsersSetAdminResponse,
+        serde_json::Value,
         crate::models::AdminUsersSetAdminError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1217,15 +1318,17 @@ fn admin_users_set_expiration_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsersSetExpirationResponse,
+        serde_json::Value,
         crate::models::AdminUsersSetExpirationError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1240,15 +1343,17 @@ fn admin_users_set_owner_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsersSetOwnerResponse,
+        serde_json::Value,
         crate::models::AdminUsersSetOwnerError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1263,15 +1368,17 @@ fn admin_users_set_regular_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsersSetRegularResponse,
+        serde_json::Value,
         crate::models::AdminUsersSetRegularError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1286,15 +1393,17 @@ fn admin_users_session_invalidate_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsersSessionInvalidateResponse,
+        serde_json::Value,
         crate::models::AdminUsersSessionInvalidateError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1309,15 +1418,17 @@ fn admin_users_session_reset_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AdminUsersSessionResetResponse,
+        serde_json::Value,
         crate::models::AdminUsersSessionResetError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1332,11 +1443,12 @@ fn api_test_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ApiTestResponse,
+        serde_json::Value,
         crate::models::ApiTestError,
     >(
         crate::http::raw_for_test(
@@ -1344,6 +1456,7 @@ fn api_test_examples_decode() {
             "{\"args\":{\"error\":\"my_error\"},\"error\":\"my_error\",\"ok\":false}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1361,15 +1474,17 @@ fn apps_event_authorizations_list_examples_decode() {
             "{\"authorizations\":{\"enterprise_id\":\"string\",\"is_bot\":\"string\",\"team_id\":\"string\",\"user_id\":\"string\"},\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AppsEventAuthorizationsListResponse,
+        serde_json::Value,
         crate::models::AppsEventAuthorizationsListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1384,15 +1499,17 @@ fn apps_uninstall_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AppsUninstallResponse,
+        serde_json::Value,
         crate::models::AppsUninstallError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1410,15 +1527,17 @@ fn apps_permissions_info_examples_decode() {
             "{\"info\":{\"app_home\":{\"resources\":{\"ids\":[\"D0C0NU1Q8\",\"D0BH95DLH\"]},\"scopes\":[\"chat:write\",\"im:history\",\"im:read\"]},\"channel\":{\"resources\":{\"excluded_ids\":[],\"ids\":[\"C061FA5PB\"],\"wildcard\":false},\"scopes\":[\"channels:read\"]},\"group\":{\"resources\":{\"ids\":[]},\"scopes\":[]},\"im\":{\"resources\":{\"ids\":[]},\"scopes\":[]},\"mpim\":{\"resources\":{\"ids\":[]},\"scopes\":[]},\"team\":{\"resources\":{\"ids\":[]},\"scopes\":[]}},\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AppsPermissionsInfoResponse,
+        serde_json::Value,
         crate::models::AppsPermissionsInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1433,11 +1552,12 @@ fn apps_permissions_request_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AppsPermissionsRequestResponse,
+        serde_json::Value,
         crate::models::AppsPermissionsRequestError,
     >(
         crate::http::raw_for_test(
@@ -1445,6 +1565,7 @@ fn apps_permissions_request_examples_decode() {
             "{\"error\":\"invalid_trigger_id\",\"ok\":false}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1462,15 +1583,17 @@ fn apps_permissions_resources_list_examples_decode() {
             "{\"ok\":true,\"resources\":[{\"id\":\"T0DES3UAN\",\"type\":\"team\"},{\"id\":\"D024BFF1M\",\"type\":\"app_home\"},{\"id\":\"C024BE91L\",\"type\":\"channel\"}],\"response_metadata\":{\"next_cursor\":\"dGVhbTpDMUg5UkVTR0w=\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AppsPermissionsResourcesListResponse,
+        serde_json::Value,
         crate::models::AppsPermissionsResourcesListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1488,15 +1611,17 @@ fn apps_permissions_scopes_list_examples_decode() {
             "{\"ok\":true,\"scopes\":{\"app_home\":[\"chat:write\",\"im:history\",\"im:read\"],\"channel\":[\"channels:history\",\"chat:write\"],\"group\":[\"chat:write\"],\"im\":[\"chat:write\"],\"mpim\":[\"chat:write\"],\"team\":[\"users:read\"],\"user\":[]}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AppsPermissionsScopesListResponse,
+        serde_json::Value,
         crate::models::AppsPermissionsScopesListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1514,15 +1639,17 @@ fn apps_permissions_users_list_examples_decode() {
             "{\"ok\":true,\"resources\":[{\"id\":\"U0DES3UAN\",\"scopes\":[\"dnd:write:user\",\"reminders:write:user\"]},{\"id\":\"U024BFF1M\",\"scopes\":[\"reminders:write:user\"]}],\"response_metadata\":{\"next_cursor\":\"dGVhbTdPMUg5UkFTT0w=\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AppsPermissionsUsersListResponse,
+        serde_json::Value,
         crate::models::AppsPermissionsUsersListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1537,11 +1664,12 @@ fn apps_permissions_users_request_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AppsPermissionsUsersRequestResponse,
+        serde_json::Value,
         crate::models::AppsPermissionsUsersRequestError,
     >(
         crate::http::raw_for_test(
@@ -1549,6 +1677,7 @@ fn apps_permissions_users_request_examples_decode() {
             "{\"error\":\"invalid_trigger_id\",\"ok\":false}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1563,15 +1692,17 @@ fn auth_revoke_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true,\"revoked\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AuthRevokeResponse,
+        serde_json::Value,
         crate::models::AuthRevokeError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1589,15 +1720,17 @@ fn auth_test_examples_decode() {
             "{\"ok\":true,\"team\":\"Subarachnoid Workspace\",\"team_id\":\"T12345678\",\"url\":\"https://subarachnoid.slack.com/\",\"user\":\"grace\",\"user_id\":\"W12345678\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::AuthTestResponse,
+        serde_json::Value,
         crate::models::AuthTestError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1615,15 +1748,17 @@ fn bots_info_examples_decode() {
             "{\"bot\":{\"app_id\":\"A161CLERW\",\"deleted\":false,\"icons\":{\"image_36\":\"https://...\",\"image_48\":\"https://...\",\"image_72\":\"https://...\"},\"id\":\"B061F7JD2\",\"name\":\"beforebot\",\"updated\":1449272004,\"user_id\":\"U012ABCDEF\"},\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::BotsInfoResponse,
+        serde_json::Value,
         crate::models::BotsInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"bot_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1638,15 +1773,17 @@ fn calls_add_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::CallsAddResponse,
+        serde_json::Value,
         crate::models::CallsAddError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1661,15 +1798,17 @@ fn calls_end_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::CallsEndResponse,
+        serde_json::Value,
         crate::models::CallsEndError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1684,15 +1823,17 @@ fn calls_info_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::CallsInfoResponse,
+        serde_json::Value,
         crate::models::CallsInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1707,15 +1848,17 @@ fn calls_update_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::CallsUpdateResponse,
+        serde_json::Value,
         crate::models::CallsUpdateError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1730,15 +1873,17 @@ fn calls_participants_add_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::CallsParticipantsAddResponse,
+        serde_json::Value,
         crate::models::CallsParticipantsAddError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1753,15 +1898,17 @@ fn calls_participants_remove_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::CallsParticipantsRemoveResponse,
+        serde_json::Value,
         crate::models::CallsParticipantsRemoveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1779,15 +1926,17 @@ fn chat_delete_examples_decode() {
             "{\"channel\":\"C024BE91L\",\"ok\":true,\"ts\":\"1401383885.000061\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ChatDeleteResponse,
+        serde_json::Value,
         crate::models::ChatDeleteError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"message_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1802,11 +1951,12 @@ fn chat_delete_scheduled_message_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ChatDeleteScheduledMessageResponse,
+        serde_json::Value,
         crate::models::ChatDeleteScheduledMessageError,
     >(
         crate::http::raw_for_test(
@@ -1814,6 +1964,7 @@ fn chat_delete_scheduled_message_examples_decode() {
             "{\"error\":\"invalid_scheduled_message_id\",\"ok\":false}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1831,15 +1982,17 @@ fn chat_get_permalink_examples_decode() {
             "{\"channel\":\"C1H9RESGA\",\"ok\":true,\"permalink\":\"https://ghostbusters.slack.com/archives/C1H9RESGA/p135854651500008\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ChatGetPermalinkResponse,
+        serde_json::Value,
         crate::models::ChatGetPermalinkError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1857,15 +2010,17 @@ fn chat_me_message_examples_decode() {
             "{\"channel\":\"C024BE7LR\",\"ok\":true,\"ts\":\"1417671948.000006\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ChatMeMessageResponse,
+        serde_json::Value,
         crate::models::ChatMeMessageError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1883,11 +2038,12 @@ fn chat_post_ephemeral_examples_decode() {
             "{\"message_ts\":\"1502210682.580145\",\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ChatPostEphemeralResponse,
+        serde_json::Value,
         crate::models::ChatPostEphemeralError,
     >(
         crate::http::raw_for_test(
@@ -1895,6 +2051,7 @@ fn chat_post_ephemeral_examples_decode() {
             "{\"error\":\"user_not_in_channel\",\"ok\":false}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1912,11 +2069,12 @@ fn chat_post_message_examples_decode() {
             "{\"channel\":\"C1H9RESGL\",\"message\":{\"attachments\":[{\"fallback\":\"This is an attachment's fallback\",\"id\":1,\"text\":\"This is an attachment\"}],\"bot_id\":\"B19LU7CSY\",\"subtype\":\"bot_message\",\"text\":\"Here's a message for you\",\"ts\":\"1503435956.000247\",\"type\":\"message\",\"username\":\"ecto1\"},\"ok\":true,\"ts\":\"1503435956.000247\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ChatPostMessageResponse,
+        serde_json::Value,
         crate::models::ChatPostMessageError,
     >(
         crate::http::raw_for_test(
@@ -1924,6 +2082,7 @@ fn chat_post_message_examples_decode() {
             "{\"error\":\"too_many_attachments\",\"ok\":false}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1941,15 +2100,17 @@ fn chat_schedule_message_examples_decode() {
             "{\"channel\":\"C1H9RESGL\",\"message\":{\"attachments\":[{\"fallback\":\"This is an attachment's fallback\",\"id\":1,\"text\":\"This is an attachment\"}],\"bot_id\":\"B19LU7CSY\",\"subtype\":\"bot_message\",\"text\":\"Here's a message for you in the future\",\"type\":\"delayed_message\",\"username\":\"ecto1\"},\"ok\":true,\"post_at\":\"1562180400\",\"scheduled_message_id\":\"Q1298393284\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ChatScheduleMessageResponse,
+        serde_json::Value,
         crate::models::ChatScheduleMessageError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"time_in_past\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1964,15 +2125,17 @@ fn chat_unfurl_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ChatUnfurlResponse,
+        serde_json::Value,
         crate::models::ChatUnfurlError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"cannot_unfurl_url\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1990,11 +2153,12 @@ fn chat_update_examples_decode() {
             "{\"channel\":\"C024BE91L\",\"message\":{\"text\":\"Updated text you carefully authored\",\"user\":\"U34567890\"},\"ok\":true,\"text\":\"Updated text you carefully authored\",\"ts\":\"1401383885.000061\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ChatUpdateResponse,
+        serde_json::Value,
         crate::models::ChatUpdateError,
     >(
         crate::http::raw_for_test(
@@ -2002,6 +2166,7 @@ fn chat_update_examples_decode() {
             "{\"error\":\"cant_update_message\",\"ok\":false}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2019,15 +2184,17 @@ fn chat_scheduled_messages_list_examples_decode() {
             "{\"ok\":true,\"response_metadata\":{\"next_cursor\":\"\"},\"scheduled_messages\":[{\"channel_id\":\"C1H9RESGL\",\"date_created\":1551891734,\"id\":1298393284,\"post_at\":1551991428,\"text\":\"Here's a message for you in the future\"}]}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ChatScheduledMessagesListResponse,
+        serde_json::Value,
         crate::models::ChatScheduledMessagesListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_channel\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2042,15 +2209,17 @@ fn conversations_archive_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsArchiveResponse,
+        serde_json::Value,
         crate::models::ConversationsArchiveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2065,15 +2234,17 @@ fn conversations_close_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsCloseResponse,
+        serde_json::Value,
         crate::models::ConversationsCloseError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2091,15 +2262,17 @@ fn conversations_create_examples_decode() {
             "{\"channel\":{\"created\":1504554479,\"creator\":\"U0123456\",\"id\":\"C0EAQDV4Z\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":false,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"last_read\":\"0000000000.000000\",\"latest\":null,\"name\":\"endeavor\",\"name_normalized\":\"endeavor\",\"pending_shared\":[],\"previous_names\":[],\"priority\":0,\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"\"},\"unlinked\":0,\"unread_count\":0,\"unread_count_display\":0},\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsCreateResponse,
+        serde_json::Value,
         crate::models::ConversationsCreateError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"name_taken\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2117,15 +2290,17 @@ fn conversations_history_examples_decode() {
             "{\"has_more\":true,\"messages\":[{\"text\":\"I find you punny and would like to smell your nose letter\",\"ts\":\"1512085950.000216\",\"type\":\"message\",\"user\":\"U012AB3CDE\"},{\"text\":\"What, you want to smell my shoes better?\",\"ts\":\"1512104434.000490\",\"type\":\"message\",\"user\":\"U061F7AUR\"}],\"ok\":true,\"pin_count\":0,\"response_metadata\":{\"next_cursor\":\"bmV4dF90czoxNTEyMDg1ODYxMDAwNTQz\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsHistoryResponse,
+        serde_json::Value,
         crate::models::ConversationsHistoryError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2143,15 +2318,17 @@ fn conversations_info_examples_decode() {
             "{\"channel\":{\"created\":1449252889,\"creator\":\"W012A3BCD\",\"id\":\"C012AB3CD\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_read_only\":false,\"is_shared\":false,\"last_read\":\"1502126650.228446\",\"locale\":\"en-US\",\"name\":\"general\",\"name_normalized\":\"general\",\"parent_conversation\":null,\"pending_shared\":[],\"previous_names\":[\"specifics\",\"abstractions\",\"etc\"],\"purpose\":{\"creator\":\"W012A3BCD\",\"last_set\":1449709364,\"value\":\"This part of the workspace is for fun. Make fun here.\"},\"topic\":{\"creator\":\"W012A3BCD\",\"last_set\":1449709364,\"value\":\"For public discussion of generalities\"},\"unlinked\":0},\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsInfoResponse,
+        serde_json::Value,
         crate::models::ConversationsInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2169,11 +2346,12 @@ fn conversations_invite_examples_decode() {
             "{\"channel\":{\"created\":1449252889,\"creator\":\"W012A3BCD\",\"id\":\"C012AB3CD\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_read_only\":false,\"is_shared\":false,\"last_read\":\"1502126650.228446\",\"locale\":\"en-US\",\"name\":\"general\",\"name_normalized\":\"general\",\"num_members\":23,\"pending_shared\":[],\"previous_names\":[\"specifics\",\"abstractions\",\"etc\"],\"purpose\":{\"creator\":\"W012A3BCD\",\"last_set\":1449709364,\"value\":\"This part of the workspace is for fun. Make fun here.\"},\"topic\":{\"creator\":\"W012A3BCD\",\"last_set\":1449709364,\"value\":\"For public discussion of generalities\"},\"unlinked\":0},\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsInviteResponse,
+        serde_json::Value,
         crate::models::ConversationsInviteError,
     >(
         crate::http::raw_for_test(
@@ -2181,6 +2359,7 @@ fn conversations_invite_examples_decode() {
             "{\"error\":\"method_not_supported_for_channel_type\",\"ok\":false}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2198,15 +2377,17 @@ fn conversations_join_examples_decode() {
             "{\"channel\":{\"created\":1449252889,\"creator\":\"U061F7AUR\",\"id\":\"C061EG9SL\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"general\",\"name_normalized\":\"general\",\"pending_shared\":[],\"previous_names\":[],\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"For widget discussion\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"Which widget do you worry about?\"},\"unlinked\":0},\"ok\":true,\"response_metadata\":{\"warnings\":[\"already_in_channel\"]},\"warning\":\"already_in_channel\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsJoinResponse,
+        serde_json::Value,
         crate::models::ConversationsJoinError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"is_archived\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2221,15 +2402,17 @@ fn conversations_kick_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsKickResponse,
+        serde_json::Value,
         crate::models::ConversationsKickError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"cant_kick_self\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2244,11 +2427,12 @@ fn conversations_leave_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsLeaveResponse,
+        serde_json::Value,
         crate::models::ConversationsLeaveError,
     >(
         crate::http::raw_for_test(
@@ -2256,6 +2440,7 @@ fn conversations_leave_examples_decode() {
             "{\"error\":\"cant_leave_general\",\"ok\":false}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2273,15 +2458,17 @@ fn conversations_list_examples_decode() {
             "{\"channels\":[{\"created\":1449252889,\"creator\":\"U012A3CDE\",\"id\":\"C012AB3CD\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"general\",\"name_normalized\":\"general\",\"num_members\":4,\"pending_shared\":[],\"previous_names\":[],\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"This channel is for team-wide communication and announcements. All team members are in this channel.\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"Company-wide announcements and work-based matters\"},\"unlinked\":0},{\"created\":1449252889,\"creator\":\"U061F7AUR\",\"id\":\"C061EG9T2\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":false,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"random\",\"name_normalized\":\"random\",\"num_members\":4,\"pending_shared\":[],\"previous_names\":[],\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"A place for non-work-related flimflam, faffing, hodge-podge or jibber-jabber you'd prefer to keep out of more focused work-related channels.\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"Non-work banter and water cooler conversation\"},\"unlinked\":0}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"dGVhbTpDMDYxRkE1UEI=\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsListResponse,
+        serde_json::Value,
         crate::models::ConversationsListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2296,15 +2483,17 @@ fn conversations_mark_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsMarkResponse,
+        serde_json::Value,
         crate::models::ConversationsMarkError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2322,15 +2511,17 @@ fn conversations_members_examples_decode() {
             "{\"members\":[\"U023BECGF\",\"U061F7AUR\",\"W012A3CDE\"],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"e3VzZXJfaWQ6IFcxMjM0NTY3fQ==\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsMembersResponse,
+        serde_json::Value,
         crate::models::ConversationsMembersError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2348,15 +2539,17 @@ fn conversations_open_examples_decode() {
             "{\"channel\":{\"id\":\"D069C7QFK\"},\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsOpenResponse,
+        serde_json::Value,
         crate::models::ConversationsOpenError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2374,15 +2567,17 @@ fn conversations_rename_examples_decode() {
             "{\"channel\":{\"created\":1449252889,\"creator\":\"W012A3BCD\",\"id\":\"C012AB3CD\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_read_only\":false,\"is_shared\":false,\"last_read\":\"1502126650.228446\",\"locale\":\"en-US\",\"name\":\"general\",\"name_normalized\":\"general\",\"num_members\":23,\"pending_shared\":[],\"previous_names\":[\"specifics\",\"abstractions\",\"etc\"],\"purpose\":{\"creator\":\"W012A3BCD\",\"last_set\":1449709364,\"value\":\"This part of the workspace is for fun. Make fun here.\"},\"topic\":{\"creator\":\"W012A3BCD\",\"last_set\":1449709364,\"value\":\"For public discussion of generalities\"},\"unlinked\":0},\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsRenameResponse,
+        serde_json::Value,
         crate::models::ConversationsRenameError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"not_in_channel\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2400,15 +2595,17 @@ fn conversations_replies_examples_decode() {
             "{\"has_more\":true,\"messages\":[{\"last_read\":\"1484678597.521003\",\"reply_count\":3,\"subscribed\":true,\"text\":\"island\",\"thread_ts\":\"1482960137.003543\",\"ts\":\"1482960137.003543\",\"type\":\"message\",\"unread_count\":0,\"user\":\"U061F7AUR\"},{\"parent_user_id\":\"U061F7AUR\",\"text\":\"one island\",\"thread_ts\":\"1482960137.003543\",\"ts\":\"1483037603.017503\",\"type\":\"message\",\"user\":\"U061F7AUR\"},{\"parent_user_id\":\"U061F7AUR\",\"text\":\"two island\",\"thread_ts\":\"1482960137.003543\",\"ts\":\"1483051909.018632\",\"type\":\"message\",\"user\":\"U061F7AUR\"},{\"parent_user_id\":\"U061F7AUR\",\"text\":\"three for the land\",\"thread_ts\":\"1482960137.003543\",\"ts\":\"1483125339.020269\",\"type\":\"message\",\"user\":\"U061F7AUR\"}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"bmV4dF90czoxNDg0Njc4MjkwNTE3MDkx\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsRepliesResponse,
+        serde_json::Value,
         crate::models::ConversationsRepliesError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"thread_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2423,15 +2620,17 @@ fn conversations_set_purpose_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsSetPurposeResponse,
+        serde_json::Value,
         crate::models::ConversationsSetPurposeError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2446,15 +2645,17 @@ fn conversations_set_topic_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsSetTopicResponse,
+        serde_json::Value,
         crate::models::ConversationsSetTopicError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2469,15 +2670,17 @@ fn conversations_unarchive_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ConversationsUnarchiveResponse,
+        serde_json::Value,
         crate::models::ConversationsUnarchiveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2492,15 +2695,17 @@ fn dialog_open_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::DialogOpenResponse,
+        serde_json::Value,
         crate::models::DialogOpenError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"missing_trigger\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2515,15 +2720,17 @@ fn dnd_end_dnd_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::DndEndDndResponse,
+        serde_json::Value,
         crate::models::DndEndDndError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2538,15 +2745,17 @@ fn dnd_end_snooze_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::DndEndSnoozeResponse,
+        serde_json::Value,
         crate::models::DndEndSnoozeError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2561,15 +2770,17 @@ fn dnd_info_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::DndInfoResponse,
+        serde_json::Value,
         crate::models::DndInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2584,15 +2795,17 @@ fn dnd_set_snooze_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::DndSetSnoozeResponse,
+        serde_json::Value,
         crate::models::DndSetSnoozeError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2610,15 +2823,17 @@ fn dnd_team_info_examples_decode() {
             "{\"ok\":true,\"users\":{\"U023BECGF\":{\"dnd_enabled\":true,\"next_dnd_end_ts\":1450423800,\"next_dnd_start_ts\":1450387800},\"W058CJVAA\":{\"dnd_enabled\":false,\"next_dnd_end_ts\":1,\"next_dnd_start_ts\":1}}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::DndTeamInfoResponse,
+        serde_json::Value,
         crate::models::DndTeamInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2633,15 +2848,17 @@ fn emoji_list_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::EmojiListResponse,
+        serde_json::Value,
         crate::models::EmojiListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2656,15 +2873,17 @@ fn files_comments_delete_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::FilesCommentsDeleteResponse,
+        serde_json::Value,
         crate::models::FilesCommentsDeleteError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"file_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2679,15 +2898,17 @@ fn files_delete_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::FilesDeleteResponse,
+        serde_json::Value,
         crate::models::FilesDeleteError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2705,15 +2926,17 @@ fn files_info_examples_decode() {
             "{\"comments\":[],\"file\":{\"channels\":[\"C0T8SE4AU\"],\"comments_count\":0,\"created\":1531763342,\"deanimate_gif\":\"https://.../tedair_deanimate_gif.png\",\"display_as_bot\":false,\"editable\":false,\"external_type\":\"\",\"filetype\":\"gif\",\"groups\":[],\"has_rich_preview\":false,\"id\":\"F0S43PZDF\",\"image_exif_rotation\":1,\"ims\":[],\"is_external\":false,\"is_public\":true,\"is_starred\":false,\"mimetype\":\"image/gif\",\"mode\":\"hosted\",\"name\":\"tedair.gif\",\"original_h\":226,\"original_w\":176,\"permalink\":\"https://.../tedair.gif\",\"permalink_public\":\"https://.../...\",\"pjpeg\":\"https://.../tedair_pjpeg.jpg\",\"pretty_type\":\"GIF\",\"public_url_shared\":false,\"shares\":{\"public\":{\"C0T8SE4AU\":[{\"channel_name\":\"file-under\",\"latest_reply\":\"1531763348.000001\",\"reply_count\":1,\"reply_users\":[\"U061F7AUR\"],\"reply_users_count\":1,\"team_id\":\"T061EG9R6\",\"thread_ts\":\"1531763273.000015\",\"ts\":\"1531763348.000001\"}]}},\"size\":137531,\"thumb_160\":\"https://.../tedair_=_160.png\",\"thumb_360\":\"https://.../tedair_360.png\",\"thumb_360_gif\":\"https://.../tedair_360.gif\",\"thumb_360_h\":226,\"thumb_360_w\":176,\"thumb_64\":\"https://.../tedair_64.png\",\"thumb_80\":\"https://.../tedair_80.png\",\"timestamp\":1531763342,\"title\":\"tedair.gif\",\"url_private\":\"https://.../tedair.gif\",\"url_private_download\":\"https://.../tedair.gif\",\"user\":\"U061F7AUR\",\"username\":\"\"},\"ok\":true,\"response_metadata\":{\"next_cursor\":\"dGVhbTpDMUg5UkVTR0w=\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::FilesInfoResponse,
+        serde_json::Value,
         crate::models::FilesInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2731,15 +2954,17 @@ fn files_list_examples_decode() {
             "{\"files\":[{\"channels\":[\"C0T8SE4AU\"],\"comments_count\":0,\"created\":1531763254,\"deanimate_gif\":\"https://.../billair_deanimate_gif.png\",\"display_as_bot\":false,\"editable\":false,\"external_type\":\"\",\"filetype\":\"gif\",\"groups\":[],\"id\":\"F0S43P1CZ\",\"image_exif_rotation\":1,\"ims\":[],\"is_external\":false,\"is_public\":true,\"mimetype\":\"image/gif\",\"mode\":\"hosted\",\"name\":\"billair.gif\",\"original_h\":226,\"original_w\":176,\"permalink\":\"https://.../billair.gif\",\"permalink_public\":\"https://.../...\",\"pjpeg\":\"https://.../billair_pjpeg.jpg\",\"pretty_type\":\"GIF\",\"public_url_shared\":false,\"size\":144538,\"thumb_160\":\"https://.../billair_=_160.png\",\"thumb_360\":\"https://.../billair_360.png\",\"thumb_360_gif\":\"https://.../billair_360.gif\",\"thumb_360_h\":226,\"thumb_360_w\":176,\"thumb_64\":\"https://.../billair_64.png\",\"thumb_80\":\"https://.../billair_80.png\",\"timestamp\":1531763254,\"title\":\"billair.gif\",\"url_private\":\"https://.../billair.gif\",\"url_private_download\":\"https://.../billair.gif\",\"user\":\"U061F7AUR\",\"username\":\"\"},{\"channels\":[\"C0T8SE4AU\"],\"comments_count\":0,\"created\":1531763342,\"deanimate_gif\":\"https://.../tedair_deanimate_gif.png\",\"display_as_bot\":false,\"editable\":false,\"external_type\":\"\",\"filetype\":\"gif\",\"groups\":[],\"id\":\"F0S43PZDF\",\"image_exif_rotation\":1,\"ims\":[],\"is_external\":false,\"is_public\":true,\"mimetype\":\"image/gif\",\"mode\":\"hosted\",\"name\":\"tedair.gif\",\"original_h\":226,\"original_w\":176,\"permalink\":\"https://.../tedair.gif\",\"permalink_public\":\"https://.../...\",\"pjpeg\":\"https://.../tedair_pjpeg.jpg\",\"pretty_type\":\"GIF\",\"public_url_shared\":false,\"size\":137531,\"thumb_160\":\"https://.../tedair_=_160.png\",\"thumb_360\":\"https://.../tedair_360.png\",\"thumb_360_gif\":\"https://.../tedair_360.gif\",\"thumb_360_h\":226,\"thumb_360_w\":176,\"thumb_64\":\"https://.../tedair_64.png\",\"thumb_80\":\"https://.../tedair_80.png\",\"timestamp\":1531763342,\"title\":\"tedair.gif\",\"url_private\":\"https://.../tedair.gif\",\"url_private_download\":\"https://.../tedair.gif\",\"user\":\"U061F7AUR\",\"username\":\"\"}],\"ok\":true,\"paging\":{\"count\":100,\"page\":1,\"pages\":1,\"total\":2}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::FilesListResponse,
+        serde_json::Value,
         crate::models::FilesListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2754,15 +2979,17 @@ fn files_revoke_public_url_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::FilesRevokePublicUrlResponse,
+        serde_json::Value,
         crate::models::FilesRevokePublicUrlError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2777,15 +3004,17 @@ fn files_shared_public_url_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::FilesSharedPublicUrlResponse,
+        serde_json::Value,
         crate::models::FilesSharedPublicUrlError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2803,15 +3032,17 @@ fn files_upload_examples_decode() {
             "{\"file\":{\"channels\":[],\"comments_count\":0,\"created\":1532293501,\"display_as_bot\":false,\"editable\":false,\"external_type\":\"\",\"filetype\":\"gif\",\"groups\":[],\"has_rich_preview\":false,\"id\":\"F0TD00400\",\"image_exif_rotation\":1,\"ims\":[\"D0L4B9P0Q\"],\"is_external\":false,\"is_public\":false,\"is_starred\":false,\"mimetype\":\"image/jpeg\",\"mode\":\"hosted\",\"name\":\"dramacat.gif\",\"original_h\":366,\"original_w\":526,\"permalink\":\"https://.../dramacat.gif\",\"permalink_public\":\"https://.../More-Path-Components\",\"pretty_type\":\"JPEG\",\"public_url_shared\":false,\"shares\":{\"private\":{\"D0L4B9P0Q\":[{\"reply_count\":0,\"reply_users\":[],\"reply_users_count\":0,\"ts\":\"1532293503.000001\"}]}},\"size\":43518,\"thumb_160\":\"https://.../dramacat_160.gif\",\"thumb_360\":\"https://.../dramacat_360.gif\",\"thumb_360_h\":250,\"thumb_360_w\":360,\"thumb_480\":\"https://.../dramacat_480.gif\",\"thumb_480_h\":334,\"thumb_480_w\":480,\"thumb_64\":\"https://.../dramacat_64.gif\",\"thumb_80\":\"https://.../dramacat_80.gif\",\"timestamp\":1532293501,\"title\":\"dramacat\",\"url_private\":\"https://.../dramacat.gif\",\"url_private_download\":\"https://.../dramacat.gif\",\"user\":\"U0L4B9NSU\",\"username\":\"\"},\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::FilesUploadResponse,
+        serde_json::Value,
         crate::models::FilesUploadError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2826,15 +3057,17 @@ fn files_remote_add_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::FilesRemoteAddResponse,
+        serde_json::Value,
         crate::models::FilesRemoteAddError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2849,15 +3082,17 @@ fn files_remote_info_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::FilesRemoteInfoResponse,
+        serde_json::Value,
         crate::models::FilesRemoteInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2872,15 +3107,17 @@ fn files_remote_list_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::FilesRemoteListResponse,
+        serde_json::Value,
         crate::models::FilesRemoteListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2895,15 +3132,17 @@ fn files_remote_remove_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::FilesRemoteRemoveResponse,
+        serde_json::Value,
         crate::models::FilesRemoteRemoveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2918,15 +3157,17 @@ fn files_remote_share_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::FilesRemoteShareResponse,
+        serde_json::Value,
         crate::models::FilesRemoteShareError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2941,15 +3182,17 @@ fn files_remote_update_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::FilesRemoteUpdateResponse,
+        serde_json::Value,
         crate::models::FilesRemoteUpdateError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2967,11 +3210,12 @@ fn migration_exchange_examples_decode() {
             "{\"enterprise_id\":\"E1KQTNXE1\",\"invalid_user_ids\":[\"U21ABZZXX\"],\"ok\":true,\"team_id\":\"T1KR7PE1W\",\"user_id_map\":{\"U06UBSUN5\":\"W06M56XJM\",\"U06UBSVB3\":\"W06PUUDLY\",\"U06UBSVDX\":\"W06PUUDMW\",\"U06UEB62U\":\"W06PTT6GH\",\"W06UAZ65Q\":\"W06UAZ65Q\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::MigrationExchangeResponse,
+        serde_json::Value,
         crate::models::MigrationExchangeError,
     >(
         crate::http::raw_for_test(
@@ -2979,6 +3223,7 @@ fn migration_exchange_examples_decode() {
             "{\"error\":\"not_enterprise_team\",\"ok\":false}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2996,15 +3241,17 @@ fn oauth_access_examples_decode() {
             "{\"access_token\":\"xoxp-XXXXXXXX-XXXXXXXX-XXXXX\",\"enterprise_id\":null,\"scope\":\"groups:write\",\"team_id\":\"TXXXXXXXXX\",\"team_name\":\"Wyld Stallyns LLC\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::OauthAccessResponse,
+        serde_json::Value,
         crate::models::OauthAccessError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3022,15 +3269,17 @@ fn oauth_token_examples_decode() {
             "{\"access_token\":\"xoxa-access-token-string\",\"app_id\":\"A012345678\",\"app_user_id\":\"U0AB12ABC\",\"authorizing_user_id\":\"U0HTT3Q0G\",\"installer_user_id\":\"U061F7AUR\",\"ok\":true,\"permissions\":[{\"resource_id\":0,\"resource_type\":\"channel\",\"scopes\":[\"channels:read\",\"chat:write:user\"]}],\"single_channel_id\":\"C061EG9T2\",\"team_id\":\"T061EG9Z9\",\"team_name\":\"Subarachnoid Workspace\",\"token_type\":\"app\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::OauthTokenResponse,
+        serde_json::Value,
         crate::models::OauthTokenError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3048,15 +3297,17 @@ fn oauth_v2_access_examples_decode() {
             "{\"access_token\":\"xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy\",\"app_id\":\"A0KRD7HC3\",\"authed_user\":{\"access_token\":\"xoxp-1234\",\"id\":\"U1234\",\"scope\":\"chat:write\",\"token_type\":\"user\"},\"bot_user_id\":\"U0KRQLJ9H\",\"enterprise\":{\"id\":\"E12345678\",\"name\":\"slack-sports\"},\"ok\":true,\"scope\":\"commands,incoming-webhook\",\"team\":{\"id\":\"T9TK3CUKW\",\"name\":\"Slack Softball Team\"},\"token_type\":\"bot\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::OauthV2AccessResponse,
+        serde_json::Value,
         crate::models::OauthV2AccessError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3071,15 +3322,17 @@ fn pins_add_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::PinsAddResponse,
+        serde_json::Value,
         crate::models::PinsAddError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3097,6 +3350,7 @@ fn pins_list_examples_decode() {
             "{\"items\":[{\"channel\":\"C2U86NC6H\",\"created\":1508881078,\"created_by\":\"U2U85N1RZ\",\"message\":{\"permalink\":\"https://hitchhikers.slack.com/archives/C2U86NC6H/p1508197641000151\",\"pinned_to\":[\"C2U86NC6H\"],\"text\":\"What is the meaning of life?\",\"ts\":\"1508197641.000151\",\"type\":\"message\",\"user\":\"U2U85N1RZ\"},\"type\":\"message\"},{\"channel\":\"C2U86NC6H\",\"created\":1508880991,\"created_by\":\"U2U85N1RZ\",\"message\":{\"permalink\":\"https://hitchhikers.slack.com/archives/C2U86NC6H/p1508284197000015\",\"pinned_to\":[\"C2U86NC6H\"],\"text\":\"The meaning of life, the universe, and everything is 42.\",\"ts\":\"1503289197.000015\",\"type\":\"message\",\"user\":\"U2U85N1RZ\"},\"type\":\"message\"}],\"ok\":true}",
         ),
         None,
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
@@ -3115,15 +3369,17 @@ fn pins_remove_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::PinsRemoveResponse,
+        serde_json::Value,
         crate::models::PinsRemoveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"no_pin\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3138,15 +3394,17 @@ fn reactions_add_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ReactionsAddResponse,
+        serde_json::Value,
         crate::models::ReactionsAddError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"already_reacted\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3164,6 +3422,7 @@ fn reactions_get_examples_decode() {
             "{\"file\":{\"channels\":[\"C2U7V2YA2\"],\"comments_count\":1,\"created\":1507850315,\"groups\":[],\"id\":\"F7H0D7ZA4\",\"ims\":[],\"name\":\"computer.gif\",\"reactions\":[{\"count\":1,\"name\":\"stuck_out_tongue_winking_eye\",\"users\":[\"U2U85N1RV\"]}],\"timestamp\":1507850315,\"title\":\"computer.gif\",\"user\":\"U2U85N1RV\"},\"ok\":true,\"type\":\"file\"}",
         ),
         None,
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
@@ -3185,15 +3444,17 @@ fn reactions_list_examples_decode() {
             "{\"items\":[{\"channel\":\"C3UKJTQAC\",\"message\":{\"bot_id\":\"B4VLRLMKJ\",\"reactions\":[{\"count\":1,\"name\":\"robot_face\",\"users\":[\"U2U85N1RV\"]}],\"subtype\":\"bot_message\",\"text\":\"Hello from Python! :tada:\",\"ts\":\"1507849573.000090\",\"username\":\"Shipit Notifications\"},\"type\":\"message\"},{\"comment\":{\"comment\":\"This is a file comment\",\"created\":1508286096,\"id\":\"Fc7LP08P1U\",\"reactions\":[{\"count\":1,\"name\":\"white_check_mark\",\"users\":[\"U2U85N1RV\"]}],\"timestamp\":1508286096,\"type\":\"file_comment\",\"user\":\"U2U85N1RV\"},\"file\":{\"channels\":[\"C2U7V2YA2\"],\"comments_count\":1,\"created\":1507850315,\"reactions\":[{\"count\":1,\"name\":\"stuck_out_tongue_winking_eye\",\"users\":[\"U2U85N1RV\"]}],\"title\":\"computer.gif\",\"user\":\"U2U85N1RV\",\"username\":\"\"}},{\"file\":{\"channels\":[\"C2U7V2YA2\"],\"comments_count\":1,\"created\":1507850315,\"id\":\"F7H0D7ZA4\",\"name\":\"computer.gif\",\"reactions\":[{\"count\":1,\"name\":\"stuck_out_tongue_winking_eye\",\"users\":[\"U2U85N1RV\"]}],\"size\":1639034,\"title\":\"computer.gif\",\"user\":\"U2U85N1RV\",\"username\":\"\"},\"type\":\"file\"}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"dGVhbTpDMUg5UkVTR0w=\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ReactionsListResponse,
+        serde_json::Value,
         crate::models::ReactionsListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3208,15 +3469,17 @@ fn reactions_remove_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ReactionsRemoveResponse,
+        serde_json::Value,
         crate::models::ReactionsRemoveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"no_reaction\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3231,15 +3494,17 @@ fn reminders_add_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::RemindersAddResponse,
+        serde_json::Value,
         crate::models::RemindersAddError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3254,15 +3519,17 @@ fn reminders_complete_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::RemindersCompleteResponse,
+        serde_json::Value,
         crate::models::RemindersCompleteError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3277,15 +3544,17 @@ fn reminders_delete_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::RemindersDeleteResponse,
+        serde_json::Value,
         crate::models::RemindersDeleteError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3300,15 +3569,17 @@ fn reminders_info_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::RemindersInfoResponse,
+        serde_json::Value,
         crate::models::RemindersInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3323,15 +3594,17 @@ fn reminders_list_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::RemindersListResponse,
+        serde_json::Value,
         crate::models::RemindersListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3349,15 +3622,17 @@ fn rtm_connect_examples_decode() {
             "{\"ok\":true,\"self\":{\"id\":\"U4X318ZMZ\",\"name\":\"robotoverlord\"},\"team\":{\"domain\":\"slackdemo\",\"id\":\"T2U81E2FP\",\"name\":\"SlackDemo\"},\"url\":\"wss://...\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::RtmConnectResponse,
+        serde_json::Value,
         crate::models::RtmConnectError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3375,15 +3650,17 @@ fn search_messages_examples_decode() {
             "{\"messages\":{\"matches\":[{\"channel\":{\"id\":\"C12345678\",\"is_ext_shared\":false,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"general\",\"pending_shared\":[]},\"iid\":\"cb64bdaa-c1e8-4631-8a91-0f78080113e9\",\"permalink\":\"https://hitchhikers.slack.com/archives/C12345678/p1508284197000015\",\"team\":\"T12345678\",\"text\":\"The meaning of life the universe and everything is 42.\",\"ts\":\"1508284197.000015\",\"type\":\"message\",\"user\":\"U2U85N1RV\",\"username\":\"roach\"},{\"channel\":{\"id\":\"C12345678\",\"is_ext_shared\":false,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"random\",\"pending_shared\":[]},\"iid\":\"9a00d3c9-bd2d-45b0-988b-6cff99ae2a90\",\"permalink\":\"https://hitchhikers.slack.com/archives/C12345678/p1508795665000236\",\"team\":\"T12345678\",\"text\":\"The meaning of life the universe and everything is 101010\",\"ts\":\"1508795665.000236\",\"type\":\"message\",\"user\":\"\",\"username\":\"robot overlord\"}],\"pagination\":{\"first\":1,\"last\":2,\"page\":1,\"page_count\":1,\"per_page\":20,\"total_count\":2},\"paging\":{\"count\":20,\"page\":1,\"pages\":1,\"total\":2},\"total\":2},\"ok\":true,\"query\":\"The meaning of life the universe and everything\"}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::SearchMessagesResponse,
+        serde_json::Value,
         crate::models::SearchMessagesError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"No query passed\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3398,15 +3675,17 @@ fn stars_add_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::StarsAddResponse,
+        serde_json::Value,
         crate::models::StarsAddError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3421,15 +3700,17 @@ fn stars_list_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::StarsListResponse,
+        serde_json::Value,
         crate::models::StarsListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3444,15 +3725,17 @@ fn stars_remove_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::StarsRemoveResponse,
+        serde_json::Value,
         crate::models::StarsRemoveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3470,15 +3753,17 @@ fn team_access_logs_examples_decode() {
             "{\"logins\":[{\"count\":1,\"country\":\"US\",\"date_first\":1422922864,\"date_last\":1422922864,\"ip\":\"127.0.0.1\",\"isp\":\"BigCo ISP\",\"region\":\"CA\",\"user_agent\":\"SlackWeb Mozilla/5.0 (Macintosh; Intel Mac OS X 10_10_2) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/41.0.2272.35 Safari/537.36\",\"user_id\":\"U45678\",\"username\":\"alice\"},{\"count\":1,\"country\":\"US\",\"date_first\":1422922493,\"date_last\":1422922493,\"ip\":\"127.0.0.1\",\"isp\":\"BigCo ISP\",\"region\":\"CA\",\"user_agent\":\"SlackWeb Mozilla/5.0 (iPhone; CPU iPhone OS 8_1_3 like Mac OS X) AppleWebKit/600.1.4 (KHTML, like Gecko) Version/8.0 Mobile/12B466 Safari/600.1.4\",\"user_id\":\"U12345\",\"username\":\"white_rabbit\"}],\"ok\":true,\"paging\":{\"count\":100,\"page\":1,\"pages\":1,\"total\":2}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::TeamAccessLogsResponse,
+        serde_json::Value,
         crate::models::TeamAccessLogsError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"paid_only\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3496,15 +3781,17 @@ fn team_billable_info_examples_decode() {
             "{\"billable_info\":{\"U02UCPE1R\":{\"billing_active\":true},\"U02UEBSD2\":{\"billing_active\":true},\"U0632EWRW\":{\"billing_active\":false}},\"ok\":true}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::TeamBillableInfoResponse,
+        serde_json::Value,
         crate::models::TeamBillableInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3522,15 +3809,17 @@ fn team_info_examples_decode() {
             "{\"ok\":true,\"team\":{\"domain\":\"example\",\"email_domain\":\"example.com\",\"enterprise_id\":\"E1234A12AB\",\"enterprise_name\":\"Umbrella Corporation\",\"icon\":{\"image_102\":\"https://...\",\"image_132\":\"https://...\",\"image_34\":\"https://...\",\"image_44\":\"https://...\",\"image_68\":\"https://...\",\"image_88\":\"https://...\",\"image_default\":true},\"id\":\"T12345\",\"name\":\"My Team\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::TeamInfoResponse,
+        serde_json::Value,
         crate::models::TeamInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3545,15 +3834,17 @@ fn team_integration_logs_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::TeamIntegrationLogsResponse,
+        serde_json::Value,
         crate::models::TeamIntegrationLogsError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3571,15 +3862,17 @@ fn team_profile_get_examples_decode() {
             "{\"ok\":true,\"profile\":{\"fields\":[{\"hint\":\"Enter the extension to reach your desk\",\"id\":\"Xf06054AAA\",\"is_hidden\":1,\"label\":\"Phone extension\",\"options\":null,\"ordering\":0,\"possible_values\":null,\"type\":\"text\"},{\"hint\":\"When you were born\",\"id\":\"Xf06054BBB\",\"label\":\"Date of birth\",\"options\":null,\"ordering\":1,\"possible_values\":null,\"type\":\"date\"},{\"hint\":\"Enter a link to your Facebook profile\",\"id\":\"Xf06054CCC\",\"label\":\"Facebook\",\"options\":null,\"ordering\":2,\"possible_values\":null,\"type\":\"link\"},{\"hint\":\"Hogwarts, obviously\",\"id\":\"Xf06054DDD\",\"label\":\"House\",\"options\":null,\"ordering\":3,\"possible_values\":[\"Gryffindor\",\"Hufflepuff\",\"Ravenclaw\",\"Slytherin\"],\"type\":\"options_list\"},{\"hint\":\"Office location (LDAP)\",\"id\":\"Xf06054EEE\",\"label\":\"Location\",\"options\":{\"is_protected\":1},\"ordering\":4,\"possible_values\":null,\"type\":\"text\"},{\"hint\":\"The boss\",\"id\":\"Xf06054FFF\",\"label\":\"Manager\",\"options\":null,\"ordering\":5,\"possible_values\":null,\"type\":\"user\"}]}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::TeamProfileGetResponse,
+        serde_json::Value,
         crate::models::TeamProfileGetError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3594,15 +3887,17 @@ fn usergroups_create_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsergroupsCreateResponse,
+        serde_json::Value,
         crate::models::UsergroupsCreateError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3617,15 +3912,17 @@ fn usergroups_disable_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsergroupsDisableResponse,
+        serde_json::Value,
         crate::models::UsergroupsDisableError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3640,15 +3937,17 @@ fn usergroups_enable_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsergroupsEnableResponse,
+        serde_json::Value,
         crate::models::UsergroupsEnableError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3666,15 +3965,17 @@ fn usergroups_list_examples_decode() {
             "{\"ok\":true,\"usergroups\":[{\"auto_type\":\"admin\",\"created_by\":\"USLACKBOT\",\"date_create\":1446598059,\"date_delete\":0,\"date_update\":1446670362,\"deleted_by\":null,\"description\":\"A group of all Administrators on your team.\",\"handle\":\"admins\",\"id\":\"S0614TZR7\",\"is_external\":false,\"is_usergroup\":true,\"name\":\"Team Admins\",\"prefs\":{\"channels\":[],\"groups\":[]},\"team_id\":\"T060RNRCH\",\"updated_by\":\"U060RNRCZ\",\"user_count\":\"2\"},{\"auto_type\":\"owner\",\"created_by\":\"USLACKBOT\",\"date_create\":1446678371,\"date_delete\":0,\"date_update\":1446678371,\"deleted_by\":null,\"description\":\"A group of all Owners on your team.\",\"handle\":\"owners\",\"id\":\"S06158AV7\",\"is_external\":false,\"is_usergroup\":true,\"name\":\"Team Owners\",\"prefs\":{\"channels\":[],\"groups\":[]},\"team_id\":\"T060RNRCH\",\"updated_by\":\"USLACKBOT\",\"user_count\":\"1\"},{\"auto_type\":null,\"created_by\":\"U060RNRCZ\",\"date_create\":1446746793,\"date_delete\":1446748865,\"date_update\":1446747767,\"deleted_by\":null,\"description\":\"Marketing gurus, PR experts and product advocates.\",\"handle\":\"marketing-team\",\"id\":\"S0615G0KT\",\"is_external\":false,\"is_usergroup\":true,\"name\":\"Marketing Team\",\"prefs\":{\"channels\":[],\"groups\":[]},\"team_id\":\"T060RNRCH\",\"updated_by\":\"U060RNRCZ\",\"user_count\":\"0\"}]}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsergroupsListResponse,
+        serde_json::Value,
         crate::models::UsergroupsListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3692,15 +3993,17 @@ fn usergroups_update_examples_decode() {
             "{\"ok\":true,\"usergroup\":{\"auto_type\":null,\"created_by\":\"U060R4BJ4\",\"date_create\":1447096577,\"date_delete\":0,\"date_update\":1447102109,\"deleted_by\":null,\"description\":\"Marketing gurus, PR experts and product advocates.\",\"handle\":\"marketing-team\",\"id\":\"S0616NG6M\",\"is_external\":false,\"is_usergroup\":true,\"name\":\"Marketing Team\",\"prefs\":{\"channels\":[],\"groups\":[]},\"team_id\":\"T060R4BHN\",\"updated_by\":\"U060R4BJ4\",\"user_count\":1,\"users\":[\"U060R4BJ4\",\"U060RNRCZ\"]}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsergroupsUpdateResponse,
+        serde_json::Value,
         crate::models::UsergroupsUpdateError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3718,15 +4021,17 @@ fn usergroups_users_list_examples_decode() {
             "{\"ok\":true,\"users\":[\"U060R4BJ4\",\"W123A4BC5\"]}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsergroupsUsersListResponse,
+        serde_json::Value,
         crate::models::UsergroupsUsersListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3744,15 +4049,17 @@ fn usergroups_users_update_examples_decode() {
             "{\"ok\":true,\"usergroup\":{\"auto_type\":null,\"created_by\":\"U060R4BJ4\",\"date_create\":1447096577,\"date_delete\":0,\"date_update\":1447102109,\"deleted_by\":null,\"description\":\"Marketing gurus, PR experts and product advocates.\",\"handle\":\"marketing-team\",\"id\":\"S0616NG6M\",\"is_external\":false,\"is_usergroup\":true,\"name\":\"Marketing Team\",\"prefs\":{\"channels\":[],\"groups\":[]},\"team_id\":\"T060R4BHN\",\"updated_by\":\"U060R4BJ4\",\"user_count\":1,\"users\":[\"U060R4BJ4\",\"U060RNRCZ\"]}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsergroupsUsersUpdateResponse,
+        serde_json::Value,
         crate::models::UsergroupsUsersUpdateError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3770,15 +4077,17 @@ fn users_conversations_examples_decode() {
             "{\"channels\":[{\"created\":1449252889,\"creator\":\"U012A3CDE\",\"id\":\"C012AB3CD\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"general\",\"name_normalized\":\"general\",\"pending_shared\":[],\"previous_names\":[],\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"This channel is for team-wide communication and announcements. All team members are in this channel.\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"Company-wide announcements and work-based matters\"},\"unlinked\":0},{\"created\":1449252889,\"creator\":\"U061F7AUR\",\"id\":\"C061EG9T2\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":false,\"is_group\":false,\"is_im\":false,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"random\",\"name_normalized\":\"random\",\"pending_shared\":[],\"previous_names\":[],\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"A place for non-work-related flimflam, faffing, hodge-podge or jibber-jabber you'd prefer to keep out of more focused work-related channels.\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"Non-work banter and water cooler conversation\"},\"unlinked\":0}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"dGVhbTpDMDYxRkE1UEI=\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsersConversationsResponse,
+        serde_json::Value,
         crate::models::UsersConversationsError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3793,15 +4102,17 @@ fn users_delete_photo_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsersDeletePhotoResponse,
+        serde_json::Value,
         crate::models::UsersDeletePhotoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3816,15 +4127,17 @@ fn users_get_presence_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true,\"presence\":\"active\"}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsersGetPresenceResponse,
+        serde_json::Value,
         crate::models::UsersGetPresenceError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3842,6 +4155,7 @@ fn users_identity_examples_decode() {
             "{\"ok\":true,\"team\":{\"id\":\"T0G9PQBBK\"},\"user\":{\"id\":\"U0G9QF9C6\",\"name\":\"Sonny Whether\"}}",
         ),
         None,
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
@@ -3863,15 +4177,17 @@ fn users_info_examples_decode() {
             "{\"ok\":true,\"user\":{\"color\":\"9f69e7\",\"deleted\":false,\"has_2fa\":false,\"id\":\"W012A3CDE\",\"is_admin\":true,\"is_app_user\":false,\"is_bot\":false,\"is_owner\":false,\"is_primary_owner\":false,\"is_restricted\":false,\"is_ultra_restricted\":false,\"name\":\"spengler\",\"profile\":{\"avatar_hash\":\"ge3b51ca72de\",\"display_name\":\"spengler\",\"display_name_normalized\":\"spengler\",\"email\":\"spengler@ghostbusters.example.com\",\"image_192\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_24\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_32\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_48\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_512\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_72\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_original\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"real_name\":\"Egon Spengler\",\"real_name_normalized\":\"Egon Spengler\",\"status_emoji\":\":books:\",\"status_text\":\"Print is dead\",\"team\":\"T012AB3C4\"},\"real_name\":\"Egon Spengler\",\"team_id\":\"T012AB3C4\",\"tz\":\"America/Los_Angeles\",\"tz_label\":\"Pacific Daylight Time\",\"tz_offset\":-25200,\"updated\":1502138686}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsersInfoResponse,
+        serde_json::Value,
         crate::models::UsersInfoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"user_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3889,15 +4205,17 @@ fn users_list_examples_decode() {
             "{\"cache_ts\":1498777272,\"members\":[{\"color\":\"9f69e7\",\"deleted\":false,\"has_2fa\":false,\"id\":\"W012A3CDE\",\"is_admin\":true,\"is_app_user\":false,\"is_bot\":false,\"is_owner\":false,\"is_primary_owner\":false,\"is_restricted\":false,\"is_ultra_restricted\":false,\"name\":\"spengler\",\"profile\":{\"avatar_hash\":\"ge3b51ca72de\",\"display_name\":\"spengler\",\"display_name_normalized\":\"spengler\",\"email\":\"spengler@ghostbusters.example.com\",\"image_192\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_24\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_32\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_48\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_512\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_72\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"real_name\":\"Egon Spengler\",\"real_name_normalized\":\"Egon Spengler\",\"status_emoji\":\":books:\",\"status_text\":\"Print is dead\",\"team\":\"T012AB3C4\"},\"real_name\":\"spengler\",\"team_id\":\"T012AB3C4\",\"tz\":\"America/Los_Angeles\",\"tz_label\":\"Pacific Daylight Time\",\"tz_offset\":-25200,\"updated\":1502138686},{\"color\":\"9f69e7\",\"deleted\":false,\"has_2fa\":false,\"id\":\"W07QCRPA4\",\"is_admin\":true,\"is_bot\":false,\"is_owner\":false,\"is_primary_owner\":false,\"is_restricted\":false,\"is_ultra_restricted\":false,\"name\":\"glinda\",\"profile\":{\"avatar_hash\":\"8fbdd10b41c6\",\"display_name\":\"Glinda the Fairly Good\",\"display_name_normalized\":\"Glinda the Fairly Good\",\"email\":\"glenda@south.oz.coven\",\"first_name\":\"Glinda\",\"image_1024\":\"https://a.slack-edge.com...png\",\"image_192\":\"https://a.slack-edge.com...png\",\"image_24\":\"https://a.slack-edge.com...png\",\"image_32\":\"https://a.slack-edge.com...png\",\"image_48\":\"https://a.slack-edge.com...png\",\"image_512\":\"https://a.slack-edge.com...png\",\"image_72\":\"https://a.slack-edge.com...png\",\"image_original\":\"https://a.slack-edge.com...png\",\"last_name\":\"Southgood\",\"phone\":\"\",\"real_name\":\"Glinda Southgood\",\"real_name_normalized\":\"Glinda Southgood\",\"skype\":\"\",\"title\":\"Glinda the Good\"},\"real_name\":\"Glinda Southgood\",\"team_id\":\"T0G9PQBBK\",\"tz\":\"America/Los_Angeles\",\"tz_label\":\"Pacific Daylight Time\",\"tz_offset\":-25200,\"updated\":1480527098}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"dXNlcjpVMEc5V0ZYTlo=\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsersListResponse,
+        serde_json::Value,
         crate::models::UsersListError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3915,15 +4233,17 @@ fn users_lookup_by_email_examples_decode() {
             "{\"ok\":true,\"user\":{\"color\":\"9f69e7\",\"deleted\":false,\"has_2fa\":false,\"id\":\"W012A3CDE\",\"is_admin\":true,\"is_app_user\":false,\"is_bot\":false,\"is_owner\":false,\"is_primary_owner\":false,\"is_restricted\":false,\"is_ultra_restricted\":false,\"name\":\"spengler\",\"profile\":{\"avatar_hash\":\"ge3b51ca72de\",\"display_name\":\"spengler\",\"display_name_normalized\":\"spengler\",\"email\":\"spengler@ghostbusters.example.com\",\"image_192\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_24\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_32\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_48\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_512\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_72\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"real_name\":\"Egon Spengler\",\"real_name_normalized\":\"Egon Spengler\",\"status_emoji\":\":books:\",\"status_text\":\"Print is dead\",\"team\":\"T012AB3C4\"},\"real_name\":\"Egon Spengler\",\"team_id\":\"T012AB3C4\",\"tz\":\"America/Los_Angeles\",\"tz_label\":\"Pacific Daylight Time\",\"tz_offset\":-25200,\"updated\":1502138686}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsersLookupByEmailResponse,
+        serde_json::Value,
         crate::models::UsersLookupByEmailError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"users_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3938,15 +4258,17 @@ fn users_set_active_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsersSetActiveResponse,
+        serde_json::Value,
         crate::models::UsersSetActiveError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3961,15 +4283,17 @@ fn users_set_photo_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsersSetPhotoResponse,
+        serde_json::Value,
         crate::models::UsersSetPhotoError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3984,15 +4308,17 @@ fn users_set_presence_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsersSetPresenceResponse,
+        serde_json::Value,
         crate::models::UsersSetPresenceError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4010,15 +4336,17 @@ fn users_profile_get_examples_decode() {
             "{\"ok\":true,\"profile\":{\"avatar_hash\":\"ge3b51ca72de\",\"display_name\":\"spengler\",\"display_name_normalized\":\"spengler\",\"email\":\"spengler@ghostbusters.example.com\",\"image_192\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_24\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_32\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_48\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_512\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_72\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_original\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"real_name\":\"Egon Spengler\",\"real_name_normalized\":\"Egon Spengler\",\"status_emoji\":\":books:\",\"status_expiration\":0,\"status_text\":\"Print is dead\",\"team\":\"T012AB3C4\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsersProfileGetResponse,
+        serde_json::Value,
         crate::models::UsersProfileGetError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"user_not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4036,15 +4364,17 @@ fn users_profile_set_examples_decode() {
             "{\"ok\":true,\"profile\":{\"avatar_hash\":\"ge3b51ca72de\",\"display_name\":\"spengler\",\"display_name_normalized\":\"spengler\",\"email\":\"spengler@ghostbusters.example.com\",\"image_192\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_24\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_32\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_48\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_512\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_72\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"real_name\":\"Egon Spengler\",\"real_name_normalized\":\"Egon Spengler\",\"status_emoji\":\":books:\",\"status_expiration\":0,\"status_text\":\"Print is dead\",\"team\":\"T012AB3C4\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::UsersProfileSetResponse,
+        serde_json::Value,
         crate::models::UsersProfileSetError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_profile\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4062,11 +4392,12 @@ fn views_open_examples_decode() {
             "{\"ok\":true,\"view\":{\"app_id\":\"AA4928AQ\",\"blocks\":[{\"block_id\":\"a_block_id\",\"element\":{\"action_id\":\"an_action_id\",\"type\":\"plain_text_input\"},\"label\":{\"emoji\":true,\"text\":\"A simple label\",\"type\":\"plain_text\"},\"optional\":false,\"type\":\"input\"}],\"bot_id\":\"BA13894H\",\"callback_id\":\"identify_your_modals\",\"clear_on_close\":false,\"external_id\":\"\",\"hash\":\"156772938.1827394\",\"id\":\"VMHU10V25\",\"notify_on_close\":false,\"private_metadata\":\"Shh it is a secret\",\"root_view_id\":\"VMHU10V25\",\"state\":{\"values\":{}},\"submit\":{\"text\":\"Create\",\"type\":\"plain_text\"},\"team_id\":\"T8N4K1JN\",\"title\":{\"text\":\"Quite a plain modal\",\"type\":\"plain_text\"},\"type\":\"modal\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ViewsOpenResponse,
+        serde_json::Value,
         crate::models::ViewsOpenError,
     >(
         crate::http::raw_for_test(
@@ -4074,6 +4405,7 @@ fn views_open_examples_decode() {
             "{\"error\":\"invalid_arguments\",\"ok\":false,\"response_metadata\":{\"messages\":[\"invalid `trigger_id`\"]}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4091,11 +4423,12 @@ fn views_publish_examples_decode() {
             "{\"ok\":true,\"view\":{\"app_id\":\"AA4928AQ\",\"blocks\":[{\"block_id\":\"2WGp9\",\"text\":{\"text\":\"A simple section with some sample sentence.\",\"type\":\"mrkdwn\",\"verbatim\":false},\"type\":\"section\"}],\"bot_id\":\"BA13894H\",\"callback_id\":\"identify_your_home_tab\",\"clear_on_close\":false,\"close\":null,\"external_id\":\"\",\"hash\":\"156772938.1827394\",\"id\":\"VMHU10V25\",\"notify_on_close\":false,\"previous_view_id\":null,\"private_metadata\":\"Shh it is a secret\",\"root_view_id\":\"VMHU10V25\",\"state\":{\"values\":{}},\"submit\":null,\"team_id\":\"T8N4K1JN\",\"type\":\"home\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ViewsPublishResponse,
+        serde_json::Value,
         crate::models::ViewsPublishError,
     >(
         crate::http::raw_for_test(
@@ -4103,6 +4436,7 @@ fn views_publish_examples_decode() {
             "{\"error\":\"invalid_arguments\",\"ok\":false,\"response_metadata\":{\"messages\":[\"invalid `user_id`\"]}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4120,11 +4454,12 @@ fn views_push_examples_decode() {
             "{\"ok\":true,\"view\":{\"app_id\":\"AAD3351BQ\",\"blocks\":[{\"block_id\":\"edit_details\",\"element\":{\"action_id\":\"detail_input\",\"type\":\"plain_text_input\"},\"label\":{\"text\":\"Edit details\",\"type\":\"plain_text\"},\"type\":\"input\"}],\"bot_id\":\"BADF7A34H\",\"callback_id\":\"view_4\",\"clear_on_close\":true,\"close\":{\"emoji\":true,\"text\":\"Back\",\"type\":\"plain_text\"},\"external_id\":\"\",\"hash\":\"1569362015.55b5e41b\",\"id\":\"VNM522E2U\",\"notify_on_close\":false,\"previous_view_id\":null,\"private_metadata\":\"\",\"root_view_id\":\"VNN729E3U\",\"state\":{\"values\":{}},\"submit\":{\"emoji\":true,\"text\":\"Save\",\"type\":\"plain_text\"},\"team_id\":\"T9M4RL1JM\",\"title\":{\"emoji\":true,\"text\":\"Pushed Modal\",\"type\":\"plain_text\"},\"type\":\"modal\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ViewsPushResponse,
+        serde_json::Value,
         crate::models::ViewsPushError,
     >(
         crate::http::raw_for_test(
@@ -4132,6 +4467,7 @@ fn views_push_examples_decode() {
             "{\"error\":\"invalid_arguments\",\"ok\":false,\"response_metadata\":{\"messages\":[\"missing required field: title\"]}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4149,15 +4485,17 @@ fn views_update_examples_decode() {
             "{\"ok\":true,\"view\":{\"app_id\":\"AAD3351BQ\",\"blocks\":[{\"accessory\":{\"action_id\":\"button_4\",\"text\":{\"text\":\"Click me\",\"type\":\"plain_text\"},\"type\":\"button\"},\"block_id\":\"s_block\",\"text\":{\"emoji\":true,\"text\":\"I am but an updated modal\",\"type\":\"plain_text\"},\"type\":\"section\"}],\"bot_id\":\"BADF7A34H\",\"callback_id\":\"view_2\",\"clear_on_close\":true,\"close\":{\"emoji\":true,\"text\":\"Close\",\"type\":\"plain_text\"},\"external_id\":\"\",\"hash\":\"1569262015.55b5e41b\",\"id\":\"VNM522E2U\",\"notify_on_close\":false,\"previous_view_id\":null,\"private_metadata\":\"\",\"root_view_id\":\"VNN729E3U\",\"state\":{\"values\":{}},\"submit\":null,\"team_id\":\"T9M4RL1JM\",\"title\":{\"emoji\":true,\"text\":\"Updated Modal\",\"type\":\"plain_text\"},\"type\":\"modal\"}}",
         ),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::ViewsUpdateResponse,
+        serde_json::Value,
         crate::models::ViewsUpdateError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"not_found\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4172,15 +4510,17 @@ fn workflows_step_completed_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::WorkflowsStepCompletedResponse,
+        serde_json::Value,
         crate::models::WorkflowsStepCompletedError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4195,15 +4535,17 @@ fn workflows_step_failed_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::WorkflowsStepFailedResponse,
+        serde_json::Value,
         crate::models::WorkflowsStepFailedError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4218,15 +4560,17 @@ fn workflows_update_step_examples_decode() {
     >(
         crate::http::raw_for_test(200, "{\"ok\":true}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
     match crate::http::json::<
-        crate::models::WorkflowsUpdateStepResponse,
+        serde_json::Value,
         crate::models::WorkflowsUpdateStepError,
     >(
         crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),

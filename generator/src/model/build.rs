@@ -74,6 +74,14 @@ pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Dia
     })
 }
 
+/// Orders documented statuses: codes ascending, then ranges, then `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum StatusKey {
+    Code(u16),
+    Range(u16),
+    Default,
+}
+
 /// `GET /pets/{id}` → `get_pets_id`.
 fn derive_id(method: &str, path: &str) -> String {
     let mut id = method.to_string();
@@ -155,61 +163,70 @@ impl<'a> OpCtx<'a> {
             Some(body) => self.body(body, op_settings, &mut params, &mut credential_params, schemas, &owner)?,
         };
 
-        // Responses: the lowest 2xx is the success, `default` (else the first 4xx/5xx) the error.
-        let mut success_entry = None;
-        let mut error_entry = None;
+        // Responses: 2xx are successes, 4xx/5xx and `default` errors (`default`
+        // is the success when nothing else is documented).
+        let mut success_entries: Vec<(StatusKey, String, &'a ReferenceOr<OaResponse>)> = Vec::new();
+        let mut error_entries: Vec<(StatusKey, String, &'a ReferenceOr<OaResponse>)> = Vec::new();
         for (code, response) in &op.responses.responses {
-            let text = code.to_string();
-            let class = match code {
-                StatusCode::Code(n) => n / 100,
-                StatusCode::Range(n) => *n,
+            let (class, key) = match code {
+                StatusCode::Code(n) => (n / 100, StatusKey::Code(*n)),
+                StatusCode::Range(n) => (*n, StatusKey::Range(*n)),
             };
-            if class == 2 && success_entry.is_none() {
-                success_entry = Some((text, response));
-            } else if (class == 4 || class == 5) && error_entry.is_none() {
-                error_entry = Some((text, response));
+            match class {
+                2 => success_entries.push((key, code.to_string(), response)),
+                4 | 5 => error_entries.push((key, code.to_string(), response)),
+                _ => {}
             }
         }
         if let Some(default) = &op.responses.default {
-            if success_entry.is_none() && error_entry.is_none() {
-                success_entry = Some(("default".to_string(), default));
+            let entry = (StatusKey::Default, "default".to_string(), default);
+            if success_entries.is_empty() && error_entries.is_empty() {
+                success_entries.push(entry);
             } else {
-                error_entry = Some(("default".to_string(), default));
+                error_entries.push(entry);
             }
         }
+        success_entries.sort_by_key(|(key, _, _)| *key);
+        error_entries.sort_by_key(|(key, _, _)| *key);
 
-        let success = match &success_entry {
-            Some((status, r)) => Some(self.response(status.clone(), r, "response", schemas, &owner)?),
-            None => None,
-        };
-        let error_schema = error_entry.as_ref().and_then(|(_, r)| self.response_schema(r)).and_then(|s| schemas.resolve(s));
-        let (error_code_prop, error_message) = match error_schema {
-            Some(s) => (self.error_code_property(s, schemas), self.error_message_property(s, schemas)),
-            None => (None, None),
-        };
-        let code_enum_name = vec![self.id.to_string(), "error_code".to_string()];
-        if let Some(prop) = &error_code_prop {
-            schemas.rename(
-                vec![self.id.to_string(), "error".to_string(), prop.clone()],
-                code_enum_name.clone(),
-            );
+        let mut successes = Vec::with_capacity(success_entries.len());
+        for (i, (_, status, r)) in success_entries.iter().enumerate() {
+            let word = if i == 0 { "response".to_string() } else { format!("response_{}", status.to_ascii_lowercase()) };
+            successes.push(self.response(status.clone(), r, &word, schemas, &owner)?);
         }
-        let error = match &error_entry {
-            Some((status, r)) => Some(self.response(status.clone(), r, "error", schemas, &owner)?),
-            None => None,
-        };
-        let error_code = error_code_prop.map(|property| ErrorCode {
-            enum_type: schemas
-                .types
-                .iter()
-                .rposition(|t| t.name == code_enum_name && t.owner == owner)
-                .map(TypeId),
-            property,
-        });
+        let mut errors = Vec::with_capacity(error_entries.len());
+        for (i, (_, status, r)) in error_entries.iter().enumerate() {
+            let word = if i == 0 { "error".to_string() } else { format!("error_{}", status.to_ascii_lowercase()) };
+            let error_schema = self.response_schema(r).and_then(|s| schemas.resolve(s));
+            let code_prop = error_schema.and_then(|s| self.error_code_property(s, schemas));
+            let message = error_schema.and_then(|s| self.error_message_property(s, schemas));
+            // The primary error's code enum is named after the operation.
+            let code_enum_name = if i == 0 {
+                vec![self.id.to_string(), "error_code".to_string()]
+            } else {
+                vec![self.id.to_string(), word.clone(), "code".to_string()]
+            };
+            if let Some(prop) = &code_prop {
+                schemas.rename(vec![self.id.to_string(), word.clone(), prop.clone()], code_enum_name.clone());
+            }
+            let first_new_type = schemas.types.len();
+            let mut response = self.response(status.clone(), r, &word, schemas, &owner)?;
+            response.error_message = message;
+            response.error_code = code_prop.map(|property| ErrorCode {
+                enum_type: schemas.types[first_new_type..]
+                    .iter()
+                    .rposition(|t| t.name == code_enum_name && t.owner == owner)
+                    .map(|i| TypeId(first_new_type + i)),
+                property,
+            });
+            errors.push(response);
+        }
+        let error_code = errors.first().and_then(|e| e.error_code.clone());
+        let error_message = errors.first().and_then(|e| e.error_message.clone());
 
         let discriminator = match (
-            success_entry.as_ref().and_then(|(_, r)| self.response_schema(r)).and_then(|s| schemas.resolve(s)),
-            error_schema,
+            success_entries.first().and_then(|(_, _, r)| self.response_schema(r)).and_then(|s| schemas.resolve(s)),
+            error_entries.first().and_then(|(_, _, r)| self.response_schema(r)).and_then(|s| schemas.resolve(s)),
         ) {
             (Some(s), Some(e)) => discriminator(s, e, schemas),
             _ => None,
@@ -252,8 +269,8 @@ impl<'a> OpCtx<'a> {
             tags,
             params,
             body,
-            success,
-            error,
+            successes,
+            errors,
             discriminator,
             error_code,
             error_message,
@@ -443,7 +460,15 @@ impl<'a> OpCtx<'a> {
         let Some(response) = self.resolve_response(r) else {
             // A reference to something else than a response: documented, but
             // nothing is known about its body.
-            return Ok(Response { status, description: None, media_type: None, ty: None, examples: Vec::new() });
+            return Ok(Response {
+                status,
+                description: None,
+                media_type: None,
+                ty: None,
+                examples: Vec::new(),
+                error_code: None,
+                error_message: None,
+            });
         };
         let chosen = choose_response_media(&response.content);
         let (media_type, ty, examples) = match chosen {
@@ -465,6 +490,8 @@ impl<'a> OpCtx<'a> {
             media_type,
             ty,
             examples,
+            error_code: None,
+            error_message: None,
         })
     }
 

@@ -180,10 +180,12 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// Request body, when there is one.
     pub body: Option<Body>,
-    /// The success response.
-    pub success: Option<Response>,
-    /// The documented error response.
-    pub error: Option<Response>,
+    /// Success responses (2xx; `default` when nothing else is documented): codes
+    /// in ascending order, then ranges. The first is the primary one.
+    pub successes: Vec<Response>,
+    /// Error responses (4xx, 5xx): codes in ascending order, then ranges, then
+    /// `default`. The first is the primary one.
+    pub errors: Vec<Response>,
     /// How to tell success from error when both come with the same status.
     pub discriminator: Option<Discriminator>,
     /// Where the error body keeps its machine-readable code.
@@ -282,6 +284,10 @@ pub struct Response {
     pub ty: Option<Ty>,
     /// Examples given for the body, named.
     pub examples: Vec<(String, serde_json::Value)>,
+    /// For an error response: where its body keeps the machine-readable code.
+    pub error_code: Option<ErrorCode>,
+    /// For an error response: the property with a human-readable message.
+    pub error_message: Option<String>,
 }
 
 /// A property pinned to different constants in the success and error bodies
@@ -365,6 +371,18 @@ pub struct OAuthFlow {
     pub refresh_url: Option<String>,
     /// Scopes with their descriptions, in declared order.
     pub scopes: Vec<(String, String)>,
+}
+
+impl Operation {
+    /// The primary success response.
+    pub fn success(&self) -> Option<&Response> {
+        self.successes.first()
+    }
+
+    /// The primary error response.
+    pub fn error(&self) -> Option<&Response> {
+        self.errors.first()
+    }
 }
 
 impl Api {

@@ -250,8 +250,8 @@ pub struct OperationView {
     pub http_method: String,
     /// `format!` string literal for the path.
     pub path_format_lit: String,
-    /// Path parameter fields, in template order.
-    pub path_args: Vec<String>,
+    /// Path segments, in template order.
+    pub path_args: Vec<PathArgView>,
     /// Required parameters (method arguments).
     pub required: Vec<ParamView>,
     /// Optional parameters (setters).
@@ -266,6 +266,12 @@ pub struct OperationView {
     pub response_kind: String,
     /// Error type.
     pub error_ty: String,
+    /// Several success responses with different bodies: their enum.
+    pub output_enum: Option<StatusEnumView>,
+    /// Several error responses with different bodies: their enum.
+    pub error_enum: Option<StatusEnumView>,
+    /// Function decoding an error body from status and bytes.
+    pub error_decoder: String,
     /// Discriminator property literal and its error value as a `serde_json::Value` expression.
     pub discriminator: Option<DiscriminatorView>,
     /// Alternatives of scheme variants.
@@ -277,6 +283,45 @@ pub struct OperationView {
     /// Whether the controller method takes more arguments than clippy's
     /// `too_many_arguments` allows (required parameters are arguments by design).
     pub many_args: bool,
+}
+
+/// An enum over the documented responses of one operation, chosen by status.
+#[derive(Debug, Serialize)]
+pub struct StatusEnumView {
+    /// Type name.
+    pub name: String,
+    /// Variants: specific codes first, then ranges, then `default`.
+    pub variants: Vec<StatusVariantView>,
+    /// Whether a variant covers every other status (`default`).
+    pub has_fallback: bool,
+    /// Whether every variant's payload implements `crate::ApiError`.
+    pub all_api_error: bool,
+}
+
+/// One documented response.
+#[derive(Debug, Serialize)]
+pub struct StatusVariantView {
+    /// Variant name.
+    pub name: String,
+    /// Payload type; `None` for a response without a body.
+    pub payload: Option<String>,
+    /// `json`, `unit`, `text` or `bytes`.
+    pub kind: String,
+    /// Match pattern over the status code (`404`, `400..=499`, `_`).
+    pub pattern: String,
+    /// Docs.
+    pub docs: Vec<String>,
+    /// Whether the payload implements `crate::ApiError`.
+    pub api_error: bool,
+}
+
+/// A path segment: a local binding and the expression it holds.
+#[derive(Debug, Serialize)]
+pub struct PathArgView {
+    /// Local variable named in the format string.
+    pub binding: String,
+    /// Its value, percent-encoded.
+    pub expr: String,
 }
 
 /// How success and error bodies are told apart.
@@ -431,16 +476,25 @@ pub struct VariantView {
 pub struct ExampleTestView {
     /// Test function name.
     pub test: String,
-    /// Success type.
-    pub response_ty: String,
     /// Error type.
     pub error_ty: String,
+    /// Error decoder function.
+    pub error_decoder: String,
     /// Discriminator, if any.
     pub discriminator: Option<DiscriminatorView>,
-    /// Success examples: literal JSON text.
-    pub success: Vec<String>,
-    /// Error examples: literal JSON text.
-    pub errors: Vec<String>,
+    /// Success examples.
+    pub success: Vec<ExampleView>,
+    /// Error examples.
+    pub errors: Vec<ExampleView>,
+}
+
+/// One example body and the type it decodes to.
+#[derive(Debug, Serialize)]
+pub struct ExampleView {
+    /// Rust type.
+    pub ty: String,
+    /// Literal JSON text.
+    pub body: String,
 }
 
 /// Names decided for the model types.
@@ -721,8 +775,12 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
                 .map(str::to_string)
                 .unwrap_or(op_snake.clone());
             let method = method_namer.unique(snake(&short));
-            let builder = ctl_namer.unique(type_name(&format!("{}_request", op.id)));
-            let view = operation_view(op, method, builder, &types, &scheme_variant, api)?;
+            let names = OperationNames {
+                builder: ctl_namer.unique(type_name(&format!("{}_request", op.id))),
+                output: ctl_namer.unique(type_name(&format!("{}_output", op.id))),
+                error: ctl_namer.unique(type_name(&format!("{}_error_body", op.id))),
+            };
+            let view = operation_view(op, method, names, &types, &scheme_variant, api)?;
             uses_multipart |= view.body == "multipart";
             if let Some(t) = example_test(op, &view, &types, &mut test_namer) {
                 example_tests.push(t);
@@ -847,10 +905,17 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     })
 }
 
+/// Names of an operation's generated types.
+struct OperationNames {
+    builder: String,
+    output: String,
+    error: String,
+}
+
 fn operation_view(
     op: &Operation,
     method: String,
-    builder: String,
+    names: OperationNames,
     types: &Types<'_>,
     scheme_variant: &HashMap<&str, String>,
     api: &Api,
@@ -914,34 +979,60 @@ fn operation_view(
     // Path: `/pets/{id}` → format string `/pets/{}` with args in order.
     let mut fmt = String::new();
     let mut path_args = Vec::new();
+    let mut binding_namer = Namer::with_reserved(["parts", "operation", "raw", "self"]);
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
         fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         let name = &rest[start + 1..start + len];
-        fmt.push_str("{}");
-        let expr = required
-            .iter()
-            .find(|p: &&ParamView| p.location == "path" && path_fields.get(name) == Some(&p.field))
-            .map(|p| p.path_expr.clone())
-            .unwrap_or_else(|| "\"\"".to_string());
-        path_args.push(expr);
+        let param = required.iter().find(|p: &&ParamView| p.location == "path" && path_fields.get(name) == Some(&p.field));
+        let binding = binding_namer.unique(param.map_or_else(|| "segment".to_string(), |p| p.arg.clone()));
+        // Named arguments (`{id}`): the formatter lays out `format!` best with plain names.
+        fmt.push_str(&format!("{{{binding}}}"));
+        let expr = param.map(|p| p.path_expr.clone()).unwrap_or_else(|| "String::new()".to_string());
+        path_args.push(PathArgView { binding, expr });
         rest = &rest[start + len + 1..];
     }
     fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
 
-    let (response_ty, response_kind) = match op.success.as_ref().and_then(|s| s.ty.as_ref()) {
-        None => ("()".to_string(), "unit"),
-        Some(Ty::Binary) => ("Vec<u8>".to_string(), "bytes"),
-        Some(ty) if op.success.as_ref().and_then(|s| s.media_type.as_deref()).is_some_and(|m| m.starts_with("text/")) => {
-            let _ = ty;
-            ("String".to_string(), "text")
+    let decoded: Vec<(String, &'static str)> = op.successes.iter().map(|r| response_decoding(r, types)).collect();
+    let (response_ty, response_kind, output_enum) = match decoded.first() {
+        None => ("()".to_string(), "unit".to_string(), None),
+        Some(first) if decoded.iter().all(|d| d == first) => (first.0.clone(), first.1.to_string(), None),
+        Some(_) => {
+            let name = names.output.clone();
+            let view = status_enum(
+                &name,
+                &op.successes,
+                &decoded,
+                |_| false,
+            );
+            (name, "enum".to_string(), Some(view))
         }
-        Some(ty) => (types.rust(ty, None), "json"),
     };
-    let error_ty = match op.error.as_ref().and_then(|e| e.ty.as_ref()) {
-        Some(ty @ Ty::Named(_)) => types.rust(ty, None),
-        _ => "serde_json::Value".to_string(),
+    let error_payloads: Vec<(String, &'static str)> = op.errors.iter().map(|r| error_payload(r, types)).collect();
+    let (error_ty, error_enum, error_decoder) = match error_payloads.first() {
+        None => ("serde_json::Value".to_string(), None, "crate::http::error_body".to_string()),
+        Some(first) if error_payloads.iter().all(|d| d == first) => {
+            // Bodiless errors: any JSON they carry anyway is kept as a value.
+            let ty = if first.1 == "json" { first.0.clone() } else { "serde_json::Value".to_string() };
+            (ty, None, "crate::http::error_body".to_string())
+        }
+        Some(_) => {
+            let name = names.error.clone();
+            let view = status_enum(
+                &name,
+                &op.errors,
+                &error_payloads,
+                |r| match &r.ty {
+                    Some(Ty::Named(id)) => matches!(api.ty(*id).kind, TypeKind::Struct { .. }),
+                    Some(Ty::Any) => true,
+                    _ => false,
+                },
+            );
+            let decoder = format!("{name}::decode");
+            (name, Some(view), decoder)
+        }
     };
 
     // Docs: summary, description, HTTP line, docs link, scopes, removed parameters.
@@ -1024,7 +1115,7 @@ fn operation_view(
         many_args: required.len() + 1 > 7,
         id_lit: lit(&op.id),
         method,
-        builder,
+        builder: names.builder.clone(),
         docs,
         deprecated: op.deprecated.then(|| lit("deprecated by the API description")),
         http_method: op.method.clone(),
@@ -1035,12 +1126,150 @@ fn operation_view(
         body: body.into(),
         body_field: None,
         response_ty,
-        response_kind: response_kind.into(),
+        response_kind,
         error_ty,
+        output_enum,
+        error_enum,
+        error_decoder,
         discriminator,
         security,
         security_optional: op.security_optional,
     })
+}
+
+/// How a success response is decoded: its Rust type and `json`, `unit`, `text`
+/// or `bytes`.
+fn response_decoding(r: &crate::model::Response, types: &Types<'_>) -> (String, &'static str) {
+    match &r.ty {
+        None => ("()".to_string(), "unit"),
+        Some(Ty::Binary) => ("Vec<u8>".to_string(), "bytes"),
+        Some(_) if r.media_type.as_deref().is_some_and(|m| m.starts_with("text/")) => ("String".to_string(), "text"),
+        Some(ty) => (types.rust(ty, None), "json"),
+    }
+}
+
+/// The payload of an error response: JSON of its type, or nothing (`unit`;
+/// text and binary error bodies stay in [`Error::body`](crate::Error)).
+fn error_payload(r: &crate::model::Response, types: &Types<'_>) -> (String, &'static str) {
+    match &r.ty {
+        Some(ty @ (Ty::Named(_) | Ty::Any)) if !r.media_type.as_deref().is_some_and(|m| m.starts_with("text/")) => {
+            (types.rust(ty, None), "json")
+        }
+        Some(Ty::Binary | Ty::String) | None => ("()".to_string(), "unit"),
+        Some(ty) => (types.rust(ty, None), "json"),
+    }
+}
+
+/// Variant name of a status: its reason phrase.
+fn status_variant(status: &str) -> String {
+    let phrase = match status {
+        "200" => "Ok",
+        "201" => "Created",
+        "202" => "Accepted",
+        "203" => "NonAuthoritativeInformation",
+        "204" => "NoContent",
+        "205" => "ResetContent",
+        "206" => "PartialContent",
+        "207" => "MultiStatus",
+        "208" => "AlreadyReported",
+        "226" => "ImUsed",
+        "400" => "BadRequest",
+        "401" => "Unauthorized",
+        "402" => "PaymentRequired",
+        "403" => "Forbidden",
+        "404" => "NotFound",
+        "405" => "MethodNotAllowed",
+        "406" => "NotAcceptable",
+        "407" => "ProxyAuthenticationRequired",
+        "408" => "RequestTimeout",
+        "409" => "Conflict",
+        "410" => "Gone",
+        "411" => "LengthRequired",
+        "412" => "PreconditionFailed",
+        "413" => "PayloadTooLarge",
+        "414" => "UriTooLong",
+        "415" => "UnsupportedMediaType",
+        "416" => "RangeNotSatisfiable",
+        "417" => "ExpectationFailed",
+        "418" => "ImATeapot",
+        "421" => "MisdirectedRequest",
+        "422" => "UnprocessableEntity",
+        "423" => "Locked",
+        "424" => "FailedDependency",
+        "425" => "TooEarly",
+        "426" => "UpgradeRequired",
+        "428" => "PreconditionRequired",
+        "429" => "TooManyRequests",
+        "431" => "RequestHeaderFieldsTooLarge",
+        "451" => "UnavailableForLegalReasons",
+        "500" => "InternalServerError",
+        "501" => "NotImplemented",
+        "502" => "BadGateway",
+        "503" => "ServiceUnavailable",
+        "504" => "GatewayTimeout",
+        "505" => "HttpVersionNotSupported",
+        "507" => "InsufficientStorage",
+        "508" => "LoopDetected",
+        "511" => "NetworkAuthenticationRequired",
+        "2XX" => "Success",
+        "4XX" => "ClientError",
+        "5XX" => "ServerError",
+        "default" => "Default",
+        other => return format!("Status{}", pascal(other)),
+    };
+    phrase.to_string()
+}
+
+/// The match pattern of a documented status over `u16` codes.
+fn status_pattern(status: &str) -> String {
+    match status.as_bytes() {
+        [d, b'X' | b'x', b'X' | b'x'] if d.is_ascii_digit() => {
+            let d = d - b'0';
+            format!("{d}00..={d}99")
+        }
+        _ if status.parse::<u16>().is_ok() => status.to_string(),
+        _ => "_".to_string(),
+    }
+}
+
+fn status_enum(
+    name: &str,
+    responses: &[crate::model::Response],
+    decoded: &[(String, &'static str)],
+    api_error: impl Fn(&crate::model::Response) -> bool,
+) -> StatusEnumView {
+    let mut namer = Namer::new();
+    let variants: Vec<StatusVariantView> = responses
+        .iter()
+        .zip(decoded)
+        .map(|(r, (ty, kind))| {
+            let pattern = status_pattern(&r.status);
+            let what = match pattern.as_str() {
+                "_" => "Any other status".to_string(),
+                p if p.contains("..") => format!("HTTP {}", r.status),
+                _ => format!("HTTP {}", r.status),
+            };
+            let mut docs = vec![lit(&format!(" {what}."))];
+            if let Some(d) = &r.description {
+                docs.push(lit(""));
+                docs.extend(doc_lines(d));
+            }
+            StatusVariantView {
+                name: namer.unique(status_variant(&r.status)),
+                payload: (*kind != "unit").then(|| ty.clone()),
+                kind: kind.to_string(),
+                pattern,
+                docs,
+                api_error: *kind == "json" && api_error(r),
+            }
+        })
+        .collect();
+    StatusEnumView {
+        name: name.to_string(),
+        has_fallback: variants.iter().any(|v| v.pattern == "_"),
+        all_api_error: variants.iter().all(|v| v.api_error),
+        variants,
+    }
 }
 
 /// `serde_json::Value` constant → a `crate::http::Pinned` expression.
@@ -1168,10 +1397,12 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
     let mut files: Vec<ModelFileView> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     // Which operation's error body each type is, to give it `code()`/`message()`.
-    let mut error_of: HashMap<usize, &Operation> = HashMap::new();
+    let mut error_of: HashMap<usize, &crate::model::Response> = HashMap::new();
     for op in &api.operations {
-        if let Some(Ty::Named(id)) = op.error.as_ref().and_then(|e| e.ty.as_ref()) {
-            error_of.entry(id.0).or_insert(op);
+        for e in &op.errors {
+            if let Some(Ty::Named(id)) = &e.ty {
+                error_of.entry(id.0).or_insert(e);
+            }
         }
     }
     for (i, def) in api.types.iter().enumerate() {
@@ -1237,8 +1468,8 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
                     view.fields.push(FieldView { name: ident, serde, ty, docs: fdocs, deprecated: f.deprecated });
                 }
                 view.extra_field = namer.unique("additional_properties".into());
-                if let Some(op) = error_of.get(&i) {
-                    view.api_error = Some(api_error_view(op, fields, &view.fields, api));
+                if let Some(response) = error_of.get(&i) {
+                    view.api_error = Some(api_error_view(response, fields, &view.fields));
                 }
             }
             TypeKind::Enum { values } => {
@@ -1313,12 +1544,12 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
     files
 }
 
-fn api_error_view(op: &Operation, fields: &[crate::model::Field], views: &[FieldView], _api: &Api) -> ApiErrorView {
+fn api_error_view(response: &crate::model::Response, fields: &[crate::model::Field], views: &[FieldView]) -> ApiErrorView {
     let field_expr = |prop: &str| -> Option<String> {
         let idx = fields.iter().position(|f| f.name == prop)?;
         let v = &views[idx];
         let ty = v.ty.as_str();
-        let enum_field = op.error_code.as_ref().is_some_and(|c| c.property == prop && c.enum_type.is_some());
+        let enum_field = response.error_code.as_ref().is_some_and(|c| c.property == prop && c.enum_type.is_some());
         Some(match (ty.starts_with("Option<"), enum_field) {
             // A body without its code decodes to the empty catch-all value: no code.
             (false, true) => format!("Some(self.{}.as_str()).filter(|code| !code.is_empty())", v.name),
@@ -1329,32 +1560,29 @@ fn api_error_view(op: &Operation, fields: &[crate::model::Field], views: &[Field
         })
     };
     ApiErrorView {
-        code_expr: op.error_code.as_ref().and_then(|c| field_expr(&c.property)).unwrap_or_else(|| "None".into()),
-        message_expr: op.error_message.as_deref().and_then(field_expr).unwrap_or_else(|| "None".into()),
+        code_expr: response.error_code.as_ref().and_then(|c| field_expr(&c.property)).unwrap_or_else(|| "None".into()),
+        message_expr: response.error_message.as_deref().and_then(field_expr).unwrap_or_else(|| "None".into()),
     }
 }
 
-fn example_test(op: &Operation, view: &OperationView, _types: &Types<'_>, namer: &mut Namer) -> Option<ExampleTestView> {
-    let success: Vec<String> = op
-        .success
-        .iter()
-        .filter(|_| view.response_kind == "json")
-        .flat_map(|r| r.examples.iter())
-        .map(|(_, v)| lit(&v.to_string()))
-        .collect();
-    let errors: Vec<String> = op
-        .error
-        .iter()
-        .flat_map(|r| r.examples.iter())
-        .map(|(_, v)| lit(&v.to_string()))
-        .collect();
+fn example_test(op: &Operation, view: &OperationView, types: &Types<'_>, namer: &mut Namer) -> Option<ExampleTestView> {
+    let examples = |responses: &[crate::model::Response], decoding: &dyn Fn(&crate::model::Response) -> (String, &'static str)| {
+        responses
+            .iter()
+            .map(|r| (r, decoding(r)))
+            .filter(|(_, (_, kind))| *kind == "json")
+            .flat_map(|(r, (ty, _))| r.examples.iter().map(move |(_, v)| ExampleView { ty: ty.clone(), body: lit(&v.to_string()) }))
+            .collect::<Vec<_>>()
+    };
+    let success = examples(&op.successes, &|r| response_decoding(r, types));
+    let errors = examples(&op.errors, &|r| error_payload(r, types));
     if success.is_empty() && errors.is_empty() {
         return None;
     }
     Some(ExampleTestView {
         test: namer.unique(snake(&format!("{}_examples_decode", op.id))),
-        response_ty: if view.response_kind == "json" { view.response_ty.clone() } else { "serde_json::Value".into() },
         error_ty: view.error_ty.clone(),
+        error_decoder: view.error_decoder.clone(),
         discriminator: view.discriminator.as_ref().map(|d| DiscriminatorView {
             property_lit: d.property_lit.clone(),
             error_expr: d.error_expr.clone(),

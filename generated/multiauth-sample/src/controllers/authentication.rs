@@ -99,7 +99,7 @@ impl CustomAuthenticationRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None)
+        crate::http::json(raw, None, crate::http::error_body)
     }
 }
 
@@ -128,7 +128,7 @@ impl Oauth2Request {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None)
+        crate::http::json(raw, None, crate::http::error_body)
     }
 }
 
@@ -160,7 +160,7 @@ impl CustomQueryOrHeaderParamRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None)
+        crate::http::json(raw, None, crate::http::error_body)
     }
 }
 
@@ -197,7 +197,7 @@ impl BasicAndApiKeyAndApiHeaderRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None)
+        crate::http::json(raw, None, crate::http::error_body)
     }
 }
 
@@ -236,7 +236,7 @@ impl MultipleAuthCombinationRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None)
+        crate::http::json(raw, None, crate::http::error_body)
     }
 }
 
@@ -265,6 +265,6 @@ impl NoAuthRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None)
+        crate::http::json(raw, None, crate::http::error_body)
     }
 }

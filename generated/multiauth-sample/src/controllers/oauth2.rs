@@ -73,7 +73,7 @@ impl Oauth2StatusRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None)
+        crate::http::json(raw, None, crate::http::error_body)
     }
 }
 
@@ -102,7 +102,7 @@ impl Oauth2UserRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None)
+        crate::http::json(raw, None, crate::http::error_body)
     }
 }
 
@@ -131,6 +131,6 @@ impl OauthOrCombinationRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None)
+        crate::http::json(raw, None, crate::http::error_body)
     }
 }

@@ -5,5 +5,6 @@
 
 mod pets;
 pub use pets::{
-    PetsController, CreatePetRequest, GetPetRequest, ListShapesRequest, GetTreeRequest,
+    PetsController, CreatePetRequest, CreatePetOutput, CreatePetErrorBody, GetPetRequest,
+    ListShapesRequest, GetTreeRequest,
 };

@@ -82,7 +82,7 @@ impl CreatePetRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::models::Pet, crate::Error<crate::models::Problem>> {
+    ) -> Result<CreatePetOutput, crate::Error<CreatePetErrorBody>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/pets".to_string(),
@@ -98,7 +98,90 @@ impl CreatePetRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None)
+        match raw.status.as_u16() {
+            200 => {
+                crate::http::json(raw, None, CreatePetErrorBody::decode)
+                    .map(CreatePetOutput::Ok)
+            }
+            201 => {
+                crate::http::json(raw, None, CreatePetErrorBody::decode)
+                    .map(CreatePetOutput::Created)
+            }
+            202 => {
+                crate::http::unit(raw, CreatePetErrorBody::decode)
+                    .map(|()| CreatePetOutput::Accepted)
+            }
+            _ => {
+                crate::http::json(raw, None, CreatePetErrorBody::decode)
+                    .map(CreatePetOutput::Ok)
+            }
+        }
+    }
+}
+
+/// The documented success responses of [`PetsController::create_pet`], by status.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreatePetOutput {
+    /// HTTP 200.
+    ///
+    /// The pet existed already; it was updated.
+    Ok(crate::models::Pet),
+    /// HTTP 201.
+    ///
+    /// Created.
+    Created(crate::models::Created),
+    /// HTTP 202.
+    ///
+    /// Accepted for review; nothing to read yet.
+    Accepted,
+}
+
+/// The documented error bodies of [`PetsController::create_pet`], by status.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreatePetErrorBody {
+    /// HTTP 400.
+    ///
+    /// The pet is invalid.
+    BadRequest(crate::models::ValidationError),
+    /// HTTP 409.
+    ///
+    /// A pet with this name exists and cannot be updated.
+    Conflict(crate::models::Problem),
+    /// Any other status.
+    ///
+    /// Anything else.
+    Default(crate::models::Problem),
+}
+
+impl CreatePetErrorBody {
+    /// Decodes an error body by its status; `None` when the status is not
+    /// documented or the body is not what the description says.
+    pub(crate) fn decode(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        match status.as_u16() {
+            400 => serde_json::from_slice(body).ok().map(CreatePetErrorBody::BadRequest),
+            409 => serde_json::from_slice(body).ok().map(CreatePetErrorBody::Conflict),
+            _ => serde_json::from_slice(body).ok().map(CreatePetErrorBody::Default),
+        }
+    }
+}
+
+impl crate::ApiError for CreatePetErrorBody {
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreatePetErrorBody::BadRequest(body) => crate::ApiError::code(body),
+            CreatePetErrorBody::Conflict(body) => crate::ApiError::code(body),
+            CreatePetErrorBody::Default(body) => crate::ApiError::code(body),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreatePetErrorBody::BadRequest(body) => crate::ApiError::message(body),
+            CreatePetErrorBody::Conflict(body) => crate::ApiError::message(body),
+            CreatePetErrorBody::Default(body) => crate::ApiError::message(body),
+        }
     }
 }
 
@@ -115,12 +198,10 @@ impl GetPetRequest {
     pub async fn send(
         self,
     ) -> Result<crate::models::Pet, crate::Error<crate::models::Problem>> {
+        let id = crate::http::encode_path(&crate::http::json_param(&self.id));
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
-            format!(
-                "/pets/{}", crate ::http::encode_path(& crate ::http::json_param(& self
-                .id))
-            ),
+            format!("/pets/{id}"),
         );
         let operation = crate::http::OperationInfo {
             id: "getPet",
@@ -128,7 +209,7 @@ impl GetPetRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None)
+        crate::http::json(raw, None, crate::http::error_body)
     }
 }
 
@@ -154,7 +235,7 @@ impl ListShapesRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None)
+        crate::http::json(raw, None, crate::http::error_body)
     }
 }
 
@@ -171,9 +252,10 @@ impl GetTreeRequest {
     pub async fn send(
         self,
     ) -> Result<crate::models::Node, crate::Error<serde_json::Value>> {
+        let id = crate::http::encode_path(&self.id.to_string());
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
-            format!("/trees/{}", crate ::http::encode_path(& self.id.to_string())),
+            format!("/trees/{id}"),
         );
         let operation = crate::http::OperationInfo {
             id: "getTree",
@@ -181,6 +263,6 @@ impl GetTreeRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None)
+        crate::http::json(raw, None, crate::http::error_body)
     }
 }

@@ -15,6 +15,16 @@ pub struct ValidationError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl crate::ApiError for ValidationError {
+    fn code(&self) -> Option<&str> {
+        None
+    }
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
 /// `ValidationError.errors.item`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

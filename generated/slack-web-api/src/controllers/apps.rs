@@ -77,6 +77,10 @@ impl AppsUninstallRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }

@@ -108,7 +108,11 @@ impl AppsPermissionsUsersListRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -143,6 +147,10 @@ impl AppsPermissionsUsersRequestRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }

@@ -122,7 +122,11 @@ impl DndEndDndRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -151,7 +155,11 @@ impl DndEndSnoozeRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -190,7 +198,11 @@ impl DndInfoRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -222,7 +234,11 @@ impl DndSetSnoozeRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -261,6 +277,10 @@ impl DndTeamInfoRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }

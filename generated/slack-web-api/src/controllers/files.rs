@@ -165,7 +165,11 @@ impl FilesDeleteRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -244,7 +248,11 @@ impl FilesInfoRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -353,7 +361,11 @@ impl FilesListRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -393,7 +405,11 @@ impl FilesRevokePublicUrlRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -433,7 +449,11 @@ impl FilesSharedPublicUrlRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -543,6 +563,10 @@ impl FilesUploadRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }

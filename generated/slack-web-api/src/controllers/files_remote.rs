@@ -216,7 +216,11 @@ impl FilesRemoteAddRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -265,7 +269,11 @@ impl FilesRemoteInfoRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -344,7 +352,11 @@ impl FilesRemoteListRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -394,7 +406,11 @@ impl FilesRemoteRemoveRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -453,7 +469,11 @@ impl FilesRemoteShareRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 
@@ -553,6 +573,10 @@ impl FilesRemoteUpdateRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, Some(("ok", crate::http::Pinned::Bool(false))))
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
