@@ -270,6 +270,20 @@ impl SchemaTourClient {
     pub fn pets(&self) -> crate::controllers::PetsController {
         crate::controllers::PetsController::new(self.clone())
     }
+
+    /// Operations tagged `search`.
+    ///
+    /// Parameter styles.
+    pub fn search(&self) -> crate::controllers::SearchController {
+        crate::controllers::SearchController::new(self.clone())
+    }
+
+    /// Operations tagged `media`.
+    ///
+    /// Request and response media types.
+    pub fn media(&self) -> crate::controllers::MediaController {
+        crate::controllers::MediaController::new(self.clone())
+    }
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }

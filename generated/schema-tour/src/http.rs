@@ -4,7 +4,9 @@
 //! What every operation shares: building the request, sending it, and telling
 //! success from error in the response.
 
+use std::borrow::Cow;
 use std::time::Duration;
+use serde_json::Value;
 use crate::Error;
 
 /// A file to upload in a multipart body.
@@ -138,12 +140,13 @@ enum Body {
 pub(crate) struct RequestParts {
     method: reqwest::Method,
     path: String,
-    query: Vec<(&'static str, String)>,
+    query: Vec<(Cow<'static, str>, String)>,
     headers: Vec<(&'static str, String, bool)>,
-    cookies: Vec<(&'static str, String)>,
+    cookies: Vec<(Cow<'static, str>, String)>,
     authorization: Option<String>,
     authorization_conflict: bool,
     body: Body,
+    content_type: Option<&'static str>,
 }
 
 #[allow(dead_code)]
@@ -158,11 +161,12 @@ impl RequestParts {
             authorization: None,
             authorization_conflict: false,
             body: Body::Empty,
+            content_type: None,
         }
     }
 
-    pub fn query(&mut self, name: &'static str, value: String) {
-        self.query.push((name, value));
+    pub fn query(&mut self, name: impl Into<Cow<'static, str>>, value: String) {
+        self.query.push((name.into(), value));
     }
 
     pub fn header(&mut self, name: &'static str, value: String) {
@@ -173,8 +177,8 @@ impl RequestParts {
         self.headers.push((name, value.to_string(), true));
     }
 
-    pub fn cookie(&mut self, name: &'static str, value: String) {
-        self.cookies.push((name, value));
+    pub fn cookie(&mut self, name: impl Into<Cow<'static, str>>, value: String) {
+        self.cookies.push((name.into(), value));
     }
 
     /// Sets the `Authorization` header; a second scheme asking for it in the same
@@ -232,6 +236,12 @@ impl RequestParts {
         Ok(())
     }
 
+    /// The `Content-Type` of a JSON, text or binary body, instead of the
+    /// encoding's usual one (a file's own content type still wins).
+    pub fn content_type(&mut self, media_type: &'static str) {
+        self.content_type = Some(media_type);
+    }
+
     pub fn bytes(&mut self, file: FileUpload) {
         self.body = Body::Bytes(file);
     }
@@ -248,6 +258,152 @@ pub(crate) fn json_param<T: serde::Serialize>(value: &T) -> String {
         Ok(serde_json::Value::String(s)) => s,
         Ok(other) => other.to_string(),
         Err(_) => String::new(),
+    }
+}
+
+/// How a parameter's value is laid out (the description's `style`).
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `name=a&name=b` (exploded) or `name=a,b`; objects `k=v&k2=v2` or `name=k,v,k2,v2`.
+    Form,
+    /// `a,b`; objects `k=v,k2=v2` (exploded) or `k,v,k2,v2`.
+    Simple,
+    /// `name=a b`.
+    SpaceDelimited,
+    /// `name=a|b`.
+    PipeDelimited,
+    /// `name[k]=v&name[k2]=v2`.
+    DeepObject,
+    /// `.a.b` (exploded) or `.a,b`.
+    Label,
+    /// `;name=a;name=b` (exploded) or `;name=a,b`.
+    Matrix,
+}
+
+/// A value's text inside a styled parameter: strings as they are, other scalars
+/// in their JSON form, nested arrays and objects as JSON.
+fn item_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The name/value pairs of a query or cookie parameter.
+#[allow(dead_code)]
+pub(crate) fn styled<T: serde::Serialize>(
+    name: &'static str,
+    style: Style,
+    explode: bool,
+    value: &T,
+) -> Vec<(Cow<'static, str>, String)> {
+    let joiner = match style {
+        Style::SpaceDelimited => " ",
+        Style::PipeDelimited => "|",
+        _ => ",",
+    };
+    match serde_json::to_value(value).unwrap_or(Value::Null) {
+        Value::Array(items) if style == Style::Form && explode => {
+            items.iter().map(|item| (Cow::Borrowed(name), item_text(item))).collect()
+        }
+        Value::Array(items) => {
+            vec![
+                (Cow::Borrowed(name), items.iter().map(item_text).collect::< Vec < _ >>
+                ().join(joiner))
+            ]
+        }
+        Value::Object(map) if style == Style::DeepObject => {
+            map.iter()
+                .map(|(k, v)| (Cow::Owned(format!("{name}[{k}]")), item_text(v)))
+                .collect()
+        }
+        Value::Object(map) if style == Style::Form && explode => {
+            map.iter().map(|(k, v)| (Cow::Owned(k.clone()), item_text(v))).collect()
+        }
+        Value::Object(map) => {
+            let flat: Vec<String> = map
+                .iter()
+                .flat_map(|(k, v)| [k.clone(), item_text(v)])
+                .collect();
+            vec![(Cow::Borrowed(name), flat.join(joiner))]
+        }
+        other => vec![(Cow::Borrowed(name), item_text(& other))],
+    }
+}
+
+/// A header value (`simple` style; headers are not percent-encoded).
+#[allow(dead_code)]
+pub(crate) fn header_value<T: serde::Serialize>(explode: bool, value: &T) -> String {
+    simple(
+        &serde_json::to_value(value).unwrap_or(Value::Null),
+        explode,
+        |s| s.to_string(),
+    )
+}
+
+fn simple(value: &Value, explode: bool, encode: impl Fn(&str) -> String) -> String {
+    match value {
+        Value::Array(items) => {
+            items.iter().map(|i| encode(&item_text(i))).collect::<Vec<_>>().join(",")
+        }
+        Value::Object(map) if explode => {
+            map.iter()
+                .map(|(k, v)| format!("{}={}", encode(k), encode(& item_text(v))))
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+        Value::Object(map) => {
+            map.iter()
+                .flat_map(|(k, v)| [encode(k), encode(&item_text(v))])
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+        other => encode(&item_text(other)),
+    }
+}
+
+/// A path segment in `style`, percent-encoded (the style's own delimiters stay).
+#[allow(dead_code)]
+pub(crate) fn path_segment<T: serde::Serialize>(
+    name: &str,
+    style: Style,
+    explode: bool,
+    value: &T,
+) -> String {
+    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    let name = encode_path(name);
+    match style {
+        Style::Label => {
+            let body = simple(&value, explode, encode_path);
+            if explode {
+                format!(".{}", body.replace(',', "."))
+            } else {
+                format!(".{body}")
+            }
+        }
+        Style::Matrix => {
+            match &value {
+                Value::Array(items) if explode => {
+                    items
+                        .iter()
+                        .map(|i| format!(";{name}={}", encode_path(& item_text(i))))
+                        .collect()
+                }
+                Value::Object(map) if explode => {
+                    map.iter()
+                        .map(|(k, v)| {
+                            format!(
+                                ";{}={}", encode_path(k), encode_path(& item_text(v))
+                            )
+                        })
+                        .collect()
+                }
+                other => format!(";{name}={}", simple(other, false, encode_path)),
+            }
+        }
+        _ => simple(&value, explode, encode_path),
     }
 }
 
@@ -421,18 +577,28 @@ async fn send_once<E>(
             request.multipart(form)
         }
         Body::Json(bytes) => {
-            request.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes)
+            request
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    parts.content_type.unwrap_or("application/json"),
+                )
+                .body(bytes)
         }
         Body::Bytes(file) => {
             let content_type = file
                 .content_type
                 .clone()
-                .unwrap_or_else(|| "application/octet-stream".into());
+                .unwrap_or_else(|| {
+                    parts.content_type.unwrap_or("application/octet-stream").to_string()
+                });
             request.header(reqwest::header::CONTENT_TYPE, content_type).body(file.bytes)
         }
         Body::Text(text) => {
             request
-                .header(reqwest::header::CONTENT_TYPE, "text/plain; charset=utf-8")
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    parts.content_type.unwrap_or("text/plain; charset=utf-8"),
+                )
                 .body(text)
         }
     };
@@ -575,6 +741,70 @@ mod tests {
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"user:pa55"), "dXNlcjpwYTU1");
+    }
+
+    #[test]
+    fn styles_follow_the_openapi_examples() {
+        let color = ["blue", "black", "brown"];
+        let point = serde_json::json!({ "B" : 150, "G" : 200, "R" : 100 });
+        let pairs = |v: Vec<(Cow<'static, str>, String)>| -> Vec<(String, String)> {
+            v.into_iter().map(|(k, v)| (k.into_owned(), v)).collect()
+        };
+        let one = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
+        assert_eq!(
+            pairs(styled("color", Style::Form, false, & color)), one("color",
+            "blue,black,brown")
+        );
+        assert_eq!(pairs(styled("color", Style::Form, true, & color)).len(), 3);
+        assert_eq!(
+            pairs(styled("color", Style::SpaceDelimited, false, & color)), one("color",
+            "blue black brown")
+        );
+        assert_eq!(
+            pairs(styled("color", Style::PipeDelimited, false, & color)), one("color",
+            "blue|black|brown")
+        );
+        assert_eq!(
+            pairs(styled("color", Style::Form, false, & point)), one("color",
+            "B,150,G,200,R,100")
+        );
+        assert_eq!(
+            pairs(styled("color", Style::Form, true, & point)), vec![("B".into(), "150"
+            .into()), ("G".into(), "200".into()), ("R".into(), "100".into())]
+        );
+        assert_eq!(
+            pairs(styled("color", Style::DeepObject, true, & point)), vec![("color[B]"
+            .into(), "150".into()), ("color[G]".into(), "200".into()), ("color[R]"
+            .into(), "100".into())]
+        );
+        assert_eq!(
+            path_segment("color", Style::Simple, false, & color), "blue,black,brown"
+        );
+        assert_eq!(
+            path_segment("color", Style::Simple, true, & point), "B=150,G=200,R=100"
+        );
+        assert_eq!(
+            path_segment("color", Style::Label, false, & color), ".blue,black,brown"
+        );
+        assert_eq!(
+            path_segment("color", Style::Label, true, & color), ".blue.black.brown"
+        );
+        assert_eq!(path_segment("color", Style::Matrix, false, & "blue"), ";color=blue");
+        assert_eq!(
+            path_segment("color", Style::Matrix, true, & color),
+            ";color=blue;color=black;color=brown"
+        );
+        assert_eq!(
+            path_segment("color", Style::Matrix, false, & point),
+            ";color=B,150,G,200,R,100"
+        );
+        assert_eq!(
+            path_segment("color", Style::Matrix, true, & point), ";B=150;G=200;R=100"
+        );
+        assert_eq!(
+            path_segment("id", Style::Simple, false, & ["a/b", "c d"]), "a%2Fb,c%20d"
+        );
+        assert_eq!(header_value(false, & point), "B,150,G,200,R,100");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = schema_tour::SchemaTourClient::new(schema_tour::Configuration::default())?;
+//! let response = client.media().add_note("body").send().await?;
 //! # Ok(())
 //! # }
 //! ```

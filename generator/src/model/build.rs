@@ -74,6 +74,26 @@ pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Dia
     })
 }
 
+/// A parameter's `style` (the default of its location when absent).
+fn style_of(p: &Parameter) -> &'static str {
+    use openapiv3::{PathStyle, QueryStyle};
+    match p {
+        Parameter::Query { style, .. } => match style {
+            QueryStyle::Form => "form",
+            QueryStyle::SpaceDelimited => "spaceDelimited",
+            QueryStyle::PipeDelimited => "pipeDelimited",
+            QueryStyle::DeepObject => "deepObject",
+        },
+        Parameter::Path { style, .. } => match style {
+            PathStyle::Simple => "simple",
+            PathStyle::Label => "label",
+            PathStyle::Matrix => "matrix",
+        },
+        Parameter::Header { .. } => "simple",
+        Parameter::Cookie { .. } => "form",
+    }
+}
+
 /// Orders documented statuses: codes ascending, then ranges, then `default`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum StatusKey {
@@ -128,13 +148,18 @@ impl<'a> OpCtx<'a> {
             };
             let (name, required, description, deprecated, explode, ty) =
                 self.param_data(data, location, schemas, &owner)?;
+            let style = match p {
+                ReferenceOr::Item(p) => Some(p),
+                ReferenceOr::Reference { reference } => self.parameter_ref(reference),
+            }
+            .map_or("form", style_of);
             // File contents only travel in bodies: elsewhere a binary value is text.
             let ty = binary_as_string(ty);
             if credential.iter().any(|c| c == &name) {
                 credential_params.push(name);
                 continue;
             }
-            let param = Param { name, location, required, ty, description, deprecated, explode };
+            let param = Param { name, location, required, ty, description, deprecated, explode, style };
             if let Some(existing) =
                 params.iter_mut().find(|e| e.name == param.name && e.location == param.location)
             {
@@ -154,6 +179,7 @@ impl<'a> OpCtx<'a> {
                     description: None,
                     deprecated: false,
                     explode: false,
+                    style: "simple",
                 });
             }
         }
@@ -352,6 +378,8 @@ impl<'a> OpCtx<'a> {
                     _ => {
                         return Ok(Some(Body {
                             media_type: "application/json".into(),
+                            media_types: vec!["application/json".into()],
+                            unsupported_media_types: Vec::new(),
                             kind: BodyKind::Json(Ty::Any),
                             required: false,
                             description: None,
@@ -409,6 +437,7 @@ impl<'a> OpCtx<'a> {
                         description,
                         deprecated,
                         explode: true,
+                        style: "form",
                     });
                 }
                 // A URL-encoded form cannot carry a file: a form with file fields is
@@ -427,7 +456,36 @@ impl<'a> OpCtx<'a> {
             },
             other => other,
         };
-        Ok(Some(Body { media_type, kind, required: body.required, description: body.description.clone() }))
+        // The same value can go out as any listed type of the same encoding.
+        let family = |k: &BodyKind| match k {
+            BodyKind::Json(_) => 0,
+            BodyKind::Text => 1,
+            BodyKind::Binary => 2,
+            BodyKind::Form => 3,
+            BodyKind::Multipart => 4,
+        };
+        let chosen = family(&kind);
+        let mut media_types = vec![media_type.clone()];
+        let mut unsupported_media_types = Vec::new();
+        for listed in body.content.keys() {
+            if listed == &media_type {
+                continue;
+            }
+            let other = family(&body_kind(listed));
+            if other == chosen || (chosen == 2 && other != 3 && other != 4) {
+                media_types.push(listed.clone());
+            } else {
+                unsupported_media_types.push(listed.clone());
+            }
+        }
+        Ok(Some(Body {
+            media_type,
+            media_types,
+            unsupported_media_types,
+            kind,
+            required: body.required,
+            description: body.description.clone(),
+        }))
     }
 
     fn response_schema(&self, r: &'a ReferenceOr<OaResponse>) -> Option<&'a ReferenceOr<Schema>> {
@@ -616,7 +674,13 @@ fn choose_media<'m>(
             return Some((k.as_str(), v));
         }
     }
-    content.iter().next().map(|(k, v)| (k.as_str(), v))
+    // The first listed type the client encodes itself (JSON, forms, text);
+    // else the first one, sent as bytes.
+    content
+        .iter()
+        .find(|(k, _)| !matches!(body_kind(k), BodyKind::Binary))
+        .or_else(|| content.iter().next())
+        .map(|(k, v)| (k.as_str(), v))
 }
 
 fn choose_response_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {

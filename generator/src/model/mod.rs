@@ -224,8 +224,12 @@ pub struct Param {
     pub description: Option<String>,
     /// Marked deprecated.
     pub deprecated: bool,
-    /// For arrays: repeat the parameter per element (`true`) or join with commas.
+    /// For arrays and objects: one name/value pair per element (`true`) or one
+    /// joined value.
     pub explode: bool,
+    /// `style`: `form`, `simple`, `spaceDelimited`, `pipeDelimited`,
+    /// `deepObject`, `label` or `matrix`.
+    pub style: &'static str,
 }
 
 /// Where a parameter goes.
@@ -248,6 +252,11 @@ pub enum ParamLocation {
 pub struct Body {
     /// Media type sent.
     pub media_type: String,
+    /// Media types the same value can be sent as (the first is `media_type`):
+    /// other JSON types for a JSON body, other `text/*` for text, any for bytes.
+    pub media_types: Vec<String>,
+    /// Listed media types this encoding cannot produce (documented only).
+    pub unsupported_media_types: Vec<String>,
     /// How it is encoded.
     pub kind: BodyKind,
     /// Whether it must be given.

@@ -272,6 +272,10 @@ pub struct OperationView {
     pub error_enum: Option<StatusEnumView>,
     /// Function decoding an error body from status and bytes.
     pub error_decoder: String,
+    /// Content type literal sent unless the caller picks another.
+    pub content_type_lit: Option<String>,
+    /// Several media types the body can be sent as: their enum and the setter.
+    pub media_types: Option<MediaTypesView>,
     /// Discriminator property literal and its error value as a `serde_json::Value` expression.
     pub discriminator: Option<DiscriminatorView>,
     /// Alternatives of scheme variants.
@@ -313,6 +317,17 @@ pub struct StatusVariantView {
     pub docs: Vec<String>,
     /// Whether the payload implements `crate::ApiError`.
     pub api_error: bool,
+}
+
+/// The media types a request body can be sent as.
+#[derive(Debug, Serialize)]
+pub struct MediaTypesView {
+    /// Enum name.
+    pub name: String,
+    /// Builder field and setter.
+    pub field: String,
+    /// Variants; the first is the default.
+    pub variants: Vec<VariantView>,
 }
 
 /// A path segment: a local binding and the expression it holds.
@@ -779,6 +794,11 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
                 builder: ctl_namer.unique(type_name(&format!("{}_request", op.id))),
                 output: ctl_namer.unique(type_name(&format!("{}_output", op.id))),
                 error: ctl_namer.unique(type_name(&format!("{}_error_body", op.id))),
+                media_type: if op.body.as_ref().is_some_and(|b| b.media_types.len() > 1) {
+                    ctl_namer.unique(type_name(&format!("{}_media_type", op.id)))
+                } else {
+                    String::new()
+                },
             };
             let view = operation_view(op, method, names, &types, &scheme_variant, api)?;
             uses_multipart |= view.body == "multipart";
@@ -910,6 +930,7 @@ struct OperationNames {
     builder: String,
     output: String,
     error: String,
+    media_type: String,
 }
 
 fn operation_view(
@@ -952,20 +973,20 @@ fn operation_view(
             ParamLocation::Body if body == "multipart" => "multipart",
             ParamLocation::Body => "form",
         };
-        let view = param_view(p.ty.clone(), field, lit(&p.name), location, p.explode, p.description.as_deref(), p.deprecated, types);
+        let view = param_view(p.ty.clone(), field, lit(&p.name), location, p.explode, p.style, p.description.as_deref(), p.deprecated, types);
         if p.required { required.push(view) } else { optional.push(view) }
     }
     let body_field = match body_kind {
         Some(BodyKind::Json(ty)) => {
             let field = field_namer.unique("body".into());
-            let view = param_view(ty.clone(), field, lit("body"), "body", false, op.body.as_ref().and_then(|b| b.description.as_deref()), false, types);
+            let view = param_view(ty.clone(), field, lit("body"), "body", false, "form", op.body.as_ref().and_then(|b| b.description.as_deref()), false, types);
             Some(view)
         }
         Some(BodyKind::Binary) => {
-            Some(param_view(Ty::Binary, field_namer.unique("body".into()), lit("body"), "body", false, None, false, types))
+            Some(param_view(Ty::Binary, field_namer.unique("body".into()), lit("body"), "body", false, "form", None, false, types))
         }
         Some(BodyKind::Text) => {
-            Some(param_view(Ty::String, field_namer.unique("body".into()), lit("body"), "body", false, None, false, types))
+            Some(param_view(Ty::String, field_namer.unique("body".into()), lit("body"), "body", false, "form", None, false, types))
         }
         _ => None,
     };
@@ -994,6 +1015,33 @@ fn operation_view(
         rest = &rest[start + len + 1..];
     }
     fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+
+    // Media types: the chosen one when the runtime would not send it by itself,
+    // and a choice when the same value can go out as several.
+    let content_type_lit = op.body.as_ref().and_then(|b| {
+        let default = matches!(
+            (&b.kind, b.media_type.as_str()),
+            (BodyKind::Json(_), "application/json") | (BodyKind::Text, "text/plain") | (BodyKind::Binary, "application/octet-stream")
+        ) || matches!(b.kind, BodyKind::Form | BodyKind::Multipart)
+            || b.media_type.contains('*');
+        (!default).then(|| lit(&b.media_type))
+    });
+    let media_types = op.body.as_ref().filter(|b| b.media_types.len() > 1).map(|b| {
+        let mut variant_namer = Namer::new();
+        MediaTypesView {
+            name: names.media_type.clone(),
+            field: field_namer.unique("media_type".into()),
+            variants: b
+                .media_types
+                .iter()
+                .map(|m| VariantView {
+                    name: variant_namer.unique(pascal(m)),
+                    wire_lit: lit(m),
+                    docs: vec![lit(&format!(" `{}`", m.replace('`', "'")))],
+                })
+                .collect(),
+        }
+    });
 
     let decoded: Vec<(String, &'static str)> = op.successes.iter().map(|r| response_decoding(r, types)).collect();
     let (response_ty, response_kind, output_enum) = match decoded.first() {
@@ -1064,6 +1112,24 @@ fn operation_view(
         }
         parts.push(format!("Scopes: {}.", seen.join(", ")));
     }
+    if let Some(b) = op.body.as_ref().filter(|b| b.media_types.len() > 1 || !b.unsupported_media_types.is_empty()) {
+        let quote = |m: &String| format!("`{}`", m.replace('`', "'"));
+        let mut line = format!(
+            "The body is sent as {}",
+            b.media_types.iter().map(quote).collect::<Vec<_>>().join(" or ")
+        );
+        if b.media_types.len() > 1 {
+            line.push_str(" (choose with the request's `media_type` setter)");
+        }
+        if !b.unsupported_media_types.is_empty() {
+            line.push_str(&format!(
+                "; the description also lists {}, which this client does not send here",
+                b.unsupported_media_types.iter().map(quote).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        line.push('.');
+        parts.push(line);
+    }
     if !op.credential_params.is_empty() {
         parts.push(format!(
             "The `{}` parameter is not taken here: the configured credential is sent instead.",
@@ -1131,6 +1197,8 @@ fn operation_view(
         output_enum,
         error_enum,
         error_decoder,
+        content_type_lit,
+        media_types,
         discriminator,
         security,
         security_optional: op.security_optional,
@@ -1289,6 +1357,7 @@ fn param_view(
     wire_lit: String,
     location: &str,
     explode: bool,
+    style: &str,
     description: Option<&str>,
     deprecated: bool,
     types: &Types<'_>,
@@ -1338,7 +1407,21 @@ fn param_view(
         ("body", _) => "body",
         _ => "query",
     };
+    let style_expr = format!("crate::http::Style::{}", pascal(style));
+    // Objects, and styles other than comma-joined or repeated values, go through
+    // the runtime's styler (which works on the value's JSON form).
+    let structured = encode == "json";
+    let styled_query = matches!(location, "query" | "cookie")
+        && (structured || matches!(style, "spaceDelimited" | "pipeDelimited" | "deepObject"));
     let push = |value: &str| -> String {
+        if styled_query {
+            return format!(
+                "for (name, value) in crate::http::styled({wire_lit}, {style_expr}, {explode}, &{value}) {{ parts.{method}(name, value); }}"
+            );
+        }
+        if location == "header" && structured {
+            return format!("parts.header({wire_lit}, crate::http::header_value({explode}, &{value}));");
+        }
         if location == "body" {
             return match (&ty, encode) {
                 (Ty::Binary, _) => format!("parts.bytes({value});"),
@@ -1367,7 +1450,9 @@ fn param_view(
     };
     let push_required = push(&format!("self.{field}"));
     let push_optional = push("value");
-    let path_expr = if types.is_string(&ty) {
+    let path_expr = if structured || is_array || matches!(style, "label" | "matrix") {
+        format!("crate::http::path_segment({wire_lit}, {style_expr}, {explode}, &self.{field})")
+    } else if types.is_string(&ty) {
         format!("crate::http::encode_path(&self.{field})")
     } else {
         format!("crate::http::encode_path(&{})", conv(&format!("self.{field}")))

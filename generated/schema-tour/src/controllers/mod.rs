@@ -4,7 +4,15 @@
 //! One controller per tag; each method returns a request builder.
 
 mod pets;
+mod search;
+mod media;
 pub use pets::{
     PetsController, CreatePetRequest, CreatePetOutput, CreatePetErrorBody, GetPetRequest,
-    ListShapesRequest, GetTreeRequest,
+    ListShapesRequest, GetTreeRequest, PatchPetRequest,
+};
+
+pub use search::{SearchController, SearchRequest};
+pub use media::{
+    MediaController, UploadPhotoRequest, UploadPhotoMediaType, AddNoteRequest,
+    AddNoteMediaType,
 };

@@ -4,6 +4,8 @@
 //! Types of request and response bodies: one module per component schema and one
 //! per operation for the schemas written inline in it.
 
+mod filter;
+mod page;
 mod pet_id;
 mod pet;
 mod cat;
@@ -18,6 +20,8 @@ mod leaf;
 mod branch;
 mod validation_error;
 mod problem;
+pub use filter::Filter;
+pub use page::Page;
 pub use pet_id::PetId;
 pub use pet::Pet;
 pub use cat::Cat;

@@ -113,6 +113,8 @@ impl FilesController {
     ///
     /// Scopes: `files:write:user` (slackAuth).
     ///
+    /// The body is sent as `multipart/form-data`; the description also lists `application/x-www-form-urlencoded`, which this client does not send here.
+    ///
     /// The `token` parameter is not taken here: the configured credential is sent instead.
     pub fn upload(&self) -> FilesUploadRequest {
         FilesUploadRequest {
