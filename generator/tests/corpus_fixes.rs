@@ -326,3 +326,45 @@ fn many_required_parameters_and_joined_string_lists_are_clippy_clean() {
     assert!(controller.contains("value.into_iter().map(String::from).collect::<Vec<_>>().join(\",\")"), "{controller}");
     assert!(!controller.contains("map(|item|"), "{controller}");
 }
+
+/// cpy.re/peertube: `oneOf: [{$ref: Uuid}, {type: string}]` where `Uuid` is itself
+/// a string. Both alternatives are `String`, so a `From<String>` per variant
+/// conflicted (E0119): `From` is generated only for payload types no other
+/// alternative resolves to.
+#[test]
+fn union_alternatives_that_resolve_to_one_type_get_no_conflicting_from() {
+    let files = render(&openapi(json!({ "components": { "schemas": {
+        "Uuid": { "type": "string", "format": "uuid" },
+        "Id": { "oneOf": [ { "$ref": "#/components/schemas/Uuid" }, { "type": "integer" }, { "type": "string" } ] }
+    } } })));
+    let id = file(&files, "src/models/id.rs");
+    assert!(id.contains("Uuid(crate::models::Uuid)"), "{id}");
+    assert!(id.contains("String(String)"), "{id}");
+    assert!(!id.contains("impl From<String> for Id"), "{id}");
+    assert!(!id.contains("impl From<crate::models::Uuid> for Id"), "{id}");
+    assert!(id.contains("impl From<i64> for Id"), "{id}");
+}
+
+/// AWS descriptions: every operation documents several error bodies, so the
+/// single-body decoder `http::error_body` has no caller (dead code warning).
+#[test]
+fn apis_whose_operations_all_have_several_error_bodies_have_no_dead_decoder() {
+    let files = render(&openapi(json!({
+        "paths": { "/x": { "get": { "operationId": "x", "tags": ["t"], "responses": {
+            "200": { "description": "ok" },
+            "400": { "description": "a", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/A" } } } },
+            "404": { "description": "b", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/B" } } } }
+        } } } },
+        "components": { "schemas": {
+            "A": { "type": "object", "properties": { "message": { "type": "string" } } },
+            "B": { "type": "object", "properties": { "code": { "type": "string" } } }
+        } }
+    })));
+    let controller = file(&files, "src/controllers/t.rs");
+    assert!(controller.contains("crate::http::unit(raw, XErrorBody::decode)"), "{controller}");
+    assert!(controller.contains("400 => serde_json::from_slice(body).ok().map(XErrorBody::BadRequest)"), "{controller}");
+    assert!(controller.contains("_ => None,"), "{controller}");
+    let http = file(&files, "src/http.rs");
+    let at = http.find("pub(crate) fn error_body").unwrap();
+    assert!(http[..at].trim_end().ends_with("#[allow(dead_code)]"), "{}", &http[at.saturating_sub(200)..at]);
+}

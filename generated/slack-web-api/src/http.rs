@@ -646,6 +646,7 @@ async fn send_once<E>(
 /// when the body is not the documented error.
 pub(crate) type ErrorDecoder<E> = fn(reqwest::StatusCode, &[u8]) -> Option<E>;
 /// The error decoder of operations with one documented error body.
+#[allow(dead_code)]
 pub(crate) fn error_body<E: serde::de::DeserializeOwned>(
     _status: reqwest::StatusCode,
     body: &[u8],

@@ -734,42 +734,29 @@ fn security_schemes(api: &OpenAPI, settings: &Settings) -> Vec<SecurityScheme> {
                 OaScheme::OAuth2 { flows, description, .. } => {
                     let token_override = scheme_settings.and_then(|s| s.token_url.clone());
                     let url = |u: &str| Some(u.to_string()).filter(|u| !u.is_empty());
+                    let flow = |kind: &str,
+                                authorization_url: Option<&str>,
+                                token_url: Option<&str>,
+                                refresh_url: &Option<String>,
+                                scopes: &indexmap::IndexMap<String, String>| OAuthFlow {
+                        kind: kind.into(),
+                        authorization_url: authorization_url.and_then(url),
+                        token_url: token_url.and_then(|t| token_override.clone().or_else(|| url(t))),
+                        refresh_url: refresh_url.clone(),
+                        scopes: scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    };
                     let mut out = Vec::new();
                     if let Some(f) = &flows.authorization_code {
-                        out.push(OAuthFlow {
-                            kind: "authorizationCode".into(),
-                            authorization_url: url(&f.authorization_url),
-                            token_url: token_override.clone().or_else(|| url(&f.token_url)),
-                            refresh_url: f.refresh_url.clone(),
-                            scopes: f.scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                        });
+                        out.push(flow("authorizationCode", Some(&f.authorization_url), Some(&f.token_url), &f.refresh_url, &f.scopes));
                     }
                     if let Some(f) = &flows.client_credentials {
-                        out.push(OAuthFlow {
-                            kind: "clientCredentials".into(),
-                            authorization_url: None,
-                            token_url: token_override.clone().or_else(|| url(&f.token_url)),
-                            refresh_url: f.refresh_url.clone(),
-                            scopes: f.scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                        });
+                        out.push(flow("clientCredentials", None, Some(&f.token_url), &f.refresh_url, &f.scopes));
                     }
                     if let Some(f) = &flows.password {
-                        out.push(OAuthFlow {
-                            kind: "password".into(),
-                            authorization_url: None,
-                            token_url: token_override.clone().or_else(|| url(&f.token_url)),
-                            refresh_url: f.refresh_url.clone(),
-                            scopes: f.scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                        });
+                        out.push(flow("password", None, Some(&f.token_url), &f.refresh_url, &f.scopes));
                     }
                     if let Some(f) = &flows.implicit {
-                        out.push(OAuthFlow {
-                            kind: "implicit".into(),
-                            authorization_url: url(&f.authorization_url),
-                            token_url: None,
-                            refresh_url: f.refresh_url.clone(),
-                            scopes: f.scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                        });
+                        out.push(flow("implicit", Some(&f.authorization_url), None, &f.refresh_url, &f.scopes));
                     }
                     (SchemeKind::OAuth2 { flows: out }, description)
                 }

@@ -592,6 +592,24 @@ impl Types<'_> {
         }
     }
 
+    /// `ty` with aliases replaced by what they stand for.
+    fn resolve(&self, ty: &Ty) -> Ty {
+        let mut ty = ty.clone();
+        for _ in 0..16 {
+            match &ty {
+                Ty::Named(id) => match &self.api.ty(*id).kind {
+                    TypeKind::Alias(inner) => ty = inner.clone(),
+                    _ => break,
+                },
+                Ty::Array(inner) => return Ty::Array(Box::new(self.resolve(inner))),
+                Ty::Map(inner) => return Ty::Map(Box::new(self.resolve(inner))),
+                Ty::Nullable(inner) => return Ty::Nullable(Box::new(self.resolve(inner))),
+                _ => break,
+            }
+        }
+        ty
+    }
+
     /// A `crate::de::Shape` expression: what a value of `ty` looks like in JSON,
     /// for telling union alternatives apart.
     fn shape(&self, ty: &Ty) -> String {
@@ -1605,10 +1623,16 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
                         ty,
                     });
                 }
-                // `From` for payload types no other alternative shares.
+                // `From` for payload types no other alternative shares (aliases
+                // resolved: two names for `String` are one type).
+                let resolved: Vec<String> = variants
+                    .iter()
+                    .zip(&out)
+                    .map(|(v, o)| if o.ty.starts_with("Box<") { o.ty.clone() } else { types.rust(&types.resolve(&v.ty), here) })
+                    .collect();
                 for vi in 0..out.len() {
-                    let unique = out.iter().filter(|o| o.ty == out[vi].ty).count() == 1;
-                    out[vi].from = unique && out[vi].ty != "serde_json::Value";
+                    let unique = resolved.iter().filter(|r| **r == resolved[vi]).count() == 1;
+                    out[vi].from = unique && resolved[vi] != "serde_json::Value";
                 }
                 view.union = Some(UnionView { variants: out, tag_lit: tag.as_deref().map(lit), other: "Other".into() });
             }

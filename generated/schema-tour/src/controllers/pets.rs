@@ -140,6 +140,7 @@ impl CreatePetRequest {
 /// The documented success responses of [`PetsController::create_pet`], by status.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreatePetOutput {
     /// HTTP 200.
     ///
@@ -158,6 +159,7 @@ pub enum CreatePetOutput {
 /// The documented error bodies of [`PetsController::create_pet`], by status.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreatePetErrorBody {
     /// HTTP 400.
     ///

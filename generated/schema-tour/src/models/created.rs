@@ -21,6 +21,7 @@ pub struct Created {
 /// `Created.tag`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreatedTag {
     /// `string`.
     String(String),

@@ -6,6 +6,7 @@
 /// `Node`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Node {
     /// `Leaf`.
     Leaf(crate::models::Leaf),

@@ -6,6 +6,7 @@
 /// A pet of any kind.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Pet {
     /// `Cat`.
     ///

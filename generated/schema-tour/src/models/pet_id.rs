@@ -6,6 +6,7 @@
 /// Pets are numbered; imported ones keep their old string ids.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum PetId {
     /// `integer`.
     Integer(i64),

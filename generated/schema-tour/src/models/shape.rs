@@ -6,6 +6,7 @@
 /// `Shape`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Shape {
     /// `Circle`.
     Circle(crate::models::Circle),

@@ -279,6 +279,7 @@ pub struct ObjsUserProfile {
 /// `objs_user_profile.fields`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ObjsUserProfileFields {
     /// `object`.
     Object(std::collections::BTreeMap<String, serde_json::Value>),
