@@ -56,8 +56,7 @@ pub(crate) fn resolve(src: &Source<'_>, doc: &mut Value, swagger2: bool) -> Resu
     }
     if !has_external {
         check_cycles(src, doc, &sites)?;
-        inline_local(doc, swagger2);
-        return Ok(());
+        return inline_local(src, doc, swagger2);
     }
     let (replacements, schemas) = {
         let mut ext = External::new(*src, doc, swagger2);
@@ -77,20 +76,25 @@ pub(crate) fn resolve(src: &Source<'_>, doc: &mut Value, swagger2: bool) -> Resu
     }
     let sites = collect(doc, Ctx::Root, swagger2).map_err(|(p, m, h)| src.diag_at(&p, m, h))?;
     check_cycles(src, doc, &sites)?;
-    inline_local(doc, swagger2);
-    Ok(())
+    inline_local(src, doc, swagger2)
 }
 
 /// Rounds of [`inline_local`]: a copy may hold references that need copying too.
 const MAX_INLINE_ROUNDS: usize = 8;
 
+/// The most nodes [`inline_local`] copies in all. A copy's own references are
+/// copied in the next round, so without a limit a few kilobytes of references to
+/// nodes holding references would grow the document exponentially.
+const MAX_INLINED_NODES: usize = 1_000_000;
+
 /// Replaces non-schema references that do not name an entry of their
 /// `components` section (or 2.0's `parameters` / `responses`) with a copy of
 /// their target; see the module docs. Runs after every reference is known to
 /// resolve and bare cycles are rejected.
-fn inline_local(doc: &mut Value, swagger2: bool) {
+fn inline_local(src: &Source<'_>, doc: &mut Value, swagger2: bool) -> Result<(), Diagnostic> {
+    let mut copied = 0usize;
     for _ in 0..MAX_INLINE_ROUNDS {
-        let Ok(sites) = collect(doc, Ctx::Root, swagger2) else { return };
+        let Ok(sites) = collect(doc, Ctx::Root, swagger2) else { return Ok(()) };
         let mut copies: Vec<(String, Value)> = Vec::new();
         for site in &sites {
             if site.in_schema || !site.target.starts_with('#') {
@@ -112,6 +116,22 @@ fn inline_local(doc: &mut Value, swagger2: bool) {
                 continue;
             }
             if let Ok(target) = get(doc, &tokens) {
+                copied += node_count(target, MAX_INLINED_NODES - copied + 1);
+                if copied > MAX_INLINED_NODES {
+                    // Targets are places in the file as written (checked before any copying).
+                    return Err(src.diag_at(
+                        &tokens_pointer(&tokens),
+                        format!(
+                            "copying `{}` everywhere it is referenced would add more than {MAX_INLINED_NODES} nodes to the document: it holds references that are copied in turn, and the copies multiply",
+                            site.target
+                        ),
+                        if swagger2 {
+                            "make the shared parameter or response an entry of the top-level `parameters` / `responses` and refer to that: such references are kept, not copied"
+                        } else {
+                            "make the shared parameter, response or path item an entry of `components` (e.g. `#/components/parameters/Limit`) and refer to that: such references are kept, not copied"
+                        },
+                    ));
+                }
                 let mut copy = target.clone();
                 if is_path_item {
                     // Operations at another path are other operations: their ids
@@ -128,12 +148,31 @@ fn inline_local(doc: &mut Value, swagger2: bool) {
             }
         }
         if copies.is_empty() {
-            return;
+            return Ok(());
         }
         for (holder, value) in copies.into_iter().rev() {
             apply(doc, &holder, Replacement::Node(value));
         }
     }
+    Ok(())
+}
+
+/// Number of nodes in `root`, counting stops once past `limit`.
+fn node_count(root: &Value, limit: usize) -> usize {
+    let mut count = 0;
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        count += 1;
+        if count > limit {
+            break;
+        }
+        match node {
+            Value::Object(map) => stack.extend(map.values()),
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    count
 }
 
 /// Makes a schema that a reference names somewhere other than `components/schemas`

@@ -1,0 +1,62 @@
+//! Inputs the fuzz targets in `generator/fuzz` (see its README) found sdkgen
+//! panicking, overflowing the stack, hanging or running out of memory on, each
+//! minimized and run through the same public pipeline the targets drive: load →
+//! model → plan. Each must end in `Ok` or a clean diagnostic, never a crash.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use sdkgen::Diagnostic;
+use sdkgen::settings::{SdkJob, Settings};
+
+/// load → model → plan, as `sdkgen_fuzz::pipeline` does; `name` picks the format.
+fn pipeline(name: &str, text: &str) -> Result<(), Diagnostic> {
+    let path = Path::new(name);
+    let loaded = sdkgen::load::load_str(path, text)?;
+    let settings = Settings { spec: path.to_path_buf(), ..Settings::default() };
+    let api = sdkgen::model::build(&loaded.api, path, &settings)?;
+    let job = SdkJob {
+        name: "fuzz".into(),
+        settings_path: None,
+        spec_path: path.to_path_buf(),
+        settings,
+        out_dir: PathBuf::from("out"),
+    };
+    sdkgen::rust::plan(&api, &job, Path::new(".")).map(|_| ())
+}
+
+/// Runs the pipeline and fails the test if it takes longer than `limit`.
+fn timed(name: &str, text: &str, limit: Duration) -> Result<(), Diagnostic> {
+    let start = Instant::now();
+    let result = pipeline(name, text);
+    let took = start.elapsed();
+    assert!(took < limit, "took {took:?} (limit {limit:?})");
+    result
+}
+
+/// Found by hand while reviewing what the fuzzers reach (`inline_local`), and the
+/// reason `mutate_spec` has a `RefTo` edit: a parameter list made of references to
+/// another parameter list, repeated over a few paths. Such references (to a node
+/// that is not an entry of `components`) are replaced by copies of their target,
+/// a round at a time, and the copies' own references are copied in the next round,
+/// so the document grew exponentially: 1.6 KB of input took all memory.
+/// Fixed in `load::refs::inline_local`: at most `MAX_INLINED_NODES` are copied.
+#[test]
+fn references_to_lists_of_references_do_not_multiply_without_bound() {
+    let text = r##"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{
+"/p0":{"parameters":[{"name":"x","in":"query","schema":{"type":"string"}}]},
+"/p1":{"parameters":[{"$ref":"#/paths/~1p0/parameters"},{"$ref":"#/paths/~1p0/parameters"},{"$ref":"#/paths/~1p0/parameters"},{"$ref":"#/paths/~1p0/parameters"},{"$ref":"#/paths/~1p0/parameters"},{"$ref":"#/paths/~1p0/parameters"}]},
+"/p2":{"parameters":[{"$ref":"#/paths/~1p1/parameters"},{"$ref":"#/paths/~1p1/parameters"},{"$ref":"#/paths/~1p1/parameters"},{"$ref":"#/paths/~1p1/parameters"},{"$ref":"#/paths/~1p1/parameters"},{"$ref":"#/paths/~1p1/parameters"}]},
+"/p3":{"parameters":[{"$ref":"#/paths/~1p2/parameters"},{"$ref":"#/paths/~1p2/parameters"},{"$ref":"#/paths/~1p2/parameters"},{"$ref":"#/paths/~1p2/parameters"},{"$ref":"#/paths/~1p2/parameters"},{"$ref":"#/paths/~1p2/parameters"}]},
+"/p4":{"parameters":[{"$ref":"#/paths/~1p3/parameters"},{"$ref":"#/paths/~1p3/parameters"},{"$ref":"#/paths/~1p3/parameters"},{"$ref":"#/paths/~1p3/parameters"},{"$ref":"#/paths/~1p3/parameters"},{"$ref":"#/paths/~1p3/parameters"}]},
+"/p5":{"parameters":[{"$ref":"#/paths/~1p4/parameters"},{"$ref":"#/paths/~1p4/parameters"},{"$ref":"#/paths/~1p4/parameters"},{"$ref":"#/paths/~1p4/parameters"},{"$ref":"#/paths/~1p4/parameters"},{"$ref":"#/paths/~1p4/parameters"}]},
+"/p6":{"parameters":[{"$ref":"#/paths/~1p5/parameters"},{"$ref":"#/paths/~1p5/parameters"},{"$ref":"#/paths/~1p5/parameters"},{"$ref":"#/paths/~1p5/parameters"},{"$ref":"#/paths/~1p5/parameters"},{"$ref":"#/paths/~1p5/parameters"}]},
+"/p7":{"parameters":[{"$ref":"#/paths/~1p6/parameters"},{"$ref":"#/paths/~1p6/parameters"},{"$ref":"#/paths/~1p6/parameters"},{"$ref":"#/paths/~1p6/parameters"},{"$ref":"#/paths/~1p6/parameters"},{"$ref":"#/paths/~1p6/parameters"}]}
+}}"##;
+    let err = timed("fuzz.json", text, Duration::from_secs(20)).unwrap_err();
+    assert!(err.message.contains("nodes to the document"), "{err}");
+    assert!(err.message.contains("#/paths/~1p"), "{err}");
+    assert!(err.location.pointer.as_deref().is_some_and(|p| p.starts_with("/paths/~1p")), "{err}");
+    assert!(err.location.line_col.is_some(), "{err}");
+    assert!(err.hint.as_deref().is_some_and(|h| h.contains("components")), "{err}");
+}
