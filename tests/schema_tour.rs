@@ -7,7 +7,7 @@
 use schema_tour::controllers::{
     AddNoteMediaType, CreatePetErrorBody, CreatePetOutput, UploadPhotoMediaType,
 };
-use schema_tour::models::{Branch, Cat, Dog, Filter, Leaf, Node, Page, Pet, PetId, Shape};
+use schema_tour::models::{Branch, Car, Cat, Dog, Filter, Leaf, Node, Page, Pet, PetId, Shape, Vehicle};
 use schema_tour::{ApiError, Configuration, Error, FileUpload, SchemaTourClient};
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -111,6 +111,26 @@ fn recursive_unions_are_boxed_and_round_trip() {
     let left: &Branch = branch;
     assert!(matches!(*left.left, Node::Leaf(Leaf { value: 1, .. })), "{left:?}");
     assert_eq!(serde_json::to_value(&node).unwrap(), tree);
+}
+
+#[test]
+fn a_base_schema_with_a_discriminator_is_any_of_its_allof_subtypes() {
+    let vehicles: Vec<Vehicle> = serde_json::from_value(json!([
+        {"type": "car", "wheels": 4, "seats": 5},
+        {"type": "Bike", "wheels": 2, "gears": 21},
+        {"type": "tram"}
+    ]))
+    .unwrap();
+    // Subtypes carry the base's properties and their own.
+    let Vehicle::Car(car) = &vehicles[0] else { panic!("{vehicles:?}") };
+    assert_eq!((car.wheels, car.seats), (Some(4), Some(5)));
+    // Without a mapping entry, a subtype's value is its schema name.
+    let Vehicle::Bike(bike) = &vehicles[1] else { panic!("{vehicles:?}") };
+    assert_eq!(bike.gears, Some(21));
+    assert_eq!(vehicles[2], Vehicle::Other(json!({"type": "tram"})));
+    let mut car = Car::default();
+    car.seats = Some(2);
+    assert_eq!(serde_json::to_value(Vehicle::from(car)).unwrap(), json!({"type": "car", "seats": 2}));
 }
 
 // ---------------------------------------------------------------------------

@@ -77,7 +77,10 @@ impl<'a> Schemas<'a> {
                     (TypeKind::Alias(self.reference(reference)), None)
                 }
                 ReferenceOr::Item(schema) => {
-                    let kind = self.kind_of(schema, &words, &owner)?;
+                    let kind = match self.subtype_union(name, schema) {
+                        Some(kind) => kind,
+                        None => self.kind_of(schema, &words, &owner)?,
+                    };
                     (kind, describe(schema))
                 }
             };
@@ -85,6 +88,63 @@ impl<'a> Schemas<'a> {
             self.types[id.0].description = description;
         }
         Ok(())
+    }
+
+    /// A base schema with a `discriminator` and subtypes that extend it
+    /// (`allOf: [{$ref: base}, ...]`, or the discriminator's `mapping`): a union
+    /// of the subtypes, so a value of the base type can be any of them.
+    fn subtype_union(&self, base: &str, schema: &'a Schema) -> Option<TypeKind> {
+        let discriminator = schema.schema_data.discriminator.as_ref()?;
+        if Self::alternatives_of(schema).is_some() || discriminator.property_name.is_empty() {
+            return None;
+        }
+        let components = &self.api.components.as_ref()?.schemas;
+        let base_ref = format!("#/components/schemas/{}", base.replace('~', "~0").replace('/', "~1"));
+        let mut subtypes: Vec<(String, Vec<String>)> = Vec::new();
+        let add = |name: &str, tag: Option<&str>, subtypes: &mut Vec<(String, Vec<String>)>| {
+            if name == base || !components.contains_key(name) {
+                return;
+            }
+            let i = match subtypes.iter().position(|(n, _)| n == name) {
+                Some(i) => i,
+                None => {
+                    subtypes.push((name.to_string(), Vec::new()));
+                    subtypes.len() - 1
+                }
+            };
+            if let Some(tag) = tag {
+                subtypes[i].1.push(tag.to_string());
+            }
+        };
+        for (tag, target) in &discriminator.mapping {
+            let name = target.strip_prefix("#/components/schemas/").map(unescape_token).unwrap_or_else(|| target.clone());
+            add(&name, Some(tag), &mut subtypes);
+        }
+        for (name, candidate) in components {
+            let ReferenceOr::Item(candidate) = candidate else { continue };
+            let parts: &[ReferenceOr<Schema>] = match &candidate.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of,
+                SchemaKind::Any(a) => &a.all_of,
+                _ => continue,
+            };
+            if parts.iter().any(|p| matches!(p, ReferenceOr::Reference { reference } if *reference == base_ref)) {
+                add(name, None, &mut subtypes);
+            }
+        }
+        if subtypes.is_empty() {
+            return None;
+        }
+        let variants = subtypes
+            .into_iter()
+            .map(|(name, mut tags)| {
+                if tags.is_empty() {
+                    tags.push(name.clone());
+                }
+                let ty = Ty::Named(self.components[name.as_str()]);
+                Variant { name: vec![name], ty, tag_values: tags }
+            })
+            .collect();
+        Some(TypeKind::Union { variants, tag: Some(discriminator.property_name.clone()) })
     }
 
     /// Use `to` as the name of the type that would be named `from`.

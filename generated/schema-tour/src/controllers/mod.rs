@@ -8,7 +8,7 @@ mod search;
 mod media;
 pub use pets::{
     PetsController, CreatePetRequest, CreatePetOutput, CreatePetErrorBody, GetPetRequest,
-    ListShapesRequest, GetTreeRequest, PatchPetRequest,
+    ListShapesRequest, GetTreeRequest, PatchPetRequest, ListVehiclesRequest,
 };
 
 pub use search::{SearchController, SearchRequest};

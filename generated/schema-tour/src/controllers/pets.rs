@@ -86,6 +86,15 @@ impl PetsController {
             body,
         }
     }
+
+    /// Pet carriers, subtypes of Vehicle through allOf.
+    ///
+    /// `GET /vehicles` (operation `listVehicles`).
+    pub fn list_vehicles(&self) -> ListVehiclesRequest {
+        ListVehiclesRequest {
+            client: self.client.clone(),
+        }
+    }
 }
 
 /// Request builder for [`PetsController::create_pet`]: set optional parameters, then [`send`](Self::send) it.
@@ -319,6 +328,32 @@ impl PatchPetRequest {
             })?;
         let operation = crate::http::OperationInfo {
             id: "patchPet",
+            security: &[],
+            security_optional: true,
+        };
+        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::json(raw, None, crate::http::error_body)
+    }
+}
+
+/// Request builder for [`PetsController::list_vehicles`]: set optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct ListVehiclesRequest {
+    client: crate::SchemaTourClient,
+}
+
+impl ListVehiclesRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<Vec<crate::models::Vehicle>, crate::Error<serde_json::Value>> {
+        let parts = crate::http::RequestParts::new(
+            reqwest::Method::GET,
+            "/vehicles".to_string(),
+        );
+        let operation = crate::http::OperationInfo {
+            id: "listVehicles",
             security: &[],
             security_optional: true,
         };

@@ -4,6 +4,9 @@
 //! Types of request and response bodies: one module per component schema and one
 //! per operation for the schemas written inline in it.
 
+mod vehicle;
+mod car;
+mod bike;
 mod filter;
 mod page;
 mod pet_id;
@@ -20,6 +23,9 @@ mod leaf;
 mod branch;
 mod validation_error;
 mod problem;
+pub use vehicle::Vehicle;
+pub use car::Car;
+pub use bike::Bike;
 pub use filter::Filter;
 pub use page::Page;
 pub use pet_id::PetId;
