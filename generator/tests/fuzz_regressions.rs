@@ -60,3 +60,53 @@ fn references_to_lists_of_references_do_not_multiply_without_bound() {
     assert!(err.location.line_col.is_some(), "{err}");
     assert!(err.hint.as_deref().is_some_and(|h| h.contains("components")), "{err}");
 }
+
+/// Found by `mutate_spec` (a timeout, artifact `/////yiIKIg=`: the multiauth
+/// sample with one security requirement's scope list replaced by `{"$ref": "#"}`).
+/// A reference that is not in a schema, to a node that is not an entry of
+/// `components`, is replaced by a copy of its target; when the target contains
+/// the reference (here: the whole document) the copy contains it again, one
+/// level deeper. Eight rounds of that grew the sample 256-fold and 1,539 levels
+/// deep, and loading ended in a misleading "nests 1539 levels deep (after merging
+/// referenced files)" only after 0.7 s (over 10 s under the fuzzer).
+/// Fixed in `load::refs::inline_local`: such a reference is a diagnostic.
+#[test]
+fn a_reference_to_the_node_that_contains_it_is_a_diagnostic() {
+    let text = r##"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"security":[{"s":{"$ref":"#"}}],"responses":{"200":{"description":"OK"}}}}}}"##;
+    let err = timed("fuzz.json", text, Duration::from_secs(5)).unwrap_err();
+    assert!(err.message.contains("`$ref` `#` leads back into the node it refers to"), "{err}");
+    assert_eq!(err.location.pointer.as_deref(), Some("/paths/~1a/get/security/0/s"), "{err}");
+    assert!(err.location.line_col.is_some(), "{err}");
+    assert!(err.hint.as_deref().is_some_and(|h| h.contains("point it at the object meant")), "{err}");
+}
+
+/// The same loop through two nodes: each response's header refers to the other
+/// response, so each copy brings the other reference back. It is caught in the
+/// second round, where the reference sits in a copy; the diagnostic then names
+/// the target, which is a place in the file as written.
+#[test]
+fn two_responses_that_refer_to_each_other_are_a_diagnostic() {
+    let text = r##"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: A
+          headers:
+            h: {$ref: '#/paths/~1b/get/responses/200'}
+  /b:
+    get:
+      responses:
+        '200':
+          description: B
+          headers:
+            h: {$ref: '#/paths/~1a/get/responses/200'}
+"##;
+    let err = timed("fuzz.yaml", text, Duration::from_secs(5)).unwrap_err();
+    assert!(err.message.contains("leads back into the node it refers to"), "{err}");
+    let pointer = err.location.pointer.as_deref().unwrap_or_default();
+    assert!(pointer == "/paths/~1a/get/responses/200" || pointer == "/paths/~1b/get/responses/200", "{err}");
+    assert!(err.location.line_col.is_some_and(|(line, _)| line == 7 || line == 14), "{err}");
+}

@@ -309,5 +309,6 @@ fuzz_target!(|input: Input| {
         apply(&mut doc, edit);
     }
     let text = serde_json::to_string(&doc).expect("a Value serializes");
+    sdkgen_fuzz::dump(&text);
     sdkgen_fuzz::pipeline(&text, true);
 });

@@ -45,6 +45,15 @@ pub fn pipeline(text: &str, json: bool) {
     }
 }
 
+/// With `SDKGEN_FUZZ_DUMP=<file>` set, writes the document about to be run there
+/// (for turning a `mutate_spec` artifact into a plain spec for a regression test).
+pub fn dump(text: &str) {
+    static TO: OnceLock<Option<PathBuf>> = OnceLock::new();
+    if let Some(file) = TO.get_or_init(|| std::env::var_os("SDKGEN_FUZZ_DUMP").map(PathBuf::from)) {
+        let _ = std::fs::write(file, text);
+    }
+}
+
 fn verbose(message: impl FnOnce() -> String) {
     static ON: OnceLock<bool> = OnceLock::new();
     if *ON.get_or_init(|| std::env::var_os("SDKGEN_FUZZ_VERBOSE").is_some()) {

@@ -93,7 +93,7 @@ const MAX_INLINED_NODES: usize = 1_000_000;
 /// resolve and bare cycles are rejected.
 fn inline_local(src: &Source<'_>, doc: &mut Value, swagger2: bool) -> Result<(), Diagnostic> {
     let mut copied = 0usize;
-    for _ in 0..MAX_INLINE_ROUNDS {
+    for round in 0..MAX_INLINE_ROUNDS {
         let Ok(sites) = collect(doc, Ctx::Root, swagger2) else { return Ok(()) };
         let mut copies: Vec<(String, Value)> = Vec::new();
         for site in &sites {
@@ -114,6 +114,21 @@ fn inline_local(src: &Source<'_>, doc: &mut Value, swagger2: bool) -> Result<(),
             };
             if !(is_path_item || is_component || !is_section_entry(&tokens, swagger2)) {
                 continue;
+            }
+            // A copy of a node that holds the reference holds it again, one level
+            // deeper, forever (`$ref: '#'`, or two nodes referring to each other).
+            if pointer_tokens(&site.holder).starts_with(&tokens) {
+                // After the first round the holder may sit in a copy; the target
+                // is always a place in the file as written.
+                let at = if round == 0 { site.holder.clone() } else { tokens_pointer(&tokens) };
+                return Err(src.diag_at(
+                    &at,
+                    format!(
+                        "`$ref` `{}` leads back into the node it refers to (directly or through the references in that node), so it cannot be replaced by a copy of that node",
+                        site.target
+                    ),
+                    "a reference to a parameter, response, path item or other object that is not a schema is replaced by a copy of its target, which must not contain the reference itself; point it at the object meant, e.g. `#/components/responses/NotFound`",
+                ));
             }
             if let Ok(target) = get(doc, &tokens) {
                 copied += node_count(target, MAX_INLINED_NODES - copied + 1);
@@ -155,6 +170,12 @@ fn inline_local(src: &Source<'_>, doc: &mut Value, swagger2: bool) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// The reference tokens of a JSON pointer (unlike [`fragment_tokens`], no
+/// percent-decoding: that belongs to URI fragments).
+fn pointer_tokens(pointer: &str) -> Vec<String> {
+    pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
 }
 
 /// Number of nodes in `root`, counting stops once past `limit`.
