@@ -368,3 +368,19 @@ fn apis_whose_operations_all_have_several_error_bodies_have_no_dead_decoder() {
     let at = http.find("pub(crate) fn error_body").unwrap();
     assert!(http[..at].trim_end().ends_with("#[allow(dead_code)]"), "{}", &http[at.saturating_sub(200)..at]);
 }
+
+/// api.github.com: inline object alternatives without a title were `Variant1`,
+/// `Variant2`; they are named by their one property, or the first property they
+/// require (`changes: oneOf [{field_value}, {body}]` → `FieldValue`, `Body`).
+#[test]
+fn inline_union_alternatives_are_named_by_what_sets_them_apart() {
+    let files = render(&openapi(json!({ "components": { "schemas": { "Changes": { "oneOf": [
+        { "type": "object", "properties": { "field_value": { "type": "string" } } },
+        { "type": "object", "required": ["body"], "properties": { "body": { "type": "string" }, "extra": { "type": "integer" } } },
+        { "type": "object", "properties": { "a": { "type": "string" }, "b": { "type": "string" } } }
+    ] } } } })));
+    let changes = file(&files, "src/models/changes.rs");
+    assert!(changes.contains("FieldValue(ChangesFieldValue)"), "{changes}");
+    assert!(changes.contains("Body(ChangesBody)"), "{changes}");
+    assert!(changes.contains("Variant3(ChangesVariant3)"), "{changes}");
+}

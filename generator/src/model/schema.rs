@@ -401,9 +401,16 @@ impl<'a> Schemas<'a> {
                     (vec![component.unwrap_or_else(|| format!("variant{}", i + 1))], tags)
                 }
                 ReferenceOr::Item(item) => {
+                    let props = self.collect_props(item, 0);
                     let words = match &item.schema_data.title {
                         Some(t) if !t.trim().is_empty() => vec![t.clone()],
-                        _ => vec![format!("variant{}", i + 1)],
+                        // An inline object: named by its one property, or the
+                        // first property it requires (what sets it apart).
+                        _ => match (props.as_slice(), props.iter().find(|p| p.required)) {
+                            ([only], _) => vec![only.name.to_string()],
+                            (_, Some(first)) => vec![first.name.to_string()],
+                            _ => vec![format!("variant{}", i + 1)],
+                        },
                     };
                     (words, Vec::new())
                 }
