@@ -7,7 +7,7 @@
 use schema_tour::controllers::{
     AddNoteMediaType, CreatePetErrorBody, CreatePetOutput, UploadPhotoMediaType,
 };
-use schema_tour::models::{Branch, Car, Cat, Dog, Filter, Leaf, Node, Page, Pet, PetId, Shape, Vehicle};
+use schema_tour::models::{Branch, Car, Cat, Dog, Expr, Nested, Filter, Leaf, Node, Page, Pet, PetId, Shape, Vehicle};
 use schema_tour::{ApiError, Configuration, Error, FileUpload, SchemaTourClient};
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -111,6 +111,11 @@ fn recursive_unions_are_boxed_and_round_trip() {
     let left: &Branch = branch;
     assert!(matches!(*left.left, Node::Leaf(Leaf { value: 1, .. })), "{left:?}");
     assert_eq!(serde_json::to_value(&node).unwrap(), tree);
+
+    // A cycle of unions only: the variant holding the other union is boxed.
+    let expr: Expr = serde_json::from_value(json!(true)).unwrap();
+    assert_eq!(expr, Expr::Nested(Box::new(Nested::Boolean(true))));
+    assert_eq!(serde_json::to_value(&expr).unwrap(), json!(true));
 }
 
 #[test]

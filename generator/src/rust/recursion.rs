@@ -88,9 +88,15 @@ pub fn boxed_fields(api: &Api) -> Vec<Vec<bool>> {
                 .iter()
                 .map(|f| direct_target(&f.ty).is_some_and(|t| comp[t.0] == comp[id]))
                 .collect(),
+            // A cycle through a struct is already broken by the struct's boxed
+            // fields: only variants holding unions (or aliases) need a box.
             TypeKind::Union { variants, .. } => variants
                 .iter()
-                .map(|v| direct_target(&v.ty).is_some_and(|t| comp[t.0] == comp[id]))
+                .map(|v| {
+                    direct_target(&v.ty).is_some_and(|t| {
+                        comp[t.0] == comp[id] && !matches!(api.types[t.0].kind, TypeKind::Struct { .. })
+                    })
+                })
                 .collect(),
             _ => Vec::new(),
         })

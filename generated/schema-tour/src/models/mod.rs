@@ -4,6 +4,8 @@
 //! Types of request and response bodies: one module per component schema and one
 //! per operation for the schemas written inline in it.
 
+mod expr;
+mod nested;
 mod vehicle;
 mod car;
 mod bike;
@@ -23,6 +25,8 @@ mod leaf;
 mod branch;
 mod validation_error;
 mod problem;
+pub use expr::Expr;
+pub use nested::Nested;
 pub use vehicle::Vehicle;
 pub use car::Car;
 pub use bike::Bike;

@@ -11,7 +11,7 @@ pub enum Node {
     /// `Leaf`.
     Leaf(crate::models::Leaf),
     /// `Branch`.
-    Branch(Box<crate::models::Branch>),
+    Branch(crate::models::Branch),
     /// A value that matches none of the documented alternatives, kept as it arrived.
     Other(serde_json::Value),
 }
@@ -78,8 +78,8 @@ impl From<crate::models::Leaf> for Node {
     }
 }
 
-impl From<Box<crate::models::Branch>> for Node {
-    fn from(value: Box<crate::models::Branch>) -> Self {
+impl From<crate::models::Branch> for Node {
+    fn from(value: crate::models::Branch) -> Self {
         Node::Branch(value)
     }
 }
