@@ -34,12 +34,13 @@ fn timed(name: &str, text: &str, limit: Duration) -> Result<(), Diagnostic> {
     result
 }
 
-/// Found by hand while reviewing what the fuzzers reach (`inline_local`), and the
-/// reason `mutate_spec` has a `RefTo` edit: a parameter list made of references to
-/// another parameter list, repeated over a few paths. Such references (to a node
-/// that is not an entry of `components`) are replaced by copies of their target,
-/// a round at a time, and the copies' own references are copied in the next round,
-/// so the document grew exponentially: 1.6 KB of input took all memory.
+/// Found by hand while reviewing what the fuzzers reach (`inline_local`), an OOM:
+/// a parameter list made of references to another parameter list, repeated over a
+/// few paths. Such references (to a node that is not an entry of `components`) are
+/// replaced by copies of their target, a round at a time, and the copies' own
+/// references are copied in the next round, so the document grew exponentially:
+/// 3.3 KB (ten references per list over eight paths) went past the fuzzers' 4 GB
+/// limit in `inline_local`. This is the same shape with six per list.
 /// Fixed in `load::refs::inline_local`: at most `MAX_INLINED_NODES` are copied.
 #[test]
 fn references_to_lists_of_references_do_not_multiply_without_bound() {
@@ -109,4 +110,28 @@ paths:
     let pointer = err.location.pointer.as_deref().unwrap_or_default();
     assert!(pointer == "/paths/~1a/get/responses/200" || pointer == "/paths/~1b/get/responses/200", "{err}");
     assert!(err.location.line_col.is_some_and(|(line, _)| line == 7 || line == 14), "{err}");
+}
+
+/// Found by review while fixing the two above: the path-item test in
+/// `load::refs::inline_local` split the holder's JSON pointer as a URI fragment,
+/// percent-decoding it, so a path with a `%` in it (`/files/%zz`) was not seen to
+/// be a path item and its reference to `components/pathItems` was left in place:
+/// "path item references are not supported" for a valid 3.1 document.
+#[test]
+fn a_path_item_reference_under_a_path_with_a_percent_sign_is_copied() {
+    let text = r##"openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /files/%zz:
+    $ref: '#/components/pathItems/Files'
+  /files/%41:
+    $ref: '#/components/pathItems/Files'
+components:
+  pathItems:
+    Files:
+      get:
+        responses:
+          '200': {description: OK}
+"##;
+    timed("fuzz.yaml", text, Duration::from_secs(5)).unwrap_or_else(|d| panic!("{d}"));
 }

@@ -101,7 +101,8 @@ fn inline_local(src: &Source<'_>, doc: &mut Value, swagger2: bool) -> Result<(),
                 continue;
             }
             let Some(tokens) = fragment_tokens(&site.target[1..]) else { continue };
-            let holder: Vec<String> = fragment_tokens(&site.holder).unwrap_or_default();
+            // The holder is a JSON pointer, not a URI fragment: a `%` in a path is itself.
+            let holder: Vec<String> = pointer_tokens(&site.holder);
             // An example may point at any value; the example is data, not structure.
             if holder.len() >= 2 && holder[holder.len() - 2] == "examples" {
                 continue;
@@ -117,7 +118,7 @@ fn inline_local(src: &Source<'_>, doc: &mut Value, swagger2: bool) -> Result<(),
             }
             // A copy of a node that holds the reference holds it again, one level
             // deeper, forever (`$ref: '#'`, or two nodes referring to each other).
-            if pointer_tokens(&site.holder).starts_with(&tokens) {
+            if holder.starts_with(&tokens) {
                 // After the first round the holder may sit in a copy; the target
                 // is always a place in the file as written.
                 let at = if round == 0 { site.holder.clone() } else { tokens_pointer(&tokens) };
