@@ -90,3 +90,28 @@ fn a_fifty_megabyte_description_generates() {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(dir.path().join("out/src/models/model5999.rs").is_file());
 }
+
+/// Lists of references in another file, each referring to the list before it:
+/// copying them into the description multiplies (6^8 leaves). The copies are
+/// bounded like references inside one file: a diagnostic, not all the memory.
+#[test]
+fn references_to_lists_of_references_in_another_file_do_not_multiply_without_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lists = serde_json::Map::new();
+    lists.insert("l0".into(), serde_json::json!([{ "name": "x", "in": "query", "schema": { "type": "string" } }]));
+    for level in 1..=8 {
+        let refs: Vec<serde_json::Value> =
+            (0..6).map(|_| serde_json::json!({ "$ref": format!("#/l{}", level - 1) })).collect();
+        lists.insert(format!("l{level}"), serde_json::Value::Array(refs));
+    }
+    std::fs::write(dir.path().join("lists.json"), serde_json::Value::Object(lists).to_string()).unwrap();
+    let spec = r##"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{
+        "parameters":[{"$ref":"lists.json#/l8"}],"responses":{"200":{"description":"ok"}}}}}}"##;
+    let started = std::time::Instant::now();
+    let out = generate(spec, dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nodes to the document"), "{stderr}");
+    assert!(stderr.contains("lists.json#/l"), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
+}

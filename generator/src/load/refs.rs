@@ -605,6 +605,8 @@ struct External<'a> {
     new_schemas: Vec<(String, Value)>,
     taken: HashSet<String>,
     inline_stack: Vec<(usize, String)>,
+    /// Nodes copied out of other files so far (bounded like [`inline_local`]).
+    inlined_nodes: usize,
 }
 
 const MAX_INLINE_DEPTH: usize = 64;
@@ -635,6 +637,7 @@ impl<'a> External<'a> {
             new_schemas: Vec::new(),
             taken,
             inline_stack: Vec::new(),
+            inlined_nodes: 0,
         }
     }
 
@@ -776,6 +779,20 @@ impl<'a> External<'a> {
             ));
         }
         let mut value = get(&self.files[file].doc, tokens).cloned().unwrap_or(Value::Null);
+        // Copies hold references that are copied in turn: without a budget, a few
+        // kilobytes of lists of references multiply without bound.
+        self.inlined_nodes += node_count(&value, MAX_INLINED_NODES - self.inlined_nodes.min(MAX_INLINED_NODES) + 1);
+        if self.inlined_nodes > MAX_INLINED_NODES {
+            return Err(self.source(from).diag_at(
+                holder,
+                format!(
+                    "copying `{}#{}` everywhere it is referenced would add more than {MAX_INLINED_NODES} nodes to the document: it holds references that are copied in turn, and the copies multiply",
+                    self.files[file].path.display(),
+                    fragment
+                ),
+                "make the shared parameter, response or path item an entry of `components` and refer to that: such references are kept, not copied",
+            ));
+        }
         self.inline_stack.push(key);
         let result = self.rewrite_inner(file, tokens, &mut value, Ctx::Object);
         self.inline_stack.pop();
