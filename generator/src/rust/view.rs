@@ -317,6 +317,8 @@ pub struct StatusVariantView {
     pub docs: Vec<String>,
     /// Whether the payload implements `crate::ApiError`.
     pub api_error: bool,
+    /// For a success response: the expression decoding `raw` into this variant.
+    pub decode: String,
 }
 
 /// The media types a request body can be sent as.
@@ -613,46 +615,37 @@ impl Types<'_> {
     /// A `crate::de::Shape` expression: what a value of `ty` looks like in JSON,
     /// for telling union alternatives apart.
     fn shape(&self, ty: &Ty) -> String {
-        let mut ty = ty;
+        let mut ty = self.resolve(ty);
         let mut nullable = false;
+        while let Ty::Nullable(inner) = ty {
+            nullable = true;
+            ty = self.resolve(&inner);
+        }
         let mut required: Vec<String> = Vec::new();
         let mut known: Vec<String> = Vec::new();
         let mut values: Vec<String> = Vec::new();
-        // Bounded: aliases of aliases cannot loop forever.
-        let mut kind = "Any";
-        for _ in 0..16 {
-            kind = match ty {
-                Ty::String | Ty::Binary => "String",
-                Ty::Integer(_) => "Integer",
-                Ty::Number => "Number",
-                Ty::Boolean => "Boolean",
-                Ty::Any => "Any",
-                Ty::Array(_) => "Array",
-                Ty::Map(_) => "Object",
-                Ty::Nullable(inner) => {
-                    nullable = true;
-                    ty = inner;
-                    continue;
+        let kind = match &ty {
+            Ty::String | Ty::Binary => "String",
+            Ty::Integer(_) => "Integer",
+            Ty::Number => "Number",
+            Ty::Boolean => "Boolean",
+            Ty::Array(_) => "Array",
+            Ty::Map(_) => "Object",
+            Ty::Named(id) => match &self.api.ty(*id).kind {
+                TypeKind::Struct { fields } => {
+                    required = fields.iter().filter(|f| f.required).map(|f| lit(&f.name)).collect();
+                    known = fields.iter().map(|f| lit(&f.name)).collect();
+                    "Object"
                 }
-                Ty::Named(id) => match &self.api.ty(*id).kind {
-                    TypeKind::Struct { fields } => {
-                        required = fields.iter().filter(|f| f.required).map(|f| lit(&f.name)).collect();
-                        known = fields.iter().map(|f| lit(&f.name)).collect();
-                        "Object"
-                    }
-                    TypeKind::Enum { values: v } => {
-                        values = v.iter().map(|v| lit(v)).collect();
-                        "String"
-                    }
-                    TypeKind::Union { .. } => "Any",
-                    TypeKind::Alias(inner) => {
-                        ty = inner;
-                        continue;
-                    }
-                },
-            };
-            break;
-        }
+                TypeKind::Enum { values: v } => {
+                    values = v.iter().map(|v| lit(v)).collect();
+                    "String"
+                }
+                // Unions, and aliases too deep to follow.
+                TypeKind::Union { .. } | TypeKind::Alias(_) => "Any",
+            },
+            Ty::Any | Ty::Nullable(_) => "Any",
+        };
         format!(
             "crate::de::Shape {{ kind: crate::de::Kind::{kind}, nullable: {nullable}, required: &[{}], known: &[{}], values: &[{}] }}",
             required.join(", "),
@@ -1101,6 +1094,20 @@ fn operation_view(
         }
     };
 
+    let mut output_enum = output_enum;
+    if let Some(e) = &mut output_enum {
+        for v in &mut e.variants {
+            let call = match v.kind.as_str() {
+                "json" => format!("crate::http::json(raw, None, {error_decoder})"),
+                kind => format!("crate::http::{kind}(raw, {error_decoder})"),
+            };
+            v.decode = match v.payload {
+                Some(_) => format!("{call}.map({}::{})", e.name, v.name),
+                None => format!("{call}.map(|()| {}::{})", e.name, v.name),
+            };
+        }
+    }
+
     // Docs: summary, description, HTTP line, docs link, scopes, removed parameters.
     let mut parts: Vec<String> = Vec::new();
     if let Some(s) = &op.summary {
@@ -1330,11 +1337,7 @@ fn status_enum(
         .zip(decoded)
         .map(|(r, (ty, kind))| {
             let pattern = status_pattern(&r.status);
-            let what = match pattern.as_str() {
-                "_" => "Any other status".to_string(),
-                p if p.contains("..") => format!("HTTP {}", r.status),
-                _ => format!("HTTP {}", r.status),
-            };
+            let what = if pattern == "_" { "Any other status".to_string() } else { format!("HTTP {}", r.status) };
             let mut docs = vec![lit(&format!(" {what}."))];
             if let Some(d) = &r.description {
                 docs.push(lit(""));
@@ -1347,6 +1350,7 @@ fn status_enum(
                 pattern,
                 docs,
                 api_error: *kind == "json" && api_error(r),
+                decode: String::new(),
             }
         })
         .collect();
