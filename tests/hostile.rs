@@ -70,7 +70,7 @@ fn hostile_description_generates_a_clean_crate_that_round_trips_strings() {
     let dir = out.path().join("hostile");
     let spec = root().join("tests/fixtures/hostile.json");
     let job = sdkgen::settings::single(&spec, &dir, None).unwrap();
-    let outcomes = sdkgen::workflow::run(&[job], &root(), true).unwrap_or_else(|d| panic!("{d}"));
+    let outcomes = sdkgen::workflow::run(&[job], &root(), sdkgen::workflow::Mode::Write { force: false }).unwrap_or_else(|d| panic!("{d}"));
     assert!(outcomes[0].files > 10);
 
     // Strings from the description appear only inside literals and doc attributes:

@@ -45,6 +45,11 @@ struct Target {
     /// current folder upwards).
     #[arg(long)]
     root: Option<PathBuf>,
+    /// Write into an output folder sdkgen does not own (one without its
+    /// manifest `.sdkgen/FILES`): files it generates are overwritten, nothing
+    /// is deleted.
+    #[arg(long)]
+    force: bool,
 }
 
 fn jobs(target: &Target) -> Result<(Vec<SdkJob>, PathBuf), sdkgen::Diagnostic> {
@@ -67,16 +72,18 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    let (target, write) = match &cli.command {
-        Command::Generate(t) => (t, true),
-        Command::Check(t) => (t, false),
+    let (target, mode) = match &cli.command {
+        Command::Generate(t) => (t, workflow::Mode::Write { force: t.force }),
+        Command::Check(t) => (t, workflow::Mode::Check),
     };
-    let result = jobs(target).and_then(|(jobs, root)| workflow::run(&jobs, &root, write));
+    let write = mode != workflow::Mode::Check;
+    let result = jobs(target)
+        .map_err(workflow::Failure::from)
+        .and_then(|(jobs, root)| workflow::run(&jobs, &root, mode));
     let outcomes = match result {
         Ok(o) => o,
-        Err(d) => {
-            eprintln!("{d}");
-            eprintln!("nothing was written.");
+        Err(failure) => {
+            eprintln!("{failure}");
             return ExitCode::from(2);
         }
     };
@@ -95,6 +102,9 @@ fn main() -> ExitCode {
                     d.removed.len(),
                     o.out_dir.display()
                 );
+                if !d.unowned.is_empty() {
+                    println!("  overwrote {} files sdkgen had not written before (--force); it owns them now", d.unowned.len());
+                }
             }
         } else if d.is_empty() {
             println!("{}: up to date ({} files)", o.name, o.files);
@@ -112,16 +122,7 @@ fn main() -> ExitCode {
         }
     }
     if drifted {
-        let fix = match (&target.spec, &target.out) {
-            (Some(spec), Some(out)) => {
-                let mut cmd = format!("sdkgen generate --spec {} --out {}", spec.display(), out.display());
-                if let Some(s) = &target.settings {
-                    cmd.push_str(&format!(" --settings {}", s.display()));
-                }
-                cmd
-            }
-            _ => "cargo run -p sdkgen -- generate".to_string(),
-        };
+        let fix = outcomes.iter().find(|o| !o.drift.is_empty()).map_or("", |o| o.regenerate.as_str());
         println!("generated code drifted from the generator; to fix it run:\n    {fix}");
         return ExitCode::from(1);
     }

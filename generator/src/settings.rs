@@ -17,8 +17,9 @@ pub const SETTINGS_FILE: &str = "sdkgen.toml";
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
-    /// The API description, relative to the settings file.
-    pub spec: PathBuf,
+    /// The API description, relative to the settings file. Needed when the
+    /// settings are found under `specs/`; `--spec` takes its place otherwise.
+    pub spec: Option<PathBuf>,
     /// The generated package.
     #[serde(default, rename = "crate")]
     pub krate: CrateSettings,
@@ -129,6 +130,53 @@ pub struct SdkJob {
     pub settings: Settings,
     /// Output folder.
     pub out_dir: PathBuf,
+    /// How the job was asked for, which decides how to regenerate it.
+    pub origin: Origin,
+}
+
+/// How a job was asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Found under `specs/` of a repository.
+    Repository,
+    /// Given by `--spec`, `--out` and perhaps `--settings`.
+    Paths {
+        /// `--spec` as given.
+        spec: PathBuf,
+        /// `--out` as given.
+        out: PathBuf,
+        /// `--settings` as given.
+        settings: Option<PathBuf>,
+    },
+}
+
+impl Origin {
+    /// The exact command that regenerates the SDK, for drift reports.
+    pub fn command(&self) -> String {
+        match self {
+            Origin::Repository => "cargo run -p sdkgen -- generate".into(),
+            Origin::Paths { spec, out, settings } => {
+                let mut cmd = format!("sdkgen generate --spec {} --out {}", spec.display(), out.display());
+                if let Some(s) = settings {
+                    cmd.push_str(&format!(" --settings {}", s.display()));
+                }
+                cmd
+            }
+        }
+    }
+
+    /// How to regenerate, in words that do not depend on where the output
+    /// went, for file headers (the same description generates the same files
+    /// into any folder).
+    pub fn header(&self) -> String {
+        match self {
+            Origin::Repository => "run `cargo run -p sdkgen -- generate`".into(),
+            Origin::Paths { settings: Some(_), .. } => {
+                "run `sdkgen generate` again with the same --spec, --settings and --out".into()
+            }
+            Origin::Paths { settings: None, .. } => "run `sdkgen generate` again with the same --spec and --out".into(),
+        }
+    }
 }
 
 /// Reads one settings file.
@@ -164,13 +212,20 @@ pub fn discover(specs_dir: &Path, generated_dir: &Path) -> Result<Vec<SdkJob>, D
     for dir in dirs {
         let settings_path = dir.join(SETTINGS_FILE);
         let settings = read(&settings_path)?;
+        let Some(spec) = &settings.spec else {
+            return Err(Diagnostic::new(&settings_path, "the settings do not name the API description")
+                .hint("add `spec = \"<file>\"` (relative to this file) at the top"));
+        };
+        let spec_path = dir.join(spec);
+        check_spec_exists(&settings_path, &spec_path)?;
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         jobs.push(SdkJob {
-            spec_path: dir.join(&settings.spec),
+            spec_path,
             out_dir: generated_dir.join(&name),
             settings_path: Some(settings_path),
             settings,
             name,
+            origin: Origin::Repository,
         });
     }
     if jobs.is_empty() {
@@ -181,10 +236,18 @@ pub fn discover(specs_dir: &Path, generated_dir: &Path) -> Result<Vec<SdkJob>, D
 }
 
 /// One job from explicit paths (`--spec`, `--out`, optional `--settings`).
+/// The settings' own `spec`, when present, must exist even though `--spec`
+/// takes its place, so that a wrong path is never silently ignored.
 pub fn single(spec: &Path, out: &Path, settings_path: Option<&Path>) -> Result<SdkJob, Diagnostic> {
     let settings = match settings_path {
-        Some(p) => read(p)?,
-        None => Settings { spec: spec.to_path_buf(), ..Settings::default() },
+        Some(p) => {
+            let settings = read(p)?;
+            if let Some(own) = &settings.spec {
+                check_spec_exists(p, &p.parent().unwrap_or(Path::new(".")).join(own))?;
+            }
+            settings
+        }
+        None => Settings::default(),
     };
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(SdkJob {
@@ -193,7 +256,74 @@ pub fn single(spec: &Path, out: &Path, settings_path: Option<&Path>) -> Result<S
         spec_path: spec.to_path_buf(),
         settings,
         out_dir: out.to_path_buf(),
+        origin: Origin::Paths {
+            spec: spec.to_path_buf(),
+            out: out.to_path_buf(),
+            settings: settings_path.map(Path::to_path_buf),
+        },
     })
+}
+
+fn check_spec_exists(settings_path: &Path, spec_path: &Path) -> Result<(), Diagnostic> {
+    if spec_path.is_file() {
+        return Ok(());
+    }
+    let mut d = Diagnostic::new(settings_path, format!("`spec` names {}, which does not exist", spec_path.display()));
+    if let Ok(text) = std::fs::read_to_string(settings_path)
+        && let Some(offset) = text.find("spec")
+    {
+        let (line, col) = line_col(&text, offset);
+        d = d.at_line(line, col);
+    }
+    Err(d.hint("the path is relative to the settings file; correct it or remove the line and pass --spec"))
+}
+
+/// Operation settings must name operations the description has: a typo would
+/// otherwise be silently ignored.
+pub fn check_operation_keys(job: &SdkJob, operation_ids: &[&str]) -> Result<(), Diagnostic> {
+    let Some(settings_path) = &job.settings_path else { return Ok(()) };
+    for key in job.settings.operations.keys() {
+        if operation_ids.contains(&key.as_str()) {
+            continue;
+        }
+        let mut d = Diagnostic::new(settings_path, format!("[operations.{key}] names no operation of the description"));
+        if let Ok(text) = std::fs::read_to_string(settings_path)
+            && let Some(offset) = text.find(&format!("operations.{key}"))
+        {
+            let (line, col) = line_col(&text, offset);
+            d = d.at_line(line, col);
+        }
+        let close = closest(key, operation_ids);
+        return Err(match close {
+            Some(c) => d.hint(format!("did you mean [operations.{c}]? Keys are operationIds")),
+            None => d.hint("keys are operationIds as the description writes them"),
+        });
+    }
+    Ok(())
+}
+
+/// The candidate with the fewest edits from `key`, when it is close.
+fn closest<'a>(key: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let distance = |a: &str, b: &str| {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for j in 0..b.len() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != b[j])).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    };
+    candidates
+        .iter()
+        .map(|c| (distance(key, c), *c))
+        .filter(|(d, _)| *d <= 3.max(key.len() / 4))
+        .min()
+        .map(|(_, c)| c)
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {

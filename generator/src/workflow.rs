@@ -21,6 +21,8 @@ pub fn render_job(job: &SdkJob, repo_root: &Path) -> Result<FileSet, Diagnostic>
     let loaded = load::load(&job.spec_path)?;
     lap("load");
     let api = model::build(&loaded.api, &job.spec_path, &job.settings)?;
+    let ids: Vec<&str> = api.operations.iter().map(|o| o.id.as_str()).collect();
+    crate::settings::check_operation_keys(job, &ids)?;
     lap("model");
     let view = rust::plan(&api, job, repo_root)?;
     for warning in &view.warnings {
@@ -39,32 +41,117 @@ pub struct Outcome {
     pub name: String,
     /// Output folder.
     pub out_dir: PathBuf,
-    /// Number of files generated.
+    /// Number of files generated (the manifest included).
     pub files: usize,
     /// How the folder differed before the run.
     pub drift: Drift,
     /// Diff text (check mode).
     pub report: String,
+    /// The command that regenerates it.
+    pub regenerate: String,
 }
 
-/// Renders every job first; only when all succeed is anything written (or checked).
-pub fn run(jobs: &[SdkJob], repo_root: &Path, write: bool) -> Result<Vec<Outcome>, Diagnostic> {
+/// How a run is to treat the output folders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Compare and report.
+    Check,
+    /// Bring the folders in line; `force` writes into folders sdkgen does not own.
+    Write {
+        /// Write even where files sdkgen did not write are in the way.
+        force: bool,
+    },
+}
+
+/// A failed run: what went wrong and what it left on disk.
+#[derive(Debug)]
+pub struct Failure {
+    /// What went wrong.
+    pub diagnostic: Diagnostic,
+    /// The state of the output folders, in words ("nothing was written.").
+    pub state: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}\n{}", self.diagnostic, self.state)
+    }
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Failure { diagnostic, state: "nothing was written.".into() }
+    }
+}
+
+/// Renders every job first; only when all succeed is anything written (or
+/// checked). Writing is one transaction over all jobs: when writing any
+/// folder fails, every folder already written is put back as it was.
+pub fn run(jobs: &[SdkJob], repo_root: &Path, mode: Mode) -> Result<Vec<Outcome>, Failure> {
     let mut rendered = Vec::with_capacity(jobs.len());
     for job in jobs {
-        rendered.push(render_job(job, repo_root)?);
+        let mut files = render_job(job, repo_root)?;
+        let manifest = output::manifest(&files);
+        files.insert(PathBuf::from(output::MANIFEST), manifest);
+        rendered.push(files);
     }
     let mut outcomes = Vec::with_capacity(jobs.len());
     for (job, files) in jobs.iter().zip(&rendered) {
         let drift = output::compare(files, &job.out_dir)?;
-        let report = if write { String::new() } else { output::report(files, &job.out_dir, &drift) };
-        outcomes.push(Outcome { name: job.name.clone(), out_dir: job.out_dir.clone(), files: files.len(), drift, report });
+        let report = match mode {
+            Mode::Check => output::report(files, &job.out_dir, &drift),
+            Mode::Write { force } => {
+                if !drift.is_empty() {
+                    output::check_ownership(&job.out_dir, &drift, force)?;
+                }
+                String::new()
+            }
+        };
+        outcomes.push(Outcome {
+            name: job.name.clone(),
+            out_dir: job.out_dir.clone(),
+            files: files.len(),
+            drift,
+            report,
+            regenerate: job.origin.command(),
+        });
     }
-    if write {
-        for ((job, files), outcome) in jobs.iter().zip(&rendered).zip(&outcomes) {
-            output::write(files, &job.out_dir, &outcome.drift)?;
-        }
+    if let Mode::Write { .. } = mode {
+        write_all(&rendered, &outcomes)?;
     }
     Ok(outcomes)
+}
+
+fn write_all(rendered: &[FileSet], outcomes: &[Outcome]) -> Result<(), Failure> {
+    let mut staged = Vec::new();
+    for (files, outcome) in rendered.iter().zip(outcomes).filter(|(_, o)| !o.drift.is_empty()) {
+        match output::Staged::prepare(files, &outcome.out_dir, &outcome.drift) {
+            Ok(s) => staged.push(s),
+            Err(failure) => {
+                let others: Vec<String> = staged.into_iter().map(output::Staged::rollback).collect();
+                return Err(Failure { diagnostic: failure.diagnostic, state: combine(failure.state, others) });
+            }
+        }
+    }
+    for i in 0..staged.len() {
+        if let Err(diagnostic) = staged[i].commit() {
+            let states: Vec<String> = staged.drain(..=i).rev().map(output::Staged::rollback).collect();
+            let mut state = states.join(" ");
+            let untouched: Vec<String> = staged.into_iter().map(output::Staged::rollback).collect();
+            state = combine(state, untouched);
+            return Err(Failure { diagnostic, state });
+        }
+    }
+    for s in staged {
+        s.finish();
+    }
+    Ok(())
+}
+
+/// The first state, unless another folder could not be restored.
+fn combine(first: String, others: Vec<String>) -> String {
+    let problems: Vec<String> = others.into_iter().filter(|s| !s.starts_with("nothing was")).collect();
+    if problems.is_empty() { first } else { format!("{first}\n{}", problems.join("\n")) }
 }
 
 /// The repository root: the nearest folder at or above `start` with a `specs/`

@@ -13,7 +13,7 @@ use sdkgen::settings::{SdkJob, Settings};
 fn pipeline(name: &str, text: &str) -> Result<(), Diagnostic> {
     let path = Path::new(name);
     let loaded = sdkgen::load::load_str(path, text)?;
-    let settings = Settings { spec: path.to_path_buf(), ..Settings::default() };
+    let settings = Settings { spec: Some(path.to_path_buf()), ..Settings::default() };
     let api = sdkgen::model::build(&loaded.api, path, &settings)?;
     let job = SdkJob {
         name: "fuzz".into(),
@@ -21,6 +21,7 @@ fn pipeline(name: &str, text: &str) -> Result<(), Diagnostic> {
         spec_path: path.to_path_buf(),
         settings,
         out_dir: PathBuf::from("out"),
+        origin: sdkgen::settings::Origin::Repository,
     };
     sdkgen::rust::plan(&api, &job, Path::new(".")).map(|_| ())
 }

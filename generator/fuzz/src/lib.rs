@@ -27,7 +27,7 @@ pub fn pipeline(text: &str, json: bool) {
         Ok(loaded) => loaded,
         Err(d) => return verbose(|| format!("load: {d}")),
     };
-    let settings = Settings { spec: path.clone(), ..Settings::default() };
+    let settings = Settings { spec: Some(path.clone()), ..Settings::default() };
     let api = match sdkgen::model::build(&loaded.api, &path, &settings) {
         Ok(api) => api,
         Err(d) => return verbose(|| format!("model: {d}")),
@@ -38,6 +38,7 @@ pub fn pipeline(text: &str, json: bool) {
         spec_path: path,
         settings,
         out_dir: dir.join("out"),
+        origin: sdkgen::settings::Origin::Repository,
     };
     match sdkgen::rust::plan(&api, &job, dir) {
         Ok(view) => verbose(|| format!("ok: {} operations, {} types, {} warnings", api.operations.len(), api.types.len(), view.warnings.len())),

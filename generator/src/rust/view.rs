@@ -12,7 +12,7 @@ use crate::diag::Diagnostic;
 use crate::model::{
     Api, BodyKind, Operation, Owner, ParamLocation, SchemeKind, Ty, TypeId, TypeKind,
 };
-use crate::settings::SdkJob;
+use crate::settings::{Origin, SdkJob};
 
 /// Everything about the generated crate.
 #[derive(Debug, Serialize)]
@@ -33,10 +33,12 @@ pub struct CrateView {
     pub title_lit: String,
     /// Crate docs.
     pub docs: Vec<String>,
-    /// The spec file, relative to the repository, as shown in headers.
-    pub spec_display: String,
-    /// The settings file, relative to the repository.
-    pub settings_display: Option<String>,
+    /// Where the description lives, as shown in headers: its folder under
+    /// `specs/` (not the file: a new version under another name changes
+    /// nothing), none for `--spec`.
+    pub spec_display: Option<String>,
+    /// How to regenerate the crate, as shown in headers.
+    pub regenerate: String,
     /// User agent literal.
     pub user_agent_lit: String,
     /// Environments (servers).
@@ -922,8 +924,11 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         client,
         title_lit: lit(&api.title),
         docs: crate_docs,
-        spec_display: display(&job.spec_path),
-        settings_display: job.settings_path.as_deref().map(display),
+        spec_display: match job.origin {
+            Origin::Repository => job.spec_path.parent().map(|dir| format!("{}/", display(dir))),
+            Origin::Paths { .. } => None,
+        },
+        regenerate: job.origin.header(),
         environments,
         schemes,
         controllers,
