@@ -49,6 +49,9 @@ pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Dia
     }
 
     let tags = tags(api, &operations, settings);
+    let nullable = schemas.nullable_components();
+    let mut types = schemas.types;
+    nullable_uses(&mut types, &mut operations, &nullable);
     let servers = api
         .servers
         .iter()
@@ -69,9 +72,45 @@ pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Dia
         servers,
         tags,
         operations,
-        types: schemas.types,
+        types,
         security_schemes,
     })
+}
+
+/// Where a component says it may be null (`nullable: true` on the schema, or a
+/// null alternative), every use of it may be null: a field, item or parameter of
+/// that type becomes `Nullable`. Aliases carry their own nullability and union
+/// variants stay as they are (a null there is the catch-all's).
+fn nullable_uses(types: &mut [TypeDef], operations: &mut [Operation], nullable: &HashSet<TypeId>) {
+    let named: HashSet<TypeId> = nullable
+        .iter()
+        .copied()
+        .filter(|id| !matches!(types[id.0].kind, TypeKind::Alias(_)))
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    fn wrap(ty: &mut Ty, named: &HashSet<TypeId>) {
+        match ty {
+            Ty::Named(id) if named.contains(id) => *ty = Ty::Nullable(Box::new(Ty::Named(*id))),
+            Ty::Array(inner) | Ty::Map(inner) => wrap(inner, named),
+            Ty::Nullable(inner) if !matches!(**inner, Ty::Named(_)) => wrap(inner, named),
+            _ => {}
+        }
+    }
+    for t in types.iter_mut() {
+        match &mut t.kind {
+            TypeKind::Struct { fields } => fields.iter_mut().for_each(|f| wrap(&mut f.ty, &named)),
+            TypeKind::Alias(ty) => wrap(ty, &named),
+            TypeKind::Enum { .. } | TypeKind::Union { .. } => {}
+        }
+    }
+    for op in operations {
+        op.params.iter_mut().for_each(|p| wrap(&mut p.ty, &named));
+        if let Some(Body { kind: BodyKind::Json(ty), .. }) = &mut op.body {
+            wrap(ty, &named);
+        }
+    }
 }
 
 /// A parameter's `style` (the default of its location when absent).

@@ -4,7 +4,7 @@
 //! name is built from where the schema sits (component name, or operation +
 //! response + property path), so the same document always yields the same names.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use openapiv3::{
@@ -88,6 +88,25 @@ impl<'a> Schemas<'a> {
             self.types[id.0].description = description;
         }
         Ok(())
+    }
+
+    /// Components that say they may be null: `nullable: true`, or a null
+    /// alternative of their `oneOf` / `anyOf`.
+    pub fn nullable_components(&self) -> HashSet<TypeId> {
+        let Some(components) = &self.api.components else { return HashSet::new() };
+        components
+            .schemas
+            .iter()
+            .filter_map(|(name, schema)| match schema {
+                ReferenceOr::Item(s) => Some((name, s)),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .filter(|(_, s)| {
+                s.schema_data.nullable
+                    || Self::alternatives_of(s).is_some_and(|alts| alts.iter().any(|a| self.is_null_only(a)))
+            })
+            .map(|(name, _)| self.components[name.as_str()])
+            .collect()
     }
 
     /// A base schema with a `discriminator` and subtypes that extend it
@@ -485,8 +504,13 @@ impl<'a> Schemas<'a> {
             || matches!(&schema.schema_kind, SchemaKind::AllOf { .. })
             || matches!(&schema.schema_kind, SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty());
         if !is_object {
-            // Not an object or enum: an alias of whatever it is.
+            // Not an object or enum: an alias of whatever it is, null included.
             let ty = self.item_ty_inner(schema, name, owner)?;
+            let ty = if schema.schema_data.nullable && !matches!(ty, Ty::Any | Ty::Nullable(_)) {
+                Ty::Nullable(Box::new(ty))
+            } else {
+                ty
+            };
             return Ok(TypeKind::Alias(ty));
         }
         // Collect first (borrowing the document), then convert.
