@@ -19,6 +19,9 @@ pub fn render_job(job: &SdkJob, repo_root: &Path) -> Result<FileSet, Diagnostic>
         }
     };
     let loaded = load::load(&job.spec_path)?;
+    for warning in &loaded.warnings {
+        eprintln!("warning: {warning}");
+    }
     lap("load");
     let api = model::build(&loaded.api, &job.spec_path, &job.settings)?;
     let ids: Vec<&str> = api.operations.iter().map(|o| o.id.as_str()).collect();

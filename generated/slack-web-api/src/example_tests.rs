@@ -3342,7 +3342,7 @@ fn pins_add_examples_decode() {
 #[test]
 fn pins_list_examples_decode() {
     if let Err(e) = crate::http::json::<
-        serde_json::Value,
+        crate::models::PinsListResponse,
         crate::models::PinsListError,
     >(
         crate::http::raw_for_test(
@@ -4147,7 +4147,7 @@ fn users_get_presence_examples_decode() {
 #[test]
 fn users_identity_examples_decode() {
     if let Err(e) = crate::http::json::<
-        serde_json::Value,
+        crate::models::UsersIdentityResponse,
         crate::models::UsersIdentityError,
     >(
         crate::http::raw_for_test(

@@ -36,6 +36,8 @@ pub struct LoadedSpec {
     pub api: openapiv3::OpenAPI,
     /// The document's own version field, e.g. "2.0" or "3.0.3".
     pub source_version: String,
+    /// Things read in a way the description may not have meant.
+    pub warnings: Vec<String>,
 }
 
 /// Reads, parses, upgrades, normalises and validates one API description.
@@ -61,13 +63,18 @@ pub fn load_str(path: &Path, text: &str) -> Result<LoadedSpec, Diagnostic> {
     validate::check(&src, &doc)?;
 
     let rewrite = if swagger2 { Some(swagger2::upgrade(&src, &mut doc)?) } else { None };
+    let location = if swagger2 { "#/definitions" } else { "#/components/schemas" };
+    let warnings = normalize::typeless_alternatives(&doc, location)
+        .into_iter()
+        .map(|w| format!("{}: {w}", path.display()))
+        .collect();
     normalize::normalize(&mut doc, rewrite.as_ref());
     if declared.kind == version::SpecVersion::V31 {
         version::finish_v31(&mut doc);
     }
     refs::hoist_local_schemas(&mut doc, deser::is_schema_shaped);
     let api = deser::deserialize(&src, &doc, swagger2)?;
-    Ok(LoadedSpec { path: path.to_path_buf(), api, source_version: declared.text })
+    Ok(LoadedSpec { path: path.to_path_buf(), api, source_version: declared.text, warnings })
 }
 
 /// How a file's text is parsed.

@@ -23,6 +23,9 @@
 //! - numeric `exclusiveMinimum: n` → `minimum: n, exclusiveMinimum: true` (same for max);
 //! - `items: [A, B]` (tuple form) and 3.1 `prefixItems` → `items: {anyOf: [A, B]}`
 //!   (a single element becomes `items: A`);
+//! - `items: [A, B]` of object schemas with no `type` beside it → `anyOf: [A, B]`:
+//!   not an array at all but the alternatives of an object, as Slack's generator
+//!   wrote them (see [`typeless_alternatives`]);
 //! - `allOf` parts that only annotate (`{description: ...}`, `{nullable: true}`)
 //!   are merged into the schema itself: `allOf: [{$ref: X}, {description: d}]` →
 //!   `allOf: [{$ref: X}], description: d`, i.e. a documented reference to X rather
@@ -166,8 +169,45 @@ fn schema(node: &mut Value) {
             map.insert(exclusive.into(), Value::Bool(true));
         }
     }
+    if is_typeless_alternatives(map) {
+        if let Some(Value::Array(list)) = map.shift_remove("items") {
+            map.insert("anyOf".into(), Value::Array(list));
+        }
+    }
     tuple_items(map);
     annotation_parts(map);
+}
+
+/// A schema with no `type` whose `items` lists object schemas: read as the
+/// alternatives it means (an array would say `type: array`).
+fn is_typeless_alternatives(map: &Map<String, Value>) -> bool {
+    let Some(Value::Array(list)) = map.get("items") else { return false };
+    !list.is_empty()
+        && ["type", "properties", "prefixItems", "anyOf", "oneOf", "allOf"].iter().all(|k| !map.contains_key(*k))
+        && list.iter().all(|item| {
+            item.get("$ref").is_some()
+                || item.get("properties").is_some()
+                || item.get("type").and_then(Value::as_str) == Some("object")
+        })
+}
+
+/// Component schemas written as [`is_typeless_alternatives`], each with a
+/// warning naming it (`location` is where components live in the file, e.g.
+/// `#/definitions` for Swagger 2.0), so a reader of the description learns how
+/// it was read.
+pub(crate) fn typeless_alternatives(doc: &Value, location: &str) -> Vec<String> {
+    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") else { return Vec::new() };
+    schemas
+        .iter()
+        .filter(|(_, s)| s.as_object().is_some_and(is_typeless_alternatives))
+        .map(|(name, s)| {
+            let n = s.get("items").and_then(Value::as_array).map_or(0, Vec::len);
+            format!(
+                "{location}/{name} has `items` ({n} object schemas) but no `type`: read as alternatives \
+                 (anyOf) of an object, not as an array; write `anyOf` (or `type: array`) to say so"
+            )
+        })
+        .collect()
 }
 
 /// Keywords that describe a schema without constraining its shape.

@@ -1147,3 +1147,24 @@ fn structural_errors_read_well() {
     assert_eq!(ptr(&d), "/paths/~1a/get/responses/200/content/application~1json/schema/properties/a/minLength");
     assert_eq!(d.location.line_col, Some((16, 21)));
 }
+
+#[test]
+fn typeless_items_of_objects_are_alternatives_with_a_warning() {
+    let text = swagger(json!({"definitions": {
+        "conversation": {"items": [
+            {"type": "object", "required": ["id", "name"], "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
+            {"type": "object", "required": ["id", "user"], "properties": {"id": {"type": "string"}, "user": {"type": "string"}}}
+        ]},
+        "tuple": {"type": "array", "items": [{"type": "string"}, {"type": "integer"}]}
+    }}));
+    let spec = ok("slack.json", &text);
+    assert_eq!(spec.warnings.len(), 1, "{:?}", spec.warnings);
+    assert!(spec.warnings[0].contains("#/definitions/conversation has `items` (2 object schemas) but no `type`"), "{:?}", spec.warnings);
+    let conversation = schema_json(component_schema(&spec.api, "conversation"));
+    assert_eq!(conversation["anyOf"].as_array().map(Vec::len), Some(2), "{conversation}");
+    assert!(conversation.get("items").is_none());
+    // A tuple with `type: array` stays an array.
+    let tuple = schema_json(component_schema(&spec.api, "tuple"));
+    assert_eq!(tuple["type"], "array");
+    assert_eq!(tuple["items"]["anyOf"].as_array().map(Vec::len), Some(2), "{tuple}");
+}

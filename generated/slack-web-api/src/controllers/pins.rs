@@ -135,7 +135,10 @@ impl PinsListRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, crate::Error<crate::models::PinsListError>> {
+    ) -> Result<
+        crate::models::PinsListResponse,
+        crate::Error<crate::models::PinsListError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/pins.list".to_string(),

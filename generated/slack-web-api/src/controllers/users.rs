@@ -364,7 +364,10 @@ impl UsersIdentityRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<serde_json::Value, crate::Error<crate::models::UsersIdentityError>> {
+    ) -> Result<
+        crate::models::UsersIdentityResponse,
+        crate::Error<crate::models::UsersIdentityError>,
+    > {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/users.identity".to_string(),

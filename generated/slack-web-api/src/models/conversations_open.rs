@@ -18,7 +18,7 @@ pub struct ConversationsOpenResponse {
     pub already_open: Option<bool>,
     /// `channel`.
     #[serde(default)]
-    pub channel: serde_json::Value,
+    pub channel: ConversationsOpenResponseChannel,
     /// `no_op`.
     #[serde(
         default,
@@ -29,6 +29,173 @@ pub struct ConversationsOpenResponse {
     /// default success response
     #[serde(default, deserialize_with = "crate::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `conversations_open.response.channel`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ConversationsOpenResponseChannel {
+    /// `objs_conversation`.
+    ObjsConversation(crate::models::ObjsConversation),
+    /// `id`.
+    Id(ConversationsOpenResponseChannelId),
+    /// A value that matches none of the documented alternatives, kept as it arrived.
+    Other(serde_json::Value),
+}
+
+impl Default for ConversationsOpenResponseChannel {
+    /// `null` as an undocumented value: what a missing required property decodes to.
+    fn default() -> Self {
+        ConversationsOpenResponseChannel::Other(serde_json::Value::Null)
+    }
+}
+
+impl serde::Serialize for ConversationsOpenResponseChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ConversationsOpenResponseChannel::ObjsConversation(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ConversationsOpenResponseChannel::Id(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ConversationsOpenResponseChannel::Other(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConversationsOpenResponseChannel {
+    /// By shape: the alternatives whose JSON kind and required
+    /// properties fit, best fit first; the first that decodes wins.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const SHAPES: &[crate::de::Shape] = &[
+            crate::de::Shape {
+                kind: crate::de::Kind::Any,
+                nullable: false,
+                required: &[],
+                known: &[],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["id"],
+                known: &[
+                    "created",
+                    "id",
+                    "is_im",
+                    "is_open",
+                    "last_read",
+                    "latest",
+                    "unread_count",
+                    "unread_count_display",
+                    "user",
+                ],
+                values: &[],
+            },
+        ];
+        for index in crate::de::ranked(&value, SHAPES) {
+            let decoded = match index {
+                0 => {
+                    serde_json::from_value(value.clone())
+                        .map(ConversationsOpenResponseChannel::ObjsConversation)
+                }
+                1 => {
+                    serde_json::from_value(value.clone())
+                        .map(ConversationsOpenResponseChannel::Id)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(ConversationsOpenResponseChannel::Other(value))
+    }
+}
+
+impl From<crate::models::ObjsConversation> for ConversationsOpenResponseChannel {
+    fn from(value: crate::models::ObjsConversation) -> Self {
+        ConversationsOpenResponseChannel::ObjsConversation(value)
+    }
+}
+
+impl From<ConversationsOpenResponseChannelId> for ConversationsOpenResponseChannel {
+    fn from(value: ConversationsOpenResponseChannelId) -> Self {
+        ConversationsOpenResponseChannel::Id(value)
+    }
+}
+
+/// `conversations_open.response.channel.id`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversationsOpenResponseChannelId {
+    /// `created`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub created: Option<String>,
+    /// Direct Message Channel ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsDmId,
+    /// `is_im`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_im: Option<bool>,
+    /// `is_open`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_open: Option<bool>,
+    /// Timestamp in format 0123456789.012345
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub last_read: Option<crate::models::DefsTs>,
+    /// Message object
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest: Option<crate::models::ObjsMessage>,
+    /// `unread_count`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_float"
+    )]
+    pub unread_count: Option<f64>,
+    /// `unread_count_display`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_float"
+    )]
+    pub unread_count_display: Option<f64>,
+    /// User ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub user: Option<crate::models::DefsUserId>,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,

@@ -18,10 +18,285 @@ pub struct ConversationsRepliesResponse {
     pub has_more: Option<bool>,
     /// `messages`.
     #[serde(default)]
-    pub messages: Vec<serde_json::Value>,
+    pub messages: Vec<ConversationsRepliesResponseMessagesItem>,
     /// default success response
     #[serde(default, deserialize_with = "crate::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `conversations_replies.response.messages.item`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ConversationsRepliesResponseMessagesItem {
+    /// `reply_count`.
+    ReplyCount(ConversationsRepliesResponseMessagesItemReplyCount),
+    /// `parent_user_id`.
+    ParentUserId(ConversationsRepliesResponseMessagesItemParentUserId),
+    /// A value that matches none of the documented alternatives, kept as it arrived.
+    Other(serde_json::Value),
+}
+
+impl Default for ConversationsRepliesResponseMessagesItem {
+    /// `null` as an undocumented value: what a missing required property decodes to.
+    fn default() -> Self {
+        ConversationsRepliesResponseMessagesItem::Other(serde_json::Value::Null)
+    }
+}
+
+impl serde::Serialize for ConversationsRepliesResponseMessagesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ConversationsRepliesResponseMessagesItem::ReplyCount(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ConversationsRepliesResponseMessagesItem::ParentUserId(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ConversationsRepliesResponseMessagesItem::Other(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConversationsRepliesResponseMessagesItem {
+    /// By shape: the alternatives whose JSON kind and required
+    /// properties fit, best fit first; the first that decodes wins.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const SHAPES: &[crate::de::Shape] = &[
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &[
+                    "reply_count",
+                    "subscribed",
+                    "text",
+                    "thread_ts",
+                    "ts",
+                    "type",
+                    "user",
+                ],
+                known: &[
+                    "last_read",
+                    "latest_reply",
+                    "reply_count",
+                    "reply_users",
+                    "reply_users_count",
+                    "source_team",
+                    "subscribed",
+                    "team",
+                    "text",
+                    "thread_ts",
+                    "ts",
+                    "type",
+                    "unread_count",
+                    "user",
+                    "user_profile",
+                    "user_team",
+                ],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["parent_user_id", "text", "thread_ts", "ts", "type", "user"],
+                known: &[
+                    "is_starred",
+                    "parent_user_id",
+                    "source_team",
+                    "team",
+                    "text",
+                    "thread_ts",
+                    "ts",
+                    "type",
+                    "user",
+                    "user_profile",
+                    "user_team",
+                ],
+                values: &[],
+            },
+        ];
+        for index in crate::de::ranked(&value, SHAPES) {
+            let decoded = match index {
+                0 => {
+                    serde_json::from_value(value.clone())
+                        .map(ConversationsRepliesResponseMessagesItem::ReplyCount)
+                }
+                1 => {
+                    serde_json::from_value(value.clone())
+                        .map(ConversationsRepliesResponseMessagesItem::ParentUserId)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(ConversationsRepliesResponseMessagesItem::Other(value))
+    }
+}
+
+impl From<ConversationsRepliesResponseMessagesItemReplyCount>
+for ConversationsRepliesResponseMessagesItem {
+    fn from(value: ConversationsRepliesResponseMessagesItemReplyCount) -> Self {
+        ConversationsRepliesResponseMessagesItem::ReplyCount(value)
+    }
+}
+
+impl From<ConversationsRepliesResponseMessagesItemParentUserId>
+for ConversationsRepliesResponseMessagesItem {
+    fn from(value: ConversationsRepliesResponseMessagesItemParentUserId) -> Self {
+        ConversationsRepliesResponseMessagesItem::ParentUserId(value)
+    }
+}
+
+/// `conversations_replies.response.messages.item.reply_count`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversationsRepliesResponseMessagesItemReplyCount {
+    /// Timestamp in format 0123456789.012345
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub last_read: Option<crate::models::DefsTs>,
+    /// Timestamp in format 0123456789.012345
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub latest_reply: Option<crate::models::DefsTs>,
+    /// `reply_count`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub reply_count: i64,
+    /// `reply_users`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_users: Option<Vec<crate::models::DefsUserId>>,
+    /// `reply_users_count`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub reply_users_count: Option<i64>,
+    /// Team ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub source_team: Option<crate::models::DefsTeam>,
+    /// `subscribed`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub subscribed: bool,
+    /// Team ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub team: Option<crate::models::DefsTeam>,
+    /// `text`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub text: String,
+    /// Timestamp in format 0123456789.012345
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub thread_ts: crate::models::DefsTs,
+    /// Timestamp in format 0123456789.012345
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub ts: crate::models::DefsTs,
+    /// `type`.
+    #[serde(rename = "type", default, deserialize_with = "crate::de::string")]
+    pub type_: String,
+    /// `unread_count`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub unread_count: Option<i64>,
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub user: crate::models::DefsUserId,
+    /// `user_profile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_profile: Option<crate::models::ObjsUserProfileShort>,
+    /// Team ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub user_team: Option<crate::models::DefsTeam>,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `conversations_replies.response.messages.item.parent_user_id`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversationsRepliesResponseMessagesItemParentUserId {
+    /// `is_starred`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_starred: Option<bool>,
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub parent_user_id: crate::models::DefsUserId,
+    /// Team ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub source_team: Option<crate::models::DefsTeam>,
+    /// Team ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub team: Option<crate::models::DefsTeam>,
+    /// `text`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub text: String,
+    /// Timestamp in format 0123456789.012345
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub thread_ts: crate::models::DefsTs,
+    /// Timestamp in format 0123456789.012345
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub ts: crate::models::DefsTs,
+    /// `type`.
+    #[serde(rename = "type", default, deserialize_with = "crate::de::string")]
+    pub type_: String,
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub user: crate::models::DefsUserId,
+    /// `user_profile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_profile: Option<crate::models::ObjsUserProfileShort>,
+    /// Team ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub user_team: Option<crate::models::DefsTeam>,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,

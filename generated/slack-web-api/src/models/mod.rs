@@ -254,7 +254,20 @@ pub use objs_bot_profile::{ObjsBotProfile, ObjsBotProfileIcons};
 pub use objs_channel::{ObjsChannel, ObjsChannelPurpose, ObjsChannelTopic};
 pub use objs_comment::ObjsComment;
 pub use objs_comments::ObjsComments;
-pub use objs_conversation::ObjsConversation;
+pub use objs_conversation::{
+    ObjsConversation, ObjsConversationConversationObject,
+    ObjsConversationConversationObjectDisplayCounts,
+    ObjsConversationConversationObjectPurpose,
+    ObjsConversationConversationObjectSharesItem,
+    ObjsConversationConversationObjectTopic, ObjsConversationConversationMpimObject,
+    ObjsConversationConversationMpimObjectDisplayCounts,
+    ObjsConversationConversationMpimObjectPurpose,
+    ObjsConversationConversationMpimObjectSharesItem,
+    ObjsConversationConversationMpimObjectTopic,
+    ObjsConversationConversationImChannelObjectFromConversationsMethods,
+    ObjsConversationConversationImChannelObjectFromConversationsMethodsSharesItem,
+};
+
 pub use objs_enterprise_user::ObjsEnterpriseUser;
 pub use objs_external_org_migrations::{
     ObjsExternalOrgMigrations, ObjsExternalOrgMigrationsCurrentItem,
@@ -268,13 +281,23 @@ pub use objs_primary_owner::ObjsPrimaryOwner;
 pub use objs_reaction::ObjsReaction;
 pub use objs_reminder::ObjsReminder;
 pub use objs_resources::ObjsResources;
-pub use objs_response_metadata::ObjsResponseMetadata;
+pub use objs_response_metadata::{
+    ObjsResponseMetadata, ObjsResponseMetadataNewPagingStyle,
+    ObjsResponseMetadataDeprecationWarning,
+    ObjsResponseMetadataDeprecationWarningWarningsItem,
+    ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether,
+    ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem,
+};
+
 pub use objs_scopes::ObjsScopes;
 pub use objs_subteam::{ObjsSubteam, ObjsSubteamPrefs};
 pub use objs_team::{ObjsTeam, ObjsTeamPlan, ObjsTeamSsoProvider};
 pub use objs_team_profile_field::{ObjsTeamProfileField, ObjsTeamProfileFieldType};
 pub use objs_team_profile_field_option::ObjsTeamProfileFieldOption;
-pub use objs_user::ObjsUser;
+pub use objs_user::{
+    ObjsUser, ObjsUserId, ObjsUserIdTeamProfile, ObjsUserId2, ObjsUserIdTeamProfile2,
+};
+
 pub use objs_user_profile::{ObjsUserProfile, ObjsUserProfileFields};
 pub use objs_user_profile_short::ObjsUserProfileShort;
 pub use admin_apps_approve::{AdminAppsApproveResponse, AdminAppsApproveError};
@@ -634,7 +657,9 @@ pub use conversations_members::{
 };
 
 pub use conversations_open::{
-    ConversationsOpenResponse, ConversationsOpenError, ConversationsOpenErrorCode,
+    ConversationsOpenResponse, ConversationsOpenResponseChannel,
+    ConversationsOpenResponseChannelId, ConversationsOpenError,
+    ConversationsOpenErrorCode,
 };
 
 pub use conversations_rename::{
@@ -642,7 +667,9 @@ pub use conversations_rename::{
 };
 
 pub use conversations_replies::{
-    ConversationsRepliesResponse, ConversationsRepliesError,
+    ConversationsRepliesResponse, ConversationsRepliesResponseMessagesItem,
+    ConversationsRepliesResponseMessagesItemReplyCount,
+    ConversationsRepliesResponseMessagesItemParentUserId, ConversationsRepliesError,
     ConversationsRepliesErrorCode,
 };
 
@@ -700,12 +727,23 @@ pub use oauth_access::{OauthAccessResponse, OauthAccessError};
 pub use oauth_token::{OauthTokenResponse, OauthTokenError};
 pub use oauth_v2_access::{OauthV2AccessResponse, OauthV2AccessError};
 pub use pins_add::{PinsAddResponse, PinsAddError, PinsAddErrorCode};
-pub use pins_list::{PinsListError, PinsListErrorCode};
+pub use pins_list::{
+    PinsListResponse, PinsListResponseItems, PinsListResponseItemsItemsItem,
+    PinsListResponseItemsItemsItemFilePin, PinsListResponseItemsItemsItemFilePinType,
+    PinsListResponseItemsItemsItemMessagePin,
+    PinsListResponseItemsItemsItemMessagePinType, PinsListResponseCount, PinsListError,
+    PinsListErrorCode,
+};
+
 pub use pins_remove::{PinsRemoveResponse, PinsRemoveError, PinsRemoveErrorCode};
 pub use reactions_add::{ReactionsAddResponse, ReactionsAddError, ReactionsAddErrorCode};
 pub use reactions_get::{ReactionsGetError, ReactionsGetErrorCode};
 pub use reactions_list::{
-    ReactionsListResponse, ReactionsListError, ReactionsListErrorCode,
+    ReactionsListResponse, ReactionsListResponseItemsItem,
+    ReactionsListResponseItemsItemChannel, ReactionsListResponseItemsItemChannelType,
+    ReactionsListResponseItemsItemFile, ReactionsListResponseItemsItemFileType,
+    ReactionsListResponseItemsItemComment, ReactionsListResponseItemsItemCommentType,
+    ReactionsListError, ReactionsListErrorCode,
 };
 
 pub use reactions_remove::{
@@ -736,7 +774,16 @@ pub use rtm_connect::{
 
 pub use search_messages::{SearchMessagesResponse, SearchMessagesError};
 pub use stars_add::{StarsAddResponse, StarsAddError, StarsAddErrorCode};
-pub use stars_list::{StarsListResponse, StarsListError, StarsListErrorCode};
+pub use stars_list::{
+    StarsListResponse, StarsListResponseItemsItem, StarsListResponseItemsItemChannel,
+    StarsListResponseItemsItemChannelType, StarsListResponseItemsItemDateCreate,
+    StarsListResponseItemsItemDateCreateType, StarsListResponseItemsItemComment,
+    StarsListResponseItemsItemCommentType, StarsListResponseItemsItemChannel2,
+    StarsListResponseItemsItemChannelType2, StarsListResponseItemsItemChannel3,
+    StarsListResponseItemsItemChannelType3, StarsListResponseItemsItemChannel4,
+    StarsListResponseItemsItemChannelType4, StarsListError, StarsListErrorCode,
+};
+
 pub use stars_remove::{StarsRemoveResponse, StarsRemoveError, StarsRemoveErrorCode};
 pub use team_access_logs::{
     TeamAccessLogsResponse, TeamAccessLogsResponseLoginsItem, TeamAccessLogsError,
@@ -794,7 +841,14 @@ pub use users_delete_photo::{
 };
 
 pub use users_get_presence::{UsersGetPresenceResponse, UsersGetPresenceError};
-pub use users_identity::{UsersIdentityError, UsersIdentityErrorCode};
+pub use users_identity::{
+    UsersIdentityResponse, UsersIdentityResponseOk, UsersIdentityResponseOkTeam,
+    UsersIdentityResponseOkUser, UsersIdentityResponseOk2, UsersIdentityResponseOkTeam2,
+    UsersIdentityResponseOkUser2, UsersIdentityResponseOk3, UsersIdentityResponseOkTeam3,
+    UsersIdentityResponseOkUser3, UsersIdentityResponseOk4, UsersIdentityResponseOkTeam4,
+    UsersIdentityResponseOkUser4, UsersIdentityError, UsersIdentityErrorCode,
+};
+
 pub use users_info::{UsersInfoResponse, UsersInfoError, UsersInfoErrorCode};
 pub use users_list::{UsersListResponse, UsersListError, UsersListErrorCode};
 pub use users_lookup_by_email::{

@@ -4,4 +4,1130 @@
 //! The `objs_conversation` schema.
 
 /// `objs_conversation`.
-pub type ObjsConversation = serde_json::Value;
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ObjsConversation {
+    /// `Conversation object`.
+    ConversationObject(ObjsConversationConversationObject),
+    /// `Conversation MPIM Object`.
+    ConversationMpimObject(ObjsConversationConversationMpimObject),
+    /// `Conversation IM Channel Object from conversations.* methods`.
+    ConversationImChannelObjectFromConversationsMethods(
+        ObjsConversationConversationImChannelObjectFromConversationsMethods,
+    ),
+    /// A value that matches none of the documented alternatives, kept as it arrived.
+    Other(serde_json::Value),
+}
+
+impl Default for ObjsConversation {
+    /// `null` as an undocumented value: what a missing required property decodes to.
+    fn default() -> Self {
+        ObjsConversation::Other(serde_json::Value::Null)
+    }
+}
+
+impl serde::Serialize for ObjsConversation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ObjsConversation::ConversationObject(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ObjsConversation::ConversationMpimObject(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ObjsConversation::ConversationImChannelObjectFromConversationsMethods(
+                value,
+            ) => serde::Serialize::serialize(value, serializer),
+            ObjsConversation::Other(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObjsConversation {
+    /// By shape: the alternatives whose JSON kind and required
+    /// properties fit, best fit first; the first that decodes wins.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const SHAPES: &[crate::de::Shape] = &[
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &[
+                    "created",
+                    "creator",
+                    "id",
+                    "is_archived",
+                    "is_channel",
+                    "is_general",
+                    "is_group",
+                    "is_im",
+                    "is_mpim",
+                    "is_org_shared",
+                    "is_private",
+                    "is_shared",
+                    "name",
+                    "name_normalized",
+                    "purpose",
+                    "topic",
+                ],
+                known: &[
+                    "accepted_user",
+                    "connected_team_ids",
+                    "conversation_host_id",
+                    "created",
+                    "creator",
+                    "display_counts",
+                    "enterprise_id",
+                    "has_pins",
+                    "id",
+                    "internal_team_ids",
+                    "is_archived",
+                    "is_channel",
+                    "is_ext_shared",
+                    "is_frozen",
+                    "is_general",
+                    "is_global_shared",
+                    "is_group",
+                    "is_im",
+                    "is_member",
+                    "is_moved",
+                    "is_mpim",
+                    "is_non_threadable",
+                    "is_open",
+                    "is_org_default",
+                    "is_org_mandatory",
+                    "is_org_shared",
+                    "is_pending_ext_shared",
+                    "is_private",
+                    "is_read_only",
+                    "is_shared",
+                    "is_starred",
+                    "is_thread_only",
+                    "last_read",
+                    "latest",
+                    "members",
+                    "name",
+                    "name_normalized",
+                    "num_members",
+                    "parent_conversation",
+                    "pending_connected_team_ids",
+                    "pending_shared",
+                    "pin_count",
+                    "previous_names",
+                    "priority",
+                    "purpose",
+                    "shared_team_ids",
+                    "shares",
+                    "timezone_count",
+                    "topic",
+                    "unlinked",
+                    "unread_count",
+                    "unread_count_display",
+                    "use_case",
+                    "user",
+                    "version",
+                ],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &[
+                    "created",
+                    "creator",
+                    "id",
+                    "is_archived",
+                    "is_channel",
+                    "is_general",
+                    "is_group",
+                    "is_im",
+                    "is_mpim",
+                    "is_org_shared",
+                    "is_private",
+                    "is_shared",
+                    "name",
+                    "name_normalized",
+                    "purpose",
+                    "topic",
+                ],
+                known: &[
+                    "accepted_user",
+                    "connected_team_ids",
+                    "conversation_host_id",
+                    "created",
+                    "creator",
+                    "display_counts",
+                    "id",
+                    "internal_team_ids",
+                    "is_archived",
+                    "is_channel",
+                    "is_ext_shared",
+                    "is_frozen",
+                    "is_general",
+                    "is_group",
+                    "is_im",
+                    "is_member",
+                    "is_moved",
+                    "is_mpim",
+                    "is_non_threadable",
+                    "is_open",
+                    "is_org_shared",
+                    "is_pending_ext_shared",
+                    "is_private",
+                    "is_read_only",
+                    "is_shared",
+                    "is_starred",
+                    "is_thread_only",
+                    "last_read",
+                    "latest",
+                    "members",
+                    "name",
+                    "name_normalized",
+                    "num_members",
+                    "parent_conversation",
+                    "pending_connected_team_ids",
+                    "pending_shared",
+                    "pin_count",
+                    "previous_names",
+                    "priority",
+                    "purpose",
+                    "shared_team_ids",
+                    "shares",
+                    "timezone_count",
+                    "topic",
+                    "unlinked",
+                    "unread_count",
+                    "unread_count_display",
+                    "user",
+                    "version",
+                ],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &[
+                    "created",
+                    "id",
+                    "is_im",
+                    "is_org_shared",
+                    "priority",
+                    "user",
+                ],
+                known: &[
+                    "created",
+                    "has_pins",
+                    "id",
+                    "is_archived",
+                    "is_ext_shared",
+                    "is_frozen",
+                    "is_im",
+                    "is_open",
+                    "is_org_shared",
+                    "is_shared",
+                    "is_starred",
+                    "is_user_deleted",
+                    "last_read",
+                    "latest",
+                    "parent_conversation",
+                    "pin_count",
+                    "priority",
+                    "shares",
+                    "unread_count",
+                    "unread_count_display",
+                    "user",
+                    "version",
+                ],
+                values: &[],
+            },
+        ];
+        for index in crate::de::ranked(&value, SHAPES) {
+            let decoded = match index {
+                0 => {
+                    serde_json::from_value(value.clone())
+                        .map(ObjsConversation::ConversationObject)
+                }
+                1 => {
+                    serde_json::from_value(value.clone())
+                        .map(ObjsConversation::ConversationMpimObject)
+                }
+                2 => {
+                    serde_json::from_value(value.clone())
+                        .map(
+                            ObjsConversation::ConversationImChannelObjectFromConversationsMethods,
+                        )
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(ObjsConversation::Other(value))
+    }
+}
+
+impl From<ObjsConversationConversationObject> for ObjsConversation {
+    fn from(value: ObjsConversationConversationObject) -> Self {
+        ObjsConversation::ConversationObject(value)
+    }
+}
+
+impl From<ObjsConversationConversationMpimObject> for ObjsConversation {
+    fn from(value: ObjsConversationConversationMpimObject) -> Self {
+        ObjsConversation::ConversationMpimObject(value)
+    }
+}
+
+impl From<ObjsConversationConversationImChannelObjectFromConversationsMethods>
+for ObjsConversation {
+    fn from(
+        value: ObjsConversationConversationImChannelObjectFromConversationsMethods,
+    ) -> Self {
+        ObjsConversation::ConversationImChannelObjectFromConversationsMethods(value)
+    }
+}
+
+/// Conversation object
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsConversationConversationObject {
+    /// User ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub accepted_user: Option<crate::models::DefsUserId>,
+    /// `connected_team_ids`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected_team_ids: Option<Vec<crate::models::DefsWorkspaceId>>,
+    /// Team or Enterprise ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub conversation_host_id: Option<crate::models::DefsWorkspaceId>,
+    /// `created`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub created: i64,
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub creator: crate::models::DefsUserId,
+    /// `display_counts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_counts: Option<ObjsConversationConversationObjectDisplayCounts>,
+    /// Enterprise ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub enterprise_id: Option<crate::models::DefsEnterpriseId>,
+    /// `has_pins`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub has_pins: Option<bool>,
+    /// Channel-like conversation ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsChannel,
+    /// `internal_team_ids`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal_team_ids: Option<Vec<crate::models::DefsTeam>>,
+    /// `is_archived`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_archived: bool,
+    /// `is_channel`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_channel: bool,
+    /// `is_ext_shared`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_ext_shared: Option<bool>,
+    /// `is_frozen`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_frozen: Option<bool>,
+    /// `is_general`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_general: bool,
+    /// `is_global_shared`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_global_shared: Option<bool>,
+    /// `is_group`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_group: bool,
+    /// `is_im`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_im: bool,
+    /// `is_member`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_member: Option<bool>,
+    /// `is_moved`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub is_moved: Option<i64>,
+    /// `is_mpim`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_mpim: bool,
+    /// `is_non_threadable`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_non_threadable: Option<bool>,
+    /// `is_open`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_open: Option<bool>,
+    /// `is_org_default`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_org_default: Option<bool>,
+    /// `is_org_mandatory`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_org_mandatory: Option<bool>,
+    /// `is_org_shared`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_org_shared: bool,
+    /// `is_pending_ext_shared`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_pending_ext_shared: Option<bool>,
+    /// `is_private`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_private: bool,
+    /// `is_read_only`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_read_only: Option<bool>,
+    /// `is_shared`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_shared: bool,
+    /// `is_starred`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_starred: Option<bool>,
+    /// `is_thread_only`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_thread_only: Option<bool>,
+    /// Timestamp in format 0123456789.012345
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub last_read: Option<crate::models::DefsTs>,
+    /// `latest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest: Option<serde_json::Value>,
+    /// `members`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<crate::models::DefsUserId>>,
+    /// `name`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub name: String,
+    /// `name_normalized`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub name_normalized: String,
+    /// `num_members`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub num_members: Option<i64>,
+    /// `parent_conversation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_conversation: Option<serde_json::Value>,
+    /// `pending_connected_team_ids`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_connected_team_ids: Option<Vec<crate::models::DefsTeam>>,
+    /// `pending_shared`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_shared: Option<Vec<crate::models::DefsTeam>>,
+    /// `pin_count`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub pin_count: Option<i64>,
+    /// `previous_names`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_names: Option<Vec<crate::models::DefsChannelName>>,
+    /// `priority`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_float"
+    )]
+    pub priority: Option<f64>,
+    /// `purpose`.
+    #[serde(default)]
+    pub purpose: ObjsConversationConversationObjectPurpose,
+    /// `shared_team_ids`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_team_ids: Option<Vec<crate::models::DefsTeam>>,
+    /// `shares`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shares: Option<Vec<ObjsConversationConversationObjectSharesItem>>,
+    /// `timezone_count`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub timezone_count: Option<i64>,
+    /// `topic`.
+    #[serde(default)]
+    pub topic: ObjsConversationConversationObjectTopic,
+    /// Field to determine whether a channel has ever been shared/disconnected in the past
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub unlinked: Option<i64>,
+    /// `unread_count`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub unread_count: Option<i64>,
+    /// `unread_count_display`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub unread_count_display: Option<i64>,
+    /// `use_case`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub use_case: Option<String>,
+    /// User ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub user: Option<crate::models::DefsUserId>,
+    /// `version`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub version: Option<i64>,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_conversation.Conversation object.display_counts`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsConversationConversationObjectDisplayCounts {
+    /// `display_counts`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub display_counts: i64,
+    /// `guest_counts`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub guest_counts: i64,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_conversation.Conversation object.purpose`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsConversationConversationObjectPurpose {
+    /// User ID or empty string, used for topic and purpose creation
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub creator: crate::models::DefsTopicPurposeCreator,
+    /// `last_set`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub last_set: i64,
+    /// `value`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub value: String,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_conversation.Conversation object.shares.item`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsConversationConversationObjectSharesItem {
+    /// User ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub accepted_user: Option<crate::models::DefsUserId>,
+    /// `is_active`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_active: bool,
+    /// Team Object
+    #[serde(default)]
+    pub team: crate::models::ObjsTeam,
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub user: crate::models::DefsUserId,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_conversation.Conversation object.topic`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsConversationConversationObjectTopic {
+    /// User ID or empty string, used for topic and purpose creation
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub creator: crate::models::DefsTopicPurposeCreator,
+    /// `last_set`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub last_set: i64,
+    /// `value`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub value: String,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Conversation MPIM Object
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsConversationConversationMpimObject {
+    /// User ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub accepted_user: Option<crate::models::DefsUserId>,
+    /// `connected_team_ids`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected_team_ids: Option<Vec<crate::models::DefsTeam>>,
+    /// Team or Enterprise ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub conversation_host_id: Option<crate::models::DefsWorkspaceId>,
+    /// `created`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub created: i64,
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub creator: crate::models::DefsUserId,
+    /// `display_counts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_counts: Option<ObjsConversationConversationMpimObjectDisplayCounts>,
+    /// Channel-like conversation ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsChannel,
+    /// `internal_team_ids`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal_team_ids: Option<Vec<crate::models::DefsTeam>>,
+    /// `is_archived`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_archived: bool,
+    /// `is_channel`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_channel: bool,
+    /// `is_ext_shared`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_ext_shared: Option<bool>,
+    /// `is_frozen`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_frozen: Option<bool>,
+    /// `is_general`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_general: bool,
+    /// `is_group`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_group: bool,
+    /// `is_im`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_im: bool,
+    /// `is_member`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_member: Option<bool>,
+    /// `is_moved`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub is_moved: Option<i64>,
+    /// `is_mpim`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_mpim: bool,
+    /// `is_non_threadable`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_non_threadable: Option<bool>,
+    /// `is_open`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_open: Option<bool>,
+    /// `is_org_shared`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_org_shared: bool,
+    /// `is_pending_ext_shared`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_pending_ext_shared: Option<bool>,
+    /// `is_private`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_private: bool,
+    /// `is_read_only`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_read_only: Option<bool>,
+    /// `is_shared`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_shared: bool,
+    /// `is_starred`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_starred: Option<bool>,
+    /// `is_thread_only`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_thread_only: Option<bool>,
+    /// Timestamp in format 0123456789.012345
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub last_read: Option<crate::models::DefsTs>,
+    /// `latest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest: Option<serde_json::Value>,
+    /// `members`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<crate::models::DefsUserId>>,
+    /// `name`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub name: String,
+    /// `name_normalized`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub name_normalized: String,
+    /// `num_members`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub num_members: Option<i64>,
+    /// `parent_conversation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_conversation: Option<serde_json::Value>,
+    /// `pending_connected_team_ids`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_connected_team_ids: Option<Vec<crate::models::DefsTeam>>,
+    /// `pending_shared`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_shared: Option<Vec<crate::models::DefsTeam>>,
+    /// `pin_count`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub pin_count: Option<i64>,
+    /// `previous_names`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_names: Option<Vec<crate::models::DefsChannelName>>,
+    /// `priority`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_float"
+    )]
+    pub priority: Option<f64>,
+    /// `purpose`.
+    #[serde(default)]
+    pub purpose: ObjsConversationConversationMpimObjectPurpose,
+    /// `shared_team_ids`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_team_ids: Option<Vec<crate::models::DefsTeam>>,
+    /// `shares`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shares: Option<Vec<ObjsConversationConversationMpimObjectSharesItem>>,
+    /// `timezone_count`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub timezone_count: Option<i64>,
+    /// `topic`.
+    #[serde(default)]
+    pub topic: ObjsConversationConversationMpimObjectTopic,
+    /// Field to determine whether a channel has ever been shared/disconnected in the past
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub unlinked: Option<i64>,
+    /// `unread_count`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub unread_count: Option<i64>,
+    /// `unread_count_display`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub unread_count_display: Option<i64>,
+    /// User ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub user: Option<crate::models::DefsUserId>,
+    /// `version`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub version: Option<i64>,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_conversation.Conversation MPIM Object.display_counts`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsConversationConversationMpimObjectDisplayCounts {
+    /// `display_counts`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub display_counts: i64,
+    /// `guest_counts`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub guest_counts: i64,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_conversation.Conversation MPIM Object.purpose`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsConversationConversationMpimObjectPurpose {
+    /// User ID or empty string, used for topic and purpose creation
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub creator: crate::models::DefsTopicPurposeCreator,
+    /// `last_set`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub last_set: i64,
+    /// `value`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub value: String,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_conversation.Conversation MPIM Object.shares.item`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsConversationConversationMpimObjectSharesItem {
+    /// User ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub accepted_user: Option<crate::models::DefsUserId>,
+    /// `is_active`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_active: bool,
+    /// Team Object
+    #[serde(default)]
+    pub team: crate::models::ObjsTeam,
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub user: crate::models::DefsUserId,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_conversation.Conversation MPIM Object.topic`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsConversationConversationMpimObjectTopic {
+    /// User ID or empty string, used for topic and purpose creation
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub creator: crate::models::DefsTopicPurposeCreator,
+    /// `last_set`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub last_set: i64,
+    /// `value`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub value: String,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Conversation IM Channel Object from conversations.* methods
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsConversationConversationImChannelObjectFromConversationsMethods {
+    /// `created`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub created: i64,
+    /// `has_pins`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub has_pins: Option<bool>,
+    /// Direct Message Channel ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsDmId,
+    /// `is_archived`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_archived: Option<bool>,
+    /// `is_ext_shared`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_ext_shared: Option<bool>,
+    /// `is_frozen`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_frozen: Option<bool>,
+    /// `is_im`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_im: bool,
+    /// `is_open`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_open: Option<bool>,
+    /// `is_org_shared`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_org_shared: bool,
+    /// `is_shared`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_shared: Option<bool>,
+    /// `is_starred`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_starred: Option<bool>,
+    /// `is_user_deleted`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_user_deleted: Option<bool>,
+    /// Timestamp in format 0123456789.012345
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub last_read: Option<crate::models::DefsTs>,
+    /// `latest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest: Option<serde_json::Value>,
+    /// `parent_conversation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_conversation: Option<serde_json::Value>,
+    /// `pin_count`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub pin_count: Option<i64>,
+    /// `priority`.
+    #[serde(default, deserialize_with = "crate::de::float")]
+    pub priority: f64,
+    /// `shares`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shares: Option<
+        Vec<
+            ObjsConversationConversationImChannelObjectFromConversationsMethodsSharesItem,
+        >,
+    >,
+    /// `unread_count`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub unread_count: Option<i64>,
+    /// `unread_count_display`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub unread_count_display: Option<i64>,
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub user: crate::models::DefsUserId,
+    /// `version`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub version: Option<i64>,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_conversation.Conversation IM Channel Object from conversations.* methods.shares.item`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsConversationConversationImChannelObjectFromConversationsMethodsSharesItem {
+    /// `date_create`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub date_create: i64,
+    /// Team ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsTeam,
+    /// `is_active`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_active: bool,
+    /// `name`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub name: String,
+    /// Team Object
+    #[serde(default)]
+    pub team: crate::models::ObjsTeam,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}

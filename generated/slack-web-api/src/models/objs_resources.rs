@@ -9,10 +9,10 @@
 pub struct ObjsResources {
     /// `excluded_ids`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub excluded_ids: Option<Vec<serde_json::Value>>,
+    pub excluded_ids: Option<Vec<String>>,
     /// `ids`.
     #[serde(default)]
-    pub ids: Vec<serde_json::Value>,
+    pub ids: Vec<String>,
     /// `wildcard`.
     #[serde(
         default,

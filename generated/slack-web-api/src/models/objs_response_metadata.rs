@@ -4,4 +4,332 @@
 //! The `objs_response_metadata` schema.
 
 /// `objs_response_metadata`.
-pub type ObjsResponseMetadata = serde_json::Value;
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ObjsResponseMetadata {
+    /// `new paging style`.
+    NewPagingStyle(ObjsResponseMetadataNewPagingStyle),
+    /// `deprecation_warning`.
+    DeprecationWarning(ObjsResponseMetadataDeprecationWarning),
+    /// `deprecation_warning and paging style together`.
+    DeprecationWarningAndPagingStyleTogether(
+        ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether,
+    ),
+    /// A value that matches none of the documented alternatives, kept as it arrived.
+    Other(serde_json::Value),
+}
+
+impl Default for ObjsResponseMetadata {
+    /// `null` as an undocumented value: what a missing required property decodes to.
+    fn default() -> Self {
+        ObjsResponseMetadata::Other(serde_json::Value::Null)
+    }
+}
+
+impl serde::Serialize for ObjsResponseMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ObjsResponseMetadata::NewPagingStyle(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ObjsResponseMetadata::DeprecationWarning(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ObjsResponseMetadata::DeprecationWarningAndPagingStyleTogether(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ObjsResponseMetadata::Other(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObjsResponseMetadata {
+    /// By shape: the alternatives whose JSON kind and required
+    /// properties fit, best fit first; the first that decodes wins.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const SHAPES: &[crate::de::Shape] = &[
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["next_cursor"],
+                known: &["next_cursor"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["messages", "warnings"],
+                known: &["messages", "warnings"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["messages", "next_cursor", "warnings"],
+                known: &["messages", "next_cursor", "warnings"],
+                values: &[],
+            },
+        ];
+        for index in crate::de::ranked(&value, SHAPES) {
+            let decoded = match index {
+                0 => {
+                    serde_json::from_value(value.clone())
+                        .map(ObjsResponseMetadata::NewPagingStyle)
+                }
+                1 => {
+                    serde_json::from_value(value.clone())
+                        .map(ObjsResponseMetadata::DeprecationWarning)
+                }
+                2 => {
+                    serde_json::from_value(value.clone())
+                        .map(
+                            ObjsResponseMetadata::DeprecationWarningAndPagingStyleTogether,
+                        )
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(ObjsResponseMetadata::Other(value))
+    }
+}
+
+impl From<ObjsResponseMetadataNewPagingStyle> for ObjsResponseMetadata {
+    fn from(value: ObjsResponseMetadataNewPagingStyle) -> Self {
+        ObjsResponseMetadata::NewPagingStyle(value)
+    }
+}
+
+impl From<ObjsResponseMetadataDeprecationWarning> for ObjsResponseMetadata {
+    fn from(value: ObjsResponseMetadataDeprecationWarning) -> Self {
+        ObjsResponseMetadata::DeprecationWarning(value)
+    }
+}
+
+impl From<ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether>
+for ObjsResponseMetadata {
+    fn from(
+        value: ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether,
+    ) -> Self {
+        ObjsResponseMetadata::DeprecationWarningAndPagingStyleTogether(value)
+    }
+}
+
+/// new paging style
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsResponseMetadataNewPagingStyle {
+    /// `next_cursor`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub next_cursor: String,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// deprecation_warning
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsResponseMetadataDeprecationWarning {
+    /// `messages`.
+    #[serde(default)]
+    pub messages: Vec<String>,
+    /// `warnings`.
+    #[serde(default)]
+    pub warnings: Vec<ObjsResponseMetadataDeprecationWarningWarningsItem>,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_response_metadata.deprecation_warning.warnings.item`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum ObjsResponseMetadataDeprecationWarningWarningsItem {
+    /// `method_deprecated`
+    MethodDeprecated,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl ObjsResponseMetadataDeprecationWarningWarningsItem {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ObjsResponseMetadataDeprecationWarningWarningsItem::MethodDeprecated => {
+                "method_deprecated"
+            }
+            ObjsResponseMetadataDeprecationWarningWarningsItem::Unknown(value) => value,
+        }
+    }
+}
+
+impl Default for ObjsResponseMetadataDeprecationWarningWarningsItem {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        ObjsResponseMetadataDeprecationWarningWarningsItem::Unknown(String::new())
+    }
+}
+
+impl From<String> for ObjsResponseMetadataDeprecationWarningWarningsItem {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "method_deprecated" => {
+                ObjsResponseMetadataDeprecationWarningWarningsItem::MethodDeprecated
+            }
+            _ => ObjsResponseMetadataDeprecationWarningWarningsItem::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for ObjsResponseMetadataDeprecationWarningWarningsItem {
+    fn from(value: &str) -> Self {
+        ObjsResponseMetadataDeprecationWarningWarningsItem::from(value.to_string())
+    }
+}
+
+impl From<ObjsResponseMetadataDeprecationWarningWarningsItem> for String {
+    fn from(value: ObjsResponseMetadataDeprecationWarningWarningsItem) -> Self {
+        match value {
+            ObjsResponseMetadataDeprecationWarningWarningsItem::Unknown(value) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for ObjsResponseMetadataDeprecationWarningWarningsItem {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(ObjsResponseMetadataDeprecationWarningWarningsItem::from(value))
+    }
+}
+
+impl std::fmt::Display for ObjsResponseMetadataDeprecationWarningWarningsItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// deprecation_warning and paging style together
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether {
+    /// `messages`.
+    #[serde(default)]
+    pub messages: Vec<String>,
+    /// `next_cursor`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub next_cursor: String,
+    /// `warnings`.
+    #[serde(default)]
+    pub warnings: Vec<
+        ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem,
+    >,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_response_metadata.deprecation_warning and paging style together.warnings.item`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
+    /// `method_deprecated`
+    MethodDeprecated,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::MethodDeprecated => {
+                "method_deprecated"
+            }
+            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Unknown(
+                value,
+            ) => value,
+        }
+    }
+}
+
+impl Default
+for ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Unknown(
+            String::new(),
+        )
+    }
+}
+
+impl From<String>
+for ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "method_deprecated" => {
+                ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::MethodDeprecated
+            }
+            _ => {
+                ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Unknown(
+                    value,
+                )
+            }
+        }
+    }
+}
+
+impl From<&str>
+for ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
+    fn from(value: &str) -> Self {
+        ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::from(
+            value.to_string(),
+        )
+    }
+}
+
+impl From<ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem>
+for String {
+    fn from(
+        value: ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem,
+    ) -> Self {
+        match value {
+            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Unknown(
+                value,
+            ) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr
+for ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::from(
+                value,
+            ),
+        )
+    }
+}
+
+impl std::fmt::Display
+for ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -4,4 +4,506 @@
 //! The `objs_user` schema.
 
 /// `objs_user`.
-pub type ObjsUser = serde_json::Value;
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ObjsUser {
+    /// `id`.
+    Id(ObjsUserId),
+    /// `id`.
+    Id2(ObjsUserId2),
+    /// A value that matches none of the documented alternatives, kept as it arrived.
+    Other(serde_json::Value),
+}
+
+impl Default for ObjsUser {
+    /// `null` as an undocumented value: what a missing required property decodes to.
+    fn default() -> Self {
+        ObjsUser::Other(serde_json::Value::Null)
+    }
+}
+
+impl serde::Serialize for ObjsUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ObjsUser::Id(value) => serde::Serialize::serialize(value, serializer),
+            ObjsUser::Id2(value) => serde::Serialize::serialize(value, serializer),
+            ObjsUser::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObjsUser {
+    /// By shape: the alternatives whose JSON kind and required
+    /// properties fit, best fit first; the first that decodes wins.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const SHAPES: &[crate::de::Shape] = &[
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["id", "is_app_user", "is_bot", "name", "profile", "updated"],
+                known: &[
+                    "color",
+                    "deleted",
+                    "enterprise_user",
+                    "has_2fa",
+                    "id",
+                    "is_admin",
+                    "is_app_user",
+                    "is_bot",
+                    "is_external",
+                    "is_forgotten",
+                    "is_invited_user",
+                    "is_owner",
+                    "is_primary_owner",
+                    "is_restricted",
+                    "is_stranger",
+                    "is_ultra_restricted",
+                    "locale",
+                    "name",
+                    "presence",
+                    "profile",
+                    "real_name",
+                    "team",
+                    "team_id",
+                    "team_profile",
+                    "two_factor_type",
+                    "tz",
+                    "tz_label",
+                    "tz_offset",
+                    "updated",
+                ],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["id", "is_app_user", "is_bot", "name", "profile", "updated"],
+                known: &[
+                    "color",
+                    "deleted",
+                    "enterprise_user",
+                    "has_2fa",
+                    "id",
+                    "is_admin",
+                    "is_app_user",
+                    "is_bot",
+                    "is_external",
+                    "is_forgotten",
+                    "is_owner",
+                    "is_primary_owner",
+                    "is_restricted",
+                    "is_stranger",
+                    "is_ultra_restricted",
+                    "locale",
+                    "name",
+                    "presence",
+                    "profile",
+                    "real_name",
+                    "team_id",
+                    "team_profile",
+                    "teams",
+                    "two_factor_type",
+                    "tz",
+                    "tz_label",
+                    "tz_offset",
+                    "updated",
+                ],
+                values: &[],
+            },
+        ];
+        for index in crate::de::ranked(&value, SHAPES) {
+            let decoded = match index {
+                0 => serde_json::from_value(value.clone()).map(ObjsUser::Id),
+                1 => serde_json::from_value(value.clone()).map(ObjsUser::Id2),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(ObjsUser::Other(value))
+    }
+}
+
+impl From<ObjsUserId> for ObjsUser {
+    fn from(value: ObjsUserId) -> Self {
+        ObjsUser::Id(value)
+    }
+}
+
+impl From<ObjsUserId2> for ObjsUser {
+    fn from(value: ObjsUserId2) -> Self {
+        ObjsUser::Id2(value)
+    }
+}
+
+/// user object for non enterprise type
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsUserId {
+    /// `color`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub color: Option<String>,
+    /// `deleted`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub deleted: Option<bool>,
+    /// `enterprise_user`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_user: Option<crate::models::ObjsEnterpriseUser>,
+    /// `has_2fa`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub has_2fa: Option<bool>,
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsUserId,
+    /// `is_admin`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_admin: Option<bool>,
+    /// `is_app_user`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_app_user: bool,
+    /// `is_bot`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_bot: bool,
+    /// `is_external`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_external: Option<bool>,
+    /// `is_forgotten`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_forgotten: Option<bool>,
+    /// `is_invited_user`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_invited_user: Option<bool>,
+    /// `is_owner`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_owner: Option<bool>,
+    /// `is_primary_owner`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_primary_owner: Option<bool>,
+    /// `is_restricted`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_restricted: Option<bool>,
+    /// `is_stranger`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_stranger: Option<bool>,
+    /// `is_ultra_restricted`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_ultra_restricted: Option<bool>,
+    /// `locale`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub locale: Option<String>,
+    /// `name`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub name: String,
+    /// `presence`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub presence: Option<String>,
+    /// User profile object
+    #[serde(default)]
+    pub profile: crate::models::ObjsUserProfile,
+    /// `real_name`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub real_name: Option<String>,
+    /// Team or Enterprise ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub team: Option<crate::models::DefsWorkspaceId>,
+    /// Team or Enterprise ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub team_id: Option<crate::models::DefsWorkspaceId>,
+    /// `team_profile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_profile: Option<ObjsUserIdTeamProfile>,
+    /// `two_factor_type`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub two_factor_type: Option<String>,
+    /// `tz`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tz: Option<serde_json::Value>,
+    /// `tz_label`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub tz_label: Option<String>,
+    /// `tz_offset`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_float"
+    )]
+    pub tz_offset: Option<f64>,
+    /// `updated`.
+    #[serde(default, deserialize_with = "crate::de::float")]
+    pub updated: f64,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_user.id.team_profile`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsUserIdTeamProfile {
+    /// `fields`.
+    #[serde(default)]
+    pub fields: Vec<crate::models::ObjsTeamProfileField>,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// enterprise user
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsUserId2 {
+    /// refercing to bug: <https://jira.tinyspeck.com/browse/EVALUE-1559>
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub color: Option<String>,
+    /// `deleted`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub deleted: Option<bool>,
+    /// `enterprise_user`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_user: Option<crate::models::ObjsEnterpriseUser>,
+    /// `has_2fa`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub has_2fa: Option<bool>,
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsUserId,
+    /// `is_admin`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_admin: Option<bool>,
+    /// `is_app_user`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_app_user: bool,
+    /// `is_bot`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub is_bot: bool,
+    /// `is_external`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_external: Option<bool>,
+    /// `is_forgotten`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_forgotten: Option<bool>,
+    /// `is_owner`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_owner: Option<bool>,
+    /// `is_primary_owner`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_primary_owner: Option<bool>,
+    /// `is_restricted`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_restricted: Option<bool>,
+    /// `is_stranger`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_stranger: Option<bool>,
+    /// `is_ultra_restricted`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_boolean"
+    )]
+    pub is_ultra_restricted: Option<bool>,
+    /// `locale`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub locale: Option<String>,
+    /// `name`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub name: String,
+    /// `presence`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub presence: Option<String>,
+    /// User profile object
+    #[serde(default)]
+    pub profile: crate::models::ObjsUserProfile,
+    /// `real_name`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub real_name: Option<String>,
+    /// Team or Enterprise ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub team_id: Option<crate::models::DefsWorkspaceId>,
+    /// `team_profile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_profile: Option<ObjsUserIdTeamProfile2>,
+    /// `teams`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<crate::models::DefsWorkspaceId>>,
+    /// `two_factor_type`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub two_factor_type: Option<String>,
+    /// `tz`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tz: Option<serde_json::Value>,
+    /// `tz_label`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub tz_label: Option<String>,
+    /// `tz_offset`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_float"
+    )]
+    pub tz_offset: Option<f64>,
+    /// `updated`.
+    #[serde(default, deserialize_with = "crate::de::float")]
+    pub updated: f64,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `objs_user.id.team_profile`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ObjsUserIdTeamProfile2 {
+    /// `fields`.
+    #[serde(default)]
+    pub fields: Vec<crate::models::ObjsTeamProfileField>,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}

@@ -3,6 +3,413 @@
 
 //! Types of the `pins_list` operation.
 
+/// pins.list success schema
+///
+/// Schema for successful response from pins.list method
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum PinsListResponse {
+    /// `items`.
+    Items(PinsListResponseItems),
+    /// `count`.
+    Count(PinsListResponseCount),
+    /// A value that matches none of the documented alternatives, kept as it arrived.
+    Other(serde_json::Value),
+}
+
+impl Default for PinsListResponse {
+    /// `null` as an undocumented value: what a missing required property decodes to.
+    fn default() -> Self {
+        PinsListResponse::Other(serde_json::Value::Null)
+    }
+}
+
+impl serde::Serialize for PinsListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PinsListResponse::Items(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            PinsListResponse::Count(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            PinsListResponse::Other(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PinsListResponse {
+    /// By shape: the alternatives whose JSON kind and required
+    /// properties fit, best fit first; the first that decodes wins.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const SHAPES: &[crate::de::Shape] = &[
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["items", "ok"],
+                known: &["items", "ok"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["count", "ok"],
+                known: &["count", "ok"],
+                values: &[],
+            },
+        ];
+        for index in crate::de::ranked(&value, SHAPES) {
+            let decoded = match index {
+                0 => serde_json::from_value(value.clone()).map(PinsListResponse::Items),
+                1 => serde_json::from_value(value.clone()).map(PinsListResponse::Count),
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(PinsListResponse::Other(value))
+    }
+}
+
+impl From<PinsListResponseItems> for PinsListResponse {
+    fn from(value: PinsListResponseItems) -> Self {
+        PinsListResponse::Items(value)
+    }
+}
+
+impl From<PinsListResponseCount> for PinsListResponse {
+    fn from(value: PinsListResponseCount) -> Self {
+        PinsListResponse::Count(value)
+    }
+}
+
+/// `pins_list.response.items`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PinsListResponseItems {
+    /// `items`.
+    #[serde(default)]
+    pub items: Vec<PinsListResponseItemsItemsItem>,
+    /// default success response
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub ok: crate::models::DefsOkTrue,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `pins_list.response.items.items.item`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum PinsListResponseItemsItemsItem {
+    /// `File Pin`.
+    FilePin(PinsListResponseItemsItemsItemFilePin),
+    /// `Message Pin`.
+    MessagePin(PinsListResponseItemsItemsItemMessagePin),
+    /// A value that matches none of the documented alternatives, kept as it arrived.
+    Other(serde_json::Value),
+}
+
+impl Default for PinsListResponseItemsItemsItem {
+    /// `null` as an undocumented value: what a missing required property decodes to.
+    fn default() -> Self {
+        PinsListResponseItemsItemsItem::Other(serde_json::Value::Null)
+    }
+}
+
+impl serde::Serialize for PinsListResponseItemsItemsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PinsListResponseItemsItemsItem::FilePin(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            PinsListResponseItemsItemsItem::MessagePin(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            PinsListResponseItemsItemsItem::Other(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PinsListResponseItemsItemsItem {
+    /// By shape: the alternatives whose JSON kind and required
+    /// properties fit, best fit first; the first that decodes wins.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const SHAPES: &[crate::de::Shape] = &[
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &[],
+                known: &["created", "created_by", "file", "type"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &[],
+                known: &["channel", "created", "created_by", "message", "type"],
+                values: &[],
+            },
+        ];
+        for index in crate::de::ranked(&value, SHAPES) {
+            let decoded = match index {
+                0 => {
+                    serde_json::from_value(value.clone())
+                        .map(PinsListResponseItemsItemsItem::FilePin)
+                }
+                1 => {
+                    serde_json::from_value(value.clone())
+                        .map(PinsListResponseItemsItemsItem::MessagePin)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(PinsListResponseItemsItemsItem::Other(value))
+    }
+}
+
+impl From<PinsListResponseItemsItemsItemFilePin> for PinsListResponseItemsItemsItem {
+    fn from(value: PinsListResponseItemsItemsItemFilePin) -> Self {
+        PinsListResponseItemsItemsItem::FilePin(value)
+    }
+}
+
+impl From<PinsListResponseItemsItemsItemMessagePin> for PinsListResponseItemsItemsItem {
+    fn from(value: PinsListResponseItemsItemsItemMessagePin) -> Self {
+        PinsListResponseItemsItemsItem::MessagePin(value)
+    }
+}
+
+/// File Pin
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PinsListResponseItemsItemsItemFilePin {
+    /// `created`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub created: Option<i64>,
+    /// User ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub created_by: Option<crate::models::DefsUserId>,
+    /// file object
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<crate::models::ObjsFile>,
+    /// `type`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<PinsListResponseItemsItemsItemFilePinType>,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `pins_list.response.items.items.item.File Pin.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum PinsListResponseItemsItemsItemFilePinType {
+    /// `file`
+    File,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl PinsListResponseItemsItemsItemFilePinType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PinsListResponseItemsItemsItemFilePinType::File => "file",
+            PinsListResponseItemsItemsItemFilePinType::Unknown(value) => value,
+        }
+    }
+}
+
+impl Default for PinsListResponseItemsItemsItemFilePinType {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        PinsListResponseItemsItemsItemFilePinType::Unknown(String::new())
+    }
+}
+
+impl From<String> for PinsListResponseItemsItemsItemFilePinType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "file" => PinsListResponseItemsItemsItemFilePinType::File,
+            _ => PinsListResponseItemsItemsItemFilePinType::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for PinsListResponseItemsItemsItemFilePinType {
+    fn from(value: &str) -> Self {
+        PinsListResponseItemsItemsItemFilePinType::from(value.to_string())
+    }
+}
+
+impl From<PinsListResponseItemsItemsItemFilePinType> for String {
+    fn from(value: PinsListResponseItemsItemsItemFilePinType) -> Self {
+        match value {
+            PinsListResponseItemsItemsItemFilePinType::Unknown(value) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for PinsListResponseItemsItemsItemFilePinType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(PinsListResponseItemsItemsItemFilePinType::from(value))
+    }
+}
+
+impl std::fmt::Display for PinsListResponseItemsItemsItemFilePinType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Message Pin
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PinsListResponseItemsItemsItemMessagePin {
+    /// Channel-like conversation ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub channel: Option<crate::models::DefsChannel>,
+    /// `created`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_int64"
+    )]
+    pub created: Option<i64>,
+    /// User ID
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub created_by: Option<crate::models::DefsUserId>,
+    /// Message object
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<crate::models::ObjsMessage>,
+    /// `type`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<PinsListResponseItemsItemsItemMessagePinType>,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `pins_list.response.items.items.item.Message Pin.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum PinsListResponseItemsItemsItemMessagePinType {
+    /// `message`
+    Message,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl PinsListResponseItemsItemsItemMessagePinType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PinsListResponseItemsItemsItemMessagePinType::Message => "message",
+            PinsListResponseItemsItemsItemMessagePinType::Unknown(value) => value,
+        }
+    }
+}
+
+impl Default for PinsListResponseItemsItemsItemMessagePinType {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        PinsListResponseItemsItemsItemMessagePinType::Unknown(String::new())
+    }
+}
+
+impl From<String> for PinsListResponseItemsItemsItemMessagePinType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "message" => PinsListResponseItemsItemsItemMessagePinType::Message,
+            _ => PinsListResponseItemsItemsItemMessagePinType::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for PinsListResponseItemsItemsItemMessagePinType {
+    fn from(value: &str) -> Self {
+        PinsListResponseItemsItemsItemMessagePinType::from(value.to_string())
+    }
+}
+
+impl From<PinsListResponseItemsItemsItemMessagePinType> for String {
+    fn from(value: PinsListResponseItemsItemsItemMessagePinType) -> Self {
+        match value {
+            PinsListResponseItemsItemsItemMessagePinType::Unknown(value) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for PinsListResponseItemsItemsItemMessagePinType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(PinsListResponseItemsItemsItemMessagePinType::from(value))
+    }
+}
+
+impl std::fmt::Display for PinsListResponseItemsItemsItemMessagePinType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `pins_list.response.count`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PinsListResponseCount {
+    /// `count`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub count: i64,
+    /// default success response
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub ok: crate::models::DefsOkTrue,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
 /// pins.list error schema
 ///
 /// Schema for error response from pins.list method

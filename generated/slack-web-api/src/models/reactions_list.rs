@@ -11,7 +11,7 @@
 pub struct ReactionsListResponse {
     /// `items`.
     #[serde(default)]
-    pub items: Vec<serde_json::Value>,
+    pub items: Vec<ReactionsListResponseItemsItem>,
     /// default success response
     #[serde(default, deserialize_with = "crate::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
@@ -24,6 +24,367 @@ pub struct ReactionsListResponse {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `reactions_list.response.items.item`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ReactionsListResponseItemsItem {
+    /// `channel`.
+    Channel(ReactionsListResponseItemsItemChannel),
+    /// `file`.
+    File(ReactionsListResponseItemsItemFile),
+    /// `comment`.
+    Comment(ReactionsListResponseItemsItemComment),
+    /// A value that matches none of the documented alternatives, kept as it arrived.
+    Other(serde_json::Value),
+}
+
+impl Default for ReactionsListResponseItemsItem {
+    /// `null` as an undocumented value: what a missing required property decodes to.
+    fn default() -> Self {
+        ReactionsListResponseItemsItem::Other(serde_json::Value::Null)
+    }
+}
+
+impl serde::Serialize for ReactionsListResponseItemsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ReactionsListResponseItemsItem::Channel(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ReactionsListResponseItemsItem::File(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ReactionsListResponseItemsItem::Comment(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ReactionsListResponseItemsItem::Other(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReactionsListResponseItemsItem {
+    /// By shape: the alternatives whose JSON kind and required
+    /// properties fit, best fit first; the first that decodes wins.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const SHAPES: &[crate::de::Shape] = &[
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["channel", "message", "type"],
+                known: &["channel", "message", "type"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["file", "type"],
+                known: &["file", "type"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["comment", "file", "type"],
+                known: &["comment", "file", "type"],
+                values: &[],
+            },
+        ];
+        for index in crate::de::ranked(&value, SHAPES) {
+            let decoded = match index {
+                0 => {
+                    serde_json::from_value(value.clone())
+                        .map(ReactionsListResponseItemsItem::Channel)
+                }
+                1 => {
+                    serde_json::from_value(value.clone())
+                        .map(ReactionsListResponseItemsItem::File)
+                }
+                2 => {
+                    serde_json::from_value(value.clone())
+                        .map(ReactionsListResponseItemsItem::Comment)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(ReactionsListResponseItemsItem::Other(value))
+    }
+}
+
+impl From<ReactionsListResponseItemsItemChannel> for ReactionsListResponseItemsItem {
+    fn from(value: ReactionsListResponseItemsItemChannel) -> Self {
+        ReactionsListResponseItemsItem::Channel(value)
+    }
+}
+
+impl From<ReactionsListResponseItemsItemFile> for ReactionsListResponseItemsItem {
+    fn from(value: ReactionsListResponseItemsItemFile) -> Self {
+        ReactionsListResponseItemsItem::File(value)
+    }
+}
+
+impl From<ReactionsListResponseItemsItemComment> for ReactionsListResponseItemsItem {
+    fn from(value: ReactionsListResponseItemsItemComment) -> Self {
+        ReactionsListResponseItemsItem::Comment(value)
+    }
+}
+
+/// `reactions_list.response.items.item.channel`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ReactionsListResponseItemsItemChannel {
+    /// Channel-like conversation ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub channel: crate::models::DefsChannel,
+    /// Message object
+    #[serde(default)]
+    pub message: crate::models::ObjsMessage,
+    /// `type`.
+    #[serde(rename = "type", default)]
+    pub type_: ReactionsListResponseItemsItemChannelType,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `reactions_list.response.items.item.channel.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum ReactionsListResponseItemsItemChannelType {
+    /// `message`
+    Message,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl ReactionsListResponseItemsItemChannelType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ReactionsListResponseItemsItemChannelType::Message => "message",
+            ReactionsListResponseItemsItemChannelType::Unknown(value) => value,
+        }
+    }
+}
+
+impl Default for ReactionsListResponseItemsItemChannelType {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        ReactionsListResponseItemsItemChannelType::Unknown(String::new())
+    }
+}
+
+impl From<String> for ReactionsListResponseItemsItemChannelType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "message" => ReactionsListResponseItemsItemChannelType::Message,
+            _ => ReactionsListResponseItemsItemChannelType::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for ReactionsListResponseItemsItemChannelType {
+    fn from(value: &str) -> Self {
+        ReactionsListResponseItemsItemChannelType::from(value.to_string())
+    }
+}
+
+impl From<ReactionsListResponseItemsItemChannelType> for String {
+    fn from(value: ReactionsListResponseItemsItemChannelType) -> Self {
+        match value {
+            ReactionsListResponseItemsItemChannelType::Unknown(value) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for ReactionsListResponseItemsItemChannelType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(ReactionsListResponseItemsItemChannelType::from(value))
+    }
+}
+
+impl std::fmt::Display for ReactionsListResponseItemsItemChannelType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `reactions_list.response.items.item.file`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ReactionsListResponseItemsItemFile {
+    /// file object
+    #[serde(default)]
+    pub file: crate::models::ObjsFile,
+    /// `type`.
+    #[serde(rename = "type", default)]
+    pub type_: ReactionsListResponseItemsItemFileType,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `reactions_list.response.items.item.file.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum ReactionsListResponseItemsItemFileType {
+    /// `file`
+    File,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl ReactionsListResponseItemsItemFileType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ReactionsListResponseItemsItemFileType::File => "file",
+            ReactionsListResponseItemsItemFileType::Unknown(value) => value,
+        }
+    }
+}
+
+impl Default for ReactionsListResponseItemsItemFileType {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        ReactionsListResponseItemsItemFileType::Unknown(String::new())
+    }
+}
+
+impl From<String> for ReactionsListResponseItemsItemFileType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "file" => ReactionsListResponseItemsItemFileType::File,
+            _ => ReactionsListResponseItemsItemFileType::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for ReactionsListResponseItemsItemFileType {
+    fn from(value: &str) -> Self {
+        ReactionsListResponseItemsItemFileType::from(value.to_string())
+    }
+}
+
+impl From<ReactionsListResponseItemsItemFileType> for String {
+    fn from(value: ReactionsListResponseItemsItemFileType) -> Self {
+        match value {
+            ReactionsListResponseItemsItemFileType::Unknown(value) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for ReactionsListResponseItemsItemFileType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(ReactionsListResponseItemsItemFileType::from(value))
+    }
+}
+
+impl std::fmt::Display for ReactionsListResponseItemsItemFileType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `reactions_list.response.items.item.comment`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ReactionsListResponseItemsItemComment {
+    /// File Comment Object
+    #[serde(default)]
+    pub comment: crate::models::ObjsComment,
+    /// file object
+    #[serde(default)]
+    pub file: crate::models::ObjsFile,
+    /// `type`.
+    #[serde(rename = "type", default)]
+    pub type_: ReactionsListResponseItemsItemCommentType,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `reactions_list.response.items.item.comment.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum ReactionsListResponseItemsItemCommentType {
+    /// `file_comment`
+    FileComment,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl ReactionsListResponseItemsItemCommentType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ReactionsListResponseItemsItemCommentType::FileComment => "file_comment",
+            ReactionsListResponseItemsItemCommentType::Unknown(value) => value,
+        }
+    }
+}
+
+impl Default for ReactionsListResponseItemsItemCommentType {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        ReactionsListResponseItemsItemCommentType::Unknown(String::new())
+    }
+}
+
+impl From<String> for ReactionsListResponseItemsItemCommentType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "file_comment" => ReactionsListResponseItemsItemCommentType::FileComment,
+            _ => ReactionsListResponseItemsItemCommentType::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for ReactionsListResponseItemsItemCommentType {
+    fn from(value: &str) -> Self {
+        ReactionsListResponseItemsItemCommentType::from(value.to_string())
+    }
+}
+
+impl From<ReactionsListResponseItemsItemCommentType> for String {
+    fn from(value: ReactionsListResponseItemsItemCommentType) -> Self {
+        match value {
+            ReactionsListResponseItemsItemCommentType::Unknown(value) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for ReactionsListResponseItemsItemCommentType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(ReactionsListResponseItemsItemCommentType::from(value))
+    }
+}
+
+impl std::fmt::Display for ReactionsListResponseItemsItemCommentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// reactions.list error schema

@@ -11,7 +11,7 @@
 pub struct StarsListResponse {
     /// `items`.
     #[serde(default)]
-    pub items: Vec<serde_json::Value>,
+    pub items: Vec<StarsListResponseItemsItem>,
     /// default success response
     #[serde(default, deserialize_with = "crate::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
@@ -21,6 +21,691 @@ pub struct StarsListResponse {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `stars_list.response.items.item`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum StarsListResponseItemsItem {
+    /// `channel`.
+    Channel(StarsListResponseItemsItemChannel),
+    /// `date_create`.
+    DateCreate(StarsListResponseItemsItemDateCreate),
+    /// `comment`.
+    Comment(StarsListResponseItemsItemComment),
+    /// `channel`.
+    Channel2(StarsListResponseItemsItemChannel2),
+    /// `channel`.
+    Channel3(StarsListResponseItemsItemChannel3),
+    /// `channel`.
+    Channel4(StarsListResponseItemsItemChannel4),
+    /// A value that matches none of the documented alternatives, kept as it arrived.
+    Other(serde_json::Value),
+}
+
+impl Default for StarsListResponseItemsItem {
+    /// `null` as an undocumented value: what a missing required property decodes to.
+    fn default() -> Self {
+        StarsListResponseItemsItem::Other(serde_json::Value::Null)
+    }
+}
+
+impl serde::Serialize for StarsListResponseItemsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            StarsListResponseItemsItem::Channel(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            StarsListResponseItemsItem::DateCreate(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            StarsListResponseItemsItem::Comment(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            StarsListResponseItemsItem::Channel2(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            StarsListResponseItemsItem::Channel3(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            StarsListResponseItemsItem::Channel4(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            StarsListResponseItemsItem::Other(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StarsListResponseItemsItem {
+    /// By shape: the alternatives whose JSON kind and required
+    /// properties fit, best fit first; the first that decodes wins.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const SHAPES: &[crate::de::Shape] = &[
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["channel", "date_create", "message", "type"],
+                known: &["channel", "date_create", "message", "type"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["date_create", "file", "type"],
+                known: &["date_create", "file", "type"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["comment", "date_create", "file", "type"],
+                known: &["comment", "date_create", "file", "type"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["channel", "date_create", "type"],
+                known: &["channel", "date_create", "type"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["channel", "date_create", "type"],
+                known: &["channel", "date_create", "type"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["channel", "date_create", "type"],
+                known: &["channel", "date_create", "type"],
+                values: &[],
+            },
+        ];
+        for index in crate::de::ranked(&value, SHAPES) {
+            let decoded = match index {
+                0 => {
+                    serde_json::from_value(value.clone())
+                        .map(StarsListResponseItemsItem::Channel)
+                }
+                1 => {
+                    serde_json::from_value(value.clone())
+                        .map(StarsListResponseItemsItem::DateCreate)
+                }
+                2 => {
+                    serde_json::from_value(value.clone())
+                        .map(StarsListResponseItemsItem::Comment)
+                }
+                3 => {
+                    serde_json::from_value(value.clone())
+                        .map(StarsListResponseItemsItem::Channel2)
+                }
+                4 => {
+                    serde_json::from_value(value.clone())
+                        .map(StarsListResponseItemsItem::Channel3)
+                }
+                5 => {
+                    serde_json::from_value(value.clone())
+                        .map(StarsListResponseItemsItem::Channel4)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(StarsListResponseItemsItem::Other(value))
+    }
+}
+
+impl From<StarsListResponseItemsItemChannel> for StarsListResponseItemsItem {
+    fn from(value: StarsListResponseItemsItemChannel) -> Self {
+        StarsListResponseItemsItem::Channel(value)
+    }
+}
+
+impl From<StarsListResponseItemsItemDateCreate> for StarsListResponseItemsItem {
+    fn from(value: StarsListResponseItemsItemDateCreate) -> Self {
+        StarsListResponseItemsItem::DateCreate(value)
+    }
+}
+
+impl From<StarsListResponseItemsItemComment> for StarsListResponseItemsItem {
+    fn from(value: StarsListResponseItemsItemComment) -> Self {
+        StarsListResponseItemsItem::Comment(value)
+    }
+}
+
+impl From<StarsListResponseItemsItemChannel2> for StarsListResponseItemsItem {
+    fn from(value: StarsListResponseItemsItemChannel2) -> Self {
+        StarsListResponseItemsItem::Channel2(value)
+    }
+}
+
+impl From<StarsListResponseItemsItemChannel3> for StarsListResponseItemsItem {
+    fn from(value: StarsListResponseItemsItemChannel3) -> Self {
+        StarsListResponseItemsItem::Channel3(value)
+    }
+}
+
+impl From<StarsListResponseItemsItemChannel4> for StarsListResponseItemsItem {
+    fn from(value: StarsListResponseItemsItemChannel4) -> Self {
+        StarsListResponseItemsItem::Channel4(value)
+    }
+}
+
+/// `stars_list.response.items.item.channel`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct StarsListResponseItemsItemChannel {
+    /// Channel-like conversation ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub channel: crate::models::DefsChannel,
+    /// `date_create`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub date_create: i64,
+    /// Message object
+    #[serde(default)]
+    pub message: crate::models::ObjsMessage,
+    /// `type`.
+    #[serde(rename = "type", default)]
+    pub type_: StarsListResponseItemsItemChannelType,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `stars_list.response.items.item.channel.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum StarsListResponseItemsItemChannelType {
+    /// `message`
+    Message,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl StarsListResponseItemsItemChannelType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StarsListResponseItemsItemChannelType::Message => "message",
+            StarsListResponseItemsItemChannelType::Unknown(value) => value,
+        }
+    }
+}
+
+impl Default for StarsListResponseItemsItemChannelType {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        StarsListResponseItemsItemChannelType::Unknown(String::new())
+    }
+}
+
+impl From<String> for StarsListResponseItemsItemChannelType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "message" => StarsListResponseItemsItemChannelType::Message,
+            _ => StarsListResponseItemsItemChannelType::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for StarsListResponseItemsItemChannelType {
+    fn from(value: &str) -> Self {
+        StarsListResponseItemsItemChannelType::from(value.to_string())
+    }
+}
+
+impl From<StarsListResponseItemsItemChannelType> for String {
+    fn from(value: StarsListResponseItemsItemChannelType) -> Self {
+        match value {
+            StarsListResponseItemsItemChannelType::Unknown(value) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for StarsListResponseItemsItemChannelType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(StarsListResponseItemsItemChannelType::from(value))
+    }
+}
+
+impl std::fmt::Display for StarsListResponseItemsItemChannelType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `stars_list.response.items.item.date_create`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct StarsListResponseItemsItemDateCreate {
+    /// `date_create`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub date_create: i64,
+    /// file object
+    #[serde(default)]
+    pub file: crate::models::ObjsFile,
+    /// `type`.
+    #[serde(rename = "type", default)]
+    pub type_: StarsListResponseItemsItemDateCreateType,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `stars_list.response.items.item.date_create.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum StarsListResponseItemsItemDateCreateType {
+    /// `file`
+    File,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl StarsListResponseItemsItemDateCreateType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StarsListResponseItemsItemDateCreateType::File => "file",
+            StarsListResponseItemsItemDateCreateType::Unknown(value) => value,
+        }
+    }
+}
+
+impl Default for StarsListResponseItemsItemDateCreateType {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        StarsListResponseItemsItemDateCreateType::Unknown(String::new())
+    }
+}
+
+impl From<String> for StarsListResponseItemsItemDateCreateType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "file" => StarsListResponseItemsItemDateCreateType::File,
+            _ => StarsListResponseItemsItemDateCreateType::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for StarsListResponseItemsItemDateCreateType {
+    fn from(value: &str) -> Self {
+        StarsListResponseItemsItemDateCreateType::from(value.to_string())
+    }
+}
+
+impl From<StarsListResponseItemsItemDateCreateType> for String {
+    fn from(value: StarsListResponseItemsItemDateCreateType) -> Self {
+        match value {
+            StarsListResponseItemsItemDateCreateType::Unknown(value) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for StarsListResponseItemsItemDateCreateType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(StarsListResponseItemsItemDateCreateType::from(value))
+    }
+}
+
+impl std::fmt::Display for StarsListResponseItemsItemDateCreateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `stars_list.response.items.item.comment`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct StarsListResponseItemsItemComment {
+    /// File Comment Object
+    #[serde(default)]
+    pub comment: crate::models::ObjsComment,
+    /// `date_create`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub date_create: i64,
+    /// file object
+    #[serde(default)]
+    pub file: crate::models::ObjsFile,
+    /// `type`.
+    #[serde(rename = "type", default)]
+    pub type_: StarsListResponseItemsItemCommentType,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `stars_list.response.items.item.comment.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum StarsListResponseItemsItemCommentType {
+    /// `file_comment`
+    FileComment,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl StarsListResponseItemsItemCommentType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StarsListResponseItemsItemCommentType::FileComment => "file_comment",
+            StarsListResponseItemsItemCommentType::Unknown(value) => value,
+        }
+    }
+}
+
+impl Default for StarsListResponseItemsItemCommentType {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        StarsListResponseItemsItemCommentType::Unknown(String::new())
+    }
+}
+
+impl From<String> for StarsListResponseItemsItemCommentType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "file_comment" => StarsListResponseItemsItemCommentType::FileComment,
+            _ => StarsListResponseItemsItemCommentType::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for StarsListResponseItemsItemCommentType {
+    fn from(value: &str) -> Self {
+        StarsListResponseItemsItemCommentType::from(value.to_string())
+    }
+}
+
+impl From<StarsListResponseItemsItemCommentType> for String {
+    fn from(value: StarsListResponseItemsItemCommentType) -> Self {
+        match value {
+            StarsListResponseItemsItemCommentType::Unknown(value) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for StarsListResponseItemsItemCommentType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(StarsListResponseItemsItemCommentType::from(value))
+    }
+}
+
+impl std::fmt::Display for StarsListResponseItemsItemCommentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `stars_list.response.items.item.channel`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct StarsListResponseItemsItemChannel2 {
+    /// Channel-like conversation ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub channel: crate::models::DefsChannel,
+    /// `date_create`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub date_create: i64,
+    /// `type`.
+    #[serde(rename = "type", default)]
+    pub type_: StarsListResponseItemsItemChannelType2,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `stars_list.response.items.item.channel.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum StarsListResponseItemsItemChannelType2 {
+    /// `channel`
+    Channel,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl StarsListResponseItemsItemChannelType2 {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StarsListResponseItemsItemChannelType2::Channel => "channel",
+            StarsListResponseItemsItemChannelType2::Unknown(value) => value,
+        }
+    }
+}
+
+impl Default for StarsListResponseItemsItemChannelType2 {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        StarsListResponseItemsItemChannelType2::Unknown(String::new())
+    }
+}
+
+impl From<String> for StarsListResponseItemsItemChannelType2 {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "channel" => StarsListResponseItemsItemChannelType2::Channel,
+            _ => StarsListResponseItemsItemChannelType2::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for StarsListResponseItemsItemChannelType2 {
+    fn from(value: &str) -> Self {
+        StarsListResponseItemsItemChannelType2::from(value.to_string())
+    }
+}
+
+impl From<StarsListResponseItemsItemChannelType2> for String {
+    fn from(value: StarsListResponseItemsItemChannelType2) -> Self {
+        match value {
+            StarsListResponseItemsItemChannelType2::Unknown(value) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for StarsListResponseItemsItemChannelType2 {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(StarsListResponseItemsItemChannelType2::from(value))
+    }
+}
+
+impl std::fmt::Display for StarsListResponseItemsItemChannelType2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `stars_list.response.items.item.channel`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct StarsListResponseItemsItemChannel3 {
+    /// Direct Message Channel ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub channel: crate::models::DefsDmId,
+    /// `date_create`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub date_create: i64,
+    /// `type`.
+    #[serde(rename = "type", default)]
+    pub type_: StarsListResponseItemsItemChannelType3,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `stars_list.response.items.item.channel.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum StarsListResponseItemsItemChannelType3 {
+    /// `im`
+    Im,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl StarsListResponseItemsItemChannelType3 {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StarsListResponseItemsItemChannelType3::Im => "im",
+            StarsListResponseItemsItemChannelType3::Unknown(value) => value,
+        }
+    }
+}
+
+impl Default for StarsListResponseItemsItemChannelType3 {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        StarsListResponseItemsItemChannelType3::Unknown(String::new())
+    }
+}
+
+impl From<String> for StarsListResponseItemsItemChannelType3 {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "im" => StarsListResponseItemsItemChannelType3::Im,
+            _ => StarsListResponseItemsItemChannelType3::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for StarsListResponseItemsItemChannelType3 {
+    fn from(value: &str) -> Self {
+        StarsListResponseItemsItemChannelType3::from(value.to_string())
+    }
+}
+
+impl From<StarsListResponseItemsItemChannelType3> for String {
+    fn from(value: StarsListResponseItemsItemChannelType3) -> Self {
+        match value {
+            StarsListResponseItemsItemChannelType3::Unknown(value) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for StarsListResponseItemsItemChannelType3 {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(StarsListResponseItemsItemChannelType3::from(value))
+    }
+}
+
+impl std::fmt::Display for StarsListResponseItemsItemChannelType3 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `stars_list.response.items.item.channel`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct StarsListResponseItemsItemChannel4 {
+    /// Private Channel ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub channel: crate::models::DefsGroupId,
+    /// `date_create`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub date_create: i64,
+    /// `type`.
+    #[serde(rename = "type", default)]
+    pub type_: StarsListResponseItemsItemChannelType4,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `stars_list.response.items.item.channel.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum StarsListResponseItemsItemChannelType4 {
+    /// `group`
+    Group,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl StarsListResponseItemsItemChannelType4 {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StarsListResponseItemsItemChannelType4::Group => "group",
+            StarsListResponseItemsItemChannelType4::Unknown(value) => value,
+        }
+    }
+}
+
+impl Default for StarsListResponseItemsItemChannelType4 {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        StarsListResponseItemsItemChannelType4::Unknown(String::new())
+    }
+}
+
+impl From<String> for StarsListResponseItemsItemChannelType4 {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "group" => StarsListResponseItemsItemChannelType4::Group,
+            _ => StarsListResponseItemsItemChannelType4::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for StarsListResponseItemsItemChannelType4 {
+    fn from(value: &str) -> Self {
+        StarsListResponseItemsItemChannelType4::from(value.to_string())
+    }
+}
+
+impl From<StarsListResponseItemsItemChannelType4> for String {
+    fn from(value: StarsListResponseItemsItemChannelType4) -> Self {
+        match value {
+            StarsListResponseItemsItemChannelType4::Unknown(value) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for StarsListResponseItemsItemChannelType4 {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(StarsListResponseItemsItemChannelType4::from(value))
+    }
+}
+
+impl std::fmt::Display for StarsListResponseItemsItemChannelType4 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// stars.list error schema

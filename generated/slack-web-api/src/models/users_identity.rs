@@ -3,6 +3,370 @@
 
 //! Types of the `users_identity` operation.
 
+/// users.identity schema
+///
+/// Schema for successful response from users.identity method
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UsersIdentityResponse {
+    /// `ok`.
+    Ok(UsersIdentityResponseOk),
+    /// `ok`.
+    Ok2(UsersIdentityResponseOk2),
+    /// `ok`.
+    Ok3(UsersIdentityResponseOk3),
+    /// `ok`.
+    Ok4(UsersIdentityResponseOk4),
+    /// A value that matches none of the documented alternatives, kept as it arrived.
+    Other(serde_json::Value),
+}
+
+impl Default for UsersIdentityResponse {
+    /// `null` as an undocumented value: what a missing required property decodes to.
+    fn default() -> Self {
+        UsersIdentityResponse::Other(serde_json::Value::Null)
+    }
+}
+
+impl serde::Serialize for UsersIdentityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            UsersIdentityResponse::Ok(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            UsersIdentityResponse::Ok2(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            UsersIdentityResponse::Ok3(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            UsersIdentityResponse::Ok4(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            UsersIdentityResponse::Other(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UsersIdentityResponse {
+    /// By shape: the alternatives whose JSON kind and required
+    /// properties fit, best fit first; the first that decodes wins.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        const SHAPES: &[crate::de::Shape] = &[
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["ok", "team", "user"],
+                known: &["ok", "team", "user"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["ok", "team", "user"],
+                known: &["ok", "team", "user"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["ok", "team", "user"],
+                known: &["ok", "team", "user"],
+                values: &[],
+            },
+            crate::de::Shape {
+                kind: crate::de::Kind::Object,
+                nullable: false,
+                required: &["ok", "team", "user"],
+                known: &["ok", "team", "user"],
+                values: &[],
+            },
+        ];
+        for index in crate::de::ranked(&value, SHAPES) {
+            let decoded = match index {
+                0 => serde_json::from_value(value.clone()).map(UsersIdentityResponse::Ok),
+                1 => {
+                    serde_json::from_value(value.clone()).map(UsersIdentityResponse::Ok2)
+                }
+                2 => {
+                    serde_json::from_value(value.clone()).map(UsersIdentityResponse::Ok3)
+                }
+                3 => {
+                    serde_json::from_value(value.clone()).map(UsersIdentityResponse::Ok4)
+                }
+                _ => continue,
+            };
+            if let Ok(decoded) = decoded {
+                return Ok(decoded);
+            }
+        }
+        Ok(UsersIdentityResponse::Other(value))
+    }
+}
+
+impl From<UsersIdentityResponseOk> for UsersIdentityResponse {
+    fn from(value: UsersIdentityResponseOk) -> Self {
+        UsersIdentityResponse::Ok(value)
+    }
+}
+
+impl From<UsersIdentityResponseOk2> for UsersIdentityResponse {
+    fn from(value: UsersIdentityResponseOk2) -> Self {
+        UsersIdentityResponse::Ok2(value)
+    }
+}
+
+impl From<UsersIdentityResponseOk3> for UsersIdentityResponse {
+    fn from(value: UsersIdentityResponseOk3) -> Self {
+        UsersIdentityResponse::Ok3(value)
+    }
+}
+
+impl From<UsersIdentityResponseOk4> for UsersIdentityResponse {
+    fn from(value: UsersIdentityResponseOk4) -> Self {
+        UsersIdentityResponse::Ok4(value)
+    }
+}
+
+/// Schema for 'identity.basic' scope
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsersIdentityResponseOk {
+    /// default success response
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub ok: crate::models::DefsOkTrue,
+    /// `team`.
+    #[serde(default)]
+    pub team: UsersIdentityResponseOkTeam,
+    /// `user`.
+    #[serde(default)]
+    pub user: UsersIdentityResponseOkUser,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `users_identity.response.ok.team`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsersIdentityResponseOkTeam {
+    /// Team ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsTeam,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `users_identity.response.ok.user`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsersIdentityResponseOkUser {
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsUserId,
+    /// `name`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub name: String,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Schema for 'identity.basic,identity.email' scopes
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsersIdentityResponseOk2 {
+    /// default success response
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub ok: crate::models::DefsOkTrue,
+    /// `team`.
+    #[serde(default)]
+    pub team: UsersIdentityResponseOkTeam2,
+    /// `user`.
+    #[serde(default)]
+    pub user: UsersIdentityResponseOkUser2,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `users_identity.response.ok.team`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsersIdentityResponseOkTeam2 {
+    /// Team ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsTeam,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `users_identity.response.ok.user`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsersIdentityResponseOkUser2 {
+    /// `email`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub email: String,
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsUserId,
+    /// `name`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub name: String,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Schema for 'identity.basic,identity.avatar' scopes
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsersIdentityResponseOk3 {
+    /// default success response
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub ok: crate::models::DefsOkTrue,
+    /// `team`.
+    #[serde(default)]
+    pub team: UsersIdentityResponseOkTeam3,
+    /// `user`.
+    #[serde(default)]
+    pub user: UsersIdentityResponseOkUser3,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `users_identity.response.ok.team`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsersIdentityResponseOkTeam3 {
+    /// Team ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsTeam,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `users_identity.response.ok.user`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsersIdentityResponseOkUser3 {
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsUserId,
+    /// `image_192`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub image_192: String,
+    /// `image_24`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub image_24: String,
+    /// `image_32`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub image_32: String,
+    /// `image_48`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub image_48: String,
+    /// `image_512`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub image_512: String,
+    /// `image_72`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub image_72: String,
+    /// `name`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub name: String,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Schema for 'identity.basic,identity.team' scopes
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsersIdentityResponseOk4 {
+    /// default success response
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub ok: crate::models::DefsOkTrue,
+    /// `team`.
+    #[serde(default)]
+    pub team: UsersIdentityResponseOkTeam4,
+    /// `user`.
+    #[serde(default)]
+    pub user: UsersIdentityResponseOkUser4,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `users_identity.response.ok.team`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsersIdentityResponseOkTeam4 {
+    /// `domain`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub domain: String,
+    /// Team ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsTeam,
+    /// `image_102`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub image_102: String,
+    /// `image_132`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub image_132: String,
+    /// `image_230`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub image_230: String,
+    /// `image_34`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub image_34: String,
+    /// `image_44`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub image_44: String,
+    /// `image_68`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub image_68: String,
+    /// `image_88`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub image_88: String,
+    /// `image_default`.
+    #[serde(default, deserialize_with = "crate::de::boolean")]
+    pub image_default: bool,
+    /// `name`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub name: String,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `users_identity.response.ok.user`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UsersIdentityResponseOkUser4 {
+    /// User ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub id: crate::models::DefsUserId,
+    /// `name`.
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub name: String,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
 /// users.identity error schema
 ///
 /// Schema for error response from users.identity method
