@@ -254,6 +254,67 @@ async fn post_message_sends_a_form_body_and_decodes_the_message() {
     );
 }
 
+/// Message timestamps travel exactly as given: they are strings, not numbers (as
+/// f64, `1503435956.000200` would be sent as `1503435956.0002`), and chat.delete
+/// takes the channel and the timestamp it needs, in chat.update's order.
+#[tokio::test]
+async fn message_timestamps_are_sent_verbatim() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.delete"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "ok": true,
+            "channel": "C123",
+            "ts": "1503435956.000200"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/conversations.replies"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "ok": true,
+            "messages": []
+        })))
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+
+    let deleted = client
+        .chat()
+        .delete("C123", "1503435956.000200")
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(deleted.ts, "1503435956.000200");
+    // The replies call may or may not decode this minimal body; only what was
+    // sent matters here.
+    let _ = client
+        .conversations()
+        .replies()
+        .channel("C123")
+        .ts("1503435956.000200")
+        .oldest("1503435900.000100")
+        .send()
+        .await;
+
+    let requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert_eq!(
+        wire::form_pairs(&requests[0].body),
+        pairs(&[("channel", "C123"), ("ts", "1503435956.000200")])
+    );
+    let query: Vec<(String, String)> = requests[1].url.query_pairs().into_owned().collect();
+    assert_eq!(
+        query,
+        pairs(&[
+            ("channel", "C123"),
+            ("ts", "1503435956.000200"),
+            ("oldest", "1503435900.000100")
+        ])
+    );
+}
+
 // 3. Multipart upload.
 #[tokio::test]
 async fn files_upload_sends_multipart_with_the_file_and_text_fields() {

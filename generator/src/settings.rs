@@ -20,6 +20,10 @@ pub struct Settings {
     /// The API description, relative to the settings file. Needed when the
     /// settings are found under `specs/`; `--spec` takes its place otherwise.
     pub spec: Option<PathBuf>,
+    /// OpenAPI Overlay 1.0 documents applied in order to the description before it
+    /// is read, relative to the settings file.
+    #[serde(default)]
+    pub overlays: Vec<PathBuf>,
     /// The generated package.
     #[serde(default, rename = "crate")]
     pub krate: CrateSettings,
@@ -126,6 +130,8 @@ pub struct SdkJob {
     pub settings_path: Option<PathBuf>,
     /// The API description.
     pub spec_path: PathBuf,
+    /// Overlays to apply to the description, in order.
+    pub overlay_paths: Vec<PathBuf>,
     /// The settings.
     pub settings: Settings,
     /// Output folder.
@@ -185,14 +191,46 @@ pub fn read(path: &Path) -> Result<Settings, Diagnostic> {
         Diagnostic::new(path, format!("cannot read settings file: {e}"))
             .hint(format!("create {} with at least `spec = \"<file>\"`", path.display()))
     })?;
-    toml::from_str::<Settings>(&text).map_err(|e| {
+    let settings = toml::from_str::<Settings>(&text).map_err(|e| {
         let mut d = Diagnostic::new(path, format!("invalid settings: {}", e.message()));
         if let Some(span) = e.span() {
             let (line, col) = line_col(&text, span.start);
             d = d.at_line(line, col);
         }
         d.hint("see the settings reference in README.md")
-    })
+    })?;
+    check_overlays(path, &text, &settings)?;
+    Ok(settings)
+}
+
+/// The overlays of `settings`, resolved against the folder of the settings file.
+fn overlay_paths(settings_path: &Path, settings: &Settings) -> Vec<PathBuf> {
+    let dir = settings_path.parent().unwrap_or(Path::new(""));
+    settings.overlays.iter().map(|o| dir.join(o)).collect()
+}
+
+/// Every listed overlay must exist: a missing one is reported at its entry.
+fn check_overlays(path: &Path, text: &str, settings: &Settings) -> Result<(), Diagnostic> {
+    for (i, resolved) in overlay_paths(path, settings).iter().enumerate() {
+        if resolved.is_file() {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            path,
+            format!("the overlay `{}` listed in `overlays` does not exist", resolved.display()),
+        )
+        .hint("create the overlay or fix its path; overlay paths are relative to the folder of the settings file");
+        #[derive(Deserialize)]
+        struct Spans {
+            overlays: Vec<toml::Spanned<String>>,
+        }
+        if let Some(span) = toml::from_str::<Spans>(text).ok().and_then(|s| s.overlays.get(i).map(|o| o.span())) {
+            let (line, col) = line_col(text, span.start);
+            d = d.at_line(line, col);
+        }
+        return Err(d);
+    }
+    Ok(())
 }
 
 /// Finds every `specs/<sdk>/sdkgen.toml` and pairs it with `generated/<sdk>`,
@@ -221,6 +259,7 @@ pub fn discover(specs_dir: &Path, generated_dir: &Path) -> Result<Vec<SdkJob>, D
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         jobs.push(SdkJob {
             spec_path,
+            overlay_paths: overlay_paths(&settings_path, &settings),
             out_dir: generated_dir.join(&name),
             settings_path: Some(settings_path),
             settings,
@@ -252,6 +291,7 @@ pub fn single(spec: &Path, out: &Path, settings_path: Option<&Path>) -> Result<S
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(SdkJob {
         name,
+        overlay_paths: settings_path.map_or_else(Vec::new, |p| overlay_paths(p, &settings)),
         settings_path: settings_path.map(Path::to_path_buf),
         spec_path: spec.to_path_buf(),
         settings,
@@ -345,5 +385,25 @@ mod tests {
         let err = read(&path).unwrap_err();
         assert_eq!(err.location.line_col.map(|l| l.0), Some(3));
         assert!(err.message.contains("nmae"), "{err}");
+    }
+
+    #[test]
+    fn overlays_resolve_beside_the_settings_and_a_missing_one_is_a_diagnostic() {
+        let dir = tempfile::tempdir().unwrap();
+        let sdk = dir.path().join("specs").join("x");
+        std::fs::create_dir_all(&sdk).unwrap();
+        let path = sdk.join(SETTINGS_FILE);
+        std::fs::write(sdk.join("a.overlay.yaml"), "").unwrap();
+        std::fs::write(sdk.join("a.json"), "{}").unwrap();
+        std::fs::write(&path, "spec = \"a.json\"\noverlays = [\n  \"a.overlay.yaml\",\n  \"gone.overlay.yaml\",\n]\n").unwrap();
+        let err = read(&path).unwrap_err();
+        assert!(err.message.contains("gone.overlay.yaml"), "{err}");
+        assert_eq!(err.location.line_col, Some((4, 3)));
+
+        std::fs::write(&path, "spec = \"a.json\"\noverlays = [\"a.overlay.yaml\"]\n").unwrap();
+        let jobs = discover(&dir.path().join("specs"), &dir.path().join("generated")).unwrap();
+        assert_eq!(jobs[0].overlay_paths, [sdk.join("a.overlay.yaml")]);
+        let job = single(&sdk.join("a.json"), &dir.path().join("out"), Some(&path)).unwrap();
+        assert_eq!(job.overlay_paths, [sdk.join("a.overlay.yaml")]);
     }
 }

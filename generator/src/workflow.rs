@@ -18,7 +18,7 @@ pub fn render_job(job: &SdkJob, repo_root: &Path) -> Result<FileSet, Diagnostic>
             clock = std::time::Instant::now();
         }
     };
-    let loaded = load::load(&job.spec_path)?;
+    let loaded = load::load_with_overlays(&job.spec_path, &job.overlay_paths)?;
     for warning in &loaded.warnings {
         eprintln!("warning: {warning}");
     }

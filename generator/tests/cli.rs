@@ -212,3 +212,47 @@ fn settings_found_under_specs_must_name_the_description() {
     let err = text(&o.stderr);
     assert!(err.contains("sdkgen.toml") && err.contains("do not name the API description") && err.contains("spec = "), "{err}");
 }
+
+/// `workspace` plus a settings file listing one overlay with the given actions.
+fn overlay_workspace(actions: &str) -> (tempfile::TempDir, PathBuf) {
+    let (dir, _, out) = workspace(PETS);
+    std::fs::write(dir.path().join("sdkgen.toml"), "spec = \"spec.json\"\noverlays = [\"pets.overlay.yaml\"]\n").unwrap();
+    let overlay = format!("overlay: 1.0.0\ninfo:\n  title: Pets fixes\n  version: 1.0.0\nactions:\n{actions}");
+    std::fs::write(dir.path().join("pets.overlay.yaml"), overlay).unwrap();
+    (dir, out)
+}
+
+// --force: `workspace` leaves a sentinel file of the user's in the folder.
+const GENERATE_WITH_SETTINGS: [&str; 8] =
+    ["generate", "--spec", "spec.json", "--out", "out", "--settings", "sdkgen.toml", "--force"];
+
+#[test]
+fn overlay_updates_reach_the_generated_code() {
+    let (dir, out) = overlay_workspace(
+        "  - target: $.components.schemas.Pet.properties.name\n    update:\n      description: The pet's name, set by the overlay.\n",
+    );
+    let o = sdkgen(&GENERATE_WITH_SETTINGS, dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let written = snapshot(&out);
+    assert!(
+        written.iter().any(|(_, b)| text(b).contains("The pet's name, set by the overlay.")),
+        "the overlay's description is in the generated code"
+    );
+}
+
+#[test]
+fn overlay_target_that_selects_nothing_exits_2_and_writes_nothing() {
+    let (dir, out) = overlay_workspace(
+        "  - target: $.components.schemas.Pet\n    update: {description: A pet.}\n  - target: $.paths['/pets/{petId}'].get\n    description: the path parameter was renamed upstream\n    update: {summary: Gets a pet}\n",
+    );
+    let before = snapshot(&out);
+    let o = sdkgen(&GENERATE_WITH_SETTINGS, dir.path());
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
+    assert!(err.contains("pets.overlay.yaml:8:5 at /actions/1/target"), "names the overlay, line and action: {err}");
+    assert!(err.contains("$.paths['/pets/{petId}'].get"), "names the target: {err}");
+    assert!(err.contains("selects nothing"), "{err}");
+    assert!(err.contains("help:"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(snapshot(&out), before, "output folder changed");
+}

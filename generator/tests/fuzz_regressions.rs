@@ -19,6 +19,7 @@ fn pipeline(name: &str, text: &str) -> Result<(), Diagnostic> {
         name: "fuzz".into(),
         settings_path: None,
         spec_path: path.to_path_buf(),
+        overlay_paths: Vec::new(),
         settings,
         out_dir: PathBuf::from("out"),
         origin: sdkgen::settings::Origin::Repository,

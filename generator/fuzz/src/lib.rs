@@ -36,6 +36,7 @@ pub fn pipeline(text: &str, json: bool) {
         name: "fuzz".into(),
         settings_path: None,
         spec_path: path,
+        overlay_paths: Vec::new(),
         settings,
         out_dir: dir.join("out"),
         origin: sdkgen::settings::Origin::Repository,

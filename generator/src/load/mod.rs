@@ -2,6 +2,10 @@
 //! over JSON-Schema-isms, checks references and operation ids, and deserializes the
 //! result into [`openapiv3::OpenAPI`].
 //!
+//! Overlays (OpenAPI Overlay 1.0, listed in `sdkgen.toml`) are applied to the
+//! parsed document before anything else, so their targets address the file as
+//! written.
+//!
 //! Every step works on one `serde_json::Value` in place (key order is the file's,
 //! because `serde_json` is built with `preserve_order`). Failures are
 //! [`Diagnostic`]s that name the file, a JSON pointer and, when the pointer can be
@@ -10,6 +14,7 @@
 mod deser;
 mod locate;
 mod normalize;
+mod overlay;
 mod read;
 mod refs;
 mod swagger2;
@@ -51,9 +56,26 @@ pub fn load(path: &Path) -> Result<LoadedSpec, Diagnostic> {
 /// extension (`.json` / `.yaml` / `.yml`); with another extension, JSON when the
 /// first non-space character is `{`, else YAML.
 pub fn load_str(path: &Path, text: &str) -> Result<LoadedSpec, Diagnostic> {
+    load_str_with(path, text, &[])
+}
+
+/// Same as [`load`], with the OpenAPI Overlay 1.0 documents at `overlays` applied
+/// in order to the parsed document, before references are resolved and before a
+/// Swagger 2.0 description is upgraded. Every overlay is read and checked before
+/// the description; an action whose target selects nothing is a diagnostic.
+pub fn load_with_overlays(path: &Path, overlays: &[PathBuf]) -> Result<LoadedSpec, Diagnostic> {
+    let overlays = overlays.iter().map(|p| overlay::Overlay::read(p)).collect::<Result<Vec<_>, _>>()?;
+    let text = read::read_file(path, path, None)?;
+    load_str_with(path, &text, &overlays)
+}
+
+fn load_str_with(path: &Path, text: &str, overlays: &[overlay::Overlay]) -> Result<LoadedSpec, Diagnostic> {
     let text = read::strip_bom(text);
     let src = Source { path, text, format: read::detect_format(path, text) };
     let mut doc = read::parse(&src)?;
+    for overlay in overlays {
+        overlay.apply(&mut doc, path)?;
+    }
     let declared = version::detect(&src, &doc)?;
     let swagger2 = declared.kind == version::SpecVersion::Swagger2;
 

@@ -100,7 +100,7 @@ pub(crate) fn parse(src: &Source<'_>) -> Result<Value, Diagnostic> {
     }
 }
 
-fn is_blank(text: &str, format: Format) -> bool {
+pub(crate) fn is_blank(text: &str, format: Format) -> bool {
     match format {
         Format::Json => text.trim().is_empty(),
         Format::Yaml => text.lines().all(|l| {
@@ -112,7 +112,7 @@ fn is_blank(text: &str, format: Format) -> bool {
 
 const DEPTH_HINT: &str = "the document nests more than 128 levels deep; move nested schemas into `components/schemas` (or `definitions`) and refer to them with `$ref`";
 
-fn json_error(src: &Source<'_>, err: &serde_json::Error) -> Diagnostic {
+pub(crate) fn json_error(src: &Source<'_>, err: &serde_json::Error) -> Diagnostic {
     // serde_json appends " at line L column C" to its messages; the location is
     // reported separately.
     let message = strip_positions(&err.to_string());
@@ -130,7 +130,7 @@ fn json_error(src: &Source<'_>, err: &serde_json::Error) -> Diagnostic {
         .hint(hint)
 }
 
-fn yaml_error(src: &Source<'_>, err: &serde_yaml_ng::Error) -> Diagnostic {
+pub(crate) fn yaml_error(src: &Source<'_>, err: &serde_yaml_ng::Error) -> Diagnostic {
     let message = strip_positions(&err.to_string());
     let hint = if message.contains("recursion limit") {
         DEPTH_HINT

@@ -23,11 +23,20 @@ impl ChatController {
     /// Scopes: `chat:write:user` (slackAuth), `chat:write:bot` (slackAuth).
     ///
     /// The `token` parameter is not taken here: the configured credential is sent instead.
-    pub fn delete(&self) -> ChatDeleteRequest {
+    ///
+    /// # Arguments
+    ///
+    /// * `channel`: Channel containing the message to be deleted.
+    /// * `ts`: Timestamp of the message to be deleted.
+    pub fn delete(
+        &self,
+        channel: impl Into<String>,
+        ts: impl Into<String>,
+    ) -> ChatDeleteRequest {
         ChatDeleteRequest {
             client: self.client.clone(),
-            ts: None,
-            channel: None,
+            channel: channel.into(),
+            ts: ts.into(),
             as_user: None,
         }
     }
@@ -267,24 +276,12 @@ impl ChatController {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ChatDeleteRequest {
     client: crate::SlackWebApiClient,
-    ts: Option<f64>,
-    channel: Option<String>,
+    channel: String,
+    ts: String,
     as_user: Option<bool>,
 }
 
 impl ChatDeleteRequest {
-    /// Timestamp of the message to be deleted.
-    pub fn ts(mut self, value: f64) -> Self {
-        self.ts = Some(value);
-        self
-    }
-
-    /// Channel containing the message to be deleted.
-    pub fn channel(mut self, value: impl Into<String>) -> Self {
-        self.channel = Some(value.into());
-        self
-    }
-
     /// Pass true to delete the message as the authed user with `chat:write:user` scope. [Bot users](/bot-users) in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope.
     pub fn as_user(mut self, value: bool) -> Self {
         self.as_user = Some(value);
@@ -303,12 +300,8 @@ impl ChatDeleteRequest {
             "/chat.delete".to_string(),
         );
         parts.empty_form();
-        if let Some(value) = self.ts {
-            parts.form("ts", value.to_string());
-        }
-        if let Some(value) = self.channel {
-            parts.form("channel", value);
-        }
+        parts.form("channel", self.channel);
+        parts.form("ts", self.ts);
         if let Some(value) = self.as_user {
             parts.form("as_user", value.to_string());
         }
@@ -609,7 +602,7 @@ impl ChatPostEphemeralRequest {
 pub struct ChatPostMessageRequest {
     client: crate::SlackWebApiClient,
     channel: String,
-    as_user: Option<String>,
+    as_user: Option<bool>,
     attachments: Option<String>,
     blocks: Option<String>,
     icon_emoji: Option<String>,
@@ -627,8 +620,8 @@ pub struct ChatPostMessageRequest {
 
 impl ChatPostMessageRequest {
     /// Pass true to post the message as the authed user, instead of as a bot. Defaults to false. See [authorship](#authorship) below.
-    pub fn as_user(mut self, value: impl Into<String>) -> Self {
-        self.as_user = Some(value.into());
+    pub fn as_user(mut self, value: bool) -> Self {
+        self.as_user = Some(value);
         self
     }
 
@@ -724,7 +717,7 @@ impl ChatPostMessageRequest {
         parts.empty_form();
         parts.form("channel", self.channel);
         if let Some(value) = self.as_user {
-            parts.form("as_user", value);
+            parts.form("as_user", value.to_string());
         }
         if let Some(value) = self.attachments {
             parts.form("attachments", value);
@@ -794,7 +787,7 @@ pub struct ChatScheduleMessageRequest {
     blocks: Option<String>,
     unfurl_links: Option<bool>,
     unfurl_media: Option<bool>,
-    thread_ts: Option<f64>,
+    thread_ts: Option<String>,
     reply_broadcast: Option<bool>,
 }
 
@@ -860,8 +853,8 @@ impl ChatScheduleMessageRequest {
     }
 
     /// Provide another message's `ts` value to make this message a reply. Avoid using a reply's `ts` value; use its parent instead.
-    pub fn thread_ts(mut self, value: f64) -> Self {
-        self.thread_ts = Some(value);
+    pub fn thread_ts(mut self, value: impl Into<String>) -> Self {
+        self.thread_ts = Some(value.into());
         self
     }
 
@@ -914,7 +907,7 @@ impl ChatScheduleMessageRequest {
             parts.form("unfurl_media", value.to_string());
         }
         if let Some(value) = self.thread_ts {
-            parts.form("thread_ts", value.to_string());
+            parts.form("thread_ts", value);
         }
         if let Some(value) = self.reply_broadcast {
             parts.form("reply_broadcast", value.to_string());
@@ -1018,7 +1011,7 @@ pub struct ChatUpdateRequest {
     client: crate::SlackWebApiClient,
     channel: String,
     ts: String,
-    as_user: Option<String>,
+    as_user: Option<bool>,
     attachments: Option<String>,
     blocks: Option<String>,
     link_names: Option<String>,
@@ -1028,8 +1021,8 @@ pub struct ChatUpdateRequest {
 
 impl ChatUpdateRequest {
     /// Pass true to update the message as the authed user. [Bot users](/bot-users) in this context are considered authed users.
-    pub fn as_user(mut self, value: impl Into<String>) -> Self {
-        self.as_user = Some(value.into());
+    pub fn as_user(mut self, value: bool) -> Self {
+        self.as_user = Some(value);
         self
     }
 
@@ -1078,7 +1071,7 @@ impl ChatUpdateRequest {
         parts.form("channel", self.channel);
         parts.form("ts", self.ts);
         if let Some(value) = self.as_user {
-            parts.form("as_user", value);
+            parts.form("as_user", value.to_string());
         }
         if let Some(value) = self.attachments {
             parts.form("attachments", value);

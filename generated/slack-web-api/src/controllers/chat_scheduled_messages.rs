@@ -43,8 +43,8 @@ impl ChatScheduledMessagesController {
 pub struct ChatScheduledMessagesListRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
-    latest: Option<f64>,
-    oldest: Option<f64>,
+    latest: Option<i64>,
+    oldest: Option<i64>,
     limit: Option<i64>,
     cursor: Option<String>,
 }
@@ -57,13 +57,13 @@ impl ChatScheduledMessagesListRequest {
     }
 
     /// A UNIX timestamp of the latest value in the time range
-    pub fn latest(mut self, value: f64) -> Self {
+    pub fn latest(mut self, value: i64) -> Self {
         self.latest = Some(value);
         self
     }
 
     /// A UNIX timestamp of the oldest value in the time range
-    pub fn oldest(mut self, value: f64) -> Self {
+    pub fn oldest(mut self, value: i64) -> Self {
         self.oldest = Some(value);
         self
     }

@@ -478,8 +478,8 @@ impl ConversationsCreateRequest {
 pub struct ConversationsHistoryRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
-    latest: Option<f64>,
-    oldest: Option<f64>,
+    latest: Option<String>,
+    oldest: Option<String>,
     inclusive: Option<bool>,
     limit: Option<i64>,
     cursor: Option<String>,
@@ -493,14 +493,14 @@ impl ConversationsHistoryRequest {
     }
 
     /// End of time range of messages to include in results.
-    pub fn latest(mut self, value: f64) -> Self {
-        self.latest = Some(value);
+    pub fn latest(mut self, value: impl Into<String>) -> Self {
+        self.latest = Some(value.into());
         self
     }
 
     /// Start of time range of messages to include in results.
-    pub fn oldest(mut self, value: f64) -> Self {
-        self.oldest = Some(value);
+    pub fn oldest(mut self, value: impl Into<String>) -> Self {
+        self.oldest = Some(value.into());
         self
     }
 
@@ -537,10 +537,10 @@ impl ConversationsHistoryRequest {
             parts.query("channel", value);
         }
         if let Some(value) = self.latest {
-            parts.query("latest", value.to_string());
+            parts.query("latest", value);
         }
         if let Some(value) = self.oldest {
-            parts.query("oldest", value.to_string());
+            parts.query("oldest", value);
         }
         if let Some(value) = self.inclusive {
             parts.query("inclusive", value.to_string());
@@ -903,7 +903,7 @@ impl ConversationsListRequest {
 pub struct ConversationsMarkRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
-    ts: Option<f64>,
+    ts: Option<String>,
 }
 
 impl ConversationsMarkRequest {
@@ -914,8 +914,8 @@ impl ConversationsMarkRequest {
     }
 
     /// Unique identifier of message you want marked as most recently seen in this conversation.
-    pub fn ts(mut self, value: f64) -> Self {
-        self.ts = Some(value);
+    pub fn ts(mut self, value: impl Into<String>) -> Self {
+        self.ts = Some(value.into());
         self
     }
 
@@ -935,7 +935,7 @@ impl ConversationsMarkRequest {
             parts.form("channel", value);
         }
         if let Some(value) = self.ts {
-            parts.form("ts", value.to_string());
+            parts.form("ts", value);
         }
         let operation = crate::http::OperationInfo {
             id: "conversations_mark",
@@ -1138,9 +1138,9 @@ impl ConversationsRenameRequest {
 pub struct ConversationsRepliesRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
-    ts: Option<f64>,
-    latest: Option<f64>,
-    oldest: Option<f64>,
+    ts: Option<String>,
+    latest: Option<String>,
+    oldest: Option<String>,
     inclusive: Option<bool>,
     limit: Option<i64>,
     cursor: Option<String>,
@@ -1154,20 +1154,20 @@ impl ConversationsRepliesRequest {
     }
 
     /// Unique identifier of a thread's parent message. `ts` must be the timestamp of an existing message with 0 or more replies. If there are no replies then just the single message referenced by `ts` will return - it is just an ordinary, unthreaded message.
-    pub fn ts(mut self, value: f64) -> Self {
-        self.ts = Some(value);
+    pub fn ts(mut self, value: impl Into<String>) -> Self {
+        self.ts = Some(value.into());
         self
     }
 
     /// End of time range of messages to include in results.
-    pub fn latest(mut self, value: f64) -> Self {
-        self.latest = Some(value);
+    pub fn latest(mut self, value: impl Into<String>) -> Self {
+        self.latest = Some(value.into());
         self
     }
 
     /// Start of time range of messages to include in results.
-    pub fn oldest(mut self, value: f64) -> Self {
-        self.oldest = Some(value);
+    pub fn oldest(mut self, value: impl Into<String>) -> Self {
+        self.oldest = Some(value.into());
         self
     }
 
@@ -1204,13 +1204,13 @@ impl ConversationsRepliesRequest {
             parts.query("channel", value);
         }
         if let Some(value) = self.ts {
-            parts.query("ts", value.to_string());
+            parts.query("ts", value);
         }
         if let Some(value) = self.latest {
-            parts.query("latest", value.to_string());
+            parts.query("latest", value);
         }
         if let Some(value) = self.oldest {
-            parts.query("oldest", value.to_string());
+            parts.query("oldest", value);
         }
         if let Some(value) = self.inclusive {
             parts.query("inclusive", value.to_string());

@@ -113,8 +113,6 @@ impl FilesController {
     ///
     /// Scopes: `files:write:user` (slackAuth).
     ///
-    /// The body is sent as `multipart/form-data`; the description also lists `application/x-www-form-urlencoded`, which this client does not send here.
-    ///
     /// The `token` parameter is not taken here: the configured credential is sent instead.
     pub fn upload(&self) -> FilesUploadRequest {
         FilesUploadRequest {
@@ -265,8 +263,8 @@ pub struct FilesListRequest {
     client: crate::SlackWebApiClient,
     user: Option<String>,
     channel: Option<String>,
-    ts_from: Option<f64>,
-    ts_to: Option<f64>,
+    ts_from: Option<i64>,
+    ts_to: Option<i64>,
     types: Option<String>,
     count: Option<String>,
     page: Option<String>,
@@ -287,13 +285,13 @@ impl FilesListRequest {
     }
 
     /// Filter files created after this timestamp (inclusive).
-    pub fn ts_from(mut self, value: f64) -> Self {
+    pub fn ts_from(mut self, value: i64) -> Self {
         self.ts_from = Some(value);
         self
     }
 
     /// Filter files created before this timestamp (inclusive).
-    pub fn ts_to(mut self, value: f64) -> Self {
+    pub fn ts_to(mut self, value: i64) -> Self {
         self.ts_to = Some(value);
         self
     }
@@ -471,7 +469,7 @@ pub struct FilesUploadRequest {
     title: Option<String>,
     initial_comment: Option<String>,
     channels: Option<String>,
-    thread_ts: Option<f64>,
+    thread_ts: Option<String>,
 }
 
 impl FilesUploadRequest {
@@ -518,8 +516,8 @@ impl FilesUploadRequest {
     }
 
     /// Provide another message's `ts` value to upload this file as a reply. Never use a reply's `ts` value; use its parent instead.
-    pub fn thread_ts(mut self, value: f64) -> Self {
-        self.thread_ts = Some(value);
+    pub fn thread_ts(mut self, value: impl Into<String>) -> Self {
+        self.thread_ts = Some(value.into());
         self
     }
 
@@ -557,7 +555,7 @@ impl FilesUploadRequest {
             parts.text_part("channels", value);
         }
         if let Some(value) = self.thread_ts {
-            parts.text_part("thread_ts", value.to_string());
+            parts.text_part("thread_ts", value);
         }
         let operation = crate::http::OperationInfo {
             id: "files_upload",

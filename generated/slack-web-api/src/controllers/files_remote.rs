@@ -283,8 +283,8 @@ impl FilesRemoteInfoRequest {
 pub struct FilesRemoteListRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
-    ts_from: Option<f64>,
-    ts_to: Option<f64>,
+    ts_from: Option<i64>,
+    ts_to: Option<i64>,
     limit: Option<i64>,
     cursor: Option<String>,
 }
@@ -297,13 +297,13 @@ impl FilesRemoteListRequest {
     }
 
     /// Filter files created after this timestamp (inclusive).
-    pub fn ts_from(mut self, value: f64) -> Self {
+    pub fn ts_from(mut self, value: i64) -> Self {
         self.ts_from = Some(value);
         self
     }
 
     /// Filter files created before this timestamp (inclusive).
-    pub fn ts_to(mut self, value: f64) -> Self {
+    pub fn ts_to(mut self, value: i64) -> Self {
         self.ts_to = Some(value);
         self
     }
