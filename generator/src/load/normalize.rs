@@ -170,9 +170,9 @@ fn schema(node: &mut Value) {
         }
     }
     if is_typeless_alternatives(map) {
-        if let Some(Value::Array(list)) = map.shift_remove("items") {
-            map.insert("anyOf".into(), Value::Array(list));
-        }
+        let list = alternatives_in_items(map).cloned().unwrap_or_default();
+        map.shift_remove("items");
+        map.insert("anyOf".into(), Value::Array(list));
     }
     tuple_items(map);
     annotation_parts(map);
@@ -181,7 +181,7 @@ fn schema(node: &mut Value) {
 /// A schema with no `type` whose `items` lists object schemas: read as the
 /// alternatives it means (an array would say `type: array`).
 fn is_typeless_alternatives(map: &Map<String, Value>) -> bool {
-    let Some(Value::Array(list)) = map.get("items") else { return false };
+    let Some(list) = alternatives_in_items(map) else { return false };
     !list.is_empty()
         && ["type", "properties", "prefixItems", "anyOf", "oneOf", "allOf"].iter().all(|k| !map.contains_key(*k))
         && list.iter().all(|item| {
@@ -189,6 +189,19 @@ fn is_typeless_alternatives(map: &Map<String, Value>) -> bool {
                 || item.get("properties").is_some()
                 || item.get("type").and_then(Value::as_str) == Some("object")
         })
+}
+
+/// `items: [A, B]`, or `items: {anyOf: [A, B]}` (what converters made of
+/// the former), as a list.
+fn alternatives_in_items(map: &Map<String, Value>) -> Option<&Vec<Value>> {
+    match map.get("items")? {
+        Value::Array(list) => Some(list),
+        Value::Object(items) if items.len() == 1 => match items.get("anyOf").or_else(|| items.get("oneOf")) {
+            Some(Value::Array(list)) => Some(list),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Component schemas written as [`is_typeless_alternatives`], each with a
@@ -201,7 +214,7 @@ pub(crate) fn typeless_alternatives(doc: &Value, location: &str) -> Vec<String> 
         .iter()
         .filter(|(_, s)| s.as_object().is_some_and(is_typeless_alternatives))
         .map(|(name, s)| {
-            let n = s.get("items").and_then(Value::as_array).map_or(0, Vec::len);
+            let n = s.as_object().and_then(alternatives_in_items).map_or(0, Vec::len);
             format!(
                 "{location}/{name} has `items` ({n} object schemas) but no `type`: read as alternatives \
                  (anyOf) of an object, not as an array; write `anyOf` (or `type: array`) to say so"
