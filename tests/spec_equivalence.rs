@@ -71,8 +71,8 @@ fn summary(api: &Api) -> Summary {
         s.error_codes.insert(
             op.id.clone(),
             op.error_code.as_ref().map(|c| match c.enum_type {
-                Some(id) => format!("{}:{:?}", c.property, api.ty(id).kind),
-                None => c.property.clone(),
+                Some(id) => format!("{}:{:?}", c.path.join("/"), api.ty(id).kind),
+                None => c.path.join("/"),
             }),
         );
     }

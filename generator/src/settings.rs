@@ -101,11 +101,14 @@ pub struct SchemeSettings {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseSettings {
-    /// Property of an error body holding the machine-readable error code.
-    /// Defaults to the first of `error`, `code`, `error_code` that the error schema has.
+    /// Property of an error body holding the machine-readable error code, or a
+    /// JSON pointer to it (`/error/code`); read even where the error schema does
+    /// not declare it. Defaults to the first of `error`, `code`, `error_code`
+    /// that the error schema declares.
     pub error_code_property: Option<String>,
-    /// Property of an error body holding a human-readable message.
-    /// Defaults to the first of `message`, `error_description`, `detail`, `title`.
+    /// Property (or JSON pointer) of an error body holding a human-readable
+    /// message. Defaults to the first of `message`, `error_description`,
+    /// `detail`, `title` that the error schema declares.
     pub error_message_property: Option<String>,
 }
 

@@ -621,9 +621,44 @@ async fn send_once<E>(
 /// Decodes an operation's error body from the status and the raw bytes; `None`
 /// when the body is not the documented error.
 pub(crate) type ErrorDecoder<E> = fn(reqwest::StatusCode, &[u8]) -> Option<E>;
+/// What a JSON body must hold to be read as a documented error type, so that
+/// other JSON (a proxy's problem document, a gateway's error) is not mistaken
+/// for it: decoding is lenient and would accept any object.
+pub(crate) trait Documented {
+    /// Properties the body must have.
+    const REQUIRED: &'static [&'static str];
+
+    /// Declared properties: without required ones, most of the body's must be these.
+    const PROPERTIES: &'static [&'static str];
+}
+
 /// The error decoder of operations with one documented error body.
 #[allow(dead_code)]
-pub(crate) fn error_body<E: serde::de::DeserializeOwned>(
+pub(crate) fn error_body<E: serde::de::DeserializeOwned + Documented>(
+    _status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<E> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let object = value.as_object()?;
+    let recognised = if E::REQUIRED.is_empty() {
+        let documented = object
+            .keys()
+            .filter(|k| E::PROPERTIES.contains(&k.as_str()))
+            .count();
+        E::PROPERTIES.is_empty() || documented * 2 > object.len()
+    } else {
+        E::REQUIRED.iter().all(|p| object.contains_key(*p))
+    };
+    if !recognised {
+        return None;
+    }
+    serde_json::from_value(value).ok()
+}
+
+/// The error decoder of operations whose error body is not an object the
+/// description declares: any JSON is taken as it is.
+#[allow(dead_code)]
+pub(crate) fn any_error_body<E: serde::de::DeserializeOwned>(
     _status: reqwest::StatusCode,
     body: &[u8],
 ) -> Option<E> {

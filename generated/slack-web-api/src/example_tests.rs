@@ -3349,15 +3349,21 @@ fn pins_list_examples_decode() {
             200,
             "{\"items\":[{\"channel\":\"C2U86NC6H\",\"created\":1508881078,\"created_by\":\"U2U85N1RZ\",\"message\":{\"permalink\":\"https://hitchhikers.slack.com/archives/C2U86NC6H/p1508197641000151\",\"pinned_to\":[\"C2U86NC6H\"],\"text\":\"What is the meaning of life?\",\"ts\":\"1508197641.000151\",\"type\":\"message\",\"user\":\"U2U85N1RZ\"},\"type\":\"message\"},{\"channel\":\"C2U86NC6H\",\"created\":1508880991,\"created_by\":\"U2U85N1RZ\",\"message\":{\"permalink\":\"https://hitchhikers.slack.com/archives/C2U86NC6H/p1508284197000015\",\"pinned_to\":[\"C2U86NC6H\"],\"text\":\"The meaning of life, the universe, and everything is 42.\",\"ts\":\"1503289197.000015\",\"type\":\"message\",\"user\":\"U2U85N1RZ\"},\"type\":\"message\"}],\"ok\":true}",
         ),
-        None,
+        Some(("ok", crate::http::Pinned::Bool(false))),
         crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    if let Err(e) = serde_json::from_str::<
+    match crate::http::json::<
+        serde_json::Value,
         crate::models::PinsListError,
-    >("{\"error\":\"invalid_auth\",\"ok\":false}") {
-        panic!("error example does not decode: {e}");
+    >(
+        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
+    ) {
+        Err(crate::Error::Api { .. }) => {}
+        other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
@@ -4154,15 +4160,21 @@ fn users_identity_examples_decode() {
             200,
             "{\"ok\":true,\"team\":{\"id\":\"T0G9PQBBK\"},\"user\":{\"id\":\"U0G9QF9C6\",\"name\":\"Sonny Whether\"}}",
         ),
-        None,
+        Some(("ok", crate::http::Pinned::Bool(false))),
         crate::http::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    if let Err(e) = serde_json::from_str::<
+    match crate::http::json::<
+        serde_json::Value,
         crate::models::UsersIdentityError,
-    >("{\"error\":\"account_inactive\",\"ok\":false}") {
-        panic!("error example does not decode: {e}");
+    >(
+        crate::http::raw_for_test(200, "{\"error\":\"account_inactive\",\"ok\":false}"),
+        Some(("ok", crate::http::Pinned::Bool(false))),
+        crate::http::error_body,
+    ) {
+        Err(crate::Error::Api { .. }) => {}
+        other => panic!("error example is not an API error: {other:?}"),
     }
 }
 

@@ -271,18 +271,18 @@ impl<'a> OpCtx<'a> {
             } else {
                 vec![self.id.to_string(), word.clone(), "code".to_string()]
             };
-            if let Some(prop) = &code_prop {
+            if let Some([prop]) = code_prop.as_deref() {
                 schemas.rename(vec![self.id.to_string(), word.clone(), prop.clone()], code_enum_name.clone());
             }
             let first_new_type = schemas.types.len();
             let mut response = self.response(status.clone(), r, &word, schemas, &owner)?;
             response.error_message = message;
-            response.error_code = code_prop.map(|property| ErrorCode {
+            response.error_code = code_prop.map(|path| ErrorCode {
                 enum_type: schemas.types[first_new_type..]
                     .iter()
                     .rposition(|t| t.name == code_enum_name && t.owner == owner)
                     .map(|i| TypeId(first_new_type + i)),
-                property,
+                path,
             });
             errors.push(response);
         }
@@ -592,30 +592,41 @@ impl<'a> OpCtx<'a> {
         })
     }
 
-    fn error_code_property(&self, error: &'a Schema, schemas: &Schemas<'a>) -> Option<String> {
-        let props = object_props(error)?;
-        let candidates: Vec<&str> = match &self.settings.responses.error_code_property {
-            Some(p) => vec![p.as_str()],
-            None => vec!["error", "code", "error_code"],
-        };
-        candidates.into_iter().find_map(|c| {
-            let prop = props.get(c)?;
-            let s = schemas.resolve_boxed(prop)?;
-            is_string(s).then(|| c.to_string())
-        })
+    /// Where an error body keeps its code: the configured property or JSON
+    /// pointer (whether or not the schema declares it: real bodies carry what
+    /// descriptions leave out), else the first declared string property of
+    /// `error`, `code`, `error_code`.
+    fn error_code_property(&self, error: &'a Schema, schemas: &Schemas<'a>) -> Option<Vec<String>> {
+        match &self.settings.responses.error_code_property {
+            Some(p) => Some(property_path(p)),
+            None => declared_string(error, &["error", "code", "error_code"], schemas).map(|p| vec![p]),
+        }
     }
 
-    fn error_message_property(&self, error: &'a Schema, schemas: &Schemas<'a>) -> Option<String> {
-        let props = object_props(error)?;
-        let candidates: Vec<&str> = match &self.settings.responses.error_message_property {
-            Some(p) => vec![p.as_str()],
-            None => vec!["message", "error_description", "detail", "title"],
-        };
-        candidates.into_iter().find_map(|c| {
-            let s = schemas.resolve_boxed(props.get(c)?)?;
-            is_string(s).then(|| c.to_string())
-        })
+    /// Like [`Self::error_code_property`] for the human-readable message.
+    fn error_message_property(&self, error: &'a Schema, schemas: &Schemas<'a>) -> Option<Vec<String>> {
+        match &self.settings.responses.error_message_property {
+            Some(p) => Some(property_path(p)),
+            None => declared_string(error, &["message", "error_description", "detail", "title"], schemas).map(|p| vec![p]),
+        }
     }
+}
+
+/// A property name, or a JSON pointer (`/error/code`) split into its tokens.
+pub(crate) fn property_path(setting: &str) -> Vec<String> {
+    match setting.strip_prefix('/') {
+        Some(pointer) => pointer.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect(),
+        None => vec![setting.to_string()],
+    }
+}
+
+/// The first of `candidates` that `schema` declares as a string property.
+fn declared_string<'a>(schema: &'a Schema, candidates: &[&str], schemas: &Schemas<'a>) -> Option<String> {
+    let props = object_props(schema)?;
+    candidates.iter().find_map(|c| {
+        let s = schemas.resolve_boxed(props.get(*c)?)?;
+        is_string(s).then(|| c.to_string())
+    })
 }
 
 fn object_props(schema: &Schema) -> Option<&indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>> {
@@ -648,14 +659,25 @@ fn constant(schema: &Schema) -> Option<serde_json::Value> {
 
 /// A property both bodies define, pinned to different constants.
 fn discriminator<'a>(success: &'a Schema, error: &'a Schema, schemas: &Schemas<'a>) -> Option<Discriminator> {
-    let s_props = object_props(success)?;
     let e_props = object_props(error)?;
-    s_props.iter().find_map(|(name, s_prop)| {
-        let e_prop = e_props.get(name)?;
-        let s_value = constant(schemas.resolve_boxed(s_prop)?)?;
+    e_props.iter().find_map(|(name, e_prop)| {
         let e_value = constant(schemas.resolve_boxed(e_prop)?)?;
+        let s_value = pinned(success, name, schemas, 0)?;
         (s_value != e_value).then(|| Discriminator { property: name.clone(), success: s_value, error: e_value })
     })
+}
+
+/// The constant `schema` pins property `name` to: its own, or the one every
+/// alternative of a `oneOf` / `anyOf` pins it to (Slack's users.identity
+/// answers one of several shapes, each with `ok: true`).
+fn pinned<'a>(schema: &'a Schema, name: &str, schemas: &Schemas<'a>, depth: usize) -> Option<serde_json::Value> {
+    if let Some(prop) = object_props(schema).and_then(|p| p.get(name)) {
+        return constant(schemas.resolve_boxed(prop)?);
+    }
+    let alternatives = Schemas::alternatives_of(schema).filter(|_| depth < 8)?;
+    let mut values = alternatives.iter().map(|a| pinned(schemas.resolve(a)?, name, schemas, depth + 1));
+    let first = values.next()??;
+    values.all(|v| v.as_ref() == Some(&first)).then_some(first)
 }
 
 /// A file, or a list of files.

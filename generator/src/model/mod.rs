@@ -191,7 +191,7 @@ pub struct Operation {
     /// Where the error body keeps its machine-readable code.
     pub error_code: Option<ErrorCode>,
     /// Property of the error body with a human-readable message.
-    pub error_message: Option<String>,
+    pub error_message: Option<Vec<String>>,
     /// Alternatives (OR) of requirements; each requirement needs all its schemes (AND).
     pub security: Vec<Vec<SchemeUse>>,
     /// Whether the operation may be called without credentials.
@@ -296,7 +296,7 @@ pub struct Response {
     /// For an error response: where its body keeps the machine-readable code.
     pub error_code: Option<ErrorCode>,
     /// For an error response: the property with a human-readable message.
-    pub error_message: Option<String>,
+    pub error_message: Option<Vec<String>>,
 }
 
 /// A property pinned to different constants in the success and error bodies
@@ -314,8 +314,9 @@ pub struct Discriminator {
 /// The machine-readable error code of an error body.
 #[derive(Debug, Clone)]
 pub struct ErrorCode {
-    /// Property name.
-    pub property: String,
+    /// Where the code is: a property name, or the tokens of a JSON pointer
+    /// (`["error", "code"]` for Stripe's nested errors).
+    pub path: Vec<String>,
     /// The enum of documented codes, when the description lists them.
     pub enum_type: Option<TypeId>,
 }

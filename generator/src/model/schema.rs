@@ -351,7 +351,7 @@ impl<'a> Schemas<'a> {
     }
 
     /// The alternatives of a `oneOf` / `anyOf` schema, when it is one.
-    fn alternatives_of(schema: &'a Schema) -> Option<&'a [ReferenceOr<Schema>]> {
+    pub(super) fn alternatives_of(schema: &'a Schema) -> Option<&'a [ReferenceOr<Schema>]> {
         match &schema.schema_kind {
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => Some(alts),
             SchemaKind::Any(a) if a.properties.is_empty() && a.all_of.is_empty() => {

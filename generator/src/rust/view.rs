@@ -321,6 +321,8 @@ pub struct StatusVariantView {
     pub api_error: bool,
     /// For a success response: the expression decoding `raw` into this variant.
     pub decode: String,
+    /// For an error response: the function decoding its body.
+    pub decoder: String,
 }
 
 /// The media types a request body can be sent as.
@@ -462,6 +464,11 @@ pub struct ApiErrorView {
     pub code_expr: String,
     /// Expression for `message()` over `self`.
     pub message_expr: String,
+    /// Literals of the required properties: a body is this error only if it has them.
+    pub required: Vec<String>,
+    /// Literals of every declared property: without required ones, a body is
+    /// this error only if it has one of them.
+    pub properties: Vec<String>,
 }
 
 /// A struct field.
@@ -1066,6 +1073,7 @@ fn operation_view(
         Some(_) => {
             let name = names.output.clone();
             let view = status_enum(
+                api,
                 &name,
                 &op.successes,
                 &decoded,
@@ -1076,15 +1084,19 @@ fn operation_view(
     };
     let error_payloads: Vec<(String, &'static str)> = op.errors.iter().map(|r| error_payload(r, types)).collect();
     let (error_ty, error_enum, error_decoder) = match error_payloads.first() {
-        None => ("serde_json::Value".to_string(), None, "crate::http::error_body".to_string()),
+        None => ("serde_json::Value".to_string(), None, "crate::http::any_error_body".to_string()),
         Some(first) if error_payloads.iter().all(|d| d == first) => {
             // Bodiless errors: any JSON they carry anyway is kept as a value.
-            let ty = if first.1 == "json" { first.0.clone() } else { "serde_json::Value".to_string() };
-            (ty, None, "crate::http::error_body".to_string())
+            if first.1 == "json" {
+                (first.0.clone(), None, error_decoder(&op.errors[0], api))
+            } else {
+                ("serde_json::Value".to_string(), None, "crate::http::any_error_body".to_string())
+            }
         }
         Some(_) => {
             let name = names.error.clone();
             let view = status_enum(
+                api,
                 &name,
                 &op.errors,
                 &error_payloads,
@@ -1330,7 +1342,17 @@ fn status_pattern(status: &str) -> String {
     }
 }
 
+/// The error decoder for a response: bodies of a declared object are checked
+/// for its properties (see `crate::http::Documented`), others taken as they are.
+fn error_decoder(r: &crate::model::Response, api: &Api) -> String {
+    match &r.ty {
+        Some(Ty::Named(id)) if matches!(api.ty(*id).kind, TypeKind::Struct { .. }) => "crate::http::error_body".into(),
+        _ => "crate::http::any_error_body".into(),
+    }
+}
+
 fn status_enum(
+    api: &Api,
     name: &str,
     responses: &[crate::model::Response],
     decoded: &[(String, &'static str)],
@@ -1356,6 +1378,7 @@ fn status_enum(
                 docs,
                 api_error: *kind == "json" && api_error(r),
                 decode: String::new(),
+                decoder: error_decoder(r, api),
             }
         })
         .collect();
@@ -1581,7 +1604,7 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
                 }
                 view.extra_field = namer.unique("additional_properties".into());
                 if let Some(response) = error_of.get(&i) {
-                    view.api_error = Some(api_error_view(response, fields, &view.fields));
+                    view.api_error = Some(api_error_view(api, TypeId(i), response, fields, &view.fields));
                 }
             }
             TypeKind::Enum { values } => {
@@ -1662,12 +1685,19 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
     files
 }
 
-fn api_error_view(response: &crate::model::Response, fields: &[crate::model::Field], views: &[FieldView]) -> ApiErrorView {
+fn api_error_view(
+    api: &Api,
+    root: TypeId,
+    response: &crate::model::Response,
+    fields: &[crate::model::Field],
+    views: &[FieldView],
+) -> ApiErrorView {
+    // A declared property of the body itself: read the field as it is typed.
     let field_expr = |prop: &str| -> Option<String> {
         let idx = fields.iter().position(|f| f.name == prop)?;
         let v = &views[idx];
         let ty = v.ty.as_str();
-        let enum_field = response.error_code.as_ref().is_some_and(|c| c.property == prop && c.enum_type.is_some());
+        let enum_field = response.error_code.as_ref().is_some_and(|c| c.path == [prop] && c.enum_type.is_some());
         Some(match (ty.starts_with("Option<"), enum_field) {
             // A body without its code decodes to the empty catch-all value: no code.
             (false, true) => format!("Some(self.{}.as_str()).filter(|code| !code.is_empty())", v.name),
@@ -1677,10 +1707,91 @@ fn api_error_view(response: &crate::model::Response, fields: &[crate::model::Fie
             _ => return None,
         })
     };
+    let expr = |path: &[String]| match path {
+        [prop] if fields.iter().any(|f| &f.name == prop) => field_expr(prop),
+        _ => path_expr(api, root, path),
+    };
     ApiErrorView {
-        code_expr: response.error_code.as_ref().and_then(|c| field_expr(&c.property)).unwrap_or_else(|| "None".into()),
-        message_expr: response.error_message.as_deref().and_then(field_expr).unwrap_or_else(|| "None".into()),
+        code_expr: response.error_code.as_ref().and_then(|c| expr(&c.path)).unwrap_or_else(|| "None".into()),
+        message_expr: response.error_message.as_deref().and_then(expr).unwrap_or_else(|| "None".into()),
+        required: fields.iter().filter(|f| f.required).map(|f| lit(&f.name)).collect(),
+        properties: fields.iter().map(|f| lit(&f.name)).collect(),
     }
+}
+
+/// Field identifiers of a struct's fields and of its catch-all map, as the
+/// model files declare them.
+fn struct_idents(fields: &[crate::model::Field]) -> (Vec<String>, String) {
+    let mut namer = Namer::new();
+    let idents = fields.iter().map(|f| namer.unique(snake(&f.name))).collect();
+    (idents, namer.unique("additional_properties".into()))
+}
+
+/// An `Option<&str>` expression reading `path` from `self` (a `root` struct):
+/// through declared fields while the path follows them, then through the
+/// catch-all map as JSON (a code the description does not declare, e.g.
+/// Slack's `error` beside a schema that lists only `ok`). `None` when the
+/// path ends at something that is not a string.
+fn path_expr(api: &Api, root: TypeId, path: &[String]) -> Option<String> {
+    enum At {
+        /// A place of type `T` (`self.error`).
+        Place(String),
+        /// An `Option<&T>` expression.
+        Opt(String),
+    }
+    let mut at = At::Place("self".into());
+    let mut ty = Ty::Named(root);
+    let mut json = false;
+    for seg in path {
+        if json {
+            let At::Opt(e) = at else { return None };
+            at = At::Opt(format!("{e}.and_then(|v| v.get({}))", lit(seg)));
+            continue;
+        }
+        let Ty::Named(id) = ty else { return None };
+        let TypeKind::Struct { fields } = &api.ty(id).kind else { return None };
+        let (idents, extra) = struct_idents(fields);
+        let Some(fi) = fields.iter().position(|f| &f.name == seg) else {
+            at = At::Opt(match at {
+                At::Place(p) => format!("{p}.{extra}.get({})", lit(seg)),
+                At::Opt(e) => format!("{e}.and_then(|v| v.{extra}.get({}))", lit(seg)),
+            });
+            json = true;
+            continue;
+        };
+        let field = &fields[fi];
+        let optional = !field.required || matches!(field.ty, Ty::Nullable(_));
+        let ident = &idents[fi];
+        at = match (at, optional) {
+            (At::Place(p), false) => At::Place(format!("{p}.{ident}")),
+            (At::Place(p), true) => At::Opt(format!("{p}.{ident}.as_ref()")),
+            (At::Opt(e), false) => At::Opt(format!("{e}.map(|v| &v.{ident})")),
+            (At::Opt(e), true) => At::Opt(format!("{e}.and_then(|v| v.{ident}.as_ref())")),
+        };
+        ty = match &field.ty {
+            Ty::Nullable(inner) => (**inner).clone(),
+            other => other.clone(),
+        };
+    }
+    if json {
+        let At::Opt(e) = at else { return None };
+        return Some(format!("{e}.and_then(|v| v.as_str())"));
+    }
+    let is_enum = matches!(ty, Ty::Named(id) if matches!(api.ty(id).kind, TypeKind::Enum { .. }));
+    Some(match (at, ty) {
+        (At::Place(p), Ty::String) => format!("Some({p}.as_str())"),
+        // `x.as_ref().map(String::as_str)` is what clippy calls `x.as_deref()`.
+        (At::Opt(e), Ty::String) => match (e.strip_suffix(".as_ref()"), e.strip_suffix(".as_ref())")) {
+            (Some(head), _) => format!("{head}.as_deref()"),
+            (_, Some(head)) => format!("{head}.as_deref())"),
+            _ => format!("{e}.map(String::as_str)"),
+        },
+        (At::Place(p), Ty::Any) => format!("{p}.as_str()"),
+        (At::Opt(e), Ty::Any) => format!("{e}.and_then(|v| v.as_str())"),
+        (At::Place(p), _) if is_enum => format!("Some({p}.as_str()).filter(|code| !code.is_empty())"),
+        (At::Opt(e), _) if is_enum => format!("{e}.map(|c| c.as_str())"),
+        _ => return None,
+    })
 }
 
 fn example_test(op: &Operation, view: &OperationView, types: &Types<'_>, namer: &mut Namer) -> Option<ExampleTestView> {

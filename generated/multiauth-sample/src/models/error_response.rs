@@ -31,3 +31,9 @@ impl crate::ApiError for ErrorResponse {
         Some(self.message.as_str())
     }
 }
+
+impl crate::http::Documented for ErrorResponse {
+    const REQUIRED: &'static [&'static str] = &["message"];
+
+    const PROPERTIES: &'static [&'static str] = &["message", "code"];
+}

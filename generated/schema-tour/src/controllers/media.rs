@@ -91,7 +91,7 @@ impl UploadPhotoRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::unit(raw, crate::http::error_body)
+        crate::http::unit(raw, crate::http::any_error_body)
     }
 }
 
@@ -145,7 +145,7 @@ impl AddNoteRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::text(raw, crate::http::error_body)
+        crate::http::text(raw, crate::http::any_error_body)
     }
 }
 

@@ -189,9 +189,13 @@ impl CreatePetErrorBody {
     /// documented or the body is not what the description says.
     pub(crate) fn decode(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(CreatePetErrorBody::BadRequest),
-            409 => serde_json::from_slice(body).ok().map(CreatePetErrorBody::Conflict),
-            _ => serde_json::from_slice(body).ok().map(CreatePetErrorBody::Default),
+            400 => {
+                crate::http::error_body(status, body).map(CreatePetErrorBody::BadRequest)
+            }
+            409 => {
+                crate::http::error_body(status, body).map(CreatePetErrorBody::Conflict)
+            }
+            _ => crate::http::error_body(status, body).map(CreatePetErrorBody::Default),
         }
     }
 }
@@ -269,7 +273,7 @@ impl ListShapesRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None, crate::http::error_body)
+        crate::http::json(raw, None, crate::http::any_error_body)
     }
 }
 
@@ -297,7 +301,7 @@ impl GetTreeRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None, crate::http::error_body)
+        crate::http::json(raw, None, crate::http::any_error_body)
     }
 }
 
@@ -332,7 +336,7 @@ impl PatchPetRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None, crate::http::error_body)
+        crate::http::json(raw, None, crate::http::any_error_body)
     }
 }
 
@@ -358,6 +362,6 @@ impl ListVehiclesRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None, crate::http::error_body)
+        crate::http::json(raw, None, crate::http::any_error_body)
     }
 }

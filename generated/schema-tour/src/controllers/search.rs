@@ -187,6 +187,6 @@ impl SearchRequest {
             security_optional: true,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::unit(raw, crate::http::error_body)
+        crate::http::unit(raw, crate::http::any_error_body)
     }
 }

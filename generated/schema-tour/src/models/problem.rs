@@ -35,3 +35,9 @@ impl crate::ApiError for Problem {
         self.title.as_deref()
     }
 }
+
+impl crate::http::Documented for Problem {
+    const REQUIRED: &'static [&'static str] = &[];
+
+    const PROPERTIES: &'static [&'static str] = &["code", "title"];
+}

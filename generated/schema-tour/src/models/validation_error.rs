@@ -25,6 +25,12 @@ impl crate::ApiError for ValidationError {
     }
 }
 
+impl crate::http::Documented for ValidationError {
+    const REQUIRED: &'static [&'static str] = &["errors"];
+
+    const PROPERTIES: &'static [&'static str] = &["errors"];
+}
+
 /// `ValidationError.errors.item`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

@@ -150,7 +150,11 @@ impl PinsListRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None, crate::http::error_body)
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 

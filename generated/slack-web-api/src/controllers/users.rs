@@ -378,7 +378,11 @@ impl UsersIdentityRequest {
             security_optional: false,
         };
         let raw = crate::http::execute(&self.client, &operation, parts).await?;
-        crate::http::json(raw, None, crate::http::error_body)
+        crate::http::json(
+            raw,
+            Some(("ok", crate::http::Pinned::Bool(false))),
+            crate::http::error_body,
+        )
     }
 }
 

@@ -44,6 +44,12 @@ impl crate::ApiError for AdminConversationsArchiveError {
     }
 }
 
+impl crate::http::Documented for AdminConversationsArchiveError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["error", "ok"];
+}
+
 /// `admin_conversations_archive.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -44,6 +44,12 @@ impl crate::ApiError for AdminConversationsConvertToPrivateError {
     }
 }
 
+impl crate::http::Documented for AdminConversationsConvertToPrivateError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["error", "ok"];
+}
+
 /// `admin_conversations_convertToPrivate.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

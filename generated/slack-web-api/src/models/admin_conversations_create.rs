@@ -51,6 +51,12 @@ impl crate::ApiError for AdminConversationsCreateError {
     }
 }
 
+impl crate::http::Documented for AdminConversationsCreateError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["error", "ok"];
+}
+
 /// `admin_conversations_create.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -44,6 +44,12 @@ impl crate::ApiError for AdminConversationsDeleteError {
     }
 }
 
+impl crate::http::Documented for AdminConversationsDeleteError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["error", "ok"];
+}
+
 /// `admin_conversations_delete.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -33,10 +33,17 @@ pub struct AdminConversationsEkmListOriginalConnectedChannelInfoError {
 
 impl crate::ApiError for AdminConversationsEkmListOriginalConnectedChannelInfoError {
     fn code(&self) -> Option<&str> {
-        None
+        self.additional_properties.get("error").and_then(|v| v.as_str())
     }
 
     fn message(&self) -> Option<&str> {
         None
     }
+}
+
+impl crate::http::Documented
+for AdminConversationsEkmListOriginalConnectedChannelInfoError {
+    const REQUIRED: &'static [&'static str] = &["ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["ok"];
 }

@@ -94,6 +94,12 @@ impl crate::ApiError for AdminConversationsGetConversationPrefsError {
     }
 }
 
+impl crate::http::Documented for AdminConversationsGetConversationPrefsError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["error", "ok"];
+}
+
 /// `admin_conversations_getConversationPrefs.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -62,6 +62,12 @@ impl crate::ApiError for AdminConversationsGetTeamsError {
     }
 }
 
+impl crate::http::Documented for AdminConversationsGetTeamsError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["error", "ok"];
+}
+
 /// `admin_conversations_getTeams.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

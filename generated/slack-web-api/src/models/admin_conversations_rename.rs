@@ -44,6 +44,12 @@ impl crate::ApiError for AdminConversationsRenameError {
     }
 }
 
+impl crate::http::Documented for AdminConversationsRenameError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["error", "ok"];
+}
+
 /// `admin_conversations_rename.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -47,6 +47,12 @@ impl crate::ApiError for AdminConversationsSearchError {
     }
 }
 
+impl crate::http::Documented for AdminConversationsSearchError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["error", "ok"];
+}
+
 /// `admin_conversations_search.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -44,6 +44,12 @@ impl crate::ApiError for AdminConversationsSetConversationPrefsError {
     }
 }
 
+impl crate::http::Documented for AdminConversationsSetConversationPrefsError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["error", "ok"];
+}
+
 /// `admin_conversations_setConversationPrefs.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -44,6 +44,12 @@ impl crate::ApiError for AdminConversationsUnarchiveError {
     }
 }
 
+impl crate::http::Documented for AdminConversationsUnarchiveError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["error", "ok"];
+}
+
 /// `admin_conversations_unarchive.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

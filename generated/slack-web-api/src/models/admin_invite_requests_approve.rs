@@ -33,10 +33,16 @@ pub struct AdminInviteRequestsApproveError {
 
 impl crate::ApiError for AdminInviteRequestsApproveError {
     fn code(&self) -> Option<&str> {
-        None
+        self.additional_properties.get("error").and_then(|v| v.as_str())
     }
 
     fn message(&self) -> Option<&str> {
         None
     }
+}
+
+impl crate::http::Documented for AdminInviteRequestsApproveError {
+    const REQUIRED: &'static [&'static str] = &["ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["ok"];
 }

@@ -43,3 +43,9 @@ impl crate::ApiError for ApiTestError {
         None
     }
 }
+
+impl crate::http::Documented for ApiTestError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["error", "ok"];
+}

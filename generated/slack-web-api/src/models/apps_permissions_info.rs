@@ -171,6 +171,12 @@ impl crate::ApiError for AppsPermissionsInfoError {
     }
 }
 
+impl crate::http::Documented for AppsPermissionsInfoError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `apps_permissions_info.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

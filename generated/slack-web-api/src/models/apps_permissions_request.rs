@@ -51,6 +51,12 @@ impl crate::ApiError for AppsPermissionsRequestError {
     }
 }
 
+impl crate::http::Documented for AppsPermissionsRequestError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `apps_permissions_request.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

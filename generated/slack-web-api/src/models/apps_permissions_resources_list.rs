@@ -93,6 +93,12 @@ impl crate::ApiError for AppsPermissionsResourcesListError {
     }
 }
 
+impl crate::http::Documented for AppsPermissionsResourcesListError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `apps_permissions_resources_list.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -84,6 +84,12 @@ impl crate::ApiError for AppsPermissionsScopesListError {
     }
 }
 
+impl crate::http::Documented for AppsPermissionsScopesListError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `apps_permissions_scopes_list.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

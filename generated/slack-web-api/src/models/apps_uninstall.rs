@@ -51,6 +51,12 @@ impl crate::ApiError for AppsUninstallError {
     }
 }
 
+impl crate::http::Documented for AppsUninstallError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `apps_uninstall.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -54,6 +54,12 @@ impl crate::ApiError for AuthRevokeError {
     }
 }
 
+impl crate::http::Documented for AuthRevokeError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `auth_revoke.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -51,6 +51,12 @@ impl crate::ApiError for ChatDeleteScheduledMessageError {
     }
 }
 
+impl crate::http::Documented for ChatDeleteScheduledMessageError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `chat_deleteScheduledMessage.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -57,6 +57,12 @@ impl crate::ApiError for ChatGetPermalinkError {
     }
 }
 
+impl crate::http::Documented for ChatGetPermalinkError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `chat_getPermalink.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

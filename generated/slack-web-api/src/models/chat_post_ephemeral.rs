@@ -54,6 +54,12 @@ impl crate::ApiError for ChatPostEphemeralError {
     }
 }
 
+impl crate::http::Documented for ChatPostEphemeralError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `chat_postEphemeral.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -97,6 +97,12 @@ impl crate::ApiError for ChatScheduleMessageError {
     }
 }
 
+impl crate::http::Documented for ChatScheduleMessageError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `chat_scheduleMessage.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -97,6 +97,12 @@ impl crate::ApiError for ChatScheduledMessagesListError {
     }
 }
 
+impl crate::http::Documented for ChatScheduledMessagesListError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `chat_scheduledMessages_list.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

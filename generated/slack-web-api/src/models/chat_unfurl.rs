@@ -51,6 +51,12 @@ impl crate::ApiError for ChatUnfurlError {
     }
 }
 
+impl crate::http::Documented for ChatUnfurlError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `chat_unfurl.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

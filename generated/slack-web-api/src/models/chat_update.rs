@@ -81,6 +81,12 @@ impl crate::ApiError for ChatUpdateError {
     }
 }
 
+impl crate::http::Documented for ChatUpdateError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `chat_update.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -75,6 +75,19 @@ impl crate::ApiError for ConversationsCreateError {
     }
 }
 
+impl crate::http::Documented for ConversationsCreateError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &[
+        "callstack",
+        "detail",
+        "error",
+        "needed",
+        "ok",
+        "provided",
+    ];
+}
+
 /// `conversations_create.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -80,6 +80,18 @@ impl crate::ApiError for ConversationsHistoryError {
     }
 }
 
+impl crate::http::Documented for ConversationsHistoryError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &[
+        "callstack",
+        "error",
+        "needed",
+        "ok",
+        "provided",
+    ];
+}
+
 /// `conversations_history.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

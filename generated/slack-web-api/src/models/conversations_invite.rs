@@ -71,6 +71,19 @@ impl crate::ApiError for ConversationsInviteError {
     }
 }
 
+impl crate::http::Documented for ConversationsInviteError {
+    const REQUIRED: &'static [&'static str] = &["ok"];
+
+    const PROPERTIES: &'static [&'static str] = &[
+        "callstack",
+        "error",
+        "errors",
+        "needed",
+        "ok",
+        "provided",
+    ];
+}
+
 /// `conversations_invite.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -72,6 +72,18 @@ impl crate::ApiError for ConversationsLeaveError {
     }
 }
 
+impl crate::http::Documented for ConversationsLeaveError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &[
+        "callstack",
+        "error",
+        "needed",
+        "ok",
+        "provided",
+    ];
+}
+
 /// `conversations_leave.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -65,6 +65,18 @@ impl crate::ApiError for ConversationsMarkError {
     }
 }
 
+impl crate::http::Documented for ConversationsMarkError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &[
+        "callstack",
+        "error",
+        "needed",
+        "ok",
+        "provided",
+    ];
+}
+
 /// `conversations_mark.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

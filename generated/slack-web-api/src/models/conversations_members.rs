@@ -69,6 +69,12 @@ impl crate::ApiError for ConversationsMembersError {
     }
 }
 
+impl crate::http::Documented for ConversationsMembersError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `conversations_members.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -235,6 +235,12 @@ impl crate::ApiError for ConversationsOpenError {
     }
 }
 
+impl crate::http::Documented for ConversationsOpenError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `conversations_open.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -65,6 +65,18 @@ impl crate::ApiError for ConversationsUnarchiveError {
     }
 }
 
+impl crate::http::Documented for ConversationsUnarchiveError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &[
+        "callstack",
+        "error",
+        "needed",
+        "ok",
+        "provided",
+    ];
+}
+
 /// `conversations_unarchive.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

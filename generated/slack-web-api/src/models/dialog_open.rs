@@ -51,6 +51,12 @@ impl crate::ApiError for DialogOpenError {
     }
 }
 
+impl crate::http::Documented for DialogOpenError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `dialog_open.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -51,6 +51,12 @@ impl crate::ApiError for DndEndDndError {
     }
 }
 
+impl crate::http::Documented for DndEndDndError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `dnd_endDnd.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

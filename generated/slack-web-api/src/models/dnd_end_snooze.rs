@@ -63,6 +63,12 @@ impl crate::ApiError for DndEndSnoozeError {
     }
 }
 
+impl crate::http::Documented for DndEndSnoozeError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `dnd_endSnooze.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

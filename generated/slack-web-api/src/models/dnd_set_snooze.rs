@@ -60,6 +60,12 @@ impl crate::ApiError for DndSetSnoozeError {
     }
 }
 
+impl crate::http::Documented for DndSetSnoozeError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `dnd_setSnooze.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

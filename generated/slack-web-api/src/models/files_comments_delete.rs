@@ -51,6 +51,12 @@ impl crate::ApiError for FilesCommentsDeleteError {
     }
 }
 
+impl crate::http::Documented for FilesCommentsDeleteError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `files_comments_delete.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

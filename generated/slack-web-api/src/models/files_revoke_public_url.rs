@@ -54,6 +54,12 @@ impl crate::ApiError for FilesRevokePublicUrlError {
     }
 }
 
+impl crate::http::Documented for FilesRevokePublicUrlError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `files_revokePublicURL.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -54,6 +54,12 @@ impl crate::ApiError for FilesSharedPublicUrlError {
     }
 }
 
+impl crate::http::Documented for FilesSharedPublicUrlError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `files_sharedPublicURL.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

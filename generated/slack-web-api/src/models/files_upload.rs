@@ -54,6 +54,12 @@ impl crate::ApiError for FilesUploadError {
     }
 }
 
+impl crate::http::Documented for FilesUploadError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `files_upload.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

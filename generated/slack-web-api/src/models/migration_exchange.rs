@@ -63,6 +63,12 @@ impl crate::ApiError for MigrationExchangeError {
     }
 }
 
+impl crate::http::Documented for MigrationExchangeError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `migration_exchange.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -51,6 +51,12 @@ impl crate::ApiError for PinsRemoveError {
     }
 }
 
+impl crate::http::Documented for PinsRemoveError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `pins_remove.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -37,6 +37,12 @@ impl crate::ApiError for ReactionsGetError {
     }
 }
 
+impl crate::http::Documented for ReactionsGetError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `reactions_get.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

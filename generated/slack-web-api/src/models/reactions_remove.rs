@@ -51,6 +51,12 @@ impl crate::ApiError for ReactionsRemoveError {
     }
 }
 
+impl crate::http::Documented for ReactionsRemoveError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `reactions_remove.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

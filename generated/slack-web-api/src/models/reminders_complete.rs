@@ -51,6 +51,12 @@ impl crate::ApiError for RemindersCompleteError {
     }
 }
 
+impl crate::http::Documented for RemindersCompleteError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `reminders_complete.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -51,6 +51,12 @@ impl crate::ApiError for RemindersDeleteError {
     }
 }
 
+impl crate::http::Documented for RemindersDeleteError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `reminders_delete.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -93,6 +93,12 @@ impl crate::ApiError for RtmConnectError {
     }
 }
 
+impl crate::http::Documented for RtmConnectError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `rtm_connect.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -51,6 +51,12 @@ impl crate::ApiError for StarsAddError {
     }
 }
 
+impl crate::http::Documented for StarsAddError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `stars_add.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -112,6 +112,12 @@ impl crate::ApiError for TeamAccessLogsError {
     }
 }
 
+impl crate::http::Documented for TeamAccessLogsError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `team_accessLogs.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -115,6 +115,12 @@ impl crate::ApiError for TeamIntegrationLogsError {
     }
 }
 
+impl crate::http::Documented for TeamIntegrationLogsError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `team_integrationLogs.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

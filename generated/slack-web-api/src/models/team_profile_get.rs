@@ -66,6 +66,12 @@ impl crate::ApiError for TeamProfileGetError {
     }
 }
 
+impl crate::http::Documented for TeamProfileGetError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `team_profile_get.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -54,6 +54,12 @@ impl crate::ApiError for UsergroupsCreateError {
     }
 }
 
+impl crate::http::Documented for UsergroupsCreateError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `usergroups_create.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -54,6 +54,12 @@ impl crate::ApiError for UsergroupsDisableError {
     }
 }
 
+impl crate::http::Documented for UsergroupsDisableError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `usergroups_disable.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -51,6 +51,12 @@ impl crate::ApiError for UsersDeletePhotoError {
     }
 }
 
+impl crate::http::Documented for UsersDeletePhotoError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `users_deletePhoto.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -81,3 +81,9 @@ impl crate::ApiError for UsersGetPresenceError {
         None
     }
 }
+
+impl crate::http::Documented for UsersGetPresenceError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["error", "ok"];
+}

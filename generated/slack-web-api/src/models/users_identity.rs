@@ -401,6 +401,12 @@ impl crate::ApiError for UsersIdentityError {
     }
 }
 
+impl crate::http::Documented for UsersIdentityError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `users_identity.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -54,6 +54,12 @@ impl crate::ApiError for UsersProfileGetError {
     }
 }
 
+impl crate::http::Documented for UsersProfileGetError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `users_profile_get.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -64,6 +64,12 @@ impl crate::ApiError for UsersProfileSetError {
     }
 }
 
+impl crate::http::Documented for UsersProfileSetError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `users_profile_set.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

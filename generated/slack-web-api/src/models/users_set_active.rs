@@ -51,6 +51,12 @@ impl crate::ApiError for UsersSetActiveError {
     }
 }
 
+impl crate::http::Documented for UsersSetActiveError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `users_setActive.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

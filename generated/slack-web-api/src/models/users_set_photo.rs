@@ -111,6 +111,19 @@ impl crate::ApiError for UsersSetPhotoError {
     }
 }
 
+impl crate::http::Documented for UsersSetPhotoError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &[
+        "callstack",
+        "debug_step",
+        "dims",
+        "error",
+        "ok",
+        "time_ident",
+    ];
+}
+
 /// `users_setPhoto.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -51,6 +51,12 @@ impl crate::ApiError for UsersSetPresenceError {
     }
 }
 
+impl crate::http::Documented for UsersSetPresenceError {
+    const REQUIRED: &'static [&'static str] = &["error", "ok"];
+
+    const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];
+}
+
 /// `users_setPresence.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
