@@ -208,7 +208,7 @@ pub struct Staged {
 #[derive(Debug)]
 pub struct WriteFailure {
     /// What went wrong.
-    pub diagnostic: Diagnostic,
+    pub diagnostic: Box<Diagnostic>,
     /// What the folder looks like now, for the user.
     pub state: String,
 }
@@ -263,7 +263,7 @@ impl Staged {
         // A run that was killed may have left its staging folder; it is ours.
         if work.exists() {
             std::fs::remove_dir_all(&work).map_err(|e| WriteFailure {
-                diagnostic: io_diag(&work, "remove the staging folder of an earlier run", e),
+                diagnostic: Box::new(io_diag(&work, "remove the staging folder of an earlier run", e)),
                 state: "nothing was written.".into(),
             })?;
         }
@@ -285,7 +285,7 @@ impl Staged {
             Err(diagnostic) => {
                 let _ = std::fs::remove_dir_all(&work);
                 staged.remove_created_dirs();
-                Err(WriteFailure { diagnostic, state: "nothing was written.".into() })
+                Err(WriteFailure { diagnostic: Box::new(diagnostic), state: "nothing was written.".into() })
             }
         }
     }

@@ -70,7 +70,7 @@ pub enum Mode {
 #[derive(Debug)]
 pub struct Failure {
     /// What went wrong.
-    pub diagnostic: Diagnostic,
+    pub diagnostic: Box<Diagnostic>,
     /// The state of the output folders, in words ("nothing was written.").
     pub state: String,
 }
@@ -83,7 +83,7 @@ impl std::fmt::Display for Failure {
 
 impl From<Diagnostic> for Failure {
     fn from(diagnostic: Diagnostic) -> Self {
-        Failure { diagnostic, state: "nothing was written.".into() }
+        Failure { diagnostic: Box::new(diagnostic), state: "nothing was written.".into() }
     }
 }
 
@@ -142,7 +142,7 @@ fn write_all(rendered: &[FileSet], outcomes: &[Outcome]) -> Result<(), Failure> 
             let mut state = states.join(" ");
             let untouched: Vec<String> = staged.into_iter().map(output::Staged::rollback).collect();
             state = combine(state, untouched);
-            return Err(Failure { diagnostic, state });
+            return Err(Failure { diagnostic: Box::new(diagnostic), state });
         }
     }
     for s in staged {
