@@ -39,6 +39,22 @@ pub struct Settings {
     /// Tag used for operations that declare none.
     #[serde(default)]
     pub default_tag: Option<String>,
+    /// Where operations that declare no tag go: all into one controller
+    /// (`"default"`, named by `default_tag`), or one controller per first path
+    /// segment (`"path"`, version segments such as `v1` skipped).
+    #[serde(default)]
+    pub untagged: Untagged,
+}
+
+/// See [`Settings::untagged`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Untagged {
+    /// One controller for all of them.
+    #[default]
+    Default,
+    /// One controller per first path segment.
+    Path,
 }
 
 /// The generated package's identity.

@@ -384,3 +384,40 @@ fn inline_union_alternatives_are_named_by_what_sets_them_apart() {
     assert!(changes.contains("Body(ChangesBody)"), "{changes}");
     assert!(changes.contains("Variant3(ChangesVariant3)"), "{changes}");
 }
+
+/// Stripe: no operation has a tag, so every one landed in a 51k-line
+/// `default` controller. `untagged = "path"` files them by their first path
+/// segment that names something (`/v1/customers/{id}` → `customers`).
+#[test]
+fn untagged_operations_can_be_split_by_path() {
+    let text = openapi(json!({ "paths": {
+        "/v1/customers": { "get": { "operationId": "GetCustomers", "responses": { "200": { "description": "ok" } } } },
+        "/v1/customers/{customer}": { "delete": { "operationId": "DeleteCustomer",
+            "parameters": [{ "name": "customer", "in": "path", "required": true, "schema": { "type": "string" } }],
+            "responses": { "200": { "description": "ok" } } } },
+        "/v1/charges": { "get": { "operationId": "GetCharges", "responses": { "200": { "description": "ok" } } } },
+        "/api/2.0/{id}/refunds": { "get": { "operationId": "GetRefunds",
+            "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+            "responses": { "200": { "description": "ok" } } } }
+    } }));
+    let path = Path::new("spec.json");
+    let loaded = sdkgen::load::load_str(path, &text).unwrap();
+    let settings = sdkgen::settings::Settings { untagged: sdkgen::settings::Untagged::Path, ..Default::default() };
+    let api = sdkgen::model::build(&loaded.api, path, &settings).unwrap();
+    let tags: Vec<(&str, &str)> = api.operations.iter().map(|o| (o.id.as_str(), o.tags[0].as_str())).collect();
+    assert_eq!(
+        tags,
+        [("GetCustomers", "customers"), ("DeleteCustomer", "customers"), ("GetCharges", "charges"), ("GetRefunds", "refunds")]
+    );
+    // Without the setting they share one controller, as before.
+    assert!(model(&text).operations.iter().all(|o| o.tags == ["default"]));
+}
+
+/// A title that starts with a digit or is a keyword still gives cargo a
+/// package name it accepts.
+#[test]
+fn package_names_from_titles_are_valid() {
+    let text = openapi(json!({})).replace("\"Fixes\"", "\"1Forge Finance APIs\"");
+    let cargo = file(&render(&text), "Cargo.toml").to_string();
+    assert!(cargo.contains("name = \"api-1forge-finance-apis\""), "{cargo}");
+}

@@ -321,7 +321,13 @@ impl<'a> OpCtx<'a> {
 
         let mut tags = op.tags.clone();
         if tags.is_empty() {
-            tags.push(self.settings.default_tag.clone().unwrap_or_else(|| "default".to_string()));
+            let by_path = match self.settings.untagged {
+                crate::settings::Untagged::Path => first_path_segment(self.path),
+                crate::settings::Untagged::Default => None,
+            };
+            tags.push(
+                by_path.or_else(|| self.settings.default_tag.clone()).unwrap_or_else(|| "default".to_string()),
+            );
         }
         Ok(Operation {
             id: self.id.clone(),
@@ -610,6 +616,18 @@ impl<'a> OpCtx<'a> {
             None => declared_string(error, &["message", "error_description", "detail", "title"], schemas).map(|p| vec![p]),
         }
     }
+}
+
+/// The first segment of a path that names something: not a version (`v1`,
+/// `2.0`), not `api`, not a `{parameter}`. `/v1/customers/{id}` → `customers`.
+fn first_path_segment(path: &str) -> Option<String> {
+    path.split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{') && *s != "api")
+        .find(|s| {
+            let version = s.strip_prefix(['v', 'V']).unwrap_or(s);
+            !(version.chars().all(|c| c.is_ascii_digit() || c == '.') && version.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .map(str::to_string)
 }
 
 /// A property name, or a JSON pointer (`/error/code`) split into its tokens.

@@ -5,7 +5,8 @@
 //! intra-doc link, `<b>` an unclosed HTML tag and a bare URL a lint warning. This
 //! module rewrites just enough to keep `cargo doc` and `cargo test` clean, and turns
 //! each line into a Rust string literal, so no text from the description can end
-//! up as code.
+//! up as code. Descriptions written in HTML (Stripe's `<p>...</p>`) are first
+//! converted to Markdown by `htmd`.
 
 /// A Rust string literal holding `s` exactly.
 pub fn lit(s: &str) -> String {
@@ -19,6 +20,11 @@ pub fn lit(s: &str) -> String {
 pub fn doc_lines(text: &str) -> Vec<String> {
     // Tabs: four spaces (clippy's `tabs_in_doc_comments`).
     let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let text = match is_html(&text).then(|| htmd::convert(&text)) {
+        Some(Ok(markdown)) => markdown,
+        _ => text,
+    };
+    let text = join_split_links(&text);
     let mut out = Vec::new();
     let mut in_fence = false;
     let mut blank_run = 0;
@@ -62,6 +68,47 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         out.push(lit(" ```"));
     }
     out
+}
+
+/// Elements whose tags mark a description as HTML rather than Markdown with
+/// a stray `<`.
+const HTML_TAGS: &[&str] = &[
+    "<p>", "</p>", "<a href", "</a>", "<code>", "<ul>", "<ol>", "<li>", "<br>", "<br/>", "<br />", "<strong>",
+    "<em>", "<b>", "</b>", "<i>", "</i>", "<pre>", "<h1>", "<h2>", "<h3>", "<h4>", "<table>", "<div>",
+];
+
+fn is_html(text: &str) -> bool {
+    text.contains('<') && HTML_TAGS.iter().any(|t| text.contains(t))
+}
+
+/// `[link text that\nwraps](dest)`: the text joined onto one line, since each
+/// line is escaped on its own (a split link would lose its brackets).
+fn join_split_links(text: &str) -> String {
+    if !text.contains('[') {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<char> = chars.clone();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '[' {
+            let close = chars[i + 1..].iter().position(|&c| c == ']' || c == '[').map(|p| i + 1 + p);
+            if let Some(close) = close.filter(|&c| chars[c] == ']' && chars.get(c + 1) == Some(&'(')) {
+                let inner = &chars[i + 1..close];
+                let blank_line = inner.windows(2).any(|w| w == ['\n', '\n']);
+                if !blank_line {
+                    for (k, c) in inner.iter().enumerate() {
+                        if *c == '\n' {
+                            out[i + 1 + k] = ' ';
+                        }
+                    }
+                }
+                i = close;
+            }
+        }
+        i += 1;
+    }
+    out.into_iter().collect()
 }
 
 /// The width of the list marker a line starts with (`- `, `* `, `+ `, `1. `,
@@ -204,15 +251,39 @@ mod tests {
     #[test]
     fn prose_is_made_safe_for_rustdoc() {
         let lines = doc_lines(
-            "See [below](#channels) or [x](chat.postMessage).\n    indented code\n<b>bold</b> https://api.slack.com/x.",
+            "See [below](#channels) or [x](chat.postMessage).\n    indented code\n<x> is 1 < 2 https://api.slack.com/x.",
         );
         assert_eq!(
             lines,
             vec![
                 lit(" See [below](#channels) or \\[x\\](chat.postMessage)."),
                 lit(" indented code"),
-                lit(" &lt;b&gt;bold&lt;/b&gt; <https://api.slack.com/x>."),
+                lit(" &lt;x&gt; is 1 &lt; 2 <https://api.slack.com/x>."),
             ]
+        );
+    }
+
+    #[test]
+    fn html_descriptions_become_markdown() {
+        let lines = doc_lines(
+            "<p>Retrieves a <strong>Customer</strong> object. See <a href=\"https://stripe.com/docs/api\">the API</a>.</p><p>Second.</p>",
+        );
+        assert_eq!(
+            lines,
+            vec![
+                lit(" Retrieves a **Customer** object. See [the API](https://stripe.com/docs/api)."),
+                lit(""),
+                lit(" Second."),
+            ]
+        );
+    }
+
+    #[test]
+    fn links_split_over_lines_are_joined() {
+        let lines = doc_lines("Use [the dispute\nobject](https://stripe.com/docs/api#disputes) to\nrespond.");
+        assert_eq!(
+            lines,
+            vec![lit(" Use [the dispute object](https://stripe.com/docs/api#disputes) to"), lit(" respond.")]
         );
     }
 

@@ -63,6 +63,42 @@ fn words(raw: &str) -> String {
     }
 }
 
+/// A valid cargo package name from a title or a setting: ASCII letters,
+/// digits and `-`, starting with a letter, not a Rust keyword and not a name
+/// cargo reserves (`test`, `std`, ...): `"2FA API"` → `api-2fa-api`.
+pub fn package_name(raw: &str) -> String {
+    let ascii: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { ' ' })
+        .collect();
+    // Word by word, so a plural acronym stays one word (`APIs` → `apis`, where
+    // case conversion alone would split it into `ap-is`).
+    let words: Vec<String> = ascii
+        .split([' ', '-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let stem = w.strip_suffix('s').unwrap_or(w);
+            if stem.len() > 1 && stem.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+                w.to_ascii_lowercase()
+            } else {
+                heck::ToKebabCase::to_kebab_case(w)
+            }
+        })
+        .collect();
+    let mut name = words.join("-");
+    if name.is_empty() {
+        return "api-client".into();
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name = format!("api-{name}");
+    }
+    const RESERVED: &[&str] = &["test", "std", "core", "alloc", "proc-macro", "build", "deps", "examples"];
+    if KEYWORDS.contains(&name.replace('-', "_").as_str()) || RESERVED.contains(&name.as_str()) {
+        name.push_str("-api");
+    }
+    name
+}
+
 /// A `snake_case` identifier for a field, method, module or parameter.
 pub fn snake(raw: &str) -> String {
     let mut s = words(raw).to_snake_case();
@@ -202,5 +238,17 @@ mod tests {
         assert_eq!(n.unique("Foo".into()), "Foo2");
         assert_eq!(n.unique("Self_".into()), "Self_");
         assert_eq!(n.unique("Self_".into()), "Self2");
+    }
+
+    #[test]
+    fn package_names_are_always_valid_for_cargo() {
+        assert_eq!(package_name("Slack Web API"), "slack-web-api");
+        assert_eq!(package_name("1Password Connect"), "api-1password-connect");
+        assert_eq!(package_name("Übersicht API"), "bersicht-api");
+        assert_eq!(package_name("Test"), "test-api");
+        assert_eq!(package_name("1Forge Finance APIs"), "api-1forge-finance-apis");
+        assert_eq!(package_name("PetStore"), "pet-store");
+        assert_eq!(package_name("Self"), "self-api");
+        assert_eq!(package_name("!!!"), "api-client");
     }
 }

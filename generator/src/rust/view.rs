@@ -2,12 +2,11 @@
 
 use std::collections::HashMap;
 
-use heck::ToKebabCase;
 use serde::Serialize;
 
 use super::docs::{doc_lines, doc_paragraphs, lit};
 use super::recursion::boxed_fields;
-use super::sanitize::{Namer, module_name, pascal, snake, type_name};
+use super::sanitize::{Namer, module_name, package_name, pascal, snake, type_name};
 use crate::diag::Diagnostic;
 use crate::model::{
     Api, BodyKind, Operation, Owner, ParamLocation, SchemeKind, Ty, TypeId, TypeKind,
@@ -675,8 +674,7 @@ impl Types<'_> {
 /// Plans the crate for `api`.
 pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<CrateView, Diagnostic> {
     let settings = &job.settings;
-    let package = settings.krate.name.clone().unwrap_or_else(|| api.title.to_kebab_case());
-    let package = if package.is_empty() { "api-client".to_string() } else { package };
+    let package = package_name(settings.krate.name.as_deref().unwrap_or(&api.title));
     let lib = snake(&package);
     let client = settings.krate.client.clone().unwrap_or_else(|| format!("{}Client", pascal(&package)));
     let version = settings.krate.version.clone().unwrap_or_else(|| "0.1.0".into());
