@@ -434,6 +434,7 @@ async fn ok_false_with_200_is_an_api_error_with_the_typed_code() {
     };
     assert_eq!(status.as_u16(), 200);
     assert_eq!(error.error, ChatPostMessageErrorCode::ChannelNotFound);
+    assert!(error.error.is_channel_not_found() && !error.error.is_not_in_channel());
     assert!(!error.ok);
     assert_eq!(error.callstack, None);
     assert!(error.additional_properties.is_empty());
@@ -474,6 +475,7 @@ async fn an_undocumented_error_code_keeps_the_raw_string() {
         ChatPostMessageErrorCode::Unknown("brand_new_error".to_string())
     );
     assert_eq!(error.error.as_str(), "brand_new_error");
+    assert!(!error.error.is_channel_not_found());
     assert_eq!(
         error.additional_properties.get("detail"),
         Some(&json!("something new"))
@@ -995,4 +997,31 @@ mod wire {
         pieces.push(rest);
         pieces
     }
+}
+
+#[tokio::test]
+async fn set_x_takes_an_option_and_none_leaves_the_parameter_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/conversations.list"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true, "channels": []})))
+        .mount(&server)
+        .await;
+    let saved_cursor: Option<&str> = Some("dXNlcjpVMEc5V0ZYTlo=");
+    client_for(&server)
+        .conversations()
+        .list()
+        .set_cursor(saved_cursor.map(String::from))
+        .limit(50)
+        .set_limit(None)
+        .set_exclude_archived(Some(true))
+        .send()
+        .await
+        .unwrap();
+    let request = single_request(&server).await;
+    let pairs: Vec<(String, String)> = request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    assert_eq!(
+        pairs,
+        [("exclude_archived".to_string(), "true".to_string()), ("cursor".to_string(), "dXNlcjpVMEc5V0ZYTlo=".to_string())]
+    );
 }

@@ -374,6 +374,8 @@ pub struct ParamView {
     pub convert: String,
     /// The same for a setter, whose argument is `value`.
     pub convert_value: String,
+    /// For an optional parameter: the `set_x(Option<T>)` setter's name.
+    pub setter: String,
     /// `string`, `json` or `file`.
     pub encode: String,
     /// Whether the value is an array.
@@ -426,6 +428,8 @@ pub struct TypeView {
     pub api_error: Option<ApiErrorView>,
     /// Union details.
     pub union: Option<UnionView>,
+    /// For an enum of error codes: an `is_<code>()` method per variant.
+    pub is_helpers: bool,
 }
 
 /// A `oneOf` / `anyOf` type.
@@ -496,6 +500,10 @@ pub struct VariantView {
     pub wire_lit: String,
     /// Docs.
     pub docs: Vec<String>,
+    /// For error codes: the `is_<code>()` method and its doc literal.
+    pub is_method: String,
+    /// See `is_method`.
+    pub is_doc: String,
 }
 
 /// Examples of one operation, checked by a generated test.
@@ -1061,6 +1069,8 @@ fn operation_view(
                     name: variant_namer.unique(pascal(m)),
                     wire_lit: lit(m),
                     docs: vec![lit(&format!(" `{}`", m.replace('`', "'")))],
+                    is_method: String::new(),
+                    is_doc: String::new(),
                 })
                 .collect(),
         }
@@ -1213,6 +1223,9 @@ fn operation_view(
     }
     if let Some(b) = body_optional_view {
         optional.push(b);
+    }
+    for p in &mut optional {
+        p.setter = field_namer.unique(format!("set_{}", p.field.trim_start_matches("r#")));
     }
     let builds_parts = body != "none"
         || !optional.is_empty()
@@ -1520,6 +1533,7 @@ fn param_view(
         arg,
         convert,
         convert_value,
+        setter: String::new(),
         encode: encode.into(),
         is_array,
         explode,
@@ -1534,10 +1548,15 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
     let mut index: HashMap<&str, usize> = HashMap::new();
     // Which operation's error body each type is, to give it `code()`/`message()`.
     let mut error_of: HashMap<usize, &crate::model::Response> = HashMap::new();
+    // Enums of error codes, to give them `is_<code>()`.
+    let mut error_code_enums: std::collections::HashSet<usize> = std::collections::HashSet::new();
     for op in &api.operations {
         for e in &op.errors {
             if let Some(Ty::Named(id)) = &e.ty {
                 error_of.entry(id.0).or_insert(e);
+            }
+            if let Some(TypeId(id)) = e.error_code.as_ref().and_then(|c| c.enum_type) {
+                error_code_enums.insert(id);
             }
         }
     }
@@ -1560,6 +1579,7 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
             alias: String::new(),
             api_error: None,
             union: None,
+            is_helpers: false,
         };
         match &def.kind {
             TypeKind::Struct { fields } => {
@@ -1613,12 +1633,22 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
                 let sanitized: Vec<String> = values.iter().map(|v| pascal(v)).collect();
                 let other = if sanitized.iter().any(|s| s == "Unknown") { "Other" } else { "Unknown" };
                 let mut namer = Namer::with_reserved([other]);
+                view.is_helpers = error_code_enums.contains(&i);
+                let mut methods = Namer::with_reserved(["as_str"]);
                 for (v, s) in values.iter().zip(sanitized) {
+                    // Escaped like a Rust string, so newlines and backticks stay on one line.
+                    let shown = v.escape_debug().to_string().replace('`', "\\u{60}");
+                    let (is_method, is_doc) = if view.is_helpers {
+                        (methods.unique(is_method(&s)), lit(&format!(" Whether the code is `{shown}`.")))
+                    } else {
+                        (String::new(), String::new())
+                    };
                     view.variants.push(VariantView {
                         name: namer.unique(s),
                         wire_lit: lit(v),
-                        // Escaped like a Rust string, so newlines and backticks stay on one line.
-                        docs: vec![lit(&format!(" `{}`", v.escape_debug().to_string().replace('`', "\\u{60}")))],
+                        docs: vec![lit(&format!(" `{shown}`"))],
+                        is_method,
+                        is_doc,
                     });
                 }
                 view.other_variant = other.into();
@@ -1684,6 +1714,14 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
         files[file].types.push(view);
     }
     files
+}
+
+/// `is_<code>()` for a variant; a code that already reads as a question
+/// (`is_archived`) keeps its name.
+fn is_method(variant: &str) -> String {
+    let name = snake(variant);
+    let name = name.trim_start_matches("r#");
+    if name.starts_with("is_") { name.to_string() } else { format!("is_{name}") }
 }
 
 fn api_error_view(

@@ -210,9 +210,24 @@ impl IssuesListForRepoRequest {
         self
     }
 
+    /// Sets or clears [`milestone`](Self::milestone): `None` leaves it out of the request.
+    pub fn set_milestone(mut self, value: Option<String>) -> Self {
+        self.milestone = value;
+        self
+    }
+
     /// Indicates the state of the issues to return.
     pub fn state(mut self, value: crate::models::IssuesListForRepoState) -> Self {
         self.state = Some(value);
+        self
+    }
+
+    /// Sets or clears [`state`](Self::state): `None` leaves it out of the request.
+    pub fn set_state(
+        mut self,
+        value: Option<crate::models::IssuesListForRepoState>,
+    ) -> Self {
+        self.state = value;
         self
     }
 
@@ -222,9 +237,21 @@ impl IssuesListForRepoRequest {
         self
     }
 
+    /// Sets or clears [`assignee`](Self::assignee): `None` leaves it out of the request.
+    pub fn set_assignee(mut self, value: Option<String>) -> Self {
+        self.assignee = value;
+        self
+    }
+
     /// The user that created the issue.
     pub fn creator(mut self, value: impl Into<String>) -> Self {
         self.creator = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`creator`](Self::creator): `None` leaves it out of the request.
+    pub fn set_creator(mut self, value: Option<String>) -> Self {
+        self.creator = value;
         self
     }
 
@@ -234,15 +261,36 @@ impl IssuesListForRepoRequest {
         self
     }
 
+    /// Sets or clears [`mentioned`](Self::mentioned): `None` leaves it out of the request.
+    pub fn set_mentioned(mut self, value: Option<String>) -> Self {
+        self.mentioned = value;
+        self
+    }
+
     /// A list of comma separated label names. Example: `bug,ui,@high`
     pub fn labels(mut self, value: impl Into<String>) -> Self {
         self.labels = Some(value.into());
         self
     }
 
+    /// Sets or clears [`labels`](Self::labels): `None` leaves it out of the request.
+    pub fn set_labels(mut self, value: Option<String>) -> Self {
+        self.labels = value;
+        self
+    }
+
     /// What to sort results by.
     pub fn sort(mut self, value: crate::models::IssuesListForRepoSort) -> Self {
         self.sort = Some(value);
+        self
+    }
+
+    /// Sets or clears [`sort`](Self::sort): `None` leaves it out of the request.
+    pub fn set_sort(
+        mut self,
+        value: Option<crate::models::IssuesListForRepoSort>,
+    ) -> Self {
+        self.sort = value;
         self
     }
 
@@ -255,9 +303,24 @@ impl IssuesListForRepoRequest {
         self
     }
 
+    /// Sets or clears [`direction`](Self::direction): `None` leaves it out of the request.
+    pub fn set_direction(
+        mut self,
+        value: Option<crate::models::IssuesListForRepoDirection>,
+    ) -> Self {
+        self.direction = value;
+        self
+    }
+
     /// Only show notifications updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.since = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`since`](Self::since): `None` leaves it out of the request.
+    pub fn set_since(mut self, value: Option<String>) -> Self {
+        self.since = value;
         self
     }
 
@@ -267,9 +330,21 @@ impl IssuesListForRepoRequest {
         self
     }
 
+    /// Sets or clears [`per_page`](Self::per_page): `None` leaves it out of the request.
+    pub fn set_per_page(mut self, value: Option<i64>) -> Self {
+        self.per_page = value;
+        self
+    }
+
     /// Page number of the results to fetch.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
+        self
+    }
+
+    /// Sets or clears [`page`](Self::page): `None` leaves it out of the request.
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
         self
     }
 
@@ -549,6 +624,15 @@ impl IssuesUpdateRequest {
         self
     }
 
+    /// Sets or clears [`body`](Self::body): `None` leaves it out of the request.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::IssuesUpdateRequest>,
+    ) -> Self {
+        self.body = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -681,15 +765,33 @@ impl IssuesListCommentsRequest {
         self
     }
 
+    /// Sets or clears [`since`](Self::since): `None` leaves it out of the request.
+    pub fn set_since(mut self, value: Option<String>) -> Self {
+        self.since = value;
+        self
+    }
+
     /// The number of results per page (max 100).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
         self
     }
 
+    /// Sets or clears [`per_page`](Self::per_page): `None` leaves it out of the request.
+    pub fn set_per_page(mut self, value: Option<i64>) -> Self {
+        self.per_page = value;
+        self
+    }
+
     /// Page number of the results to fetch.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
+        self
+    }
+
+    /// Sets or clears [`page`](Self::page): `None` leaves it out of the request.
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
         self
     }
 

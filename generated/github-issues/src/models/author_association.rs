@@ -8,6 +8,7 @@
 /// How the author is associated with the repository.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AuthorAssociation {
     /// `COLLABORATOR`
     Collaborator,

@@ -354,6 +354,7 @@ pub struct IssuePullRequest {
 /// The reason for the current state
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum IssueStateReason {
     /// `completed`
     Completed,

@@ -6,6 +6,7 @@
 /// `issues/list-for-repo.state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum IssuesListForRepoState {
     /// `open`
     Open,
@@ -79,6 +80,7 @@ impl std::fmt::Display for IssuesListForRepoState {
 /// `issues/list-for-repo.sort`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum IssuesListForRepoSort {
     /// `created`
     Created,
@@ -152,6 +154,7 @@ impl std::fmt::Display for IssuesListForRepoSort {
 /// `issues/list-for-repo.direction`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum IssuesListForRepoDirection {
     /// `asc`
     Asc,

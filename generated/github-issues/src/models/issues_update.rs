@@ -270,6 +270,7 @@ impl From<i64> for IssuesUpdateRequestMilestone {
 /// The open or closed state of the issue.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum IssuesUpdateRequestState {
     /// `open`
     Open,
@@ -339,6 +340,7 @@ impl std::fmt::Display for IssuesUpdateRequestState {
 /// The reason for the state change. Ignored unless `state` is changed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum IssuesUpdateRequestStateReason {
     /// `completed`
     Completed,

@@ -79,6 +79,7 @@ pub struct NullableMilestone {
 /// The state of the milestone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum NullableMilestoneState {
     /// `open`
     Open,

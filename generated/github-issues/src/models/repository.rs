@@ -437,6 +437,7 @@ pub struct Repository {
 /// - `BLANK` - default to a blank commit message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum RepositoryMergeCommitMessage {
     /// `PR_BODY`
     PrBody,
@@ -513,6 +514,7 @@ impl std::fmt::Display for RepositoryMergeCommitMessage {
 /// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum RepositoryMergeCommitTitle {
     /// `PR_TITLE`
     PrTitle,
@@ -618,6 +620,7 @@ pub struct RepositoryPermissions {
 /// - `BLANK` - default to a blank commit message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum RepositorySquashMergeCommitMessage {
     /// `PR_BODY`
     PrBody,
@@ -694,6 +697,7 @@ impl std::fmt::Display for RepositorySquashMergeCommitMessage {
 /// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum RepositorySquashMergeCommitTitle {
     /// `PR_TITLE`
     PrTitle,
@@ -1375,6 +1379,7 @@ pub struct RepositoryTemplateRepository {
 /// - `BLANK` - default to a blank commit message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum RepositoryTemplateRepositoryMergeCommitMessage {
     /// `PR_BODY`
     PrBody,
@@ -1451,6 +1456,7 @@ impl std::fmt::Display for RepositoryTemplateRepositoryMergeCommitMessage {
 /// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum RepositoryTemplateRepositoryMergeCommitTitle {
     /// `PR_TITLE`
     PrTitle,
@@ -1704,6 +1710,7 @@ pub struct RepositoryTemplateRepositoryPermissions {
 /// - `BLANK` - default to a blank commit message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum RepositoryTemplateRepositorySquashMergeCommitMessage {
     /// `PR_BODY`
     PrBody,
@@ -1784,6 +1791,7 @@ impl std::fmt::Display for RepositoryTemplateRepositorySquashMergeCommitMessage 
 /// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum RepositoryTemplateRepositorySquashMergeCommitTitle {
     /// `PR_TITLE`
     PrTitle,

@@ -67,9 +67,21 @@ impl SearchRequest {
         self
     }
 
+    /// Sets or clears [`tags`](Self::tags): `None` leaves it out of the request.
+    pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
+        self.tags = value;
+        self
+    }
+
     /// Sets `colors`.
     pub fn colors(mut self, value: Vec<String>) -> Self {
         self.colors = Some(value);
+        self
+    }
+
+    /// Sets or clears [`colors`](Self::colors): `None` leaves it out of the request.
+    pub fn set_colors(mut self, value: Option<Vec<String>>) -> Self {
+        self.colors = value;
         self
     }
 
@@ -79,9 +91,21 @@ impl SearchRequest {
         self
     }
 
+    /// Sets or clears [`words`](Self::words): `None` leaves it out of the request.
+    pub fn set_words(mut self, value: Option<Vec<String>>) -> Self {
+        self.words = value;
+        self
+    }
+
     /// Sets `sizes`.
     pub fn sizes(mut self, value: Vec<i64>) -> Self {
         self.sizes = Some(value);
+        self
+    }
+
+    /// Sets or clears [`sizes`](Self::sizes): `None` leaves it out of the request.
+    pub fn set_sizes(mut self, value: Option<Vec<i64>>) -> Self {
+        self.sizes = value;
         self
     }
 
@@ -91,9 +115,21 @@ impl SearchRequest {
         self
     }
 
+    /// Sets or clears [`filter`](Self::filter): `None` leaves it out of the request.
+    pub fn set_filter(mut self, value: Option<crate::models::Filter>) -> Self {
+        self.filter = value;
+        self
+    }
+
     /// Sets `page`.
     pub fn page(mut self, value: crate::models::Page) -> Self {
         self.page = Some(value);
+        self
+    }
+
+    /// Sets or clears [`page`](Self::page): `None` leaves it out of the request.
+    pub fn set_page(mut self, value: Option<crate::models::Page>) -> Self {
+        self.page = value;
         self
     }
 
@@ -103,9 +139,21 @@ impl SearchRequest {
         self
     }
 
+    /// Sets or clears [`x_trace`](Self::x_trace): `None` leaves it out of the request.
+    pub fn set_x_trace(mut self, value: Option<Vec<String>>) -> Self {
+        self.x_trace = value;
+        self
+    }
+
     /// Sets `session`.
     pub fn session(mut self, value: impl Into<String>) -> Self {
         self.session = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`session`](Self::session): `None` leaves it out of the request.
+    pub fn set_session(mut self, value: Option<String>) -> Self {
+        self.session = value;
         self
     }
 

@@ -21,6 +21,7 @@ pub struct Lizard {
 /// `Lizard.color`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum LizardColor {
     /// `green`
     Green,

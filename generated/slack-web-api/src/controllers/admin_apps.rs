@@ -68,15 +68,33 @@ impl AdminAppsApproveRequest {
         self
     }
 
+    /// Sets or clears [`app_id`](Self::app_id): `None` leaves it out of the request.
+    pub fn set_app_id(mut self, value: Option<String>) -> Self {
+        self.app_id = value;
+        self
+    }
+
     /// The id of the request to approve.
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
 
+    /// Sets or clears [`request_id`](Self::request_id): `None` leaves it out of the request.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+
     /// Sets `team_id`.
     pub fn team_id(mut self, value: impl Into<String>) -> Self {
         self.team_id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
+    pub fn set_team_id(mut self, value: Option<String>) -> Self {
+        self.team_id = value;
         self
     }
 
@@ -132,15 +150,33 @@ impl AdminAppsRestrictRequest {
         self
     }
 
+    /// Sets or clears [`app_id`](Self::app_id): `None` leaves it out of the request.
+    pub fn set_app_id(mut self, value: Option<String>) -> Self {
+        self.app_id = value;
+        self
+    }
+
     /// The id of the request to restrict.
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
 
+    /// Sets or clears [`request_id`](Self::request_id): `None` leaves it out of the request.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+
     /// Sets `team_id`.
     pub fn team_id(mut self, value: impl Into<String>) -> Self {
         self.team_id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
+    pub fn set_team_id(mut self, value: Option<String>) -> Self {
+        self.team_id = value;
         self
     }
 

@@ -54,9 +54,21 @@ impl AdminAppsApprovedListRequest {
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 
@@ -66,9 +78,21 @@ impl AdminAppsApprovedListRequest {
         self
     }
 
+    /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
+    pub fn set_team_id(mut self, value: Option<String>) -> Self {
+        self.team_id = value;
+        self
+    }
+
     /// Sets `enterprise_id`.
     pub fn enterprise_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`enterprise_id`](Self::enterprise_id): `None` leaves it out of the request.
+    pub fn set_enterprise_id(mut self, value: Option<String>) -> Self {
+        self.enterprise_id = value;
         self
     }
 

@@ -427,15 +427,33 @@ impl AdminConversationsCreateRequest {
         self
     }
 
+    /// Sets or clears [`description`](Self::description): `None` leaves it out of the request.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
+        self
+    }
+
     /// When `true`, the channel will be available org-wide. Note: if the channel is not `org_wide=true`, you must specify a `team_id` for this channel
     pub fn org_wide(mut self, value: bool) -> Self {
         self.org_wide = Some(value);
         self
     }
 
+    /// Sets or clears [`org_wide`](Self::org_wide): `None` leaves it out of the request.
+    pub fn set_org_wide(mut self, value: Option<bool>) -> Self {
+        self.org_wide = value;
+        self
+    }
+
     /// The workspace to create the channel in. Note: this argument is required unless you set `org_wide=true`.
     pub fn team_id(mut self, value: impl Into<String>) -> Self {
         self.team_id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
+    pub fn set_team_id(mut self, value: Option<String>) -> Self {
+        self.team_id = value;
         self
     }
 
@@ -528,6 +546,12 @@ impl AdminConversationsDisconnectSharedRequest {
         self
     }
 
+    /// Sets or clears [`leaving_team_ids`](Self::leaving_team_ids): `None` leaves it out of the request.
+    pub fn set_leaving_team_ids(mut self, value: Option<String>) -> Self {
+        self.leaving_team_ids = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -610,9 +634,21 @@ impl AdminConversationsGetTeamsRequest {
         self
     }
 
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
+        self
+    }
+
     /// The maximum number of items to return. Must be between 1 - 1000 both inclusive.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
+        self
+    }
+
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
 
@@ -745,9 +781,21 @@ impl AdminConversationsSearchRequest {
         self
     }
 
+    /// Sets or clears [`team_ids`](Self::team_ids): `None` leaves it out of the request.
+    pub fn set_team_ids(mut self, value: Option<String>) -> Self {
+        self.team_ids = value;
+        self
+    }
+
     /// Name of the the channel to query by.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`query`](Self::query): `None` leaves it out of the request.
+    pub fn set_query(mut self, value: Option<String>) -> Self {
+        self.query = value;
         self
     }
 
@@ -757,9 +805,21 @@ impl AdminConversationsSearchRequest {
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 
@@ -769,15 +829,33 @@ impl AdminConversationsSearchRequest {
         self
     }
 
+    /// Sets or clears [`search_channel_types`](Self::search_channel_types): `None` leaves it out of the request.
+    pub fn set_search_channel_types(mut self, value: Option<String>) -> Self {
+        self.search_channel_types = value;
+        self
+    }
+
     /// Possible values are `relevant` (search ranking based on what we think is closest), `name` (alphabetical), `member_count` (number of users in the channel), and `created` (date channel was created). You can optionally pair this with the `sort_dir` arg to change how it is sorted
     pub fn sort(mut self, value: impl Into<String>) -> Self {
         self.sort = Some(value.into());
         self
     }
 
+    /// Sets or clears [`sort`](Self::sort): `None` leaves it out of the request.
+    pub fn set_sort(mut self, value: Option<String>) -> Self {
+        self.sort = value;
+        self
+    }
+
     /// Sort direction. Possible values are `asc` for ascending order like (1, 2, 3) or (a, b, c), and `desc` for descending order like (3, 2, 1) or (c, b, a)
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`sort_dir`](Self::sort_dir): `None` leaves it out of the request.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 
@@ -879,15 +957,33 @@ impl AdminConversationsSetTeamsRequest {
         self
     }
 
+    /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
+    pub fn set_team_id(mut self, value: Option<String>) -> Self {
+        self.team_id = value;
+        self
+    }
+
     /// A comma-separated list of workspaces to which the channel should be shared. Not required if the channel is being shared org-wide.
     pub fn target_team_ids(mut self, value: impl Into<String>) -> Self {
         self.target_team_ids = Some(value.into());
         self
     }
 
+    /// Sets or clears [`target_team_ids`](Self::target_team_ids): `None` leaves it out of the request.
+    pub fn set_target_team_ids(mut self, value: Option<String>) -> Self {
+        self.target_team_ids = value;
+        self
+    }
+
     /// True if channel has to be converted to an org channel
     pub fn org_channel(mut self, value: bool) -> Self {
         self.org_channel = Some(value);
+        self
+    }
+
+    /// Sets or clears [`org_channel`](Self::org_channel): `None` leaves it out of the request.
+    pub fn set_org_channel(mut self, value: Option<bool>) -> Self {
+        self.org_channel = value;
         self
     }
 

@@ -56,9 +56,21 @@ impl AdminConversationsEkmListOriginalConnectedChannelInfoRequest {
         self
     }
 
+    /// Sets or clears [`channel_ids`](Self::channel_ids): `None` leaves it out of the request.
+    pub fn set_channel_ids(mut self, value: Option<String>) -> Self {
+        self.channel_ids = value;
+        self
+    }
+
     /// A comma-separated list of the workspaces to which the channels you would like returned belong.
     pub fn team_ids(mut self, value: impl Into<String>) -> Self {
         self.team_ids = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`team_ids`](Self::team_ids): `None` leaves it out of the request.
+    pub fn set_team_ids(mut self, value: Option<String>) -> Self {
+        self.team_ids = value;
         self
     }
 
@@ -68,9 +80,21 @@ impl AdminConversationsEkmListOriginalConnectedChannelInfoRequest {
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 

@@ -114,6 +114,12 @@ impl AdminConversationsRestrictAccessAddGroupRequest {
         self
     }
 
+    /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
+    pub fn set_team_id(mut self, value: Option<String>) -> Self {
+        self.team_id = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -158,6 +164,12 @@ impl AdminConversationsRestrictAccessListGroupsRequest {
     /// The workspace where the channel exists. This argument is required for channels only tied to one workspace, and optional for channels that are shared across an organization.
     pub fn team_id(mut self, value: impl Into<String>) -> Self {
         self.team_id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
+    pub fn set_team_id(mut self, value: Option<String>) -> Self {
+        self.team_id = value;
         self
     }
 

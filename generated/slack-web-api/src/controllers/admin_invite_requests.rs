@@ -99,6 +99,12 @@ impl AdminInviteRequestsApproveRequest {
         self
     }
 
+    /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
+    pub fn set_team_id(mut self, value: Option<String>) -> Self {
+        self.team_id = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -142,6 +148,12 @@ impl AdminInviteRequestsDenyRequest {
     /// ID for the workspace where the invite request was made.
     pub fn team_id(mut self, value: impl Into<String>) -> Self {
         self.team_id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
+    pub fn set_team_id(mut self, value: Option<String>) -> Self {
+        self.team_id = value;
         self
     }
 
@@ -192,15 +204,33 @@ impl AdminInviteRequestsListRequest {
         self
     }
 
+    /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
+    pub fn set_team_id(mut self, value: Option<String>) -> Self {
+        self.team_id = value;
+        self
+    }
+
     /// Value of the `next_cursor` field sent as part of the previous API response
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
 
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
+        self
+    }
+
     /// The number of results that will be returned by the API on each invocation. Must be between 1 - 1000, both inclusive
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
+        self
+    }
+
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
 

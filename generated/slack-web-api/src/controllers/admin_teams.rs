@@ -78,9 +78,21 @@ impl AdminTeamsCreateRequest {
         self
     }
 
+    /// Sets or clears [`team_description`](Self::team_description): `None` leaves it out of the request.
+    pub fn set_team_description(mut self, value: Option<String>) -> Self {
+        self.team_description = value;
+        self
+    }
+
     /// Who can join the team. A team's discoverability can be `open`, `closed`, `invite_only`, or `unlisted`.
     pub fn team_discoverability(mut self, value: impl Into<String>) -> Self {
         self.team_discoverability = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`team_discoverability`](Self::team_discoverability): `None` leaves it out of the request.
+    pub fn set_team_discoverability(mut self, value: Option<String>) -> Self {
+        self.team_discoverability = value;
         self
     }
 
@@ -134,9 +146,21 @@ impl AdminTeamsListRequest {
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 

@@ -139,6 +139,12 @@ impl AdminUsergroupsAddChannelsRequest {
         self
     }
 
+    /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
+    pub fn set_team_id(mut self, value: Option<String>) -> Self {
+        self.team_id = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -184,6 +190,12 @@ impl AdminUsergroupsAddTeamsRequest {
     /// When `true`, this method automatically creates new workspace accounts for the IDP group members.
     pub fn auto_provision(mut self, value: bool) -> Self {
         self.auto_provision = Some(value);
+        self
+    }
+
+    /// Sets or clears [`auto_provision`](Self::auto_provision): `None` leaves it out of the request.
+    pub fn set_auto_provision(mut self, value: Option<bool>) -> Self {
+        self.auto_provision = value;
         self
     }
 
@@ -235,9 +247,21 @@ impl AdminUsergroupsListChannelsRequest {
         self
     }
 
+    /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
+    pub fn set_team_id(mut self, value: Option<String>) -> Self {
+        self.team_id = value;
+        self
+    }
+
     /// Flag to include or exclude the count of members per channel.
     pub fn include_num_members(mut self, value: bool) -> Self {
         self.include_num_members = Some(value);
+        self
+    }
+
+    /// Sets or clears [`include_num_members`](Self::include_num_members): `None` leaves it out of the request.
+    pub fn set_include_num_members(mut self, value: Option<bool>) -> Self {
+        self.include_num_members = value;
         self
     }
 

@@ -253,15 +253,33 @@ impl AdminUsersAssignRequest {
         self
     }
 
+    /// Sets or clears [`is_restricted`](Self::is_restricted): `None` leaves it out of the request.
+    pub fn set_is_restricted(mut self, value: Option<bool>) -> Self {
+        self.is_restricted = value;
+        self
+    }
+
     /// True if user should be added to the workspace as a single-channel guest.
     pub fn is_ultra_restricted(mut self, value: bool) -> Self {
         self.is_ultra_restricted = Some(value);
         self
     }
 
+    /// Sets or clears [`is_ultra_restricted`](Self::is_ultra_restricted): `None` leaves it out of the request.
+    pub fn set_is_ultra_restricted(mut self, value: Option<bool>) -> Self {
+        self.is_ultra_restricted = value;
+        self
+    }
+
     /// Comma separated values of channel IDs to add user in the new workspace.
     pub fn channel_ids(mut self, value: impl Into<String>) -> Self {
         self.channel_ids = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`channel_ids`](Self::channel_ids): `None` leaves it out of the request.
+    pub fn set_channel_ids(mut self, value: Option<String>) -> Self {
+        self.channel_ids = value;
         self
     }
 
@@ -325,9 +343,21 @@ impl AdminUsersInviteRequest {
         self
     }
 
+    /// Sets or clears [`custom_message`](Self::custom_message): `None` leaves it out of the request.
+    pub fn set_custom_message(mut self, value: Option<String>) -> Self {
+        self.custom_message = value;
+        self
+    }
+
     /// Full name of the user.
     pub fn real_name(mut self, value: impl Into<String>) -> Self {
         self.real_name = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`real_name`](Self::real_name): `None` leaves it out of the request.
+    pub fn set_real_name(mut self, value: Option<String>) -> Self {
+        self.real_name = value;
         self
     }
 
@@ -337,9 +367,21 @@ impl AdminUsersInviteRequest {
         self
     }
 
+    /// Sets or clears [`resend`](Self::resend): `None` leaves it out of the request.
+    pub fn set_resend(mut self, value: Option<bool>) -> Self {
+        self.resend = value;
+        self
+    }
+
     /// Is this user a multi-channel guest user? (default: false)
     pub fn is_restricted(mut self, value: bool) -> Self {
         self.is_restricted = Some(value);
+        self
+    }
+
+    /// Sets or clears [`is_restricted`](Self::is_restricted): `None` leaves it out of the request.
+    pub fn set_is_restricted(mut self, value: Option<bool>) -> Self {
+        self.is_restricted = value;
         self
     }
 
@@ -349,9 +391,21 @@ impl AdminUsersInviteRequest {
         self
     }
 
+    /// Sets or clears [`is_ultra_restricted`](Self::is_ultra_restricted): `None` leaves it out of the request.
+    pub fn set_is_ultra_restricted(mut self, value: Option<bool>) -> Self {
+        self.is_ultra_restricted = value;
+        self
+    }
+
     /// Timestamp when guest account should be disabled. Only include this timestamp if you are inviting a guest user and you want their account to expire on a certain date.
     pub fn guest_expiration_ts(mut self, value: impl Into<String>) -> Self {
         self.guest_expiration_ts = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`guest_expiration_ts`](Self::guest_expiration_ts): `None` leaves it out of the request.
+    pub fn set_guest_expiration_ts(mut self, value: Option<String>) -> Self {
+        self.guest_expiration_ts = value;
         self
     }
 
@@ -419,9 +473,21 @@ impl AdminUsersListRequest {
         self
     }
 
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
+        self
+    }
+
     /// Limit for how many users to be retrieved per page
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
+        self
+    }
+
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
 

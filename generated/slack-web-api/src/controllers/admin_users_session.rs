@@ -120,9 +120,21 @@ impl AdminUsersSessionResetRequest {
         self
     }
 
+    /// Sets or clears [`mobile_only`](Self::mobile_only): `None` leaves it out of the request.
+    pub fn set_mobile_only(mut self, value: Option<bool>) -> Self {
+        self.mobile_only = value;
+        self
+    }
+
     /// Only expire web sessions (default: false)
     pub fn web_only(mut self, value: bool) -> Self {
         self.web_only = Some(value);
+        self
+    }
+
+    /// Sets or clears [`web_only`](Self::web_only): `None` leaves it out of the request.
+    pub fn set_web_only(mut self, value: Option<bool>) -> Self {
+        self.web_only = value;
         self
     }
 

@@ -46,9 +46,21 @@ impl ApiTestRequest {
         self
     }
 
+    /// Sets or clears [`error`](Self::error): `None` leaves it out of the request.
+    pub fn set_error(mut self, value: Option<String>) -> Self {
+        self.error = value;
+        self
+    }
+
     /// example property to return
     pub fn foo(mut self, value: impl Into<String>) -> Self {
         self.foo = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`foo`](Self::foo): `None` leaves it out of the request.
+    pub fn set_foo(mut self, value: Option<String>) -> Self {
+        self.foo = value;
         self
     }
 

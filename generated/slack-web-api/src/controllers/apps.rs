@@ -48,9 +48,21 @@ impl AppsUninstallRequest {
         self
     }
 
+    /// Sets or clears [`client_id`](Self::client_id): `None` leaves it out of the request.
+    pub fn set_client_id(mut self, value: Option<String>) -> Self {
+        self.client_id = value;
+        self
+    }
+
     /// Issued when you created your application.
     pub fn client_secret(mut self, value: impl Into<String>) -> Self {
         self.client_secret = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`client_secret`](Self::client_secret): `None` leaves it out of the request.
+    pub fn set_client_secret(mut self, value: Option<String>) -> Self {
+        self.client_secret = value;
         self
     }
 

@@ -61,6 +61,12 @@ impl AuthRevokeRequest {
         self
     }
 
+    /// Sets or clears [`test`](Self::test): `None` leaves it out of the request.
+    pub fn set_test(mut self, value: Option<bool>) -> Self {
+        self.test = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,

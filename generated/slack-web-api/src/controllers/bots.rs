@@ -46,6 +46,12 @@ impl BotsInfoRequest {
         self
     }
 
+    /// Sets or clears [`bot`](Self::bot): `None` leaves it out of the request.
+    pub fn set_bot(mut self, value: Option<String>) -> Self {
+        self.bot = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,

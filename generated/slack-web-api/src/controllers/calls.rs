@@ -133,9 +133,21 @@ impl CallsAddRequest {
         self
     }
 
+    /// Sets or clears [`external_display_id`](Self::external_display_id): `None` leaves it out of the request.
+    pub fn set_external_display_id(mut self, value: Option<String>) -> Self {
+        self.external_display_id = value;
+        self
+    }
+
     /// When supplied, available Slack clients will attempt to directly launch the 3rd-party Call with this URL.
     pub fn desktop_app_join_url(mut self, value: impl Into<String>) -> Self {
         self.desktop_app_join_url = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`desktop_app_join_url`](Self::desktop_app_join_url): `None` leaves it out of the request.
+    pub fn set_desktop_app_join_url(mut self, value: Option<String>) -> Self {
+        self.desktop_app_join_url = value;
         self
     }
 
@@ -145,9 +157,21 @@ impl CallsAddRequest {
         self
     }
 
+    /// Sets or clears [`date_start`](Self::date_start): `None` leaves it out of the request.
+    pub fn set_date_start(mut self, value: Option<i64>) -> Self {
+        self.date_start = value;
+        self
+    }
+
     /// The name of the Call.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`title`](Self::title): `None` leaves it out of the request.
+    pub fn set_title(mut self, value: Option<String>) -> Self {
+        self.title = value;
         self
     }
 
@@ -157,9 +181,21 @@ impl CallsAddRequest {
         self
     }
 
+    /// Sets or clears [`created_by`](Self::created_by): `None` leaves it out of the request.
+    pub fn set_created_by(mut self, value: Option<String>) -> Self {
+        self.created_by = value;
+        self
+    }
+
     /// The list of users to register as participants in the Call. [Read more on how to specify users here](/apis/calls#users).
     pub fn users(mut self, value: impl Into<String>) -> Self {
         self.users = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`users`](Self::users): `None` leaves it out of the request.
+    pub fn set_users(mut self, value: Option<String>) -> Self {
+        self.users = value;
         self
     }
 
@@ -222,6 +258,12 @@ impl CallsEndRequest {
     /// Call duration in seconds
     pub fn duration(mut self, value: i64) -> Self {
         self.duration = Some(value);
+        self
+    }
+
+    /// Sets or clears [`duration`](Self::duration): `None` leaves it out of the request.
+    pub fn set_duration(mut self, value: Option<i64>) -> Self {
+        self.duration = value;
         self
     }
 
@@ -308,15 +350,33 @@ impl CallsUpdateRequest {
         self
     }
 
+    /// Sets or clears [`title`](Self::title): `None` leaves it out of the request.
+    pub fn set_title(mut self, value: Option<String>) -> Self {
+        self.title = value;
+        self
+    }
+
     /// The URL required for a client to join the Call.
     pub fn join_url(mut self, value: impl Into<String>) -> Self {
         self.join_url = Some(value.into());
         self
     }
 
+    /// Sets or clears [`join_url`](Self::join_url): `None` leaves it out of the request.
+    pub fn set_join_url(mut self, value: Option<String>) -> Self {
+        self.join_url = value;
+        self
+    }
+
     /// When supplied, available Slack clients will attempt to directly launch the 3rd-party Call with this URL.
     pub fn desktop_app_join_url(mut self, value: impl Into<String>) -> Self {
         self.desktop_app_join_url = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`desktop_app_join_url`](Self::desktop_app_join_url): `None` leaves it out of the request.
+    pub fn set_desktop_app_join_url(mut self, value: Option<String>) -> Self {
+        self.desktop_app_join_url = value;
         self
     }
 

@@ -288,6 +288,12 @@ impl ChatDeleteRequest {
         self
     }
 
+    /// Sets or clears [`as_user`](Self::as_user): `None` leaves it out of the request.
+    pub fn set_as_user(mut self, value: Option<bool>) -> Self {
+        self.as_user = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -333,6 +339,12 @@ impl ChatDeleteScheduledMessageRequest {
     /// Pass true to delete the message as the authed user with `chat:write:user` scope. [Bot users](/bot-users) in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope.
     pub fn as_user(mut self, value: bool) -> Self {
         self.as_user = Some(value);
+        self
+    }
+
+    /// Sets or clears [`as_user`](Self::as_user): `None` leaves it out of the request.
+    pub fn set_as_user(mut self, value: Option<bool>) -> Self {
+        self.as_user = value;
         self
     }
 
@@ -420,9 +432,21 @@ impl ChatMeMessageRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// Text of the message to send.
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`text`](Self::text): `None` leaves it out of the request.
+    pub fn set_text(mut self, value: Option<String>) -> Self {
+        self.text = value;
         self
     }
 
@@ -484,9 +508,21 @@ impl ChatPostEphemeralRequest {
         self
     }
 
+    /// Sets or clears [`as_user`](Self::as_user): `None` leaves it out of the request.
+    pub fn set_as_user(mut self, value: Option<bool>) -> Self {
+        self.as_user = value;
+        self
+    }
+
     /// A JSON-based array of structured attachments, presented as a URL-encoded string.
     pub fn attachments(mut self, value: impl Into<String>) -> Self {
         self.attachments = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`attachments`](Self::attachments): `None` leaves it out of the request.
+    pub fn set_attachments(mut self, value: Option<String>) -> Self {
+        self.attachments = value;
         self
     }
 
@@ -496,9 +532,21 @@ impl ChatPostEphemeralRequest {
         self
     }
 
+    /// Sets or clears [`blocks`](Self::blocks): `None` leaves it out of the request.
+    pub fn set_blocks(mut self, value: Option<String>) -> Self {
+        self.blocks = value;
+        self
+    }
+
     /// Emoji to use as the icon for this message. Overrides `icon_url`. Must be used in conjunction with `as_user` set to `false`, otherwise ignored. See [authorship](#authorship) below.
     pub fn icon_emoji(mut self, value: impl Into<String>) -> Self {
         self.icon_emoji = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`icon_emoji`](Self::icon_emoji): `None` leaves it out of the request.
+    pub fn set_icon_emoji(mut self, value: Option<String>) -> Self {
+        self.icon_emoji = value;
         self
     }
 
@@ -508,9 +556,21 @@ impl ChatPostEphemeralRequest {
         self
     }
 
+    /// Sets or clears [`icon_url`](Self::icon_url): `None` leaves it out of the request.
+    pub fn set_icon_url(mut self, value: Option<String>) -> Self {
+        self.icon_url = value;
+        self
+    }
+
     /// Find and link channel names and usernames.
     pub fn link_names(mut self, value: bool) -> Self {
         self.link_names = Some(value);
+        self
+    }
+
+    /// Sets or clears [`link_names`](Self::link_names): `None` leaves it out of the request.
+    pub fn set_link_names(mut self, value: Option<bool>) -> Self {
+        self.link_names = value;
         self
     }
 
@@ -520,9 +580,21 @@ impl ChatPostEphemeralRequest {
         self
     }
 
+    /// Sets or clears [`parse`](Self::parse): `None` leaves it out of the request.
+    pub fn set_parse(mut self, value: Option<String>) -> Self {
+        self.parse = value;
+        self
+    }
+
     /// How this field works and whether it is required depends on other fields you use in your API call. [See below](#text_usage) for more detail.
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`text`](Self::text): `None` leaves it out of the request.
+    pub fn set_text(mut self, value: Option<String>) -> Self {
+        self.text = value;
         self
     }
 
@@ -532,9 +604,21 @@ impl ChatPostEphemeralRequest {
         self
     }
 
+    /// Sets or clears [`thread_ts`](Self::thread_ts): `None` leaves it out of the request.
+    pub fn set_thread_ts(mut self, value: Option<String>) -> Self {
+        self.thread_ts = value;
+        self
+    }
+
     /// Set your bot's user name. Must be used in conjunction with `as_user` set to false, otherwise ignored. See [authorship](#authorship) below.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`username`](Self::username): `None` leaves it out of the request.
+    pub fn set_username(mut self, value: Option<String>) -> Self {
+        self.username = value;
         self
     }
 
@@ -625,9 +709,21 @@ impl ChatPostMessageRequest {
         self
     }
 
+    /// Sets or clears [`as_user`](Self::as_user): `None` leaves it out of the request.
+    pub fn set_as_user(mut self, value: Option<bool>) -> Self {
+        self.as_user = value;
+        self
+    }
+
     /// A JSON-based array of structured attachments, presented as a URL-encoded string.
     pub fn attachments(mut self, value: impl Into<String>) -> Self {
         self.attachments = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`attachments`](Self::attachments): `None` leaves it out of the request.
+    pub fn set_attachments(mut self, value: Option<String>) -> Self {
+        self.attachments = value;
         self
     }
 
@@ -637,9 +733,21 @@ impl ChatPostMessageRequest {
         self
     }
 
+    /// Sets or clears [`blocks`](Self::blocks): `None` leaves it out of the request.
+    pub fn set_blocks(mut self, value: Option<String>) -> Self {
+        self.blocks = value;
+        self
+    }
+
     /// Emoji to use as the icon for this message. Overrides `icon_url`. Must be used in conjunction with `as_user` set to `false`, otherwise ignored. See [authorship](#authorship) below.
     pub fn icon_emoji(mut self, value: impl Into<String>) -> Self {
         self.icon_emoji = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`icon_emoji`](Self::icon_emoji): `None` leaves it out of the request.
+    pub fn set_icon_emoji(mut self, value: Option<String>) -> Self {
+        self.icon_emoji = value;
         self
     }
 
@@ -649,9 +757,21 @@ impl ChatPostMessageRequest {
         self
     }
 
+    /// Sets or clears [`icon_url`](Self::icon_url): `None` leaves it out of the request.
+    pub fn set_icon_url(mut self, value: Option<String>) -> Self {
+        self.icon_url = value;
+        self
+    }
+
     /// Find and link channel names and usernames.
     pub fn link_names(mut self, value: bool) -> Self {
         self.link_names = Some(value);
+        self
+    }
+
+    /// Sets or clears [`link_names`](Self::link_names): `None` leaves it out of the request.
+    pub fn set_link_names(mut self, value: Option<bool>) -> Self {
+        self.link_names = value;
         self
     }
 
@@ -661,9 +781,21 @@ impl ChatPostMessageRequest {
         self
     }
 
+    /// Sets or clears [`mrkdwn`](Self::mrkdwn): `None` leaves it out of the request.
+    pub fn set_mrkdwn(mut self, value: Option<bool>) -> Self {
+        self.mrkdwn = value;
+        self
+    }
+
     /// Change how messages are treated. Defaults to `none`. See [below](#formatting).
     pub fn parse(mut self, value: impl Into<String>) -> Self {
         self.parse = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`parse`](Self::parse): `None` leaves it out of the request.
+    pub fn set_parse(mut self, value: Option<String>) -> Self {
+        self.parse = value;
         self
     }
 
@@ -673,9 +805,21 @@ impl ChatPostMessageRequest {
         self
     }
 
+    /// Sets or clears [`reply_broadcast`](Self::reply_broadcast): `None` leaves it out of the request.
+    pub fn set_reply_broadcast(mut self, value: Option<bool>) -> Self {
+        self.reply_broadcast = value;
+        self
+    }
+
     /// How this field works and whether it is required depends on other fields you use in your API call. [See below](#text_usage) for more detail.
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`text`](Self::text): `None` leaves it out of the request.
+    pub fn set_text(mut self, value: Option<String>) -> Self {
+        self.text = value;
         self
     }
 
@@ -685,9 +829,21 @@ impl ChatPostMessageRequest {
         self
     }
 
+    /// Sets or clears [`thread_ts`](Self::thread_ts): `None` leaves it out of the request.
+    pub fn set_thread_ts(mut self, value: Option<String>) -> Self {
+        self.thread_ts = value;
+        self
+    }
+
     /// Pass true to enable unfurling of primarily text-based content.
     pub fn unfurl_links(mut self, value: bool) -> Self {
         self.unfurl_links = Some(value);
+        self
+    }
+
+    /// Sets or clears [`unfurl_links`](Self::unfurl_links): `None` leaves it out of the request.
+    pub fn set_unfurl_links(mut self, value: Option<bool>) -> Self {
+        self.unfurl_links = value;
         self
     }
 
@@ -697,9 +853,21 @@ impl ChatPostMessageRequest {
         self
     }
 
+    /// Sets or clears [`unfurl_media`](Self::unfurl_media): `None` leaves it out of the request.
+    pub fn set_unfurl_media(mut self, value: Option<bool>) -> Self {
+        self.unfurl_media = value;
+        self
+    }
+
     /// Set your bot's user name. Must be used in conjunction with `as_user` set to false, otherwise ignored. See [authorship](#authorship) below.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`username`](Self::username): `None` leaves it out of the request.
+    pub fn set_username(mut self, value: Option<String>) -> Self {
+        self.username = value;
         self
     }
 
@@ -798,9 +966,21 @@ impl ChatScheduleMessageRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// How this field works and whether it is required depends on other fields you use in your API call. [See below](#text_usage) for more detail.
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`text`](Self::text): `None` leaves it out of the request.
+    pub fn set_text(mut self, value: Option<String>) -> Self {
+        self.text = value;
         self
     }
 
@@ -810,9 +990,21 @@ impl ChatScheduleMessageRequest {
         self
     }
 
+    /// Sets or clears [`post_at`](Self::post_at): `None` leaves it out of the request.
+    pub fn set_post_at(mut self, value: Option<String>) -> Self {
+        self.post_at = value;
+        self
+    }
+
     /// Change how messages are treated. Defaults to `none`. See \[chat.postMessage\](chat.postMessage#formatting).
     pub fn parse(mut self, value: impl Into<String>) -> Self {
         self.parse = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`parse`](Self::parse): `None` leaves it out of the request.
+    pub fn set_parse(mut self, value: Option<String>) -> Self {
+        self.parse = value;
         self
     }
 
@@ -822,9 +1014,21 @@ impl ChatScheduleMessageRequest {
         self
     }
 
+    /// Sets or clears [`as_user`](Self::as_user): `None` leaves it out of the request.
+    pub fn set_as_user(mut self, value: Option<bool>) -> Self {
+        self.as_user = value;
+        self
+    }
+
     /// Find and link channel names and usernames.
     pub fn link_names(mut self, value: bool) -> Self {
         self.link_names = Some(value);
+        self
+    }
+
+    /// Sets or clears [`link_names`](Self::link_names): `None` leaves it out of the request.
+    pub fn set_link_names(mut self, value: Option<bool>) -> Self {
+        self.link_names = value;
         self
     }
 
@@ -834,9 +1038,21 @@ impl ChatScheduleMessageRequest {
         self
     }
 
+    /// Sets or clears [`attachments`](Self::attachments): `None` leaves it out of the request.
+    pub fn set_attachments(mut self, value: Option<String>) -> Self {
+        self.attachments = value;
+        self
+    }
+
     /// A JSON-based array of structured blocks, presented as a URL-encoded string.
     pub fn blocks(mut self, value: impl Into<String>) -> Self {
         self.blocks = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`blocks`](Self::blocks): `None` leaves it out of the request.
+    pub fn set_blocks(mut self, value: Option<String>) -> Self {
+        self.blocks = value;
         self
     }
 
@@ -846,9 +1062,21 @@ impl ChatScheduleMessageRequest {
         self
     }
 
+    /// Sets or clears [`unfurl_links`](Self::unfurl_links): `None` leaves it out of the request.
+    pub fn set_unfurl_links(mut self, value: Option<bool>) -> Self {
+        self.unfurl_links = value;
+        self
+    }
+
     /// Pass false to disable unfurling of media content.
     pub fn unfurl_media(mut self, value: bool) -> Self {
         self.unfurl_media = Some(value);
+        self
+    }
+
+    /// Sets or clears [`unfurl_media`](Self::unfurl_media): `None` leaves it out of the request.
+    pub fn set_unfurl_media(mut self, value: Option<bool>) -> Self {
+        self.unfurl_media = value;
         self
     }
 
@@ -858,9 +1086,21 @@ impl ChatScheduleMessageRequest {
         self
     }
 
+    /// Sets or clears [`thread_ts`](Self::thread_ts): `None` leaves it out of the request.
+    pub fn set_thread_ts(mut self, value: Option<String>) -> Self {
+        self.thread_ts = value;
+        self
+    }
+
     /// Used in conjunction with `thread_ts` and indicates whether reply should be made visible to everyone in the channel or conversation. Defaults to `false`.
     pub fn reply_broadcast(mut self, value: bool) -> Self {
         self.reply_broadcast = Some(value);
+        self
+    }
+
+    /// Sets or clears [`reply_broadcast`](Self::reply_broadcast): `None` leaves it out of the request.
+    pub fn set_reply_broadcast(mut self, value: Option<bool>) -> Self {
+        self.reply_broadcast = value;
         self
     }
 
@@ -946,9 +1186,21 @@ impl ChatUnfurlRequest {
         self
     }
 
+    /// Sets or clears [`unfurls`](Self::unfurls): `None` leaves it out of the request.
+    pub fn set_unfurls(mut self, value: Option<String>) -> Self {
+        self.unfurls = value;
+        self
+    }
+
     /// Provide a simply-formatted string to send as an ephemeral message to the user as invitation to authenticate further and enable full unfurling behavior
     pub fn user_auth_message(mut self, value: impl Into<String>) -> Self {
         self.user_auth_message = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`user_auth_message`](Self::user_auth_message): `None` leaves it out of the request.
+    pub fn set_user_auth_message(mut self, value: Option<String>) -> Self {
+        self.user_auth_message = value;
         self
     }
 
@@ -958,9 +1210,21 @@ impl ChatUnfurlRequest {
         self
     }
 
+    /// Sets or clears [`user_auth_required`](Self::user_auth_required): `None` leaves it out of the request.
+    pub fn set_user_auth_required(mut self, value: Option<bool>) -> Self {
+        self.user_auth_required = value;
+        self
+    }
+
     /// Send users to this custom URL where they will complete authentication in your app to fully trigger unfurling. Value should be properly URL-encoded.
     pub fn user_auth_url(mut self, value: impl Into<String>) -> Self {
         self.user_auth_url = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`user_auth_url`](Self::user_auth_url): `None` leaves it out of the request.
+    pub fn set_user_auth_url(mut self, value: Option<String>) -> Self {
+        self.user_auth_url = value;
         self
     }
 
@@ -1026,9 +1290,21 @@ impl ChatUpdateRequest {
         self
     }
 
+    /// Sets or clears [`as_user`](Self::as_user): `None` leaves it out of the request.
+    pub fn set_as_user(mut self, value: Option<bool>) -> Self {
+        self.as_user = value;
+        self
+    }
+
     /// A JSON-based array of structured attachments, presented as a URL-encoded string. This field is required when not presenting `text`. If you don't include this field, the message's previous `attachments` will be retained. To remove previous `attachments`, include an empty array for this field.
     pub fn attachments(mut self, value: impl Into<String>) -> Self {
         self.attachments = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`attachments`](Self::attachments): `None` leaves it out of the request.
+    pub fn set_attachments(mut self, value: Option<String>) -> Self {
+        self.attachments = value;
         self
     }
 
@@ -1038,9 +1314,21 @@ impl ChatUpdateRequest {
         self
     }
 
+    /// Sets or clears [`blocks`](Self::blocks): `None` leaves it out of the request.
+    pub fn set_blocks(mut self, value: Option<String>) -> Self {
+        self.blocks = value;
+        self
+    }
+
     /// Find and link channel names and usernames. Defaults to `none`. If you do not specify a value for this field, the original value set for the message will be overwritten with the default, `none`.
     pub fn link_names(mut self, value: impl Into<String>) -> Self {
         self.link_names = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`link_names`](Self::link_names): `None` leaves it out of the request.
+    pub fn set_link_names(mut self, value: Option<String>) -> Self {
+        self.link_names = value;
         self
     }
 
@@ -1050,9 +1338,21 @@ impl ChatUpdateRequest {
         self
     }
 
+    /// Sets or clears [`parse`](Self::parse): `None` leaves it out of the request.
+    pub fn set_parse(mut self, value: Option<String>) -> Self {
+        self.parse = value;
+        self
+    }
+
     /// New text for the message, using the [default formatting rules](/reference/surfaces/formatting). It's not required when presenting `blocks` or `attachments`.
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`text`](Self::text): `None` leaves it out of the request.
+    pub fn set_text(mut self, value: Option<String>) -> Self {
+        self.text = value;
         self
     }
 

@@ -56,9 +56,21 @@ impl ChatScheduledMessagesListRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// A UNIX timestamp of the latest value in the time range
     pub fn latest(mut self, value: i64) -> Self {
         self.latest = Some(value);
+        self
+    }
+
+    /// Sets or clears [`latest`](Self::latest): `None` leaves it out of the request.
+    pub fn set_latest(mut self, value: Option<i64>) -> Self {
+        self.latest = value;
         self
     }
 
@@ -68,15 +80,33 @@ impl ChatScheduledMessagesListRequest {
         self
     }
 
+    /// Sets or clears [`oldest`](Self::oldest): `None` leaves it out of the request.
+    pub fn set_oldest(mut self, value: Option<i64>) -> Self {
+        self.oldest = value;
+        self
+    }
+
     /// Maximum number of original entries to return.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// For pagination purposes, this is the `cursor` value returned from a previous call to `chat.scheduledmessages.list` indicating where you want to start this call from.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 

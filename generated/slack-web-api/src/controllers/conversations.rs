@@ -345,6 +345,12 @@ impl ConversationsArchiveRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -386,6 +392,12 @@ impl ConversationsCloseRequest {
     /// Conversation to close.
     pub fn channel(mut self, value: impl Into<String>) -> Self {
         self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
         self
     }
 
@@ -434,9 +446,21 @@ impl ConversationsCreateRequest {
         self
     }
 
+    /// Sets or clears [`name`](Self::name): `None` leaves it out of the request.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+
     /// Create a private channel instead of a public one
     pub fn is_private(mut self, value: bool) -> Self {
         self.is_private = Some(value);
+        self
+    }
+
+    /// Sets or clears [`is_private`](Self::is_private): `None` leaves it out of the request.
+    pub fn set_is_private(mut self, value: Option<bool>) -> Self {
+        self.is_private = value;
         self
     }
 
@@ -492,9 +516,21 @@ impl ConversationsHistoryRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// End of time range of messages to include in results.
     pub fn latest(mut self, value: impl Into<String>) -> Self {
         self.latest = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`latest`](Self::latest): `None` leaves it out of the request.
+    pub fn set_latest(mut self, value: Option<String>) -> Self {
+        self.latest = value;
         self
     }
 
@@ -504,9 +540,21 @@ impl ConversationsHistoryRequest {
         self
     }
 
+    /// Sets or clears [`oldest`](Self::oldest): `None` leaves it out of the request.
+    pub fn set_oldest(mut self, value: Option<String>) -> Self {
+        self.oldest = value;
+        self
+    }
+
     /// Include messages with latest or oldest timestamp in results only when either timestamp is specified.
     pub fn inclusive(mut self, value: bool) -> Self {
         self.inclusive = Some(value);
+        self
+    }
+
+    /// Sets or clears [`inclusive`](Self::inclusive): `None` leaves it out of the request.
+    pub fn set_inclusive(mut self, value: Option<bool>) -> Self {
+        self.inclusive = value;
         self
     }
 
@@ -516,9 +564,21 @@ impl ConversationsHistoryRequest {
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 
@@ -582,15 +642,33 @@ impl ConversationsInfoRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// Set this to `true` to receive the locale for this conversation. Defaults to `false`
     pub fn include_locale(mut self, value: bool) -> Self {
         self.include_locale = Some(value);
         self
     }
 
+    /// Sets or clears [`include_locale`](Self::include_locale): `None` leaves it out of the request.
+    pub fn set_include_locale(mut self, value: Option<bool>) -> Self {
+        self.include_locale = value;
+        self
+    }
+
     /// Set to `true` to include the member count for the specified conversation. Defaults to `false`
     pub fn include_num_members(mut self, value: bool) -> Self {
         self.include_num_members = Some(value);
+        self
+    }
+
+    /// Sets or clears [`include_num_members`](Self::include_num_members): `None` leaves it out of the request.
+    pub fn set_include_num_members(mut self, value: Option<bool>) -> Self {
+        self.include_num_members = value;
         self
     }
 
@@ -644,9 +722,21 @@ impl ConversationsInviteRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// A comma separated list of user IDs. Up to 1000 users may be listed.
     pub fn users(mut self, value: impl Into<String>) -> Self {
         self.users = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`users`](Self::users): `None` leaves it out of the request.
+    pub fn set_users(mut self, value: Option<String>) -> Self {
+        self.users = value;
         self
     }
 
@@ -697,6 +787,12 @@ impl ConversationsJoinRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -742,9 +838,21 @@ impl ConversationsKickRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// User ID to be removed.
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
+    pub fn set_user(mut self, value: Option<String>) -> Self {
+        self.user = value;
         self
     }
 
@@ -795,6 +903,12 @@ impl ConversationsLeaveRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -842,9 +956,21 @@ impl ConversationsListRequest {
         self
     }
 
+    /// Sets or clears [`exclude_archived`](Self::exclude_archived): `None` leaves it out of the request.
+    pub fn set_exclude_archived(mut self, value: Option<bool>) -> Self {
+        self.exclude_archived = value;
+        self
+    }
+
     /// Mix and match channel types by providing a comma-separated list of any combination of `public_channel`, `private_channel`, `mpim`, `im`
     pub fn types(mut self, value: impl Into<String>) -> Self {
         self.types = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`types`](Self::types): `None` leaves it out of the request.
+    pub fn set_types(mut self, value: Option<String>) -> Self {
+        self.types = value;
         self
     }
 
@@ -854,9 +980,21 @@ impl ConversationsListRequest {
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 
@@ -913,9 +1051,21 @@ impl ConversationsMarkRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// Unique identifier of message you want marked as most recently seen in this conversation.
     pub fn ts(mut self, value: impl Into<String>) -> Self {
         self.ts = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`ts`](Self::ts): `None` leaves it out of the request.
+    pub fn set_ts(mut self, value: Option<String>) -> Self {
+        self.ts = value;
         self
     }
 
@@ -968,15 +1118,33 @@ impl ConversationsMembersRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 
@@ -1031,15 +1199,33 @@ impl ConversationsOpenRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// Comma separated lists of users. If only one user is included, this creates a 1:1 DM.  The ordering of the users is preserved whenever a multi-person direct message is returned. Supply a `channel` when not supplying `users`.
     pub fn users(mut self, value: impl Into<String>) -> Self {
         self.users = Some(value.into());
         self
     }
 
+    /// Sets or clears [`users`](Self::users): `None` leaves it out of the request.
+    pub fn set_users(mut self, value: Option<String>) -> Self {
+        self.users = value;
+        self
+    }
+
     /// Boolean, indicates you want the full IM channel definition in the response.
     pub fn return_im(mut self, value: bool) -> Self {
         self.return_im = Some(value);
+        self
+    }
+
+    /// Sets or clears [`return_im`](Self::return_im): `None` leaves it out of the request.
+    pub fn set_return_im(mut self, value: Option<bool>) -> Self {
+        self.return_im = value;
         self
     }
 
@@ -1094,9 +1280,21 @@ impl ConversationsRenameRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// New name for conversation.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`name`](Self::name): `None` leaves it out of the request.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
 
@@ -1153,9 +1351,21 @@ impl ConversationsRepliesRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// Unique identifier of a thread's parent message. `ts` must be the timestamp of an existing message with 0 or more replies. If there are no replies then just the single message referenced by `ts` will return - it is just an ordinary, unthreaded message.
     pub fn ts(mut self, value: impl Into<String>) -> Self {
         self.ts = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`ts`](Self::ts): `None` leaves it out of the request.
+    pub fn set_ts(mut self, value: Option<String>) -> Self {
+        self.ts = value;
         self
     }
 
@@ -1165,9 +1375,21 @@ impl ConversationsRepliesRequest {
         self
     }
 
+    /// Sets or clears [`latest`](Self::latest): `None` leaves it out of the request.
+    pub fn set_latest(mut self, value: Option<String>) -> Self {
+        self.latest = value;
+        self
+    }
+
     /// Start of time range of messages to include in results.
     pub fn oldest(mut self, value: impl Into<String>) -> Self {
         self.oldest = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`oldest`](Self::oldest): `None` leaves it out of the request.
+    pub fn set_oldest(mut self, value: Option<String>) -> Self {
+        self.oldest = value;
         self
     }
 
@@ -1177,15 +1399,33 @@ impl ConversationsRepliesRequest {
         self
     }
 
+    /// Sets or clears [`inclusive`](Self::inclusive): `None` leaves it out of the request.
+    pub fn set_inclusive(mut self, value: Option<bool>) -> Self {
+        self.inclusive = value;
+        self
+    }
+
     /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 
@@ -1251,9 +1491,21 @@ impl ConversationsSetPurposeRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// A new, specialer purpose
     pub fn purpose(mut self, value: impl Into<String>) -> Self {
         self.purpose = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`purpose`](Self::purpose): `None` leaves it out of the request.
+    pub fn set_purpose(mut self, value: Option<String>) -> Self {
+        self.purpose = value;
         self
     }
 
@@ -1305,9 +1557,21 @@ impl ConversationsSetTopicRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// The new topic string. Does not support formatting or linkification.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`topic`](Self::topic): `None` leaves it out of the request.
+    pub fn set_topic(mut self, value: Option<String>) -> Self {
+        self.topic = value;
         self
     }
 
@@ -1355,6 +1619,12 @@ impl ConversationsUnarchiveRequest {
     /// ID of conversation to unarchive
     pub fn channel(mut self, value: impl Into<String>) -> Self {
         self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
         self
     }
 

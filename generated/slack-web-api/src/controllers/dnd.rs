@@ -178,6 +178,12 @@ impl DndInfoRequest {
         self
     }
 
+    /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
+    pub fn set_user(mut self, value: Option<String>) -> Self {
+        self.user = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -254,6 +260,12 @@ impl DndTeamInfoRequest {
     /// Comma-separated list of users to fetch Do Not Disturb status for
     pub fn users(mut self, value: impl Into<String>) -> Self {
         self.users = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`users`](Self::users): `None` leaves it out of the request.
+    pub fn set_users(mut self, value: Option<String>) -> Self {
+        self.users = value;
         self
     }
 

@@ -144,6 +144,12 @@ impl FilesDeleteRequest {
         self
     }
 
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<String>) -> Self {
+        self.file = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -192,9 +198,21 @@ impl FilesInfoRequest {
         self
     }
 
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<String>) -> Self {
+        self.file = value;
+        self
+    }
+
     /// Sets `count`.
     pub fn count(mut self, value: impl Into<String>) -> Self {
         self.count = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`count`](Self::count): `None` leaves it out of the request.
+    pub fn set_count(mut self, value: Option<String>) -> Self {
+        self.count = value;
         self
     }
 
@@ -204,15 +222,33 @@ impl FilesInfoRequest {
         self
     }
 
+    /// Sets or clears [`page`](Self::page): `None` leaves it out of the request.
+    pub fn set_page(mut self, value: Option<String>) -> Self {
+        self.page = value;
+        self
+    }
+
     /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// Parameter for pagination. File comments are paginated for a single file. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection of comments. See [pagination](/docs/pagination) for more details.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 
@@ -278,9 +314,21 @@ impl FilesListRequest {
         self
     }
 
+    /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
+    pub fn set_user(mut self, value: Option<String>) -> Self {
+        self.user = value;
+        self
+    }
+
     /// Filter files appearing in a specific channel, indicated by its ID.
     pub fn channel(mut self, value: impl Into<String>) -> Self {
         self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
         self
     }
 
@@ -290,9 +338,21 @@ impl FilesListRequest {
         self
     }
 
+    /// Sets or clears [`ts_from`](Self::ts_from): `None` leaves it out of the request.
+    pub fn set_ts_from(mut self, value: Option<i64>) -> Self {
+        self.ts_from = value;
+        self
+    }
+
     /// Filter files created before this timestamp (inclusive).
     pub fn ts_to(mut self, value: i64) -> Self {
         self.ts_to = Some(value);
+        self
+    }
+
+    /// Sets or clears [`ts_to`](Self::ts_to): `None` leaves it out of the request.
+    pub fn set_ts_to(mut self, value: Option<i64>) -> Self {
+        self.ts_to = value;
         self
     }
 
@@ -302,9 +362,21 @@ impl FilesListRequest {
         self
     }
 
+    /// Sets or clears [`types`](Self::types): `None` leaves it out of the request.
+    pub fn set_types(mut self, value: Option<String>) -> Self {
+        self.types = value;
+        self
+    }
+
     /// Sets `count`.
     pub fn count(mut self, value: impl Into<String>) -> Self {
         self.count = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`count`](Self::count): `None` leaves it out of the request.
+    pub fn set_count(mut self, value: Option<String>) -> Self {
+        self.count = value;
         self
     }
 
@@ -314,9 +386,21 @@ impl FilesListRequest {
         self
     }
 
+    /// Sets or clears [`page`](Self::page): `None` leaves it out of the request.
+    pub fn set_page(mut self, value: Option<String>) -> Self {
+        self.page = value;
+        self
+    }
+
     /// Show truncated file info for files hidden due to being too old, and the team who owns the file being over the file limit.
     pub fn show_files_hidden_by_limit(mut self, value: bool) -> Self {
         self.show_files_hidden_by_limit = Some(value);
+        self
+    }
+
+    /// Sets or clears [`show_files_hidden_by_limit`](Self::show_files_hidden_by_limit): `None` leaves it out of the request.
+    pub fn set_show_files_hidden_by_limit(mut self, value: Option<bool>) -> Self {
+        self.show_files_hidden_by_limit = value;
         self
     }
 
@@ -384,6 +468,12 @@ impl FilesRevokePublicUrlRequest {
         self
     }
 
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<String>) -> Self {
+        self.file = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -425,6 +515,12 @@ impl FilesSharedPublicUrlRequest {
     /// File to share
     pub fn file(mut self, value: impl Into<String>) -> Self {
         self.file = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<String>) -> Self {
+        self.file = value;
         self
     }
 
@@ -479,9 +575,21 @@ impl FilesUploadRequest {
         self
     }
 
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<crate::FileUpload>) -> Self {
+        self.file = value;
+        self
+    }
+
     /// File contents via a POST variable. If omitting this parameter, you must provide a `file`.
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`content`](Self::content): `None` leaves it out of the request.
+    pub fn set_content(mut self, value: Option<String>) -> Self {
+        self.content = value;
         self
     }
 
@@ -491,9 +599,21 @@ impl FilesUploadRequest {
         self
     }
 
+    /// Sets or clears [`filetype`](Self::filetype): `None` leaves it out of the request.
+    pub fn set_filetype(mut self, value: Option<String>) -> Self {
+        self.filetype = value;
+        self
+    }
+
     /// Filename of file.
     pub fn filename(mut self, value: impl Into<String>) -> Self {
         self.filename = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`filename`](Self::filename): `None` leaves it out of the request.
+    pub fn set_filename(mut self, value: Option<String>) -> Self {
+        self.filename = value;
         self
     }
 
@@ -503,9 +623,21 @@ impl FilesUploadRequest {
         self
     }
 
+    /// Sets or clears [`title`](Self::title): `None` leaves it out of the request.
+    pub fn set_title(mut self, value: Option<String>) -> Self {
+        self.title = value;
+        self
+    }
+
     /// The message text introducing the file in specified `channels`.
     pub fn initial_comment(mut self, value: impl Into<String>) -> Self {
         self.initial_comment = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`initial_comment`](Self::initial_comment): `None` leaves it out of the request.
+    pub fn set_initial_comment(mut self, value: Option<String>) -> Self {
+        self.initial_comment = value;
         self
     }
 
@@ -515,9 +647,21 @@ impl FilesUploadRequest {
         self
     }
 
+    /// Sets or clears [`channels`](Self::channels): `None` leaves it out of the request.
+    pub fn set_channels(mut self, value: Option<String>) -> Self {
+        self.channels = value;
+        self
+    }
+
     /// Provide another message's `ts` value to upload this file as a reply. Never use a reply's `ts` value; use its parent instead.
     pub fn thread_ts(mut self, value: impl Into<String>) -> Self {
         self.thread_ts = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`thread_ts`](Self::thread_ts): `None` leaves it out of the request.
+    pub fn set_thread_ts(mut self, value: Option<String>) -> Self {
+        self.thread_ts = value;
         self
     }
 

@@ -48,9 +48,21 @@ impl FilesCommentsDeleteRequest {
         self
     }
 
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<String>) -> Self {
+        self.file = value;
+        self
+    }
+
     /// The comment to delete.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`id`](Self::id): `None` leaves it out of the request.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
         self
     }
 

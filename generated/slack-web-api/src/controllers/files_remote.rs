@@ -150,9 +150,21 @@ impl FilesRemoteAddRequest {
         self
     }
 
+    /// Sets or clears [`external_id`](Self::external_id): `None` leaves it out of the request.
+    pub fn set_external_id(mut self, value: Option<String>) -> Self {
+        self.external_id = value;
+        self
+    }
+
     /// Title of the file being shared.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`title`](Self::title): `None` leaves it out of the request.
+    pub fn set_title(mut self, value: Option<String>) -> Self {
+        self.title = value;
         self
     }
 
@@ -162,9 +174,21 @@ impl FilesRemoteAddRequest {
         self
     }
 
+    /// Sets or clears [`filetype`](Self::filetype): `None` leaves it out of the request.
+    pub fn set_filetype(mut self, value: Option<String>) -> Self {
+        self.filetype = value;
+        self
+    }
+
     /// URL of the remote file.
     pub fn external_url(mut self, value: impl Into<String>) -> Self {
         self.external_url = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`external_url`](Self::external_url): `None` leaves it out of the request.
+    pub fn set_external_url(mut self, value: Option<String>) -> Self {
+        self.external_url = value;
         self
     }
 
@@ -174,9 +198,21 @@ impl FilesRemoteAddRequest {
         self
     }
 
+    /// Sets or clears [`preview_image`](Self::preview_image): `None` leaves it out of the request.
+    pub fn set_preview_image(mut self, value: Option<String>) -> Self {
+        self.preview_image = value;
+        self
+    }
+
     /// A text file (txt, pdf, doc, etc.) containing textual search terms that are used to improve discovery of the remote file.
     pub fn indexable_file_contents(mut self, value: impl Into<String>) -> Self {
         self.indexable_file_contents = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`indexable_file_contents`](Self::indexable_file_contents): `None` leaves it out of the request.
+    pub fn set_indexable_file_contents(mut self, value: Option<String>) -> Self {
+        self.indexable_file_contents = value;
         self
     }
 
@@ -240,9 +276,21 @@ impl FilesRemoteInfoRequest {
         self
     }
 
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<String>) -> Self {
+        self.file = value;
+        self
+    }
+
     /// Creator defined GUID for the file.
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.external_id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`external_id`](Self::external_id): `None` leaves it out of the request.
+    pub fn set_external_id(mut self, value: Option<String>) -> Self {
+        self.external_id = value;
         self
     }
 
@@ -296,9 +344,21 @@ impl FilesRemoteListRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// Filter files created after this timestamp (inclusive).
     pub fn ts_from(mut self, value: i64) -> Self {
         self.ts_from = Some(value);
+        self
+    }
+
+    /// Sets or clears [`ts_from`](Self::ts_from): `None` leaves it out of the request.
+    pub fn set_ts_from(mut self, value: Option<i64>) -> Self {
+        self.ts_from = value;
         self
     }
 
@@ -308,15 +368,33 @@ impl FilesRemoteListRequest {
         self
     }
 
+    /// Sets or clears [`ts_to`](Self::ts_to): `None` leaves it out of the request.
+    pub fn set_ts_to(mut self, value: Option<i64>) -> Self {
+        self.ts_to = value;
+        self
+    }
+
     /// The maximum number of items to return.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 
@@ -376,9 +454,21 @@ impl FilesRemoteRemoveRequest {
         self
     }
 
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<String>) -> Self {
+        self.file = value;
+        self
+    }
+
     /// Creator defined GUID for the file.
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.external_id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`external_id`](Self::external_id): `None` leaves it out of the request.
+    pub fn set_external_id(mut self, value: Option<String>) -> Self {
+        self.external_id = value;
         self
     }
 
@@ -431,15 +521,33 @@ impl FilesRemoteShareRequest {
         self
     }
 
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<String>) -> Self {
+        self.file = value;
+        self
+    }
+
     /// The globally unique identifier (GUID) for the file, as set by the app registering the file with Slack.  Either this field or `file` or both are required.
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.external_id = Some(value.into());
         self
     }
 
+    /// Sets or clears [`external_id`](Self::external_id): `None` leaves it out of the request.
+    pub fn set_external_id(mut self, value: Option<String>) -> Self {
+        self.external_id = value;
+        self
+    }
+
     /// Comma-separated list of channel IDs where the file will be shared.
     pub fn channels(mut self, value: impl Into<String>) -> Self {
         self.channels = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`channels`](Self::channels): `None` leaves it out of the request.
+    pub fn set_channels(mut self, value: Option<String>) -> Self {
+        self.channels = value;
         self
     }
 
@@ -498,9 +606,21 @@ impl FilesRemoteUpdateRequest {
         self
     }
 
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<String>) -> Self {
+        self.file = value;
+        self
+    }
+
     /// Creator defined GUID for the file.
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.external_id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`external_id`](Self::external_id): `None` leaves it out of the request.
+    pub fn set_external_id(mut self, value: Option<String>) -> Self {
+        self.external_id = value;
         self
     }
 
@@ -510,9 +630,21 @@ impl FilesRemoteUpdateRequest {
         self
     }
 
+    /// Sets or clears [`title`](Self::title): `None` leaves it out of the request.
+    pub fn set_title(mut self, value: Option<String>) -> Self {
+        self.title = value;
+        self
+    }
+
     /// type of file
     pub fn filetype(mut self, value: impl Into<String>) -> Self {
         self.filetype = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`filetype`](Self::filetype): `None` leaves it out of the request.
+    pub fn set_filetype(mut self, value: Option<String>) -> Self {
+        self.filetype = value;
         self
     }
 
@@ -522,15 +654,33 @@ impl FilesRemoteUpdateRequest {
         self
     }
 
+    /// Sets or clears [`external_url`](Self::external_url): `None` leaves it out of the request.
+    pub fn set_external_url(mut self, value: Option<String>) -> Self {
+        self.external_url = value;
+        self
+    }
+
     /// Preview of the document via `multipart/form-data`.
     pub fn preview_image(mut self, value: impl Into<String>) -> Self {
         self.preview_image = Some(value.into());
         self
     }
 
+    /// Sets or clears [`preview_image`](Self::preview_image): `None` leaves it out of the request.
+    pub fn set_preview_image(mut self, value: Option<String>) -> Self {
+        self.preview_image = value;
+        self
+    }
+
     /// File containing contents that can be used to improve searchability for the remote file.
     pub fn indexable_file_contents(mut self, value: impl Into<String>) -> Self {
         self.indexable_file_contents = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`indexable_file_contents`](Self::indexable_file_contents): `None` leaves it out of the request.
+    pub fn set_indexable_file_contents(mut self, value: Option<String>) -> Self {
+        self.indexable_file_contents = value;
         self
     }
 

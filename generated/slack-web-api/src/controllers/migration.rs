@@ -54,9 +54,21 @@ impl MigrationExchangeRequest {
         self
     }
 
+    /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
+    pub fn set_team_id(mut self, value: Option<String>) -> Self {
+        self.team_id = value;
+        self
+    }
+
     /// Specify `true` to convert `W` global user IDs to workspace-specific `U` IDs. Defaults to `false`.
     pub fn to_old(mut self, value: bool) -> Self {
         self.to_old = Some(value);
+        self
+    }
+
+    /// Sets or clears [`to_old`](Self::to_old): `None` leaves it out of the request.
+    pub fn set_to_old(mut self, value: Option<bool>) -> Self {
+        self.to_old = value;
         self
     }
 

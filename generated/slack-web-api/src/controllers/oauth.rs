@@ -70,9 +70,21 @@ impl OauthAccessRequest {
         self
     }
 
+    /// Sets or clears [`client_id`](Self::client_id): `None` leaves it out of the request.
+    pub fn set_client_id(mut self, value: Option<String>) -> Self {
+        self.client_id = value;
+        self
+    }
+
     /// Issued when you created your application.
     pub fn client_secret(mut self, value: impl Into<String>) -> Self {
         self.client_secret = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`client_secret`](Self::client_secret): `None` leaves it out of the request.
+    pub fn set_client_secret(mut self, value: Option<String>) -> Self {
+        self.client_secret = value;
         self
     }
 
@@ -82,15 +94,33 @@ impl OauthAccessRequest {
         self
     }
 
+    /// Sets or clears [`code`](Self::code): `None` leaves it out of the request.
+    pub fn set_code(mut self, value: Option<String>) -> Self {
+        self.code = value;
+        self
+    }
+
     /// This must match the originally submitted URI (if one was sent).
     pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
         self.redirect_uri = Some(value.into());
         self
     }
 
+    /// Sets or clears [`redirect_uri`](Self::redirect_uri): `None` leaves it out of the request.
+    pub fn set_redirect_uri(mut self, value: Option<String>) -> Self {
+        self.redirect_uri = value;
+        self
+    }
+
     /// Request the user to add your app only to a single channel. Only valid with a [legacy workspace app](https://api.slack.com/legacy-workspace-apps).
     pub fn single_channel(mut self, value: bool) -> Self {
         self.single_channel = Some(value);
+        self
+    }
+
+    /// Sets or clears [`single_channel`](Self::single_channel): `None` leaves it out of the request.
+    pub fn set_single_channel(mut self, value: Option<bool>) -> Self {
+        self.single_channel = value;
         self
     }
 
@@ -153,9 +183,21 @@ impl OauthTokenRequest {
         self
     }
 
+    /// Sets or clears [`client_id`](Self::client_id): `None` leaves it out of the request.
+    pub fn set_client_id(mut self, value: Option<String>) -> Self {
+        self.client_id = value;
+        self
+    }
+
     /// Issued when you created your application.
     pub fn client_secret(mut self, value: impl Into<String>) -> Self {
         self.client_secret = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`client_secret`](Self::client_secret): `None` leaves it out of the request.
+    pub fn set_client_secret(mut self, value: Option<String>) -> Self {
+        self.client_secret = value;
         self
     }
 
@@ -165,15 +207,33 @@ impl OauthTokenRequest {
         self
     }
 
+    /// Sets or clears [`code`](Self::code): `None` leaves it out of the request.
+    pub fn set_code(mut self, value: Option<String>) -> Self {
+        self.code = value;
+        self
+    }
+
     /// This must match the originally submitted URI (if one was sent).
     pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
         self.redirect_uri = Some(value.into());
         self
     }
 
+    /// Sets or clears [`redirect_uri`](Self::redirect_uri): `None` leaves it out of the request.
+    pub fn set_redirect_uri(mut self, value: Option<String>) -> Self {
+        self.redirect_uri = value;
+        self
+    }
+
     /// Request the user to add your app only to a single channel.
     pub fn single_channel(mut self, value: bool) -> Self {
         self.single_channel = Some(value);
+        self
+    }
+
+    /// Sets or clears [`single_channel`](Self::single_channel): `None` leaves it out of the request.
+    pub fn set_single_channel(mut self, value: Option<bool>) -> Self {
+        self.single_channel = value;
         self
     }
 

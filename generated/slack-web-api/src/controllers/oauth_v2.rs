@@ -54,15 +54,33 @@ impl OauthV2AccessRequest {
         self
     }
 
+    /// Sets or clears [`client_id`](Self::client_id): `None` leaves it out of the request.
+    pub fn set_client_id(mut self, value: Option<String>) -> Self {
+        self.client_id = value;
+        self
+    }
+
     /// Issued when you created your application.
     pub fn client_secret(mut self, value: impl Into<String>) -> Self {
         self.client_secret = Some(value.into());
         self
     }
 
+    /// Sets or clears [`client_secret`](Self::client_secret): `None` leaves it out of the request.
+    pub fn set_client_secret(mut self, value: Option<String>) -> Self {
+        self.client_secret = value;
+        self
+    }
+
     /// This must match the originally submitted URI (if one was sent).
     pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
         self.redirect_uri = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`redirect_uri`](Self::redirect_uri): `None` leaves it out of the request.
+    pub fn set_redirect_uri(mut self, value: Option<String>) -> Self {
+        self.redirect_uri = value;
         self
     }
 

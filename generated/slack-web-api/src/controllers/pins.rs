@@ -93,6 +93,12 @@ impl PinsAddRequest {
         self
     }
 
+    /// Sets or clears [`timestamp`](Self::timestamp): `None` leaves it out of the request.
+    pub fn set_timestamp(mut self, value: Option<String>) -> Self {
+        self.timestamp = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -171,6 +177,12 @@ impl PinsRemoveRequest {
     /// Timestamp of the message to un-pin.
     pub fn timestamp(mut self, value: impl Into<String>) -> Self {
         self.timestamp = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`timestamp`](Self::timestamp): `None` leaves it out of the request.
+    pub fn set_timestamp(mut self, value: Option<String>) -> Self {
+        self.timestamp = value;
         self
     }
 

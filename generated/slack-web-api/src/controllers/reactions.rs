@@ -168,9 +168,21 @@ impl ReactionsGetRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// File to get reactions for.
     pub fn file(mut self, value: impl Into<String>) -> Self {
         self.file = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<String>) -> Self {
+        self.file = value;
         self
     }
 
@@ -180,15 +192,33 @@ impl ReactionsGetRequest {
         self
     }
 
+    /// Sets or clears [`file_comment`](Self::file_comment): `None` leaves it out of the request.
+    pub fn set_file_comment(mut self, value: Option<String>) -> Self {
+        self.file_comment = value;
+        self
+    }
+
     /// If true always return the complete reaction list.
     pub fn full(mut self, value: bool) -> Self {
         self.full = Some(value);
         self
     }
 
+    /// Sets or clears [`full`](Self::full): `None` leaves it out of the request.
+    pub fn set_full(mut self, value: Option<bool>) -> Self {
+        self.full = value;
+        self
+    }
+
     /// Timestamp of the message to get reactions for.
     pub fn timestamp(mut self, value: impl Into<String>) -> Self {
         self.timestamp = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`timestamp`](Self::timestamp): `None` leaves it out of the request.
+    pub fn set_timestamp(mut self, value: Option<String>) -> Self {
+        self.timestamp = value;
         self
     }
 
@@ -248,9 +278,21 @@ impl ReactionsListRequest {
         self
     }
 
+    /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
+    pub fn set_user(mut self, value: Option<String>) -> Self {
+        self.user = value;
+        self
+    }
+
     /// If true always return the complete reaction list.
     pub fn full(mut self, value: bool) -> Self {
         self.full = Some(value);
+        self
+    }
+
+    /// Sets or clears [`full`](Self::full): `None` leaves it out of the request.
+    pub fn set_full(mut self, value: Option<bool>) -> Self {
+        self.full = value;
         self
     }
 
@@ -260,9 +302,21 @@ impl ReactionsListRequest {
         self
     }
 
+    /// Sets or clears [`count`](Self::count): `None` leaves it out of the request.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.count = value;
+        self
+    }
+
     /// Sets `page`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
+        self
+    }
+
+    /// Sets or clears [`page`](Self::page): `None` leaves it out of the request.
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
         self
     }
 
@@ -272,9 +326,21 @@ impl ReactionsListRequest {
         self
     }
 
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
+        self
+    }
+
     /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
+        self
+    }
+
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
 
@@ -340,9 +406,21 @@ impl ReactionsRemoveRequest {
         self
     }
 
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<String>) -> Self {
+        self.file = value;
+        self
+    }
+
     /// File comment to remove reaction from.
     pub fn file_comment(mut self, value: impl Into<String>) -> Self {
         self.file_comment = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`file_comment`](Self::file_comment): `None` leaves it out of the request.
+    pub fn set_file_comment(mut self, value: Option<String>) -> Self {
+        self.file_comment = value;
         self
     }
 
@@ -352,9 +430,21 @@ impl ReactionsRemoveRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// Timestamp of the message to remove reaction from.
     pub fn timestamp(mut self, value: impl Into<String>) -> Self {
         self.timestamp = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`timestamp`](Self::timestamp): `None` leaves it out of the request.
+    pub fn set_timestamp(mut self, value: Option<String>) -> Self {
+        self.timestamp = value;
         self
     }
 

@@ -122,6 +122,12 @@ impl RemindersAddRequest {
         self
     }
 
+    /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
+    pub fn set_user(mut self, value: Option<String>) -> Self {
+        self.user = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -165,6 +171,12 @@ impl RemindersCompleteRequest {
     /// The ID of the reminder to be marked as complete
     pub fn reminder(mut self, value: impl Into<String>) -> Self {
         self.reminder = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`reminder`](Self::reminder): `None` leaves it out of the request.
+    pub fn set_reminder(mut self, value: Option<String>) -> Self {
+        self.reminder = value;
         self
     }
 
@@ -212,6 +224,12 @@ impl RemindersDeleteRequest {
         self
     }
 
+    /// Sets or clears [`reminder`](Self::reminder): `None` leaves it out of the request.
+    pub fn set_reminder(mut self, value: Option<String>) -> Self {
+        self.reminder = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -253,6 +271,12 @@ impl RemindersInfoRequest {
     /// The ID of the reminder
     pub fn reminder(mut self, value: impl Into<String>) -> Self {
         self.reminder = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`reminder`](Self::reminder): `None` leaves it out of the request.
+    pub fn set_reminder(mut self, value: Option<String>) -> Self {
+        self.reminder = value;
         self
     }
 

@@ -48,9 +48,21 @@ impl RtmConnectRequest {
         self
     }
 
+    /// Sets or clears [`batch_presence_aware`](Self::batch_presence_aware): `None` leaves it out of the request.
+    pub fn set_batch_presence_aware(mut self, value: Option<bool>) -> Self {
+        self.batch_presence_aware = value;
+        self
+    }
+
     /// Only deliver presence events when requested by subscription. See [presence subscriptions](/docs/presence-and-status#subscriptions).
     pub fn presence_sub(mut self, value: bool) -> Self {
         self.presence_sub = Some(value);
+        self
+    }
+
+    /// Sets or clears [`presence_sub`](Self::presence_sub): `None` leaves it out of the request.
+    pub fn set_presence_sub(mut self, value: Option<bool>) -> Self {
+        self.presence_sub = value;
         self
     }
 

@@ -60,9 +60,21 @@ impl SearchMessagesRequest {
         self
     }
 
+    /// Sets or clears [`count`](Self::count): `None` leaves it out of the request.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.count = value;
+        self
+    }
+
     /// Pass a value of `true` to enable query highlight markers (see below).
     pub fn highlight(mut self, value: bool) -> Self {
         self.highlight = Some(value);
+        self
+    }
+
+    /// Sets or clears [`highlight`](Self::highlight): `None` leaves it out of the request.
+    pub fn set_highlight(mut self, value: Option<bool>) -> Self {
+        self.highlight = value;
         self
     }
 
@@ -72,15 +84,33 @@ impl SearchMessagesRequest {
         self
     }
 
+    /// Sets or clears [`page`](Self::page): `None` leaves it out of the request.
+    pub fn set_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
+
     /// Return matches sorted by either `score` or `timestamp`.
     pub fn sort(mut self, value: impl Into<String>) -> Self {
         self.sort = Some(value.into());
         self
     }
 
+    /// Sets or clears [`sort`](Self::sort): `None` leaves it out of the request.
+    pub fn set_sort(mut self, value: Option<String>) -> Self {
+        self.sort = value;
+        self
+    }
+
     /// Change sort direction to ascending (`asc`) or descending (`desc`).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`sort_dir`](Self::sort_dir): `None` leaves it out of the request.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 

@@ -90,9 +90,21 @@ impl StarsAddRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// File to add star to.
     pub fn file(mut self, value: impl Into<String>) -> Self {
         self.file = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<String>) -> Self {
+        self.file = value;
         self
     }
 
@@ -102,9 +114,21 @@ impl StarsAddRequest {
         self
     }
 
+    /// Sets or clears [`file_comment`](Self::file_comment): `None` leaves it out of the request.
+    pub fn set_file_comment(mut self, value: Option<String>) -> Self {
+        self.file_comment = value;
+        self
+    }
+
     /// Timestamp of the message to add star to.
     pub fn timestamp(mut self, value: impl Into<String>) -> Self {
         self.timestamp = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`timestamp`](Self::timestamp): `None` leaves it out of the request.
+    pub fn set_timestamp(mut self, value: Option<String>) -> Self {
+        self.timestamp = value;
         self
     }
 
@@ -164,9 +188,21 @@ impl StarsListRequest {
         self
     }
 
+    /// Sets or clears [`count`](Self::count): `None` leaves it out of the request.
+    pub fn set_count(mut self, value: Option<String>) -> Self {
+        self.count = value;
+        self
+    }
+
     /// Sets `page`.
     pub fn page(mut self, value: impl Into<String>) -> Self {
         self.page = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`page`](Self::page): `None` leaves it out of the request.
+    pub fn set_page(mut self, value: Option<String>) -> Self {
+        self.page = value;
         self
     }
 
@@ -176,9 +212,21 @@ impl StarsListRequest {
         self
     }
 
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
+        self
+    }
+
     /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
+        self
+    }
+
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
 
@@ -237,9 +285,21 @@ impl StarsRemoveRequest {
         self
     }
 
+    /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
+    pub fn set_channel(mut self, value: Option<String>) -> Self {
+        self.channel = value;
+        self
+    }
+
     /// File to remove star from.
     pub fn file(mut self, value: impl Into<String>) -> Self {
         self.file = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
+    pub fn set_file(mut self, value: Option<String>) -> Self {
+        self.file = value;
         self
     }
 
@@ -249,9 +309,21 @@ impl StarsRemoveRequest {
         self
     }
 
+    /// Sets or clears [`file_comment`](Self::file_comment): `None` leaves it out of the request.
+    pub fn set_file_comment(mut self, value: Option<String>) -> Self {
+        self.file_comment = value;
+        self
+    }
+
     /// Timestamp of the message to remove star from.
     pub fn timestamp(mut self, value: impl Into<String>) -> Self {
         self.timestamp = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`timestamp`](Self::timestamp): `None` leaves it out of the request.
+    pub fn set_timestamp(mut self, value: Option<String>) -> Self {
+        self.timestamp = value;
         self
     }
 

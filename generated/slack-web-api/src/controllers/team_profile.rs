@@ -46,6 +46,12 @@ impl TeamProfileGetRequest {
         self
     }
 
+    /// Sets or clears [`visibility`](Self::visibility): `None` leaves it out of the request.
+    pub fn set_visibility(mut self, value: Option<String>) -> Self {
+        self.visibility = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,

@@ -143,9 +143,21 @@ impl UsergroupsCreateRequest {
         self
     }
 
+    /// Sets or clears [`channels`](Self::channels): `None` leaves it out of the request.
+    pub fn set_channels(mut self, value: Option<String>) -> Self {
+        self.channels = value;
+        self
+    }
+
     /// A short description of the User Group.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`description`](Self::description): `None` leaves it out of the request.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
         self
     }
 
@@ -155,9 +167,21 @@ impl UsergroupsCreateRequest {
         self
     }
 
+    /// Sets or clears [`handle`](Self::handle): `None` leaves it out of the request.
+    pub fn set_handle(mut self, value: Option<String>) -> Self {
+        self.handle = value;
+        self
+    }
+
     /// Include the number of users in each User Group.
     pub fn include_count(mut self, value: bool) -> Self {
         self.include_count = Some(value);
+        self
+    }
+
+    /// Sets or clears [`include_count`](Self::include_count): `None` leaves it out of the request.
+    pub fn set_include_count(mut self, value: Option<bool>) -> Self {
+        self.include_count = value;
         self
     }
 
@@ -216,6 +240,12 @@ impl UsergroupsDisableRequest {
         self
     }
 
+    /// Sets or clears [`include_count`](Self::include_count): `None` leaves it out of the request.
+    pub fn set_include_count(mut self, value: Option<bool>) -> Self {
+        self.include_count = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -259,6 +289,12 @@ impl UsergroupsEnableRequest {
     /// Include the number of users in the User Group.
     pub fn include_count(mut self, value: bool) -> Self {
         self.include_count = Some(value);
+        self
+    }
+
+    /// Sets or clears [`include_count`](Self::include_count): `None` leaves it out of the request.
+    pub fn set_include_count(mut self, value: Option<bool>) -> Self {
+        self.include_count = value;
         self
     }
 
@@ -309,15 +345,33 @@ impl UsergroupsListRequest {
         self
     }
 
+    /// Sets or clears [`include_users`](Self::include_users): `None` leaves it out of the request.
+    pub fn set_include_users(mut self, value: Option<bool>) -> Self {
+        self.include_users = value;
+        self
+    }
+
     /// Include the number of users in each User Group.
     pub fn include_count(mut self, value: bool) -> Self {
         self.include_count = Some(value);
         self
     }
 
+    /// Sets or clears [`include_count`](Self::include_count): `None` leaves it out of the request.
+    pub fn set_include_count(mut self, value: Option<bool>) -> Self {
+        self.include_count = value;
+        self
+    }
+
     /// Include disabled User Groups.
     pub fn include_disabled(mut self, value: bool) -> Self {
         self.include_disabled = Some(value);
+        self
+    }
+
+    /// Sets or clears [`include_disabled`](Self::include_disabled): `None` leaves it out of the request.
+    pub fn set_include_disabled(mut self, value: Option<bool>) -> Self {
+        self.include_disabled = value;
         self
     }
 
@@ -375,9 +429,21 @@ impl UsergroupsUpdateRequest {
         self
     }
 
+    /// Sets or clears [`handle`](Self::handle): `None` leaves it out of the request.
+    pub fn set_handle(mut self, value: Option<String>) -> Self {
+        self.handle = value;
+        self
+    }
+
     /// A short description of the User Group.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`description`](Self::description): `None` leaves it out of the request.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
         self
     }
 
@@ -387,15 +453,33 @@ impl UsergroupsUpdateRequest {
         self
     }
 
+    /// Sets or clears [`channels`](Self::channels): `None` leaves it out of the request.
+    pub fn set_channels(mut self, value: Option<String>) -> Self {
+        self.channels = value;
+        self
+    }
+
     /// Include the number of users in the User Group.
     pub fn include_count(mut self, value: bool) -> Self {
         self.include_count = Some(value);
         self
     }
 
+    /// Sets or clears [`include_count`](Self::include_count): `None` leaves it out of the request.
+    pub fn set_include_count(mut self, value: Option<bool>) -> Self {
+        self.include_count = value;
+        self
+    }
+
     /// A name for the User Group. Must be unique among User Groups.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`name`](Self::name): `None` leaves it out of the request.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
 

@@ -81,6 +81,12 @@ impl UsergroupsUsersListRequest {
         self
     }
 
+    /// Sets or clears [`include_disabled`](Self::include_disabled): `None` leaves it out of the request.
+    pub fn set_include_disabled(mut self, value: Option<bool>) -> Self {
+        self.include_disabled = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -124,6 +130,12 @@ impl UsergroupsUsersUpdateRequest {
     /// Include the number of users in the User Group.
     pub fn include_count(mut self, value: bool) -> Self {
         self.include_count = Some(value);
+        self
+    }
+
+    /// Sets or clears [`include_count`](Self::include_count): `None` leaves it out of the request.
+    pub fn set_include_count(mut self, value: Option<bool>) -> Self {
+        self.include_count = value;
         self
     }
 

@@ -212,9 +212,21 @@ impl UsersConversationsRequest {
         self
     }
 
+    /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
+    pub fn set_user(mut self, value: Option<String>) -> Self {
+        self.user = value;
+        self
+    }
+
     /// Mix and match channel types by providing a comma-separated list of any combination of `public_channel`, `private_channel`, `mpim`, `im`
     pub fn types(mut self, value: impl Into<String>) -> Self {
         self.types = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`types`](Self::types): `None` leaves it out of the request.
+    pub fn set_types(mut self, value: Option<String>) -> Self {
+        self.types = value;
         self
     }
 
@@ -224,15 +236,33 @@ impl UsersConversationsRequest {
         self
     }
 
+    /// Sets or clears [`exclude_archived`](Self::exclude_archived): `None` leaves it out of the request.
+    pub fn set_exclude_archived(mut self, value: Option<bool>) -> Self {
+        self.exclude_archived = value;
+        self
+    }
+
     /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached. Must be an integer no larger than 1000.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 
@@ -325,6 +355,12 @@ impl UsersGetPresenceRequest {
         self
     }
 
+    /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
+    pub fn set_user(mut self, value: Option<String>) -> Self {
+        self.user = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -402,9 +438,21 @@ impl UsersInfoRequest {
         self
     }
 
+    /// Sets or clears [`include_locale`](Self::include_locale): `None` leaves it out of the request.
+    pub fn set_include_locale(mut self, value: Option<bool>) -> Self {
+        self.include_locale = value;
+        self
+    }
+
     /// User to get info on
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
+    pub fn set_user(mut self, value: Option<String>) -> Self {
+        self.user = value;
         self
     }
 
@@ -456,15 +504,33 @@ impl UsersListRequest {
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
 
+    /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
+        self
+    }
+
     /// Set this to `true` to receive the locale for users. Defaults to `false`
     pub fn include_locale(mut self, value: bool) -> Self {
         self.include_locale = Some(value);
+        self
+    }
+
+    /// Sets or clears [`include_locale`](Self::include_locale): `None` leaves it out of the request.
+    pub fn set_include_locale(mut self, value: Option<bool>) -> Self {
+        self.include_locale = value;
         self
     }
 
@@ -588,9 +654,21 @@ impl UsersSetPhotoRequest {
         self
     }
 
+    /// Sets or clears [`crop_w`](Self::crop_w): `None` leaves it out of the request.
+    pub fn set_crop_w(mut self, value: Option<String>) -> Self {
+        self.crop_w = value;
+        self
+    }
+
     /// X coordinate of top-left corner of crop box
     pub fn crop_x(mut self, value: impl Into<String>) -> Self {
         self.crop_x = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`crop_x`](Self::crop_x): `None` leaves it out of the request.
+    pub fn set_crop_x(mut self, value: Option<String>) -> Self {
+        self.crop_x = value;
         self
     }
 
@@ -600,9 +678,21 @@ impl UsersSetPhotoRequest {
         self
     }
 
+    /// Sets or clears [`crop_y`](Self::crop_y): `None` leaves it out of the request.
+    pub fn set_crop_y(mut self, value: Option<String>) -> Self {
+        self.crop_y = value;
+        self
+    }
+
     /// File contents via `multipart/form-data`.
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.image = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`image`](Self::image): `None` leaves it out of the request.
+    pub fn set_image(mut self, value: Option<String>) -> Self {
+        self.image = value;
         self
     }
 

@@ -67,9 +67,21 @@ impl UsersProfileGetRequest {
         self
     }
 
+    /// Sets or clears [`include_labels`](Self::include_labels): `None` leaves it out of the request.
+    pub fn set_include_labels(mut self, value: Option<bool>) -> Self {
+        self.include_labels = value;
+        self
+    }
+
     /// User to retrieve profile info for
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
+    pub fn set_user(mut self, value: Option<String>) -> Self {
+        self.user = value;
         self
     }
 
@@ -122,9 +134,21 @@ impl UsersProfileSetRequest {
         self
     }
 
+    /// Sets or clears [`name`](Self::name): `None` leaves it out of the request.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+
     /// Collection of key:value pairs presented as a URL-encoded JSON hash. At most 50 fields may be set. Each field name is limited to 255 characters.
     pub fn profile(mut self, value: impl Into<String>) -> Self {
         self.profile = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`profile`](Self::profile): `None` leaves it out of the request.
+    pub fn set_profile(mut self, value: Option<String>) -> Self {
+        self.profile = value;
         self
     }
 
@@ -134,9 +158,21 @@ impl UsersProfileSetRequest {
         self
     }
 
+    /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
+    pub fn set_user(mut self, value: Option<String>) -> Self {
+        self.user = value;
+        self
+    }
+
     /// Value to set a single key to. Usable only if `profile` is not passed.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`value`](Self::value): `None` leaves it out of the request.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.value = value;
         self
     }
 

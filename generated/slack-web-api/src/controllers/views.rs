@@ -167,6 +167,12 @@ impl ViewsPublishRequest {
         self
     }
 
+    /// Sets or clears [`hash`](Self::hash): `None` leaves it out of the request.
+    pub fn set_hash(mut self, value: Option<String>) -> Self {
+        self.hash = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -252,9 +258,21 @@ impl ViewsUpdateRequest {
         self
     }
 
+    /// Sets or clears [`view_id`](Self::view_id): `None` leaves it out of the request.
+    pub fn set_view_id(mut self, value: Option<String>) -> Self {
+        self.view_id = value;
+        self
+    }
+
     /// A unique identifier of the view set by the developer. Must be unique for all views on a team. Max length of 255 characters. Either `view_id` or `external_id` is required.
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.external_id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`external_id`](Self::external_id): `None` leaves it out of the request.
+    pub fn set_external_id(mut self, value: Option<String>) -> Self {
+        self.external_id = value;
         self
     }
 
@@ -264,9 +282,21 @@ impl ViewsUpdateRequest {
         self
     }
 
+    /// Sets or clears [`view`](Self::view): `None` leaves it out of the request.
+    pub fn set_view(mut self, value: Option<String>) -> Self {
+        self.view = value;
+        self
+    }
+
     /// A string that represents view state to protect against possible race conditions.
     pub fn hash(mut self, value: impl Into<String>) -> Self {
         self.hash = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`hash`](Self::hash): `None` leaves it out of the request.
+    pub fn set_hash(mut self, value: Option<String>) -> Self {
+        self.hash = value;
         self
     }
 

@@ -108,6 +108,12 @@ impl WorkflowsStepCompletedRequest {
         self
     }
 
+    /// Sets or clears [`outputs`](Self::outputs): `None` leaves it out of the request.
+    pub fn set_outputs(mut self, value: Option<String>) -> Self {
+        self.outputs = value;
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -193,9 +199,21 @@ impl WorkflowsUpdateStepRequest {
         self
     }
 
+    /// Sets or clears [`inputs`](Self::inputs): `None` leaves it out of the request.
+    pub fn set_inputs(mut self, value: Option<String>) -> Self {
+        self.inputs = value;
+        self
+    }
+
     /// An JSON array of output objects used during step execution. This is the data your app agrees to provide when your workflow step was executed.
     pub fn outputs(mut self, value: impl Into<String>) -> Self {
         self.outputs = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`outputs`](Self::outputs): `None` leaves it out of the request.
+    pub fn set_outputs(mut self, value: Option<String>) -> Self {
+        self.outputs = value;
         self
     }
 
@@ -205,9 +223,21 @@ impl WorkflowsUpdateStepRequest {
         self
     }
 
+    /// Sets or clears [`step_name`](Self::step_name): `None` leaves it out of the request.
+    pub fn set_step_name(mut self, value: Option<String>) -> Self {
+        self.step_name = value;
+        self
+    }
+
     /// An optional field that can be used to override app image that is shown in the Workflow Builder.
     pub fn step_image_url(mut self, value: impl Into<String>) -> Self {
         self.step_image_url = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`step_image_url`](Self::step_image_url): `None` leaves it out of the request.
+    pub fn set_step_image_url(mut self, value: Option<String>) -> Self {
+        self.step_image_url = value;
         self
     }
 

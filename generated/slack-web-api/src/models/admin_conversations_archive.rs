@@ -53,6 +53,7 @@ impl crate::http::Documented for AdminConversationsArchiveError {
 /// `admin_conversations_archive.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AdminConversationsArchiveErrorCode {
     /// `feature_not_enabled`
     FeatureNotEnabled,
@@ -98,6 +99,46 @@ impl AdminConversationsArchiveErrorCode {
             }
             AdminConversationsArchiveErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `feature_not_enabled`.
+    pub fn is_feature_not_enabled(&self) -> bool {
+        matches!(self, AdminConversationsArchiveErrorCode::FeatureNotEnabled)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, AdminConversationsArchiveErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `channel_type_not_supported`.
+    pub fn is_channel_type_not_supported(&self) -> bool {
+        matches!(self, AdminConversationsArchiveErrorCode::ChannelTypeNotSupported)
+    }
+
+    /// Whether the code is `default_org_wide_channel`.
+    pub fn is_default_org_wide_channel(&self) -> bool {
+        matches!(self, AdminConversationsArchiveErrorCode::DefaultOrgWideChannel)
+    }
+
+    /// Whether the code is `already_archived`.
+    pub fn is_already_archived(&self) -> bool {
+        matches!(self, AdminConversationsArchiveErrorCode::AlreadyArchived)
+    }
+
+    /// Whether the code is `cant_archive_general`.
+    pub fn is_cant_archive_general(&self) -> bool {
+        matches!(self, AdminConversationsArchiveErrorCode::CantArchiveGeneral)
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, AdminConversationsArchiveErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `could_not_archive_channel`.
+    pub fn is_could_not_archive_channel(&self) -> bool {
+        matches!(self, AdminConversationsArchiveErrorCode::CouldNotArchiveChannel)
     }
 }
 

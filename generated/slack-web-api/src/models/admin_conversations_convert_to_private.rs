@@ -53,6 +53,7 @@ impl crate::http::Documented for AdminConversationsConvertToPrivateError {
 /// `admin_conversations_convertToPrivate.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AdminConversationsConvertToPrivateErrorCode {
     /// `feature_not_enabled`
     FeatureNotEnabled,
@@ -107,6 +108,62 @@ impl AdminConversationsConvertToPrivateErrorCode {
             }
             AdminConversationsConvertToPrivateErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `feature_not_enabled`.
+    pub fn is_feature_not_enabled(&self) -> bool {
+        matches!(self, AdminConversationsConvertToPrivateErrorCode::FeatureNotEnabled)
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, AdminConversationsConvertToPrivateErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `name_taken`.
+    pub fn is_name_taken(&self) -> bool {
+        matches!(self, AdminConversationsConvertToPrivateErrorCode::NameTaken)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, AdminConversationsConvertToPrivateErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `channel_type_not_supported`.
+    pub fn is_channel_type_not_supported(&self) -> bool {
+        matches!(
+            self, AdminConversationsConvertToPrivateErrorCode::ChannelTypeNotSupported
+        )
+    }
+
+    /// Whether the code is `default_org_wide_channel`.
+    pub fn is_default_org_wide_channel(&self) -> bool {
+        matches!(
+            self, AdminConversationsConvertToPrivateErrorCode::DefaultOrgWideChannel
+        )
+    }
+
+    /// Whether the code is `method_not_supported_for_channel_type`.
+    pub fn is_method_not_supported_for_channel_type(&self) -> bool {
+        matches!(
+            self,
+            AdminConversationsConvertToPrivateErrorCode::MethodNotSupportedForChannelType
+        )
+    }
+
+    /// Whether the code is `could_not_convert_channel`.
+    pub fn is_could_not_convert_channel(&self) -> bool {
+        matches!(
+            self, AdminConversationsConvertToPrivateErrorCode::CouldNotConvertChannel
+        )
+    }
+
+    /// Whether the code is `external_channel_migrating`.
+    pub fn is_external_channel_migrating(&self) -> bool {
+        matches!(
+            self, AdminConversationsConvertToPrivateErrorCode::ExternalChannelMigrating
+        )
     }
 }
 

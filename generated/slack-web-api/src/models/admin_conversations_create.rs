@@ -60,6 +60,7 @@ impl crate::http::Documented for AdminConversationsCreateError {
 /// `admin_conversations_create.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AdminConversationsCreateErrorCode {
     /// `feature_not_enabled`
     FeatureNotEnabled,
@@ -99,6 +100,46 @@ impl AdminConversationsCreateErrorCode {
             }
             AdminConversationsCreateErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `feature_not_enabled`.
+    pub fn is_feature_not_enabled(&self) -> bool {
+        matches!(self, AdminConversationsCreateErrorCode::FeatureNotEnabled)
+    }
+
+    /// Whether the code is `name_taken`.
+    pub fn is_name_taken(&self) -> bool {
+        matches!(self, AdminConversationsCreateErrorCode::NameTaken)
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, AdminConversationsCreateErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `team_not_found`.
+    pub fn is_team_not_found(&self) -> bool {
+        matches!(self, AdminConversationsCreateErrorCode::TeamNotFound)
+    }
+
+    /// Whether the code is `invalid_team`.
+    pub fn is_invalid_team(&self) -> bool {
+        matches!(self, AdminConversationsCreateErrorCode::InvalidTeam)
+    }
+
+    /// Whether the code is `invalid_name`.
+    pub fn is_invalid_name(&self) -> bool {
+        matches!(self, AdminConversationsCreateErrorCode::InvalidName)
+    }
+
+    /// Whether the code is `could_not_create_channel`.
+    pub fn is_could_not_create_channel(&self) -> bool {
+        matches!(self, AdminConversationsCreateErrorCode::CouldNotCreateChannel)
+    }
+
+    /// Whether the code is `team_id_or_org_required`.
+    pub fn is_team_id_or_org_required(&self) -> bool {
+        matches!(self, AdminConversationsCreateErrorCode::TeamIdOrOrgRequired)
     }
 }
 

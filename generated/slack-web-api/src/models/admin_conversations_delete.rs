@@ -53,6 +53,7 @@ impl crate::http::Documented for AdminConversationsDeleteError {
 /// `admin_conversations_delete.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AdminConversationsDeleteErrorCode {
     /// `feature_not_enabled`
     FeatureNotEnabled,
@@ -94,6 +95,46 @@ impl AdminConversationsDeleteErrorCode {
             AdminConversationsDeleteErrorCode::MissingScope => "missing_scope",
             AdminConversationsDeleteErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `feature_not_enabled`.
+    pub fn is_feature_not_enabled(&self) -> bool {
+        matches!(self, AdminConversationsDeleteErrorCode::FeatureNotEnabled)
+    }
+
+    /// Whether the code is `not_an_admin`.
+    pub fn is_not_an_admin(&self) -> bool {
+        matches!(self, AdminConversationsDeleteErrorCode::NotAnAdmin)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, AdminConversationsDeleteErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `channel_type_not_supported`.
+    pub fn is_channel_type_not_supported(&self) -> bool {
+        matches!(self, AdminConversationsDeleteErrorCode::ChannelTypeNotSupported)
+    }
+
+    /// Whether the code is `default_org_wide_channel`.
+    pub fn is_default_org_wide_channel(&self) -> bool {
+        matches!(self, AdminConversationsDeleteErrorCode::DefaultOrgWideChannel)
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, AdminConversationsDeleteErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `could_not_delete_channel`.
+    pub fn is_could_not_delete_channel(&self) -> bool {
+        matches!(self, AdminConversationsDeleteErrorCode::CouldNotDeleteChannel)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, AdminConversationsDeleteErrorCode::MissingScope)
     }
 }
 

@@ -53,6 +53,7 @@ impl crate::http::Documented for AdminConversationsDisconnectSharedError {
 /// `admin_conversations_disconnectShared.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AdminConversationsDisconnectSharedErrorCode {
     /// `feature_not_enabled`
     FeatureNotEnabled,
@@ -121,6 +122,73 @@ impl AdminConversationsDisconnectSharedErrorCode {
             }
             AdminConversationsDisconnectSharedErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `feature_not_enabled`.
+    pub fn is_feature_not_enabled(&self) -> bool {
+        matches!(self, AdminConversationsDisconnectSharedErrorCode::FeatureNotEnabled)
+    }
+
+    /// Whether the code is `not_an_admin`.
+    pub fn is_not_an_admin(&self) -> bool {
+        matches!(self, AdminConversationsDisconnectSharedErrorCode::NotAnAdmin)
+    }
+
+    /// Whether the code is `not_an_enterprise`.
+    pub fn is_not_an_enterprise(&self) -> bool {
+        matches!(self, AdminConversationsDisconnectSharedErrorCode::NotAnEnterprise)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, AdminConversationsDisconnectSharedErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `not_supported`.
+    pub fn is_not_supported(&self) -> bool {
+        matches!(self, AdminConversationsDisconnectSharedErrorCode::NotSupported)
+    }
+
+    /// Whether the code is `team_not_found`.
+    pub fn is_team_not_found(&self) -> bool {
+        matches!(self, AdminConversationsDisconnectSharedErrorCode::TeamNotFound)
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, AdminConversationsDisconnectSharedErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, AdminConversationsDisconnectSharedErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `leaving_team_not_in_channel`.
+    pub fn is_leaving_team_not_in_channel(&self) -> bool {
+        matches!(
+            self, AdminConversationsDisconnectSharedErrorCode::LeavingTeamNotInChannel
+        )
+    }
+
+    /// Whether the code is `no_teams_to_disconnect`.
+    pub fn is_no_teams_to_disconnect(&self) -> bool {
+        matches!(self, AdminConversationsDisconnectSharedErrorCode::NoTeamsToDisconnect)
+    }
+
+    /// Whether the code is `leaving_team_required`.
+    pub fn is_leaving_team_required(&self) -> bool {
+        matches!(self, AdminConversationsDisconnectSharedErrorCode::LeavingTeamRequired)
+    }
+
+    /// Whether the code is `cannot_kick_team`.
+    pub fn is_cannot_kick_team(&self) -> bool {
+        matches!(self, AdminConversationsDisconnectSharedErrorCode::CannotKickTeam)
+    }
+
+    /// Whether the code is `cannot_kick_home_team`.
+    pub fn is_cannot_kick_home_team(&self) -> bool {
+        matches!(self, AdminConversationsDisconnectSharedErrorCode::CannotKickHomeTeam)
     }
 }
 

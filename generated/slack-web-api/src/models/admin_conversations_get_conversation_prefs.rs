@@ -103,6 +103,7 @@ impl crate::http::Documented for AdminConversationsGetConversationPrefsError {
 /// `admin_conversations_getConversationPrefs.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AdminConversationsGetConversationPrefsErrorCode {
     /// `feature_not_enabled`
     FeatureNotEnabled,
@@ -152,6 +153,54 @@ impl AdminConversationsGetConversationPrefsErrorCode {
             }
             AdminConversationsGetConversationPrefsErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `feature_not_enabled`.
+    pub fn is_feature_not_enabled(&self) -> bool {
+        matches!(
+            self, AdminConversationsGetConversationPrefsErrorCode::FeatureNotEnabled
+        )
+    }
+
+    /// Whether the code is `not_an_admin`.
+    pub fn is_not_an_admin(&self) -> bool {
+        matches!(self, AdminConversationsGetConversationPrefsErrorCode::NotAnAdmin)
+    }
+
+    /// Whether the code is `not_an_enterprise`.
+    pub fn is_not_an_enterprise(&self) -> bool {
+        matches!(self, AdminConversationsGetConversationPrefsErrorCode::NotAnEnterprise)
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, AdminConversationsGetConversationPrefsErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, AdminConversationsGetConversationPrefsErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, AdminConversationsGetConversationPrefsErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `channel_type_not_supported`.
+    pub fn is_channel_type_not_supported(&self) -> bool {
+        matches!(
+            self,
+            AdminConversationsGetConversationPrefsErrorCode::ChannelTypeNotSupported
+        )
+    }
+
+    /// Whether the code is `could_not_get_conversation_prefs`.
+    pub fn is_could_not_get_conversation_prefs(&self) -> bool {
+        matches!(
+            self,
+            AdminConversationsGetConversationPrefsErrorCode::CouldNotGetConversationPrefs
+        )
     }
 }
 

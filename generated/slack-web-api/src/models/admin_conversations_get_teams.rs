@@ -71,6 +71,7 @@ impl crate::http::Documented for AdminConversationsGetTeamsError {
 /// `admin_conversations_getTeams.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AdminConversationsGetTeamsErrorCode {
     /// `feature_not_enabled`
     FeatureNotEnabled,
@@ -114,6 +115,46 @@ impl AdminConversationsGetTeamsErrorCode {
             AdminConversationsGetTeamsErrorCode::InvalidLimit => "invalid_limit",
             AdminConversationsGetTeamsErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `feature_not_enabled`.
+    pub fn is_feature_not_enabled(&self) -> bool {
+        matches!(self, AdminConversationsGetTeamsErrorCode::FeatureNotEnabled)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, AdminConversationsGetTeamsErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `channel_type_not_supported`.
+    pub fn is_channel_type_not_supported(&self) -> bool {
+        matches!(self, AdminConversationsGetTeamsErrorCode::ChannelTypeNotSupported)
+    }
+
+    /// Whether the code is `unsupported_team_type`.
+    pub fn is_unsupported_team_type(&self) -> bool {
+        matches!(self, AdminConversationsGetTeamsErrorCode::UnsupportedTeamType)
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, AdminConversationsGetTeamsErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `could_not_get_teams`.
+    pub fn is_could_not_get_teams(&self) -> bool {
+        matches!(self, AdminConversationsGetTeamsErrorCode::CouldNotGetTeams)
+    }
+
+    /// Whether the code is `invalid_cursor`.
+    pub fn is_invalid_cursor(&self) -> bool {
+        matches!(self, AdminConversationsGetTeamsErrorCode::InvalidCursor)
+    }
+
+    /// Whether the code is `invalid_limit`.
+    pub fn is_invalid_limit(&self) -> bool {
+        matches!(self, AdminConversationsGetTeamsErrorCode::InvalidLimit)
     }
 }
 

@@ -53,6 +53,7 @@ impl crate::http::Documented for AdminConversationsInviteError {
 /// `admin_conversations_invite.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AdminConversationsInviteErrorCode {
     /// `feature_not_enabled`
     FeatureNotEnabled,
@@ -91,6 +92,41 @@ impl AdminConversationsInviteErrorCode {
             }
             AdminConversationsInviteErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `feature_not_enabled`.
+    pub fn is_feature_not_enabled(&self) -> bool {
+        matches!(self, AdminConversationsInviteErrorCode::FeatureNotEnabled)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, AdminConversationsInviteErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `channel_type_not_supported`.
+    pub fn is_channel_type_not_supported(&self) -> bool {
+        matches!(self, AdminConversationsInviteErrorCode::ChannelTypeNotSupported)
+    }
+
+    /// Whether the code is `default_org_wide_channel`.
+    pub fn is_default_org_wide_channel(&self) -> bool {
+        matches!(self, AdminConversationsInviteErrorCode::DefaultOrgWideChannel)
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, AdminConversationsInviteErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `user_must_be_admin`.
+    pub fn is_user_must_be_admin(&self) -> bool {
+        matches!(self, AdminConversationsInviteErrorCode::UserMustBeAdmin)
+    }
+
+    /// Whether the code is `failed_for_some_users`.
+    pub fn is_failed_for_some_users(&self) -> bool {
+        matches!(self, AdminConversationsInviteErrorCode::FailedForSomeUsers)
     }
 }
 

@@ -53,6 +53,7 @@ impl crate::http::Documented for AdminConversationsRenameError {
 /// `admin_conversations_rename.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AdminConversationsRenameErrorCode {
     /// `feature_not_enabled`
     FeatureNotEnabled,
@@ -91,6 +92,41 @@ impl AdminConversationsRenameErrorCode {
             AdminConversationsRenameErrorCode::NameTaken => "name_taken",
             AdminConversationsRenameErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `feature_not_enabled`.
+    pub fn is_feature_not_enabled(&self) -> bool {
+        matches!(self, AdminConversationsRenameErrorCode::FeatureNotEnabled)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, AdminConversationsRenameErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `channel_type_not_supported`.
+    pub fn is_channel_type_not_supported(&self) -> bool {
+        matches!(self, AdminConversationsRenameErrorCode::ChannelTypeNotSupported)
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, AdminConversationsRenameErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `could_not_rename_channel`.
+    pub fn is_could_not_rename_channel(&self) -> bool {
+        matches!(self, AdminConversationsRenameErrorCode::CouldNotRenameChannel)
+    }
+
+    /// Whether the code is `default_org_wide_channel`.
+    pub fn is_default_org_wide_channel(&self) -> bool {
+        matches!(self, AdminConversationsRenameErrorCode::DefaultOrgWideChannel)
+    }
+
+    /// Whether the code is `name_taken`.
+    pub fn is_name_taken(&self) -> bool {
+        matches!(self, AdminConversationsRenameErrorCode::NameTaken)
     }
 }
 

@@ -56,6 +56,7 @@ impl crate::http::Documented for AdminConversationsSearchError {
 /// `admin_conversations_search.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AdminConversationsSearchErrorCode {
     /// `feature_not_enabled`
     FeatureNotEnabled,
@@ -99,6 +100,56 @@ impl AdminConversationsSearchErrorCode {
             AdminConversationsSearchErrorCode::InvalidSortDir => "invalid_sort_dir",
             AdminConversationsSearchErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `feature_not_enabled`.
+    pub fn is_feature_not_enabled(&self) -> bool {
+        matches!(self, AdminConversationsSearchErrorCode::FeatureNotEnabled)
+    }
+
+    /// Whether the code is `not_an_admin`.
+    pub fn is_not_an_admin(&self) -> bool {
+        matches!(self, AdminConversationsSearchErrorCode::NotAnAdmin)
+    }
+
+    /// Whether the code is `not_an_enterprise`.
+    pub fn is_not_an_enterprise(&self) -> bool {
+        matches!(self, AdminConversationsSearchErrorCode::NotAnEnterprise)
+    }
+
+    /// Whether the code is `team_not_found`.
+    pub fn is_team_not_found(&self) -> bool {
+        matches!(self, AdminConversationsSearchErrorCode::TeamNotFound)
+    }
+
+    /// Whether the code is `not_allowed`.
+    pub fn is_not_allowed(&self) -> bool {
+        matches!(self, AdminConversationsSearchErrorCode::NotAllowed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, AdminConversationsSearchErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `invalid_cursor`.
+    pub fn is_invalid_cursor(&self) -> bool {
+        matches!(self, AdminConversationsSearchErrorCode::InvalidCursor)
+    }
+
+    /// Whether the code is `invalid_search_channel_type`.
+    pub fn is_invalid_search_channel_type(&self) -> bool {
+        matches!(self, AdminConversationsSearchErrorCode::InvalidSearchChannelType)
+    }
+
+    /// Whether the code is `invalid_sort`.
+    pub fn is_invalid_sort(&self) -> bool {
+        matches!(self, AdminConversationsSearchErrorCode::InvalidSort)
+    }
+
+    /// Whether the code is `invalid_sort_dir`.
+    pub fn is_invalid_sort_dir(&self) -> bool {
+        matches!(self, AdminConversationsSearchErrorCode::InvalidSortDir)
     }
 }
 

@@ -53,6 +53,7 @@ impl crate::http::Documented for AdminConversationsSetConversationPrefsError {
 /// `admin_conversations_setConversationPrefs.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AdminConversationsSetConversationPrefsErrorCode {
     /// `feature_not_enabled`
     FeatureNotEnabled,
@@ -102,6 +103,55 @@ impl AdminConversationsSetConversationPrefsErrorCode {
             }
             AdminConversationsSetConversationPrefsErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `feature_not_enabled`.
+    pub fn is_feature_not_enabled(&self) -> bool {
+        matches!(
+            self, AdminConversationsSetConversationPrefsErrorCode::FeatureNotEnabled
+        )
+    }
+
+    /// Whether the code is `not_an_admin`.
+    pub fn is_not_an_admin(&self) -> bool {
+        matches!(self, AdminConversationsSetConversationPrefsErrorCode::NotAnAdmin)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, AdminConversationsSetConversationPrefsErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `channel_type_not_supported`.
+    pub fn is_channel_type_not_supported(&self) -> bool {
+        matches!(
+            self,
+            AdminConversationsSetConversationPrefsErrorCode::ChannelTypeNotSupported
+        )
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, AdminConversationsSetConversationPrefsErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, AdminConversationsSetConversationPrefsErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `could_not_set_channel_pref`.
+    pub fn is_could_not_set_channel_pref(&self) -> bool {
+        matches!(
+            self, AdminConversationsSetConversationPrefsErrorCode::CouldNotSetChannelPref
+        )
+    }
+
+    /// Whether the code is `default_org_wide_channel`.
+    pub fn is_default_org_wide_channel(&self) -> bool {
+        matches!(
+            self, AdminConversationsSetConversationPrefsErrorCode::DefaultOrgWideChannel
+        )
     }
 }
 

@@ -53,6 +53,7 @@ impl crate::http::Documented for AdminConversationsUnarchiveError {
 /// `admin_conversations_unarchive.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AdminConversationsUnarchiveErrorCode {
     /// `feature_not_enabled`
     FeatureNotEnabled,
@@ -98,6 +99,46 @@ impl AdminConversationsUnarchiveErrorCode {
             AdminConversationsUnarchiveErrorCode::MissingScope => "missing_scope",
             AdminConversationsUnarchiveErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `feature_not_enabled`.
+    pub fn is_feature_not_enabled(&self) -> bool {
+        matches!(self, AdminConversationsUnarchiveErrorCode::FeatureNotEnabled)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, AdminConversationsUnarchiveErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `channel_not_archived`.
+    pub fn is_channel_not_archived(&self) -> bool {
+        matches!(self, AdminConversationsUnarchiveErrorCode::ChannelNotArchived)
+    }
+
+    /// Whether the code is `channel_type_not_supported`.
+    pub fn is_channel_type_not_supported(&self) -> bool {
+        matches!(self, AdminConversationsUnarchiveErrorCode::ChannelTypeNotSupported)
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, AdminConversationsUnarchiveErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `could_not_unarchive_channel`.
+    pub fn is_could_not_unarchive_channel(&self) -> bool {
+        matches!(self, AdminConversationsUnarchiveErrorCode::CouldNotUnarchiveChannel)
+    }
+
+    /// Whether the code is `default_org_wide_channel`.
+    pub fn is_default_org_wide_channel(&self) -> bool {
+        matches!(self, AdminConversationsUnarchiveErrorCode::DefaultOrgWideChannel)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, AdminConversationsUnarchiveErrorCode::MissingScope)
     }
 }
 

@@ -60,6 +60,7 @@ impl crate::http::Documented for AppsPermissionsRequestError {
 /// `apps_permissions_request.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum AppsPermissionsRequestErrorCode {
     /// `invalid_trigger`
     InvalidTrigger,
@@ -140,6 +141,121 @@ impl AppsPermissionsRequestErrorCode {
             AppsPermissionsRequestErrorCode::FatalError => "fatal_error",
             AppsPermissionsRequestErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `invalid_trigger`.
+    pub fn is_invalid_trigger(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::InvalidTrigger)
+    }
+
+    /// Whether the code is `trigger_exchanged`.
+    pub fn is_trigger_exchanged(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::TriggerExchanged)
+    }
+
+    /// Whether the code is `invalid_scope`.
+    pub fn is_invalid_scope(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::InvalidScope)
+    }
+
+    /// Whether the code is `invalid_user`.
+    pub fn is_invalid_user(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::InvalidUser)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, AppsPermissionsRequestErrorCode::FatalError)
     }
 }
 

@@ -60,6 +60,7 @@ impl crate::http::Documented for ChatDeleteScheduledMessageError {
 /// `chat_deleteScheduledMessage.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ChatDeleteScheduledMessageErrorCode {
     /// `invalid_scheduled_message_id`
     InvalidScheduledMessageId,
@@ -142,6 +143,121 @@ impl ChatDeleteScheduledMessageErrorCode {
             ChatDeleteScheduledMessageErrorCode::FatalError => "fatal_error",
             ChatDeleteScheduledMessageErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `invalid_scheduled_message_id`.
+    pub fn is_invalid_scheduled_message_id(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::InvalidScheduledMessageId)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `bad_token`.
+    pub fn is_bad_token(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::BadToken)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `ekm_access_denied`.
+    pub fn is_ekm_access_denied(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::EkmAccessDenied)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `invalid_arguments`.
+    pub fn is_invalid_arguments(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::InvalidArguments)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, ChatDeleteScheduledMessageErrorCode::FatalError)
     }
 }
 

@@ -74,6 +74,7 @@ impl crate::http::Documented for ChatMeMessageError {
 /// `chat_meMessage.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ChatMeMessageErrorCode {
     /// `channel_not_found`
     ChannelNotFound,
@@ -157,6 +158,126 @@ impl ChatMeMessageErrorCode {
             ChatMeMessageErrorCode::FatalError => "fatal_error",
             ChatMeMessageErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `not_in_channel`.
+    pub fn is_not_in_channel(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::NotInChannel)
+    }
+
+    /// Whether the code is `is_archived`.
+    pub fn is_archived(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::IsArchived)
+    }
+
+    /// Whether the code is `msg_too_long`.
+    pub fn is_msg_too_long(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::MsgTooLong)
+    }
+
+    /// Whether the code is `no_text`.
+    pub fn is_no_text(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::NoText)
+    }
+
+    /// Whether the code is `rate_limited`.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::RateLimited)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, ChatMeMessageErrorCode::FatalError)
     }
 }
 

@@ -69,6 +69,7 @@ impl crate::http::Documented for ChatPostMessageError {
 /// `chat_postMessage.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ChatPostMessageErrorCode {
     /// `channel_not_found`
     ChannelNotFound,
@@ -128,6 +129,86 @@ impl ChatPostMessageErrorCode {
             ChatPostMessageErrorCode::MissingPostType => "missing_post_type",
             ChatPostMessageErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `not_in_channel`.
+    pub fn is_not_in_channel(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::NotInChannel)
+    }
+
+    /// Whether the code is `is_archived`.
+    pub fn is_archived(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::IsArchived)
+    }
+
+    /// Whether the code is `msg_too_long`.
+    pub fn is_msg_too_long(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::MsgTooLong)
+    }
+
+    /// Whether the code is `no_text`.
+    pub fn is_no_text(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::NoText)
+    }
+
+    /// Whether the code is `too_many_attachments`.
+    pub fn is_too_many_attachments(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::TooManyAttachments)
+    }
+
+    /// Whether the code is `rate_limited`.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::RateLimited)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ChatPostMessageErrorCode::MissingPostType)
     }
 }
 

@@ -106,6 +106,7 @@ impl crate::http::Documented for ChatScheduleMessageError {
 /// `chat_scheduleMessage.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ChatScheduleMessageErrorCode {
     /// `invalid_time`
     InvalidTime,
@@ -225,6 +226,178 @@ impl ChatScheduleMessageErrorCode {
             ChatScheduleMessageErrorCode::FatalError => "fatal_error",
             ChatScheduleMessageErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `invalid_time`.
+    pub fn is_invalid_time(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::InvalidTime)
+    }
+
+    /// Whether the code is `time_in_past`.
+    pub fn is_time_in_past(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::TimeInPast)
+    }
+
+    /// Whether the code is `time_too_far`.
+    pub fn is_time_too_far(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::TimeTooFar)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `not_in_channel`.
+    pub fn is_not_in_channel(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::NotInChannel)
+    }
+
+    /// Whether the code is `is_archived`.
+    pub fn is_archived(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::IsArchived)
+    }
+
+    /// Whether the code is `msg_too_long`.
+    pub fn is_msg_too_long(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::MsgTooLong)
+    }
+
+    /// Whether the code is `no_text`.
+    pub fn is_no_text(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::NoText)
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `restricted_action_read_only_channel`.
+    pub fn is_restricted_action_read_only_channel(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::RestrictedActionReadOnlyChannel)
+    }
+
+    /// Whether the code is `restricted_action_thread_only_channel`.
+    pub fn is_restricted_action_thread_only_channel(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::RestrictedActionThreadOnlyChannel)
+    }
+
+    /// Whether the code is `restricted_action_non_threadable_channel`.
+    pub fn is_restricted_action_non_threadable_channel(&self) -> bool {
+        matches!(
+            self, ChatScheduleMessageErrorCode::RestrictedActionNonThreadableChannel
+        )
+    }
+
+    /// Whether the code is `too_many_attachments`.
+    pub fn is_too_many_attachments(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::TooManyAttachments)
+    }
+
+    /// Whether the code is `rate_limited`.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::RateLimited)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `ekm_access_denied`.
+    pub fn is_ekm_access_denied(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::EkmAccessDenied)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `invalid_arguments`.
+    pub fn is_invalid_arguments(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::InvalidArguments)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, ChatScheduleMessageErrorCode::FatalError)
     }
 }
 

@@ -106,6 +106,7 @@ impl crate::http::Documented for ChatScheduledMessagesListError {
 /// `chat_scheduledMessages_list.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ChatScheduledMessagesListErrorCode {
     /// `invalid_channel`
     InvalidChannel,
@@ -180,6 +181,111 @@ impl ChatScheduledMessagesListErrorCode {
             ChatScheduledMessagesListErrorCode::FatalError => "fatal_error",
             ChatScheduledMessagesListErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `invalid_channel`.
+    pub fn is_invalid_channel(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::InvalidChannel)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `ekm_access_denied`.
+    pub fn is_ekm_access_denied(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::EkmAccessDenied)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `invalid_arguments`.
+    pub fn is_invalid_arguments(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::InvalidArguments)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, ChatScheduledMessagesListErrorCode::FatalError)
     }
 }
 

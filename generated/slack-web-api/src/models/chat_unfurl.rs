@@ -60,6 +60,7 @@ impl crate::http::Documented for ChatUnfurlError {
 /// `chat_unfurl.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ChatUnfurlErrorCode {
     /// `cannot_unfurl_url`
     CannotUnfurlUrl,
@@ -140,6 +141,121 @@ impl ChatUnfurlErrorCode {
             ChatUnfurlErrorCode::FatalError => "fatal_error",
             ChatUnfurlErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `cannot_unfurl_url`.
+    pub fn is_cannot_unfurl_url(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::CannotUnfurlUrl)
+    }
+
+    /// Whether the code is `cannot_find_service`.
+    pub fn is_cannot_find_service(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::CannotFindService)
+    }
+
+    /// Whether the code is `missing_unfurls`.
+    pub fn is_missing_unfurls(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::MissingUnfurls)
+    }
+
+    /// Whether the code is `cannot_prompt`.
+    pub fn is_cannot_prompt(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::CannotPrompt)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, ChatUnfurlErrorCode::FatalError)
     }
 }
 

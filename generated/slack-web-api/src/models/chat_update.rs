@@ -90,6 +90,7 @@ impl crate::http::Documented for ChatUpdateError {
 /// `chat_update.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ChatUpdateErrorCode {
     /// `message_not_found`
     MessageNotFound,
@@ -176,6 +177,131 @@ impl ChatUpdateErrorCode {
             ChatUpdateErrorCode::IsInactive => "is_inactive",
             ChatUpdateErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `message_not_found`.
+    pub fn is_message_not_found(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::MessageNotFound)
+    }
+
+    /// Whether the code is `cant_update_message`.
+    pub fn is_cant_update_message(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::CantUpdateMessage)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `edit_window_closed`.
+    pub fn is_edit_window_closed(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::EditWindowClosed)
+    }
+
+    /// Whether the code is `msg_too_long`.
+    pub fn is_msg_too_long(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::MsgTooLong)
+    }
+
+    /// Whether the code is `too_many_attachments`.
+    pub fn is_too_many_attachments(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::TooManyAttachments)
+    }
+
+    /// Whether the code is `rate_limited`.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::RateLimited)
+    }
+
+    /// Whether the code is `no_text`.
+    pub fn is_no_text(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::NoText)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::FatalError)
+    }
+
+    /// Whether the code is `is_inactive`.
+    pub fn is_inactive(&self) -> bool {
+        matches!(self, ChatUpdateErrorCode::IsInactive)
     }
 }
 

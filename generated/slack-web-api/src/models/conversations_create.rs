@@ -91,6 +91,7 @@ impl crate::http::Documented for ConversationsCreateError {
 /// `conversations_create.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ConversationsCreateErrorCode {
     /// `method_not_supported_for_channel_type`
     MethodNotSupportedForChannelType,
@@ -186,6 +187,136 @@ impl ConversationsCreateErrorCode {
             ConversationsCreateErrorCode::UpgradeRequired => "upgrade_required",
             ConversationsCreateErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `method_not_supported_for_channel_type`.
+    pub fn is_method_not_supported_for_channel_type(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::MethodNotSupportedForChannelType)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `name_taken`.
+    pub fn is_name_taken(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::NameTaken)
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `no_channel`.
+    pub fn is_no_channel(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::NoChannel)
+    }
+
+    /// Whether the code is `invalid_name_required`.
+    pub fn is_invalid_name_required(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::InvalidNameRequired)
+    }
+
+    /// Whether the code is `invalid_name_punctuation`.
+    pub fn is_invalid_name_punctuation(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::InvalidNamePunctuation)
+    }
+
+    /// Whether the code is `invalid_name_maxlength`.
+    pub fn is_invalid_name_maxlength(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::InvalidNameMaxlength)
+    }
+
+    /// Whether the code is `invalid_name_specials`.
+    pub fn is_invalid_name_specials(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::InvalidNameSpecials)
+    }
+
+    /// Whether the code is `invalid_name`.
+    pub fn is_invalid_name(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::InvalidName)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `user_is_restricted`.
+    pub fn is_user_is_restricted(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::UserIsRestricted)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ConversationsCreateErrorCode::UpgradeRequired)
     }
 }
 

@@ -95,6 +95,7 @@ impl crate::http::Documented for ConversationsHistoryError {
 /// `conversations_history.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ConversationsHistoryErrorCode {
     /// `missing_scope`
     MissingScope,
@@ -157,6 +158,91 @@ impl ConversationsHistoryErrorCode {
             ConversationsHistoryErrorCode::UpgradeRequired => "upgrade_required",
             ConversationsHistoryErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `invalid_ts_latest`.
+    pub fn is_invalid_ts_latest(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::InvalidTsLatest)
+    }
+
+    /// Whether the code is `invalid_ts_oldest`.
+    pub fn is_invalid_ts_oldest(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::InvalidTsOldest)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ConversationsHistoryErrorCode::UpgradeRequired)
     }
 }
 

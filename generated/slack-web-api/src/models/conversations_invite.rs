@@ -87,6 +87,7 @@ impl crate::http::Documented for ConversationsInviteError {
 /// `conversations_invite.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ConversationsInviteErrorCode {
     /// `method_not_supported_for_channel_type`
     MethodNotSupportedForChannelType,
@@ -196,6 +197,161 @@ impl ConversationsInviteErrorCode {
             ConversationsInviteErrorCode::Unknown(value) => value,
         }
     }
+
+    /// Whether the code is `method_not_supported_for_channel_type`.
+    pub fn is_method_not_supported_for_channel_type(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::MethodNotSupportedForChannelType)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `user_not_found`.
+    pub fn is_user_not_found(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::UserNotFound)
+    }
+
+    /// Whether the code is `no_user`.
+    pub fn is_no_user(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::NoUser)
+    }
+
+    /// Whether the code is `cant_invite_self`.
+    pub fn is_cant_invite_self(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::CantInviteSelf)
+    }
+
+    /// Whether the code is `not_in_channel`.
+    pub fn is_not_in_channel(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::NotInChannel)
+    }
+
+    /// Whether the code is `already_in_channel`.
+    pub fn is_already_in_channel(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::AlreadyInChannel)
+    }
+
+    /// Whether the code is `is_archived`.
+    pub fn is_archived(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::IsArchived)
+    }
+
+    /// Whether the code is `cant_invite`.
+    pub fn is_cant_invite(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::CantInvite)
+    }
+
+    /// Whether the code is `too_many_users`.
+    pub fn is_too_many_users(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::TooManyUsers)
+    }
+
+    /// Whether the code is `ura_max_channels`.
+    pub fn is_ura_max_channels(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::UraMaxChannels)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `user_is_restricted`.
+    pub fn is_user_is_restricted(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::UserIsRestricted)
+    }
+
+    /// Whether the code is `user_is_ultra_restricted`.
+    pub fn is_user_is_ultra_restricted(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::UserIsUltraRestricted)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `missing_charset`.
+    pub fn is_missing_charset(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::MissingCharset)
+    }
+
+    /// Whether the code is `superfluous_charset`.
+    pub fn is_superfluous_charset(&self) -> bool {
+        matches!(self, ConversationsInviteErrorCode::SuperfluousCharset)
+    }
 }
 
 impl Default for ConversationsInviteErrorCode {
@@ -302,6 +458,7 @@ pub struct ConversationsInviteErrorErrorsItem {
 /// `conversations_invite.error.errors.item.error`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ConversationsInviteErrorErrorsItemError {
     /// `method_not_supported_for_channel_type`
     MethodNotSupportedForChannelType,

@@ -80,6 +80,7 @@ impl crate::http::Documented for ConversationsKickError {
 /// `conversations_kick.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ConversationsKickErrorCode {
     /// `method_not_supported_for_channel_type`
     MethodNotSupportedForChannelType,
@@ -162,6 +163,121 @@ impl ConversationsKickErrorCode {
             ConversationsKickErrorCode::UpgradeRequired => "upgrade_required",
             ConversationsKickErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `method_not_supported_for_channel_type`.
+    pub fn is_method_not_supported_for_channel_type(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::MethodNotSupportedForChannelType)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `user_not_found`.
+    pub fn is_user_not_found(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::UserNotFound)
+    }
+
+    /// Whether the code is `cant_kick_self`.
+    pub fn is_cant_kick_self(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::CantKickSelf)
+    }
+
+    /// Whether the code is `not_in_channel`.
+    pub fn is_not_in_channel(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::NotInChannel)
+    }
+
+    /// Whether the code is `cant_kick_from_general`.
+    pub fn is_cant_kick_from_general(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::CantKickFromGeneral)
+    }
+
+    /// Whether the code is `restricted_action`.
+    pub fn is_restricted_action(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::RestrictedAction)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `user_is_restricted`.
+    pub fn is_user_is_restricted(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::UserIsRestricted)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ConversationsKickErrorCode::UpgradeRequired)
     }
 }
 

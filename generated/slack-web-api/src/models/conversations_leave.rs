@@ -87,6 +87,7 @@ impl crate::http::Documented for ConversationsLeaveError {
 /// `conversations_leave.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ConversationsLeaveErrorCode {
     /// `method_not_supported_for_channel_type`
     MethodNotSupportedForChannelType,
@@ -177,6 +178,131 @@ impl ConversationsLeaveErrorCode {
             ConversationsLeaveErrorCode::SuperfluousCharset => "superfluous_charset",
             ConversationsLeaveErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `method_not_supported_for_channel_type`.
+    pub fn is_method_not_supported_for_channel_type(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::MethodNotSupportedForChannelType)
+    }
+
+    /// Whether the code is `last_member`.
+    pub fn is_last_member(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::LastMember)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `is_archived`.
+    pub fn is_archived(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::IsArchived)
+    }
+
+    /// Whether the code is `cant_leave_general`.
+    pub fn is_cant_leave_general(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::CantLeaveGeneral)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `user_is_restricted`.
+    pub fn is_user_is_restricted(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::UserIsRestricted)
+    }
+
+    /// Whether the code is `user_is_ultra_restricted`.
+    pub fn is_user_is_ultra_restricted(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::UserIsUltraRestricted)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `missing_charset`.
+    pub fn is_missing_charset(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::MissingCharset)
+    }
+
+    /// Whether the code is `superfluous_charset`.
+    pub fn is_superfluous_charset(&self) -> bool {
+        matches!(self, ConversationsLeaveErrorCode::SuperfluousCharset)
     }
 }
 

@@ -244,6 +244,7 @@ impl crate::http::Documented for ConversationsOpenError {
 /// `conversations_open.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ConversationsOpenErrorCode {
     /// `method_not_supported_for_channel_type`
     MethodNotSupportedForChannelType,
@@ -328,6 +329,121 @@ impl ConversationsOpenErrorCode {
             ConversationsOpenErrorCode::ChannelNotFound => "channel_not_found",
             ConversationsOpenErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `method_not_supported_for_channel_type`.
+    pub fn is_method_not_supported_for_channel_type(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::MethodNotSupportedForChannelType)
+    }
+
+    /// Whether the code is `user_not_found`.
+    pub fn is_user_not_found(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::UserNotFound)
+    }
+
+    /// Whether the code is `user_not_visible`.
+    pub fn is_user_not_visible(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::UserNotVisible)
+    }
+
+    /// Whether the code is `user_disabled`.
+    pub fn is_user_disabled(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::UserDisabled)
+    }
+
+    /// Whether the code is `users_list_not_supplied`.
+    pub fn is_users_list_not_supplied(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::UsersListNotSupplied)
+    }
+
+    /// Whether the code is `not_enough_users`.
+    pub fn is_not_enough_users(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::NotEnoughUsers)
+    }
+
+    /// Whether the code is `too_many_users`.
+    pub fn is_too_many_users(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::TooManyUsers)
+    }
+
+    /// Whether the code is `invalid_user_combination`.
+    pub fn is_invalid_user_combination(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::InvalidUserCombination)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, ConversationsOpenErrorCode::ChannelNotFound)
     }
 }
 

@@ -83,6 +83,7 @@ impl crate::http::Documented for ConversationsRenameError {
 /// `conversations_rename.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ConversationsRenameErrorCode {
     /// `user_is_restricted`
     UserIsRestricted,
@@ -175,6 +176,131 @@ impl ConversationsRenameErrorCode {
             ConversationsRenameErrorCode::UpgradeRequired => "upgrade_required",
             ConversationsRenameErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `user_is_restricted`.
+    pub fn is_user_is_restricted(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::UserIsRestricted)
+    }
+
+    /// Whether the code is `method_not_supported_for_channel_type`.
+    pub fn is_method_not_supported_for_channel_type(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::MethodNotSupportedForChannelType)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `not_in_channel`.
+    pub fn is_not_in_channel(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::NotInChannel)
+    }
+
+    /// Whether the code is `not_authorized`.
+    pub fn is_not_authorized(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::NotAuthorized)
+    }
+
+    /// Whether the code is `invalid_name`.
+    pub fn is_invalid_name(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::InvalidName)
+    }
+
+    /// Whether the code is `name_taken`.
+    pub fn is_name_taken(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::NameTaken)
+    }
+
+    /// Whether the code is `invalid_name_required`.
+    pub fn is_invalid_name_required(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::InvalidNameRequired)
+    }
+
+    /// Whether the code is `invalid_name_punctuation`.
+    pub fn is_invalid_name_punctuation(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::InvalidNamePunctuation)
+    }
+
+    /// Whether the code is `invalid_name_maxlength`.
+    pub fn is_invalid_name_maxlength(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::InvalidNameMaxlength)
+    }
+
+    /// Whether the code is `invalid_name_specials`.
+    pub fn is_invalid_name_specials(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::InvalidNameSpecials)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ConversationsRenameErrorCode::UpgradeRequired)
     }
 }
 

@@ -365,6 +365,7 @@ impl crate::http::Documented for ConversationsRepliesError {
 /// `conversations_replies.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ConversationsRepliesErrorCode {
     /// `missing_scope`
     MissingScope,
@@ -427,6 +428,91 @@ impl ConversationsRepliesErrorCode {
             ConversationsRepliesErrorCode::UpgradeRequired => "upgrade_required",
             ConversationsRepliesErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `thread_not_found`.
+    pub fn is_thread_not_found(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::ThreadNotFound)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ConversationsRepliesErrorCode::UpgradeRequired)
     }
 }
 

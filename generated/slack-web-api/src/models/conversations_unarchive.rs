@@ -80,6 +80,7 @@ impl crate::http::Documented for ConversationsUnarchiveError {
 /// `conversations_unarchive.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ConversationsUnarchiveErrorCode {
     /// `method_not_supported_for_channel_type`
     MethodNotSupportedForChannelType,
@@ -164,6 +165,121 @@ impl ConversationsUnarchiveErrorCode {
             ConversationsUnarchiveErrorCode::SuperfluousCharset => "superfluous_charset",
             ConversationsUnarchiveErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `method_not_supported_for_channel_type`.
+    pub fn is_method_not_supported_for_channel_type(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::MethodNotSupportedForChannelType)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `not_archived`.
+    pub fn is_not_archived(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::NotArchived)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `user_is_restricted`.
+    pub fn is_user_is_restricted(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::UserIsRestricted)
+    }
+
+    /// Whether the code is `user_is_ultra_restricted`.
+    pub fn is_user_is_ultra_restricted(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::UserIsUltraRestricted)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `missing_charset`.
+    pub fn is_missing_charset(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::MissingCharset)
+    }
+
+    /// Whether the code is `superfluous_charset`.
+    pub fn is_superfluous_charset(&self) -> bool {
+        matches!(self, ConversationsUnarchiveErrorCode::SuperfluousCharset)
     }
 }
 

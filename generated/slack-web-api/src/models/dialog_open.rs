@@ -60,6 +60,7 @@ impl crate::http::Documented for DialogOpenError {
 /// `dialog_open.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum DialogOpenErrorCode {
     /// `validation_errors`
     ValidationErrors,
@@ -152,6 +153,141 @@ impl DialogOpenErrorCode {
             DialogOpenErrorCode::FatalError => "fatal_error",
             DialogOpenErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `validation_errors`.
+    pub fn is_validation_errors(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::ValidationErrors)
+    }
+
+    /// Whether the code is `missing_trigger`.
+    pub fn is_missing_trigger(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::MissingTrigger)
+    }
+
+    /// Whether the code is `missing_dialog`.
+    pub fn is_missing_dialog(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::MissingDialog)
+    }
+
+    /// Whether the code is `trigger_exchanged`.
+    pub fn is_trigger_exchanged(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::TriggerExchanged)
+    }
+
+    /// Whether the code is `trigger_expired`.
+    pub fn is_trigger_expired(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::TriggerExpired)
+    }
+
+    /// Whether the code is `invalid_trigger`.
+    pub fn is_invalid_trigger(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::InvalidTrigger)
+    }
+
+    /// Whether the code is `app_missing_action_url`.
+    pub fn is_app_missing_action_url(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::AppMissingActionUrl)
+    }
+
+    /// Whether the code is `cannot_create_dialog`.
+    pub fn is_cannot_create_dialog(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::CannotCreateDialog)
+    }
+
+    /// Whether the code is `failed_sending_dialog`.
+    pub fn is_failed_sending_dialog(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::FailedSendingDialog)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, DialogOpenErrorCode::FatalError)
     }
 }
 

@@ -60,6 +60,7 @@ impl crate::http::Documented for FilesCommentsDeleteError {
 /// `files_comments_delete.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum FilesCommentsDeleteErrorCode {
     /// `cant_delete`
     CantDelete,
@@ -119,6 +120,86 @@ impl FilesCommentsDeleteErrorCode {
             FilesCommentsDeleteErrorCode::UpgradeRequired => "upgrade_required",
             FilesCommentsDeleteErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `cant_delete`.
+    pub fn is_cant_delete(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::CantDelete)
+    }
+
+    /// Whether the code is `comment_not_found`.
+    pub fn is_comment_not_found(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::CommentNotFound)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, FilesCommentsDeleteErrorCode::UpgradeRequired)
     }
 }
 

@@ -63,6 +63,7 @@ impl crate::http::Documented for FilesUploadError {
 /// `files_upload.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum FilesUploadErrorCode {
     /// `posting_to_general_channel_denied`
     PostingToGeneralChannelDenied,
@@ -138,6 +139,106 @@ impl FilesUploadErrorCode {
             FilesUploadErrorCode::UpgradeRequired => "upgrade_required",
             FilesUploadErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `posting_to_general_channel_denied`.
+    pub fn is_posting_to_general_channel_denied(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::PostingToGeneralChannelDenied)
+    }
+
+    /// Whether the code is `invalid_channel`.
+    pub fn is_invalid_channel(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::InvalidChannel)
+    }
+
+    /// Whether the code is `file_uploads_disabled`.
+    pub fn is_file_uploads_disabled(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::FileUploadsDisabled)
+    }
+
+    /// Whether the code is `file_uploads_except_images_disabled`.
+    pub fn is_file_uploads_except_images_disabled(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::FileUploadsExceptImagesDisabled)
+    }
+
+    /// Whether the code is `storage_limit_reached`.
+    pub fn is_storage_limit_reached(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::StorageLimitReached)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, FilesUploadErrorCode::UpgradeRequired)
     }
 }
 

@@ -155,6 +155,7 @@ pub struct ObjsResponseMetadataDeprecationWarning {
 /// `objs_response_metadata.deprecation_warning.warnings.item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ObjsResponseMetadataDeprecationWarningWarningsItem {
     /// `method_deprecated`
     MethodDeprecated,
@@ -244,6 +245,7 @@ pub struct ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether {
 /// `objs_response_metadata.deprecation_warning and paging style together.warnings.item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
     /// `method_deprecated`
     MethodDeprecated,

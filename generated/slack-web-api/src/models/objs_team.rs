@@ -178,6 +178,7 @@ pub struct ObjsTeam {
 /// `objs_team.plan`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ObjsTeamPlan {
     /// ``
     Empty,

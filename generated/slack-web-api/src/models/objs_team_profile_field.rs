@@ -50,6 +50,7 @@ pub struct ObjsTeamProfileField {
 /// `objs_team_profile_field.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ObjsTeamProfileFieldType {
     /// `text`
     Text,

@@ -60,6 +60,7 @@ impl crate::http::Documented for PinsAddError {
 /// `pins_add.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum PinsAddErrorCode {
     /// `bad_timestamp`
     BadTimestamp,
@@ -140,6 +141,121 @@ impl PinsAddErrorCode {
             PinsAddErrorCode::UpgradeRequired => "upgrade_required",
             PinsAddErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `bad_timestamp`.
+    pub fn is_bad_timestamp(&self) -> bool {
+        matches!(self, PinsAddErrorCode::BadTimestamp)
+    }
+
+    /// Whether the code is `message_not_found`.
+    pub fn is_message_not_found(&self) -> bool {
+        matches!(self, PinsAddErrorCode::MessageNotFound)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, PinsAddErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `no_item_specified`.
+    pub fn is_no_item_specified(&self) -> bool {
+        matches!(self, PinsAddErrorCode::NoItemSpecified)
+    }
+
+    /// Whether the code is `already_pinned`.
+    pub fn is_already_pinned(&self) -> bool {
+        matches!(self, PinsAddErrorCode::AlreadyPinned)
+    }
+
+    /// Whether the code is `permission_denied`.
+    pub fn is_permission_denied(&self) -> bool {
+        matches!(self, PinsAddErrorCode::PermissionDenied)
+    }
+
+    /// Whether the code is `file_not_shared`.
+    pub fn is_file_not_shared(&self) -> bool {
+        matches!(self, PinsAddErrorCode::FileNotShared)
+    }
+
+    /// Whether the code is `not_pinnable`.
+    pub fn is_not_pinnable(&self) -> bool {
+        matches!(self, PinsAddErrorCode::NotPinnable)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, PinsAddErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, PinsAddErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, PinsAddErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, PinsAddErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, PinsAddErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, PinsAddErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, PinsAddErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, PinsAddErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, PinsAddErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, PinsAddErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, PinsAddErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, PinsAddErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, PinsAddErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, PinsAddErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, PinsAddErrorCode::UpgradeRequired)
     }
 }
 

@@ -60,6 +60,7 @@ impl crate::http::Documented for PinsRemoveError {
 /// `pins_remove.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum PinsRemoveErrorCode {
     /// `bad_timestamp`
     BadTimestamp,
@@ -137,6 +138,116 @@ impl PinsRemoveErrorCode {
             PinsRemoveErrorCode::UpgradeRequired => "upgrade_required",
             PinsRemoveErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `bad_timestamp`.
+    pub fn is_bad_timestamp(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::BadTimestamp)
+    }
+
+    /// Whether the code is `file_not_found`.
+    pub fn is_file_not_found(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::FileNotFound)
+    }
+
+    /// Whether the code is `file_comment_not_found`.
+    pub fn is_file_comment_not_found(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::FileCommentNotFound)
+    }
+
+    /// Whether the code is `message_not_found`.
+    pub fn is_message_not_found(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::MessageNotFound)
+    }
+
+    /// Whether the code is `no_item_specified`.
+    pub fn is_no_item_specified(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::NoItemSpecified)
+    }
+
+    /// Whether the code is `not_pinned`.
+    pub fn is_not_pinned(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::NotPinned)
+    }
+
+    /// Whether the code is `permission_denied`.
+    pub fn is_permission_denied(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::PermissionDenied)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_typ`.
+    pub fn is_invalid_post_typ(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::InvalidPostTyp)
+    }
+
+    /// Whether the code is `missing_post_typ`.
+    pub fn is_missing_post_typ(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::MissingPostTyp)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeou`.
+    pub fn is_request_timeou(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::RequestTimeou)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, PinsRemoveErrorCode::UpgradeRequired)
     }
 }
 

@@ -60,6 +60,7 @@ impl crate::http::Documented for ReactionsAddError {
 /// `reactions_add.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ReactionsAddErrorCode {
     /// `bad_timestamp`
     BadTimestamp,
@@ -137,6 +138,116 @@ impl ReactionsAddErrorCode {
             ReactionsAddErrorCode::UpgradeRequired => "upgrade_required",
             ReactionsAddErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `bad_timestamp`.
+    pub fn is_bad_timestamp(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::BadTimestamp)
+    }
+
+    /// Whether the code is `message_not_found`.
+    pub fn is_message_not_found(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::MessageNotFound)
+    }
+
+    /// Whether the code is `no_item_specified`.
+    pub fn is_no_item_specified(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::NoItemSpecified)
+    }
+
+    /// Whether the code is `invalid_name`.
+    pub fn is_invalid_name(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::InvalidName)
+    }
+
+    /// Whether the code is `already_reacted`.
+    pub fn is_already_reacted(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::AlreadyReacted)
+    }
+
+    /// Whether the code is `too_many_emoji`.
+    pub fn is_too_many_emoji(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::TooManyEmoji)
+    }
+
+    /// Whether the code is `too_many_reactions`.
+    pub fn is_too_many_reactions(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::TooManyReactions)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ReactionsAddErrorCode::UpgradeRequired)
     }
 }
 

@@ -162,6 +162,7 @@ pub struct ReactionsListResponseItemsItemChannel {
 /// `reactions_list.response.items.item.channel.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ReactionsListResponseItemsItemChannelType {
     /// `message`
     Message,
@@ -242,6 +243,7 @@ pub struct ReactionsListResponseItemsItemFile {
 /// `reactions_list.response.items.item.file.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ReactionsListResponseItemsItemFileType {
     /// `file`
     File,
@@ -325,6 +327,7 @@ pub struct ReactionsListResponseItemsItemComment {
 /// `reactions_list.response.items.item.comment.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ReactionsListResponseItemsItemCommentType {
     /// `file_comment`
     FileComment,
@@ -430,6 +433,7 @@ impl crate::http::Documented for ReactionsListError {
 /// `reactions_list.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ReactionsListErrorCode {
     /// `user_not_found`
     UserNotFound,
@@ -492,6 +496,91 @@ impl ReactionsListErrorCode {
             ReactionsListErrorCode::FatalError => "fatal_error",
             ReactionsListErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `user_not_found`.
+    pub fn is_user_not_found(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::UserNotFound)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactiv`.
+    pub fn is_account_inactiv(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::AccountInactiv)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, ReactionsListErrorCode::FatalError)
     }
 }
 

@@ -60,6 +60,7 @@ impl crate::http::Documented for ReactionsRemoveError {
 /// `reactions_remove.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ReactionsRemoveErrorCode {
     /// `bad_timestamp`
     BadTimestamp,
@@ -140,6 +141,121 @@ impl ReactionsRemoveErrorCode {
             ReactionsRemoveErrorCode::FatalError => "fatal_error",
             ReactionsRemoveErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `bad_timestamp`.
+    pub fn is_bad_timestamp(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::BadTimestamp)
+    }
+
+    /// Whether the code is `file_not_found`.
+    pub fn is_file_not_found(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::FileNotFound)
+    }
+
+    /// Whether the code is `file_comment_not_found`.
+    pub fn is_file_comment_not_found(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::FileCommentNotFound)
+    }
+
+    /// Whether the code is `message_not_found`.
+    pub fn is_message_not_found(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::MessageNotFound)
+    }
+
+    /// Whether the code is `no_item_specified`.
+    pub fn is_no_item_specified(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::NoItemSpecified)
+    }
+
+    /// Whether the code is `invalid_name`.
+    pub fn is_invalid_name(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::InvalidName)
+    }
+
+    /// Whether the code is `no_reaction`.
+    pub fn is_no_reaction(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::NoReaction)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, ReactionsRemoveErrorCode::FatalError)
     }
 }
 

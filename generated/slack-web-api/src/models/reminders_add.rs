@@ -63,6 +63,7 @@ impl crate::http::Documented for RemindersAddError {
 /// `reminders_add.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum RemindersAddErrorCode {
     /// `cannot_parse`
     CannotParse,
@@ -151,6 +152,131 @@ impl RemindersAddErrorCode {
             RemindersAddErrorCode::FatalError => "fatal_error",
             RemindersAddErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `cannot_parse`.
+    pub fn is_cannot_parse(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::CannotParse)
+    }
+
+    /// Whether the code is `user_not_found`.
+    pub fn is_user_not_found(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::UserNotFound)
+    }
+
+    /// Whether the code is `cannot_add_bot`.
+    pub fn is_cannot_add_bot(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::CannotAddBot)
+    }
+
+    /// Whether the code is `cannot_add_slackbot`.
+    pub fn is_cannot_add_slackbot(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::CannotAddSlackbot)
+    }
+
+    /// Whether the code is `cannot_add_others`.
+    pub fn is_cannot_add_others(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::CannotAddOthers)
+    }
+
+    /// Whether the code is `cannot_add_others_recurring`.
+    pub fn is_cannot_add_others_recurring(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::CannotAddOthersRecurring)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, RemindersAddErrorCode::FatalError)
     }
 }
 

@@ -60,6 +60,7 @@ impl crate::http::Documented for StarsRemoveError {
 /// `stars_remove.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum StarsRemoveErrorCode {
     /// `bad_timestamp`
     BadTimestamp,
@@ -146,6 +147,131 @@ impl StarsRemoveErrorCode {
             StarsRemoveErrorCode::FatalError => "fatal_error",
             StarsRemoveErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `bad_timestamp`.
+    pub fn is_bad_timestamp(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::BadTimestamp)
+    }
+
+    /// Whether the code is `message_not_found`.
+    pub fn is_message_not_found(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::MessageNotFound)
+    }
+
+    /// Whether the code is `file_not_found`.
+    pub fn is_file_not_found(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::FileNotFound)
+    }
+
+    /// Whether the code is `file_comment_not_found`.
+    pub fn is_file_comment_not_found(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::FileCommentNotFound)
+    }
+
+    /// Whether the code is `channel_not_found`.
+    pub fn is_channel_not_found(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::ChannelNotFound)
+    }
+
+    /// Whether the code is `no_item_specified`.
+    pub fn is_no_item_specified(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::NoItemSpecified)
+    }
+
+    /// Whether the code is `not_starred`.
+    pub fn is_not_starred(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::NotStarred)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, StarsRemoveErrorCode::FatalError)
     }
 }
 

@@ -75,6 +75,7 @@ impl crate::http::Documented for TeamProfileGetError {
 /// `team_profile_get.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum TeamProfileGetErrorCode {
     /// `not_authed`
     NotAuthed,
@@ -134,6 +135,86 @@ impl TeamProfileGetErrorCode {
             TeamProfileGetErrorCode::UpgradeRequired => "upgrade_required",
             TeamProfileGetErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_typ`.
+    pub fn is_invalid_post_typ(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::InvalidPostTyp)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeou`.
+    pub fn is_request_timeou(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::RequestTimeou)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, TeamProfileGetErrorCode::UpgradeRequired)
     }
 }
 

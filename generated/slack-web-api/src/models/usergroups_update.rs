@@ -63,6 +63,7 @@ impl crate::http::Documented for UsergroupsUpdateError {
 /// `usergroups_update.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum UsergroupsUpdateErrorCode {
     /// `permission_denied`
     PermissionDenied,
@@ -143,6 +144,121 @@ impl UsergroupsUpdateErrorCode {
             UsergroupsUpdateErrorCode::SuperfluousCharset => "superfluous_charset",
             UsergroupsUpdateErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `permission_denied`.
+    pub fn is_permission_denied(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::PermissionDenied)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `user_is_restricted`.
+    pub fn is_user_is_restricted(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::UserIsRestricted)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_require`.
+    pub fn is_upgrade_require(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::UpgradeRequire)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::FatalError)
+    }
+
+    /// Whether the code is `missing_charset`.
+    pub fn is_missing_charset(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::MissingCharset)
+    }
+
+    /// Whether the code is `superfluous_charset`.
+    pub fn is_superfluous_charset(&self) -> bool {
+        matches!(self, UsergroupsUpdateErrorCode::SuperfluousCharset)
     }
 }
 

@@ -63,6 +63,7 @@ impl crate::http::Documented for UsergroupsUsersListError {
 /// `usergroups_users_list.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum UsergroupsUsersListErrorCode {
     /// `not_authed`
     NotAuthed,
@@ -140,6 +141,116 @@ impl UsergroupsUsersListErrorCode {
             UsergroupsUsersListErrorCode::SuperfluousCharset => "superfluous_charset",
             UsergroupsUsersListErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `user_is_restricted`.
+    pub fn is_user_is_restricted(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::UserIsRestricted)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_require`.
+    pub fn is_upgrade_require(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::UpgradeRequire)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::FatalError)
+    }
+
+    /// Whether the code is `missing_charset`.
+    pub fn is_missing_charset(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::MissingCharset)
+    }
+
+    /// Whether the code is `superfluous_charset`.
+    pub fn is_superfluous_charset(&self) -> bool {
+        matches!(self, UsergroupsUsersListErrorCode::SuperfluousCharset)
     }
 }
 

@@ -78,6 +78,7 @@ impl crate::http::Documented for UsersConversationsError {
 /// `users_conversations.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum UsersConversationsErrorCode {
     /// `method_not_supported_for_channel_type`
     MethodNotSupportedForChannelType,
@@ -157,6 +158,116 @@ impl UsersConversationsErrorCode {
             UsersConversationsErrorCode::FatalError => "fatal_error",
             UsersConversationsErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `method_not_supported_for_channel_type`.
+    pub fn is_method_not_supported_for_channel_type(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::MethodNotSupportedForChannelType)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `invalid_types`.
+    pub fn is_invalid_types(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::InvalidTypes)
+    }
+
+    /// Whether the code is `invalid_cursor`.
+    pub fn is_invalid_cursor(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::InvalidCursor)
+    }
+
+    /// Whether the code is `invalid_limit`.
+    pub fn is_invalid_limit(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::InvalidLimit)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, UsersConversationsErrorCode::FatalError)
     }
 }
 

@@ -60,6 +60,7 @@ impl crate::http::Documented for UsersDeletePhotoError {
 /// `users_deletePhoto.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum UsersDeletePhotoErrorCode {
     /// `not_authed`
     NotAuthed,
@@ -128,6 +129,101 @@ impl UsersDeletePhotoErrorCode {
             UsersDeletePhotoErrorCode::FatalError => "fatal_error",
             UsersDeletePhotoErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, UsersDeletePhotoErrorCode::FatalError)
     }
 }
 

@@ -73,6 +73,7 @@ impl crate::http::Documented for UsersProfileSetError {
 /// `users_profile_set.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum UsersProfileSetErrorCode {
     /// `reserved_name`
     ReservedName,
@@ -159,6 +160,131 @@ impl UsersProfileSetErrorCode {
             UsersProfileSetErrorCode::FatalError => "fatal_error",
             UsersProfileSetErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `reserved_name`.
+    pub fn is_reserved_name(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::ReservedName)
+    }
+
+    /// Whether the code is `invalid_profile`.
+    pub fn is_invalid_profile(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::InvalidProfile)
+    }
+
+    /// Whether the code is `profile_set_failed`.
+    pub fn is_profile_set_failed(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::ProfileSetFailed)
+    }
+
+    /// Whether the code is `not_admin`.
+    pub fn is_not_admin(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::NotAdmin)
+    }
+
+    /// Whether the code is `not_app_admin`.
+    pub fn is_not_app_admin(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::NotAppAdmin)
+    }
+
+    /// Whether the code is `cannot_update_admin_user`.
+    pub fn is_cannot_update_admin_user(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::CannotUpdateAdminUser)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, UsersProfileSetErrorCode::FatalError)
     }
 }
 

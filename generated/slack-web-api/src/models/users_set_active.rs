@@ -60,6 +60,7 @@ impl crate::http::Documented for UsersSetActiveError {
 /// `users_setActive.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum UsersSetActiveErrorCode {
     /// `not_authed`
     NotAuthed,
@@ -125,6 +126,96 @@ impl UsersSetActiveErrorCode {
             UsersSetActiveErrorCode::InternalError => "internal_error",
             UsersSetActiveErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `ekm_access_denied`.
+    pub fn is_ekm_access_denied(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::EkmAccessDenied)
+    }
+
+    /// Whether the code is `missing_scope`.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::MissingScope)
+    }
+
+    /// Whether the code is `invalid_arguments`.
+    pub fn is_invalid_arguments(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::InvalidArguments)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::FatalError)
+    }
+
+    /// Whether the code is `internal_error`.
+    pub fn is_internal_error(&self) -> bool {
+        matches!(self, UsersSetActiveErrorCode::InternalError)
     }
 }
 

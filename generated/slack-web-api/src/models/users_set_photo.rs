@@ -127,6 +127,7 @@ impl crate::http::Documented for UsersSetPhotoError {
 /// `users_setPhoto.error_code`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum UsersSetPhotoErrorCode {
     /// `bad_image`
     BadImage,
@@ -207,6 +208,121 @@ impl UsersSetPhotoErrorCode {
             UsersSetPhotoErrorCode::FatalError => "fatal_error",
             UsersSetPhotoErrorCode::Unknown(value) => value,
         }
+    }
+
+    /// Whether the code is `bad_image`.
+    pub fn is_bad_image(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::BadImage)
+    }
+
+    /// Whether the code is `too_large`.
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::TooLarge)
+    }
+
+    /// Whether the code is `too_many_frames`.
+    pub fn is_too_many_frames(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::TooManyFrames)
+    }
+
+    /// Whether the code is `not_found`.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::NotFound)
+    }
+
+    /// Whether the code is `not_authed`.
+    pub fn is_not_authed(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::NotAuthed)
+    }
+
+    /// Whether the code is `invalid_auth`.
+    pub fn is_invalid_auth(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::InvalidAuth)
+    }
+
+    /// Whether the code is `account_inactive`.
+    pub fn is_account_inactive(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::AccountInactive)
+    }
+
+    /// Whether the code is `token_revoked`.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::TokenRevoked)
+    }
+
+    /// Whether the code is `no_permission`.
+    pub fn is_no_permission(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::NoPermission)
+    }
+
+    /// Whether the code is `org_login_required`.
+    pub fn is_org_login_required(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::OrgLoginRequired)
+    }
+
+    /// Whether the code is `user_is_bot`.
+    pub fn is_user_is_bot(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::UserIsBot)
+    }
+
+    /// Whether the code is `invalid_arg_name`.
+    pub fn is_invalid_arg_name(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::InvalidArgName)
+    }
+
+    /// Whether the code is `invalid_array_arg`.
+    pub fn is_invalid_array_arg(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::InvalidArrayArg)
+    }
+
+    /// Whether the code is `invalid_charset`.
+    pub fn is_invalid_charset(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::InvalidCharset)
+    }
+
+    /// Whether the code is `invalid_form_data`.
+    pub fn is_invalid_form_data(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::InvalidFormData)
+    }
+
+    /// Whether the code is `invalid_post_type`.
+    pub fn is_invalid_post_type(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::InvalidPostType)
+    }
+
+    /// Whether the code is `missing_post_type`.
+    pub fn is_missing_post_type(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::MissingPostType)
+    }
+
+    /// Whether the code is `team_added_to_org`.
+    pub fn is_team_added_to_org(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::TeamAddedToOrg)
+    }
+
+    /// Whether the code is `invalid_json`.
+    pub fn is_invalid_json(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::InvalidJson)
+    }
+
+    /// Whether the code is `json_not_object`.
+    pub fn is_json_not_object(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::JsonNotObject)
+    }
+
+    /// Whether the code is `request_timeout`.
+    pub fn is_request_timeout(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::RequestTimeout)
+    }
+
+    /// Whether the code is `upgrade_required`.
+    pub fn is_upgrade_required(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::UpgradeRequired)
+    }
+
+    /// Whether the code is `fatal_error`.
+    pub fn is_fatal_error(&self) -> bool {
+        matches!(self, UsersSetPhotoErrorCode::FatalError)
     }
 }
 

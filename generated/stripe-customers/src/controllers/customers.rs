@@ -118,9 +118,24 @@ impl GetCustomersRequest {
         self
     }
 
+    /// Sets or clears [`created`](Self::created): `None` leaves it out of the request.
+    pub fn set_created(
+        mut self,
+        value: Option<crate::models::GetCustomersCreated>,
+    ) -> Self {
+        self.created = value;
+        self
+    }
+
     /// A case-sensitive filter on the list based on the customer's `email` field. The value must be a string.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`email`](Self::email): `None` leaves it out of the request.
+    pub fn set_email(mut self, value: Option<String>) -> Self {
+        self.email = value;
         self
     }
 
@@ -130,9 +145,21 @@ impl GetCustomersRequest {
         self
     }
 
+    /// Sets or clears [`ending_before`](Self::ending_before): `None` leaves it out of the request.
+    pub fn set_ending_before(mut self, value: Option<String>) -> Self {
+        self.ending_before = value;
+        self
+    }
+
     /// Specifies which fields in the response should be expanded.
     pub fn expand(mut self, value: Vec<String>) -> Self {
         self.expand = Some(value);
+        self
+    }
+
+    /// Sets or clears [`expand`](Self::expand): `None` leaves it out of the request.
+    pub fn set_expand(mut self, value: Option<Vec<String>>) -> Self {
+        self.expand = value;
         self
     }
 
@@ -142,15 +169,33 @@ impl GetCustomersRequest {
         self
     }
 
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
     pub fn starting_after(mut self, value: impl Into<String>) -> Self {
         self.starting_after = Some(value.into());
         self
     }
 
+    /// Sets or clears [`starting_after`](Self::starting_after): `None` leaves it out of the request.
+    pub fn set_starting_after(mut self, value: Option<String>) -> Self {
+        self.starting_after = value;
+        self
+    }
+
     /// Provides a list of customers that are associated with the specified test clock. The response will not include customers with test clocks if this parameter is not set.
     pub fn test_clock(mut self, value: impl Into<String>) -> Self {
         self.test_clock = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`test_clock`](Self::test_clock): `None` leaves it out of the request.
+    pub fn set_test_clock(mut self, value: Option<String>) -> Self {
+        self.test_clock = value;
         self
     }
 
@@ -247,9 +292,24 @@ impl PostCustomersRequest {
         self
     }
 
+    /// Sets or clears [`address`](Self::address): `None` leaves it out of the request.
+    pub fn set_address(
+        mut self,
+        value: Option<crate::models::PostCustomersAddress>,
+    ) -> Self {
+        self.address = value;
+        self
+    }
+
     /// An integer amount in cents (or local equivalent) that represents the customer's current balance, which affect the customer's future invoices. A negative amount represents a credit that decreases the amount due on an invoice; a positive amount increases the amount due on an invoice.
     pub fn balance(mut self, value: i64) -> Self {
         self.balance = Some(value);
+        self
+    }
+
+    /// Sets or clears [`balance`](Self::balance): `None` leaves it out of the request.
+    pub fn set_balance(mut self, value: Option<i64>) -> Self {
+        self.balance = value;
         self
     }
 
@@ -262,9 +322,24 @@ impl PostCustomersRequest {
         self
     }
 
+    /// Sets or clears [`cash_balance`](Self::cash_balance): `None` leaves it out of the request.
+    pub fn set_cash_balance(
+        mut self,
+        value: Option<crate::models::PostCustomersCashBalance>,
+    ) -> Self {
+        self.cash_balance = value;
+        self
+    }
+
     /// Sets `coupon`.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`coupon`](Self::coupon): `None` leaves it out of the request.
+    pub fn set_coupon(mut self, value: Option<String>) -> Self {
+        self.coupon = value;
         self
     }
 
@@ -274,9 +349,21 @@ impl PostCustomersRequest {
         self
     }
 
+    /// Sets or clears [`description`](Self::description): `None` leaves it out of the request.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
+        self
+    }
+
     /// Customer's email address. It's displayed alongside the customer in your dashboard and can be useful for searching and tracking. This may be up to *512 characters*.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`email`](Self::email): `None` leaves it out of the request.
+    pub fn set_email(mut self, value: Option<String>) -> Self {
+        self.email = value;
         self
     }
 
@@ -286,9 +373,21 @@ impl PostCustomersRequest {
         self
     }
 
+    /// Sets or clears [`expand`](Self::expand): `None` leaves it out of the request.
+    pub fn set_expand(mut self, value: Option<Vec<String>>) -> Self {
+        self.expand = value;
+        self
+    }
+
     /// The prefix for the customer used to generate unique invoice numbers. Must be 3–12 uppercase letters or numbers.
     pub fn invoice_prefix(mut self, value: impl Into<String>) -> Self {
         self.invoice_prefix = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`invoice_prefix`](Self::invoice_prefix): `None` leaves it out of the request.
+    pub fn set_invoice_prefix(mut self, value: Option<String>) -> Self {
+        self.invoice_prefix = value;
         self
     }
 
@@ -301,9 +400,27 @@ impl PostCustomersRequest {
         self
     }
 
+    /// Sets or clears [`invoice_settings`](Self::invoice_settings): `None` leaves it out of the request.
+    pub fn set_invoice_settings(
+        mut self,
+        value: Option<crate::models::PostCustomersInvoiceSettings>,
+    ) -> Self {
+        self.invoice_settings = value;
+        self
+    }
+
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
     pub fn metadata(mut self, value: crate::models::PostCustomersMetadata) -> Self {
         self.metadata = Some(value);
+        self
+    }
+
+    /// Sets or clears [`metadata`](Self::metadata): `None` leaves it out of the request.
+    pub fn set_metadata(
+        mut self,
+        value: Option<crate::models::PostCustomersMetadata>,
+    ) -> Self {
+        self.metadata = value;
         self
     }
 
@@ -313,9 +430,21 @@ impl PostCustomersRequest {
         self
     }
 
+    /// Sets or clears [`name`](Self::name): `None` leaves it out of the request.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+
     /// The sequence to be used on the customer's next invoice. Defaults to 1.
     pub fn next_invoice_sequence(mut self, value: i64) -> Self {
         self.next_invoice_sequence = Some(value);
+        self
+    }
+
+    /// Sets or clears [`next_invoice_sequence`](Self::next_invoice_sequence): `None` leaves it out of the request.
+    pub fn set_next_invoice_sequence(mut self, value: Option<i64>) -> Self {
+        self.next_invoice_sequence = value;
         self
     }
 
@@ -325,9 +454,21 @@ impl PostCustomersRequest {
         self
     }
 
+    /// Sets or clears [`payment_method`](Self::payment_method): `None` leaves it out of the request.
+    pub fn set_payment_method(mut self, value: Option<String>) -> Self {
+        self.payment_method = value;
+        self
+    }
+
     /// The customer's phone number.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`phone`](Self::phone): `None` leaves it out of the request.
+    pub fn set_phone(mut self, value: Option<String>) -> Self {
+        self.phone = value;
         self
     }
 
@@ -337,9 +478,21 @@ impl PostCustomersRequest {
         self
     }
 
+    /// Sets or clears [`preferred_locales`](Self::preferred_locales): `None` leaves it out of the request.
+    pub fn set_preferred_locales(mut self, value: Option<Vec<String>>) -> Self {
+        self.preferred_locales = value;
+        self
+    }
+
     /// The API ID of a promotion code to apply to the customer. The customer will have a discount applied on all recurring payments. Charges you create through the API will not have the discount.
     pub fn promotion_code(mut self, value: impl Into<String>) -> Self {
         self.promotion_code = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`promotion_code`](Self::promotion_code): `None` leaves it out of the request.
+    pub fn set_promotion_code(mut self, value: Option<String>) -> Self {
+        self.promotion_code = value;
         self
     }
 
@@ -349,9 +502,24 @@ impl PostCustomersRequest {
         self
     }
 
+    /// Sets or clears [`shipping`](Self::shipping): `None` leaves it out of the request.
+    pub fn set_shipping(
+        mut self,
+        value: Option<crate::models::PostCustomersShipping>,
+    ) -> Self {
+        self.shipping = value;
+        self
+    }
+
     /// Sets `source`.
     pub fn source(mut self, value: impl Into<String>) -> Self {
         self.source = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`source`](Self::source): `None` leaves it out of the request.
+    pub fn set_source(mut self, value: Option<String>) -> Self {
+        self.source = value;
         self
     }
 
@@ -361,9 +529,24 @@ impl PostCustomersRequest {
         self
     }
 
+    /// Sets or clears [`tax`](Self::tax): `None` leaves it out of the request.
+    pub fn set_tax(mut self, value: Option<crate::models::PostCustomersTax>) -> Self {
+        self.tax = value;
+        self
+    }
+
     /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
     pub fn tax_exempt(mut self, value: crate::models::PostCustomersTaxExempt) -> Self {
         self.tax_exempt = Some(value);
+        self
+    }
+
+    /// Sets or clears [`tax_exempt`](Self::tax_exempt): `None` leaves it out of the request.
+    pub fn set_tax_exempt(
+        mut self,
+        value: Option<crate::models::PostCustomersTaxExempt>,
+    ) -> Self {
+        self.tax_exempt = value;
         self
     }
 
@@ -376,9 +559,24 @@ impl PostCustomersRequest {
         self
     }
 
+    /// Sets or clears [`tax_id_data`](Self::tax_id_data): `None` leaves it out of the request.
+    pub fn set_tax_id_data(
+        mut self,
+        value: Option<Vec<crate::models::PostCustomersTaxIdDataItem>>,
+    ) -> Self {
+        self.tax_id_data = value;
+        self
+    }
+
     /// ID of the test clock to attach to the customer.
     pub fn test_clock(mut self, value: impl Into<String>) -> Self {
         self.test_clock = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`test_clock`](Self::test_clock): `None` leaves it out of the request.
+    pub fn set_test_clock(mut self, value: Option<String>) -> Self {
+        self.test_clock = value;
         self
     }
 
@@ -486,6 +684,12 @@ impl GetCustomersCustomerRequest {
     /// Specifies which fields in the response should be expanded.
     pub fn expand(mut self, value: Vec<String>) -> Self {
         self.expand = Some(value);
+        self
+    }
+
+    /// Sets or clears [`expand`](Self::expand): `None` leaves it out of the request.
+    pub fn set_expand(mut self, value: Option<Vec<String>>) -> Self {
+        self.expand = value;
         self
     }
 

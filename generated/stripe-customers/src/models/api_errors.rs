@@ -299,6 +299,7 @@ impl From<crate::models::Source> for ApiErrorsSource {
 /// The type of error returned. One of `api_error`, `card_error`, `idempotency_error`, or `invalid_request_error`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ApiErrorsType {
     /// `api_error`
     ApiError,

@@ -116,6 +116,7 @@ pub struct BankAccount {
 /// `bank_account.available_payout_methods.item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum BankAccountAvailablePayoutMethodsItem {
     /// `instant`
     Instant,
@@ -329,6 +330,7 @@ impl From<crate::models::DeletedCustomer> for BankAccountCustomer {
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum BankAccountObject {
     /// `bank_account`
     BankAccount,

@@ -177,6 +177,7 @@ pub struct Card {
 /// `card.available_payout_methods.item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum CardAvailablePayoutMethodsItem {
     /// `instant`
     Instant,
@@ -380,6 +381,7 @@ impl From<crate::models::DeletedCustomer> for CardCustomer {
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum CardObject {
     /// `card`
     Card,

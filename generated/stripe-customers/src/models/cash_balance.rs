@@ -32,6 +32,7 @@ pub struct CashBalance {
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum CashBalanceObject {
     /// `cash_balance`
     CashBalance,

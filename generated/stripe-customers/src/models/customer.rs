@@ -392,6 +392,7 @@ impl From<crate::models::Source> for CustomerDefaultSource {
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum CustomerObject {
     /// `customer`
     Customer,
@@ -699,6 +700,7 @@ impl From<crate::models::Source> for CustomerSourcesDataItem {
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum CustomerSourcesObject {
     /// `list`
     List,
@@ -787,6 +789,7 @@ pub struct CustomerSubscriptions {
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum CustomerSubscriptionsObject {
     /// `list`
     List,
@@ -852,6 +855,7 @@ impl std::fmt::Display for CustomerSubscriptionsObject {
 /// Describes the customer's tax exemption status. One of `none`, `exempt`, or `reverse`. When set to `reverse`, invoice and receipt PDFs include the text **"Reverse charge"**.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum CustomerTaxExempt {
     /// `exempt`
     Exempt,
@@ -948,6 +952,7 @@ pub struct CustomerTaxIds {
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum CustomerTaxIdsObject {
     /// `list`
     List,

@@ -28,6 +28,7 @@ pub struct CustomerTax {
 /// Surfaces if automatic tax computation is possible given the current customer location information.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum CustomerTaxAutomaticTax {
     /// `failed`
     Failed,

@@ -215,6 +215,7 @@ impl From<crate::models::DeletedCustomer> for DiscountCustomer {
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum DiscountObject {
     /// `discount`
     Discount,

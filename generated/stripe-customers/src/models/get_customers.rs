@@ -157,6 +157,7 @@ pub struct GetCustomersResponse {
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum GetCustomersResponseObject {
     /// `list`
     List,

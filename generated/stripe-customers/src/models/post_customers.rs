@@ -150,6 +150,7 @@ pub struct PostCustomersAddressOptionalFieldsAddress {
 /// `PostCustomers.address.variant2`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum PostCustomersAddressVariant2 {
     /// ``
     Empty,
@@ -241,6 +242,7 @@ pub struct PostCustomersCashBalanceSettings {
 /// `PostCustomers.cash_balance.settings.reconciliation_mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum PostCustomersCashBalanceSettingsReconciliationMode {
     /// `automatic`
     Automatic,
@@ -459,6 +461,7 @@ pub struct PostCustomersInvoiceSettingsCustomFieldsVariant1Item {
 /// `PostCustomers.invoice_settings.custom_fields.variant2`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum PostCustomersInvoiceSettingsCustomFieldsVariant2 {
     /// ``
     Empty,
@@ -639,6 +642,7 @@ pub struct PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParam {
 /// `PostCustomers.invoice_settings.rendering_options.rendering_options_param.amount_tax_display`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay {
     /// ``
     Empty,
@@ -749,6 +753,7 @@ for PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDi
 /// `PostCustomers.invoice_settings.rendering_options.variant2`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
     /// ``
     Empty,
@@ -907,6 +912,7 @@ impl From<PostCustomersMetadataVariant2> for PostCustomersMetadata {
 /// `PostCustomers.metadata.variant2`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum PostCustomersMetadataVariant2 {
     /// ``
     Empty,
@@ -1138,6 +1144,7 @@ pub struct PostCustomersShippingCustomerShippingAddress {
 /// `PostCustomers.shipping.variant2`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum PostCustomersShippingVariant2 {
     /// ``
     Empty,
@@ -1217,6 +1224,7 @@ pub struct PostCustomersTax {
 /// `PostCustomers.tax.ip_address`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum PostCustomersTaxIpAddress {
     /// ``
     Empty,
@@ -1282,6 +1290,7 @@ impl std::fmt::Display for PostCustomersTaxIpAddress {
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum PostCustomersTaxExempt {
     /// ``
     Empty,
@@ -1374,6 +1383,7 @@ pub struct PostCustomersTaxIdDataItem {
 /// `PostCustomers.tax_id_data.item.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum PostCustomersTaxIdDataItemType {
     /// `ae_trn`
     AeTrn,

@@ -224,6 +224,7 @@ pub struct Subscription {
 /// Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum SubscriptionCollectionMethod {
     /// `charge_automatically`
     ChargeAutomatically,
@@ -701,6 +702,7 @@ pub struct SubscriptionItems {
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum SubscriptionItemsObject {
     /// `list`
     List,
@@ -766,6 +768,7 @@ impl std::fmt::Display for SubscriptionItemsObject {
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum SubscriptionObject {
     /// `subscription`
     Subscription,
@@ -839,6 +842,7 @@ impl std::fmt::Display for SubscriptionObject {
 /// If subscription `collection_method=send_invoice` it becomes `past_due` when its invoice is not paid by the due date, and `canceled` or `unpaid` if it is still not paid by an additional deadline after that. Note that when a subscription has a status of `unpaid`, no subsequent invoices will be attempted (invoices will be created, but then immediately automatically closed). After receiving updated payment information from a customer, you may choose to reopen and pay their closed invoices.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum SubscriptionStatus {
     /// `active`
     Active,

@@ -47,6 +47,7 @@ pub struct TestHelpersTestClock {
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum TestHelpersTestClockObject {
     /// `test_helpers.test_clock`
     TestHelpersTestClock,
@@ -112,6 +113,7 @@ impl std::fmt::Display for TestHelpersTestClockObject {
 /// The status of the Test Clock.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum TestHelpersTestClockStatus {
     /// `advancing`
     Advancing,
