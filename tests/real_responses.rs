@@ -103,7 +103,7 @@ async fn an_undocumented_error_body_is_a_status_error_not_an_api_error() {
     serve(&server, "GET", "/repos/octo/hello/issues/1", 404, problem.clone()).await;
     let err = github(&server).issues().get("octo", "hello", 1).send().await.unwrap_err();
     match &err {
-        github_issues::Error::Status { status, body } => {
+        github_issues::Error::Status { status, body, .. } => {
             assert_eq!(status.as_u16(), 404);
             assert_eq!(serde_json::from_str::<Value>(body).unwrap(), problem);
         }

@@ -191,7 +191,7 @@ async fn each_documented_error_status_decodes_its_own_body() {
     // A body that is not the documented error keeps the status and raw text.
     let (result, _) = create_pet_answering(400, Some(json!(["unexpected"]))).await;
     match result.unwrap_err() {
-        Error::Status { status, body } => assert_eq!((status.as_u16(), body.as_str()), (400, "[\"unexpected\"]")),
+        Error::Status { status, body, .. } => assert_eq!((status.as_u16(), body.as_str()), (400, "[\"unexpected\"]")),
         other => panic!("{other:?}"),
     }
 }

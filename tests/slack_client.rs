@@ -428,6 +428,7 @@ async fn ok_false_with_200_is_an_api_error_with_the_typed_code() {
         status,
         error,
         body: raw,
+        ..
     } = err
     else {
         panic!("expected Error::Api, got {err:?}");
@@ -465,6 +466,7 @@ async fn an_undocumented_error_code_keeps_the_raw_string() {
         status,
         error,
         body: raw,
+        ..
     } = err
     else {
         panic!("expected Error::Api, got {err:?}");
@@ -513,6 +515,7 @@ async fn http_429_is_rate_limited_with_retry_after() {
     let Error::RateLimited {
         retry_after,
         body: raw,
+        ..
     } = err
     else {
         panic!("expected Error::RateLimited, got {err:?}");
@@ -541,7 +544,7 @@ async fn non_2xx_with_a_non_json_body_is_a_status_error() {
         .expect_err("500 must be an error");
 
     assert_eq!(err.code(), None);
-    let Error::Status { status, body } = err else {
+    let Error::Status { status, body, .. } = err else {
         panic!("expected Error::Status, got {err:?}");
     };
     assert_eq!(status.as_u16(), 500);
@@ -571,6 +574,7 @@ async fn a_200_with_invalid_json_is_a_decode_error() {
         status,
         body: raw,
         source,
+        ..
     } = err
     else {
         panic!("expected Error::Decode, got {err:?}");
@@ -1024,4 +1028,37 @@ async fn set_x_takes_an_option_and_none_leaves_the_parameter_out() {
         pairs,
         [("exclude_archived".to_string(), "true".to_string()), ("cursor".to_string(), "dXNlcjpVMEc5V0ZYTlo=".to_string())]
     );
+}
+
+#[tokio::test]
+async fn response_headers_come_with_the_body_and_with_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-slack-req-id", "req-ok-1")
+                .set_body_json(json!({"ok": true, "channel": "C1", "ts": "1503435956.000200", "message": {"type": "message", "ts": "1503435956.000200"}})),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-slack-req-id", "req-err-2")
+                .set_body_json(json!({"ok": false, "error": "channel_not_found"})),
+        )
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    let response = client.chat().post_message("C1").text("hi").send_with_response().await.unwrap();
+    assert_eq!(response.status.as_u16(), 200);
+    assert_eq!(response.headers.get("x-slack-req-id").unwrap(), "req-ok-1");
+    assert_eq!(response.body.ts, "1503435956.000200");
+
+    let err = client.chat().post_message("C1").text("hi").send().await.unwrap_err();
+    assert_eq!(err.code(), Some("channel_not_found"));
+    assert_eq!(err.headers().and_then(|h| h.get("x-slack-req-id")).unwrap(), "req-err-2");
 }

@@ -53,5 +53,5 @@ pub use client::{
     GithubClient, Configuration, ConfigurationBuilder, ConfigError, Environment,
 };
 
-pub use error::{ApiError, Error};
+pub use error::{ApiError, ApiResponse, Error};
 pub use http::FileUpload;

@@ -85,7 +85,7 @@ pub use client::{
     MultiauthSampleClient, Configuration, ConfigurationBuilder, ConfigError, Environment,
 };
 
-pub use error::{ApiError, Error};
+pub use error::{ApiError, ApiResponse, Error};
 pub use http::FileUpload;
 pub use oauth::{
     ClientId, ClientSecret, OAuthError, OAuthErrorCode, OAuthToken, RefreshToken,

@@ -47,5 +47,5 @@ pub use client::{
     SchemaTourClient, Configuration, ConfigurationBuilder, ConfigError, Environment,
 };
 
-pub use error::{ApiError, Error};
+pub use error::{ApiError, ApiResponse, Error};
 pub use http::FileUpload;

@@ -54,7 +54,7 @@ pub use client::{
     SlackWebApiClient, Configuration, ConfigurationBuilder, ConfigError, Environment,
 };
 
-pub use error::{ApiError, Error};
+pub use error::{ApiError, ApiResponse, Error};
 pub use http::FileUpload;
 pub use oauth::{
     ClientId, ClientSecret, OAuthError, OAuthErrorCode, OAuthToken, RefreshToken,

@@ -42,6 +42,9 @@ pub enum Error<E> {
         error: E,
         /// The raw body.
         body: String,
+        /// The response headers (request ids, rate-limit state); boxed to keep
+        /// `Error` small.
+        headers: Box<reqwest::header::HeaderMap>,
     },
     /// HTTP 429: too many requests.
     RateLimited {
@@ -49,6 +52,8 @@ pub enum Error<E> {
         retry_after: Option<Duration>,
         /// The raw body.
         body: String,
+        /// The response headers.
+        headers: Box<reqwest::header::HeaderMap>,
     },
     /// An HTTP status the description does not document, with a body that is not
     /// the documented error.
@@ -57,6 +62,8 @@ pub enum Error<E> {
         status: reqwest::StatusCode,
         /// The raw body.
         body: String,
+        /// The response headers.
+        headers: Box<reqwest::header::HeaderMap>,
     },
     /// The body could not be decoded as the documented type.
     Decode {
@@ -66,6 +73,8 @@ pub enum Error<E> {
         body: String,
         /// What did not fit.
         source: serde_json::Error,
+        /// The response headers.
+        headers: Box<reqwest::header::HeaderMap>,
     },
     /// No configured credential satisfies the operation; nothing was sent.
     MissingCredentials {
@@ -133,6 +142,18 @@ impl<E> Error<E> {
         }
     }
 
+    /// The response headers, when a response arrived (Slack's `x-slack-req-id`,
+    /// GitHub's `x-ratelimit-remaining`, `Retry-After`).
+    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
+        match self {
+            Error::Api { headers, .. }
+            | Error::RateLimited { headers, .. }
+            | Error::Status { headers, .. }
+            | Error::Decode { headers, .. } => Some(headers.as_ref()),
+            _ => None,
+        }
+    }
+
     /// How long to wait before retrying, for [`Error::RateLimited`].
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -190,4 +211,17 @@ impl<E: ApiError> std::error::Error for Error<E> {
             _ => None,
         }
     }
+}
+
+/// A decoded response body with the HTTP status and headers it came with, from
+/// `send_with_response()`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiResponse<T> {
+    /// HTTP status.
+    pub status: reqwest::StatusCode,
+    /// The response headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The decoded body.
+    pub body: T,
 }

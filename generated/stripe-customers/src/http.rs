@@ -441,6 +441,7 @@ fn base64(input: &[u8]) -> String {
 pub(crate) struct Raw {
     pub status: reqwest::StatusCode,
     pub retry_after: Option<Duration>,
+    pub headers: reqwest::header::HeaderMap,
     pub body: Vec<u8>,
 }
 
@@ -602,10 +603,13 @@ async fn send_once<E>(
                 .body(text)
         }
     };
-    let response = request.send().await.map_err(|e| Error::Transport(e.without_url()))?;
+    let mut response = request
+        .send()
+        .await
+        .map_err(|e| Error::Transport(e.without_url()))?;
     let status = response.status();
-    let retry_after = response
-        .headers()
+    let headers = std::mem::take(response.headers_mut());
+    let retry_after = headers
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
@@ -615,7 +619,15 @@ async fn send_once<E>(
         .await
         .map_err(|e| Error::Transport(e.without_url()))?
         .to_vec();
-    Ok((Raw { status, retry_after, body }, applied))
+    Ok((
+        Raw {
+            status,
+            retry_after,
+            headers,
+            body,
+        },
+        applied,
+    ))
 }
 
 /// Decodes an operation's error body from the status and the raw bytes; `None`
@@ -672,6 +684,7 @@ fn check_status<E>(raw: &Raw, errors: ErrorDecoder<E>) -> Result<(), Error<E>> {
         return Err(Error::RateLimited {
             retry_after: raw.retry_after,
             body: raw.text(),
+            headers: Box::new(raw.headers.clone()),
         });
     }
     if !raw.status.is_success() {
@@ -682,12 +695,14 @@ fn check_status<E>(raw: &Raw, errors: ErrorDecoder<E>) -> Result<(), Error<E>> {
                         status: raw.status,
                         error,
                         body: raw.text(),
+                        headers: Box::new(raw.headers.clone()),
                     }
                 }
                 None => {
                     Error::Status {
                         status: raw.status,
                         body: raw.text(),
+                        headers: Box::new(raw.headers.clone()),
                     }
                 }
             },
@@ -708,6 +723,7 @@ pub(crate) fn json<T: serde::de::DeserializeOwned, E>(
         status: raw.status,
         body: raw.text(),
         source,
+        headers: Box::new(raw.headers.clone()),
     };
     let Some((property, error_value)) = discriminator else {
         return serde_json::from_slice(&raw.body).map_err(decode_error);
@@ -722,12 +738,14 @@ pub(crate) fn json<T: serde::de::DeserializeOwned, E>(
                         status: raw.status,
                         error,
                         body: raw.text(),
+                        headers: Box::new(raw.headers.clone()),
                     }
                 }
                 None => {
                     Error::Status {
                         status: raw.status,
                         body: raw.text(),
+                        headers: Box::new(raw.headers.clone()),
                     }
                 }
             },
@@ -762,6 +780,7 @@ pub(crate) fn raw_for_test(status: u16, body: &str) -> Raw {
     Raw {
         status: reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::OK),
         retry_after: None,
+        headers: reqwest::header::HeaderMap::new(),
         body: body.as_bytes().to_vec(),
     }
 }

@@ -55,5 +55,5 @@ pub use client::{
     StripeClient, Configuration, ConfigurationBuilder, ConfigError, Environment,
 };
 
-pub use error::{ApiError, Error};
+pub use error::{ApiError, ApiResponse, Error};
 pub use http::FileUpload;

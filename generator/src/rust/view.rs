@@ -972,7 +972,8 @@ fn operation_view(
     scheme_variant: &HashMap<&str, String>,
     api: &Api,
 ) -> Result<OperationView, Diagnostic> {
-    let mut field_namer = Namer::with_reserved(["client", "send", "new"]);
+    // The builder's own methods, so a parameter's setter never shadows one.
+    let mut field_namer = Namer::with_reserved(["client", "send", "send_with_response", "execute", "decode", "new"]);
     let body_kind = op.body.as_ref().map(|b| &b.kind);
     let body = match body_kind {
         None => "none",

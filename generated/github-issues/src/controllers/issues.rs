@@ -352,6 +352,31 @@ impl IssuesListForRepoRequest {
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::Issue>, crate::Error<IssuesListForRepoErrorBody>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<Vec<crate::models::Issue>>,
+        crate::Error<IssuesListForRepoErrorBody>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<IssuesListForRepoErrorBody>> {
         let owner = crate::http::encode_path(&self.owner);
         let repo = crate::http::encode_path(&self.repo);
         let mut parts = crate::http::RequestParts::new(
@@ -396,7 +421,13 @@ impl IssuesListForRepoRequest {
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<Vec<crate::models::Issue>, crate::Error<IssuesListForRepoErrorBody>> {
         crate::http::json(raw, None, IssuesListForRepoErrorBody::decode)
     }
 }
@@ -469,6 +500,31 @@ impl IssuesCreateRequest {
     pub async fn send(
         self,
     ) -> Result<crate::models::Issue, crate::Error<IssuesCreateErrorBody>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::Issue>,
+        crate::Error<IssuesCreateErrorBody>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<IssuesCreateErrorBody>> {
         let owner = crate::http::encode_path(&self.owner);
         let repo = crate::http::encode_path(&self.repo);
         let mut parts = crate::http::RequestParts::new(
@@ -485,7 +541,13 @@ impl IssuesCreateRequest {
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<crate::models::Issue, crate::Error<IssuesCreateErrorBody>> {
         crate::http::json(raw, None, IssuesCreateErrorBody::decode)
     }
 }
@@ -589,6 +651,31 @@ impl IssuesGetRequest {
     pub async fn send(
         self,
     ) -> Result<crate::models::Issue, crate::Error<crate::models::BasicError>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::Issue>,
+        crate::Error<crate::models::BasicError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::BasicError>> {
         let owner = crate::http::encode_path(&self.owner);
         let repo = crate::http::encode_path(&self.repo);
         let issue_number = crate::http::encode_path(&self.issue_number.to_string());
@@ -601,7 +688,13 @@ impl IssuesGetRequest {
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<crate::models::Issue, crate::Error<crate::models::BasicError>> {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -637,6 +730,31 @@ impl IssuesUpdateRequest {
     pub async fn send(
         self,
     ) -> Result<crate::models::Issue, crate::Error<IssuesUpdateErrorBody>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::Issue>,
+        crate::Error<IssuesUpdateErrorBody>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<IssuesUpdateErrorBody>> {
         let owner = crate::http::encode_path(&self.owner);
         let repo = crate::http::encode_path(&self.repo);
         let issue_number = crate::http::encode_path(&self.issue_number.to_string());
@@ -656,7 +774,13 @@ impl IssuesUpdateRequest {
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<crate::models::Issue, crate::Error<IssuesUpdateErrorBody>> {
         crate::http::json(raw, None, IssuesUpdateErrorBody::decode)
     }
 }
@@ -802,6 +926,31 @@ impl IssuesListCommentsRequest {
         Vec<crate::models::IssueComment>,
         crate::Error<crate::models::BasicError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<Vec<crate::models::IssueComment>>,
+        crate::Error<crate::models::BasicError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::BasicError>> {
         let owner = crate::http::encode_path(&self.owner);
         let repo = crate::http::encode_path(&self.repo);
         let issue_number = crate::http::encode_path(&self.issue_number.to_string());
@@ -823,7 +972,16 @@ impl IssuesListCommentsRequest {
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        Vec<crate::models::IssueComment>,
+        crate::Error<crate::models::BasicError>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }

@@ -89,6 +89,31 @@ impl CustomAuthenticationRequest {
         crate::models::ServerResponse,
         crate::Error<crate::models::ErrorResponse>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ServerResponse>,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorResponse>> {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/auth/customAuthentication".to_string(),
@@ -98,7 +123,16 @@ impl CustomAuthenticationRequest {
             security: &[&[crate::Scheme::CustomAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ServerResponse,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -118,6 +152,31 @@ impl Oauth2Request {
         crate::models::ServerResponse,
         crate::Error<crate::models::ErrorResponse>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ServerResponse>,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorResponse>> {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/auth/oauth2".to_string(),
@@ -127,7 +186,16 @@ impl Oauth2Request {
             security: &[&[crate::Scheme::OAuthBearerToken]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ServerResponse,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -147,6 +215,31 @@ impl CustomQueryOrHeaderParamRequest {
         crate::models::ServerResponse,
         crate::Error<crate::models::ErrorResponse>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ServerResponse>,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorResponse>> {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/auth/customQueryOrHeaderParam".to_string(),
@@ -159,7 +252,16 @@ impl CustomQueryOrHeaderParamRequest {
             ],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ServerResponse,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -179,6 +281,31 @@ impl BasicAndApiKeyAndApiHeaderRequest {
         crate::models::ServerResponse,
         crate::Error<crate::models::ErrorResponse>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ServerResponse>,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorResponse>> {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/auth/basicAndApiKeyAndApiHeader".to_string(),
@@ -196,7 +323,16 @@ impl BasicAndApiKeyAndApiHeaderRequest {
             ],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ServerResponse,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -216,6 +352,31 @@ impl MultipleAuthCombinationRequest {
         crate::models::ServerResponse,
         crate::Error<crate::models::ErrorResponse>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ServerResponse>,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorResponse>> {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/auth/multipleAuthCombination".to_string(),
@@ -235,7 +396,16 @@ impl MultipleAuthCombinationRequest {
             ],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ServerResponse,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -255,6 +425,31 @@ impl NoAuthRequest {
         crate::models::ServerResponse,
         crate::Error<crate::models::ErrorResponse>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ServerResponse>,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorResponse>> {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/auth/noAuth".to_string(),
@@ -264,7 +459,16 @@ impl NoAuthRequest {
             security: &[],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ServerResponse,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }

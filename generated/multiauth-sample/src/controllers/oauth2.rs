@@ -63,6 +63,31 @@ impl Oauth2StatusRequest {
         crate::models::ServerResponse,
         crate::Error<crate::models::ErrorResponse>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ServerResponse>,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorResponse>> {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/oauth2/non-auth-server/status".to_string(),
@@ -72,7 +97,16 @@ impl Oauth2StatusRequest {
             security: &[&[crate::Scheme::OAuthCcg]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ServerResponse,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -92,6 +126,31 @@ impl Oauth2UserRequest {
         crate::models::ServerResponse,
         crate::Error<crate::models::ErrorResponse>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ServerResponse>,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorResponse>> {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/oauth2/non-auth-server/user".to_string(),
@@ -101,7 +160,16 @@ impl Oauth2UserRequest {
             security: &[&[crate::Scheme::OAuthAcg, crate::Scheme::OAuthRopcg]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ServerResponse,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -121,6 +189,31 @@ impl OauthOrCombinationRequest {
         crate::models::ServerResponse,
         crate::Error<crate::models::ErrorResponse>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ServerResponse>,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorResponse>> {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/oauth2/oauthOrCombination".to_string(),
@@ -130,7 +223,16 @@ impl OauthOrCombinationRequest {
             security: &[&[crate::Scheme::OAuthCcg], &[crate::Scheme::OAuthBearerToken]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ServerResponse,
+        crate::Error<crate::models::ErrorResponse>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }

@@ -78,6 +78,26 @@ impl UploadPhotoRequest {
 
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), crate::Error<serde_json::Value>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::ApiResponse<()>, crate::Error<serde_json::Value>> {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
         let name = crate::http::encode_path(&self.name);
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::PUT,
@@ -90,7 +110,11 @@ impl UploadPhotoRequest {
             security: &[],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(raw: crate::http::Raw) -> Result<(), crate::Error<serde_json::Value>> {
         crate::http::unit(raw, crate::http::any_error_body)
     }
 }
@@ -133,6 +157,26 @@ impl AddNoteRequest {
 
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<String, crate::Error<serde_json::Value>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::ApiResponse<String>, crate::Error<serde_json::Value>> {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/notes".to_string(),
@@ -144,7 +188,11 @@ impl AddNoteRequest {
             security: &[],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(raw: crate::http::Raw) -> Result<String, crate::Error<serde_json::Value>> {
         crate::http::text(raw, crate::http::any_error_body)
     }
 }

@@ -110,6 +110,28 @@ impl CreatePetRequest {
     pub async fn send(
         self,
     ) -> Result<CreatePetOutput, crate::Error<CreatePetErrorBody>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::ApiResponse<CreatePetOutput>, crate::Error<CreatePetErrorBody>> {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<CreatePetErrorBody>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/pets".to_string(),
@@ -124,7 +146,13 @@ impl CreatePetRequest {
             security: &[],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<CreatePetOutput, crate::Error<CreatePetErrorBody>> {
         match raw.status.as_u16() {
             200 => {
                 crate::http::json(raw, None, CreatePetErrorBody::decode)
@@ -231,6 +259,31 @@ impl GetPetRequest {
     pub async fn send(
         self,
     ) -> Result<crate::models::Pet, crate::Error<crate::models::Problem>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::Pet>,
+        crate::Error<crate::models::Problem>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::Problem>> {
         let id = crate::http::path_segment(
             "id",
             crate::http::Style::Simple,
@@ -246,7 +299,13 @@ impl GetPetRequest {
             security: &[],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<crate::models::Pet, crate::Error<crate::models::Problem>> {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -263,6 +322,29 @@ impl ListShapesRequest {
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::Shape>, crate::Error<serde_json::Value>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<Vec<crate::models::Shape>>,
+        crate::Error<serde_json::Value>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/shapes".to_string(),
@@ -272,7 +354,13 @@ impl ListShapesRequest {
             security: &[],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<Vec<crate::models::Shape>, crate::Error<serde_json::Value>> {
         crate::http::json(raw, None, crate::http::any_error_body)
     }
 }
@@ -290,6 +378,29 @@ impl GetTreeRequest {
     pub async fn send(
         self,
     ) -> Result<crate::models::Node, crate::Error<serde_json::Value>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::Node>,
+        crate::Error<serde_json::Value>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
         let id = crate::http::encode_path(&self.id.to_string());
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
@@ -300,7 +411,13 @@ impl GetTreeRequest {
             security: &[],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<crate::models::Node, crate::Error<serde_json::Value>> {
         crate::http::json(raw, None, crate::http::any_error_body)
     }
 }
@@ -319,6 +436,29 @@ impl PatchPetRequest {
     pub async fn send(
         self,
     ) -> Result<crate::models::Pet, crate::Error<serde_json::Value>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::Pet>,
+        crate::Error<serde_json::Value>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
         let id = crate::http::encode_path(&self.id.to_string());
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::PATCH,
@@ -335,7 +475,13 @@ impl PatchPetRequest {
             security: &[],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<crate::models::Pet, crate::Error<serde_json::Value>> {
         crate::http::json(raw, None, crate::http::any_error_body)
     }
 }
@@ -352,6 +498,29 @@ impl ListVehiclesRequest {
     pub async fn send(
         self,
     ) -> Result<Vec<crate::models::Vehicle>, crate::Error<serde_json::Value>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<Vec<crate::models::Vehicle>>,
+        crate::Error<serde_json::Value>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/vehicles".to_string(),
@@ -361,7 +530,13 @@ impl ListVehiclesRequest {
             security: &[],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<Vec<crate::models::Vehicle>, crate::Error<serde_json::Value>> {
         crate::http::json(raw, None, crate::http::any_error_body)
     }
 }

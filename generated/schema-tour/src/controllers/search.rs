@@ -159,6 +159,26 @@ impl SearchRequest {
 
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), crate::Error<serde_json::Value>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::ApiResponse<()>, crate::Error<serde_json::Value>> {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
         let ids = crate::http::path_segment(
             "ids",
             crate::http::Style::Label,
@@ -234,7 +254,11 @@ impl SearchRequest {
             security: &[],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(raw: crate::http::Raw) -> Result<(), crate::Error<serde_json::Value>> {
         crate::http::unit(raw, crate::http::any_error_body)
     }
 }

@@ -105,6 +105,31 @@ impl AdminAppsApproveRequest {
         crate::models::AdminAppsApproveResponse,
         crate::Error<crate::models::AdminAppsApproveError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminAppsApproveResponse>,
+        crate::Error<crate::models::AdminAppsApproveError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminAppsApproveError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.apps.approve".to_string(),
@@ -124,7 +149,16 @@ impl AdminAppsApproveRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminAppsApproveResponse,
+        crate::Error<crate::models::AdminAppsApproveError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -187,6 +221,31 @@ impl AdminAppsRestrictRequest {
         crate::models::AdminAppsRestrictResponse,
         crate::Error<crate::models::AdminAppsRestrictError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminAppsRestrictResponse>,
+        crate::Error<crate::models::AdminAppsRestrictError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminAppsRestrictError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.apps.restrict".to_string(),
@@ -206,7 +265,16 @@ impl AdminAppsRestrictRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminAppsRestrictResponse,
+        crate::Error<crate::models::AdminAppsRestrictError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

@@ -352,6 +352,34 @@ impl AdminConversationsArchiveRequest {
         crate::models::AdminConversationsArchiveResponse,
         crate::Error<crate::models::AdminConversationsArchiveError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminConversationsArchiveResponse>,
+        crate::Error<crate::models::AdminConversationsArchiveError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsArchiveError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.conversations.archive".to_string(),
@@ -363,7 +391,16 @@ impl AdminConversationsArchiveRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsArchiveResponse,
+        crate::Error<crate::models::AdminConversationsArchiveError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -388,6 +425,34 @@ impl AdminConversationsConvertToPrivateRequest {
         crate::models::AdminConversationsConvertToPrivateResponse,
         crate::Error<crate::models::AdminConversationsConvertToPrivateError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminConversationsConvertToPrivateResponse>,
+        crate::Error<crate::models::AdminConversationsConvertToPrivateError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsConvertToPrivateError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.conversations.convertToPrivate".to_string(),
@@ -399,7 +464,16 @@ impl AdminConversationsConvertToPrivateRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsConvertToPrivateResponse,
+        crate::Error<crate::models::AdminConversationsConvertToPrivateError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -464,6 +538,34 @@ impl AdminConversationsCreateRequest {
         crate::models::AdminConversationsCreateResponse,
         crate::Error<crate::models::AdminConversationsCreateError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminConversationsCreateResponse>,
+        crate::Error<crate::models::AdminConversationsCreateError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsCreateError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.conversations.create".to_string(),
@@ -485,7 +587,16 @@ impl AdminConversationsCreateRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsCreateResponse,
+        crate::Error<crate::models::AdminConversationsCreateError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -510,6 +621,34 @@ impl AdminConversationsDeleteRequest {
         crate::models::AdminConversationsDeleteResponse,
         crate::Error<crate::models::AdminConversationsDeleteError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminConversationsDeleteResponse>,
+        crate::Error<crate::models::AdminConversationsDeleteError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsDeleteError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.conversations.delete".to_string(),
@@ -521,7 +660,16 @@ impl AdminConversationsDeleteRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsDeleteResponse,
+        crate::Error<crate::models::AdminConversationsDeleteError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -559,6 +707,34 @@ impl AdminConversationsDisconnectSharedRequest {
         crate::models::AdminConversationsDisconnectSharedResponse,
         crate::Error<crate::models::AdminConversationsDisconnectSharedError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminConversationsDisconnectSharedResponse>,
+        crate::Error<crate::models::AdminConversationsDisconnectSharedError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsDisconnectSharedError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.conversations.disconnectShared".to_string(),
@@ -573,7 +749,16 @@ impl AdminConversationsDisconnectSharedRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsDisconnectSharedResponse,
+        crate::Error<crate::models::AdminConversationsDisconnectSharedError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -598,6 +783,36 @@ impl AdminConversationsGetConversationPrefsRequest {
         crate::models::AdminConversationsGetConversationPrefsResponse,
         crate::Error<crate::models::AdminConversationsGetConversationPrefsError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<
+            crate::models::AdminConversationsGetConversationPrefsResponse,
+        >,
+        crate::Error<crate::models::AdminConversationsGetConversationPrefsError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsGetConversationPrefsError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/admin.conversations.getConversationPrefs".to_string(),
@@ -608,7 +823,16 @@ impl AdminConversationsGetConversationPrefsRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsGetConversationPrefsResponse,
+        crate::Error<crate::models::AdminConversationsGetConversationPrefsError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -659,6 +883,34 @@ impl AdminConversationsGetTeamsRequest {
         crate::models::AdminConversationsGetTeamsResponse,
         crate::Error<crate::models::AdminConversationsGetTeamsError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminConversationsGetTeamsResponse>,
+        crate::Error<crate::models::AdminConversationsGetTeamsError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsGetTeamsError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/admin.conversations.getTeams".to_string(),
@@ -675,7 +927,16 @@ impl AdminConversationsGetTeamsRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsGetTeamsResponse,
+        crate::Error<crate::models::AdminConversationsGetTeamsError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -701,6 +962,34 @@ impl AdminConversationsInviteRequest {
         crate::models::AdminConversationsInviteResponse,
         crate::Error<crate::models::AdminConversationsInviteError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminConversationsInviteResponse>,
+        crate::Error<crate::models::AdminConversationsInviteError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsInviteError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.conversations.invite".to_string(),
@@ -713,7 +1002,16 @@ impl AdminConversationsInviteRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsInviteResponse,
+        crate::Error<crate::models::AdminConversationsInviteError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -739,6 +1037,34 @@ impl AdminConversationsRenameRequest {
         crate::models::AdminConversationsRenameResponse,
         crate::Error<crate::models::AdminConversationsRenameError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminConversationsRenameResponse>,
+        crate::Error<crate::models::AdminConversationsRenameError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsRenameError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.conversations.rename".to_string(),
@@ -751,7 +1077,16 @@ impl AdminConversationsRenameRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsRenameResponse,
+        crate::Error<crate::models::AdminConversationsRenameError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -866,6 +1201,34 @@ impl AdminConversationsSearchRequest {
         crate::models::AdminConversationsSearchResponse,
         crate::Error<crate::models::AdminConversationsSearchError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminConversationsSearchResponse>,
+        crate::Error<crate::models::AdminConversationsSearchError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsSearchError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/admin.conversations.search".to_string(),
@@ -896,7 +1259,16 @@ impl AdminConversationsSearchRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsSearchResponse,
+        crate::Error<crate::models::AdminConversationsSearchError>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -918,6 +1290,36 @@ impl AdminConversationsSetConversationPrefsRequest {
         crate::models::AdminConversationsSetConversationPrefsResponse,
         crate::Error<crate::models::AdminConversationsSetConversationPrefsError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<
+            crate::models::AdminConversationsSetConversationPrefsResponse,
+        >,
+        crate::Error<crate::models::AdminConversationsSetConversationPrefsError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsSetConversationPrefsError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.conversations.setConversationPrefs".to_string(),
@@ -930,7 +1332,16 @@ impl AdminConversationsSetConversationPrefsRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsSetConversationPrefsResponse,
+        crate::Error<crate::models::AdminConversationsSetConversationPrefsError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -994,6 +1405,34 @@ impl AdminConversationsSetTeamsRequest {
         crate::models::AdminConversationsSetTeamsResponse,
         crate::Error<crate::models::AdminConversationsSetTeamsError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminConversationsSetTeamsResponse>,
+        crate::Error<crate::models::AdminConversationsSetTeamsError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsSetTeamsError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.conversations.setTeams".to_string(),
@@ -1014,7 +1453,16 @@ impl AdminConversationsSetTeamsRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsSetTeamsResponse,
+        crate::Error<crate::models::AdminConversationsSetTeamsError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -1039,6 +1487,34 @@ impl AdminConversationsUnarchiveRequest {
         crate::models::AdminConversationsUnarchiveResponse,
         crate::Error<crate::models::AdminConversationsUnarchiveError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminConversationsUnarchiveResponse>,
+        crate::Error<crate::models::AdminConversationsUnarchiveError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsUnarchiveError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.conversations.unarchive".to_string(),
@@ -1050,7 +1526,16 @@ impl AdminConversationsUnarchiveRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsUnarchiveResponse,
+        crate::Error<crate::models::AdminConversationsUnarchiveError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

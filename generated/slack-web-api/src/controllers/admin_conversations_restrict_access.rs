@@ -127,6 +127,36 @@ impl AdminConversationsRestrictAccessAddGroupRequest {
         crate::models::AdminConversationsRestrictAccessAddGroupResponse,
         crate::Error<crate::models::AdminConversationsRestrictAccessAddGroupError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<
+            crate::models::AdminConversationsRestrictAccessAddGroupResponse,
+        >,
+        crate::Error<crate::models::AdminConversationsRestrictAccessAddGroupError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsRestrictAccessAddGroupError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.conversations.restrictAccess.addGroup".to_string(),
@@ -142,7 +172,16 @@ impl AdminConversationsRestrictAccessAddGroupRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsRestrictAccessAddGroupResponse,
+        crate::Error<crate::models::AdminConversationsRestrictAccessAddGroupError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -180,6 +219,36 @@ impl AdminConversationsRestrictAccessListGroupsRequest {
         crate::models::AdminConversationsRestrictAccessListGroupsResponse,
         crate::Error<crate::models::AdminConversationsRestrictAccessListGroupsError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<
+            crate::models::AdminConversationsRestrictAccessListGroupsResponse,
+        >,
+        crate::Error<crate::models::AdminConversationsRestrictAccessListGroupsError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsRestrictAccessListGroupsError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/admin.conversations.restrictAccess.listGroups".to_string(),
@@ -193,7 +262,16 @@ impl AdminConversationsRestrictAccessListGroupsRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsRestrictAccessListGroupsResponse,
+        crate::Error<crate::models::AdminConversationsRestrictAccessListGroupsError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -220,6 +298,36 @@ impl AdminConversationsRestrictAccessRemoveGroupRequest {
         crate::models::AdminConversationsRestrictAccessRemoveGroupResponse,
         crate::Error<crate::models::AdminConversationsRestrictAccessRemoveGroupError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<
+            crate::models::AdminConversationsRestrictAccessRemoveGroupResponse,
+        >,
+        crate::Error<crate::models::AdminConversationsRestrictAccessRemoveGroupError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminConversationsRestrictAccessRemoveGroupError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.conversations.restrictAccess.removeGroup".to_string(),
@@ -233,7 +341,16 @@ impl AdminConversationsRestrictAccessRemoveGroupRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminConversationsRestrictAccessRemoveGroupResponse,
+        crate::Error<crate::models::AdminConversationsRestrictAccessRemoveGroupError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

@@ -147,6 +147,31 @@ impl AdminEmojiAddRequest {
         crate::models::AdminEmojiAddResponse,
         crate::Error<crate::models::AdminEmojiAddError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminEmojiAddResponse>,
+        crate::Error<crate::models::AdminEmojiAddError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminEmojiAddError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.emoji.add".to_string(),
@@ -159,7 +184,16 @@ impl AdminEmojiAddRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminEmojiAddResponse,
+        crate::Error<crate::models::AdminEmojiAddError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -185,6 +219,31 @@ impl AdminEmojiAddAliasRequest {
         crate::models::AdminEmojiAddAliasResponse,
         crate::Error<crate::models::AdminEmojiAddAliasError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminEmojiAddAliasResponse>,
+        crate::Error<crate::models::AdminEmojiAddAliasError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminEmojiAddAliasError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.emoji.addAlias".to_string(),
@@ -197,7 +256,16 @@ impl AdminEmojiAddAliasRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminEmojiAddAliasResponse,
+        crate::Error<crate::models::AdminEmojiAddAliasError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -247,6 +315,31 @@ impl AdminEmojiListRequest {
         crate::models::AdminEmojiListResponse,
         crate::Error<crate::models::AdminEmojiListError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminEmojiListResponse>,
+        crate::Error<crate::models::AdminEmojiListError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminEmojiListError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/admin.emoji.list".to_string(),
@@ -262,7 +355,16 @@ impl AdminEmojiListRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminEmojiListResponse,
+        crate::Error<crate::models::AdminEmojiListError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -287,6 +389,31 @@ impl AdminEmojiRemoveRequest {
         crate::models::AdminEmojiRemoveResponse,
         crate::Error<crate::models::AdminEmojiRemoveError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminEmojiRemoveResponse>,
+        crate::Error<crate::models::AdminEmojiRemoveError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminEmojiRemoveError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.emoji.remove".to_string(),
@@ -298,7 +425,16 @@ impl AdminEmojiRemoveRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminEmojiRemoveResponse,
+        crate::Error<crate::models::AdminEmojiRemoveError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -324,6 +460,31 @@ impl AdminEmojiRenameRequest {
         crate::models::AdminEmojiRenameResponse,
         crate::Error<crate::models::AdminEmojiRenameError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminEmojiRenameResponse>,
+        crate::Error<crate::models::AdminEmojiRenameError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminEmojiRenameError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.emoji.rename".to_string(),
@@ -336,7 +497,16 @@ impl AdminEmojiRenameRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminEmojiRenameResponse,
+        crate::Error<crate::models::AdminEmojiRenameError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

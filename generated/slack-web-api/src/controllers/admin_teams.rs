@@ -103,6 +103,31 @@ impl AdminTeamsCreateRequest {
         crate::models::AdminTeamsCreateResponse,
         crate::Error<crate::models::AdminTeamsCreateError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminTeamsCreateResponse>,
+        crate::Error<crate::models::AdminTeamsCreateError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminTeamsCreateError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.teams.create".to_string(),
@@ -121,7 +146,16 @@ impl AdminTeamsCreateRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminTeamsCreateResponse,
+        crate::Error<crate::models::AdminTeamsCreateError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -171,6 +205,31 @@ impl AdminTeamsListRequest {
         crate::models::AdminTeamsListResponse,
         crate::Error<crate::models::AdminTeamsListError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminTeamsListResponse>,
+        crate::Error<crate::models::AdminTeamsListError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminTeamsListError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/admin.teams.list".to_string(),
@@ -186,7 +245,16 @@ impl AdminTeamsListRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminTeamsListResponse,
+        crate::Error<crate::models::AdminTeamsListError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

@@ -81,6 +81,34 @@ impl AdminTeamsAdminsListRequest {
         crate::models::AdminTeamsAdminsListResponse,
         crate::Error<crate::models::AdminTeamsAdminsListError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminTeamsAdminsListResponse>,
+        crate::Error<crate::models::AdminTeamsAdminsListError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminTeamsAdminsListError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/admin.teams.admins.list".to_string(),
@@ -97,7 +125,16 @@ impl AdminTeamsAdminsListRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminTeamsAdminsListResponse,
+        crate::Error<crate::models::AdminTeamsAdminsListError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

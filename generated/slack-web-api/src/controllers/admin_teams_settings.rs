@@ -183,6 +183,34 @@ impl AdminTeamsSettingsInfoRequest {
         crate::models::AdminTeamsSettingsInfoResponse,
         crate::Error<crate::models::AdminTeamsSettingsInfoError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminTeamsSettingsInfoResponse>,
+        crate::Error<crate::models::AdminTeamsSettingsInfoError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminTeamsSettingsInfoError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/admin.teams.settings.info".to_string(),
@@ -193,7 +221,16 @@ impl AdminTeamsSettingsInfoRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminTeamsSettingsInfoResponse,
+        crate::Error<crate::models::AdminTeamsSettingsInfoError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -219,6 +256,34 @@ impl AdminTeamsSettingsSetDefaultChannelsRequest {
         crate::models::AdminTeamsSettingsSetDefaultChannelsResponse,
         crate::Error<crate::models::AdminTeamsSettingsSetDefaultChannelsError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminTeamsSettingsSetDefaultChannelsResponse>,
+        crate::Error<crate::models::AdminTeamsSettingsSetDefaultChannelsError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminTeamsSettingsSetDefaultChannelsError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.teams.settings.setDefaultChannels".to_string(),
@@ -231,7 +296,16 @@ impl AdminTeamsSettingsSetDefaultChannelsRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminTeamsSettingsSetDefaultChannelsResponse,
+        crate::Error<crate::models::AdminTeamsSettingsSetDefaultChannelsError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -257,6 +331,34 @@ impl AdminTeamsSettingsSetDescriptionRequest {
         crate::models::AdminTeamsSettingsSetDescriptionResponse,
         crate::Error<crate::models::AdminTeamsSettingsSetDescriptionError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminTeamsSettingsSetDescriptionResponse>,
+        crate::Error<crate::models::AdminTeamsSettingsSetDescriptionError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminTeamsSettingsSetDescriptionError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.teams.settings.setDescription".to_string(),
@@ -269,7 +371,16 @@ impl AdminTeamsSettingsSetDescriptionRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminTeamsSettingsSetDescriptionResponse,
+        crate::Error<crate::models::AdminTeamsSettingsSetDescriptionError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -295,6 +406,34 @@ impl AdminTeamsSettingsSetDiscoverabilityRequest {
         crate::models::AdminTeamsSettingsSetDiscoverabilityResponse,
         crate::Error<crate::models::AdminTeamsSettingsSetDiscoverabilityError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminTeamsSettingsSetDiscoverabilityResponse>,
+        crate::Error<crate::models::AdminTeamsSettingsSetDiscoverabilityError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminTeamsSettingsSetDiscoverabilityError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.teams.settings.setDiscoverability".to_string(),
@@ -307,7 +446,16 @@ impl AdminTeamsSettingsSetDiscoverabilityRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminTeamsSettingsSetDiscoverabilityResponse,
+        crate::Error<crate::models::AdminTeamsSettingsSetDiscoverabilityError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -333,6 +481,34 @@ impl AdminTeamsSettingsSetIconRequest {
         crate::models::AdminTeamsSettingsSetIconResponse,
         crate::Error<crate::models::AdminTeamsSettingsSetIconError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminTeamsSettingsSetIconResponse>,
+        crate::Error<crate::models::AdminTeamsSettingsSetIconError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminTeamsSettingsSetIconError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.teams.settings.setIcon".to_string(),
@@ -345,7 +521,16 @@ impl AdminTeamsSettingsSetIconRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminTeamsSettingsSetIconResponse,
+        crate::Error<crate::models::AdminTeamsSettingsSetIconError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -371,6 +556,34 @@ impl AdminTeamsSettingsSetNameRequest {
         crate::models::AdminTeamsSettingsSetNameResponse,
         crate::Error<crate::models::AdminTeamsSettingsSetNameError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminTeamsSettingsSetNameResponse>,
+        crate::Error<crate::models::AdminTeamsSettingsSetNameError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminTeamsSettingsSetNameError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.teams.settings.setName".to_string(),
@@ -383,7 +596,16 @@ impl AdminTeamsSettingsSetNameRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminTeamsSettingsSetNameResponse,
+        crate::Error<crate::models::AdminTeamsSettingsSetNameError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

@@ -152,6 +152,34 @@ impl AdminUsergroupsAddChannelsRequest {
         crate::models::AdminUsergroupsAddChannelsResponse,
         crate::Error<crate::models::AdminUsergroupsAddChannelsError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsergroupsAddChannelsResponse>,
+        crate::Error<crate::models::AdminUsergroupsAddChannelsError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminUsergroupsAddChannelsError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.usergroups.addChannels".to_string(),
@@ -167,7 +195,16 @@ impl AdminUsergroupsAddChannelsRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsergroupsAddChannelsResponse,
+        crate::Error<crate::models::AdminUsergroupsAddChannelsError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -206,6 +243,34 @@ impl AdminUsergroupsAddTeamsRequest {
         crate::models::AdminUsergroupsAddTeamsResponse,
         crate::Error<crate::models::AdminUsergroupsAddTeamsError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsergroupsAddTeamsResponse>,
+        crate::Error<crate::models::AdminUsergroupsAddTeamsError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminUsergroupsAddTeamsError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.usergroups.addTeams".to_string(),
@@ -221,7 +286,16 @@ impl AdminUsergroupsAddTeamsRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsergroupsAddTeamsResponse,
+        crate::Error<crate::models::AdminUsergroupsAddTeamsError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -272,6 +346,34 @@ impl AdminUsergroupsListChannelsRequest {
         crate::models::AdminUsergroupsListChannelsResponse,
         crate::Error<crate::models::AdminUsergroupsListChannelsError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsergroupsListChannelsResponse>,
+        crate::Error<crate::models::AdminUsergroupsListChannelsError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminUsergroupsListChannelsError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/admin.usergroups.listChannels".to_string(),
@@ -288,7 +390,16 @@ impl AdminUsergroupsListChannelsRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsergroupsListChannelsResponse,
+        crate::Error<crate::models::AdminUsergroupsListChannelsError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -314,6 +425,34 @@ impl AdminUsergroupsRemoveChannelsRequest {
         crate::models::AdminUsergroupsRemoveChannelsResponse,
         crate::Error<crate::models::AdminUsergroupsRemoveChannelsError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsergroupsRemoveChannelsResponse>,
+        crate::Error<crate::models::AdminUsergroupsRemoveChannelsError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminUsergroupsRemoveChannelsError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.usergroups.removeChannels".to_string(),
@@ -326,7 +465,16 @@ impl AdminUsergroupsRemoveChannelsRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsergroupsRemoveChannelsResponse,
+        crate::Error<crate::models::AdminUsergroupsRemoveChannelsError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

@@ -290,6 +290,31 @@ impl AdminUsersAssignRequest {
         crate::models::AdminUsersAssignResponse,
         crate::Error<crate::models::AdminUsersAssignError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsersAssignResponse>,
+        crate::Error<crate::models::AdminUsersAssignError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminUsersAssignError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.users.assign".to_string(),
@@ -311,7 +336,16 @@ impl AdminUsersAssignRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsersAssignResponse,
+        crate::Error<crate::models::AdminUsersAssignError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -416,6 +450,31 @@ impl AdminUsersInviteRequest {
         crate::models::AdminUsersInviteResponse,
         crate::Error<crate::models::AdminUsersInviteError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsersInviteResponse>,
+        crate::Error<crate::models::AdminUsersInviteError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminUsersInviteError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.users.invite".to_string(),
@@ -447,7 +506,16 @@ impl AdminUsersInviteRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsersInviteResponse,
+        crate::Error<crate::models::AdminUsersInviteError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -498,6 +566,31 @@ impl AdminUsersListRequest {
         crate::models::AdminUsersListResponse,
         crate::Error<crate::models::AdminUsersListError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsersListResponse>,
+        crate::Error<crate::models::AdminUsersListError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminUsersListError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/admin.users.list".to_string(),
@@ -514,7 +607,16 @@ impl AdminUsersListRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsersListResponse,
+        crate::Error<crate::models::AdminUsersListError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -540,6 +642,31 @@ impl AdminUsersRemoveRequest {
         crate::models::AdminUsersRemoveResponse,
         crate::Error<crate::models::AdminUsersRemoveError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsersRemoveResponse>,
+        crate::Error<crate::models::AdminUsersRemoveError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminUsersRemoveError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.users.remove".to_string(),
@@ -552,7 +679,16 @@ impl AdminUsersRemoveRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsersRemoveResponse,
+        crate::Error<crate::models::AdminUsersRemoveError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -578,6 +714,31 @@ impl AdminUsersSetAdminRequest {
         crate::models::AdminUsersSetAdminResponse,
         crate::Error<crate::models::AdminUsersSetAdminError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsersSetAdminResponse>,
+        crate::Error<crate::models::AdminUsersSetAdminError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminUsersSetAdminError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.users.setAdmin".to_string(),
@@ -590,7 +751,16 @@ impl AdminUsersSetAdminRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsersSetAdminResponse,
+        crate::Error<crate::models::AdminUsersSetAdminError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -617,6 +787,34 @@ impl AdminUsersSetExpirationRequest {
         crate::models::AdminUsersSetExpirationResponse,
         crate::Error<crate::models::AdminUsersSetExpirationError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsersSetExpirationResponse>,
+        crate::Error<crate::models::AdminUsersSetExpirationError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminUsersSetExpirationError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.users.setExpiration".to_string(),
@@ -630,7 +828,16 @@ impl AdminUsersSetExpirationRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsersSetExpirationResponse,
+        crate::Error<crate::models::AdminUsersSetExpirationError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -656,6 +863,31 @@ impl AdminUsersSetOwnerRequest {
         crate::models::AdminUsersSetOwnerResponse,
         crate::Error<crate::models::AdminUsersSetOwnerError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsersSetOwnerResponse>,
+        crate::Error<crate::models::AdminUsersSetOwnerError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminUsersSetOwnerError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.users.setOwner".to_string(),
@@ -668,7 +900,16 @@ impl AdminUsersSetOwnerRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsersSetOwnerResponse,
+        crate::Error<crate::models::AdminUsersSetOwnerError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -694,6 +935,34 @@ impl AdminUsersSetRegularRequest {
         crate::models::AdminUsersSetRegularResponse,
         crate::Error<crate::models::AdminUsersSetRegularError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsersSetRegularResponse>,
+        crate::Error<crate::models::AdminUsersSetRegularError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminUsersSetRegularError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.users.setRegular".to_string(),
@@ -706,7 +975,16 @@ impl AdminUsersSetRegularRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsersSetRegularResponse,
+        crate::Error<crate::models::AdminUsersSetRegularError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

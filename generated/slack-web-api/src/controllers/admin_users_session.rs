@@ -82,6 +82,34 @@ impl AdminUsersSessionInvalidateRequest {
         crate::models::AdminUsersSessionInvalidateResponse,
         crate::Error<crate::models::AdminUsersSessionInvalidateError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsersSessionInvalidateResponse>,
+        crate::Error<crate::models::AdminUsersSessionInvalidateError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminUsersSessionInvalidateError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.users.session.invalidate".to_string(),
@@ -94,7 +122,16 @@ impl AdminUsersSessionInvalidateRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsersSessionInvalidateResponse,
+        crate::Error<crate::models::AdminUsersSessionInvalidateError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -145,6 +182,34 @@ impl AdminUsersSessionResetRequest {
         crate::models::AdminUsersSessionResetResponse,
         crate::Error<crate::models::AdminUsersSessionResetError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AdminUsersSessionResetResponse>,
+        crate::Error<crate::models::AdminUsersSessionResetError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AdminUsersSessionResetError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/admin.users.session.reset".to_string(),
@@ -162,7 +227,16 @@ impl AdminUsersSessionResetRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AdminUsersSessionResetResponse,
+        crate::Error<crate::models::AdminUsersSessionResetError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

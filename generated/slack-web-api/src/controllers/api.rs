@@ -71,6 +71,31 @@ impl ApiTestRequest {
         crate::models::ApiTestResponse,
         crate::Error<crate::models::ApiTestError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ApiTestResponse>,
+        crate::Error<crate::models::ApiTestError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ApiTestError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/api.test".to_string(),
@@ -86,7 +111,16 @@ impl ApiTestRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ApiTestResponse,
+        crate::Error<crate::models::ApiTestError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

@@ -73,6 +73,34 @@ impl AppsPermissionsInfoRequest {
         crate::models::AppsPermissionsInfoResponse,
         crate::Error<crate::models::AppsPermissionsInfoError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AppsPermissionsInfoResponse>,
+        crate::Error<crate::models::AppsPermissionsInfoError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AppsPermissionsInfoError>,
+    > {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/apps.permissions.info".to_string(),
@@ -82,7 +110,16 @@ impl AppsPermissionsInfoRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AppsPermissionsInfoResponse,
+        crate::Error<crate::models::AppsPermissionsInfoError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -108,6 +145,34 @@ impl AppsPermissionsRequestRequest {
         crate::models::AppsPermissionsRequestResponse,
         crate::Error<crate::models::AppsPermissionsRequestError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AppsPermissionsRequestResponse>,
+        crate::Error<crate::models::AppsPermissionsRequestError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AppsPermissionsRequestError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/apps.permissions.request".to_string(),
@@ -119,7 +184,16 @@ impl AppsPermissionsRequestRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AppsPermissionsRequestResponse,
+        crate::Error<crate::models::AppsPermissionsRequestError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

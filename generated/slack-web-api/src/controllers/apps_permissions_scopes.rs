@@ -47,6 +47,34 @@ impl AppsPermissionsScopesListRequest {
         crate::models::AppsPermissionsScopesListResponse,
         crate::Error<crate::models::AppsPermissionsScopesListError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AppsPermissionsScopesListResponse>,
+        crate::Error<crate::models::AppsPermissionsScopesListError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::AppsPermissionsScopesListError>,
+    > {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/apps.permissions.scopes.list".to_string(),
@@ -56,7 +84,16 @@ impl AppsPermissionsScopesListRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AppsPermissionsScopesListResponse,
+        crate::Error<crate::models::AppsPermissionsScopesListError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

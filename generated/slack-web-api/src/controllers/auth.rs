@@ -74,6 +74,31 @@ impl AuthRevokeRequest {
         crate::models::AuthRevokeResponse,
         crate::Error<crate::models::AuthRevokeError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AuthRevokeResponse>,
+        crate::Error<crate::models::AuthRevokeError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AuthRevokeError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/auth.revoke".to_string(),
@@ -86,7 +111,16 @@ impl AuthRevokeRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AuthRevokeResponse,
+        crate::Error<crate::models::AuthRevokeError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -110,6 +144,31 @@ impl AuthTestRequest {
         crate::models::AuthTestResponse,
         crate::Error<crate::models::AuthTestError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::AuthTestResponse>,
+        crate::Error<crate::models::AuthTestError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::AuthTestError>> {
         let parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/auth.test".to_string(),
@@ -119,7 +178,16 @@ impl AuthTestRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::AuthTestResponse,
+        crate::Error<crate::models::AuthTestError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

@@ -59,6 +59,31 @@ impl BotsInfoRequest {
         crate::models::BotsInfoResponse,
         crate::Error<crate::models::BotsInfoError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::BotsInfoResponse>,
+        crate::Error<crate::models::BotsInfoError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::BotsInfoError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/bots.info".to_string(),
@@ -71,7 +96,16 @@ impl BotsInfoRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::BotsInfoResponse,
+        crate::Error<crate::models::BotsInfoError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

@@ -206,6 +206,31 @@ impl CallsAddRequest {
         crate::models::CallsAddResponse,
         crate::Error<crate::models::CallsAddError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::CallsAddResponse>,
+        crate::Error<crate::models::CallsAddError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::CallsAddError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/calls.add".to_string(),
@@ -236,7 +261,16 @@ impl CallsAddRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::CallsAddResponse,
+        crate::Error<crate::models::CallsAddError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -274,6 +308,31 @@ impl CallsEndRequest {
         crate::models::CallsEndResponse,
         crate::Error<crate::models::CallsEndError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::CallsEndResponse>,
+        crate::Error<crate::models::CallsEndError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::CallsEndError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/calls.end".to_string(),
@@ -288,7 +347,16 @@ impl CallsEndRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::CallsEndResponse,
+        crate::Error<crate::models::CallsEndError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -313,6 +381,31 @@ impl CallsInfoRequest {
         crate::models::CallsInfoResponse,
         crate::Error<crate::models::CallsInfoError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::CallsInfoResponse>,
+        crate::Error<crate::models::CallsInfoError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::CallsInfoError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/calls.info".to_string(),
@@ -323,7 +416,16 @@ impl CallsInfoRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::CallsInfoResponse,
+        crate::Error<crate::models::CallsInfoError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -387,6 +489,31 @@ impl CallsUpdateRequest {
         crate::models::CallsUpdateResponse,
         crate::Error<crate::models::CallsUpdateError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::CallsUpdateResponse>,
+        crate::Error<crate::models::CallsUpdateError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::CallsUpdateError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/calls.update".to_string(),
@@ -407,7 +534,16 @@ impl CallsUpdateRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::CallsUpdateResponse,
+        crate::Error<crate::models::CallsUpdateError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

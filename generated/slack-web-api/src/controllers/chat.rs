@@ -301,6 +301,31 @@ impl ChatDeleteRequest {
         crate::models::ChatDeleteResponse,
         crate::Error<crate::models::ChatDeleteError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ChatDeleteResponse>,
+        crate::Error<crate::models::ChatDeleteError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ChatDeleteError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/chat.delete".to_string(),
@@ -316,7 +341,16 @@ impl ChatDeleteRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ChatDeleteResponse,
+        crate::Error<crate::models::ChatDeleteError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -355,6 +389,34 @@ impl ChatDeleteScheduledMessageRequest {
         crate::models::ChatDeleteScheduledMessageResponse,
         crate::Error<crate::models::ChatDeleteScheduledMessageError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ChatDeleteScheduledMessageResponse>,
+        crate::Error<crate::models::ChatDeleteScheduledMessageError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::ChatDeleteScheduledMessageError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/chat.deleteScheduledMessage".to_string(),
@@ -370,7 +432,16 @@ impl ChatDeleteScheduledMessageRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ChatDeleteScheduledMessageResponse,
+        crate::Error<crate::models::ChatDeleteScheduledMessageError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -396,6 +467,31 @@ impl ChatGetPermalinkRequest {
         crate::models::ChatGetPermalinkResponse,
         crate::Error<crate::models::ChatGetPermalinkError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ChatGetPermalinkResponse>,
+        crate::Error<crate::models::ChatGetPermalinkError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ChatGetPermalinkError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/chat.getPermalink".to_string(),
@@ -407,7 +503,16 @@ impl ChatGetPermalinkRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ChatGetPermalinkResponse,
+        crate::Error<crate::models::ChatGetPermalinkError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -457,6 +562,31 @@ impl ChatMeMessageRequest {
         crate::models::ChatMeMessageResponse,
         crate::Error<crate::models::ChatMeMessageError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ChatMeMessageResponse>,
+        crate::Error<crate::models::ChatMeMessageError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ChatMeMessageError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/chat.meMessage".to_string(),
@@ -473,7 +603,16 @@ impl ChatMeMessageRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ChatMeMessageResponse,
+        crate::Error<crate::models::ChatMeMessageError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -629,6 +768,31 @@ impl ChatPostEphemeralRequest {
         crate::models::ChatPostEphemeralResponse,
         crate::Error<crate::models::ChatPostEphemeralError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ChatPostEphemeralResponse>,
+        crate::Error<crate::models::ChatPostEphemeralError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ChatPostEphemeralError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/chat.postEphemeral".to_string(),
@@ -671,7 +835,16 @@ impl ChatPostEphemeralRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ChatPostEphemeralResponse,
+        crate::Error<crate::models::ChatPostEphemeralError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -878,6 +1051,31 @@ impl ChatPostMessageRequest {
         crate::models::ChatPostMessageResponse,
         crate::Error<crate::models::ChatPostMessageError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ChatPostMessageResponse>,
+        crate::Error<crate::models::ChatPostMessageError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ChatPostMessageError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/chat.postMessage".to_string(),
@@ -931,7 +1129,16 @@ impl ChatPostMessageRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ChatPostMessageResponse,
+        crate::Error<crate::models::ChatPostMessageError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -1111,6 +1318,34 @@ impl ChatScheduleMessageRequest {
         crate::models::ChatScheduleMessageResponse,
         crate::Error<crate::models::ChatScheduleMessageError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ChatScheduleMessageResponse>,
+        crate::Error<crate::models::ChatScheduleMessageError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::ChatScheduleMessageError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/chat.scheduleMessage".to_string(),
@@ -1157,7 +1392,16 @@ impl ChatScheduleMessageRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ChatScheduleMessageResponse,
+        crate::Error<crate::models::ChatScheduleMessageError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -1235,6 +1479,31 @@ impl ChatUnfurlRequest {
         crate::models::ChatUnfurlResponse,
         crate::Error<crate::models::ChatUnfurlError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ChatUnfurlResponse>,
+        crate::Error<crate::models::ChatUnfurlError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ChatUnfurlError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/chat.unfurl".to_string(),
@@ -1259,7 +1528,16 @@ impl ChatUnfurlRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ChatUnfurlResponse,
+        crate::Error<crate::models::ChatUnfurlError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -1363,6 +1641,31 @@ impl ChatUpdateRequest {
         crate::models::ChatUpdateResponse,
         crate::Error<crate::models::ChatUpdateError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ChatUpdateResponse>,
+        crate::Error<crate::models::ChatUpdateError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ChatUpdateError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/chat.update".to_string(),
@@ -1393,7 +1696,16 @@ impl ChatUpdateRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ChatUpdateResponse,
+        crate::Error<crate::models::ChatUpdateError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

@@ -223,6 +223,31 @@ impl FilesRemoteAddRequest {
         crate::models::FilesRemoteAddResponse,
         crate::Error<crate::models::FilesRemoteAddError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::FilesRemoteAddResponse>,
+        crate::Error<crate::models::FilesRemoteAddError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::FilesRemoteAddError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/files.remote.add".to_string(),
@@ -251,7 +276,16 @@ impl FilesRemoteAddRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::FilesRemoteAddResponse,
+        crate::Error<crate::models::FilesRemoteAddError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -301,6 +335,31 @@ impl FilesRemoteInfoRequest {
         crate::models::FilesRemoteInfoResponse,
         crate::Error<crate::models::FilesRemoteInfoError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::FilesRemoteInfoResponse>,
+        crate::Error<crate::models::FilesRemoteInfoError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::FilesRemoteInfoError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/files.remote.info".to_string(),
@@ -316,7 +375,16 @@ impl FilesRemoteInfoRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::FilesRemoteInfoResponse,
+        crate::Error<crate::models::FilesRemoteInfoError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -405,6 +473,31 @@ impl FilesRemoteListRequest {
         crate::models::FilesRemoteListResponse,
         crate::Error<crate::models::FilesRemoteListError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::FilesRemoteListResponse>,
+        crate::Error<crate::models::FilesRemoteListError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::FilesRemoteListError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/files.remote.list".to_string(),
@@ -429,7 +522,16 @@ impl FilesRemoteListRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::FilesRemoteListResponse,
+        crate::Error<crate::models::FilesRemoteListError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -479,6 +581,31 @@ impl FilesRemoteRemoveRequest {
         crate::models::FilesRemoteRemoveResponse,
         crate::Error<crate::models::FilesRemoteRemoveError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::FilesRemoteRemoveResponse>,
+        crate::Error<crate::models::FilesRemoteRemoveError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::FilesRemoteRemoveError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/files.remote.remove".to_string(),
@@ -495,7 +622,16 @@ impl FilesRemoteRemoveRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::FilesRemoteRemoveResponse,
+        crate::Error<crate::models::FilesRemoteRemoveError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -558,6 +694,31 @@ impl FilesRemoteShareRequest {
         crate::models::FilesRemoteShareResponse,
         crate::Error<crate::models::FilesRemoteShareError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::FilesRemoteShareResponse>,
+        crate::Error<crate::models::FilesRemoteShareError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::FilesRemoteShareError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/files.remote.share".to_string(),
@@ -576,7 +737,16 @@ impl FilesRemoteShareRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::FilesRemoteShareResponse,
+        crate::Error<crate::models::FilesRemoteShareError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -691,6 +861,31 @@ impl FilesRemoteUpdateRequest {
         crate::models::FilesRemoteUpdateResponse,
         crate::Error<crate::models::FilesRemoteUpdateError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::FilesRemoteUpdateResponse>,
+        crate::Error<crate::models::FilesRemoteUpdateError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::FilesRemoteUpdateError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/files.remote.update".to_string(),
@@ -722,7 +917,16 @@ impl FilesRemoteUpdateRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::FilesRemoteUpdateResponse,
+        crate::Error<crate::models::FilesRemoteUpdateError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

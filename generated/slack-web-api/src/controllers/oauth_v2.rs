@@ -91,6 +91,31 @@ impl OauthV2AccessRequest {
         crate::models::OauthV2AccessResponse,
         crate::Error<crate::models::OauthV2AccessError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::OauthV2AccessResponse>,
+        crate::Error<crate::models::OauthV2AccessError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::OauthV2AccessError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/oauth.v2.access".to_string(),
@@ -110,7 +135,16 @@ impl OauthV2AccessRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::OauthV2AccessResponse,
+        crate::Error<crate::models::OauthV2AccessError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

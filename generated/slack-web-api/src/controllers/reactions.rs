@@ -127,6 +127,31 @@ impl ReactionsAddRequest {
         crate::models::ReactionsAddResponse,
         crate::Error<crate::models::ReactionsAddError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ReactionsAddResponse>,
+        crate::Error<crate::models::ReactionsAddError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ReactionsAddError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/reactions.add".to_string(),
@@ -140,7 +165,16 @@ impl ReactionsAddRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ReactionsAddResponse,
+        crate::Error<crate::models::ReactionsAddError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -229,6 +263,31 @@ impl ReactionsGetRequest {
         std::collections::BTreeMap<String, serde_json::Value>,
         crate::Error<crate::models::ReactionsGetError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<std::collections::BTreeMap<String, serde_json::Value>>,
+        crate::Error<crate::models::ReactionsGetError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ReactionsGetError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/reactions.get".to_string(),
@@ -253,7 +312,16 @@ impl ReactionsGetRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        std::collections::BTreeMap<String, serde_json::Value>,
+        crate::Error<crate::models::ReactionsGetError>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -351,6 +419,31 @@ impl ReactionsListRequest {
         crate::models::ReactionsListResponse,
         crate::Error<crate::models::ReactionsListError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ReactionsListResponse>,
+        crate::Error<crate::models::ReactionsListError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ReactionsListError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/reactions.list".to_string(),
@@ -378,7 +471,16 @@ impl ReactionsListRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ReactionsListResponse,
+        crate::Error<crate::models::ReactionsListError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -455,6 +557,31 @@ impl ReactionsRemoveRequest {
         crate::models::ReactionsRemoveResponse,
         crate::Error<crate::models::ReactionsRemoveError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ReactionsRemoveResponse>,
+        crate::Error<crate::models::ReactionsRemoveError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ReactionsRemoveError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/reactions.remove".to_string(),
@@ -478,7 +605,16 @@ impl ReactionsRemoveRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ReactionsRemoveResponse,
+        crate::Error<crate::models::ReactionsRemoveError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

@@ -140,6 +140,31 @@ impl TeamAccessLogsRequest {
         crate::models::TeamAccessLogsResponse,
         crate::Error<crate::models::TeamAccessLogsError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::TeamAccessLogsResponse>,
+        crate::Error<crate::models::TeamAccessLogsError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::TeamAccessLogsError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/team.accessLogs".to_string(),
@@ -158,7 +183,16 @@ impl TeamAccessLogsRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::TeamAccessLogsResponse,
+        crate::Error<crate::models::TeamAccessLogsError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -195,6 +229,31 @@ impl TeamBillableInfoRequest {
         crate::models::TeamBillableInfoResponse,
         crate::Error<crate::models::TeamBillableInfoError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::TeamBillableInfoResponse>,
+        crate::Error<crate::models::TeamBillableInfoError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::TeamBillableInfoError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/team.billableInfo".to_string(),
@@ -207,7 +266,16 @@ impl TeamBillableInfoRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::TeamBillableInfoResponse,
+        crate::Error<crate::models::TeamBillableInfoError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -244,6 +312,31 @@ impl TeamInfoRequest {
         crate::models::TeamInfoResponse,
         crate::Error<crate::models::TeamInfoError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::TeamInfoResponse>,
+        crate::Error<crate::models::TeamInfoError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::TeamInfoError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/team.info".to_string(),
@@ -256,7 +349,16 @@ impl TeamInfoRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::TeamInfoResponse,
+        crate::Error<crate::models::TeamInfoError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -358,6 +460,34 @@ impl TeamIntegrationLogsRequest {
         crate::models::TeamIntegrationLogsResponse,
         crate::Error<crate::models::TeamIntegrationLogsError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::TeamIntegrationLogsResponse>,
+        crate::Error<crate::models::TeamIntegrationLogsError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::TeamIntegrationLogsError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/team.integrationLogs".to_string(),
@@ -385,7 +515,16 @@ impl TeamIntegrationLogsRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::TeamIntegrationLogsResponse,
+        crate::Error<crate::models::TeamIntegrationLogsError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

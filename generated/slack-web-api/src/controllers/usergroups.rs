@@ -192,6 +192,31 @@ impl UsergroupsCreateRequest {
         crate::models::UsergroupsCreateResponse,
         crate::Error<crate::models::UsergroupsCreateError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::UsergroupsCreateResponse>,
+        crate::Error<crate::models::UsergroupsCreateError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::UsergroupsCreateError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/usergroups.create".to_string(),
@@ -215,7 +240,16 @@ impl UsergroupsCreateRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::UsergroupsCreateResponse,
+        crate::Error<crate::models::UsergroupsCreateError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -253,6 +287,31 @@ impl UsergroupsDisableRequest {
         crate::models::UsergroupsDisableResponse,
         crate::Error<crate::models::UsergroupsDisableError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::UsergroupsDisableResponse>,
+        crate::Error<crate::models::UsergroupsDisableError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::UsergroupsDisableError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/usergroups.disable".to_string(),
@@ -267,7 +326,16 @@ impl UsergroupsDisableRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::UsergroupsDisableResponse,
+        crate::Error<crate::models::UsergroupsDisableError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -305,6 +373,31 @@ impl UsergroupsEnableRequest {
         crate::models::UsergroupsEnableResponse,
         crate::Error<crate::models::UsergroupsEnableError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::UsergroupsEnableResponse>,
+        crate::Error<crate::models::UsergroupsEnableError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::UsergroupsEnableError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/usergroups.enable".to_string(),
@@ -319,7 +412,16 @@ impl UsergroupsEnableRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::UsergroupsEnableResponse,
+        crate::Error<crate::models::UsergroupsEnableError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -382,6 +484,31 @@ impl UsergroupsListRequest {
         crate::models::UsergroupsListResponse,
         crate::Error<crate::models::UsergroupsListError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::UsergroupsListResponse>,
+        crate::Error<crate::models::UsergroupsListError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::UsergroupsListError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/usergroups.list".to_string(),
@@ -400,7 +527,16 @@ impl UsergroupsListRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::UsergroupsListResponse,
+        crate::Error<crate::models::UsergroupsListError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -490,6 +626,31 @@ impl UsergroupsUpdateRequest {
         crate::models::UsergroupsUpdateResponse,
         crate::Error<crate::models::UsergroupsUpdateError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::UsergroupsUpdateResponse>,
+        crate::Error<crate::models::UsergroupsUpdateError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::UsergroupsUpdateError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/usergroups.update".to_string(),
@@ -516,7 +677,16 @@ impl UsergroupsUpdateRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::UsergroupsUpdateResponse,
+        crate::Error<crate::models::UsergroupsUpdateError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

@@ -92,6 +92,31 @@ impl UsersProfileGetRequest {
         crate::models::UsersProfileGetResponse,
         crate::Error<crate::models::UsersProfileGetError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::UsersProfileGetResponse>,
+        crate::Error<crate::models::UsersProfileGetError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::UsersProfileGetError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/users.profile.get".to_string(),
@@ -107,7 +132,16 @@ impl UsersProfileGetRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::UsersProfileGetResponse,
+        crate::Error<crate::models::UsersProfileGetError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -183,6 +217,31 @@ impl UsersProfileSetRequest {
         crate::models::UsersProfileSetResponse,
         crate::Error<crate::models::UsersProfileSetError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::UsersProfileSetResponse>,
+        crate::Error<crate::models::UsersProfileSetError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::UsersProfileSetError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/users.profile.set".to_string(),
@@ -205,7 +264,16 @@ impl UsersProfileSetRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::UsersProfileSetResponse,
+        crate::Error<crate::models::UsersProfileSetError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

@@ -130,6 +130,31 @@ impl ViewsOpenRequest {
         crate::models::ViewsOpenResponse,
         crate::Error<crate::models::ViewsOpenError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ViewsOpenResponse>,
+        crate::Error<crate::models::ViewsOpenError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ViewsOpenError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/views.open".to_string(),
@@ -141,7 +166,16 @@ impl ViewsOpenRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ViewsOpenResponse,
+        crate::Error<crate::models::ViewsOpenError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -180,6 +214,31 @@ impl ViewsPublishRequest {
         crate::models::ViewsPublishResponse,
         crate::Error<crate::models::ViewsPublishError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ViewsPublishResponse>,
+        crate::Error<crate::models::ViewsPublishError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ViewsPublishError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/views.publish".to_string(),
@@ -194,7 +253,16 @@ impl ViewsPublishRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ViewsPublishResponse,
+        crate::Error<crate::models::ViewsPublishError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -220,6 +288,31 @@ impl ViewsPushRequest {
         crate::models::ViewsPushResponse,
         crate::Error<crate::models::ViewsPushError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ViewsPushResponse>,
+        crate::Error<crate::models::ViewsPushError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ViewsPushError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/views.push".to_string(),
@@ -231,7 +324,16 @@ impl ViewsPushRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ViewsPushResponse,
+        crate::Error<crate::models::ViewsPushError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -307,6 +409,31 @@ impl ViewsUpdateRequest {
         crate::models::ViewsUpdateResponse,
         crate::Error<crate::models::ViewsUpdateError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ViewsUpdateResponse>,
+        crate::Error<crate::models::ViewsUpdateError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ViewsUpdateError>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/views.update".to_string(),
@@ -328,7 +455,16 @@ impl ViewsUpdateRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::ViewsUpdateResponse,
+        crate::Error<crate::models::ViewsUpdateError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

@@ -121,6 +121,34 @@ impl WorkflowsStepCompletedRequest {
         crate::models::WorkflowsStepCompletedResponse,
         crate::Error<crate::models::WorkflowsStepCompletedError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::WorkflowsStepCompletedResponse>,
+        crate::Error<crate::models::WorkflowsStepCompletedError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::WorkflowsStepCompletedError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/workflows.stepCompleted".to_string(),
@@ -134,7 +162,16 @@ impl WorkflowsStepCompletedRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::WorkflowsStepCompletedResponse,
+        crate::Error<crate::models::WorkflowsStepCompletedError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -160,6 +197,34 @@ impl WorkflowsStepFailedRequest {
         crate::models::WorkflowsStepFailedResponse,
         crate::Error<crate::models::WorkflowsStepFailedError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::WorkflowsStepFailedResponse>,
+        crate::Error<crate::models::WorkflowsStepFailedError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::WorkflowsStepFailedError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/workflows.stepFailed".to_string(),
@@ -171,7 +236,16 @@ impl WorkflowsStepFailedRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::WorkflowsStepFailedResponse,
+        crate::Error<crate::models::WorkflowsStepFailedError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),
@@ -248,6 +322,34 @@ impl WorkflowsUpdateStepRequest {
         crate::models::WorkflowsUpdateStepResponse,
         crate::Error<crate::models::WorkflowsUpdateStepError>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::WorkflowsUpdateStepResponse>,
+        crate::Error<crate::models::WorkflowsUpdateStepError>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<
+        crate::http::Raw,
+        crate::Error<crate::models::WorkflowsUpdateStepError>,
+    > {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/workflows.updateStep".to_string(),
@@ -270,7 +372,16 @@ impl WorkflowsUpdateStepRequest {
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::WorkflowsUpdateStepResponse,
+        crate::Error<crate::models::WorkflowsUpdateStepError>,
+    > {
         crate::http::json(
             raw,
             Some(("ok", crate::http::Pinned::Bool(false))),

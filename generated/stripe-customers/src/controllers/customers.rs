@@ -206,6 +206,31 @@ impl GetCustomersRequest {
         crate::models::GetCustomersResponse,
         crate::Error<crate::models::ErrorModel>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::GetCustomersResponse>,
+        crate::Error<crate::models::ErrorModel>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorModel>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
             "/v1/customers".to_string(),
@@ -251,7 +276,16 @@ impl GetCustomersRequest {
             security: &[&[crate::Scheme::BasicAuth], &[crate::Scheme::BearerAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::GetCustomersResponse,
+        crate::Error<crate::models::ErrorModel>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -584,6 +618,31 @@ impl PostCustomersRequest {
     pub async fn send(
         self,
     ) -> Result<crate::models::Customer, crate::Error<crate::models::ErrorModel>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::Customer>,
+        crate::Error<crate::models::ErrorModel>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorModel>> {
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::POST,
             "/v1/customers".to_string(),
@@ -666,7 +725,13 @@ impl PostCustomersRequest {
             security: &[&[crate::Scheme::BasicAuth], &[crate::Scheme::BearerAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<crate::models::Customer, crate::Error<crate::models::ErrorModel>> {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -700,6 +765,31 @@ impl GetCustomersCustomerRequest {
         crate::models::GetCustomersCustomerResponse,
         crate::Error<crate::models::ErrorModel>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::GetCustomersCustomerResponse>,
+        crate::Error<crate::models::ErrorModel>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorModel>> {
         let customer = crate::http::encode_path(&self.customer);
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::GET,
@@ -721,7 +811,16 @@ impl GetCustomersCustomerRequest {
             security: &[&[crate::Scheme::BasicAuth], &[crate::Scheme::BearerAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::GetCustomersCustomerResponse,
+        crate::Error<crate::models::ErrorModel>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
@@ -742,6 +841,31 @@ impl DeleteCustomersCustomerRequest {
         crate::models::DeletedCustomer,
         crate::Error<crate::models::ErrorModel>,
     > {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::DeletedCustomer>,
+        crate::Error<crate::models::ErrorModel>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw)
+            .map(|body| crate::ApiResponse {
+                status,
+                headers,
+                body,
+            })
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorModel>> {
         let customer = crate::http::encode_path(&self.customer);
         let mut parts = crate::http::RequestParts::new(
             reqwest::Method::DELETE,
@@ -753,7 +877,16 @@ impl DeleteCustomersCustomerRequest {
             security: &[&[crate::Scheme::BasicAuth], &[crate::Scheme::BearerAuth]],
             security_optional: false,
         };
-        let raw = crate::http::execute(&self.client, &operation, parts).await?;
+        crate::http::execute(&self.client, &operation, parts).await
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: crate::http::Raw,
+    ) -> Result<
+        crate::models::DeletedCustomer,
+        crate::Error<crate::models::ErrorModel>,
+    > {
         crate::http::json(raw, None, crate::http::error_body)
     }
 }
