@@ -446,3 +446,28 @@ fn error_body_enums_are_reachable_from_example_tests_and_lint_clean() {
     let body = &controller[at..];
     assert!(!body[..body.find("\n}\n").unwrap()].contains("match self"), "{body}");
 }
+
+/// Slack's `objs_user`: two inline alternatives that both require `id` first
+/// were `Id` and `Id2`. They are named by a short description, else by a
+/// property only they have.
+#[test]
+fn inline_alternatives_with_the_same_first_property_are_told_apart() {
+    let api = model(&openapi(json!({ "components": { "schemas": {
+        "User": { "anyOf": [
+            { "description": "user object for non enterprise type", "type": "object", "required": ["id"],
+              "properties": { "id": { "type": "string" }, "team": { "type": "string" } } },
+            { "description": "enterprise user", "type": "object", "required": ["id"],
+              "properties": { "id": { "type": "string" }, "teams": { "type": "array", "items": { "type": "string" } } } }
+        ] },
+        "Star": { "anyOf": [
+            { "type": "object", "required": ["channel"], "properties": { "channel": { "type": "string" }, "message": { "type": "string" } } },
+            { "type": "object", "required": ["channel"], "properties": { "channel": { "type": "string" }, "file": { "type": "string" } } }
+        ] }
+    } } })));
+    let variants = |name: &str| match &api.ty(type_id(&api, name)).kind {
+        TypeKind::Union { variants, .. } => variants.iter().map(|v| v.name.join("_")).collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(variants("User"), ["user object for non enterprise type", "enterprise user"]);
+    assert_eq!(variants("Star"), ["with_message", "with_file"]);
+}

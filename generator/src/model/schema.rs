@@ -397,6 +397,28 @@ impl<'a> Schemas<'a> {
             return Ok(TypeKind::Enum { values });
         }
         let discriminator = schema.schema_data.discriminator.as_ref();
+        // Inline alternatives are named by their one property or the first
+        // they require; where two would get the same name (Slack's two user
+        // objects both require `id` first), by what sets each apart.
+        let prop_name = |alt: &ReferenceOr<Schema>| match alt {
+            ReferenceOr::Item(item) if item.schema_data.title.as_deref().is_none_or(|t| t.trim().is_empty()) => {
+                let props = self.collect_props(item, 0);
+                match (props.as_slice(), props.iter().find(|p| p.required)) {
+                    ([only], _) => Some(only.name.to_string()),
+                    (_, Some(first)) => Some(first.name.to_string()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let prop_names: Vec<Option<String>> = real.iter().map(|a| prop_name(a)).collect();
+        let all_props: Vec<Vec<&str>> = real
+            .iter()
+            .map(|a| match a {
+                ReferenceOr::Item(item) => self.collect_props(item, 0).iter().map(|p| p.name).collect(),
+                ReferenceOr::Reference { .. } => Vec::new(),
+            })
+            .collect();
         let mut variants = Vec::with_capacity(real.len());
         for (i, alt) in real.iter().enumerate() {
             let (words, tag_values) = match alt {
@@ -420,16 +442,20 @@ impl<'a> Schemas<'a> {
                     (vec![component.unwrap_or_else(|| format!("variant{}", i + 1))], tags)
                 }
                 ReferenceOr::Item(item) => {
-                    let props = self.collect_props(item, 0);
-                    let words = match &item.schema_data.title {
-                        Some(t) if !t.trim().is_empty() => vec![t.clone()],
-                        // An inline object: named by its one property, or the
-                        // first property it requires (what sets it apart).
-                        _ => match (props.as_slice(), props.iter().find(|p| p.required)) {
-                            ([only], _) => vec![only.name.to_string()],
-                            (_, Some(first)) => vec![first.name.to_string()],
-                            _ => vec![format!("variant{}", i + 1)],
-                        },
+                    let words = match (&item.schema_data.title, &prop_names[i]) {
+                        (Some(t), _) if !t.trim().is_empty() => vec![t.clone()],
+                        (_, Some(prop)) if prop_names.iter().filter(|n| n.as_ref() == Some(prop)).count() > 1 => {
+                            let unique = all_props[i]
+                                .iter()
+                                .find(|p| all_props.iter().enumerate().all(|(j, other)| j == i || !other.contains(p)));
+                            match (short_description(item), unique) {
+                                (Some(d), _) => vec![d],
+                                (None, Some(p)) => vec![format!("with_{p}")],
+                                (None, None) => vec![prop.clone()],
+                            }
+                        }
+                        (_, Some(prop)) => vec![prop.clone()],
+                        _ => vec![format!("variant{}", i + 1)],
                     };
                     (words, Vec::new())
                 }
@@ -587,6 +613,14 @@ impl<'a> Schemas<'a> {
             },
         }
     }
+}
+
+/// A description short enough to name a type by (`enterprise user`).
+fn short_description(schema: &Schema) -> Option<String> {
+    let d = schema.schema_data.description.as_deref()?.trim().trim_end_matches('.');
+    let words = d.split_whitespace().count();
+    ((1..=6).contains(&words) && d.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '_'))
+        .then(|| d.to_string())
 }
 
 /// The schema's title and description, joined.

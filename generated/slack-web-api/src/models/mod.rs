@@ -295,7 +295,9 @@ pub use objs_team::{ObjsTeam, ObjsTeamPlan, ObjsTeamSsoProvider};
 pub use objs_team_profile_field::{ObjsTeamProfileField, ObjsTeamProfileFieldType};
 pub use objs_team_profile_field_option::ObjsTeamProfileFieldOption;
 pub use objs_user::{
-    ObjsUser, ObjsUserId, ObjsUserIdTeamProfile, ObjsUserId2, ObjsUserIdTeamProfile2,
+    ObjsUser, ObjsUserUserObjectForNonEnterpriseType,
+    ObjsUserUserObjectForNonEnterpriseTypeTeamProfile, ObjsUserEnterpriseUser,
+    ObjsUserEnterpriseUserTeamProfile,
 };
 
 pub use objs_user_profile::{ObjsUserProfile, ObjsUserProfileFields};
@@ -775,13 +777,13 @@ pub use rtm_connect::{
 pub use search_messages::{SearchMessagesResponse, SearchMessagesError};
 pub use stars_add::{StarsAddResponse, StarsAddError, StarsAddErrorCode};
 pub use stars_list::{
-    StarsListResponse, StarsListResponseItemsItem, StarsListResponseItemsItemChannel,
-    StarsListResponseItemsItemChannelType, StarsListResponseItemsItemDateCreate,
+    StarsListResponse, StarsListResponseItemsItem, StarsListResponseItemsItemWithMessage,
+    StarsListResponseItemsItemWithMessageType, StarsListResponseItemsItemDateCreate,
     StarsListResponseItemsItemDateCreateType, StarsListResponseItemsItemComment,
-    StarsListResponseItemsItemCommentType, StarsListResponseItemsItemChannel2,
+    StarsListResponseItemsItemCommentType, StarsListResponseItemsItemChannel,
+    StarsListResponseItemsItemChannelType, StarsListResponseItemsItemChannel2,
     StarsListResponseItemsItemChannelType2, StarsListResponseItemsItemChannel3,
-    StarsListResponseItemsItemChannelType3, StarsListResponseItemsItemChannel4,
-    StarsListResponseItemsItemChannelType4, StarsListError, StarsListErrorCode,
+    StarsListResponseItemsItemChannelType3, StarsListError, StarsListErrorCode,
 };
 
 pub use stars_remove::{StarsRemoveResponse, StarsRemoveError, StarsRemoveErrorCode};

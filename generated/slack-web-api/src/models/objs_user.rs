@@ -8,10 +8,10 @@
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ObjsUser {
-    /// `id`.
-    Id(ObjsUserId),
-    /// `id`.
-    Id2(ObjsUserId2),
+    /// `user object for non enterprise type`.
+    UserObjectForNonEnterpriseType(ObjsUserUserObjectForNonEnterpriseType),
+    /// `enterprise user`.
+    EnterpriseUser(ObjsUserEnterpriseUser),
     /// A value that matches none of the documented alternatives, kept as it arrived.
     Other(serde_json::Value),
 }
@@ -26,8 +26,12 @@ impl Default for ObjsUser {
 impl serde::Serialize for ObjsUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            ObjsUser::Id(value) => serde::Serialize::serialize(value, serializer),
-            ObjsUser::Id2(value) => serde::Serialize::serialize(value, serializer),
+            ObjsUser::UserObjectForNonEnterpriseType(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            ObjsUser::EnterpriseUser(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
             ObjsUser::Other(value) => serde::Serialize::serialize(value, serializer),
         }
     }
@@ -119,8 +123,11 @@ impl<'de> serde::Deserialize<'de> for ObjsUser {
         ];
         for index in crate::de::ranked(&value, SHAPES) {
             let decoded = match index {
-                0 => serde_json::from_value(value.clone()).map(ObjsUser::Id),
-                1 => serde_json::from_value(value.clone()).map(ObjsUser::Id2),
+                0 => {
+                    serde_json::from_value(value.clone())
+                        .map(ObjsUser::UserObjectForNonEnterpriseType)
+                }
+                1 => serde_json::from_value(value.clone()).map(ObjsUser::EnterpriseUser),
                 _ => continue,
             };
             if let Ok(decoded) = decoded {
@@ -131,22 +138,22 @@ impl<'de> serde::Deserialize<'de> for ObjsUser {
     }
 }
 
-impl From<ObjsUserId> for ObjsUser {
-    fn from(value: ObjsUserId) -> Self {
-        ObjsUser::Id(value)
+impl From<ObjsUserUserObjectForNonEnterpriseType> for ObjsUser {
+    fn from(value: ObjsUserUserObjectForNonEnterpriseType) -> Self {
+        ObjsUser::UserObjectForNonEnterpriseType(value)
     }
 }
 
-impl From<ObjsUserId2> for ObjsUser {
-    fn from(value: ObjsUserId2) -> Self {
-        ObjsUser::Id2(value)
+impl From<ObjsUserEnterpriseUser> for ObjsUser {
+    fn from(value: ObjsUserEnterpriseUser) -> Self {
+        ObjsUser::EnterpriseUser(value)
     }
 }
 
 /// user object for non enterprise type
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct ObjsUserId {
+pub struct ObjsUserUserObjectForNonEnterpriseType {
     /// `color`.
     #[serde(
         default,
@@ -286,7 +293,7 @@ pub struct ObjsUserId {
     pub team_id: Option<crate::models::DefsWorkspaceId>,
     /// `team_profile`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_profile: Option<ObjsUserIdTeamProfile>,
+    pub team_profile: Option<ObjsUserUserObjectForNonEnterpriseTypeTeamProfile>,
     /// `two_factor_type`.
     #[serde(
         default,
@@ -319,10 +326,10 @@ pub struct ObjsUserId {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-/// `objs_user.id.team_profile`.
+/// `objs_user.user object for non enterprise type.team_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct ObjsUserIdTeamProfile {
+pub struct ObjsUserUserObjectForNonEnterpriseTypeTeamProfile {
     /// `fields`.
     #[serde(default)]
     pub fields: Vec<crate::models::ObjsTeamProfileField>,
@@ -334,7 +341,7 @@ pub struct ObjsUserIdTeamProfile {
 /// enterprise user
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct ObjsUserId2 {
+pub struct ObjsUserEnterpriseUser {
     /// refercing to bug: <https://jira.tinyspeck.com/browse/EVALUE-1559>
     #[serde(
         default,
@@ -460,7 +467,7 @@ pub struct ObjsUserId2 {
     pub team_id: Option<crate::models::DefsWorkspaceId>,
     /// `team_profile`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_profile: Option<ObjsUserIdTeamProfile2>,
+    pub team_profile: Option<ObjsUserEnterpriseUserTeamProfile>,
     /// `teams`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teams: Option<Vec<crate::models::DefsWorkspaceId>>,
@@ -496,10 +503,10 @@ pub struct ObjsUserId2 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-/// `objs_user.id.team_profile`.
+/// `objs_user.enterprise user.team_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct ObjsUserIdTeamProfile2 {
+pub struct ObjsUserEnterpriseUserTeamProfile {
     /// `fields`.
     #[serde(default)]
     pub fields: Vec<crate::models::ObjsTeamProfileField>,

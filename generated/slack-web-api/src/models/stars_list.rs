@@ -28,18 +28,18 @@ pub struct StarsListResponse {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum StarsListResponseItemsItem {
-    /// `channel`.
-    Channel(StarsListResponseItemsItemChannel),
+    /// `with_message`.
+    WithMessage(StarsListResponseItemsItemWithMessage),
     /// `date_create`.
     DateCreate(StarsListResponseItemsItemDateCreate),
     /// `comment`.
     Comment(StarsListResponseItemsItemComment),
     /// `channel`.
+    Channel(StarsListResponseItemsItemChannel),
+    /// `channel`.
     Channel2(StarsListResponseItemsItemChannel2),
     /// `channel`.
     Channel3(StarsListResponseItemsItemChannel3),
-    /// `channel`.
-    Channel4(StarsListResponseItemsItemChannel4),
     /// A value that matches none of the documented alternatives, kept as it arrived.
     Other(serde_json::Value),
 }
@@ -54,7 +54,7 @@ impl Default for StarsListResponseItemsItem {
 impl serde::Serialize for StarsListResponseItemsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            StarsListResponseItemsItem::Channel(value) => {
+            StarsListResponseItemsItem::WithMessage(value) => {
                 serde::Serialize::serialize(value, serializer)
             }
             StarsListResponseItemsItem::DateCreate(value) => {
@@ -63,13 +63,13 @@ impl serde::Serialize for StarsListResponseItemsItem {
             StarsListResponseItemsItem::Comment(value) => {
                 serde::Serialize::serialize(value, serializer)
             }
+            StarsListResponseItemsItem::Channel(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
             StarsListResponseItemsItem::Channel2(value) => {
                 serde::Serialize::serialize(value, serializer)
             }
             StarsListResponseItemsItem::Channel3(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            StarsListResponseItemsItem::Channel4(value) => {
                 serde::Serialize::serialize(value, serializer)
             }
             StarsListResponseItemsItem::Other(value) => {
@@ -136,7 +136,7 @@ impl<'de> serde::Deserialize<'de> for StarsListResponseItemsItem {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
-                        .map(StarsListResponseItemsItem::Channel)
+                        .map(StarsListResponseItemsItem::WithMessage)
                 }
                 1 => {
                     serde_json::from_value(value.clone())
@@ -148,15 +148,15 @@ impl<'de> serde::Deserialize<'de> for StarsListResponseItemsItem {
                 }
                 3 => {
                     serde_json::from_value(value.clone())
-                        .map(StarsListResponseItemsItem::Channel2)
+                        .map(StarsListResponseItemsItem::Channel)
                 }
                 4 => {
                     serde_json::from_value(value.clone())
-                        .map(StarsListResponseItemsItem::Channel3)
+                        .map(StarsListResponseItemsItem::Channel2)
                 }
                 5 => {
                     serde_json::from_value(value.clone())
-                        .map(StarsListResponseItemsItem::Channel4)
+                        .map(StarsListResponseItemsItem::Channel3)
                 }
                 _ => continue,
             };
@@ -168,9 +168,9 @@ impl<'de> serde::Deserialize<'de> for StarsListResponseItemsItem {
     }
 }
 
-impl From<StarsListResponseItemsItemChannel> for StarsListResponseItemsItem {
-    fn from(value: StarsListResponseItemsItemChannel) -> Self {
-        StarsListResponseItemsItem::Channel(value)
+impl From<StarsListResponseItemsItemWithMessage> for StarsListResponseItemsItem {
+    fn from(value: StarsListResponseItemsItemWithMessage) -> Self {
+        StarsListResponseItemsItem::WithMessage(value)
     }
 }
 
@@ -186,6 +186,12 @@ impl From<StarsListResponseItemsItemComment> for StarsListResponseItemsItem {
     }
 }
 
+impl From<StarsListResponseItemsItemChannel> for StarsListResponseItemsItem {
+    fn from(value: StarsListResponseItemsItemChannel) -> Self {
+        StarsListResponseItemsItem::Channel(value)
+    }
+}
+
 impl From<StarsListResponseItemsItemChannel2> for StarsListResponseItemsItem {
     fn from(value: StarsListResponseItemsItemChannel2) -> Self {
         StarsListResponseItemsItem::Channel2(value)
@@ -198,16 +204,10 @@ impl From<StarsListResponseItemsItemChannel3> for StarsListResponseItemsItem {
     }
 }
 
-impl From<StarsListResponseItemsItemChannel4> for StarsListResponseItemsItem {
-    fn from(value: StarsListResponseItemsItemChannel4) -> Self {
-        StarsListResponseItemsItem::Channel4(value)
-    }
-}
-
-/// `stars_list.response.items.item.channel`.
+/// `stars_list.response.items.item.with_message`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct StarsListResponseItemsItemChannel {
+pub struct StarsListResponseItemsItemWithMessage {
     /// Channel-like conversation ID
     #[serde(default, deserialize_with = "crate::de::string")]
     pub channel: crate::models::DefsChannel,
@@ -219,73 +219,73 @@ pub struct StarsListResponseItemsItemChannel {
     pub message: crate::models::ObjsMessage,
     /// `type`.
     #[serde(rename = "type", default)]
-    pub type_: StarsListResponseItemsItemChannelType,
+    pub type_: StarsListResponseItemsItemWithMessageType,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-/// `stars_list.response.items.item.channel.type`.
+/// `stars_list.response.items.item.with_message.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
-pub enum StarsListResponseItemsItemChannelType {
+pub enum StarsListResponseItemsItemWithMessageType {
     /// `message`
     Message,
     /// A value the description does not list, kept as it arrived.
     Unknown(String),
 }
 
-impl StarsListResponseItemsItemChannelType {
+impl StarsListResponseItemsItemWithMessageType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            StarsListResponseItemsItemChannelType::Message => "message",
-            StarsListResponseItemsItemChannelType::Unknown(value) => value,
+            StarsListResponseItemsItemWithMessageType::Message => "message",
+            StarsListResponseItemsItemWithMessageType::Unknown(value) => value,
         }
     }
 }
 
-impl Default for StarsListResponseItemsItemChannelType {
+impl Default for StarsListResponseItemsItemWithMessageType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        StarsListResponseItemsItemChannelType::Unknown(String::new())
+        StarsListResponseItemsItemWithMessageType::Unknown(String::new())
     }
 }
 
-impl From<String> for StarsListResponseItemsItemChannelType {
+impl From<String> for StarsListResponseItemsItemWithMessageType {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "message" => StarsListResponseItemsItemChannelType::Message,
-            _ => StarsListResponseItemsItemChannelType::Unknown(value),
+            "message" => StarsListResponseItemsItemWithMessageType::Message,
+            _ => StarsListResponseItemsItemWithMessageType::Unknown(value),
         }
     }
 }
 
-impl From<&str> for StarsListResponseItemsItemChannelType {
+impl From<&str> for StarsListResponseItemsItemWithMessageType {
     fn from(value: &str) -> Self {
-        StarsListResponseItemsItemChannelType::from(value.to_string())
+        StarsListResponseItemsItemWithMessageType::from(value.to_string())
     }
 }
 
-impl From<StarsListResponseItemsItemChannelType> for String {
-    fn from(value: StarsListResponseItemsItemChannelType) -> Self {
+impl From<StarsListResponseItemsItemWithMessageType> for String {
+    fn from(value: StarsListResponseItemsItemWithMessageType) -> Self {
         match value {
-            StarsListResponseItemsItemChannelType::Unknown(value) => value,
+            StarsListResponseItemsItemWithMessageType::Unknown(value) => value,
             known => known.as_str().to_string(),
         }
     }
 }
 
-impl std::str::FromStr for StarsListResponseItemsItemChannelType {
+impl std::str::FromStr for StarsListResponseItemsItemWithMessageType {
     type Err = std::convert::Infallible;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(StarsListResponseItemsItemChannelType::from(value))
+        Ok(StarsListResponseItemsItemWithMessageType::from(value))
     }
 }
 
-impl std::fmt::Display for StarsListResponseItemsItemChannelType {
+impl std::fmt::Display for StarsListResponseItemsItemWithMessageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -465,10 +465,94 @@ impl std::fmt::Display for StarsListResponseItemsItemCommentType {
 /// `stars_list.response.items.item.channel`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct StarsListResponseItemsItemChannel2 {
+pub struct StarsListResponseItemsItemChannel {
     /// Channel-like conversation ID
     #[serde(default, deserialize_with = "crate::de::string")]
     pub channel: crate::models::DefsChannel,
+    /// `date_create`.
+    #[serde(default, deserialize_with = "crate::de::int64")]
+    pub date_create: i64,
+    /// `type`.
+    #[serde(rename = "type", default)]
+    pub type_: StarsListResponseItemsItemChannelType,
+    /// Properties the description does not list, kept as they arrived.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `stars_list.response.items.item.channel.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(from = "String", into = "String")]
+#[non_exhaustive]
+pub enum StarsListResponseItemsItemChannelType {
+    /// `channel`
+    Channel,
+    /// A value the description does not list, kept as it arrived.
+    Unknown(String),
+}
+
+impl StarsListResponseItemsItemChannelType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StarsListResponseItemsItemChannelType::Channel => "channel",
+            StarsListResponseItemsItemChannelType::Unknown(value) => value,
+        }
+    }
+}
+
+impl Default for StarsListResponseItemsItemChannelType {
+    /// An empty unlisted value: what a missing required property decodes to.
+    fn default() -> Self {
+        StarsListResponseItemsItemChannelType::Unknown(String::new())
+    }
+}
+
+impl From<String> for StarsListResponseItemsItemChannelType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "channel" => StarsListResponseItemsItemChannelType::Channel,
+            _ => StarsListResponseItemsItemChannelType::Unknown(value),
+        }
+    }
+}
+
+impl From<&str> for StarsListResponseItemsItemChannelType {
+    fn from(value: &str) -> Self {
+        StarsListResponseItemsItemChannelType::from(value.to_string())
+    }
+}
+
+impl From<StarsListResponseItemsItemChannelType> for String {
+    fn from(value: StarsListResponseItemsItemChannelType) -> Self {
+        match value {
+            StarsListResponseItemsItemChannelType::Unknown(value) => value,
+            known => known.as_str().to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for StarsListResponseItemsItemChannelType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(StarsListResponseItemsItemChannelType::from(value))
+    }
+}
+
+impl std::fmt::Display for StarsListResponseItemsItemChannelType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `stars_list.response.items.item.channel`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct StarsListResponseItemsItemChannel2 {
+    /// Direct Message Channel ID
+    #[serde(default, deserialize_with = "crate::de::string")]
+    pub channel: crate::models::DefsDmId,
     /// `date_create`.
     #[serde(default, deserialize_with = "crate::de::int64")]
     pub date_create: i64,
@@ -485,8 +569,8 @@ pub struct StarsListResponseItemsItemChannel2 {
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum StarsListResponseItemsItemChannelType2 {
-    /// `channel`
-    Channel,
+    /// `im`
+    Im,
     /// A value the description does not list, kept as it arrived.
     Unknown(String),
 }
@@ -495,7 +579,7 @@ impl StarsListResponseItemsItemChannelType2 {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            StarsListResponseItemsItemChannelType2::Channel => "channel",
+            StarsListResponseItemsItemChannelType2::Im => "im",
             StarsListResponseItemsItemChannelType2::Unknown(value) => value,
         }
     }
@@ -511,7 +595,7 @@ impl Default for StarsListResponseItemsItemChannelType2 {
 impl From<String> for StarsListResponseItemsItemChannelType2 {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "channel" => StarsListResponseItemsItemChannelType2::Channel,
+            "im" => StarsListResponseItemsItemChannelType2::Im,
             _ => StarsListResponseItemsItemChannelType2::Unknown(value),
         }
     }
@@ -550,9 +634,9 @@ impl std::fmt::Display for StarsListResponseItemsItemChannelType2 {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StarsListResponseItemsItemChannel3 {
-    /// Direct Message Channel ID
+    /// Private Channel ID
     #[serde(default, deserialize_with = "crate::de::string")]
-    pub channel: crate::models::DefsDmId,
+    pub channel: crate::models::DefsGroupId,
     /// `date_create`.
     #[serde(default, deserialize_with = "crate::de::int64")]
     pub date_create: i64,
@@ -569,8 +653,8 @@ pub struct StarsListResponseItemsItemChannel3 {
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum StarsListResponseItemsItemChannelType3 {
-    /// `im`
-    Im,
+    /// `group`
+    Group,
     /// A value the description does not list, kept as it arrived.
     Unknown(String),
 }
@@ -579,7 +663,7 @@ impl StarsListResponseItemsItemChannelType3 {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            StarsListResponseItemsItemChannelType3::Im => "im",
+            StarsListResponseItemsItemChannelType3::Group => "group",
             StarsListResponseItemsItemChannelType3::Unknown(value) => value,
         }
     }
@@ -595,7 +679,7 @@ impl Default for StarsListResponseItemsItemChannelType3 {
 impl From<String> for StarsListResponseItemsItemChannelType3 {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "im" => StarsListResponseItemsItemChannelType3::Im,
+            "group" => StarsListResponseItemsItemChannelType3::Group,
             _ => StarsListResponseItemsItemChannelType3::Unknown(value),
         }
     }
@@ -625,90 +709,6 @@ impl std::str::FromStr for StarsListResponseItemsItemChannelType3 {
 }
 
 impl std::fmt::Display for StarsListResponseItemsItemChannelType3 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// `stars_list.response.items.item.channel`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct StarsListResponseItemsItemChannel4 {
-    /// Private Channel ID
-    #[serde(default, deserialize_with = "crate::de::string")]
-    pub channel: crate::models::DefsGroupId,
-    /// `date_create`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
-    pub date_create: i64,
-    /// `type`.
-    #[serde(rename = "type", default)]
-    pub type_: StarsListResponseItemsItemChannelType4,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-/// `stars_list.response.items.item.channel.type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum StarsListResponseItemsItemChannelType4 {
-    /// `group`
-    Group,
-    /// A value the description does not list, kept as it arrived.
-    Unknown(String),
-}
-
-impl StarsListResponseItemsItemChannelType4 {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StarsListResponseItemsItemChannelType4::Group => "group",
-            StarsListResponseItemsItemChannelType4::Unknown(value) => value,
-        }
-    }
-}
-
-impl Default for StarsListResponseItemsItemChannelType4 {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        StarsListResponseItemsItemChannelType4::Unknown(String::new())
-    }
-}
-
-impl From<String> for StarsListResponseItemsItemChannelType4 {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "group" => StarsListResponseItemsItemChannelType4::Group,
-            _ => StarsListResponseItemsItemChannelType4::Unknown(value),
-        }
-    }
-}
-
-impl From<&str> for StarsListResponseItemsItemChannelType4 {
-    fn from(value: &str) -> Self {
-        StarsListResponseItemsItemChannelType4::from(value.to_string())
-    }
-}
-
-impl From<StarsListResponseItemsItemChannelType4> for String {
-    fn from(value: StarsListResponseItemsItemChannelType4) -> Self {
-        match value {
-            StarsListResponseItemsItemChannelType4::Unknown(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for StarsListResponseItemsItemChannelType4 {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(StarsListResponseItemsItemChannelType4::from(value))
-    }
-}
-
-impl std::fmt::Display for StarsListResponseItemsItemChannelType4 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
