@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use slack_web_api::models::{ChatPostMessageErrorCode, ChatPostMessageResponse};
-use slack_web_api::{Configuration, Error, FileUpload, Scheme, SlackWebApiClient};
+use slack_web_api::{Configuration, Error, FileUpload, RetryPolicy, Scheme, SlackWebApiClient};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -501,10 +501,12 @@ async fn http_429_is_rate_limited_with_retry_after() {
         .mount(&server)
         .await;
 
+    // Retries off for this call: the 429 comes back at once.
     let err = client_for(&server)
         .chat()
         .post_message("C123")
         .text("spam")
+        .retry_policy(RetryPolicy::none())
         .send()
         .await
         .expect_err("429 must be an error");
@@ -1061,4 +1063,96 @@ async fn response_headers_come_with_the_body_and_with_errors() {
     let err = client.chat().post_message("C1").text("hi").send().await.unwrap_err();
     assert_eq!(err.code(), Some("channel_not_found"));
     assert_eq!(err.headers().and_then(|h| h.get("x-slack-req-id")).unwrap(), "req-err-2");
+}
+
+/// Answers with each of `statuses` in turn (then the last one again), the
+/// 2xx ones with an empty `conversations.list` page.
+struct Sequence {
+    statuses: Vec<(u16, Option<&'static str>)>,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+impl wiremock::Respond for Sequence {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let i = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst).min(self.statuses.len() - 1);
+        let (status, retry_after) = self.statuses[i];
+        let mut t = ResponseTemplate::new(status);
+        if let Some(after) = retry_after {
+            t = t.insert_header("Retry-After", after);
+        }
+        if status == 200 {
+            t.set_body_json(json!({"ok": true, "channels": []}))
+        } else {
+            t.set_body_raw(r#"{"ok":false,"error":"ratelimited"}"#, "application/json")
+        }
+    }
+}
+
+async fn serve_sequence(server: &MockServer, verb: &str, route: &str, statuses: Vec<(u16, Option<&'static str>)>) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(Sequence { statuses, calls: Default::default() })
+        .mount(server)
+        .await;
+}
+
+/// A client retrying fast, so the tests do not wait for the default delays.
+fn fast_retrying_client(server: &MockServer) -> SlackWebApiClient {
+    let policy = RetryPolicy::default().with_delays(Duration::from_millis(5), Duration::from_millis(20));
+    let config = Configuration::builder().base_url(server.uri()).slack_auth(TOKEN).retry_policy(policy).build();
+    SlackWebApiClient::new(config).expect("client")
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_retried_after_the_wait() {
+    let server = MockServer::start().await;
+    serve_sequence(&server, "GET", "/conversations.list", vec![(429, Some("1")), (200, None)]).await;
+    let started = std::time::Instant::now();
+    let page = client_for(&server).conversations().list().send().await.expect("retried");
+    assert!(started.elapsed() >= Duration::from_secs(1), "waited {:?}", started.elapsed());
+    assert!(page.channels.is_empty());
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn server_errors_of_a_retry_safe_operation_are_retried() {
+    // conversations.list is a GET: safe to send again.
+    let server = MockServer::start().await;
+    serve_sequence(&server, "GET", "/conversations.list", vec![(503, None), (503, None), (200, None)]).await;
+    fast_retrying_client(&server).conversations().list().send().await.expect("third attempt succeeds");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn server_errors_of_other_operations_are_not_retried() {
+    // chat.postMessage is a POST: a 503 may have posted the message already.
+    let server = MockServer::start().await;
+    serve_sequence(&server, "POST", "/chat.postMessage", vec![(503, None), (200, None)]).await;
+    let err = fast_retrying_client(&server).chat().post_message("C1").text("once").send().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn retries_can_be_turned_off_per_call_and_run_out() {
+    let server = MockServer::start().await;
+    serve_sequence(&server, "GET", "/conversations.list", vec![(503, None), (200, None)]).await;
+    let client = fast_retrying_client(&server);
+    let err = client.conversations().list().retry_policy(RetryPolicy::none()).send().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    // Three 429s with two retries allowed: the third is returned as it is.
+    let server = MockServer::start().await;
+    serve_sequence(&server, "GET", "/conversations.list", vec![(429, None)]).await;
+    let err = fast_retrying_client(&server).conversations().list().send().await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+
+    // A Retry-After longer than the policy waits for is returned at once.
+    let server = MockServer::start().await;
+    serve_sequence(&server, "GET", "/conversations.list", vec![(429, Some("3600")), (200, None)]).await;
+    let err = fast_retrying_client(&server).conversations().list().send().await.unwrap_err();
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

@@ -138,6 +138,10 @@ pub struct OperationSettings {
     /// Body fields that carry file contents (sent as a file part in multipart bodies).
     #[serde(default)]
     pub binary_fields: Vec<String>,
+    /// Whether a server error or a lost connection may be retried (default:
+    /// for idempotent methods only; an RPC read sent as POST can say `true`,
+    /// a GET with side effects `false`). 429 is retried for every operation.
+    pub retry_safe: Option<bool>,
 }
 
 /// One SDK to generate: its settings and where they came from.

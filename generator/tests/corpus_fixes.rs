@@ -471,3 +471,24 @@ fn inline_alternatives_with_the_same_first_property_are_told_apart() {
     assert_eq!(variants("User"), ["user object for non enterprise type", "enterprise user"]);
     assert_eq!(variants("Star"), ["with_message", "with_file"]);
 }
+
+/// Which operations may be retried after a server error: idempotent methods,
+/// unless the settings say otherwise for an operation.
+#[test]
+fn retry_safety_follows_the_method_unless_settings_say_otherwise() {
+    let text = openapi(json!({ "paths": {
+        "/a": {
+            "get": { "operationId": "readA", "responses": { "200": { "description": "ok" } } },
+            "post": { "operationId": "writeA", "responses": { "200": { "description": "ok" } } },
+            "put": { "operationId": "putA", "responses": { "200": { "description": "ok" } } }
+        },
+        "/search": { "post": { "operationId": "search", "responses": { "200": { "description": "ok" } } } }
+    } }));
+    let path = Path::new("spec.json");
+    let loaded = sdkgen::load::load_str(path, &text).unwrap();
+    let settings: sdkgen::settings::Settings =
+        toml::from_str("[operations.search]\nretry_safe = true\n[operations.readA]\nretry_safe = false\n").unwrap();
+    let api = sdkgen::model::build(&loaded.api, path, &settings).unwrap();
+    let safe: Vec<(&str, bool)> = api.operations.iter().map(|o| (o.id.as_str(), o.retry_safe)).collect();
+    assert_eq!(safe, [("readA", false), ("putA", true), ("writeA", false), ("search", true)]);
+}

@@ -117,6 +117,83 @@ pub(crate) struct OperationInfo {
     pub id: &'static str,
     pub security: &'static [&'static [crate::Scheme]],
     pub security_optional: bool,
+    pub retry_safe: bool,
+}
+
+/// When and how often a call is retried.
+///
+/// A 429 is retried for every operation, after the server's `Retry-After`
+/// when it gives one (up to [`max_retry_after`](Self::max_retry_after)),
+/// since the server did not act on the request. A 500, 502, 503 or 504, or a
+/// timeout, is retried only for operations that are safe to send twice
+/// (idempotent methods, or as the SDK's settings say); a connection that
+/// could not be made, for every operation. Delays grow exponentially from
+/// [`base_delay`](Self::base_delay) with jitter. When retries run out, the
+/// last answer is returned as it is (`Error::RateLimited`, `Error::Status`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 sends each call once.
+    pub max_retries: u32,
+    /// Delay before the first retry; it doubles with each one, plus jitter.
+    pub base_delay: Duration,
+    /// Longest delay between two attempts.
+    pub max_delay: Duration,
+    /// Longest `Retry-After` waited for; a longer one is returned at once as
+    /// `Error::RateLimited`.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Two retries, from 500 ms up to 10 s apart; `Retry-After` up to 60 s.
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(10),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries: every call is sent once.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The same policy with `max_retries` retries.
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// The same policy with delays growing from `base_delay` up to `max_delay`.
+    pub fn with_delays(mut self, base_delay: Duration, max_delay: Duration) -> Self {
+        self.base_delay = base_delay;
+        self.max_delay = max_delay;
+        self
+    }
+
+    /// The same policy waiting for `Retry-After` up to `max_retry_after`.
+    pub fn with_max_retry_after(mut self, max_retry_after: Duration) -> Self {
+        self.max_retry_after = max_retry_after;
+        self
+    }
+
+    fn backoff(&self) -> backon::ExponentialBackoff {
+        use backon::BackoffBuilder;
+
+        backon::ExponentialBuilder::default()
+            .with_min_delay(self.base_delay)
+            .with_max_delay(self.max_delay)
+            .with_max_times(self.max_retries as usize)
+            .with_jitter()
+            .build()
+    }
 }
 
 #[derive(Clone)]
@@ -457,8 +534,54 @@ fn invalid<E>(message: impl Into<String>) -> Error<E> {
     }
 }
 
-/// Applies credentials, sends the request and reads the whole response.
+/// Sends the call, retried as `policy` allows, and reads the whole response.
 pub(crate) async fn execute<E>(
+    client: &crate::GithubClient,
+    op: &OperationInfo,
+    parts: RequestParts,
+    policy: &RetryPolicy,
+) -> Result<Raw, Error<E>> {
+    let mut backoff = policy.backoff().peekable();
+    loop {
+        if backoff.peek().is_none() {
+            return attempt(client, op, parts).await;
+        }
+        let outcome = attempt(client, op, parts.clone()).await;
+        let Some(wait) = retry_wait(&outcome, op, policy) else {
+            return outcome;
+        };
+        let delay = backoff.next().unwrap_or_default();
+        tokio::time::sleep(wait.unwrap_or(delay)).await;
+    }
+}
+
+/// Whether to retry after `outcome`: `None` to return it, `Some(None)` to
+/// retry after the backoff delay, `Some(Some(d))` after the server's `Retry-After`.
+fn retry_wait<E>(
+    outcome: &Result<Raw, Error<E>>,
+    op: &OperationInfo,
+    policy: &RetryPolicy,
+) -> Option<Option<Duration>> {
+    match outcome {
+        Ok(raw) if raw.status == reqwest::StatusCode::TOO_MANY_REQUESTS => {
+            match raw.retry_after {
+                Some(after) if after > policy.max_retry_after => None,
+                after => Some(after),
+            }
+        }
+        Ok(raw) => {
+            (op.retry_safe && matches!(raw.status.as_u16(), 500 | 502 | 503 | 504))
+                .then_some(None)
+        }
+        Err(Error::Transport(e)) => {
+            (e.is_connect() || (op.retry_safe && e.is_timeout())).then_some(None)
+        }
+        Err(_) => None,
+    }
+}
+
+/// One call: credentials, request, whole response.
+async fn attempt<E>(
     client: &crate::GithubClient,
     op: &OperationInfo,
     parts: RequestParts,
@@ -466,7 +589,7 @@ pub(crate) async fn execute<E>(
     send_once(client, op, parts).await.map(|(raw, _)| raw)
 }
 
-/// One attempt: credentials, request, whole response.
+/// One request: credentials, request, whole response.
 async fn send_once<E>(
     client: &crate::GithubClient,
     op: &OperationInfo,

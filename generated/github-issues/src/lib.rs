@@ -54,4 +54,4 @@ pub use client::{
 };
 
 pub use error::{ApiError, ApiResponse, Error};
-pub use http::FileUpload;
+pub use http::{FileUpload, RetryPolicy};

@@ -41,6 +41,7 @@ pub struct Configuration {
     pub(crate) base_url: Option<String>,
     pub(crate) timeout: Duration,
     pub(crate) user_agent: String,
+    pub(crate) retry_policy: crate::RetryPolicy,
     pub(crate) basic_auth: Option<crate::BasicCredentials>,
     pub(crate) api_key_token: Option<crate::ApiKey>,
     pub(crate) api_key_api_key: Option<crate::ApiKey>,
@@ -60,6 +61,7 @@ impl Default for Configuration {
             base_url: None,
             timeout: Duration::from_secs(60),
             user_agent: "multiauth-sample/0.1.0".to_string(),
+            retry_policy: crate::RetryPolicy::default(),
             basic_auth: None,
             api_key_token: None,
             api_key_api_key: None,
@@ -107,6 +109,11 @@ impl Configuration {
     /// `User-Agent` sent with every request.
     pub fn user_agent(&self) -> &str {
         &self.user_agent
+    }
+
+    /// When and how often calls are retried.
+    pub fn retry_policy(&self) -> &crate::RetryPolicy {
+        &self.retry_policy
     }
 
     /// The credential for the `BasicAuth` scheme, when configured.
@@ -192,6 +199,13 @@ impl ConfigurationBuilder {
     /// `User-Agent` sent with every request.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.config.user_agent = user_agent.into();
+        self
+    }
+
+    /// When and how often calls are retried (default: [`RetryPolicy::default`](crate::RetryPolicy::default);
+    /// [`RetryPolicy::none`](crate::RetryPolicy::none) turns retries off).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.config.retry_policy = policy;
         self
     }
 

@@ -86,7 +86,7 @@ pub use client::{
 };
 
 pub use error::{ApiError, ApiResponse, Error};
-pub use http::FileUpload;
+pub use http::{FileUpload, RetryPolicy};
 pub use oauth::{
     ClientId, ClientSecret, OAuthError, OAuthErrorCode, OAuthToken, RefreshToken,
 };

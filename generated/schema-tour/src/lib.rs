@@ -48,4 +48,4 @@ pub use client::{
 };
 
 pub use error::{ApiError, ApiResponse, Error};
-pub use http::FileUpload;
+pub use http::{FileUpload, RetryPolicy};

@@ -34,6 +34,7 @@ pub struct Configuration {
     pub(crate) base_url: Option<String>,
     pub(crate) timeout: Duration,
     pub(crate) user_agent: String,
+    pub(crate) retry_policy: crate::RetryPolicy,
     pub(crate) slack_auth: Option<crate::oauth::slack_auth::SlackAuthCredentials>,
 }
 
@@ -44,6 +45,7 @@ impl Default for Configuration {
             base_url: None,
             timeout: Duration::from_secs(60),
             user_agent: "slack-web-api/0.1.0".to_string(),
+            retry_policy: crate::RetryPolicy::default(),
             slack_auth: None,
         }
     }
@@ -84,6 +86,11 @@ impl Configuration {
         &self.user_agent
     }
 
+    /// When and how often calls are retried.
+    pub fn retry_policy(&self) -> &crate::RetryPolicy {
+        &self.retry_policy
+    }
+
     /// The credential for the `SlackAuth` scheme, when configured.
     pub fn slack_auth(&self) -> Option<&crate::oauth::slack_auth::SlackAuthCredentials> {
         self.slack_auth.as_ref()
@@ -120,6 +127,13 @@ impl ConfigurationBuilder {
     /// `User-Agent` sent with every request.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.config.user_agent = user_agent.into();
+        self
+    }
+
+    /// When and how often calls are retried (default: [`RetryPolicy::default`](crate::RetryPolicy::default);
+    /// [`RetryPolicy::none`](crate::RetryPolicy::none) turns retries off).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.config.retry_policy = policy;
         self
     }
 

@@ -348,6 +348,12 @@ impl<'a> OpCtx<'a> {
             security,
             security_optional,
             credential_params,
+            retry_safe: self
+                .settings
+                .operations
+                .get(self.id.as_str())
+                .and_then(|o| o.retry_safe)
+                .unwrap_or(matches!(self.method, "get" | "head" | "options" | "put" | "delete")),
         })
     }
 

@@ -196,6 +196,10 @@ pub struct Operation {
     pub security: Vec<Vec<SchemeUse>>,
     /// Whether the operation may be called without credentials.
     pub security_optional: bool,
+    /// Whether sending it twice does no harm, so a server error or a lost
+    /// connection may be retried: an idempotent method (GET, HEAD, OPTIONS,
+    /// PUT, DELETE) unless settings say otherwise.
+    pub retry_safe: bool,
     /// Parameters removed because the credential carries them (settings).
     pub credential_params: Vec<String>,
 }

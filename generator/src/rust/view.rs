@@ -283,6 +283,8 @@ pub struct OperationView {
     pub security: Vec<Vec<String>>,
     /// Callable without credentials.
     pub security_optional: bool,
+    /// Whether a 5xx or a failed connection may be retried (an idempotent method, or settings).
+    pub retry_safe: bool,
     /// Whether `send` adds anything to the request after creating it.
     pub builds_parts: bool,
     /// Whether the controller method takes more arguments than clippy's
@@ -730,7 +732,8 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     ]);
     let mut oauth_namer = Namer::with_reserved(["mod", "tests"]);
     let mut scheme_namer = Namer::new();
-    let mut field_namer = Namer::with_reserved(["environment", "base_url", "timeout", "user_agent", "http_client"]);
+    let mut field_namer =
+        Namer::with_reserved(["environment", "base_url", "timeout", "user_agent", "http_client", "retry_policy"]);
     let mut scheme_variant: HashMap<&str, String> = HashMap::new();
     let mut schemes = Vec::new();
     for s in &api.security_schemes {
@@ -973,7 +976,8 @@ fn operation_view(
     api: &Api,
 ) -> Result<OperationView, Diagnostic> {
     // The builder's own methods, so a parameter's setter never shadows one.
-    let mut field_namer = Namer::with_reserved(["client", "send", "send_with_response", "execute", "decode", "new"]);
+    let mut field_namer =
+        Namer::with_reserved(["client", "send", "send_with_response", "execute", "decode", "new", "retry_policy"]);
     let body_kind = op.body.as_ref().map(|b| &b.kind);
     let body = match body_kind {
         None => "none",
@@ -1258,6 +1262,7 @@ fn operation_view(
         discriminator,
         security,
         security_optional: op.security_optional,
+        retry_safe: op.retry_safe,
     })
 }
 

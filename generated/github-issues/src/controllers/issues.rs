@@ -55,6 +55,7 @@ impl IssuesController {
             since: None,
             per_page: None,
             page: None,
+            retry_policy: None,
         }
     }
 
@@ -84,6 +85,7 @@ impl IssuesController {
             owner: owner.into(),
             repo: repo.into(),
             body,
+            retry_policy: None,
         }
     }
 
@@ -121,6 +123,7 @@ impl IssuesController {
             owner: owner.into(),
             repo: repo.into(),
             issue_number,
+            retry_policy: None,
         }
     }
 
@@ -149,6 +152,7 @@ impl IssuesController {
             repo: repo.into(),
             issue_number,
             body: None,
+            retry_policy: None,
         }
     }
 
@@ -179,6 +183,7 @@ impl IssuesController {
             since: None,
             per_page: None,
             page: None,
+            retry_policy: None,
         }
     }
 }
@@ -201,6 +206,7 @@ pub struct IssuesListForRepoRequest {
     since: Option<String>,
     per_page: Option<i64>,
     page: Option<i64>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl IssuesListForRepoRequest {
@@ -348,6 +354,13 @@ impl IssuesListForRepoRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -420,8 +433,13 @@ impl IssuesListForRepoRequest {
             id: "issues/list-for-repo",
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -493,9 +511,17 @@ pub struct IssuesCreateRequest {
     owner: String,
     repo: String,
     body: crate::models::IssuesCreateRequest,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl IssuesCreateRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -540,8 +566,13 @@ impl IssuesCreateRequest {
             id: "issues/create",
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -644,9 +675,17 @@ pub struct IssuesGetRequest {
     owner: String,
     repo: String,
     issue_number: i64,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl IssuesGetRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -687,8 +726,13 @@ impl IssuesGetRequest {
             id: "issues/get",
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -708,6 +752,7 @@ pub struct IssuesUpdateRequest {
     repo: String,
     issue_number: i64,
     body: Option<crate::models::IssuesUpdateRequest>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl IssuesUpdateRequest {
@@ -723,6 +768,13 @@ impl IssuesUpdateRequest {
         value: Option<crate::models::IssuesUpdateRequest>,
     ) -> Self {
         self.body = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -773,8 +825,13 @@ impl IssuesUpdateRequest {
             id: "issues/update",
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -880,6 +937,7 @@ pub struct IssuesListCommentsRequest {
     since: Option<String>,
     per_page: Option<i64>,
     page: Option<i64>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl IssuesListCommentsRequest {
@@ -916,6 +974,13 @@ impl IssuesListCommentsRequest {
     /// Sets or clears [`page`](Self::page): `None` leaves it out of the request.
     pub fn set_page(mut self, value: Option<i64>) -> Self {
         self.page = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -971,8 +1036,13 @@ impl IssuesListCommentsRequest {
             id: "issues/list-comments",
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

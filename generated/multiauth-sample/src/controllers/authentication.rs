@@ -24,6 +24,7 @@ impl AuthenticationController {
     pub fn custom_authentication(&self) -> CustomAuthenticationRequest {
         CustomAuthenticationRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -33,6 +34,7 @@ impl AuthenticationController {
     pub fn oauth2(&self) -> Oauth2Request {
         Oauth2Request {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -42,6 +44,7 @@ impl AuthenticationController {
     pub fn custom_query_or_header_param(&self) -> CustomQueryOrHeaderParamRequest {
         CustomQueryOrHeaderParamRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -51,6 +54,7 @@ impl AuthenticationController {
     pub fn basic_and_api_key_and_api_header(&self) -> BasicAndApiKeyAndApiHeaderRequest {
         BasicAndApiKeyAndApiHeaderRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -60,6 +64,7 @@ impl AuthenticationController {
     pub fn multiple_auth_combination(&self) -> MultipleAuthCombinationRequest {
         MultipleAuthCombinationRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -70,6 +75,7 @@ impl AuthenticationController {
     pub fn no_auth(&self) -> NoAuthRequest {
         NoAuthRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 }
@@ -79,9 +85,17 @@ impl AuthenticationController {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CustomAuthenticationRequest {
     client: crate::MultiauthSampleClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl CustomAuthenticationRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -122,8 +136,13 @@ impl CustomAuthenticationRequest {
             id: "customAuthentication",
             security: &[&[crate::Scheme::CustomAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -142,9 +161,17 @@ impl CustomAuthenticationRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Oauth2Request {
     client: crate::MultiauthSampleClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl Oauth2Request {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -185,8 +212,13 @@ impl Oauth2Request {
             id: "oauth2",
             security: &[&[crate::Scheme::OAuthBearerToken]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -205,9 +237,17 @@ impl Oauth2Request {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct CustomQueryOrHeaderParamRequest {
     client: crate::MultiauthSampleClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl CustomQueryOrHeaderParamRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -251,8 +291,13 @@ impl CustomQueryOrHeaderParamRequest {
                 &[crate::Scheme::ApiHeaderToken, crate::Scheme::ApiHeaderApiKey],
             ],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -271,9 +316,17 @@ impl CustomQueryOrHeaderParamRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct BasicAndApiKeyAndApiHeaderRequest {
     client: crate::MultiauthSampleClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl BasicAndApiKeyAndApiHeaderRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -322,8 +375,13 @@ impl BasicAndApiKeyAndApiHeaderRequest {
                 ],
             ],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -342,9 +400,17 @@ impl BasicAndApiKeyAndApiHeaderRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct MultipleAuthCombinationRequest {
     client: crate::MultiauthSampleClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl MultipleAuthCombinationRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -395,8 +461,13 @@ impl MultipleAuthCombinationRequest {
                 ],
             ],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -415,9 +486,17 @@ impl MultipleAuthCombinationRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct NoAuthRequest {
     client: crate::MultiauthSampleClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl NoAuthRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -458,8 +537,13 @@ impl NoAuthRequest {
             id: "noAuth",
             security: &[],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -24,6 +24,7 @@ impl Oauth2Controller {
     pub fn status(&self) -> Oauth2StatusRequest {
         Oauth2StatusRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -35,6 +36,7 @@ impl Oauth2Controller {
     pub fn user(&self) -> Oauth2UserRequest {
         Oauth2UserRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -44,6 +46,7 @@ impl Oauth2Controller {
     pub fn oauth_or_combination(&self) -> OauthOrCombinationRequest {
         OauthOrCombinationRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 }
@@ -53,9 +56,17 @@ impl Oauth2Controller {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Oauth2StatusRequest {
     client: crate::MultiauthSampleClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl Oauth2StatusRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -96,8 +107,13 @@ impl Oauth2StatusRequest {
             id: "oauth2Status",
             security: &[&[crate::Scheme::OAuthCcg]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -116,9 +132,17 @@ impl Oauth2StatusRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct Oauth2UserRequest {
     client: crate::MultiauthSampleClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl Oauth2UserRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -159,8 +183,13 @@ impl Oauth2UserRequest {
             id: "oauth2User",
             security: &[&[crate::Scheme::OAuthAcg, crate::Scheme::OAuthRopcg]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -179,9 +208,17 @@ impl Oauth2UserRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct OauthOrCombinationRequest {
     client: crate::MultiauthSampleClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl OauthOrCombinationRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -222,8 +259,13 @@ impl OauthOrCombinationRequest {
             id: "oauthOrCombination",
             security: &[&[crate::Scheme::OAuthCcg], &[crate::Scheme::OAuthBearerToken]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

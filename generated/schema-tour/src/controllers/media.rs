@@ -38,6 +38,7 @@ impl MediaController {
             name: name.into(),
             body: body.into(),
             media_type: UploadPhotoMediaType::default(),
+            retry_policy: None,
         }
     }
 
@@ -55,6 +56,7 @@ impl MediaController {
             client: self.client.clone(),
             body: body.into(),
             media_type: AddNoteMediaType::default(),
+            retry_policy: None,
         }
     }
 }
@@ -67,12 +69,20 @@ pub struct UploadPhotoRequest {
     name: String,
     body: crate::FileUpload,
     media_type: UploadPhotoMediaType,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UploadPhotoRequest {
     /// Sends the body as this media type (default: the first the description lists).
     pub fn media_type(mut self, value: UploadPhotoMediaType) -> Self {
         self.media_type = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -109,8 +119,13 @@ impl UploadPhotoRequest {
             id: "uploadPhoto",
             security: &[],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -146,12 +161,20 @@ pub struct AddNoteRequest {
     client: crate::SchemaTourClient,
     body: String,
     media_type: AddNoteMediaType,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AddNoteRequest {
     /// Sends the body as this media type (default: the first the description lists).
     pub fn media_type(mut self, value: AddNoteMediaType) -> Self {
         self.media_type = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -187,8 +210,13 @@ impl AddNoteRequest {
             id: "addNote",
             security: &[],
             security_optional: true,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -31,6 +31,7 @@ impl PetsController {
         CreatePetRequest {
             client: self.client.clone(),
             body,
+            retry_policy: None,
         }
     }
 
@@ -45,6 +46,7 @@ impl PetsController {
         GetPetRequest {
             client: self.client.clone(),
             id,
+            retry_policy: None,
         }
     }
 
@@ -54,6 +56,7 @@ impl PetsController {
     pub fn list_shapes(&self) -> ListShapesRequest {
         ListShapesRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -68,6 +71,7 @@ impl PetsController {
         GetTreeRequest {
             client: self.client.clone(),
             id,
+            retry_policy: None,
         }
     }
 
@@ -84,6 +88,7 @@ impl PetsController {
             client: self.client.clone(),
             id,
             body,
+            retry_policy: None,
         }
     }
 
@@ -93,6 +98,7 @@ impl PetsController {
     pub fn list_vehicles(&self) -> ListVehiclesRequest {
         ListVehiclesRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 }
@@ -103,9 +109,17 @@ impl PetsController {
 pub struct CreatePetRequest {
     client: crate::SchemaTourClient,
     body: crate::models::Pet,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl CreatePetRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -145,8 +159,13 @@ impl CreatePetRequest {
             id: "createPet",
             security: &[],
             security_optional: true,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -252,9 +271,17 @@ impl crate::ApiError for CreatePetErrorBody {
 pub struct GetPetRequest {
     client: crate::SchemaTourClient,
     id: crate::models::PetId,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl GetPetRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -298,8 +325,13 @@ impl GetPetRequest {
             id: "getPet",
             security: &[],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -315,9 +347,17 @@ impl GetPetRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListShapesRequest {
     client: crate::SchemaTourClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ListShapesRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -353,8 +393,13 @@ impl ListShapesRequest {
             id: "listShapes",
             security: &[],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -371,9 +416,17 @@ impl ListShapesRequest {
 pub struct GetTreeRequest {
     client: crate::SchemaTourClient,
     id: i64,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl GetTreeRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -410,8 +463,13 @@ impl GetTreeRequest {
             id: "getTree",
             security: &[],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -429,9 +487,17 @@ pub struct PatchPetRequest {
     client: crate::SchemaTourClient,
     id: i64,
     body: crate::models::Cat,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl PatchPetRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -474,8 +540,13 @@ impl PatchPetRequest {
             id: "patchPet",
             security: &[],
             security_optional: true,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -491,9 +562,17 @@ impl PatchPetRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListVehiclesRequest {
     client: crate::SchemaTourClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ListVehiclesRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -529,8 +608,13 @@ impl ListVehiclesRequest {
             id: "listVehicles",
             security: &[],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -39,6 +39,7 @@ impl SearchController {
             page: None,
             x_trace: None,
             session: None,
+            retry_policy: None,
         }
     }
 }
@@ -58,6 +59,7 @@ pub struct SearchRequest {
     page: Option<crate::models::Page>,
     x_trace: Option<Vec<String>>,
     session: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl SearchRequest {
@@ -157,6 +159,13 @@ impl SearchRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), crate::Error<serde_json::Value>> {
         let raw = self.execute().await?;
@@ -253,8 +262,13 @@ impl SearchRequest {
             id: "search",
             security: &[],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -29,6 +29,7 @@ impl AdminAppsController {
             app_id: None,
             request_id: None,
             team_id: None,
+            retry_policy: None,
         }
     }
 
@@ -47,6 +48,7 @@ impl AdminAppsController {
             app_id: None,
             request_id: None,
             team_id: None,
+            retry_policy: None,
         }
     }
 }
@@ -59,6 +61,7 @@ pub struct AdminAppsApproveRequest {
     app_id: Option<String>,
     request_id: Option<String>,
     team_id: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminAppsApproveRequest {
@@ -95,6 +98,13 @@ impl AdminAppsApproveRequest {
     /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
     pub fn set_team_id(mut self, value: Option<String>) -> Self {
         self.team_id = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -148,8 +158,13 @@ impl AdminAppsApproveRequest {
             id: "admin_apps_approve",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -175,6 +190,7 @@ pub struct AdminAppsRestrictRequest {
     app_id: Option<String>,
     request_id: Option<String>,
     team_id: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminAppsRestrictRequest {
@@ -211,6 +227,13 @@ impl AdminAppsRestrictRequest {
     /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
     pub fn set_team_id(mut self, value: Option<String>) -> Self {
         self.team_id = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -264,8 +287,13 @@ impl AdminAppsRestrictRequest {
             id: "admin_apps_restrict",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

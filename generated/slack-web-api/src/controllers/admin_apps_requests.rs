@@ -31,6 +31,7 @@ impl AdminAppsRequestsController {
             limit: None,
             cursor: None,
             team_id: None,
+            retry_policy: None,
         }
     }
 }
@@ -43,6 +44,7 @@ pub struct AdminAppsRequestsListRequest {
     limit: Option<i64>,
     cursor: Option<String>,
     team_id: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminAppsRequestsListRequest {
@@ -79,6 +81,13 @@ impl AdminAppsRequestsListRequest {
     /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
     pub fn set_team_id(mut self, value: Option<String>) -> Self {
         self.team_id = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -134,8 +143,13 @@ impl AdminAppsRequestsListRequest {
             id: "admin_apps_requests_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

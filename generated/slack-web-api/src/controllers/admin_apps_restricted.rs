@@ -32,6 +32,7 @@ impl AdminAppsRestrictedController {
             cursor: None,
             team_id: None,
             enterprise_id: None,
+            retry_policy: None,
         }
     }
 }
@@ -45,6 +46,7 @@ pub struct AdminAppsRestrictedListRequest {
     cursor: Option<String>,
     team_id: Option<String>,
     enterprise_id: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminAppsRestrictedListRequest {
@@ -93,6 +95,13 @@ impl AdminAppsRestrictedListRequest {
     /// Sets or clears [`enterprise_id`](Self::enterprise_id): `None` leaves it out of the request.
     pub fn set_enterprise_id(mut self, value: Option<String>) -> Self {
         self.enterprise_id = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -151,8 +160,13 @@ impl AdminAppsRestrictedListRequest {
             id: "admin_apps_restricted_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

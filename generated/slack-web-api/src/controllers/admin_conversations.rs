@@ -36,6 +36,7 @@ impl AdminConversationsController {
         AdminConversationsArchiveRequest {
             client: self.client.clone(),
             channel_id: channel_id.into(),
+            retry_policy: None,
         }
     }
 
@@ -59,6 +60,7 @@ impl AdminConversationsController {
         AdminConversationsConvertToPrivateRequest {
             client: self.client.clone(),
             channel_id: channel_id.into(),
+            retry_policy: None,
         }
     }
 
@@ -88,6 +90,7 @@ impl AdminConversationsController {
             description: None,
             org_wide: None,
             team_id: None,
+            retry_policy: None,
         }
     }
 
@@ -111,6 +114,7 @@ impl AdminConversationsController {
         AdminConversationsDeleteRequest {
             client: self.client.clone(),
             channel_id: channel_id.into(),
+            retry_policy: None,
         }
     }
 
@@ -135,6 +139,7 @@ impl AdminConversationsController {
             client: self.client.clone(),
             channel_id: channel_id.into(),
             leaving_team_ids: None,
+            retry_policy: None,
         }
     }
 
@@ -158,6 +163,7 @@ impl AdminConversationsController {
         AdminConversationsGetConversationPrefsRequest {
             client: self.client.clone(),
             channel_id: channel_id.into(),
+            retry_policy: None,
         }
     }
 
@@ -183,6 +189,7 @@ impl AdminConversationsController {
             channel_id: channel_id.into(),
             cursor: None,
             limit: None,
+            retry_policy: None,
         }
     }
 
@@ -209,6 +216,7 @@ impl AdminConversationsController {
             client: self.client.clone(),
             user_ids: user_ids.into(),
             channel_id: channel_id.into(),
+            retry_policy: None,
         }
     }
 
@@ -235,6 +243,7 @@ impl AdminConversationsController {
             client: self.client.clone(),
             channel_id: channel_id.into(),
             name: name.into(),
+            retry_policy: None,
         }
     }
 
@@ -257,6 +266,7 @@ impl AdminConversationsController {
             search_channel_types: None,
             sort: None,
             sort_dir: None,
+            retry_policy: None,
         }
     }
 
@@ -283,6 +293,7 @@ impl AdminConversationsController {
             client: self.client.clone(),
             channel_id: channel_id.into(),
             prefs: prefs.into(),
+            retry_policy: None,
         }
     }
 
@@ -309,6 +320,7 @@ impl AdminConversationsController {
             team_id: None,
             target_team_ids: None,
             org_channel: None,
+            retry_policy: None,
         }
     }
 
@@ -332,6 +344,7 @@ impl AdminConversationsController {
         AdminConversationsUnarchiveRequest {
             client: self.client.clone(),
             channel_id: channel_id.into(),
+            retry_policy: None,
         }
     }
 }
@@ -342,9 +355,17 @@ impl AdminConversationsController {
 pub struct AdminConversationsArchiveRequest {
     client: crate::SlackWebApiClient,
     channel_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsArchiveRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -390,8 +411,13 @@ impl AdminConversationsArchiveRequest {
             id: "admin_conversations_archive",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -415,9 +441,17 @@ impl AdminConversationsArchiveRequest {
 pub struct AdminConversationsConvertToPrivateRequest {
     client: crate::SlackWebApiClient,
     channel_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsConvertToPrivateRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -463,8 +497,13 @@ impl AdminConversationsConvertToPrivateRequest {
             id: "admin_conversations_convertToPrivate",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -492,6 +531,7 @@ pub struct AdminConversationsCreateRequest {
     description: Option<String>,
     org_wide: Option<bool>,
     team_id: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsCreateRequest {
@@ -528,6 +568,13 @@ impl AdminConversationsCreateRequest {
     /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
     pub fn set_team_id(mut self, value: Option<String>) -> Self {
         self.team_id = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -586,8 +633,13 @@ impl AdminConversationsCreateRequest {
             id: "admin_conversations_create",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -611,9 +663,17 @@ impl AdminConversationsCreateRequest {
 pub struct AdminConversationsDeleteRequest {
     client: crate::SlackWebApiClient,
     channel_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsDeleteRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -659,8 +719,13 @@ impl AdminConversationsDeleteRequest {
             id: "admin_conversations_delete",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -685,6 +750,7 @@ pub struct AdminConversationsDisconnectSharedRequest {
     client: crate::SlackWebApiClient,
     channel_id: String,
     leaving_team_ids: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsDisconnectSharedRequest {
@@ -697,6 +763,13 @@ impl AdminConversationsDisconnectSharedRequest {
     /// Sets or clears [`leaving_team_ids`](Self::leaving_team_ids): `None` leaves it out of the request.
     pub fn set_leaving_team_ids(mut self, value: Option<String>) -> Self {
         self.leaving_team_ids = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -748,8 +821,13 @@ impl AdminConversationsDisconnectSharedRequest {
             id: "admin_conversations_disconnectShared",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -773,9 +851,17 @@ impl AdminConversationsDisconnectSharedRequest {
 pub struct AdminConversationsGetConversationPrefsRequest {
     client: crate::SlackWebApiClient,
     channel_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsGetConversationPrefsRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -822,8 +908,13 @@ impl AdminConversationsGetConversationPrefsRequest {
             id: "admin_conversations_getConversationPrefs",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -849,6 +940,7 @@ pub struct AdminConversationsGetTeamsRequest {
     channel_id: String,
     cursor: Option<String>,
     limit: Option<i64>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsGetTeamsRequest {
@@ -873,6 +965,13 @@ impl AdminConversationsGetTeamsRequest {
     /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.limit = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -926,8 +1025,13 @@ impl AdminConversationsGetTeamsRequest {
             id: "admin_conversations_getTeams",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -952,9 +1056,17 @@ pub struct AdminConversationsInviteRequest {
     client: crate::SlackWebApiClient,
     user_ids: String,
     channel_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsInviteRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1001,8 +1113,13 @@ impl AdminConversationsInviteRequest {
             id: "admin_conversations_invite",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1027,9 +1144,17 @@ pub struct AdminConversationsRenameRequest {
     client: crate::SlackWebApiClient,
     channel_id: String,
     name: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsRenameRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1076,8 +1201,13 @@ impl AdminConversationsRenameRequest {
             id: "admin_conversations_rename",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1107,6 +1237,7 @@ pub struct AdminConversationsSearchRequest {
     search_channel_types: Option<String>,
     sort: Option<String>,
     sort_dir: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsSearchRequest {
@@ -1194,6 +1325,13 @@ impl AdminConversationsSearchRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1258,8 +1396,13 @@ impl AdminConversationsSearchRequest {
             id: "admin_conversations_search",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1280,9 +1423,17 @@ pub struct AdminConversationsSetConversationPrefsRequest {
     client: crate::SlackWebApiClient,
     channel_id: String,
     prefs: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsSetConversationPrefsRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1331,8 +1482,13 @@ impl AdminConversationsSetConversationPrefsRequest {
             id: "admin_conversations_setConversationPrefs",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1359,6 +1515,7 @@ pub struct AdminConversationsSetTeamsRequest {
     team_id: Option<String>,
     target_team_ids: Option<String>,
     org_channel: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsSetTeamsRequest {
@@ -1395,6 +1552,13 @@ impl AdminConversationsSetTeamsRequest {
     /// Sets or clears [`org_channel`](Self::org_channel): `None` leaves it out of the request.
     pub fn set_org_channel(mut self, value: Option<bool>) -> Self {
         self.org_channel = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -1452,8 +1616,13 @@ impl AdminConversationsSetTeamsRequest {
             id: "admin_conversations_setTeams",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1477,9 +1646,17 @@ impl AdminConversationsSetTeamsRequest {
 pub struct AdminConversationsUnarchiveRequest {
     client: crate::SlackWebApiClient,
     channel_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsUnarchiveRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1525,8 +1702,13 @@ impl AdminConversationsUnarchiveRequest {
             id: "admin_conversations_unarchive",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

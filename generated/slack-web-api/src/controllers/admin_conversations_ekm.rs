@@ -34,6 +34,7 @@ impl AdminConversationsEkmController {
             team_ids: None,
             limit: None,
             cursor: None,
+            retry_policy: None,
         }
     }
 }
@@ -47,6 +48,7 @@ pub struct AdminConversationsEkmListOriginalConnectedChannelInfoRequest {
     team_ids: Option<String>,
     limit: Option<i64>,
     cursor: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsEkmListOriginalConnectedChannelInfoRequest {
@@ -95,6 +97,13 @@ impl AdminConversationsEkmListOriginalConnectedChannelInfoRequest {
     /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
     pub fn set_cursor(mut self, value: Option<String>) -> Self {
         self.cursor = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -161,8 +170,13 @@ impl AdminConversationsEkmListOriginalConnectedChannelInfoRequest {
             id: "admin_conversations_ekm_listOriginalConnectedChannelInfo",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

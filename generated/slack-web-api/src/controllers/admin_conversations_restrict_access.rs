@@ -40,6 +40,7 @@ impl AdminConversationsRestrictAccessController {
             group_id: group_id.into(),
             channel_id: channel_id.into(),
             team_id: None,
+            retry_policy: None,
         }
     }
 
@@ -64,6 +65,7 @@ impl AdminConversationsRestrictAccessController {
             client: self.client.clone(),
             channel_id: channel_id.into(),
             team_id: None,
+            retry_policy: None,
         }
     }
 
@@ -93,6 +95,7 @@ impl AdminConversationsRestrictAccessController {
             team_id: team_id.into(),
             group_id: group_id.into(),
             channel_id: channel_id.into(),
+            retry_policy: None,
         }
     }
 }
@@ -105,6 +108,7 @@ pub struct AdminConversationsRestrictAccessAddGroupRequest {
     group_id: String,
     channel_id: String,
     team_id: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsRestrictAccessAddGroupRequest {
@@ -117,6 +121,13 @@ impl AdminConversationsRestrictAccessAddGroupRequest {
     /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
     pub fn set_team_id(mut self, value: Option<String>) -> Self {
         self.team_id = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -171,8 +182,13 @@ impl AdminConversationsRestrictAccessAddGroupRequest {
             id: "admin_conversations_restrictAccess_addGroup",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -197,6 +213,7 @@ pub struct AdminConversationsRestrictAccessListGroupsRequest {
     client: crate::SlackWebApiClient,
     channel_id: String,
     team_id: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsRestrictAccessListGroupsRequest {
@@ -209,6 +226,13 @@ impl AdminConversationsRestrictAccessListGroupsRequest {
     /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
     pub fn set_team_id(mut self, value: Option<String>) -> Self {
         self.team_id = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -261,8 +285,13 @@ impl AdminConversationsRestrictAccessListGroupsRequest {
             id: "admin_conversations_restrictAccess_listGroups",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -288,9 +317,17 @@ pub struct AdminConversationsRestrictAccessRemoveGroupRequest {
     team_id: String,
     group_id: String,
     channel_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminConversationsRestrictAccessRemoveGroupRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -340,8 +377,13 @@ impl AdminConversationsRestrictAccessRemoveGroupRequest {
             id: "admin_conversations_restrictAccess_removeGroup",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

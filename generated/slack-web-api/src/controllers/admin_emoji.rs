@@ -37,6 +37,7 @@ impl AdminEmojiController {
             client: self.client.clone(),
             name: name.into(),
             url: url.into(),
+            retry_policy: None,
         }
     }
 
@@ -63,6 +64,7 @@ impl AdminEmojiController {
             client: self.client.clone(),
             name: name.into(),
             alias_for: alias_for.into(),
+            retry_policy: None,
         }
     }
 
@@ -80,6 +82,7 @@ impl AdminEmojiController {
             client: self.client.clone(),
             cursor: None,
             limit: None,
+            retry_policy: None,
         }
     }
 
@@ -100,6 +103,7 @@ impl AdminEmojiController {
         AdminEmojiRemoveRequest {
             client: self.client.clone(),
             name: name.into(),
+            retry_policy: None,
         }
     }
 
@@ -126,6 +130,7 @@ impl AdminEmojiController {
             client: self.client.clone(),
             name: name.into(),
             new_name: new_name.into(),
+            retry_policy: None,
         }
     }
 }
@@ -137,9 +142,17 @@ pub struct AdminEmojiAddRequest {
     client: crate::SlackWebApiClient,
     name: String,
     url: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminEmojiAddRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -183,8 +196,13 @@ impl AdminEmojiAddRequest {
             id: "admin_emoji_add",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -209,9 +227,17 @@ pub struct AdminEmojiAddAliasRequest {
     client: crate::SlackWebApiClient,
     name: String,
     alias_for: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminEmojiAddAliasRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -255,8 +281,13 @@ impl AdminEmojiAddAliasRequest {
             id: "admin_emoji_addAlias",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -281,6 +312,7 @@ pub struct AdminEmojiListRequest {
     client: crate::SlackWebApiClient,
     cursor: Option<String>,
     limit: Option<i64>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminEmojiListRequest {
@@ -305,6 +337,13 @@ impl AdminEmojiListRequest {
     /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.limit = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -354,8 +393,13 @@ impl AdminEmojiListRequest {
             id: "admin_emoji_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -379,9 +423,17 @@ impl AdminEmojiListRequest {
 pub struct AdminEmojiRemoveRequest {
     client: crate::SlackWebApiClient,
     name: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminEmojiRemoveRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -424,8 +476,13 @@ impl AdminEmojiRemoveRequest {
             id: "admin_emoji_remove",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -450,9 +507,17 @@ pub struct AdminEmojiRenameRequest {
     client: crate::SlackWebApiClient,
     name: String,
     new_name: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminEmojiRenameRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -496,8 +561,13 @@ impl AdminEmojiRenameRequest {
             id: "admin_emoji_rename",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -37,6 +37,7 @@ impl AdminInviteRequestsController {
             client: self.client.clone(),
             invite_request_id: invite_request_id.into(),
             team_id: None,
+            retry_policy: None,
         }
     }
 
@@ -61,6 +62,7 @@ impl AdminInviteRequestsController {
             client: self.client.clone(),
             invite_request_id: invite_request_id.into(),
             team_id: None,
+            retry_policy: None,
         }
     }
 
@@ -79,6 +81,7 @@ impl AdminInviteRequestsController {
             team_id: None,
             cursor: None,
             limit: None,
+            retry_policy: None,
         }
     }
 }
@@ -90,6 +93,7 @@ pub struct AdminInviteRequestsApproveRequest {
     client: crate::SlackWebApiClient,
     invite_request_id: String,
     team_id: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminInviteRequestsApproveRequest {
@@ -102,6 +106,13 @@ impl AdminInviteRequestsApproveRequest {
     /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
     pub fn set_team_id(mut self, value: Option<String>) -> Self {
         self.team_id = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -153,8 +164,13 @@ impl AdminInviteRequestsApproveRequest {
             id: "admin_inviteRequests_approve",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -179,6 +195,7 @@ pub struct AdminInviteRequestsDenyRequest {
     client: crate::SlackWebApiClient,
     invite_request_id: String,
     team_id: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminInviteRequestsDenyRequest {
@@ -191,6 +208,13 @@ impl AdminInviteRequestsDenyRequest {
     /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
     pub fn set_team_id(mut self, value: Option<String>) -> Self {
         self.team_id = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -242,8 +266,13 @@ impl AdminInviteRequestsDenyRequest {
             id: "admin_inviteRequests_deny",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -269,6 +298,7 @@ pub struct AdminInviteRequestsListRequest {
     team_id: Option<String>,
     cursor: Option<String>,
     limit: Option<i64>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminInviteRequestsListRequest {
@@ -305,6 +335,13 @@ impl AdminInviteRequestsListRequest {
     /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.limit = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -360,8 +397,13 @@ impl AdminInviteRequestsListRequest {
             id: "admin_inviteRequests_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -31,6 +31,7 @@ impl AdminInviteRequestsApprovedController {
             team_id: None,
             cursor: None,
             limit: None,
+            retry_policy: None,
         }
     }
 }
@@ -43,6 +44,7 @@ pub struct AdminInviteRequestsApprovedListRequest {
     team_id: Option<String>,
     cursor: Option<String>,
     limit: Option<i64>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminInviteRequestsApprovedListRequest {
@@ -79,6 +81,13 @@ impl AdminInviteRequestsApprovedListRequest {
     /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.limit = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -134,8 +143,13 @@ impl AdminInviteRequestsApprovedListRequest {
             id: "admin_inviteRequests_approved_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -39,6 +39,7 @@ impl AdminTeamsController {
             team_name: team_name.into(),
             team_description: None,
             team_discoverability: None,
+            retry_policy: None,
         }
     }
 
@@ -56,6 +57,7 @@ impl AdminTeamsController {
             client: self.client.clone(),
             limit: None,
             cursor: None,
+            retry_policy: None,
         }
     }
 }
@@ -69,6 +71,7 @@ pub struct AdminTeamsCreateRequest {
     team_name: String,
     team_description: Option<String>,
     team_discoverability: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminTeamsCreateRequest {
@@ -93,6 +96,13 @@ impl AdminTeamsCreateRequest {
     /// Sets or clears [`team_discoverability`](Self::team_discoverability): `None` leaves it out of the request.
     pub fn set_team_discoverability(mut self, value: Option<String>) -> Self {
         self.team_discoverability = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -145,8 +155,13 @@ impl AdminTeamsCreateRequest {
             id: "admin_teams_create",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -171,6 +186,7 @@ pub struct AdminTeamsListRequest {
     client: crate::SlackWebApiClient,
     limit: Option<i64>,
     cursor: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminTeamsListRequest {
@@ -195,6 +211,13 @@ impl AdminTeamsListRequest {
     /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
     pub fn set_cursor(mut self, value: Option<String>) -> Self {
         self.cursor = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -244,8 +267,13 @@ impl AdminTeamsListRequest {
             id: "admin_teams_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

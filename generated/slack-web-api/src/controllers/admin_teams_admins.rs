@@ -35,6 +35,7 @@ impl AdminTeamsAdminsController {
             team_id: team_id.into(),
             limit: None,
             cursor: None,
+            retry_policy: None,
         }
     }
 }
@@ -47,6 +48,7 @@ pub struct AdminTeamsAdminsListRequest {
     team_id: String,
     limit: Option<i64>,
     cursor: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminTeamsAdminsListRequest {
@@ -71,6 +73,13 @@ impl AdminTeamsAdminsListRequest {
     /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
     pub fn set_cursor(mut self, value: Option<String>) -> Self {
         self.cursor = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -124,8 +133,13 @@ impl AdminTeamsAdminsListRequest {
             id: "admin_teams_admins_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -33,6 +33,7 @@ impl AdminTeamsSettingsController {
         AdminTeamsSettingsInfoRequest {
             client: self.client.clone(),
             team_id: team_id.into(),
+            retry_policy: None,
         }
     }
 
@@ -59,6 +60,7 @@ impl AdminTeamsSettingsController {
             client: self.client.clone(),
             team_id: team_id.into(),
             channel_ids: channel_ids.into(),
+            retry_policy: None,
         }
     }
 
@@ -85,6 +87,7 @@ impl AdminTeamsSettingsController {
             client: self.client.clone(),
             team_id: team_id.into(),
             description: description.into(),
+            retry_policy: None,
         }
     }
 
@@ -111,6 +114,7 @@ impl AdminTeamsSettingsController {
             client: self.client.clone(),
             team_id: team_id.into(),
             discoverability: discoverability.into(),
+            retry_policy: None,
         }
     }
 
@@ -137,6 +141,7 @@ impl AdminTeamsSettingsController {
             client: self.client.clone(),
             image_url: image_url.into(),
             team_id: team_id.into(),
+            retry_policy: None,
         }
     }
 
@@ -163,6 +168,7 @@ impl AdminTeamsSettingsController {
             client: self.client.clone(),
             team_id: team_id.into(),
             name: name.into(),
+            retry_policy: None,
         }
     }
 }
@@ -173,9 +179,17 @@ impl AdminTeamsSettingsController {
 pub struct AdminTeamsSettingsInfoRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminTeamsSettingsInfoRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -220,8 +234,13 @@ impl AdminTeamsSettingsInfoRequest {
             id: "admin_teams_settings_info",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -246,9 +265,17 @@ pub struct AdminTeamsSettingsSetDefaultChannelsRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
     channel_ids: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminTeamsSettingsSetDefaultChannelsRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -295,8 +322,13 @@ impl AdminTeamsSettingsSetDefaultChannelsRequest {
             id: "admin_teams_settings_setDefaultChannels",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -321,9 +353,17 @@ pub struct AdminTeamsSettingsSetDescriptionRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
     description: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminTeamsSettingsSetDescriptionRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -370,8 +410,13 @@ impl AdminTeamsSettingsSetDescriptionRequest {
             id: "admin_teams_settings_setDescription",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -396,9 +441,17 @@ pub struct AdminTeamsSettingsSetDiscoverabilityRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
     discoverability: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminTeamsSettingsSetDiscoverabilityRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -445,8 +498,13 @@ impl AdminTeamsSettingsSetDiscoverabilityRequest {
             id: "admin_teams_settings_setDiscoverability",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -471,9 +529,17 @@ pub struct AdminTeamsSettingsSetIconRequest {
     client: crate::SlackWebApiClient,
     image_url: String,
     team_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminTeamsSettingsSetIconRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -520,8 +586,13 @@ impl AdminTeamsSettingsSetIconRequest {
             id: "admin_teams_settings_setIcon",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -546,9 +617,17 @@ pub struct AdminTeamsSettingsSetNameRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
     name: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminTeamsSettingsSetNameRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -595,8 +674,13 @@ impl AdminTeamsSettingsSetNameRequest {
             id: "admin_teams_settings_setName",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

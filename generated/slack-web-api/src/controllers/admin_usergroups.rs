@@ -40,6 +40,7 @@ impl AdminUsergroupsController {
             usergroup_id: usergroup_id.into(),
             channel_ids: channel_ids.into(),
             team_id: None,
+            retry_policy: None,
         }
     }
 
@@ -67,6 +68,7 @@ impl AdminUsergroupsController {
             usergroup_id: usergroup_id.into(),
             team_ids: team_ids.into(),
             auto_provision: None,
+            retry_policy: None,
         }
     }
 
@@ -92,6 +94,7 @@ impl AdminUsergroupsController {
             usergroup_id: usergroup_id.into(),
             team_id: None,
             include_num_members: None,
+            retry_policy: None,
         }
     }
 
@@ -118,6 +121,7 @@ impl AdminUsergroupsController {
             client: self.client.clone(),
             usergroup_id: usergroup_id.into(),
             channel_ids: channel_ids.into(),
+            retry_policy: None,
         }
     }
 }
@@ -130,6 +134,7 @@ pub struct AdminUsergroupsAddChannelsRequest {
     usergroup_id: String,
     channel_ids: String,
     team_id: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsergroupsAddChannelsRequest {
@@ -142,6 +147,13 @@ impl AdminUsergroupsAddChannelsRequest {
     /// Sets or clears [`team_id`](Self::team_id): `None` leaves it out of the request.
     pub fn set_team_id(mut self, value: Option<String>) -> Self {
         self.team_id = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -194,8 +206,13 @@ impl AdminUsergroupsAddChannelsRequest {
             id: "admin_usergroups_addChannels",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -221,6 +238,7 @@ pub struct AdminUsergroupsAddTeamsRequest {
     usergroup_id: String,
     team_ids: String,
     auto_provision: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsergroupsAddTeamsRequest {
@@ -233,6 +251,13 @@ impl AdminUsergroupsAddTeamsRequest {
     /// Sets or clears [`auto_provision`](Self::auto_provision): `None` leaves it out of the request.
     pub fn set_auto_provision(mut self, value: Option<bool>) -> Self {
         self.auto_provision = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -285,8 +310,13 @@ impl AdminUsergroupsAddTeamsRequest {
             id: "admin_usergroups_addTeams",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -312,6 +342,7 @@ pub struct AdminUsergroupsListChannelsRequest {
     usergroup_id: String,
     team_id: Option<String>,
     include_num_members: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsergroupsListChannelsRequest {
@@ -336,6 +367,13 @@ impl AdminUsergroupsListChannelsRequest {
     /// Sets or clears [`include_num_members`](Self::include_num_members): `None` leaves it out of the request.
     pub fn set_include_num_members(mut self, value: Option<bool>) -> Self {
         self.include_num_members = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -389,8 +427,13 @@ impl AdminUsergroupsListChannelsRequest {
             id: "admin_usergroups_listChannels",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -415,9 +458,17 @@ pub struct AdminUsergroupsRemoveChannelsRequest {
     client: crate::SlackWebApiClient,
     usergroup_id: String,
     channel_ids: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsergroupsRemoveChannelsRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -464,8 +515,13 @@ impl AdminUsergroupsRemoveChannelsRequest {
             id: "admin_usergroups_removeChannels",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

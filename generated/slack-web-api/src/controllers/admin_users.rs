@@ -40,6 +40,7 @@ impl AdminUsersController {
             is_restricted: None,
             is_ultra_restricted: None,
             channel_ids: None,
+            retry_policy: None,
         }
     }
 
@@ -75,6 +76,7 @@ impl AdminUsersController {
             is_restricted: None,
             is_ultra_restricted: None,
             guest_expiration_ts: None,
+            retry_policy: None,
         }
     }
 
@@ -97,6 +99,7 @@ impl AdminUsersController {
             team_id: team_id.into(),
             cursor: None,
             limit: None,
+            retry_policy: None,
         }
     }
 
@@ -123,6 +126,7 @@ impl AdminUsersController {
             client: self.client.clone(),
             team_id: team_id.into(),
             user_id: user_id.into(),
+            retry_policy: None,
         }
     }
 
@@ -149,6 +153,7 @@ impl AdminUsersController {
             client: self.client.clone(),
             team_id: team_id.into(),
             user_id: user_id.into(),
+            retry_policy: None,
         }
     }
 
@@ -178,6 +183,7 @@ impl AdminUsersController {
             team_id: team_id.into(),
             user_id: user_id.into(),
             expiration_ts,
+            retry_policy: None,
         }
     }
 
@@ -204,6 +210,7 @@ impl AdminUsersController {
             client: self.client.clone(),
             team_id: team_id.into(),
             user_id: user_id.into(),
+            retry_policy: None,
         }
     }
 
@@ -230,6 +237,7 @@ impl AdminUsersController {
             client: self.client.clone(),
             team_id: team_id.into(),
             user_id: user_id.into(),
+            retry_policy: None,
         }
     }
 }
@@ -244,6 +252,7 @@ pub struct AdminUsersAssignRequest {
     is_restricted: Option<bool>,
     is_ultra_restricted: Option<bool>,
     channel_ids: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsersAssignRequest {
@@ -280,6 +289,13 @@ impl AdminUsersAssignRequest {
     /// Sets or clears [`channel_ids`](Self::channel_ids): `None` leaves it out of the request.
     pub fn set_channel_ids(mut self, value: Option<String>) -> Self {
         self.channel_ids = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -335,8 +351,13 @@ impl AdminUsersAssignRequest {
             id: "admin_users_assign",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -368,6 +389,7 @@ pub struct AdminUsersInviteRequest {
     is_restricted: Option<bool>,
     is_ultra_restricted: Option<bool>,
     guest_expiration_ts: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsersInviteRequest {
@@ -443,6 +465,13 @@ impl AdminUsersInviteRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -505,8 +534,13 @@ impl AdminUsersInviteRequest {
             id: "admin_users_invite",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -532,6 +566,7 @@ pub struct AdminUsersListRequest {
     team_id: String,
     cursor: Option<String>,
     limit: Option<i64>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsersListRequest {
@@ -556,6 +591,13 @@ impl AdminUsersListRequest {
     /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.limit = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -606,8 +648,13 @@ impl AdminUsersListRequest {
             id: "admin_users_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -632,9 +679,17 @@ pub struct AdminUsersRemoveRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
     user_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsersRemoveRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -678,8 +733,13 @@ impl AdminUsersRemoveRequest {
             id: "admin_users_remove",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -704,9 +764,17 @@ pub struct AdminUsersSetAdminRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
     user_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsersSetAdminRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -750,8 +818,13 @@ impl AdminUsersSetAdminRequest {
             id: "admin_users_setAdmin",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -777,9 +850,17 @@ pub struct AdminUsersSetExpirationRequest {
     team_id: String,
     user_id: String,
     expiration_ts: i64,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsersSetExpirationRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -827,8 +908,13 @@ impl AdminUsersSetExpirationRequest {
             id: "admin_users_setExpiration",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -853,9 +939,17 @@ pub struct AdminUsersSetOwnerRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
     user_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsersSetOwnerRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -899,8 +993,13 @@ impl AdminUsersSetOwnerRequest {
             id: "admin_users_setOwner",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -925,9 +1024,17 @@ pub struct AdminUsersSetRegularRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
     user_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsersSetRegularRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -974,8 +1081,13 @@ impl AdminUsersSetRegularRequest {
             id: "admin_users_setRegular",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

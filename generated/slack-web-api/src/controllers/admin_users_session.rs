@@ -39,6 +39,7 @@ impl AdminUsersSessionController {
             client: self.client.clone(),
             team_id: team_id.into(),
             session_id,
+            retry_policy: None,
         }
     }
 
@@ -61,6 +62,7 @@ impl AdminUsersSessionController {
             user_id: user_id.into(),
             mobile_only: None,
             web_only: None,
+            retry_policy: None,
         }
     }
 }
@@ -72,9 +74,17 @@ pub struct AdminUsersSessionInvalidateRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
     session_id: i64,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsersSessionInvalidateRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -121,8 +131,13 @@ impl AdminUsersSessionInvalidateRequest {
             id: "admin_users_session_invalidate",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -148,6 +163,7 @@ pub struct AdminUsersSessionResetRequest {
     user_id: String,
     mobile_only: Option<bool>,
     web_only: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AdminUsersSessionResetRequest {
@@ -172,6 +188,13 @@ impl AdminUsersSessionResetRequest {
     /// Sets or clears [`web_only`](Self::web_only): `None` leaves it out of the request.
     pub fn set_web_only(mut self, value: Option<bool>) -> Self {
         self.web_only = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -226,8 +249,13 @@ impl AdminUsersSessionResetRequest {
             id: "admin_users_session_reset",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -26,6 +26,7 @@ impl ApiController {
             client: self.client.clone(),
             error: None,
             foo: None,
+            retry_policy: None,
         }
     }
 }
@@ -37,6 +38,7 @@ pub struct ApiTestRequest {
     client: crate::SlackWebApiClient,
     error: Option<String>,
     foo: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ApiTestRequest {
@@ -61,6 +63,13 @@ impl ApiTestRequest {
     /// Sets or clears [`foo`](Self::foo): `None` leaves it out of the request.
     pub fn set_foo(mut self, value: Option<String>) -> Self {
         self.foo = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -110,8 +119,13 @@ impl ApiTestRequest {
             id: "api_test",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -28,6 +28,7 @@ impl AppsController {
             client: self.client.clone(),
             client_id: None,
             client_secret: None,
+            retry_policy: None,
         }
     }
 }
@@ -39,6 +40,7 @@ pub struct AppsUninstallRequest {
     client: crate::SlackWebApiClient,
     client_id: Option<String>,
     client_secret: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AppsUninstallRequest {
@@ -63,6 +65,13 @@ impl AppsUninstallRequest {
     /// Sets or clears [`client_secret`](Self::client_secret): `None` leaves it out of the request.
     pub fn set_client_secret(mut self, value: Option<String>) -> Self {
         self.client_secret = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -112,8 +121,13 @@ impl AppsUninstallRequest {
             id: "apps_uninstall",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -38,6 +38,7 @@ impl AppsEventAuthorizationsController {
             event_context: event_context.into(),
             cursor: None,
             limit: None,
+            retry_policy: None,
         }
     }
 }
@@ -50,6 +51,7 @@ pub struct AppsEventAuthorizationsListRequest {
     event_context: String,
     cursor: Option<String>,
     limit: Option<i64>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AppsEventAuthorizationsListRequest {
@@ -74,6 +76,13 @@ impl AppsEventAuthorizationsListRequest {
     /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.limit = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -127,8 +136,13 @@ impl AppsEventAuthorizationsListRequest {
             id: "apps_event_authorizations_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

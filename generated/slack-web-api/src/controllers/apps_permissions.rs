@@ -28,6 +28,7 @@ impl AppsPermissionsController {
     pub fn info(&self) -> AppsPermissionsInfoRequest {
         AppsPermissionsInfoRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -54,6 +55,7 @@ impl AppsPermissionsController {
             client: self.client.clone(),
             scopes: scopes.into(),
             trigger_id: trigger_id.into(),
+            retry_policy: None,
         }
     }
 }
@@ -63,9 +65,17 @@ impl AppsPermissionsController {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct AppsPermissionsInfoRequest {
     client: crate::SlackWebApiClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AppsPermissionsInfoRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -109,8 +119,13 @@ impl AppsPermissionsInfoRequest {
             id: "apps_permissions_info",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -135,9 +150,17 @@ pub struct AppsPermissionsRequestRequest {
     client: crate::SlackWebApiClient,
     scopes: String,
     trigger_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AppsPermissionsRequestRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -183,8 +206,13 @@ impl AppsPermissionsRequestRequest {
             id: "apps_permissions_request",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -30,6 +30,7 @@ impl AppsPermissionsResourcesController {
             client: self.client.clone(),
             cursor: None,
             limit: None,
+            retry_policy: None,
         }
     }
 }
@@ -41,6 +42,7 @@ pub struct AppsPermissionsResourcesListRequest {
     client: crate::SlackWebApiClient,
     cursor: Option<String>,
     limit: Option<i64>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AppsPermissionsResourcesListRequest {
@@ -65,6 +67,13 @@ impl AppsPermissionsResourcesListRequest {
     /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.limit = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -117,8 +126,13 @@ impl AppsPermissionsResourcesListRequest {
             id: "apps_permissions_resources_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -28,6 +28,7 @@ impl AppsPermissionsScopesController {
     pub fn list(&self) -> AppsPermissionsScopesListRequest {
         AppsPermissionsScopesListRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 }
@@ -37,9 +38,17 @@ impl AppsPermissionsScopesController {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct AppsPermissionsScopesListRequest {
     client: crate::SlackWebApiClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AppsPermissionsScopesListRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -83,8 +92,13 @@ impl AppsPermissionsScopesListRequest {
             id: "apps_permissions_scopes_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -30,6 +30,7 @@ impl AppsPermissionsUsersController {
             client: self.client.clone(),
             cursor: None,
             limit: None,
+            retry_policy: None,
         }
     }
 
@@ -59,6 +60,7 @@ impl AppsPermissionsUsersController {
             scopes: scopes.into(),
             trigger_id: trigger_id.into(),
             user: user.into(),
+            retry_policy: None,
         }
     }
 }
@@ -70,6 +72,7 @@ pub struct AppsPermissionsUsersListRequest {
     client: crate::SlackWebApiClient,
     cursor: Option<String>,
     limit: Option<i64>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AppsPermissionsUsersListRequest {
@@ -94,6 +97,13 @@ impl AppsPermissionsUsersListRequest {
     /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.limit = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -146,8 +156,13 @@ impl AppsPermissionsUsersListRequest {
             id: "apps_permissions_users_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -173,9 +188,17 @@ pub struct AppsPermissionsUsersRequestRequest {
     scopes: String,
     trigger_id: String,
     user: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AppsPermissionsUsersRequestRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -222,8 +245,13 @@ impl AppsPermissionsUsersRequestRequest {
             id: "apps_permissions_users_request",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

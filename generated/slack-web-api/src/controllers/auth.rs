@@ -27,6 +27,7 @@ impl AuthController {
         AuthRevokeRequest {
             client: self.client.clone(),
             test: None,
+            retry_policy: None,
         }
     }
 
@@ -42,6 +43,7 @@ impl AuthController {
     pub fn test(&self) -> AuthTestRequest {
         AuthTestRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 }
@@ -52,6 +54,7 @@ impl AuthController {
 pub struct AuthRevokeRequest {
     client: crate::SlackWebApiClient,
     test: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AuthRevokeRequest {
@@ -64,6 +67,13 @@ impl AuthRevokeRequest {
     /// Sets or clears [`test`](Self::test): `None` leaves it out of the request.
     pub fn set_test(mut self, value: Option<bool>) -> Self {
         self.test = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -110,8 +120,13 @@ impl AuthRevokeRequest {
             id: "auth_revoke",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -134,9 +149,17 @@ impl AuthRevokeRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct AuthTestRequest {
     client: crate::SlackWebApiClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl AuthTestRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -177,8 +200,13 @@ impl AuthTestRequest {
             id: "auth_test",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -27,6 +27,7 @@ impl BotsController {
         BotsInfoRequest {
             client: self.client.clone(),
             bot: None,
+            retry_policy: None,
         }
     }
 }
@@ -37,6 +38,7 @@ impl BotsController {
 pub struct BotsInfoRequest {
     client: crate::SlackWebApiClient,
     bot: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl BotsInfoRequest {
@@ -49,6 +51,13 @@ impl BotsInfoRequest {
     /// Sets or clears [`bot`](Self::bot): `None` leaves it out of the request.
     pub fn set_bot(mut self, value: Option<String>) -> Self {
         self.bot = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -95,8 +104,13 @@ impl BotsInfoRequest {
             id: "bots_info",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

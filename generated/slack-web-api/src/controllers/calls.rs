@@ -43,6 +43,7 @@ impl CallsController {
             title: None,
             created_by: None,
             users: None,
+            retry_policy: None,
         }
     }
 
@@ -64,6 +65,7 @@ impl CallsController {
             client: self.client.clone(),
             id: id.into(),
             duration: None,
+            retry_policy: None,
         }
     }
 
@@ -84,6 +86,7 @@ impl CallsController {
         CallsInfoRequest {
             client: self.client.clone(),
             id: id.into(),
+            retry_policy: None,
         }
     }
 
@@ -107,6 +110,7 @@ impl CallsController {
             title: None,
             join_url: None,
             desktop_app_join_url: None,
+            retry_policy: None,
         }
     }
 }
@@ -124,6 +128,7 @@ pub struct CallsAddRequest {
     title: Option<String>,
     created_by: Option<String>,
     users: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl CallsAddRequest {
@@ -199,6 +204,13 @@ impl CallsAddRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -260,8 +272,13 @@ impl CallsAddRequest {
             id: "calls_add",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -286,6 +303,7 @@ pub struct CallsEndRequest {
     client: crate::SlackWebApiClient,
     id: String,
     duration: Option<i64>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl CallsEndRequest {
@@ -298,6 +316,13 @@ impl CallsEndRequest {
     /// Sets or clears [`duration`](Self::duration): `None` leaves it out of the request.
     pub fn set_duration(mut self, value: Option<i64>) -> Self {
         self.duration = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -346,8 +371,13 @@ impl CallsEndRequest {
             id: "calls_end",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -371,9 +401,17 @@ impl CallsEndRequest {
 pub struct CallsInfoRequest {
     client: crate::SlackWebApiClient,
     id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl CallsInfoRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -415,8 +453,13 @@ impl CallsInfoRequest {
             id: "calls_info",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -443,6 +486,7 @@ pub struct CallsUpdateRequest {
     title: Option<String>,
     join_url: Option<String>,
     desktop_app_join_url: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl CallsUpdateRequest {
@@ -479,6 +523,13 @@ impl CallsUpdateRequest {
     /// Sets or clears [`desktop_app_join_url`](Self::desktop_app_join_url): `None` leaves it out of the request.
     pub fn set_desktop_app_join_url(mut self, value: Option<String>) -> Self {
         self.desktop_app_join_url = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -533,8 +584,13 @@ impl CallsUpdateRequest {
             id: "calls_update",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

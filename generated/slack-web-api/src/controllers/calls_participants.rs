@@ -39,6 +39,7 @@ impl CallsParticipantsController {
             client: self.client.clone(),
             id: id.into(),
             users: users.into(),
+            retry_policy: None,
         }
     }
 
@@ -65,6 +66,7 @@ impl CallsParticipantsController {
             client: self.client.clone(),
             id: id.into(),
             users: users.into(),
+            retry_policy: None,
         }
     }
 }
@@ -76,9 +78,17 @@ pub struct CallsParticipantsAddRequest {
     client: crate::SlackWebApiClient,
     id: String,
     users: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl CallsParticipantsAddRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -125,8 +135,13 @@ impl CallsParticipantsAddRequest {
             id: "calls_participants_add",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -151,9 +166,17 @@ pub struct CallsParticipantsRemoveRequest {
     client: crate::SlackWebApiClient,
     id: String,
     users: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl CallsParticipantsRemoveRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -200,8 +223,13 @@ impl CallsParticipantsRemoveRequest {
             id: "calls_participants_remove",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

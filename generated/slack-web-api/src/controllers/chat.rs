@@ -38,6 +38,7 @@ impl ChatController {
             channel: channel.into(),
             ts: ts.into(),
             as_user: None,
+            retry_policy: None,
         }
     }
 
@@ -65,6 +66,7 @@ impl ChatController {
             channel: channel.into(),
             scheduled_message_id: scheduled_message_id.into(),
             as_user: None,
+            retry_policy: None,
         }
     }
 
@@ -91,6 +93,7 @@ impl ChatController {
             client: self.client.clone(),
             channel: channel.into(),
             message_ts: message_ts.into(),
+            retry_policy: None,
         }
     }
 
@@ -108,6 +111,7 @@ impl ChatController {
             client: self.client.clone(),
             channel: None,
             text: None,
+            retry_policy: None,
         }
     }
 
@@ -144,6 +148,7 @@ impl ChatController {
             text: None,
             thread_ts: None,
             username: None,
+            retry_policy: None,
         }
     }
 
@@ -178,6 +183,7 @@ impl ChatController {
             unfurl_links: None,
             unfurl_media: None,
             username: None,
+            retry_policy: None,
         }
     }
 
@@ -205,6 +211,7 @@ impl ChatController {
             unfurl_media: None,
             thread_ts: None,
             reply_broadcast: None,
+            retry_policy: None,
         }
     }
 
@@ -235,6 +242,7 @@ impl ChatController {
             user_auth_message: None,
             user_auth_required: None,
             user_auth_url: None,
+            retry_policy: None,
         }
     }
 
@@ -267,6 +275,7 @@ impl ChatController {
             link_names: None,
             parse: None,
             text: None,
+            retry_policy: None,
         }
     }
 }
@@ -279,6 +288,7 @@ pub struct ChatDeleteRequest {
     channel: String,
     ts: String,
     as_user: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ChatDeleteRequest {
@@ -291,6 +301,13 @@ impl ChatDeleteRequest {
     /// Sets or clears [`as_user`](Self::as_user): `None` leaves it out of the request.
     pub fn set_as_user(mut self, value: Option<bool>) -> Self {
         self.as_user = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -340,8 +357,13 @@ impl ChatDeleteRequest {
             id: "chat_delete",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -367,6 +389,7 @@ pub struct ChatDeleteScheduledMessageRequest {
     channel: String,
     scheduled_message_id: String,
     as_user: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ChatDeleteScheduledMessageRequest {
@@ -379,6 +402,13 @@ impl ChatDeleteScheduledMessageRequest {
     /// Sets or clears [`as_user`](Self::as_user): `None` leaves it out of the request.
     pub fn set_as_user(mut self, value: Option<bool>) -> Self {
         self.as_user = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -431,8 +461,13 @@ impl ChatDeleteScheduledMessageRequest {
             id: "chat_deleteScheduledMessage",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -457,9 +492,17 @@ pub struct ChatGetPermalinkRequest {
     client: crate::SlackWebApiClient,
     channel: String,
     message_ts: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ChatGetPermalinkRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -502,8 +545,13 @@ impl ChatGetPermalinkRequest {
             id: "chat_getPermalink",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -528,6 +576,7 @@ pub struct ChatMeMessageRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
     text: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ChatMeMessageRequest {
@@ -552,6 +601,13 @@ impl ChatMeMessageRequest {
     /// Sets or clears [`text`](Self::text): `None` leaves it out of the request.
     pub fn set_text(mut self, value: Option<String>) -> Self {
         self.text = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -602,8 +658,13 @@ impl ChatMeMessageRequest {
             id: "chat_meMessage",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -638,6 +699,7 @@ pub struct ChatPostEphemeralRequest {
     text: Option<String>,
     thread_ts: Option<String>,
     username: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ChatPostEphemeralRequest {
@@ -761,6 +823,13 @@ impl ChatPostEphemeralRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -834,8 +903,13 @@ impl ChatPostEphemeralRequest {
             id: "chat_postEphemeral",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -873,6 +947,7 @@ pub struct ChatPostMessageRequest {
     unfurl_links: Option<bool>,
     unfurl_media: Option<bool>,
     username: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ChatPostMessageRequest {
@@ -1044,6 +1119,13 @@ impl ChatPostMessageRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1128,8 +1210,13 @@ impl ChatPostMessageRequest {
             id: "chat_postMessage",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1164,6 +1251,7 @@ pub struct ChatScheduleMessageRequest {
     unfurl_media: Option<bool>,
     thread_ts: Option<String>,
     reply_broadcast: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ChatScheduleMessageRequest {
@@ -1311,6 +1399,13 @@ impl ChatScheduleMessageRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1391,8 +1486,13 @@ impl ChatScheduleMessageRequest {
             id: "chat_scheduleMessage",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1421,6 +1521,7 @@ pub struct ChatUnfurlRequest {
     user_auth_message: Option<String>,
     user_auth_required: Option<bool>,
     user_auth_url: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ChatUnfurlRequest {
@@ -1469,6 +1570,13 @@ impl ChatUnfurlRequest {
     /// Sets or clears [`user_auth_url`](Self::user_auth_url): `None` leaves it out of the request.
     pub fn set_user_auth_url(mut self, value: Option<String>) -> Self {
         self.user_auth_url = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -1527,8 +1635,13 @@ impl ChatUnfurlRequest {
             id: "chat_unfurl",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1559,6 +1672,7 @@ pub struct ChatUpdateRequest {
     link_names: Option<String>,
     parse: Option<String>,
     text: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ChatUpdateRequest {
@@ -1634,6 +1748,13 @@ impl ChatUpdateRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1695,8 +1816,13 @@ impl ChatUpdateRequest {
             id: "chat_update",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -33,6 +33,7 @@ impl ChatScheduledMessagesController {
             oldest: None,
             limit: None,
             cursor: None,
+            retry_policy: None,
         }
     }
 }
@@ -47,6 +48,7 @@ pub struct ChatScheduledMessagesListRequest {
     oldest: Option<i64>,
     limit: Option<i64>,
     cursor: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ChatScheduledMessagesListRequest {
@@ -110,6 +112,13 @@ impl ChatScheduledMessagesListRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -168,8 +177,13 @@ impl ChatScheduledMessagesListRequest {
             id: "chat_scheduledMessages_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

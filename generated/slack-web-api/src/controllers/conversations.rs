@@ -27,6 +27,7 @@ impl ConversationsController {
         ConversationsArchiveRequest {
             client: self.client.clone(),
             channel: None,
+            retry_policy: None,
         }
     }
 
@@ -43,6 +44,7 @@ impl ConversationsController {
         ConversationsCloseRequest {
             client: self.client.clone(),
             channel: None,
+            retry_policy: None,
         }
     }
 
@@ -60,6 +62,7 @@ impl ConversationsController {
             client: self.client.clone(),
             name: None,
             is_private: None,
+            retry_policy: None,
         }
     }
 
@@ -81,6 +84,7 @@ impl ConversationsController {
             inclusive: None,
             limit: None,
             cursor: None,
+            retry_policy: None,
         }
     }
 
@@ -99,6 +103,7 @@ impl ConversationsController {
             channel: None,
             include_locale: None,
             include_num_members: None,
+            retry_policy: None,
         }
     }
 
@@ -116,6 +121,7 @@ impl ConversationsController {
             client: self.client.clone(),
             channel: None,
             users: None,
+            retry_policy: None,
         }
     }
 
@@ -132,6 +138,7 @@ impl ConversationsController {
         ConversationsJoinRequest {
             client: self.client.clone(),
             channel: None,
+            retry_policy: None,
         }
     }
 
@@ -149,6 +156,7 @@ impl ConversationsController {
             client: self.client.clone(),
             channel: None,
             user: None,
+            retry_policy: None,
         }
     }
 
@@ -165,6 +173,7 @@ impl ConversationsController {
         ConversationsLeaveRequest {
             client: self.client.clone(),
             channel: None,
+            retry_policy: None,
         }
     }
 
@@ -184,6 +193,7 @@ impl ConversationsController {
             types: None,
             limit: None,
             cursor: None,
+            retry_policy: None,
         }
     }
 
@@ -201,6 +211,7 @@ impl ConversationsController {
             client: self.client.clone(),
             channel: None,
             ts: None,
+            retry_policy: None,
         }
     }
 
@@ -219,6 +230,7 @@ impl ConversationsController {
             channel: None,
             limit: None,
             cursor: None,
+            retry_policy: None,
         }
     }
 
@@ -237,6 +249,7 @@ impl ConversationsController {
             channel: None,
             users: None,
             return_im: None,
+            retry_policy: None,
         }
     }
 
@@ -254,6 +267,7 @@ impl ConversationsController {
             client: self.client.clone(),
             channel: None,
             name: None,
+            retry_policy: None,
         }
     }
 
@@ -276,6 +290,7 @@ impl ConversationsController {
             inclusive: None,
             limit: None,
             cursor: None,
+            retry_policy: None,
         }
     }
 
@@ -293,6 +308,7 @@ impl ConversationsController {
             client: self.client.clone(),
             channel: None,
             purpose: None,
+            retry_policy: None,
         }
     }
 
@@ -310,6 +326,7 @@ impl ConversationsController {
             client: self.client.clone(),
             channel: None,
             topic: None,
+            retry_policy: None,
         }
     }
 
@@ -326,6 +343,7 @@ impl ConversationsController {
         ConversationsUnarchiveRequest {
             client: self.client.clone(),
             channel: None,
+            retry_policy: None,
         }
     }
 }
@@ -336,6 +354,7 @@ impl ConversationsController {
 pub struct ConversationsArchiveRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsArchiveRequest {
@@ -348,6 +367,13 @@ impl ConversationsArchiveRequest {
     /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
     pub fn set_channel(mut self, value: Option<String>) -> Self {
         self.channel = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -398,8 +424,13 @@ impl ConversationsArchiveRequest {
             id: "conversations_archive",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -423,6 +454,7 @@ impl ConversationsArchiveRequest {
 pub struct ConversationsCloseRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsCloseRequest {
@@ -435,6 +467,13 @@ impl ConversationsCloseRequest {
     /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
     pub fn set_channel(mut self, value: Option<String>) -> Self {
         self.channel = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -482,8 +521,13 @@ impl ConversationsCloseRequest {
             id: "conversations_close",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -508,6 +552,7 @@ pub struct ConversationsCreateRequest {
     client: crate::SlackWebApiClient,
     name: Option<String>,
     is_private: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsCreateRequest {
@@ -532,6 +577,13 @@ impl ConversationsCreateRequest {
     /// Sets or clears [`is_private`](Self::is_private): `None` leaves it out of the request.
     pub fn set_is_private(mut self, value: Option<bool>) -> Self {
         self.is_private = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -585,8 +637,13 @@ impl ConversationsCreateRequest {
             id: "conversations_create",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -615,6 +672,7 @@ pub struct ConversationsHistoryRequest {
     inclusive: Option<bool>,
     limit: Option<i64>,
     cursor: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsHistoryRequest {
@@ -690,6 +748,13 @@ impl ConversationsHistoryRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -751,8 +816,13 @@ impl ConversationsHistoryRequest {
             id: "conversations_history",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -778,6 +848,7 @@ pub struct ConversationsInfoRequest {
     channel: Option<String>,
     include_locale: Option<bool>,
     include_num_members: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsInfoRequest {
@@ -814,6 +885,13 @@ impl ConversationsInfoRequest {
     /// Sets or clears [`include_num_members`](Self::include_num_members): `None` leaves it out of the request.
     pub fn set_include_num_members(mut self, value: Option<bool>) -> Self {
         self.include_num_members = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -866,8 +944,13 @@ impl ConversationsInfoRequest {
             id: "conversations_info",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -892,6 +975,7 @@ pub struct ConversationsInviteRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
     users: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsInviteRequest {
@@ -916,6 +1000,13 @@ impl ConversationsInviteRequest {
     /// Sets or clears [`users`](Self::users): `None` leaves it out of the request.
     pub fn set_users(mut self, value: Option<String>) -> Self {
         self.users = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -969,8 +1060,13 @@ impl ConversationsInviteRequest {
             id: "conversations_invite",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -994,6 +1090,7 @@ impl ConversationsInviteRequest {
 pub struct ConversationsJoinRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsJoinRequest {
@@ -1006,6 +1103,13 @@ impl ConversationsJoinRequest {
     /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
     pub fn set_channel(mut self, value: Option<String>) -> Self {
         self.channel = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -1053,8 +1157,13 @@ impl ConversationsJoinRequest {
             id: "conversations_join",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1079,6 +1188,7 @@ pub struct ConversationsKickRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
     user: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsKickRequest {
@@ -1103,6 +1213,13 @@ impl ConversationsKickRequest {
     /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.user = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -1153,8 +1270,13 @@ impl ConversationsKickRequest {
             id: "conversations_kick",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1178,6 +1300,7 @@ impl ConversationsKickRequest {
 pub struct ConversationsLeaveRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsLeaveRequest {
@@ -1190,6 +1313,13 @@ impl ConversationsLeaveRequest {
     /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
     pub fn set_channel(mut self, value: Option<String>) -> Self {
         self.channel = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -1237,8 +1367,13 @@ impl ConversationsLeaveRequest {
             id: "conversations_leave",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1265,6 +1400,7 @@ pub struct ConversationsListRequest {
     types: Option<String>,
     limit: Option<i64>,
     cursor: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsListRequest {
@@ -1313,6 +1449,13 @@ impl ConversationsListRequest {
     /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
     pub fn set_cursor(mut self, value: Option<String>) -> Self {
         self.cursor = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -1368,8 +1511,13 @@ impl ConversationsListRequest {
             id: "conversations_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1394,6 +1542,7 @@ pub struct ConversationsMarkRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
     ts: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsMarkRequest {
@@ -1418,6 +1567,13 @@ impl ConversationsMarkRequest {
     /// Sets or clears [`ts`](Self::ts): `None` leaves it out of the request.
     pub fn set_ts(mut self, value: Option<String>) -> Self {
         self.ts = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -1468,8 +1624,13 @@ impl ConversationsMarkRequest {
             id: "conversations_mark",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1495,6 +1656,7 @@ pub struct ConversationsMembersRequest {
     channel: Option<String>,
     limit: Option<i64>,
     cursor: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsMembersRequest {
@@ -1531,6 +1693,13 @@ impl ConversationsMembersRequest {
     /// Sets or clears [`cursor`](Self::cursor): `None` leaves it out of the request.
     pub fn set_cursor(mut self, value: Option<String>) -> Self {
         self.cursor = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -1586,8 +1755,13 @@ impl ConversationsMembersRequest {
             id: "conversations_members",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1613,6 +1787,7 @@ pub struct ConversationsOpenRequest {
     channel: Option<String>,
     users: Option<String>,
     return_im: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsOpenRequest {
@@ -1649,6 +1824,13 @@ impl ConversationsOpenRequest {
     /// Sets or clears [`return_im`](Self::return_im): `None` leaves it out of the request.
     pub fn set_return_im(mut self, value: Option<bool>) -> Self {
         self.return_im = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -1702,8 +1884,13 @@ impl ConversationsOpenRequest {
             id: "conversations_open",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1728,6 +1915,7 @@ pub struct ConversationsRenameRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
     name: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsRenameRequest {
@@ -1752,6 +1940,13 @@ impl ConversationsRenameRequest {
     /// Sets or clears [`name`](Self::name): `None` leaves it out of the request.
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -1805,8 +2000,13 @@ impl ConversationsRenameRequest {
             id: "conversations_rename",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1836,6 +2036,7 @@ pub struct ConversationsRepliesRequest {
     inclusive: Option<bool>,
     limit: Option<i64>,
     cursor: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsRepliesRequest {
@@ -1923,6 +2124,13 @@ impl ConversationsRepliesRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1987,8 +2195,13 @@ impl ConversationsRepliesRequest {
             id: "conversations_replies",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -2013,6 +2226,7 @@ pub struct ConversationsSetPurposeRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
     purpose: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsSetPurposeRequest {
@@ -2037,6 +2251,13 @@ impl ConversationsSetPurposeRequest {
     /// Sets or clears [`purpose`](Self::purpose): `None` leaves it out of the request.
     pub fn set_purpose(mut self, value: Option<String>) -> Self {
         self.purpose = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -2090,8 +2311,13 @@ impl ConversationsSetPurposeRequest {
             id: "conversations_setPurpose",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -2116,6 +2342,7 @@ pub struct ConversationsSetTopicRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
     topic: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsSetTopicRequest {
@@ -2140,6 +2367,13 @@ impl ConversationsSetTopicRequest {
     /// Sets or clears [`topic`](Self::topic): `None` leaves it out of the request.
     pub fn set_topic(mut self, value: Option<String>) -> Self {
         self.topic = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -2193,8 +2427,13 @@ impl ConversationsSetTopicRequest {
             id: "conversations_setTopic",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -2218,6 +2457,7 @@ impl ConversationsSetTopicRequest {
 pub struct ConversationsUnarchiveRequest {
     client: crate::SlackWebApiClient,
     channel: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ConversationsUnarchiveRequest {
@@ -2230,6 +2470,13 @@ impl ConversationsUnarchiveRequest {
     /// Sets or clears [`channel`](Self::channel): `None` leaves it out of the request.
     pub fn set_channel(mut self, value: Option<String>) -> Self {
         self.channel = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -2280,8 +2527,13 @@ impl ConversationsUnarchiveRequest {
             id: "conversations_unarchive",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

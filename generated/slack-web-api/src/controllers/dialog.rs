@@ -37,6 +37,7 @@ impl DialogController {
             client: self.client.clone(),
             dialog: dialog.into(),
             trigger_id: trigger_id.into(),
+            retry_policy: None,
         }
     }
 }
@@ -48,9 +49,17 @@ pub struct DialogOpenRequest {
     client: crate::SlackWebApiClient,
     dialog: String,
     trigger_id: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl DialogOpenRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -93,8 +102,13 @@ impl DialogOpenRequest {
             id: "dialog_open",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -26,6 +26,7 @@ impl DndController {
     pub fn end_dnd(&self) -> DndEndDndRequest {
         DndEndDndRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -41,6 +42,7 @@ impl DndController {
     pub fn end_snooze(&self) -> DndEndSnoozeRequest {
         DndEndSnoozeRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -57,6 +59,7 @@ impl DndController {
         DndInfoRequest {
             client: self.client.clone(),
             user: None,
+            retry_policy: None,
         }
     }
 
@@ -77,6 +80,7 @@ impl DndController {
         DndSetSnoozeRequest {
             client: self.client.clone(),
             num_minutes: num_minutes.into(),
+            retry_policy: None,
         }
     }
 
@@ -93,6 +97,7 @@ impl DndController {
         DndTeamInfoRequest {
             client: self.client.clone(),
             users: None,
+            retry_policy: None,
         }
     }
 }
@@ -102,9 +107,17 @@ impl DndController {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DndEndDndRequest {
     client: crate::SlackWebApiClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl DndEndDndRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -145,8 +158,13 @@ impl DndEndDndRequest {
             id: "dnd_endDnd",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -169,9 +187,17 @@ impl DndEndDndRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct DndEndSnoozeRequest {
     client: crate::SlackWebApiClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl DndEndSnoozeRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -212,8 +238,13 @@ impl DndEndSnoozeRequest {
             id: "dnd_endSnooze",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -237,6 +268,7 @@ impl DndEndSnoozeRequest {
 pub struct DndInfoRequest {
     client: crate::SlackWebApiClient,
     user: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl DndInfoRequest {
@@ -249,6 +281,13 @@ impl DndInfoRequest {
     /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.user = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -295,8 +334,13 @@ impl DndInfoRequest {
             id: "dnd_info",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -320,9 +364,17 @@ impl DndInfoRequest {
 pub struct DndSetSnoozeRequest {
     client: crate::SlackWebApiClient,
     num_minutes: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl DndSetSnoozeRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -365,8 +417,13 @@ impl DndSetSnoozeRequest {
             id: "dnd_setSnooze",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -390,6 +447,7 @@ impl DndSetSnoozeRequest {
 pub struct DndTeamInfoRequest {
     client: crate::SlackWebApiClient,
     users: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl DndTeamInfoRequest {
@@ -402,6 +460,13 @@ impl DndTeamInfoRequest {
     /// Sets or clears [`users`](Self::users): `None` leaves it out of the request.
     pub fn set_users(mut self, value: Option<String>) -> Self {
         self.users = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -448,8 +513,13 @@ impl DndTeamInfoRequest {
             id: "dnd_teamInfo",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -26,6 +26,7 @@ impl EmojiController {
     pub fn list(&self) -> EmojiListRequest {
         EmojiListRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 }
@@ -35,9 +36,17 @@ impl EmojiController {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct EmojiListRequest {
     client: crate::SlackWebApiClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl EmojiListRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -78,8 +87,13 @@ impl EmojiListRequest {
             id: "emoji_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -27,6 +27,7 @@ impl FilesController {
         FilesDeleteRequest {
             client: self.client.clone(),
             file: None,
+            retry_policy: None,
         }
     }
 
@@ -47,6 +48,7 @@ impl FilesController {
             page: None,
             limit: None,
             cursor: None,
+            retry_policy: None,
         }
     }
 
@@ -70,6 +72,7 @@ impl FilesController {
             count: None,
             page: None,
             show_files_hidden_by_limit: None,
+            retry_policy: None,
         }
     }
 
@@ -86,6 +89,7 @@ impl FilesController {
         FilesRevokePublicUrlRequest {
             client: self.client.clone(),
             file: None,
+            retry_policy: None,
         }
     }
 
@@ -102,6 +106,7 @@ impl FilesController {
         FilesSharedPublicUrlRequest {
             client: self.client.clone(),
             file: None,
+            retry_policy: None,
         }
     }
 
@@ -125,6 +130,7 @@ impl FilesController {
             initial_comment: None,
             channels: None,
             thread_ts: None,
+            retry_policy: None,
         }
     }
 }
@@ -135,6 +141,7 @@ impl FilesController {
 pub struct FilesDeleteRequest {
     client: crate::SlackWebApiClient,
     file: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl FilesDeleteRequest {
@@ -147,6 +154,13 @@ impl FilesDeleteRequest {
     /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
     pub fn set_file(mut self, value: Option<String>) -> Self {
         self.file = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -194,8 +208,13 @@ impl FilesDeleteRequest {
             id: "files_delete",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -223,6 +242,7 @@ pub struct FilesInfoRequest {
     page: Option<String>,
     limit: Option<i64>,
     cursor: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl FilesInfoRequest {
@@ -286,6 +306,13 @@ impl FilesInfoRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -341,8 +368,13 @@ impl FilesInfoRequest {
             id: "files_info",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -373,6 +405,7 @@ pub struct FilesListRequest {
     count: Option<String>,
     page: Option<String>,
     show_files_hidden_by_limit: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl FilesListRequest {
@@ -472,6 +505,13 @@ impl FilesListRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -536,8 +576,13 @@ impl FilesListRequest {
             id: "files_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -561,6 +606,7 @@ impl FilesListRequest {
 pub struct FilesRevokePublicUrlRequest {
     client: crate::SlackWebApiClient,
     file: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl FilesRevokePublicUrlRequest {
@@ -573,6 +619,13 @@ impl FilesRevokePublicUrlRequest {
     /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
     pub fn set_file(mut self, value: Option<String>) -> Self {
         self.file = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -623,8 +676,13 @@ impl FilesRevokePublicUrlRequest {
             id: "files_revokePublicURL",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -648,6 +706,7 @@ impl FilesRevokePublicUrlRequest {
 pub struct FilesSharedPublicUrlRequest {
     client: crate::SlackWebApiClient,
     file: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl FilesSharedPublicUrlRequest {
@@ -660,6 +719,13 @@ impl FilesSharedPublicUrlRequest {
     /// Sets or clears [`file`](Self::file): `None` leaves it out of the request.
     pub fn set_file(mut self, value: Option<String>) -> Self {
         self.file = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -710,8 +776,13 @@ impl FilesSharedPublicUrlRequest {
             id: "files_sharedPublicURL",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -742,6 +813,7 @@ pub struct FilesUploadRequest {
     initial_comment: Option<String>,
     channels: Option<String>,
     thread_ts: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl FilesUploadRequest {
@@ -841,6 +913,13 @@ impl FilesUploadRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -906,8 +985,13 @@ impl FilesUploadRequest {
             id: "files_upload",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

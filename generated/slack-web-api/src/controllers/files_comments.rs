@@ -28,6 +28,7 @@ impl FilesCommentsController {
             client: self.client.clone(),
             file: None,
             id: None,
+            retry_policy: None,
         }
     }
 }
@@ -39,6 +40,7 @@ pub struct FilesCommentsDeleteRequest {
     client: crate::SlackWebApiClient,
     file: Option<String>,
     id: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl FilesCommentsDeleteRequest {
@@ -63,6 +65,13 @@ impl FilesCommentsDeleteRequest {
     /// Sets or clears [`id`](Self::id): `None` leaves it out of the request.
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.id = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -116,8 +125,13 @@ impl FilesCommentsDeleteRequest {
             id: "files_comments_delete",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -32,6 +32,7 @@ impl FilesRemoteController {
             external_url: None,
             preview_image: None,
             indexable_file_contents: None,
+            retry_policy: None,
         }
     }
 
@@ -49,6 +50,7 @@ impl FilesRemoteController {
             client: self.client.clone(),
             file: None,
             external_id: None,
+            retry_policy: None,
         }
     }
 
@@ -69,6 +71,7 @@ impl FilesRemoteController {
             ts_to: None,
             limit: None,
             cursor: None,
+            retry_policy: None,
         }
     }
 
@@ -86,6 +89,7 @@ impl FilesRemoteController {
             client: self.client.clone(),
             file: None,
             external_id: None,
+            retry_policy: None,
         }
     }
 
@@ -104,6 +108,7 @@ impl FilesRemoteController {
             file: None,
             external_id: None,
             channels: None,
+            retry_policy: None,
         }
     }
 
@@ -126,6 +131,7 @@ impl FilesRemoteController {
             external_url: None,
             preview_image: None,
             indexable_file_contents: None,
+            retry_policy: None,
         }
     }
 }
@@ -141,6 +147,7 @@ pub struct FilesRemoteAddRequest {
     external_url: Option<String>,
     preview_image: Option<String>,
     indexable_file_contents: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl FilesRemoteAddRequest {
@@ -216,6 +223,13 @@ impl FilesRemoteAddRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -275,8 +289,13 @@ impl FilesRemoteAddRequest {
             id: "files_remote_add",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -301,6 +320,7 @@ pub struct FilesRemoteInfoRequest {
     client: crate::SlackWebApiClient,
     file: Option<String>,
     external_id: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl FilesRemoteInfoRequest {
@@ -325,6 +345,13 @@ impl FilesRemoteInfoRequest {
     /// Sets or clears [`external_id`](Self::external_id): `None` leaves it out of the request.
     pub fn set_external_id(mut self, value: Option<String>) -> Self {
         self.external_id = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -374,8 +401,13 @@ impl FilesRemoteInfoRequest {
             id: "files_remote_info",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -403,6 +435,7 @@ pub struct FilesRemoteListRequest {
     ts_to: Option<i64>,
     limit: Option<i64>,
     cursor: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl FilesRemoteListRequest {
@@ -466,6 +499,13 @@ impl FilesRemoteListRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -521,8 +561,13 @@ impl FilesRemoteListRequest {
             id: "files_remote_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -547,6 +592,7 @@ pub struct FilesRemoteRemoveRequest {
     client: crate::SlackWebApiClient,
     file: Option<String>,
     external_id: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl FilesRemoteRemoveRequest {
@@ -571,6 +617,13 @@ impl FilesRemoteRemoveRequest {
     /// Sets or clears [`external_id`](Self::external_id): `None` leaves it out of the request.
     pub fn set_external_id(mut self, value: Option<String>) -> Self {
         self.external_id = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -621,8 +674,13 @@ impl FilesRemoteRemoveRequest {
             id: "files_remote_remove",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -648,6 +706,7 @@ pub struct FilesRemoteShareRequest {
     file: Option<String>,
     external_id: Option<String>,
     channels: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl FilesRemoteShareRequest {
@@ -684,6 +743,13 @@ impl FilesRemoteShareRequest {
     /// Sets or clears [`channels`](Self::channels): `None` leaves it out of the request.
     pub fn set_channels(mut self, value: Option<String>) -> Self {
         self.channels = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -736,8 +802,13 @@ impl FilesRemoteShareRequest {
             id: "files_remote_share",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -767,6 +838,7 @@ pub struct FilesRemoteUpdateRequest {
     external_url: Option<String>,
     preview_image: Option<String>,
     indexable_file_contents: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl FilesRemoteUpdateRequest {
@@ -854,6 +926,13 @@ impl FilesRemoteUpdateRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -916,8 +995,13 @@ impl FilesRemoteUpdateRequest {
             id: "files_remote_update",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -33,6 +33,7 @@ impl MigrationController {
             users: users.into(),
             team_id: None,
             to_old: None,
+            retry_policy: None,
         }
     }
 }
@@ -45,6 +46,7 @@ pub struct MigrationExchangeRequest {
     users: String,
     team_id: Option<String>,
     to_old: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl MigrationExchangeRequest {
@@ -69,6 +71,13 @@ impl MigrationExchangeRequest {
     /// Sets or clears [`to_old`](Self::to_old): `None` leaves it out of the request.
     pub fn set_to_old(mut self, value: Option<bool>) -> Self {
         self.to_old = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -119,8 +128,13 @@ impl MigrationExchangeRequest {
             id: "migration_exchange",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

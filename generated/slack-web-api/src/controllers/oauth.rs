@@ -29,6 +29,7 @@ impl OauthController {
             code: None,
             redirect_uri: None,
             single_channel: None,
+            retry_policy: None,
         }
     }
 
@@ -47,6 +48,7 @@ impl OauthController {
             code: None,
             redirect_uri: None,
             single_channel: None,
+            retry_policy: None,
         }
     }
 }
@@ -61,6 +63,7 @@ pub struct OauthAccessRequest {
     code: Option<String>,
     redirect_uri: Option<String>,
     single_channel: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl OauthAccessRequest {
@@ -124,6 +127,13 @@ impl OauthAccessRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -179,8 +189,13 @@ impl OauthAccessRequest {
             id: "oauth_access",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -208,6 +223,7 @@ pub struct OauthTokenRequest {
     code: Option<String>,
     redirect_uri: Option<String>,
     single_channel: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl OauthTokenRequest {
@@ -271,6 +287,13 @@ impl OauthTokenRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -326,8 +349,13 @@ impl OauthTokenRequest {
             id: "oauth_token",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

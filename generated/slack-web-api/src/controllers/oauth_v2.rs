@@ -32,6 +32,7 @@ impl OauthV2Controller {
             client_id: None,
             client_secret: None,
             redirect_uri: None,
+            retry_policy: None,
         }
     }
 }
@@ -45,6 +46,7 @@ pub struct OauthV2AccessRequest {
     client_id: Option<String>,
     client_secret: Option<String>,
     redirect_uri: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl OauthV2AccessRequest {
@@ -81,6 +83,13 @@ impl OauthV2AccessRequest {
     /// Sets or clears [`redirect_uri`](Self::redirect_uri): `None` leaves it out of the request.
     pub fn set_redirect_uri(mut self, value: Option<String>) -> Self {
         self.redirect_uri = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -134,8 +143,13 @@ impl OauthV2AccessRequest {
             id: "oauth_v2_access",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -32,6 +32,7 @@ impl PinsController {
             client: self.client.clone(),
             channel: channel.into(),
             timestamp: None,
+            retry_policy: None,
         }
     }
 
@@ -52,6 +53,7 @@ impl PinsController {
         PinsListRequest {
             client: self.client.clone(),
             channel: channel.into(),
+            retry_policy: None,
         }
     }
 
@@ -73,6 +75,7 @@ impl PinsController {
             client: self.client.clone(),
             channel: channel.into(),
             timestamp: None,
+            retry_policy: None,
         }
     }
 }
@@ -84,6 +87,7 @@ pub struct PinsAddRequest {
     client: crate::SlackWebApiClient,
     channel: String,
     timestamp: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl PinsAddRequest {
@@ -96,6 +100,13 @@ impl PinsAddRequest {
     /// Sets or clears [`timestamp`](Self::timestamp): `None` leaves it out of the request.
     pub fn set_timestamp(mut self, value: Option<String>) -> Self {
         self.timestamp = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -144,8 +155,13 @@ impl PinsAddRequest {
             id: "pins_add",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -169,9 +185,17 @@ impl PinsAddRequest {
 pub struct PinsListRequest {
     client: crate::SlackWebApiClient,
     channel: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl PinsListRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -213,8 +237,13 @@ impl PinsListRequest {
             id: "pins_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -239,6 +268,7 @@ pub struct PinsRemoveRequest {
     client: crate::SlackWebApiClient,
     channel: String,
     timestamp: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl PinsRemoveRequest {
@@ -251,6 +281,13 @@ impl PinsRemoveRequest {
     /// Sets or clears [`timestamp`](Self::timestamp): `None` leaves it out of the request.
     pub fn set_timestamp(mut self, value: Option<String>) -> Self {
         self.timestamp = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -299,8 +336,13 @@ impl PinsRemoveRequest {
             id: "pins_remove",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

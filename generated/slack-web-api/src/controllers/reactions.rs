@@ -40,6 +40,7 @@ impl ReactionsController {
             channel: channel.into(),
             name: name.into(),
             timestamp: timestamp.into(),
+            retry_policy: None,
         }
     }
 
@@ -60,6 +61,7 @@ impl ReactionsController {
             file_comment: None,
             full: None,
             timestamp: None,
+            retry_policy: None,
         }
     }
 
@@ -81,6 +83,7 @@ impl ReactionsController {
             page: None,
             cursor: None,
             limit: None,
+            retry_policy: None,
         }
     }
 
@@ -105,6 +108,7 @@ impl ReactionsController {
             file_comment: None,
             channel: None,
             timestamp: None,
+            retry_policy: None,
         }
     }
 }
@@ -117,9 +121,17 @@ pub struct ReactionsAddRequest {
     channel: String,
     name: String,
     timestamp: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ReactionsAddRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -164,8 +176,13 @@ impl ReactionsAddRequest {
             id: "reactions_add",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -193,6 +210,7 @@ pub struct ReactionsGetRequest {
     file_comment: Option<String>,
     full: Option<bool>,
     timestamp: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ReactionsGetRequest {
@@ -256,6 +274,13 @@ impl ReactionsGetRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -311,8 +336,13 @@ impl ReactionsGetRequest {
             id: "reactions_get",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -337,6 +367,7 @@ pub struct ReactionsListRequest {
     page: Option<i64>,
     cursor: Option<String>,
     limit: Option<i64>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ReactionsListRequest {
@@ -412,6 +443,13 @@ impl ReactionsListRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -470,8 +508,13 @@ impl ReactionsListRequest {
             id: "reactions_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -499,6 +542,7 @@ pub struct ReactionsRemoveRequest {
     file_comment: Option<String>,
     channel: Option<String>,
     timestamp: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ReactionsRemoveRequest {
@@ -547,6 +591,13 @@ impl ReactionsRemoveRequest {
     /// Sets or clears [`timestamp`](Self::timestamp): `None` leaves it out of the request.
     pub fn set_timestamp(mut self, value: Option<String>) -> Self {
         self.timestamp = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -604,8 +655,13 @@ impl ReactionsRemoveRequest {
             id: "reactions_remove",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

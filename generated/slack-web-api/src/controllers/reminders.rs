@@ -38,6 +38,7 @@ impl RemindersController {
             text: text.into(),
             time: time.into(),
             user: None,
+            retry_policy: None,
         }
     }
 
@@ -54,6 +55,7 @@ impl RemindersController {
         RemindersCompleteRequest {
             client: self.client.clone(),
             reminder: None,
+            retry_policy: None,
         }
     }
 
@@ -70,6 +72,7 @@ impl RemindersController {
         RemindersDeleteRequest {
             client: self.client.clone(),
             reminder: None,
+            retry_policy: None,
         }
     }
 
@@ -86,6 +89,7 @@ impl RemindersController {
         RemindersInfoRequest {
             client: self.client.clone(),
             reminder: None,
+            retry_policy: None,
         }
     }
 
@@ -101,6 +105,7 @@ impl RemindersController {
     pub fn list(&self) -> RemindersListRequest {
         RemindersListRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 }
@@ -113,6 +118,7 @@ pub struct RemindersAddRequest {
     text: String,
     time: String,
     user: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl RemindersAddRequest {
@@ -125,6 +131,13 @@ impl RemindersAddRequest {
     /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.user = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -174,8 +187,13 @@ impl RemindersAddRequest {
             id: "reminders_add",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -199,6 +217,7 @@ impl RemindersAddRequest {
 pub struct RemindersCompleteRequest {
     client: crate::SlackWebApiClient,
     reminder: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl RemindersCompleteRequest {
@@ -211,6 +230,13 @@ impl RemindersCompleteRequest {
     /// Sets or clears [`reminder`](Self::reminder): `None` leaves it out of the request.
     pub fn set_reminder(mut self, value: Option<String>) -> Self {
         self.reminder = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -258,8 +284,13 @@ impl RemindersCompleteRequest {
             id: "reminders_complete",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -283,6 +314,7 @@ impl RemindersCompleteRequest {
 pub struct RemindersDeleteRequest {
     client: crate::SlackWebApiClient,
     reminder: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl RemindersDeleteRequest {
@@ -295,6 +327,13 @@ impl RemindersDeleteRequest {
     /// Sets or clears [`reminder`](Self::reminder): `None` leaves it out of the request.
     pub fn set_reminder(mut self, value: Option<String>) -> Self {
         self.reminder = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -342,8 +381,13 @@ impl RemindersDeleteRequest {
             id: "reminders_delete",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -367,6 +411,7 @@ impl RemindersDeleteRequest {
 pub struct RemindersInfoRequest {
     client: crate::SlackWebApiClient,
     reminder: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl RemindersInfoRequest {
@@ -379,6 +424,13 @@ impl RemindersInfoRequest {
     /// Sets or clears [`reminder`](Self::reminder): `None` leaves it out of the request.
     pub fn set_reminder(mut self, value: Option<String>) -> Self {
         self.reminder = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -425,8 +477,13 @@ impl RemindersInfoRequest {
             id: "reminders_info",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -449,9 +506,17 @@ impl RemindersInfoRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct RemindersListRequest {
     client: crate::SlackWebApiClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl RemindersListRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -492,8 +557,13 @@ impl RemindersListRequest {
             id: "reminders_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

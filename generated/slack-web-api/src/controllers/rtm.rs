@@ -28,6 +28,7 @@ impl RtmController {
             client: self.client.clone(),
             batch_presence_aware: None,
             presence_sub: None,
+            retry_policy: None,
         }
     }
 }
@@ -39,6 +40,7 @@ pub struct RtmConnectRequest {
     client: crate::SlackWebApiClient,
     batch_presence_aware: Option<bool>,
     presence_sub: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl RtmConnectRequest {
@@ -63,6 +65,13 @@ impl RtmConnectRequest {
     /// Sets or clears [`presence_sub`](Self::presence_sub): `None` leaves it out of the request.
     pub fn set_presence_sub(mut self, value: Option<bool>) -> Self {
         self.presence_sub = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -112,8 +121,13 @@ impl RtmConnectRequest {
             id: "rtm_connect",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

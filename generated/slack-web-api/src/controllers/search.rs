@@ -36,6 +36,7 @@ impl SearchController {
             page: None,
             sort: None,
             sort_dir: None,
+            retry_policy: None,
         }
     }
 }
@@ -51,6 +52,7 @@ pub struct SearchMessagesRequest {
     page: Option<i64>,
     sort: Option<String>,
     sort_dir: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl SearchMessagesRequest {
@@ -114,6 +116,13 @@ impl SearchMessagesRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -170,8 +179,13 @@ impl SearchMessagesRequest {
             id: "search_messages",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

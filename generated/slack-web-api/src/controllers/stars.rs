@@ -30,6 +30,7 @@ impl StarsController {
             file: None,
             file_comment: None,
             timestamp: None,
+            retry_policy: None,
         }
     }
 
@@ -49,6 +50,7 @@ impl StarsController {
             page: None,
             cursor: None,
             limit: None,
+            retry_policy: None,
         }
     }
 
@@ -68,6 +70,7 @@ impl StarsController {
             file: None,
             file_comment: None,
             timestamp: None,
+            retry_policy: None,
         }
     }
 }
@@ -81,6 +84,7 @@ pub struct StarsAddRequest {
     file: Option<String>,
     file_comment: Option<String>,
     timestamp: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl StarsAddRequest {
@@ -129,6 +133,13 @@ impl StarsAddRequest {
     /// Sets or clears [`timestamp`](Self::timestamp): `None` leaves it out of the request.
     pub fn set_timestamp(mut self, value: Option<String>) -> Self {
         self.timestamp = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -185,8 +196,13 @@ impl StarsAddRequest {
             id: "stars_add",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -213,6 +229,7 @@ pub struct StarsListRequest {
     page: Option<String>,
     cursor: Option<String>,
     limit: Option<i64>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl StarsListRequest {
@@ -261,6 +278,13 @@ impl StarsListRequest {
     /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
         self.limit = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -316,8 +340,13 @@ impl StarsListRequest {
             id: "stars_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -344,6 +373,7 @@ pub struct StarsRemoveRequest {
     file: Option<String>,
     file_comment: Option<String>,
     timestamp: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl StarsRemoveRequest {
@@ -392,6 +422,13 @@ impl StarsRemoveRequest {
     /// Sets or clears [`timestamp`](Self::timestamp): `None` leaves it out of the request.
     pub fn set_timestamp(mut self, value: Option<String>) -> Self {
         self.timestamp = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -448,8 +485,13 @@ impl StarsRemoveRequest {
             id: "stars_remove",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -29,6 +29,7 @@ impl TeamController {
             before: None,
             count: None,
             page: None,
+            retry_policy: None,
         }
     }
 
@@ -45,6 +46,7 @@ impl TeamController {
         TeamBillableInfoRequest {
             client: self.client.clone(),
             user: None,
+            retry_policy: None,
         }
     }
 
@@ -61,6 +63,7 @@ impl TeamController {
         TeamInfoRequest {
             client: self.client.clone(),
             team: None,
+            retry_policy: None,
         }
     }
 
@@ -82,6 +85,7 @@ impl TeamController {
             page: None,
             service_id: None,
             user: None,
+            retry_policy: None,
         }
     }
 }
@@ -94,6 +98,7 @@ pub struct TeamAccessLogsRequest {
     before: Option<String>,
     count: Option<String>,
     page: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl TeamAccessLogsRequest {
@@ -130,6 +135,13 @@ impl TeamAccessLogsRequest {
     /// Sets or clears [`page`](Self::page): `None` leaves it out of the request.
     pub fn set_page(mut self, value: Option<String>) -> Self {
         self.page = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -182,8 +194,13 @@ impl TeamAccessLogsRequest {
             id: "team_accessLogs",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -207,6 +224,7 @@ impl TeamAccessLogsRequest {
 pub struct TeamBillableInfoRequest {
     client: crate::SlackWebApiClient,
     user: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl TeamBillableInfoRequest {
@@ -219,6 +237,13 @@ impl TeamBillableInfoRequest {
     /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.user = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -265,8 +290,13 @@ impl TeamBillableInfoRequest {
             id: "team_billableInfo",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -290,6 +320,7 @@ impl TeamBillableInfoRequest {
 pub struct TeamInfoRequest {
     client: crate::SlackWebApiClient,
     team: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl TeamInfoRequest {
@@ -302,6 +333,13 @@ impl TeamInfoRequest {
     /// Sets or clears [`team`](Self::team): `None` leaves it out of the request.
     pub fn set_team(mut self, value: Option<String>) -> Self {
         self.team = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -348,8 +386,13 @@ impl TeamInfoRequest {
             id: "team_info",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -378,6 +421,7 @@ pub struct TeamIntegrationLogsRequest {
     page: Option<String>,
     service_id: Option<String>,
     user: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl TeamIntegrationLogsRequest {
@@ -453,6 +497,13 @@ impl TeamIntegrationLogsRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -514,8 +565,13 @@ impl TeamIntegrationLogsRequest {
             id: "team_integrationLogs",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

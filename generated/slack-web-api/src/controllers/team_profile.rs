@@ -27,6 +27,7 @@ impl TeamProfileController {
         TeamProfileGetRequest {
             client: self.client.clone(),
             visibility: None,
+            retry_policy: None,
         }
     }
 }
@@ -37,6 +38,7 @@ impl TeamProfileController {
 pub struct TeamProfileGetRequest {
     client: crate::SlackWebApiClient,
     visibility: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl TeamProfileGetRequest {
@@ -49,6 +51,13 @@ impl TeamProfileGetRequest {
     /// Sets or clears [`visibility`](Self::visibility): `None` leaves it out of the request.
     pub fn set_visibility(mut self, value: Option<String>) -> Self {
         self.visibility = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -95,8 +104,13 @@ impl TeamProfileGetRequest {
             id: "team_profile_get",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -35,6 +35,7 @@ impl UsergroupsController {
             description: None,
             handle: None,
             include_count: None,
+            retry_policy: None,
         }
     }
 
@@ -56,6 +57,7 @@ impl UsergroupsController {
             client: self.client.clone(),
             usergroup: usergroup.into(),
             include_count: None,
+            retry_policy: None,
         }
     }
 
@@ -77,6 +79,7 @@ impl UsergroupsController {
             client: self.client.clone(),
             usergroup: usergroup.into(),
             include_count: None,
+            retry_policy: None,
         }
     }
 
@@ -95,6 +98,7 @@ impl UsergroupsController {
             include_users: None,
             include_count: None,
             include_disabled: None,
+            retry_policy: None,
         }
     }
 
@@ -120,6 +124,7 @@ impl UsergroupsController {
             channels: None,
             include_count: None,
             name: None,
+            retry_policy: None,
         }
     }
 }
@@ -134,6 +139,7 @@ pub struct UsergroupsCreateRequest {
     description: Option<String>,
     handle: Option<String>,
     include_count: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsergroupsCreateRequest {
@@ -182,6 +188,13 @@ impl UsergroupsCreateRequest {
     /// Sets or clears [`include_count`](Self::include_count): `None` leaves it out of the request.
     pub fn set_include_count(mut self, value: Option<bool>) -> Self {
         self.include_count = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -239,8 +252,13 @@ impl UsergroupsCreateRequest {
             id: "usergroups_create",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -265,6 +283,7 @@ pub struct UsergroupsDisableRequest {
     client: crate::SlackWebApiClient,
     usergroup: String,
     include_count: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsergroupsDisableRequest {
@@ -277,6 +296,13 @@ impl UsergroupsDisableRequest {
     /// Sets or clears [`include_count`](Self::include_count): `None` leaves it out of the request.
     pub fn set_include_count(mut self, value: Option<bool>) -> Self {
         self.include_count = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -325,8 +351,13 @@ impl UsergroupsDisableRequest {
             id: "usergroups_disable",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -351,6 +382,7 @@ pub struct UsergroupsEnableRequest {
     client: crate::SlackWebApiClient,
     usergroup: String,
     include_count: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsergroupsEnableRequest {
@@ -363,6 +395,13 @@ impl UsergroupsEnableRequest {
     /// Sets or clears [`include_count`](Self::include_count): `None` leaves it out of the request.
     pub fn set_include_count(mut self, value: Option<bool>) -> Self {
         self.include_count = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -411,8 +450,13 @@ impl UsergroupsEnableRequest {
             id: "usergroups_enable",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -438,6 +482,7 @@ pub struct UsergroupsListRequest {
     include_users: Option<bool>,
     include_count: Option<bool>,
     include_disabled: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsergroupsListRequest {
@@ -474,6 +519,13 @@ impl UsergroupsListRequest {
     /// Sets or clears [`include_disabled`](Self::include_disabled): `None` leaves it out of the request.
     pub fn set_include_disabled(mut self, value: Option<bool>) -> Self {
         self.include_disabled = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -526,8 +578,13 @@ impl UsergroupsListRequest {
             id: "usergroups_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -556,6 +613,7 @@ pub struct UsergroupsUpdateRequest {
     channels: Option<String>,
     include_count: Option<bool>,
     name: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsergroupsUpdateRequest {
@@ -619,6 +677,13 @@ impl UsergroupsUpdateRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -676,8 +741,13 @@ impl UsergroupsUpdateRequest {
             id: "usergroups_update",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

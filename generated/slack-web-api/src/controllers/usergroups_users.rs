@@ -34,6 +34,7 @@ impl UsergroupsUsersController {
             client: self.client.clone(),
             usergroup: usergroup.into(),
             include_disabled: None,
+            retry_policy: None,
         }
     }
 
@@ -61,6 +62,7 @@ impl UsergroupsUsersController {
             usergroup: usergroup.into(),
             users: users.into(),
             include_count: None,
+            retry_policy: None,
         }
     }
 }
@@ -72,6 +74,7 @@ pub struct UsergroupsUsersListRequest {
     client: crate::SlackWebApiClient,
     usergroup: String,
     include_disabled: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsergroupsUsersListRequest {
@@ -84,6 +87,13 @@ impl UsergroupsUsersListRequest {
     /// Sets or clears [`include_disabled`](Self::include_disabled): `None` leaves it out of the request.
     pub fn set_include_disabled(mut self, value: Option<bool>) -> Self {
         self.include_disabled = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -134,8 +144,13 @@ impl UsergroupsUsersListRequest {
             id: "usergroups_users_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -161,6 +176,7 @@ pub struct UsergroupsUsersUpdateRequest {
     usergroup: String,
     users: String,
     include_count: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsergroupsUsersUpdateRequest {
@@ -173,6 +189,13 @@ impl UsergroupsUsersUpdateRequest {
     /// Sets or clears [`include_count`](Self::include_count): `None` leaves it out of the request.
     pub fn set_include_count(mut self, value: Option<bool>) -> Self {
         self.include_count = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -225,8 +248,13 @@ impl UsergroupsUsersUpdateRequest {
             id: "usergroups_users_update",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -31,6 +31,7 @@ impl UsersController {
             exclude_archived: None,
             limit: None,
             cursor: None,
+            retry_policy: None,
         }
     }
 
@@ -46,6 +47,7 @@ impl UsersController {
     pub fn delete_photo(&self) -> UsersDeletePhotoRequest {
         UsersDeletePhotoRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -62,6 +64,7 @@ impl UsersController {
         UsersGetPresenceRequest {
             client: self.client.clone(),
             user: None,
+            retry_policy: None,
         }
     }
 
@@ -77,6 +80,7 @@ impl UsersController {
     pub fn identity(&self) -> UsersIdentityRequest {
         UsersIdentityRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -94,6 +98,7 @@ impl UsersController {
             client: self.client.clone(),
             include_locale: None,
             user: None,
+            retry_policy: None,
         }
     }
 
@@ -112,6 +117,7 @@ impl UsersController {
             limit: None,
             cursor: None,
             include_locale: None,
+            retry_policy: None,
         }
     }
 
@@ -135,6 +141,7 @@ impl UsersController {
         UsersLookupByEmailRequest {
             client: self.client.clone(),
             email: email.into(),
+            retry_policy: None,
         }
     }
 
@@ -150,6 +157,7 @@ impl UsersController {
     pub fn set_active(&self) -> UsersSetActiveRequest {
         UsersSetActiveRequest {
             client: self.client.clone(),
+            retry_policy: None,
         }
     }
 
@@ -169,6 +177,7 @@ impl UsersController {
             crop_x: None,
             crop_y: None,
             image: None,
+            retry_policy: None,
         }
     }
 
@@ -189,6 +198,7 @@ impl UsersController {
         UsersSetPresenceRequest {
             client: self.client.clone(),
             presence: presence.into(),
+            retry_policy: None,
         }
     }
 }
@@ -203,6 +213,7 @@ pub struct UsersConversationsRequest {
     exclude_archived: Option<bool>,
     limit: Option<i64>,
     cursor: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsersConversationsRequest {
@@ -266,6 +277,13 @@ impl UsersConversationsRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -321,8 +339,13 @@ impl UsersConversationsRequest {
             id: "users_conversations",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -345,9 +368,17 @@ impl UsersConversationsRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UsersDeletePhotoRequest {
     client: crate::SlackWebApiClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsersDeletePhotoRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -389,8 +420,13 @@ impl UsersDeletePhotoRequest {
             id: "users_deletePhoto",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -414,6 +450,7 @@ impl UsersDeletePhotoRequest {
 pub struct UsersGetPresenceRequest {
     client: crate::SlackWebApiClient,
     user: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsersGetPresenceRequest {
@@ -426,6 +463,13 @@ impl UsersGetPresenceRequest {
     /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.user = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -472,8 +516,13 @@ impl UsersGetPresenceRequest {
             id: "users_getPresence",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -496,9 +545,17 @@ impl UsersGetPresenceRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UsersIdentityRequest {
     client: crate::SlackWebApiClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsersIdentityRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -539,8 +596,13 @@ impl UsersIdentityRequest {
             id: "users_identity",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -565,6 +627,7 @@ pub struct UsersInfoRequest {
     client: crate::SlackWebApiClient,
     include_locale: Option<bool>,
     user: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsersInfoRequest {
@@ -589,6 +652,13 @@ impl UsersInfoRequest {
     /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.user = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -638,8 +708,13 @@ impl UsersInfoRequest {
             id: "users_info",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -665,6 +740,7 @@ pub struct UsersListRequest {
     limit: Option<i64>,
     cursor: Option<String>,
     include_locale: Option<bool>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsersListRequest {
@@ -701,6 +777,13 @@ impl UsersListRequest {
     /// Sets or clears [`include_locale`](Self::include_locale): `None` leaves it out of the request.
     pub fn set_include_locale(mut self, value: Option<bool>) -> Self {
         self.include_locale = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -753,8 +836,13 @@ impl UsersListRequest {
             id: "users_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -778,9 +866,17 @@ impl UsersListRequest {
 pub struct UsersLookupByEmailRequest {
     client: crate::SlackWebApiClient,
     email: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsersLookupByEmailRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -822,8 +918,13 @@ impl UsersLookupByEmailRequest {
             id: "users_lookupByEmail",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -846,9 +947,17 @@ impl UsersLookupByEmailRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct UsersSetActiveRequest {
     client: crate::SlackWebApiClient,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsersSetActiveRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -889,8 +998,13 @@ impl UsersSetActiveRequest {
             id: "users_setActive",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -917,6 +1031,7 @@ pub struct UsersSetPhotoRequest {
     crop_x: Option<String>,
     crop_y: Option<String>,
     image: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsersSetPhotoRequest {
@@ -965,6 +1080,13 @@ impl UsersSetPhotoRequest {
     /// Sets or clears [`image`](Self::image): `None` leaves it out of the request.
     pub fn set_image(mut self, value: Option<String>) -> Self {
         self.image = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -1021,8 +1143,13 @@ impl UsersSetPhotoRequest {
             id: "users_setPhoto",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -1046,9 +1173,17 @@ impl UsersSetPhotoRequest {
 pub struct UsersSetPresenceRequest {
     client: crate::SlackWebApiClient,
     presence: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsersSetPresenceRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1091,8 +1226,13 @@ impl UsersSetPresenceRequest {
             id: "users_setPresence",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

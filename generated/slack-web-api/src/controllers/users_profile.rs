@@ -28,6 +28,7 @@ impl UsersProfileController {
             client: self.client.clone(),
             include_labels: None,
             user: None,
+            retry_policy: None,
         }
     }
 
@@ -47,6 +48,7 @@ impl UsersProfileController {
             profile: None,
             user: None,
             value: None,
+            retry_policy: None,
         }
     }
 }
@@ -58,6 +60,7 @@ pub struct UsersProfileGetRequest {
     client: crate::SlackWebApiClient,
     include_labels: Option<bool>,
     user: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsersProfileGetRequest {
@@ -82,6 +85,13 @@ impl UsersProfileGetRequest {
     /// Sets or clears [`user`](Self::user): `None` leaves it out of the request.
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.user = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -131,8 +141,13 @@ impl UsersProfileGetRequest {
             id: "users_profile_get",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -159,6 +174,7 @@ pub struct UsersProfileSetRequest {
     profile: Option<String>,
     user: Option<String>,
     value: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl UsersProfileSetRequest {
@@ -207,6 +223,13 @@ impl UsersProfileSetRequest {
     /// Sets or clears [`value`](Self::value): `None` leaves it out of the request.
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.value = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -263,8 +286,13 @@ impl UsersProfileSetRequest {
             id: "users_profile_set",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -37,6 +37,7 @@ impl ViewsController {
             client: self.client.clone(),
             trigger_id: trigger_id.into(),
             view: view.into(),
+            retry_policy: None,
         }
     }
 
@@ -64,6 +65,7 @@ impl ViewsController {
             user_id: user_id.into(),
             view: view.into(),
             hash: None,
+            retry_policy: None,
         }
     }
 
@@ -90,6 +92,7 @@ impl ViewsController {
             client: self.client.clone(),
             trigger_id: trigger_id.into(),
             view: view.into(),
+            retry_policy: None,
         }
     }
 
@@ -109,6 +112,7 @@ impl ViewsController {
             external_id: None,
             view: None,
             hash: None,
+            retry_policy: None,
         }
     }
 }
@@ -120,9 +124,17 @@ pub struct ViewsOpenRequest {
     client: crate::SlackWebApiClient,
     trigger_id: String,
     view: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ViewsOpenRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -165,8 +177,13 @@ impl ViewsOpenRequest {
             id: "views_open",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -192,6 +209,7 @@ pub struct ViewsPublishRequest {
     user_id: String,
     view: String,
     hash: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ViewsPublishRequest {
@@ -204,6 +222,13 @@ impl ViewsPublishRequest {
     /// Sets or clears [`hash`](Self::hash): `None` leaves it out of the request.
     pub fn set_hash(mut self, value: Option<String>) -> Self {
         self.hash = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -252,8 +277,13 @@ impl ViewsPublishRequest {
             id: "views_publish",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -278,9 +308,17 @@ pub struct ViewsPushRequest {
     client: crate::SlackWebApiClient,
     trigger_id: String,
     view: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ViewsPushRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -323,8 +361,13 @@ impl ViewsPushRequest {
             id: "views_push",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -351,6 +394,7 @@ pub struct ViewsUpdateRequest {
     external_id: Option<String>,
     view: Option<String>,
     hash: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl ViewsUpdateRequest {
@@ -399,6 +443,13 @@ impl ViewsUpdateRequest {
     /// Sets or clears [`hash`](Self::hash): `None` leaves it out of the request.
     pub fn set_hash(mut self, value: Option<String>) -> Self {
         self.hash = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -454,8 +505,13 @@ impl ViewsUpdateRequest {
             id: "views_update",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

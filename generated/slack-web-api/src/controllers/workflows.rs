@@ -35,6 +35,7 @@ impl WorkflowsController {
             client: self.client.clone(),
             workflow_step_execute_id: workflow_step_execute_id.into(),
             outputs: None,
+            retry_policy: None,
         }
     }
 
@@ -61,6 +62,7 @@ impl WorkflowsController {
             client: self.client.clone(),
             workflow_step_execute_id: workflow_step_execute_id.into(),
             error: error.into(),
+            retry_policy: None,
         }
     }
 
@@ -88,6 +90,7 @@ impl WorkflowsController {
             outputs: None,
             step_name: None,
             step_image_url: None,
+            retry_policy: None,
         }
     }
 }
@@ -99,6 +102,7 @@ pub struct WorkflowsStepCompletedRequest {
     client: crate::SlackWebApiClient,
     workflow_step_execute_id: String,
     outputs: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl WorkflowsStepCompletedRequest {
@@ -111,6 +115,13 @@ impl WorkflowsStepCompletedRequest {
     /// Sets or clears [`outputs`](Self::outputs): `None` leaves it out of the request.
     pub fn set_outputs(mut self, value: Option<String>) -> Self {
         self.outputs = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -161,8 +172,13 @@ impl WorkflowsStepCompletedRequest {
             id: "workflows_stepCompleted",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -187,9 +203,17 @@ pub struct WorkflowsStepFailedRequest {
     client: crate::SlackWebApiClient,
     workflow_step_execute_id: String,
     error: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl WorkflowsStepFailedRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -235,8 +259,13 @@ impl WorkflowsStepFailedRequest {
             id: "workflows_stepFailed",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -264,6 +293,7 @@ pub struct WorkflowsUpdateStepRequest {
     outputs: Option<String>,
     step_name: Option<String>,
     step_image_url: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl WorkflowsUpdateStepRequest {
@@ -312,6 +342,13 @@ impl WorkflowsUpdateStepRequest {
     /// Sets or clears [`step_image_url`](Self::step_image_url): `None` leaves it out of the request.
     pub fn set_step_image_url(mut self, value: Option<String>) -> Self {
         self.step_image_url = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -371,8 +408,13 @@ impl WorkflowsUpdateStepRequest {
             id: "workflows_updateStep",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]

@@ -27,6 +27,7 @@ impl CustomersController {
             limit: None,
             starting_after: None,
             test_clock: None,
+            retry_policy: None,
         }
     }
 
@@ -58,6 +59,7 @@ impl CustomersController {
             tax_exempt: None,
             tax_id_data: None,
             test_clock: None,
+            retry_policy: None,
         }
     }
 
@@ -76,6 +78,7 @@ impl CustomersController {
             client: self.client.clone(),
             customer: customer.into(),
             expand: None,
+            retry_policy: None,
         }
     }
 
@@ -93,6 +96,7 @@ impl CustomersController {
         DeleteCustomersCustomerRequest {
             client: self.client.clone(),
             customer: customer.into(),
+            retry_policy: None,
         }
     }
 }
@@ -109,6 +113,7 @@ pub struct GetCustomersRequest {
     limit: Option<i64>,
     starting_after: Option<String>,
     test_clock: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl GetCustomersRequest {
@@ -199,6 +204,13 @@ impl GetCustomersRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -275,8 +287,13 @@ impl GetCustomersRequest {
             id: "GetCustomers",
             security: &[&[crate::Scheme::BasicAuth], &[crate::Scheme::BearerAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -317,6 +334,7 @@ pub struct PostCustomersRequest {
     tax_exempt: Option<crate::models::PostCustomersTaxExempt>,
     tax_id_data: Option<Vec<crate::models::PostCustomersTaxIdDataItem>>,
     test_clock: Option<String>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl PostCustomersRequest {
@@ -614,6 +632,13 @@ impl PostCustomersRequest {
         self
     }
 
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -724,8 +749,13 @@ impl PostCustomersRequest {
             id: "PostCustomers",
             security: &[&[crate::Scheme::BasicAuth], &[crate::Scheme::BearerAuth]],
             security_optional: false,
+            retry_safe: false,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -743,6 +773,7 @@ pub struct GetCustomersCustomerRequest {
     client: crate::StripeClient,
     customer: String,
     expand: Option<Vec<String>>,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl GetCustomersCustomerRequest {
@@ -755,6 +786,13 @@ impl GetCustomersCustomerRequest {
     /// Sets or clears [`expand`](Self::expand): `None` leaves it out of the request.
     pub fn set_expand(mut self, value: Option<Vec<String>>) -> Self {
         self.expand = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
         self
     }
 
@@ -810,8 +848,13 @@ impl GetCustomersCustomerRequest {
             id: "GetCustomersCustomer",
             security: &[&[crate::Scheme::BasicAuth], &[crate::Scheme::BearerAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
@@ -831,9 +874,17 @@ impl GetCustomersCustomerRequest {
 pub struct DeleteCustomersCustomerRequest {
     client: crate::StripeClient,
     customer: String,
+    retry_policy: Option<crate::RetryPolicy>,
 }
 
 impl DeleteCustomersCustomerRequest {
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -876,8 +927,13 @@ impl DeleteCustomersCustomerRequest {
             id: "DeleteCustomersCustomer",
             security: &[&[crate::Scheme::BasicAuth], &[crate::Scheme::BearerAuth]],
             security_optional: false,
+            retry_safe: true,
         };
-        crate::http::execute(&self.client, &operation, parts).await
+        let policy = self
+            .retry_policy
+            .as_ref()
+            .unwrap_or(self.client.config().retry_policy());
+        crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
     #[allow(clippy::result_large_err)]
