@@ -1156,3 +1156,82 @@ async fn retries_can_be_turned_off_per_call_and_run_out() {
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+/// Three pages of conversations.list, keyed by the cursor each request sends.
+async fn serve_three_pages(server: &MockServer) {
+    // A channel as Slack sends it (every field the description requires), renamed.
+    let fixture: serde_json::Value = serde_json::from_str(include_str!("fixtures/responses/slack_conversations_list.json")).unwrap();
+    let page = |ids: &[&str], next: &str| {
+        let channels: Vec<_> = ids
+            .iter()
+            .map(|id| {
+                let mut channel = fixture["channels"][0].clone();
+                channel["id"] = json!(id);
+                channel
+            })
+            .collect();
+        json!({"ok": true, "channels": channels, "response_metadata": {"next_cursor": next}})
+    };
+    for (cursor, body) in [
+        (None, page(&["C1", "C2"], "Y3Vyc29yMg==")),
+        (Some("Y3Vyc29yMg=="), page(&["C3", "C4"], "Y3Vyc29yMw==")),
+        (Some("Y3Vyc29yMw=="), page(&["C5"], "")),
+    ] {
+        let mock = Mock::given(method("GET")).and(path("/conversations.list"));
+        let mock = match cursor {
+            Some(c) => mock.and(query_param("cursor", c)),
+            None => mock.and(wiremock::matchers::query_param_is_missing("cursor")),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(server).await;
+    }
+}
+
+fn channel_id(channel: &slack_web_api::models::ObjsConversation) -> String {
+    match channel {
+        slack_web_api::models::ObjsConversation::ConversationObject(c) => c.id.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn items_walk_every_page_until_the_cursor_is_empty() {
+    use futures_util::TryStreamExt as _;
+    let server = MockServer::start().await;
+    serve_three_pages(&server).await;
+    let channels: Vec<_> = client_for(&server).conversations().list().limit(2).items().try_collect().await.unwrap();
+    let ids: Vec<String> = channels.iter().map(channel_id).collect();
+    assert_eq!(ids, ["C1", "C2", "C3", "C4", "C5"]);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3);
+    assert!(requests.iter().all(|r| r.url.query_pairs().any(|(k, v)| k == "limit" && v == "2")), "the page size goes with every page");
+}
+
+#[tokio::test]
+async fn a_walk_stopped_after_two_pages_resumes_from_its_cursor() {
+    use futures_util::{StreamExt as _, TryStreamExt as _};
+    let server = MockServer::start().await;
+    serve_three_pages(&server).await;
+    let client = client_for(&server);
+    // Stop after page 2 and keep its cursor, as a job that runs in slices would.
+    let pages: Vec<_> = client.conversations().list().pages().take(2).try_collect().await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 2, "no third page is fetched");
+    let saved = pages[1].response_metadata.as_ref().map(|m| m.next_cursor.clone());
+    assert_eq!(saved.as_deref(), Some("Y3Vyc29yMw=="));
+
+    let rest: Vec<_> = client.conversations().list().set_cursor(saved).items().try_collect().await.unwrap();
+    assert_eq!(rest.iter().map(channel_id).collect::<Vec<_>>(), ["C5"]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn an_error_ends_the_walk() {
+    use futures_util::TryStreamExt as _;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/conversations.list"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": false, "error": "invalid_cursor"})))
+        .mount(&server)
+        .await;
+    let err = client_for(&server).conversations().list().items().try_collect::<Vec<_>>().await.unwrap_err();
+    assert_eq!(err.code(), Some("invalid_cursor"));
+}

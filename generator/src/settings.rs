@@ -44,6 +44,23 @@ pub struct Settings {
     /// segment (`"path"`, version segments such as `v1` skipped).
     #[serde(default)]
     pub untagged: Untagged,
+    /// How the API pages its lists, when it does.
+    #[serde(default)]
+    pub pagination: Option<PaginationSettings>,
+}
+
+/// Cursor pagination: every operation that takes `cursor_param` and answers
+/// with a body where `next_cursor` can be read gets `pages()` and `items()`
+/// streams.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationSettings {
+    /// The request parameter carrying the cursor (Slack: `cursor`).
+    pub cursor_param: String,
+    /// Where the next cursor is in the response: a property or a JSON
+    /// pointer (Slack: `/response_metadata/next_cursor`); empty or missing
+    /// ends the walk.
+    pub next_cursor: String,
 }
 
 /// See [`Settings::untagged`].

@@ -637,7 +637,7 @@ fn first_path_segment(path: &str) -> Option<String> {
 }
 
 /// A property name, or a JSON pointer (`/error/code`) split into its tokens.
-pub(crate) fn property_path(setting: &str) -> Vec<String> {
+pub fn property_path(setting: &str) -> Vec<String> {
     match setting.strip_prefix('/') {
         Some(pointer) => pointer.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect(),
         None => vec![setting.to_string()],

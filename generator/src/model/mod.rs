@@ -5,7 +5,7 @@
 mod build;
 mod schema;
 
-pub use build::build;
+pub use build::{build, property_path};
 
 /// The whole API.
 #[derive(Debug, Clone)]

@@ -54,6 +54,8 @@ pub struct CrateView {
     pub operation_count: usize,
     /// Whether any operation sends multipart bodies.
     pub uses_multipart: bool,
+    /// Whether any operation pages (streams need `futures-util`).
+    pub has_pagination: bool,
     /// Whether any operation decodes a JSON success body.
     pub uses_json: bool,
     /// The first scheme with an environment variable, for docs.
@@ -239,6 +241,8 @@ pub struct GroupView {
 pub struct OperationView {
     /// operationId literal.
     pub id_lit: String,
+    /// How the operation pages, when it does (settings `[pagination]`).
+    pub pagination: Option<PaginationView>,
     /// Method on the controller.
     pub method: String,
     /// Request builder struct.
@@ -355,6 +359,22 @@ pub struct DiscriminatorView {
     pub property_lit: String,
     /// Rust expression of the error value (`crate::http::Pinned::Bool(false)`).
     pub error_expr: String,
+}
+
+/// A cursor-paginated operation: its pages and items as streams.
+#[derive(Debug, Serialize)]
+pub struct PaginationView {
+    /// The builder's `set_x` of the cursor parameter.
+    pub set_cursor: String,
+    /// `Option<String>` expression of the next cursor in `page` (none when empty).
+    pub next_cursor_expr: String,
+    /// The response field holding the page's items, and their type, when the
+    /// response has one array.
+    pub items_field: Option<String>,
+    /// See `items_field`.
+    pub item_ty: String,
+    /// Docs of `pages()`.
+    pub docs: Vec<String>,
 }
 
 /// A request parameter.
@@ -569,6 +589,8 @@ impl TypeNames {
 struct Types<'a> {
     api: &'a Api,
     names: &'a TypeNames,
+    /// How the API pages (settings).
+    pagination: Option<&'a crate::settings::PaginationSettings>,
 }
 
 impl Types<'_> {
@@ -696,7 +718,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     };
 
     let names = TypeNames::new(api);
-    let types = Types { api, names: &names };
+    let types = Types { api, names: &names, pagination: settings.pagination.as_ref() };
 
     // Environments.
     let mut env_namer = Namer::new();
@@ -808,6 +830,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     let mut example_tests = Vec::new();
     let mut test_namer = Namer::new();
     let mut uses_multipart = false;
+    let mut has_pagination = false;
     for (ti, tag) in api.tags.iter().enumerate() {
         let mut method_namer = Namer::with_reserved(["new", "client"]);
         let tag_snake = snake(&tag.name);
@@ -833,6 +856,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             };
             let view = operation_view(op, method, names, &types, &scheme_variant, api)?;
             uses_multipart |= view.body == "multipart";
+            has_pagination |= view.pagination.is_some();
             if let Some(t) = example_test(op, &view, &types, &mut test_namer) {
                 example_tests.push(t);
             }
@@ -954,6 +978,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         example_tests,
         operation_count: api.operations.len(),
         uses_multipart,
+        has_pagination,
         uses_json,
         env_example,
     })
@@ -1235,7 +1260,9 @@ fn operation_view(
     let builds_parts = body != "none"
         || !optional.is_empty()
         || required.iter().any(|p: &ParamView| p.location != "path");
+    let pagination = pagination_view(op, api, &optional, types);
     Ok(OperationView {
+        pagination,
         builds_parts,
         // `&self` and the arguments; clippy's default limit is 7.
         many_args: required.len() + 1 > 7,
@@ -1730,6 +1757,49 @@ fn is_method(variant: &str) -> String {
     if name.starts_with("is_") { name.to_string() } else { format!("is_{name}") }
 }
 
+/// Cursor pagination as the settings describe it: the operation takes the
+/// cursor parameter (optionally) and its success body is a struct where the
+/// next cursor can be read.
+fn pagination_view(op: &Operation, api: &Api, optional: &[ParamView], types: &Types<'_>) -> Option<PaginationView> {
+    let settings = types.pagination?;
+    let cursor_lit = lit(&settings.cursor_param);
+    let cursor = optional.iter().find(|p| p.wire_lit == cursor_lit && p.ty == "String")?;
+    let [success] = op.successes.as_slice() else { return None };
+    let Some(Ty::Named(root)) = &success.ty else { return None };
+    let TypeKind::Struct { fields } = &api.ty(*root).kind else { return None };
+    let path = crate::model::property_path(&settings.next_cursor);
+    let (idents, _) = struct_idents(fields);
+    let next_cursor_expr = match path_expr_from(api, "page", *root, &path) {
+        Some(expr) => format!("{expr}.filter(|cursor| !cursor.is_empty()).map(str::to_string)"),
+        // Through a union (Slack's objs_response_metadata is one of three
+        // shapes): the field holding it is read as JSON; it is small.
+        None => {
+            let (first, rest) = path.split_first()?;
+            let fi = fields.iter().position(|f| &f.name == first)?;
+            let pointer: String = rest.iter().map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1"))).collect();
+            format!(
+                "serde_json::to_value(&page.{}).ok().and_then(|v| v.pointer({}).and_then(|c| c.as_str()).filter(|c| !c.is_empty()).map(str::to_string))",
+                idents[fi],
+                lit(&pointer)
+            )
+        }
+    };
+    let arrays: Vec<usize> =
+        fields.iter().enumerate().filter(|(_, f)| matches!(f.ty, Ty::Array(_)) && f.required).map(|(i, _)| i).collect();
+    let (items_field, item_ty) = match arrays.as_slice() {
+        [only] => match &fields[*only].ty {
+            Ty::Array(item) => (Some(idents[*only].clone()), types.rust(item, None)),
+            _ => (None, String::new()),
+        },
+        _ => (None, String::new()),
+    };
+    let docs = vec![lit(&format!(
+        " Every page, following `{}` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.",
+        settings.next_cursor
+    ))];
+    Some(PaginationView { set_cursor: cursor.setter.clone(), next_cursor_expr, items_field, item_ty, docs })
+}
+
 fn api_error_view(
     api: &Api,
     root: TypeId,
@@ -1778,13 +1848,18 @@ fn struct_idents(fields: &[crate::model::Field]) -> (Vec<String>, String) {
 /// Slack's `error` beside a schema that lists only `ok`). `None` when the
 /// path ends at something that is not a string.
 fn path_expr(api: &Api, root: TypeId, path: &[String]) -> Option<String> {
+    path_expr_from(api, "self", root, path)
+}
+
+/// [`path_expr`] over the value `place` (of type `root`) instead of `self`.
+fn path_expr_from(api: &Api, place: &str, root: TypeId, path: &[String]) -> Option<String> {
     enum At {
         /// A place of type `T` (`self.error`).
         Place(String),
         /// An `Option<&T>` expression.
         Opt(String),
     }
-    let mut at = At::Place("self".into());
+    let mut at = At::Place(place.into());
     let mut ty = Ty::Named(root);
     let mut json = false;
     for seg in path {

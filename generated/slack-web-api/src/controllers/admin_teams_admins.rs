@@ -142,6 +142,36 @@ impl AdminTeamsAdminsListRequest {
         crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
+    /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
+    ///
+    /// The stream stops after the first error (it is the last item).
+    pub fn pages(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::AdminTeamsAdminsListResponse,
+            crate::Error<crate::models::AdminTeamsAdminsListError>,
+        >,
+    > + Send {
+        futures_util::stream::try_unfold(
+            Some(self),
+            |state| async move {
+                let Some(request) = state else { return Ok(None) };
+                let next = request.clone();
+                let page = request.send().await?;
+                let cursor = page
+                    .additional_properties
+                    .get("response_metadata")
+                    .and_then(|v| v.get("next_cursor"))
+                    .and_then(|v| v.as_str())
+                    .filter(|cursor| !cursor.is_empty())
+                    .map(str::to_string);
+                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
+                Ok(Some((page, state)))
+            },
+        )
+    }
+
     #[allow(clippy::result_large_err)]
     fn decode(
         raw: crate::http::Raw,

@@ -135,6 +135,54 @@ impl AppsPermissionsResourcesListRequest {
         crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
+    /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
+    ///
+    /// The stream stops after the first error (it is the last item).
+    pub fn pages(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::AppsPermissionsResourcesListResponse,
+            crate::Error<crate::models::AppsPermissionsResourcesListError>,
+        >,
+    > + Send {
+        futures_util::stream::try_unfold(
+            Some(self),
+            |state| async move {
+                let Some(request) = state else { return Ok(None) };
+                let next = request.clone();
+                let page = request.send().await?;
+                let cursor = page
+                    .response_metadata
+                    .as_ref()
+                    .map(|v| &v.next_cursor)
+                    .map(String::as_str)
+                    .filter(|cursor| !cursor.is_empty())
+                    .map(str::to_string);
+                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
+                Ok(Some((page, state)))
+            },
+        )
+    }
+
+    /// The items of every page (`resources`), one by one, fetching pages as needed.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::AppsPermissionsResourcesListResponseResourcesItem,
+            crate::Error<crate::models::AppsPermissionsResourcesListError>,
+        >,
+    > + Send {
+        use futures_util::TryStreamExt as _;
+
+        self.pages()
+            .map_ok(|page| futures_util::stream::iter(
+                page.resources.into_iter().map(Ok),
+            ))
+            .try_flatten()
+    }
+
     #[allow(clippy::result_large_err)]
     fn decode(
         raw: crate::http::Raw,

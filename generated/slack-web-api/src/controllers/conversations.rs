@@ -825,6 +825,52 @@ impl ConversationsHistoryRequest {
         crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
+    /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
+    ///
+    /// The stream stops after the first error (it is the last item).
+    pub fn pages(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::ConversationsHistoryResponse,
+            crate::Error<crate::models::ConversationsHistoryError>,
+        >,
+    > + Send {
+        futures_util::stream::try_unfold(
+            Some(self),
+            |state| async move {
+                let Some(request) = state else { return Ok(None) };
+                let next = request.clone();
+                let page = request.send().await?;
+                let cursor = page
+                    .additional_properties
+                    .get("response_metadata")
+                    .and_then(|v| v.get("next_cursor"))
+                    .and_then(|v| v.as_str())
+                    .filter(|cursor| !cursor.is_empty())
+                    .map(str::to_string);
+                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
+                Ok(Some((page, state)))
+            },
+        )
+    }
+
+    /// The items of every page (`messages`), one by one, fetching pages as needed.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::ObjsMessage,
+            crate::Error<crate::models::ConversationsHistoryError>,
+        >,
+    > + Send {
+        use futures_util::TryStreamExt as _;
+
+        self.pages()
+            .map_ok(|page| futures_util::stream::iter(page.messages.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
     #[allow(clippy::result_large_err)]
     fn decode(
         raw: crate::http::Raw,
@@ -1520,6 +1566,52 @@ impl ConversationsListRequest {
         crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
+    /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
+    ///
+    /// The stream stops after the first error (it is the last item).
+    pub fn pages(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::ConversationsListResponse,
+            crate::Error<crate::models::ConversationsListError>,
+        >,
+    > + Send {
+        futures_util::stream::try_unfold(
+            Some(self),
+            |state| async move {
+                let Some(request) = state else { return Ok(None) };
+                let next = request.clone();
+                let page = request.send().await?;
+                let cursor = page
+                    .response_metadata
+                    .as_ref()
+                    .map(|v| &v.next_cursor)
+                    .map(String::as_str)
+                    .filter(|cursor| !cursor.is_empty())
+                    .map(str::to_string);
+                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
+                Ok(Some((page, state)))
+            },
+        )
+    }
+
+    /// The items of every page (`channels`), one by one, fetching pages as needed.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::ObjsConversation,
+            crate::Error<crate::models::ConversationsListError>,
+        >,
+    > + Send {
+        use futures_util::TryStreamExt as _;
+
+        self.pages()
+            .map_ok(|page| futures_util::stream::iter(page.channels.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
     #[allow(clippy::result_large_err)]
     fn decode(
         raw: crate::http::Raw,
@@ -1762,6 +1854,48 @@ impl ConversationsMembersRequest {
             .as_ref()
             .unwrap_or(self.client.config().retry_policy());
         crate::http::execute(&self.client, &operation, parts, policy).await
+    }
+
+    /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
+    ///
+    /// The stream stops after the first error (it is the last item).
+    pub fn pages(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::ConversationsMembersResponse,
+            crate::Error<crate::models::ConversationsMembersError>,
+        >,
+    > + Send {
+        futures_util::stream::try_unfold(
+            Some(self),
+            |state| async move {
+                let Some(request) = state else { return Ok(None) };
+                let next = request.clone();
+                let page = request.send().await?;
+                let cursor = Some(page.response_metadata.next_cursor.as_str())
+                    .filter(|cursor| !cursor.is_empty())
+                    .map(str::to_string);
+                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
+                Ok(Some((page, state)))
+            },
+        )
+    }
+
+    /// The items of every page (`members`), one by one, fetching pages as needed.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::DefsUserId,
+            crate::Error<crate::models::ConversationsMembersError>,
+        >,
+    > + Send {
+        use futures_util::TryStreamExt as _;
+
+        self.pages()
+            .map_ok(|page| futures_util::stream::iter(page.members.into_iter().map(Ok)))
+            .try_flatten()
     }
 
     #[allow(clippy::result_large_err)]
@@ -2202,6 +2336,52 @@ impl ConversationsRepliesRequest {
             .as_ref()
             .unwrap_or(self.client.config().retry_policy());
         crate::http::execute(&self.client, &operation, parts, policy).await
+    }
+
+    /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
+    ///
+    /// The stream stops after the first error (it is the last item).
+    pub fn pages(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::ConversationsRepliesResponse,
+            crate::Error<crate::models::ConversationsRepliesError>,
+        >,
+    > + Send {
+        futures_util::stream::try_unfold(
+            Some(self),
+            |state| async move {
+                let Some(request) = state else { return Ok(None) };
+                let next = request.clone();
+                let page = request.send().await?;
+                let cursor = page
+                    .additional_properties
+                    .get("response_metadata")
+                    .and_then(|v| v.get("next_cursor"))
+                    .and_then(|v| v.as_str())
+                    .filter(|cursor| !cursor.is_empty())
+                    .map(str::to_string);
+                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
+                Ok(Some((page, state)))
+            },
+        )
+    }
+
+    /// The items of every page (`messages`), one by one, fetching pages as needed.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::ConversationsRepliesResponseMessagesItem,
+            crate::Error<crate::models::ConversationsRepliesError>,
+        >,
+    > + Send {
+        use futures_util::TryStreamExt as _;
+
+        self.pages()
+            .map_ok(|page| futures_util::stream::iter(page.messages.into_iter().map(Ok)))
+            .try_flatten()
     }
 
     #[allow(clippy::result_large_err)]

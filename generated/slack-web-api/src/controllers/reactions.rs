@@ -517,6 +517,54 @@ impl ReactionsListRequest {
         crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
+    /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
+    ///
+    /// The stream stops after the first error (it is the last item).
+    pub fn pages(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::ReactionsListResponse,
+            crate::Error<crate::models::ReactionsListError>,
+        >,
+    > + Send {
+        futures_util::stream::try_unfold(
+            Some(self),
+            |state| async move {
+                let Some(request) = state else { return Ok(None) };
+                let next = request.clone();
+                let page = request.send().await?;
+                let cursor = serde_json::to_value(&page.response_metadata)
+                    .ok()
+                    .and_then(|v| {
+                        v
+                            .pointer("/next_cursor")
+                            .and_then(|c| c.as_str())
+                            .filter(|c| !c.is_empty())
+                            .map(str::to_string)
+                    });
+                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
+                Ok(Some((page, state)))
+            },
+        )
+    }
+
+    /// The items of every page (`items`), one by one, fetching pages as needed.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::ReactionsListResponseItemsItem,
+            crate::Error<crate::models::ReactionsListError>,
+        >,
+    > + Send {
+        use futures_util::TryStreamExt as _;
+
+        self.pages()
+            .map_ok(|page| futures_util::stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
     #[allow(clippy::result_large_err)]
     fn decode(
         raw: crate::http::Raw,

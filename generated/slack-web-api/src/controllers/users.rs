@@ -348,6 +348,52 @@ impl UsersConversationsRequest {
         crate::http::execute(&self.client, &operation, parts, policy).await
     }
 
+    /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
+    ///
+    /// The stream stops after the first error (it is the last item).
+    pub fn pages(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::UsersConversationsResponse,
+            crate::Error<crate::models::UsersConversationsError>,
+        >,
+    > + Send {
+        futures_util::stream::try_unfold(
+            Some(self),
+            |state| async move {
+                let Some(request) = state else { return Ok(None) };
+                let next = request.clone();
+                let page = request.send().await?;
+                let cursor = page
+                    .response_metadata
+                    .as_ref()
+                    .map(|v| &v.next_cursor)
+                    .map(String::as_str)
+                    .filter(|cursor| !cursor.is_empty())
+                    .map(str::to_string);
+                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
+                Ok(Some((page, state)))
+            },
+        )
+    }
+
+    /// The items of every page (`channels`), one by one, fetching pages as needed.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::ObjsConversation,
+            crate::Error<crate::models::UsersConversationsError>,
+        >,
+    > + Send {
+        use futures_util::TryStreamExt as _;
+
+        self.pages()
+            .map_ok(|page| futures_util::stream::iter(page.channels.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
     #[allow(clippy::result_large_err)]
     fn decode(
         raw: crate::http::Raw,
@@ -843,6 +889,54 @@ impl UsersListRequest {
             .as_ref()
             .unwrap_or(self.client.config().retry_policy());
         crate::http::execute(&self.client, &operation, parts, policy).await
+    }
+
+    /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
+    ///
+    /// The stream stops after the first error (it is the last item).
+    pub fn pages(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::UsersListResponse,
+            crate::Error<crate::models::UsersListError>,
+        >,
+    > + Send {
+        futures_util::stream::try_unfold(
+            Some(self),
+            |state| async move {
+                let Some(request) = state else { return Ok(None) };
+                let next = request.clone();
+                let page = request.send().await?;
+                let cursor = serde_json::to_value(&page.response_metadata)
+                    .ok()
+                    .and_then(|v| {
+                        v
+                            .pointer("/next_cursor")
+                            .and_then(|c| c.as_str())
+                            .filter(|c| !c.is_empty())
+                            .map(str::to_string)
+                    });
+                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
+                Ok(Some((page, state)))
+            },
+        )
+    }
+
+    /// The items of every page (`members`), one by one, fetching pages as needed.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            crate::models::ObjsUser,
+            crate::Error<crate::models::UsersListError>,
+        >,
+    > + Send {
+        use futures_util::TryStreamExt as _;
+
+        self.pages()
+            .map_ok(|page| futures_util::stream::iter(page.members.into_iter().map(Ok)))
+            .try_flatten()
     }
 
     #[allow(clippy::result_large_err)]
