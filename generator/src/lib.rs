@@ -11,6 +11,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod runtime;
 pub mod rust;
 pub mod settings;
 pub mod workflow;

@@ -50,18 +50,28 @@ struct Target {
     /// is deleted.
     #[arg(long)]
     force: bool,
+    /// How the generated crates reach the runtime crate `sdkgen-runtime`:
+    /// `vendor` (a copy in the output folder's vendor/, so the SDK builds
+    /// offline anywhere), `registry` (by version only) or a path to a checkout
+    /// of it. Default: the settings' `runtime`, else the repository's
+    /// `runtime/` when there is one, else `vendor`.
+    #[arg(long, value_name = "vendor|registry|PATH")]
+    runtime: Option<String>,
 }
 
 fn jobs(target: &Target) -> Result<(Vec<SdkJob>, PathBuf), sdkgen::Diagnostic> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let root = target.root.clone().unwrap_or_else(|| workflow::find_repo_root(&cwd));
-    match (&target.spec, &target.out) {
-        (Some(spec), Some(out)) => {
-            let job = settings::single(spec, out, target.settings.as_deref())?;
-            Ok((vec![job], root))
+    let mut jobs = match (&target.spec, &target.out) {
+        (Some(spec), Some(out)) => vec![settings::single(spec, out, target.settings.as_deref())?],
+        _ => settings::discover(&root.join("specs"), &root.join("generated"))?,
+    };
+    if let Some(runtime) = &target.runtime {
+        for job in &mut jobs {
+            job.runtime = sdkgen::runtime::Runtime::parse(runtime, &cwd, &job.out_dir);
         }
-        _ => Ok((settings::discover(&root.join("specs"), &root.join("generated"))?, root)),
     }
+    Ok((jobs, root))
 }
 
 fn main() -> ExitCode {

@@ -88,6 +88,11 @@ pub struct CrateSettings {
     pub client: Option<String>,
     /// Licence of the generated crate (SPDX).
     pub license: Option<String>,
+    /// How the crate reaches the runtime crate: `registry` (by version),
+    /// `vendor` (a copy in the output folder) or a path to a checkout of it,
+    /// relative to this settings file. Defaults to the repository's
+    /// `runtime/` when there is one, else `vendor`.
+    pub runtime: Option<String>,
 }
 
 /// Security quirks of a description.
@@ -178,6 +183,8 @@ pub struct SdkJob {
     pub out_dir: PathBuf,
     /// How the job was asked for, which decides how to regenerate it.
     pub origin: Origin,
+    /// How the generated crate reaches the runtime crate.
+    pub runtime: crate::runtime::Runtime,
 }
 
 /// How a job was asked for.
@@ -297,10 +304,15 @@ pub fn discover(specs_dir: &Path, generated_dir: &Path) -> Result<Vec<SdkJob>, D
         let spec_path = dir.join(spec);
         check_spec_exists(&settings_path, &spec_path)?;
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let out_dir = generated_dir.join(&name);
+        let repo_root = specs_dir.parent().unwrap_or(Path::new("."));
+        let runtime =
+            runtime_of(&settings, &settings_path, &out_dir, || crate::runtime::Runtime::default_for(repo_root, &out_dir));
         jobs.push(SdkJob {
             spec_path,
             overlay_paths: overlay_paths(&settings_path, &settings),
-            out_dir: generated_dir.join(&name),
+            runtime,
+            out_dir,
             settings_path: Some(settings_path),
             settings,
             name,
@@ -329,8 +341,12 @@ pub fn single(spec: &Path, out: &Path, settings_path: Option<&Path>) -> Result<S
         None => Settings::default(),
     };
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    // Outside a repository's layout, the SDK carries its own copy unless the
+    // settings say otherwise.
+    let runtime = runtime_of(&settings, settings_path.unwrap_or(Path::new("sdkgen.toml")), out, || crate::runtime::Runtime::Vendor);
     Ok(SdkJob {
         name,
+        runtime,
         overlay_paths: settings_path.map_or_else(Vec::new, |p| overlay_paths(p, &settings)),
         settings_path: settings_path.map(Path::to_path_buf),
         spec_path: spec.to_path_buf(),
@@ -342,6 +358,23 @@ pub fn single(spec: &Path, out: &Path, settings_path: Option<&Path>) -> Result<S
             settings: settings_path.map(Path::to_path_buf),
         },
     })
+}
+
+/// The runtime a job's settings ask for, or the default for its output folder.
+fn runtime_of(
+    settings: &Settings,
+    settings_path: &Path,
+    out_dir: &Path,
+    default: impl FnOnce() -> crate::runtime::Runtime,
+) -> crate::runtime::Runtime {
+    match &settings.krate.runtime {
+        Some(value) => {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let base = settings_path.parent().map_or_else(|| cwd.clone(), |dir| cwd.join(dir));
+            crate::runtime::Runtime::parse(value, &base, &cwd.join(out_dir))
+        }
+        None => default(),
+    }
 }
 
 fn check_spec_exists(settings_path: &Path, spec_path: &Path) -> Result<(), Diagnostic> {

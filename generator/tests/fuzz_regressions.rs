@@ -23,6 +23,7 @@ fn pipeline(name: &str, text: &str) -> Result<(), Diagnostic> {
         settings,
         out_dir: PathBuf::from("out"),
         origin: sdkgen::settings::Origin::Repository,
+        runtime: sdkgen::runtime::Runtime::Registry,
     };
     sdkgen::rust::plan(&api, &job, Path::new(".")).map(|_| ())
 }

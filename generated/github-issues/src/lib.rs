@@ -34,9 +34,6 @@
 mod auth;
 mod client;
 pub mod controllers;
-mod de;
-mod error;
-mod http;
 pub mod models;
 
 /// Step-by-step guides, one per security scheme (their examples are compiled and
@@ -48,10 +45,20 @@ pub mod guides {
 
 #[cfg(test)]
 mod example_tests;
-pub use auth::{AccessToken, ApiKey, BasicCredentials, Password, Scheme};
-pub use client::{
-    GithubClient, Configuration, ConfigurationBuilder, ConfigError, Environment,
+pub use auth::Scheme;
+pub use client::{GithubClient, Configuration, ConfigurationBuilder, Environment};
+pub use sdkgen_runtime::{
+    AccessToken, ApiError, ApiKey, ApiResponse, BasicCredentials, ConfigError,
+    FileUpload, Password, RetryPolicy,
 };
 
-pub use error::{ApiError, ApiResponse, Error};
-pub use http::{FileUpload, RetryPolicy};
+/// Why a call failed: the API's documented error `E` (with its typed code),
+/// rate limiting, an unexpected status, an undecodable body, missing or
+/// expired credentials, or a transport failure.
+pub type Error<E> = sdkgen_runtime::Error<E, Scheme>;
+
+/// Code that runs around every call: [`ConfigurationBuilder::hook`].
+pub use sdkgen_runtime::hooks;
+
+/// Streams of pages and items of paginated operations.
+pub use sdkgen_runtime::pagination;

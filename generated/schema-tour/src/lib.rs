@@ -35,17 +35,24 @@
 mod auth;
 mod client;
 pub mod controllers;
-mod de;
-mod error;
-mod http;
 pub mod models;
 
 #[cfg(test)]
 mod example_tests;
-pub use auth::{AccessToken, ApiKey, BasicCredentials, Password, Scheme};
-pub use client::{
-    SchemaTourClient, Configuration, ConfigurationBuilder, ConfigError, Environment,
+pub use auth::Scheme;
+pub use client::{SchemaTourClient, Configuration, ConfigurationBuilder, Environment};
+pub use sdkgen_runtime::{
+    AccessToken, ApiError, ApiKey, ApiResponse, BasicCredentials, ConfigError,
+    FileUpload, Password, RetryPolicy,
 };
 
-pub use error::{ApiError, ApiResponse, Error};
-pub use http::{FileUpload, RetryPolicy};
+/// Why a call failed: the API's documented error `E` (with its typed code),
+/// rate limiting, an unexpected status, an undecodable body, missing or
+/// expired credentials, or a transport failure.
+pub type Error<E> = sdkgen_runtime::Error<E, Scheme>;
+
+/// Code that runs around every call: [`ConfigurationBuilder::hook`].
+pub use sdkgen_runtime::hooks;
+
+/// Streams of pages and items of paginated operations.
+pub use sdkgen_runtime::pagination;

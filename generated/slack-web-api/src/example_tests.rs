@@ -7,23 +7,25 @@
 
 #[test]
 fn admin_apps_approve_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminAppsApproveResponse,
         crate::models::AdminAppsApproveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminAppsApproveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -32,23 +34,25 @@ fn admin_apps_approve_examples_decode() {
 
 #[test]
 fn admin_apps_restrict_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminAppsRestrictResponse,
         crate::models::AdminAppsRestrictError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminAppsRestrictError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -57,26 +61,28 @@ fn admin_apps_restrict_examples_decode() {
 
 #[test]
 fn admin_apps_approved_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminAppsApprovedListResponse,
         crate::models::AdminAppsApprovedListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"approved_apps\":[{\"app\":{\"additional_info\":\"\",\"app_directory_url\":\"https://myteam.enterprise.slack.com/apps/A0W7UKG8E-my-test-app\",\"app_homepage_url\":\"https://www.slack.com\",\"description\":\"test app\",\"help_url\":\"https://www.slack.com\",\"icons\":{\"image_1024\":\"https://3026743124446w96_2bd4ea1ad1f89a23c242_1024.png\",\"image_128\":\"https://30267341249446w6_2bd4ea1ad1f89a23c242_128.png\",\"image_192\":\"https://30267431249446w6_2bd4ea1ad1f89a23c242_192.png\",\"image_32\":\"https://302674312496446w_2bd4ea1ad1f89a23c242_32.png\",\"image_36\":\"https://302674312496446w_2bd4ea1ad1f89a23c242_36.png\",\"image_48\":\"https://302674312496446w_2bd4ea1ad1f89a23c242_48.png\",\"image_512\":\"https://30267431249446w6_2bd4ea1ad1f89a23c242_512.png\",\"image_64\":\"https://302674312496446w_2bd4ea1ad1f89a23c242_64.png\",\"image_72\":\"https://302674312496446w_2bd4ea1ad1f89a23c242_72.png\",\"image_96\":\"https://302674312496446w_2bd4ea1ad1f89a23c242_96.png\",\"image_original\":\"https://302674446w12496_2bd4ea1ad1f89a23c242_original.png\"},\"id\":\"A0W7UKG8E\",\"is_app_directory_approved\":false,\"is_internal\":false,\"name\":\"My Test App\",\"privacy_policy_url\":\"https://www.slack.com\"},\"date_updated\":1574296707,\"last_resolved_by\":{\"actor_id\":\"W0G82F4FD\",\"actor_type\":\"user\"},\"scopes\":[{\"description\":\"Add the ability for people to direct message or mention @my_test_app\",\"is_sensitive\":true,\"name\":\"bot\",\"token_type\":\"bot\"}]}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminAppsApprovedListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -85,29 +91,31 @@ fn admin_apps_approved_list_examples_decode() {
 
 #[test]
 fn admin_apps_requests_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminAppsRequestsListResponse,
         crate::models::AdminAppsRequestsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"app_requests\":[{\"app\":{\"additional_info\":\"\",\"app_directory_url\":\"https://acmecorp.slack.com/apps/A061BL8RQ0-test-app\",\"app_homepage_url\":\"\",\"description\":\"\",\"help_url\":\"\",\"icons\":{\"image_1024\":\"/cdn/15258203/img/testapp/service_1024.png\",\"image_128\":\"/cdn/157258203/img/testapp/service_128.png\",\"image_192\":\"/cdn/157258203/img/testapp/service_192.png\",\"image_32\":\"/cdn/157658203/img/testapp/service_32.png\",\"image_36\":\"/cdn/157658203/img/testapp/service_36.png\",\"image_48\":\"/cdn/157658203/img/testapp/service_48.png\",\"image_512\":\"/cdn/15758203/img/testapp/service_512.png\",\"image_64\":\"/cdn/157658203/img/testapp/service_64.png\",\"image_72\":\"/cdn/157658203/img/testapp/service_72.png\",\"image_96\":\"/cdn/157658203/img/testapp/service_96.png\"},\"id\":\"A061BL8RQ0\",\"is_app_directory_approved\":true,\"is_internal\":false,\"name\":\"Test App\",\"privacy_policy_url\":\"https://testapp.com/privacy\"},\"date_created\":1578956327,\"id\":\"Ar0XJGFLMLS\",\"message\":\"test test again\",\"previous_resolution\":null,\"scopes\":[{\"description\":\"Post messages to specific channels in Slack\",\"is_sensitive\":false,\"name\":\"incoming-webhook\",\"token_type\":\"user\"}],\"team\":{\"domain\":\"acmecorp\",\"id\":\"T0M94LNUCR\",\"name\":\"Acme Corp\"},\"user\":{\"email\":\"janedoe@example.com\",\"id\":\"W08RA9G5HR\",\"name\":\"Jane Doe\"}}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminAppsRequestsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"error\":\"missing_scope\",\"needed\":\"admin.apps:read\",\"ok\":false,\"provided\":\"read,client,admin,identify,post,apps\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -116,26 +124,28 @@ fn admin_apps_requests_list_examples_decode() {
 
 #[test]
 fn admin_apps_restricted_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminAppsRestrictedListResponse,
         crate::models::AdminAppsRestrictedListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"response_metadata\":{\"next_cursor\":\"\"},\"restricted_apps\":[{\"app\":{\"additional_info\":\"\",\"app_directory_url\":\"https://myteam.enterprise.slack.com/apps/A0FDLP8M2L-my-test-app\",\"app_homepage_url\":\"https://example.com\",\"description\":\"A fun test app for Slack\",\"help_url\":\"https://example.com\",\"icons\":{\"image_1024\":\"https://1433265338rl878408_eb57dbc818daa4ba15d6_1024.png\",\"image_128\":\"https://4332653438rl87808_eb57dbc818daa4ba15d6_128.png\",\"image_192\":\"https://4332653438rl87808_eb57dbc818daa4ba15d6_192.png\",\"image_32\":\"https://143326534038rl8788_eb57dbc818daa4ba15d6_32.png\",\"image_36\":\"https://143326534038rl8788_eb57dbc818daa4ba15d6_36.png\",\"image_48\":\"https://143326534038rl8788_eb57dbc818daa4ba15d6_48.png\",\"image_512\":\"https://4332653438rl87808_eb57dbc818daa4ba15d6_512.png\",\"image_64\":\"https://143326534038rl8788_eb57dbc818daa4ba15d6_64.png\",\"image_72\":\"https://143326534038rl8788_eb57dbc818daa4ba15d6_72.png\",\"image_96\":\"https://143326534038rl8788_eb57dbc818daa4ba15d6_96.png\",\"image_original\":\"https://143338rl8782653408_eb57dbc818daa4ba15d6_original.png\"},\"id\":\"A0FDLP8M2L\",\"is_app_directory_approved\":true,\"is_internal\":false,\"name\":\"My Test App\",\"privacy_policy_url\":\"https://example.com\"},\"date_updated\":1574296721,\"last_resolved_by\":{\"actor_id\":\"W0G82LMFD\",\"actor_type\":\"user\"},\"scopes\":[{\"description\":\"Upload, edit, and delete files on the user‟s behalf\",\"is_sensitive\":true,\"name\":\"files:write:user\",\"token_type\":\"user\"}]}]}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminAppsRestrictedListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -144,23 +154,25 @@ fn admin_apps_restricted_list_examples_decode() {
 
 #[test]
 fn admin_conversations_archive_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsArchiveResponse,
         crate::models::AdminConversationsArchiveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsArchiveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -169,23 +181,25 @@ fn admin_conversations_archive_examples_decode() {
 
 #[test]
 fn admin_conversations_convert_to_private_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsConvertToPrivateResponse,
         crate::models::AdminConversationsConvertToPrivateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsConvertToPrivateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -194,23 +208,25 @@ fn admin_conversations_convert_to_private_examples_decode() {
 
 #[test]
 fn admin_conversations_create_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsCreateResponse,
         crate::models::AdminConversationsCreateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"channel_id\":\"C12345\",\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"channel_id\":\"C12345\",\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsCreateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -219,23 +235,25 @@ fn admin_conversations_create_examples_decode() {
 
 #[test]
 fn admin_conversations_delete_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsDeleteResponse,
         crate::models::AdminConversationsDeleteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsDeleteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -244,23 +262,25 @@ fn admin_conversations_delete_examples_decode() {
 
 #[test]
 fn admin_conversations_disconnect_shared_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsDisconnectSharedResponse,
         crate::models::AdminConversationsDisconnectSharedError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsDisconnectSharedError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -269,23 +289,25 @@ fn admin_conversations_disconnect_shared_examples_decode() {
 
 #[test]
 fn admin_conversations_get_conversation_prefs_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsGetConversationPrefsResponse,
         crate::models::AdminConversationsGetConversationPrefsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsGetConversationPrefsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -294,23 +316,25 @@ fn admin_conversations_get_conversation_prefs_examples_decode() {
 
 #[test]
 fn admin_conversations_get_teams_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsGetTeamsResponse,
         crate::models::AdminConversationsGetTeamsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true,\"teams\":[\"T1234\",\"T5678\"]}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"teams\":[\"T1234\",\"T5678\"]}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsGetTeamsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -319,23 +343,25 @@ fn admin_conversations_get_teams_examples_decode() {
 
 #[test]
 fn admin_conversations_invite_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsInviteResponse,
         crate::models::AdminConversationsInviteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsInviteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -344,23 +370,25 @@ fn admin_conversations_invite_examples_decode() {
 
 #[test]
 fn admin_conversations_rename_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsRenameResponse,
         crate::models::AdminConversationsRenameError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsRenameError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -369,16 +397,17 @@ fn admin_conversations_rename_examples_decode() {
 
 #[test]
 fn admin_conversations_search_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsSearchResponse,
         crate::models::AdminConversationsSearchError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channels\":[{\"created\":1449252889,\"creator\":\"U012A3CDE\",\"id\":\"C012AB3CD\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"general\",\"name_normalized\":\"general\",\"num_members\":4,\"pending_shared\":[],\"previous_names\":[],\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"This channel is for team-wide communication and announcements. All team members are in this channel.\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"Company-wide announcements and work-based matters\"},\"unlinked\":0}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"dGVhbTpDMDYxRkE1UEI=\"}}",
         ),
         None,
-        crate::http::error_body,
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
@@ -391,23 +420,25 @@ fn admin_conversations_search_examples_decode() {
 
 #[test]
 fn admin_conversations_set_conversation_prefs_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsSetConversationPrefsResponse,
         crate::models::AdminConversationsSetConversationPrefsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsSetConversationPrefsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -416,23 +447,25 @@ fn admin_conversations_set_conversation_prefs_examples_decode() {
 
 #[test]
 fn admin_conversations_set_teams_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsSetTeamsResponse,
         crate::models::AdminConversationsSetTeamsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsSetTeamsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -441,23 +474,25 @@ fn admin_conversations_set_teams_examples_decode() {
 
 #[test]
 fn admin_conversations_unarchive_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsUnarchiveResponse,
         crate::models::AdminConversationsUnarchiveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsUnarchiveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -466,26 +501,28 @@ fn admin_conversations_unarchive_examples_decode() {
 
 #[test]
 fn admin_conversations_ekm_list_original_connected_channel_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsEkmListOriginalConnectedChannelInfoResponse,
         crate::models::AdminConversationsEkmListOriginalConnectedChannelInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channels\":[{\"id\":\"string\",\"internal_team_ids\":\"array\",\"original_connected_channel_id\":\"string\",\"original_connected_host_id\":\"string\"}],\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsEkmListOriginalConnectedChannelInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -494,23 +531,25 @@ fn admin_conversations_ekm_list_original_connected_channel_info_examples_decode(
 
 #[test]
 fn admin_conversations_restrict_access_add_group_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsRestrictAccessAddGroupResponse,
         crate::models::AdminConversationsRestrictAccessAddGroupError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsRestrictAccessAddGroupError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -519,26 +558,25 @@ fn admin_conversations_restrict_access_add_group_examples_decode() {
 
 #[test]
 fn admin_conversations_restrict_access_list_groups_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsRestrictAccessListGroupsResponse,
         crate::models::AdminConversationsRestrictAccessListGroupsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
-            200,
-            "{\"group_ids\":[\"YOUR_GROUP_ID\"],\"ok\":true}",
-        ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"group_ids\":[\"YOUR_GROUP_ID\"],\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsRestrictAccessListGroupsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -547,23 +585,25 @@ fn admin_conversations_restrict_access_list_groups_examples_decode() {
 
 #[test]
 fn admin_conversations_restrict_access_remove_group_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminConversationsRestrictAccessRemoveGroupResponse,
         crate::models::AdminConversationsRestrictAccessRemoveGroupError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminConversationsRestrictAccessRemoveGroupError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -572,23 +612,25 @@ fn admin_conversations_restrict_access_remove_group_examples_decode() {
 
 #[test]
 fn admin_emoji_add_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminEmojiAddResponse,
         crate::models::AdminEmojiAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminEmojiAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -597,23 +639,25 @@ fn admin_emoji_add_examples_decode() {
 
 #[test]
 fn admin_emoji_add_alias_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminEmojiAddAliasResponse,
         crate::models::AdminEmojiAddAliasError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminEmojiAddAliasError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -622,26 +666,28 @@ fn admin_emoji_add_alias_examples_decode() {
 
 #[test]
 fn admin_emoji_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminEmojiListResponse,
         crate::models::AdminEmojiListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"cache_ts\":\"1575283387.000000\",\"categories\":[{\"emoji_names\":[\"grinning\",\"grin\",\"joy\",\"etc etc ...\"],\"name\":\"Smileys & People\"}],\"categories_version\":\"5\",\"emoji\":{\"black_square\":\"alias:black_large_square\",\"bowtie\":\"https://emoji.slack-edge.com/T9TK3CUKW/bowtie/f3ec6f2bb0.png\",\"cubimal_chick\":\"https://emoji.slack-edge.com/T9TK3CUKW/cubimal_chick/85961c43d7.png\",\"dusty_stick\":\"https://emoji.slack-edge.com/T9TK3CUKW/dusty_stick/6177a62312.png\",\"glitch_crab\":\"https://emoji.slack-edge.com/T9TK3CUKW/glitch_crab/db049f1f9c.png\",\"piggy\":\"https://emoji.slack-edge.com/T9TK3CUKW/piggy/b7762ee8cd.png\",\"pride\":\"https://emoji.slack-edge.com/T9TK3CUKW/pride/56b1bd3388.png\",\"shipit\":\"alias:squirrel\",\"simple_smile\":{\"apple\":\"https://a.slack-edge.com/80588/img/emoji_2017_12_06/apple/simple_smile.png\",\"google\":\"https://a.slack-edge.com/80588/img/emoji_2017_12_06/google/simple_smile.png\"},\"slack\":\"https://emoji.slack-edge.com/T9TK3CUKW/slack/7d462d2443.png\",\"slack_call\":\"https://emoji.slack-edge.com/T9TK3CUKW/slack_call/b81fffd6dd.png\",\"squirrel\":\"https://emoji.slack-edge.com/T9TK3CUKW/squirrel/465f40c0e0.png\",\"thumbsup_all\":\"https://emoji.slack-edge.com/T9TK3CUKW/thumbsup_all/50096a1020.gif\",\"white_square\":\"alias:white_large_square\"},\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminEmojiListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -650,23 +696,25 @@ fn admin_emoji_list_examples_decode() {
 
 #[test]
 fn admin_emoji_remove_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminEmojiRemoveResponse,
         crate::models::AdminEmojiRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminEmojiRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -675,23 +723,25 @@ fn admin_emoji_remove_examples_decode() {
 
 #[test]
 fn admin_emoji_rename_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminEmojiRenameResponse,
         crate::models::AdminEmojiRenameError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminEmojiRenameError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -700,23 +750,25 @@ fn admin_emoji_rename_examples_decode() {
 
 #[test]
 fn admin_invite_requests_approve_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminInviteRequestsApproveResponse,
         crate::models::AdminInviteRequestsApproveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminInviteRequestsApproveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -725,23 +777,25 @@ fn admin_invite_requests_approve_examples_decode() {
 
 #[test]
 fn admin_invite_requests_deny_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminInviteRequestsDenyResponse,
         crate::models::AdminInviteRequestsDenyError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminInviteRequestsDenyError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -750,23 +804,25 @@ fn admin_invite_requests_deny_examples_decode() {
 
 #[test]
 fn admin_invite_requests_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminInviteRequestsListResponse,
         crate::models::AdminInviteRequestsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminInviteRequestsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -775,23 +831,25 @@ fn admin_invite_requests_list_examples_decode() {
 
 #[test]
 fn admin_invite_requests_approved_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminInviteRequestsApprovedListResponse,
         crate::models::AdminInviteRequestsApprovedListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminInviteRequestsApprovedListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -800,23 +858,25 @@ fn admin_invite_requests_approved_list_examples_decode() {
 
 #[test]
 fn admin_invite_requests_denied_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminInviteRequestsDeniedListResponse,
         crate::models::AdminInviteRequestsDeniedListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminInviteRequestsDeniedListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -825,23 +885,25 @@ fn admin_invite_requests_denied_list_examples_decode() {
 
 #[test]
 fn admin_teams_admins_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminTeamsAdminsListResponse,
         crate::models::AdminTeamsAdminsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"admin_ids\":[\"U1234\"],\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"admin_ids\":[\"U1234\"],\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminTeamsAdminsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -850,23 +912,25 @@ fn admin_teams_admins_list_examples_decode() {
 
 #[test]
 fn admin_teams_create_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminTeamsCreateResponse,
         crate::models::AdminTeamsCreateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true,\"team\":\"T12345\"}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"team\":\"T12345\"}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminTeamsCreateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -875,26 +939,28 @@ fn admin_teams_create_examples_decode() {
 
 #[test]
 fn admin_teams_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminTeamsListResponse,
         crate::models::AdminTeamsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"teams\":[{\"discoverability\":\"hidden\",\"id\":\"T1234\",\"name\":\"My Team\",\"primary_owner\":{\"email\":\"bront@slack.com\",\"user_id\":\"W1234\"},\"team_url\":\"https://subarachnoid.slack.com/\"}]}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminTeamsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -903,23 +969,25 @@ fn admin_teams_list_examples_decode() {
 
 #[test]
 fn admin_teams_owners_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminTeamsOwnersListResponse,
         crate::models::AdminTeamsOwnersListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true,\"owner_ids\":[\"U1234\"]}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"owner_ids\":[\"U1234\"]}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminTeamsOwnersListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -928,26 +996,28 @@ fn admin_teams_owners_list_examples_decode() {
 
 #[test]
 fn admin_teams_settings_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminTeamsSettingsInfoResponse,
         crate::models::AdminTeamsSettingsInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"team\":{\"default_channels\":\"array\",\"domain\":\"string\",\"email_domain\":\"string\",\"enterprise_id\":\"string\",\"enterprise_name\":\"string\",\"icon\":\"array\",\"id\":\"string\",\"name\":\"string\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminTeamsSettingsInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -956,23 +1026,25 @@ fn admin_teams_settings_info_examples_decode() {
 
 #[test]
 fn admin_teams_settings_set_default_channels_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminTeamsSettingsSetDefaultChannelsResponse,
         crate::models::AdminTeamsSettingsSetDefaultChannelsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminTeamsSettingsSetDefaultChannelsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -981,23 +1053,25 @@ fn admin_teams_settings_set_default_channels_examples_decode() {
 
 #[test]
 fn admin_teams_settings_set_description_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminTeamsSettingsSetDescriptionResponse,
         crate::models::AdminTeamsSettingsSetDescriptionError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminTeamsSettingsSetDescriptionError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1006,23 +1080,25 @@ fn admin_teams_settings_set_description_examples_decode() {
 
 #[test]
 fn admin_teams_settings_set_discoverability_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminTeamsSettingsSetDiscoverabilityResponse,
         crate::models::AdminTeamsSettingsSetDiscoverabilityError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminTeamsSettingsSetDiscoverabilityError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1031,23 +1107,25 @@ fn admin_teams_settings_set_discoverability_examples_decode() {
 
 #[test]
 fn admin_teams_settings_set_icon_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminTeamsSettingsSetIconResponse,
         crate::models::AdminTeamsSettingsSetIconError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminTeamsSettingsSetIconError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1056,23 +1134,25 @@ fn admin_teams_settings_set_icon_examples_decode() {
 
 #[test]
 fn admin_teams_settings_set_name_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminTeamsSettingsSetNameResponse,
         crate::models::AdminTeamsSettingsSetNameError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminTeamsSettingsSetNameError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1081,23 +1161,25 @@ fn admin_teams_settings_set_name_examples_decode() {
 
 #[test]
 fn admin_usergroups_add_channels_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsergroupsAddChannelsResponse,
         crate::models::AdminUsergroupsAddChannelsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsergroupsAddChannelsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1106,23 +1188,25 @@ fn admin_usergroups_add_channels_examples_decode() {
 
 #[test]
 fn admin_usergroups_add_teams_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsergroupsAddTeamsResponse,
         crate::models::AdminUsergroupsAddTeamsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsergroupsAddTeamsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1131,26 +1215,28 @@ fn admin_usergroups_add_teams_examples_decode() {
 
 #[test]
 fn admin_usergroups_list_channels_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsergroupsListChannelsResponse,
         crate::models::AdminUsergroupsListChannelsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channels\":[{\"id\":\"C024BE91L\",\"name\":\"fun\",\"num_members\":34,\"team_id\":\"T024BE911\"},{\"id\":\"C024BE91K\",\"name\":\"more fun\",\"team_id\":\"T024BE912\"},{\"id\":\"C024BE91M\",\"is_redacted\":true,\"name\":\"public-channel\",\"num_members\":34,\"team_id\":\"T024BE911\"},{\"id\":\"C024BE91N\",\"name\":\"some more fun\",\"team_id\":\"T024BE921\"}],\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsergroupsListChannelsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1159,23 +1245,25 @@ fn admin_usergroups_list_channels_examples_decode() {
 
 #[test]
 fn admin_usergroups_remove_channels_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsergroupsRemoveChannelsResponse,
         crate::models::AdminUsergroupsRemoveChannelsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsergroupsRemoveChannelsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1184,23 +1272,25 @@ fn admin_usergroups_remove_channels_examples_decode() {
 
 #[test]
 fn admin_users_assign_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsersAssignResponse,
         crate::models::AdminUsersAssignError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsersAssignError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1209,23 +1299,25 @@ fn admin_users_assign_examples_decode() {
 
 #[test]
 fn admin_users_invite_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsersInviteResponse,
         crate::models::AdminUsersInviteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsersInviteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1234,26 +1326,28 @@ fn admin_users_invite_examples_decode() {
 
 #[test]
 fn admin_users_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsersListResponse,
         crate::models::AdminUsersListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"users\":[{\"email\":\"bront@slack.com\",\"id\":\"T1234\",\"is_admin\":false,\"is_bot\":false,\"is_owner\":false,\"is_primary_owner\":false,\"is_restricted\":false,\"is_ultra_restricted\":false}]}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsersListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1262,23 +1356,25 @@ fn admin_users_list_examples_decode() {
 
 #[test]
 fn admin_users_remove_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsersRemoveResponse,
         crate::models::AdminUsersRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsersRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1287,23 +1383,25 @@ fn admin_users_remove_examples_decode() {
 
 #[test]
 fn admin_users_set_admin_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsersSetAdminResponse,
         crate::models::AdminUsersSetAdminError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsersSetAdminError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1312,23 +1410,25 @@ fn admin_users_set_admin_examples_decode() {
 
 #[test]
 fn admin_users_set_expiration_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsersSetExpirationResponse,
         crate::models::AdminUsersSetExpirationError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsersSetExpirationError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1337,23 +1437,25 @@ fn admin_users_set_expiration_examples_decode() {
 
 #[test]
 fn admin_users_set_owner_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsersSetOwnerResponse,
         crate::models::AdminUsersSetOwnerError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsersSetOwnerError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1362,23 +1464,25 @@ fn admin_users_set_owner_examples_decode() {
 
 #[test]
 fn admin_users_set_regular_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsersSetRegularResponse,
         crate::models::AdminUsersSetRegularError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsersSetRegularError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1387,23 +1491,25 @@ fn admin_users_set_regular_examples_decode() {
 
 #[test]
 fn admin_users_session_invalidate_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsersSessionInvalidateResponse,
         crate::models::AdminUsersSessionInvalidateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsersSessionInvalidateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1412,23 +1518,25 @@ fn admin_users_session_invalidate_examples_decode() {
 
 #[test]
 fn admin_users_session_reset_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AdminUsersSessionResetResponse,
         crate::models::AdminUsersSessionResetError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AdminUsersSessionResetError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1437,26 +1545,28 @@ fn admin_users_session_reset_examples_decode() {
 
 #[test]
 fn api_test_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ApiTestResponse,
         crate::models::ApiTestError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ApiTestError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"args\":{\"error\":\"my_error\"},\"error\":\"my_error\",\"ok\":false}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1465,26 +1575,28 @@ fn api_test_examples_decode() {
 
 #[test]
 fn apps_event_authorizations_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AppsEventAuthorizationsListResponse,
         crate::models::AppsEventAuthorizationsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"authorizations\":{\"enterprise_id\":\"string\",\"is_bot\":\"string\",\"team_id\":\"string\",\"user_id\":\"string\"},\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AppsEventAuthorizationsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1493,23 +1605,25 @@ fn apps_event_authorizations_list_examples_decode() {
 
 #[test]
 fn apps_uninstall_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AppsUninstallResponse,
         crate::models::AppsUninstallError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AppsUninstallError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1518,26 +1632,28 @@ fn apps_uninstall_examples_decode() {
 
 #[test]
 fn apps_permissions_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AppsPermissionsInfoResponse,
         crate::models::AppsPermissionsInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"info\":{\"app_home\":{\"resources\":{\"ids\":[\"D0C0NU1Q8\",\"D0BH95DLH\"]},\"scopes\":[\"chat:write\",\"im:history\",\"im:read\"]},\"channel\":{\"resources\":{\"excluded_ids\":[],\"ids\":[\"C061FA5PB\"],\"wildcard\":false},\"scopes\":[\"channels:read\"]},\"group\":{\"resources\":{\"ids\":[]},\"scopes\":[]},\"im\":{\"resources\":{\"ids\":[]},\"scopes\":[]},\"mpim\":{\"resources\":{\"ids\":[]},\"scopes\":[]},\"team\":{\"resources\":{\"ids\":[]},\"scopes\":[]}},\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AppsPermissionsInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1546,26 +1662,25 @@ fn apps_permissions_info_examples_decode() {
 
 #[test]
 fn apps_permissions_request_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AppsPermissionsRequestResponse,
         crate::models::AppsPermissionsRequestError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AppsPermissionsRequestError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
-            200,
-            "{\"error\":\"invalid_trigger_id\",\"ok\":false}",
-        ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_trigger_id\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1574,26 +1689,28 @@ fn apps_permissions_request_examples_decode() {
 
 #[test]
 fn apps_permissions_resources_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AppsPermissionsResourcesListResponse,
         crate::models::AppsPermissionsResourcesListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"resources\":[{\"id\":\"T0DES3UAN\",\"type\":\"team\"},{\"id\":\"D024BFF1M\",\"type\":\"app_home\"},{\"id\":\"C024BE91L\",\"type\":\"channel\"}],\"response_metadata\":{\"next_cursor\":\"dGVhbTpDMUg5UkVTR0w=\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AppsPermissionsResourcesListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1602,26 +1719,28 @@ fn apps_permissions_resources_list_examples_decode() {
 
 #[test]
 fn apps_permissions_scopes_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AppsPermissionsScopesListResponse,
         crate::models::AppsPermissionsScopesListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"scopes\":{\"app_home\":[\"chat:write\",\"im:history\",\"im:read\"],\"channel\":[\"channels:history\",\"chat:write\"],\"group\":[\"chat:write\"],\"im\":[\"chat:write\"],\"mpim\":[\"chat:write\"],\"team\":[\"users:read\"],\"user\":[]}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AppsPermissionsScopesListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1630,26 +1749,28 @@ fn apps_permissions_scopes_list_examples_decode() {
 
 #[test]
 fn apps_permissions_users_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AppsPermissionsUsersListResponse,
         crate::models::AppsPermissionsUsersListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"resources\":[{\"id\":\"U0DES3UAN\",\"scopes\":[\"dnd:write:user\",\"reminders:write:user\"]},{\"id\":\"U024BFF1M\",\"scopes\":[\"reminders:write:user\"]}],\"response_metadata\":{\"next_cursor\":\"dGVhbTdPMUg5UkFTT0w=\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AppsPermissionsUsersListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1658,26 +1779,25 @@ fn apps_permissions_users_list_examples_decode() {
 
 #[test]
 fn apps_permissions_users_request_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AppsPermissionsUsersRequestResponse,
         crate::models::AppsPermissionsUsersRequestError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AppsPermissionsUsersRequestError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
-            200,
-            "{\"error\":\"invalid_trigger_id\",\"ok\":false}",
-        ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_trigger_id\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1686,23 +1806,25 @@ fn apps_permissions_users_request_examples_decode() {
 
 #[test]
 fn auth_revoke_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AuthRevokeResponse,
         crate::models::AuthRevokeError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true,\"revoked\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"revoked\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AuthRevokeError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1711,26 +1833,28 @@ fn auth_revoke_examples_decode() {
 
 #[test]
 fn auth_test_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::AuthTestResponse,
         crate::models::AuthTestError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"team\":\"Subarachnoid Workspace\",\"team_id\":\"T12345678\",\"url\":\"https://subarachnoid.slack.com/\",\"user\":\"grace\",\"user_id\":\"W12345678\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::AuthTestError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1739,26 +1863,28 @@ fn auth_test_examples_decode() {
 
 #[test]
 fn bots_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::BotsInfoResponse,
         crate::models::BotsInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"bot\":{\"app_id\":\"A161CLERW\",\"deleted\":false,\"icons\":{\"image_36\":\"https://...\",\"image_48\":\"https://...\",\"image_72\":\"https://...\"},\"id\":\"B061F7JD2\",\"name\":\"beforebot\",\"updated\":1449272004,\"user_id\":\"U012ABCDEF\"},\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::BotsInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"bot_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"bot_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1767,23 +1893,25 @@ fn bots_info_examples_decode() {
 
 #[test]
 fn calls_add_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::CallsAddResponse,
         crate::models::CallsAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::CallsAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1792,23 +1920,25 @@ fn calls_add_examples_decode() {
 
 #[test]
 fn calls_end_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::CallsEndResponse,
         crate::models::CallsEndError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::CallsEndError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1817,23 +1947,25 @@ fn calls_end_examples_decode() {
 
 #[test]
 fn calls_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::CallsInfoResponse,
         crate::models::CallsInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::CallsInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1842,23 +1974,25 @@ fn calls_info_examples_decode() {
 
 #[test]
 fn calls_update_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::CallsUpdateResponse,
         crate::models::CallsUpdateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::CallsUpdateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1867,23 +2001,25 @@ fn calls_update_examples_decode() {
 
 #[test]
 fn calls_participants_add_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::CallsParticipantsAddResponse,
         crate::models::CallsParticipantsAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::CallsParticipantsAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1892,23 +2028,25 @@ fn calls_participants_add_examples_decode() {
 
 #[test]
 fn calls_participants_remove_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::CallsParticipantsRemoveResponse,
         crate::models::CallsParticipantsRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::CallsParticipantsRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1917,26 +2055,28 @@ fn calls_participants_remove_examples_decode() {
 
 #[test]
 fn chat_delete_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ChatDeleteResponse,
         crate::models::ChatDeleteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channel\":\"C024BE91L\",\"ok\":true,\"ts\":\"1401383885.000061\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ChatDeleteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"message_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"message_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1945,26 +2085,28 @@ fn chat_delete_examples_decode() {
 
 #[test]
 fn chat_delete_scheduled_message_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ChatDeleteScheduledMessageResponse,
         crate::models::ChatDeleteScheduledMessageError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ChatDeleteScheduledMessageError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"error\":\"invalid_scheduled_message_id\",\"ok\":false}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -1973,26 +2115,28 @@ fn chat_delete_scheduled_message_examples_decode() {
 
 #[test]
 fn chat_get_permalink_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ChatGetPermalinkResponse,
         crate::models::ChatGetPermalinkError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channel\":\"C1H9RESGA\",\"ok\":true,\"permalink\":\"https://ghostbusters.slack.com/archives/C1H9RESGA/p135854651500008\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ChatGetPermalinkError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2001,26 +2145,28 @@ fn chat_get_permalink_examples_decode() {
 
 #[test]
 fn chat_me_message_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ChatMeMessageResponse,
         crate::models::ChatMeMessageError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channel\":\"C024BE7LR\",\"ok\":true,\"ts\":\"1417671948.000006\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ChatMeMessageError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2029,29 +2175,31 @@ fn chat_me_message_examples_decode() {
 
 #[test]
 fn chat_post_ephemeral_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ChatPostEphemeralResponse,
         crate::models::ChatPostEphemeralError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"message_ts\":\"1502210682.580145\",\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ChatPostEphemeralError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"error\":\"user_not_in_channel\",\"ok\":false}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2060,29 +2208,31 @@ fn chat_post_ephemeral_examples_decode() {
 
 #[test]
 fn chat_post_message_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ChatPostMessageResponse,
         crate::models::ChatPostMessageError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channel\":\"C1H9RESGL\",\"message\":{\"attachments\":[{\"fallback\":\"This is an attachment's fallback\",\"id\":1,\"text\":\"This is an attachment\"}],\"bot_id\":\"B19LU7CSY\",\"subtype\":\"bot_message\",\"text\":\"Here's a message for you\",\"ts\":\"1503435956.000247\",\"type\":\"message\",\"username\":\"ecto1\"},\"ok\":true,\"ts\":\"1503435956.000247\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ChatPostMessageError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"error\":\"too_many_attachments\",\"ok\":false}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2091,26 +2241,28 @@ fn chat_post_message_examples_decode() {
 
 #[test]
 fn chat_schedule_message_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ChatScheduleMessageResponse,
         crate::models::ChatScheduleMessageError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channel\":\"C1H9RESGL\",\"message\":{\"attachments\":[{\"fallback\":\"This is an attachment's fallback\",\"id\":1,\"text\":\"This is an attachment\"}],\"bot_id\":\"B19LU7CSY\",\"subtype\":\"bot_message\",\"text\":\"Here's a message for you in the future\",\"type\":\"delayed_message\",\"username\":\"ecto1\"},\"ok\":true,\"post_at\":\"1562180400\",\"scheduled_message_id\":\"Q1298393284\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ChatScheduleMessageError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"time_in_past\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"time_in_past\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2119,23 +2271,25 @@ fn chat_schedule_message_examples_decode() {
 
 #[test]
 fn chat_unfurl_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ChatUnfurlResponse,
         crate::models::ChatUnfurlError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ChatUnfurlError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"cannot_unfurl_url\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"cannot_unfurl_url\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2144,29 +2298,31 @@ fn chat_unfurl_examples_decode() {
 
 #[test]
 fn chat_update_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ChatUpdateResponse,
         crate::models::ChatUpdateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channel\":\"C024BE91L\",\"message\":{\"text\":\"Updated text you carefully authored\",\"user\":\"U34567890\"},\"ok\":true,\"text\":\"Updated text you carefully authored\",\"ts\":\"1401383885.000061\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ChatUpdateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"error\":\"cant_update_message\",\"ok\":false}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2175,26 +2331,28 @@ fn chat_update_examples_decode() {
 
 #[test]
 fn chat_scheduled_messages_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ChatScheduledMessagesListResponse,
         crate::models::ChatScheduledMessagesListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"response_metadata\":{\"next_cursor\":\"\"},\"scheduled_messages\":[{\"channel_id\":\"C1H9RESGL\",\"date_created\":1551891734,\"id\":1298393284,\"post_at\":1551991428,\"text\":\"Here's a message for you in the future\"}]}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ChatScheduledMessagesListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_channel\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_channel\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2203,23 +2361,25 @@ fn chat_scheduled_messages_list_examples_decode() {
 
 #[test]
 fn conversations_archive_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsArchiveResponse,
         crate::models::ConversationsArchiveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsArchiveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2228,23 +2388,25 @@ fn conversations_archive_examples_decode() {
 
 #[test]
 fn conversations_close_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsCloseResponse,
         crate::models::ConversationsCloseError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsCloseError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2253,26 +2415,28 @@ fn conversations_close_examples_decode() {
 
 #[test]
 fn conversations_create_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsCreateResponse,
         crate::models::ConversationsCreateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channel\":{\"created\":1504554479,\"creator\":\"U0123456\",\"id\":\"C0EAQDV4Z\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":false,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"last_read\":\"0000000000.000000\",\"latest\":null,\"name\":\"endeavor\",\"name_normalized\":\"endeavor\",\"pending_shared\":[],\"previous_names\":[],\"priority\":0,\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"\"},\"unlinked\":0,\"unread_count\":0,\"unread_count_display\":0},\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsCreateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"name_taken\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"name_taken\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2281,26 +2445,28 @@ fn conversations_create_examples_decode() {
 
 #[test]
 fn conversations_history_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsHistoryResponse,
         crate::models::ConversationsHistoryError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"has_more\":true,\"messages\":[{\"text\":\"I find you punny and would like to smell your nose letter\",\"ts\":\"1512085950.000216\",\"type\":\"message\",\"user\":\"U012AB3CDE\"},{\"text\":\"What, you want to smell my shoes better?\",\"ts\":\"1512104434.000490\",\"type\":\"message\",\"user\":\"U061F7AUR\"}],\"ok\":true,\"pin_count\":0,\"response_metadata\":{\"next_cursor\":\"bmV4dF90czoxNTEyMDg1ODYxMDAwNTQz\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsHistoryError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2309,26 +2475,28 @@ fn conversations_history_examples_decode() {
 
 #[test]
 fn conversations_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsInfoResponse,
         crate::models::ConversationsInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channel\":{\"created\":1449252889,\"creator\":\"W012A3BCD\",\"id\":\"C012AB3CD\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_read_only\":false,\"is_shared\":false,\"last_read\":\"1502126650.228446\",\"locale\":\"en-US\",\"name\":\"general\",\"name_normalized\":\"general\",\"parent_conversation\":null,\"pending_shared\":[],\"previous_names\":[\"specifics\",\"abstractions\",\"etc\"],\"purpose\":{\"creator\":\"W012A3BCD\",\"last_set\":1449709364,\"value\":\"This part of the workspace is for fun. Make fun here.\"},\"topic\":{\"creator\":\"W012A3BCD\",\"last_set\":1449709364,\"value\":\"For public discussion of generalities\"},\"unlinked\":0},\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2337,29 +2505,31 @@ fn conversations_info_examples_decode() {
 
 #[test]
 fn conversations_invite_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsInviteResponse,
         crate::models::ConversationsInviteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channel\":{\"created\":1449252889,\"creator\":\"W012A3BCD\",\"id\":\"C012AB3CD\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_read_only\":false,\"is_shared\":false,\"last_read\":\"1502126650.228446\",\"locale\":\"en-US\",\"name\":\"general\",\"name_normalized\":\"general\",\"num_members\":23,\"pending_shared\":[],\"previous_names\":[\"specifics\",\"abstractions\",\"etc\"],\"purpose\":{\"creator\":\"W012A3BCD\",\"last_set\":1449709364,\"value\":\"This part of the workspace is for fun. Make fun here.\"},\"topic\":{\"creator\":\"W012A3BCD\",\"last_set\":1449709364,\"value\":\"For public discussion of generalities\"},\"unlinked\":0},\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsInviteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"error\":\"method_not_supported_for_channel_type\",\"ok\":false}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2368,26 +2538,28 @@ fn conversations_invite_examples_decode() {
 
 #[test]
 fn conversations_join_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsJoinResponse,
         crate::models::ConversationsJoinError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channel\":{\"created\":1449252889,\"creator\":\"U061F7AUR\",\"id\":\"C061EG9SL\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"general\",\"name_normalized\":\"general\",\"pending_shared\":[],\"previous_names\":[],\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"For widget discussion\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"Which widget do you worry about?\"},\"unlinked\":0},\"ok\":true,\"response_metadata\":{\"warnings\":[\"already_in_channel\"]},\"warning\":\"already_in_channel\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsJoinError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"is_archived\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"is_archived\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2396,23 +2568,25 @@ fn conversations_join_examples_decode() {
 
 #[test]
 fn conversations_kick_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsKickResponse,
         crate::models::ConversationsKickError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsKickError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"cant_kick_self\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"cant_kick_self\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2421,26 +2595,25 @@ fn conversations_kick_examples_decode() {
 
 #[test]
 fn conversations_leave_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsLeaveResponse,
         crate::models::ConversationsLeaveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsLeaveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
-            200,
-            "{\"error\":\"cant_leave_general\",\"ok\":false}",
-        ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"cant_leave_general\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2449,26 +2622,28 @@ fn conversations_leave_examples_decode() {
 
 #[test]
 fn conversations_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsListResponse,
         crate::models::ConversationsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channels\":[{\"created\":1449252889,\"creator\":\"U012A3CDE\",\"id\":\"C012AB3CD\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"general\",\"name_normalized\":\"general\",\"num_members\":4,\"pending_shared\":[],\"previous_names\":[],\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"This channel is for team-wide communication and announcements. All team members are in this channel.\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"Company-wide announcements and work-based matters\"},\"unlinked\":0},{\"created\":1449252889,\"creator\":\"U061F7AUR\",\"id\":\"C061EG9T2\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":false,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"random\",\"name_normalized\":\"random\",\"num_members\":4,\"pending_shared\":[],\"previous_names\":[],\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"A place for non-work-related flimflam, faffing, hodge-podge or jibber-jabber you'd prefer to keep out of more focused work-related channels.\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"Non-work banter and water cooler conversation\"},\"unlinked\":0}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"dGVhbTpDMDYxRkE1UEI=\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2477,23 +2652,25 @@ fn conversations_list_examples_decode() {
 
 #[test]
 fn conversations_mark_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsMarkResponse,
         crate::models::ConversationsMarkError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsMarkError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2502,26 +2679,28 @@ fn conversations_mark_examples_decode() {
 
 #[test]
 fn conversations_members_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsMembersResponse,
         crate::models::ConversationsMembersError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"members\":[\"U023BECGF\",\"U061F7AUR\",\"W012A3CDE\"],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"e3VzZXJfaWQ6IFcxMjM0NTY3fQ==\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsMembersError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2530,26 +2709,28 @@ fn conversations_members_examples_decode() {
 
 #[test]
 fn conversations_open_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsOpenResponse,
         crate::models::ConversationsOpenError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channel\":{\"id\":\"D069C7QFK\"},\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsOpenError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2558,26 +2739,28 @@ fn conversations_open_examples_decode() {
 
 #[test]
 fn conversations_rename_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsRenameResponse,
         crate::models::ConversationsRenameError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channel\":{\"created\":1449252889,\"creator\":\"W012A3BCD\",\"id\":\"C012AB3CD\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_member\":true,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_read_only\":false,\"is_shared\":false,\"last_read\":\"1502126650.228446\",\"locale\":\"en-US\",\"name\":\"general\",\"name_normalized\":\"general\",\"num_members\":23,\"pending_shared\":[],\"previous_names\":[\"specifics\",\"abstractions\",\"etc\"],\"purpose\":{\"creator\":\"W012A3BCD\",\"last_set\":1449709364,\"value\":\"This part of the workspace is for fun. Make fun here.\"},\"topic\":{\"creator\":\"W012A3BCD\",\"last_set\":1449709364,\"value\":\"For public discussion of generalities\"},\"unlinked\":0},\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsRenameError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"not_in_channel\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"not_in_channel\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2586,26 +2769,28 @@ fn conversations_rename_examples_decode() {
 
 #[test]
 fn conversations_replies_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsRepliesResponse,
         crate::models::ConversationsRepliesError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"has_more\":true,\"messages\":[{\"last_read\":\"1484678597.521003\",\"reply_count\":3,\"subscribed\":true,\"text\":\"island\",\"thread_ts\":\"1482960137.003543\",\"ts\":\"1482960137.003543\",\"type\":\"message\",\"unread_count\":0,\"user\":\"U061F7AUR\"},{\"parent_user_id\":\"U061F7AUR\",\"text\":\"one island\",\"thread_ts\":\"1482960137.003543\",\"ts\":\"1483037603.017503\",\"type\":\"message\",\"user\":\"U061F7AUR\"},{\"parent_user_id\":\"U061F7AUR\",\"text\":\"two island\",\"thread_ts\":\"1482960137.003543\",\"ts\":\"1483051909.018632\",\"type\":\"message\",\"user\":\"U061F7AUR\"},{\"parent_user_id\":\"U061F7AUR\",\"text\":\"three for the land\",\"thread_ts\":\"1482960137.003543\",\"ts\":\"1483125339.020269\",\"type\":\"message\",\"user\":\"U061F7AUR\"}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"bmV4dF90czoxNDg0Njc4MjkwNTE3MDkx\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsRepliesError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"thread_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"thread_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2614,23 +2799,25 @@ fn conversations_replies_examples_decode() {
 
 #[test]
 fn conversations_set_purpose_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsSetPurposeResponse,
         crate::models::ConversationsSetPurposeError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsSetPurposeError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2639,23 +2826,25 @@ fn conversations_set_purpose_examples_decode() {
 
 #[test]
 fn conversations_set_topic_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsSetTopicResponse,
         crate::models::ConversationsSetTopicError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsSetTopicError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2664,23 +2853,25 @@ fn conversations_set_topic_examples_decode() {
 
 #[test]
 fn conversations_unarchive_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ConversationsUnarchiveResponse,
         crate::models::ConversationsUnarchiveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ConversationsUnarchiveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2689,23 +2880,25 @@ fn conversations_unarchive_examples_decode() {
 
 #[test]
 fn dialog_open_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::DialogOpenResponse,
         crate::models::DialogOpenError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::DialogOpenError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"missing_trigger\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"missing_trigger\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2714,23 +2907,25 @@ fn dialog_open_examples_decode() {
 
 #[test]
 fn dnd_end_dnd_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::DndEndDndResponse,
         crate::models::DndEndDndError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::DndEndDndError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2739,23 +2934,25 @@ fn dnd_end_dnd_examples_decode() {
 
 #[test]
 fn dnd_end_snooze_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::DndEndSnoozeResponse,
         crate::models::DndEndSnoozeError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::DndEndSnoozeError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2764,23 +2961,25 @@ fn dnd_end_snooze_examples_decode() {
 
 #[test]
 fn dnd_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::DndInfoResponse,
         crate::models::DndInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::DndInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2789,23 +2988,25 @@ fn dnd_info_examples_decode() {
 
 #[test]
 fn dnd_set_snooze_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::DndSetSnoozeResponse,
         crate::models::DndSetSnoozeError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::DndSetSnoozeError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2814,26 +3015,28 @@ fn dnd_set_snooze_examples_decode() {
 
 #[test]
 fn dnd_team_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::DndTeamInfoResponse,
         crate::models::DndTeamInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"users\":{\"U023BECGF\":{\"dnd_enabled\":true,\"next_dnd_end_ts\":1450423800,\"next_dnd_start_ts\":1450387800},\"W058CJVAA\":{\"dnd_enabled\":false,\"next_dnd_end_ts\":1,\"next_dnd_start_ts\":1}}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::DndTeamInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2842,23 +3045,25 @@ fn dnd_team_info_examples_decode() {
 
 #[test]
 fn emoji_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::EmojiListResponse,
         crate::models::EmojiListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::EmojiListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2867,23 +3072,25 @@ fn emoji_list_examples_decode() {
 
 #[test]
 fn files_comments_delete_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::FilesCommentsDeleteResponse,
         crate::models::FilesCommentsDeleteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::FilesCommentsDeleteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"file_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"file_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2892,23 +3099,25 @@ fn files_comments_delete_examples_decode() {
 
 #[test]
 fn files_delete_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::FilesDeleteResponse,
         crate::models::FilesDeleteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::FilesDeleteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2917,26 +3126,28 @@ fn files_delete_examples_decode() {
 
 #[test]
 fn files_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::FilesInfoResponse,
         crate::models::FilesInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"comments\":[],\"file\":{\"channels\":[\"C0T8SE4AU\"],\"comments_count\":0,\"created\":1531763342,\"deanimate_gif\":\"https://.../tedair_deanimate_gif.png\",\"display_as_bot\":false,\"editable\":false,\"external_type\":\"\",\"filetype\":\"gif\",\"groups\":[],\"has_rich_preview\":false,\"id\":\"F0S43PZDF\",\"image_exif_rotation\":1,\"ims\":[],\"is_external\":false,\"is_public\":true,\"is_starred\":false,\"mimetype\":\"image/gif\",\"mode\":\"hosted\",\"name\":\"tedair.gif\",\"original_h\":226,\"original_w\":176,\"permalink\":\"https://.../tedair.gif\",\"permalink_public\":\"https://.../...\",\"pjpeg\":\"https://.../tedair_pjpeg.jpg\",\"pretty_type\":\"GIF\",\"public_url_shared\":false,\"shares\":{\"public\":{\"C0T8SE4AU\":[{\"channel_name\":\"file-under\",\"latest_reply\":\"1531763348.000001\",\"reply_count\":1,\"reply_users\":[\"U061F7AUR\"],\"reply_users_count\":1,\"team_id\":\"T061EG9R6\",\"thread_ts\":\"1531763273.000015\",\"ts\":\"1531763348.000001\"}]}},\"size\":137531,\"thumb_160\":\"https://.../tedair_=_160.png\",\"thumb_360\":\"https://.../tedair_360.png\",\"thumb_360_gif\":\"https://.../tedair_360.gif\",\"thumb_360_h\":226,\"thumb_360_w\":176,\"thumb_64\":\"https://.../tedair_64.png\",\"thumb_80\":\"https://.../tedair_80.png\",\"timestamp\":1531763342,\"title\":\"tedair.gif\",\"url_private\":\"https://.../tedair.gif\",\"url_private_download\":\"https://.../tedair.gif\",\"user\":\"U061F7AUR\",\"username\":\"\"},\"ok\":true,\"response_metadata\":{\"next_cursor\":\"dGVhbTpDMUg5UkVTR0w=\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::FilesInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2945,26 +3156,28 @@ fn files_info_examples_decode() {
 
 #[test]
 fn files_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::FilesListResponse,
         crate::models::FilesListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"files\":[{\"channels\":[\"C0T8SE4AU\"],\"comments_count\":0,\"created\":1531763254,\"deanimate_gif\":\"https://.../billair_deanimate_gif.png\",\"display_as_bot\":false,\"editable\":false,\"external_type\":\"\",\"filetype\":\"gif\",\"groups\":[],\"id\":\"F0S43P1CZ\",\"image_exif_rotation\":1,\"ims\":[],\"is_external\":false,\"is_public\":true,\"mimetype\":\"image/gif\",\"mode\":\"hosted\",\"name\":\"billair.gif\",\"original_h\":226,\"original_w\":176,\"permalink\":\"https://.../billair.gif\",\"permalink_public\":\"https://.../...\",\"pjpeg\":\"https://.../billair_pjpeg.jpg\",\"pretty_type\":\"GIF\",\"public_url_shared\":false,\"size\":144538,\"thumb_160\":\"https://.../billair_=_160.png\",\"thumb_360\":\"https://.../billair_360.png\",\"thumb_360_gif\":\"https://.../billair_360.gif\",\"thumb_360_h\":226,\"thumb_360_w\":176,\"thumb_64\":\"https://.../billair_64.png\",\"thumb_80\":\"https://.../billair_80.png\",\"timestamp\":1531763254,\"title\":\"billair.gif\",\"url_private\":\"https://.../billair.gif\",\"url_private_download\":\"https://.../billair.gif\",\"user\":\"U061F7AUR\",\"username\":\"\"},{\"channels\":[\"C0T8SE4AU\"],\"comments_count\":0,\"created\":1531763342,\"deanimate_gif\":\"https://.../tedair_deanimate_gif.png\",\"display_as_bot\":false,\"editable\":false,\"external_type\":\"\",\"filetype\":\"gif\",\"groups\":[],\"id\":\"F0S43PZDF\",\"image_exif_rotation\":1,\"ims\":[],\"is_external\":false,\"is_public\":true,\"mimetype\":\"image/gif\",\"mode\":\"hosted\",\"name\":\"tedair.gif\",\"original_h\":226,\"original_w\":176,\"permalink\":\"https://.../tedair.gif\",\"permalink_public\":\"https://.../...\",\"pjpeg\":\"https://.../tedair_pjpeg.jpg\",\"pretty_type\":\"GIF\",\"public_url_shared\":false,\"size\":137531,\"thumb_160\":\"https://.../tedair_=_160.png\",\"thumb_360\":\"https://.../tedair_360.png\",\"thumb_360_gif\":\"https://.../tedair_360.gif\",\"thumb_360_h\":226,\"thumb_360_w\":176,\"thumb_64\":\"https://.../tedair_64.png\",\"thumb_80\":\"https://.../tedair_80.png\",\"timestamp\":1531763342,\"title\":\"tedair.gif\",\"url_private\":\"https://.../tedair.gif\",\"url_private_download\":\"https://.../tedair.gif\",\"user\":\"U061F7AUR\",\"username\":\"\"}],\"ok\":true,\"paging\":{\"count\":100,\"page\":1,\"pages\":1,\"total\":2}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::FilesListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2973,23 +3186,25 @@ fn files_list_examples_decode() {
 
 #[test]
 fn files_revoke_public_url_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::FilesRevokePublicUrlResponse,
         crate::models::FilesRevokePublicUrlError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::FilesRevokePublicUrlError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -2998,23 +3213,25 @@ fn files_revoke_public_url_examples_decode() {
 
 #[test]
 fn files_shared_public_url_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::FilesSharedPublicUrlResponse,
         crate::models::FilesSharedPublicUrlError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::FilesSharedPublicUrlError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3023,26 +3240,28 @@ fn files_shared_public_url_examples_decode() {
 
 #[test]
 fn files_upload_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::FilesUploadResponse,
         crate::models::FilesUploadError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"file\":{\"channels\":[],\"comments_count\":0,\"created\":1532293501,\"display_as_bot\":false,\"editable\":false,\"external_type\":\"\",\"filetype\":\"gif\",\"groups\":[],\"has_rich_preview\":false,\"id\":\"F0TD00400\",\"image_exif_rotation\":1,\"ims\":[\"D0L4B9P0Q\"],\"is_external\":false,\"is_public\":false,\"is_starred\":false,\"mimetype\":\"image/jpeg\",\"mode\":\"hosted\",\"name\":\"dramacat.gif\",\"original_h\":366,\"original_w\":526,\"permalink\":\"https://.../dramacat.gif\",\"permalink_public\":\"https://.../More-Path-Components\",\"pretty_type\":\"JPEG\",\"public_url_shared\":false,\"shares\":{\"private\":{\"D0L4B9P0Q\":[{\"reply_count\":0,\"reply_users\":[],\"reply_users_count\":0,\"ts\":\"1532293503.000001\"}]}},\"size\":43518,\"thumb_160\":\"https://.../dramacat_160.gif\",\"thumb_360\":\"https://.../dramacat_360.gif\",\"thumb_360_h\":250,\"thumb_360_w\":360,\"thumb_480\":\"https://.../dramacat_480.gif\",\"thumb_480_h\":334,\"thumb_480_w\":480,\"thumb_64\":\"https://.../dramacat_64.gif\",\"thumb_80\":\"https://.../dramacat_80.gif\",\"timestamp\":1532293501,\"title\":\"dramacat\",\"url_private\":\"https://.../dramacat.gif\",\"url_private_download\":\"https://.../dramacat.gif\",\"user\":\"U0L4B9NSU\",\"username\":\"\"},\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::FilesUploadError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3051,23 +3270,25 @@ fn files_upload_examples_decode() {
 
 #[test]
 fn files_remote_add_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::FilesRemoteAddResponse,
         crate::models::FilesRemoteAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::FilesRemoteAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3076,23 +3297,25 @@ fn files_remote_add_examples_decode() {
 
 #[test]
 fn files_remote_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::FilesRemoteInfoResponse,
         crate::models::FilesRemoteInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::FilesRemoteInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3101,23 +3324,25 @@ fn files_remote_info_examples_decode() {
 
 #[test]
 fn files_remote_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::FilesRemoteListResponse,
         crate::models::FilesRemoteListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::FilesRemoteListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3126,23 +3351,25 @@ fn files_remote_list_examples_decode() {
 
 #[test]
 fn files_remote_remove_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::FilesRemoteRemoveResponse,
         crate::models::FilesRemoteRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::FilesRemoteRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3151,23 +3378,25 @@ fn files_remote_remove_examples_decode() {
 
 #[test]
 fn files_remote_share_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::FilesRemoteShareResponse,
         crate::models::FilesRemoteShareError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::FilesRemoteShareError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3176,23 +3405,25 @@ fn files_remote_share_examples_decode() {
 
 #[test]
 fn files_remote_update_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::FilesRemoteUpdateResponse,
         crate::models::FilesRemoteUpdateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::FilesRemoteUpdateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3201,29 +3432,31 @@ fn files_remote_update_examples_decode() {
 
 #[test]
 fn migration_exchange_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::MigrationExchangeResponse,
         crate::models::MigrationExchangeError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"enterprise_id\":\"E1KQTNXE1\",\"invalid_user_ids\":[\"U21ABZZXX\"],\"ok\":true,\"team_id\":\"T1KR7PE1W\",\"user_id_map\":{\"U06UBSUN5\":\"W06M56XJM\",\"U06UBSVB3\":\"W06PUUDLY\",\"U06UBSVDX\":\"W06PUUDMW\",\"U06UEB62U\":\"W06PTT6GH\",\"W06UAZ65Q\":\"W06UAZ65Q\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::MigrationExchangeError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"error\":\"not_enterprise_team\",\"ok\":false}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3232,26 +3465,28 @@ fn migration_exchange_examples_decode() {
 
 #[test]
 fn oauth_access_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::OauthAccessResponse,
         crate::models::OauthAccessError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"access_token\":\"xoxp-XXXXXXXX-XXXXXXXX-XXXXX\",\"enterprise_id\":null,\"scope\":\"groups:write\",\"team_id\":\"TXXXXXXXXX\",\"team_name\":\"Wyld Stallyns LLC\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::OauthAccessError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3260,26 +3495,28 @@ fn oauth_access_examples_decode() {
 
 #[test]
 fn oauth_token_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::OauthTokenResponse,
         crate::models::OauthTokenError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"access_token\":\"xoxa-access-token-string\",\"app_id\":\"A012345678\",\"app_user_id\":\"U0AB12ABC\",\"authorizing_user_id\":\"U0HTT3Q0G\",\"installer_user_id\":\"U061F7AUR\",\"ok\":true,\"permissions\":[{\"resource_id\":0,\"resource_type\":\"channel\",\"scopes\":[\"channels:read\",\"chat:write:user\"]}],\"single_channel_id\":\"C061EG9T2\",\"team_id\":\"T061EG9Z9\",\"team_name\":\"Subarachnoid Workspace\",\"token_type\":\"app\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::OauthTokenError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3288,26 +3525,28 @@ fn oauth_token_examples_decode() {
 
 #[test]
 fn oauth_v2_access_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::OauthV2AccessResponse,
         crate::models::OauthV2AccessError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"access_token\":\"xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy\",\"app_id\":\"A0KRD7HC3\",\"authed_user\":{\"access_token\":\"xoxp-1234\",\"id\":\"U1234\",\"scope\":\"chat:write\",\"token_type\":\"user\"},\"bot_user_id\":\"U0KRQLJ9H\",\"enterprise\":{\"id\":\"E12345678\",\"name\":\"slack-sports\"},\"ok\":true,\"scope\":\"commands,incoming-webhook\",\"team\":{\"id\":\"T9TK3CUKW\",\"name\":\"Slack Softball Team\"},\"token_type\":\"bot\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::OauthV2AccessError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3316,23 +3555,25 @@ fn oauth_v2_access_examples_decode() {
 
 #[test]
 fn pins_add_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::PinsAddResponse,
         crate::models::PinsAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::PinsAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3341,26 +3582,28 @@ fn pins_add_examples_decode() {
 
 #[test]
 fn pins_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::PinsListResponse,
         crate::models::PinsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"items\":[{\"channel\":\"C2U86NC6H\",\"created\":1508881078,\"created_by\":\"U2U85N1RZ\",\"message\":{\"permalink\":\"https://hitchhikers.slack.com/archives/C2U86NC6H/p1508197641000151\",\"pinned_to\":[\"C2U86NC6H\"],\"text\":\"What is the meaning of life?\",\"ts\":\"1508197641.000151\",\"type\":\"message\",\"user\":\"U2U85N1RZ\"},\"type\":\"message\"},{\"channel\":\"C2U86NC6H\",\"created\":1508880991,\"created_by\":\"U2U85N1RZ\",\"message\":{\"permalink\":\"https://hitchhikers.slack.com/archives/C2U86NC6H/p1508284197000015\",\"pinned_to\":[\"C2U86NC6H\"],\"text\":\"The meaning of life, the universe, and everything is 42.\",\"ts\":\"1503289197.000015\",\"type\":\"message\",\"user\":\"U2U85N1RZ\"},\"type\":\"message\"}],\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::PinsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3369,23 +3612,25 @@ fn pins_list_examples_decode() {
 
 #[test]
 fn pins_remove_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::PinsRemoveResponse,
         crate::models::PinsRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::PinsRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"no_pin\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"no_pin\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3394,23 +3639,25 @@ fn pins_remove_examples_decode() {
 
 #[test]
 fn reactions_add_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ReactionsAddResponse,
         crate::models::ReactionsAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ReactionsAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"already_reacted\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"already_reacted\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3419,16 +3666,17 @@ fn reactions_add_examples_decode() {
 
 #[test]
 fn reactions_get_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         std::collections::BTreeMap<String, serde_json::Value>,
         crate::models::ReactionsGetError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"file\":{\"channels\":[\"C2U7V2YA2\"],\"comments_count\":1,\"created\":1507850315,\"groups\":[],\"id\":\"F7H0D7ZA4\",\"ims\":[],\"name\":\"computer.gif\",\"reactions\":[{\"count\":1,\"name\":\"stuck_out_tongue_winking_eye\",\"users\":[\"U2U85N1RV\"]}],\"timestamp\":1507850315,\"title\":\"computer.gif\",\"user\":\"U2U85N1RV\"},\"ok\":true,\"type\":\"file\"}",
         ),
         None,
-        crate::http::error_body,
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
@@ -3441,26 +3689,28 @@ fn reactions_get_examples_decode() {
 
 #[test]
 fn reactions_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ReactionsListResponse,
         crate::models::ReactionsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"items\":[{\"channel\":\"C3UKJTQAC\",\"message\":{\"bot_id\":\"B4VLRLMKJ\",\"reactions\":[{\"count\":1,\"name\":\"robot_face\",\"users\":[\"U2U85N1RV\"]}],\"subtype\":\"bot_message\",\"text\":\"Hello from Python! :tada:\",\"ts\":\"1507849573.000090\",\"username\":\"Shipit Notifications\"},\"type\":\"message\"},{\"comment\":{\"comment\":\"This is a file comment\",\"created\":1508286096,\"id\":\"Fc7LP08P1U\",\"reactions\":[{\"count\":1,\"name\":\"white_check_mark\",\"users\":[\"U2U85N1RV\"]}],\"timestamp\":1508286096,\"type\":\"file_comment\",\"user\":\"U2U85N1RV\"},\"file\":{\"channels\":[\"C2U7V2YA2\"],\"comments_count\":1,\"created\":1507850315,\"reactions\":[{\"count\":1,\"name\":\"stuck_out_tongue_winking_eye\",\"users\":[\"U2U85N1RV\"]}],\"title\":\"computer.gif\",\"user\":\"U2U85N1RV\",\"username\":\"\"}},{\"file\":{\"channels\":[\"C2U7V2YA2\"],\"comments_count\":1,\"created\":1507850315,\"id\":\"F7H0D7ZA4\",\"name\":\"computer.gif\",\"reactions\":[{\"count\":1,\"name\":\"stuck_out_tongue_winking_eye\",\"users\":[\"U2U85N1RV\"]}],\"size\":1639034,\"title\":\"computer.gif\",\"user\":\"U2U85N1RV\",\"username\":\"\"},\"type\":\"file\"}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"dGVhbTpDMUg5UkVTR0w=\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ReactionsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3469,23 +3719,25 @@ fn reactions_list_examples_decode() {
 
 #[test]
 fn reactions_remove_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ReactionsRemoveResponse,
         crate::models::ReactionsRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ReactionsRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"no_reaction\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"no_reaction\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3494,23 +3746,25 @@ fn reactions_remove_examples_decode() {
 
 #[test]
 fn reminders_add_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::RemindersAddResponse,
         crate::models::RemindersAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::RemindersAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3519,23 +3773,25 @@ fn reminders_add_examples_decode() {
 
 #[test]
 fn reminders_complete_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::RemindersCompleteResponse,
         crate::models::RemindersCompleteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::RemindersCompleteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3544,23 +3800,25 @@ fn reminders_complete_examples_decode() {
 
 #[test]
 fn reminders_delete_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::RemindersDeleteResponse,
         crate::models::RemindersDeleteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::RemindersDeleteError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3569,23 +3827,25 @@ fn reminders_delete_examples_decode() {
 
 #[test]
 fn reminders_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::RemindersInfoResponse,
         crate::models::RemindersInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::RemindersInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3594,23 +3854,25 @@ fn reminders_info_examples_decode() {
 
 #[test]
 fn reminders_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::RemindersListResponse,
         crate::models::RemindersListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::RemindersListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3619,26 +3881,28 @@ fn reminders_list_examples_decode() {
 
 #[test]
 fn rtm_connect_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::RtmConnectResponse,
         crate::models::RtmConnectError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"self\":{\"id\":\"U4X318ZMZ\",\"name\":\"robotoverlord\"},\"team\":{\"domain\":\"slackdemo\",\"id\":\"T2U81E2FP\",\"name\":\"SlackDemo\"},\"url\":\"wss://...\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::RtmConnectError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3647,26 +3911,28 @@ fn rtm_connect_examples_decode() {
 
 #[test]
 fn search_messages_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::SearchMessagesResponse,
         crate::models::SearchMessagesError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"messages\":{\"matches\":[{\"channel\":{\"id\":\"C12345678\",\"is_ext_shared\":false,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"general\",\"pending_shared\":[]},\"iid\":\"cb64bdaa-c1e8-4631-8a91-0f78080113e9\",\"permalink\":\"https://hitchhikers.slack.com/archives/C12345678/p1508284197000015\",\"team\":\"T12345678\",\"text\":\"The meaning of life the universe and everything is 42.\",\"ts\":\"1508284197.000015\",\"type\":\"message\",\"user\":\"U2U85N1RV\",\"username\":\"roach\"},{\"channel\":{\"id\":\"C12345678\",\"is_ext_shared\":false,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"random\",\"pending_shared\":[]},\"iid\":\"9a00d3c9-bd2d-45b0-988b-6cff99ae2a90\",\"permalink\":\"https://hitchhikers.slack.com/archives/C12345678/p1508795665000236\",\"team\":\"T12345678\",\"text\":\"The meaning of life the universe and everything is 101010\",\"ts\":\"1508795665.000236\",\"type\":\"message\",\"user\":\"\",\"username\":\"robot overlord\"}],\"pagination\":{\"first\":1,\"last\":2,\"page\":1,\"page_count\":1,\"per_page\":20,\"total_count\":2},\"paging\":{\"count\":20,\"page\":1,\"pages\":1,\"total\":2},\"total\":2},\"ok\":true,\"query\":\"The meaning of life the universe and everything\"}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::SearchMessagesError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"No query passed\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"No query passed\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3675,23 +3941,25 @@ fn search_messages_examples_decode() {
 
 #[test]
 fn stars_add_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::StarsAddResponse,
         crate::models::StarsAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::StarsAddError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3700,23 +3968,25 @@ fn stars_add_examples_decode() {
 
 #[test]
 fn stars_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::StarsListResponse,
         crate::models::StarsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::StarsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3725,23 +3995,25 @@ fn stars_list_examples_decode() {
 
 #[test]
 fn stars_remove_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::StarsRemoveResponse,
         crate::models::StarsRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::StarsRemoveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3750,26 +4022,28 @@ fn stars_remove_examples_decode() {
 
 #[test]
 fn team_access_logs_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::TeamAccessLogsResponse,
         crate::models::TeamAccessLogsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"logins\":[{\"count\":1,\"country\":\"US\",\"date_first\":1422922864,\"date_last\":1422922864,\"ip\":\"127.0.0.1\",\"isp\":\"BigCo ISP\",\"region\":\"CA\",\"user_agent\":\"SlackWeb Mozilla/5.0 (Macintosh; Intel Mac OS X 10_10_2) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/41.0.2272.35 Safari/537.36\",\"user_id\":\"U45678\",\"username\":\"alice\"},{\"count\":1,\"country\":\"US\",\"date_first\":1422922493,\"date_last\":1422922493,\"ip\":\"127.0.0.1\",\"isp\":\"BigCo ISP\",\"region\":\"CA\",\"user_agent\":\"SlackWeb Mozilla/5.0 (iPhone; CPU iPhone OS 8_1_3 like Mac OS X) AppleWebKit/600.1.4 (KHTML, like Gecko) Version/8.0 Mobile/12B466 Safari/600.1.4\",\"user_id\":\"U12345\",\"username\":\"white_rabbit\"}],\"ok\":true,\"paging\":{\"count\":100,\"page\":1,\"pages\":1,\"total\":2}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::TeamAccessLogsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"paid_only\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"paid_only\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3778,26 +4052,28 @@ fn team_access_logs_examples_decode() {
 
 #[test]
 fn team_billable_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::TeamBillableInfoResponse,
         crate::models::TeamBillableInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"billable_info\":{\"U02UCPE1R\":{\"billing_active\":true},\"U02UEBSD2\":{\"billing_active\":true},\"U0632EWRW\":{\"billing_active\":false}},\"ok\":true}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::TeamBillableInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3806,26 +4082,28 @@ fn team_billable_info_examples_decode() {
 
 #[test]
 fn team_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::TeamInfoResponse,
         crate::models::TeamInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"team\":{\"domain\":\"example\",\"email_domain\":\"example.com\",\"enterprise_id\":\"E1234A12AB\",\"enterprise_name\":\"Umbrella Corporation\",\"icon\":{\"image_102\":\"https://...\",\"image_132\":\"https://...\",\"image_34\":\"https://...\",\"image_44\":\"https://...\",\"image_68\":\"https://...\",\"image_88\":\"https://...\",\"image_default\":true},\"id\":\"T12345\",\"name\":\"My Team\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::TeamInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3834,23 +4112,25 @@ fn team_info_examples_decode() {
 
 #[test]
 fn team_integration_logs_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::TeamIntegrationLogsResponse,
         crate::models::TeamIntegrationLogsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::TeamIntegrationLogsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3859,26 +4139,28 @@ fn team_integration_logs_examples_decode() {
 
 #[test]
 fn team_profile_get_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::TeamProfileGetResponse,
         crate::models::TeamProfileGetError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"profile\":{\"fields\":[{\"hint\":\"Enter the extension to reach your desk\",\"id\":\"Xf06054AAA\",\"is_hidden\":1,\"label\":\"Phone extension\",\"options\":null,\"ordering\":0,\"possible_values\":null,\"type\":\"text\"},{\"hint\":\"When you were born\",\"id\":\"Xf06054BBB\",\"label\":\"Date of birth\",\"options\":null,\"ordering\":1,\"possible_values\":null,\"type\":\"date\"},{\"hint\":\"Enter a link to your Facebook profile\",\"id\":\"Xf06054CCC\",\"label\":\"Facebook\",\"options\":null,\"ordering\":2,\"possible_values\":null,\"type\":\"link\"},{\"hint\":\"Hogwarts, obviously\",\"id\":\"Xf06054DDD\",\"label\":\"House\",\"options\":null,\"ordering\":3,\"possible_values\":[\"Gryffindor\",\"Hufflepuff\",\"Ravenclaw\",\"Slytherin\"],\"type\":\"options_list\"},{\"hint\":\"Office location (LDAP)\",\"id\":\"Xf06054EEE\",\"label\":\"Location\",\"options\":{\"is_protected\":1},\"ordering\":4,\"possible_values\":null,\"type\":\"text\"},{\"hint\":\"The boss\",\"id\":\"Xf06054FFF\",\"label\":\"Manager\",\"options\":null,\"ordering\":5,\"possible_values\":null,\"type\":\"user\"}]}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::TeamProfileGetError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3887,23 +4169,25 @@ fn team_profile_get_examples_decode() {
 
 #[test]
 fn usergroups_create_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsergroupsCreateResponse,
         crate::models::UsergroupsCreateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsergroupsCreateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3912,23 +4196,25 @@ fn usergroups_create_examples_decode() {
 
 #[test]
 fn usergroups_disable_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsergroupsDisableResponse,
         crate::models::UsergroupsDisableError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsergroupsDisableError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3937,23 +4223,25 @@ fn usergroups_disable_examples_decode() {
 
 #[test]
 fn usergroups_enable_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsergroupsEnableResponse,
         crate::models::UsergroupsEnableError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsergroupsEnableError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3962,26 +4250,28 @@ fn usergroups_enable_examples_decode() {
 
 #[test]
 fn usergroups_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsergroupsListResponse,
         crate::models::UsergroupsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"usergroups\":[{\"auto_type\":\"admin\",\"created_by\":\"USLACKBOT\",\"date_create\":1446598059,\"date_delete\":0,\"date_update\":1446670362,\"deleted_by\":null,\"description\":\"A group of all Administrators on your team.\",\"handle\":\"admins\",\"id\":\"S0614TZR7\",\"is_external\":false,\"is_usergroup\":true,\"name\":\"Team Admins\",\"prefs\":{\"channels\":[],\"groups\":[]},\"team_id\":\"T060RNRCH\",\"updated_by\":\"U060RNRCZ\",\"user_count\":\"2\"},{\"auto_type\":\"owner\",\"created_by\":\"USLACKBOT\",\"date_create\":1446678371,\"date_delete\":0,\"date_update\":1446678371,\"deleted_by\":null,\"description\":\"A group of all Owners on your team.\",\"handle\":\"owners\",\"id\":\"S06158AV7\",\"is_external\":false,\"is_usergroup\":true,\"name\":\"Team Owners\",\"prefs\":{\"channels\":[],\"groups\":[]},\"team_id\":\"T060RNRCH\",\"updated_by\":\"USLACKBOT\",\"user_count\":\"1\"},{\"auto_type\":null,\"created_by\":\"U060RNRCZ\",\"date_create\":1446746793,\"date_delete\":1446748865,\"date_update\":1446747767,\"deleted_by\":null,\"description\":\"Marketing gurus, PR experts and product advocates.\",\"handle\":\"marketing-team\",\"id\":\"S0615G0KT\",\"is_external\":false,\"is_usergroup\":true,\"name\":\"Marketing Team\",\"prefs\":{\"channels\":[],\"groups\":[]},\"team_id\":\"T060RNRCH\",\"updated_by\":\"U060RNRCZ\",\"user_count\":\"0\"}]}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsergroupsListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -3990,26 +4280,28 @@ fn usergroups_list_examples_decode() {
 
 #[test]
 fn usergroups_update_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsergroupsUpdateResponse,
         crate::models::UsergroupsUpdateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"usergroup\":{\"auto_type\":null,\"created_by\":\"U060R4BJ4\",\"date_create\":1447096577,\"date_delete\":0,\"date_update\":1447102109,\"deleted_by\":null,\"description\":\"Marketing gurus, PR experts and product advocates.\",\"handle\":\"marketing-team\",\"id\":\"S0616NG6M\",\"is_external\":false,\"is_usergroup\":true,\"name\":\"Marketing Team\",\"prefs\":{\"channels\":[],\"groups\":[]},\"team_id\":\"T060R4BHN\",\"updated_by\":\"U060R4BJ4\",\"user_count\":1,\"users\":[\"U060R4BJ4\",\"U060RNRCZ\"]}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsergroupsUpdateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4018,26 +4310,28 @@ fn usergroups_update_examples_decode() {
 
 #[test]
 fn usergroups_users_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsergroupsUsersListResponse,
         crate::models::UsergroupsUsersListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"users\":[\"U060R4BJ4\",\"W123A4BC5\"]}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsergroupsUsersListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4046,26 +4340,28 @@ fn usergroups_users_list_examples_decode() {
 
 #[test]
 fn usergroups_users_update_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsergroupsUsersUpdateResponse,
         crate::models::UsergroupsUsersUpdateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"usergroup\":{\"auto_type\":null,\"created_by\":\"U060R4BJ4\",\"date_create\":1447096577,\"date_delete\":0,\"date_update\":1447102109,\"deleted_by\":null,\"description\":\"Marketing gurus, PR experts and product advocates.\",\"handle\":\"marketing-team\",\"id\":\"S0616NG6M\",\"is_external\":false,\"is_usergroup\":true,\"name\":\"Marketing Team\",\"prefs\":{\"channels\":[],\"groups\":[]},\"team_id\":\"T060R4BHN\",\"updated_by\":\"U060R4BJ4\",\"user_count\":1,\"users\":[\"U060R4BJ4\",\"U060RNRCZ\"]}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsergroupsUsersUpdateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4074,26 +4370,28 @@ fn usergroups_users_update_examples_decode() {
 
 #[test]
 fn users_conversations_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsersConversationsResponse,
         crate::models::UsersConversationsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"channels\":[{\"created\":1449252889,\"creator\":\"U012A3CDE\",\"id\":\"C012AB3CD\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":true,\"is_group\":false,\"is_im\":false,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"general\",\"name_normalized\":\"general\",\"pending_shared\":[],\"previous_names\":[],\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"This channel is for team-wide communication and announcements. All team members are in this channel.\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"Company-wide announcements and work-based matters\"},\"unlinked\":0},{\"created\":1449252889,\"creator\":\"U061F7AUR\",\"id\":\"C061EG9T2\",\"is_archived\":false,\"is_channel\":true,\"is_ext_shared\":false,\"is_general\":false,\"is_group\":false,\"is_im\":false,\"is_mpim\":false,\"is_org_shared\":false,\"is_pending_ext_shared\":false,\"is_private\":false,\"is_shared\":false,\"name\":\"random\",\"name_normalized\":\"random\",\"pending_shared\":[],\"previous_names\":[],\"purpose\":{\"creator\":\"\",\"last_set\":0,\"value\":\"A place for non-work-related flimflam, faffing, hodge-podge or jibber-jabber you'd prefer to keep out of more focused work-related channels.\"},\"topic\":{\"creator\":\"\",\"last_set\":0,\"value\":\"Non-work banter and water cooler conversation\"},\"unlinked\":0}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"dGVhbTpDMDYxRkE1UEI=\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsersConversationsError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4102,23 +4400,25 @@ fn users_conversations_examples_decode() {
 
 #[test]
 fn users_delete_photo_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsersDeletePhotoResponse,
         crate::models::UsersDeletePhotoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsersDeletePhotoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4127,23 +4427,25 @@ fn users_delete_photo_examples_decode() {
 
 #[test]
 fn users_get_presence_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsersGetPresenceResponse,
         crate::models::UsersGetPresenceError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true,\"presence\":\"active\"}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"presence\":\"active\"}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsersGetPresenceError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4152,26 +4454,28 @@ fn users_get_presence_examples_decode() {
 
 #[test]
 fn users_identity_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsersIdentityResponse,
         crate::models::UsersIdentityError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"team\":{\"id\":\"T0G9PQBBK\"},\"user\":{\"id\":\"U0G9QF9C6\",\"name\":\"Sonny Whether\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsersIdentityError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"account_inactive\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"account_inactive\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4180,26 +4484,28 @@ fn users_identity_examples_decode() {
 
 #[test]
 fn users_info_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsersInfoResponse,
         crate::models::UsersInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"user\":{\"color\":\"9f69e7\",\"deleted\":false,\"has_2fa\":false,\"id\":\"W012A3CDE\",\"is_admin\":true,\"is_app_user\":false,\"is_bot\":false,\"is_owner\":false,\"is_primary_owner\":false,\"is_restricted\":false,\"is_ultra_restricted\":false,\"name\":\"spengler\",\"profile\":{\"avatar_hash\":\"ge3b51ca72de\",\"display_name\":\"spengler\",\"display_name_normalized\":\"spengler\",\"email\":\"spengler@ghostbusters.example.com\",\"image_192\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_24\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_32\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_48\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_512\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_72\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_original\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"real_name\":\"Egon Spengler\",\"real_name_normalized\":\"Egon Spengler\",\"status_emoji\":\":books:\",\"status_text\":\"Print is dead\",\"team\":\"T012AB3C4\"},\"real_name\":\"Egon Spengler\",\"team_id\":\"T012AB3C4\",\"tz\":\"America/Los_Angeles\",\"tz_label\":\"Pacific Daylight Time\",\"tz_offset\":-25200,\"updated\":1502138686}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsersInfoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"user_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"user_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4208,26 +4514,28 @@ fn users_info_examples_decode() {
 
 #[test]
 fn users_list_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsersListResponse,
         crate::models::UsersListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"cache_ts\":1498777272,\"members\":[{\"color\":\"9f69e7\",\"deleted\":false,\"has_2fa\":false,\"id\":\"W012A3CDE\",\"is_admin\":true,\"is_app_user\":false,\"is_bot\":false,\"is_owner\":false,\"is_primary_owner\":false,\"is_restricted\":false,\"is_ultra_restricted\":false,\"name\":\"spengler\",\"profile\":{\"avatar_hash\":\"ge3b51ca72de\",\"display_name\":\"spengler\",\"display_name_normalized\":\"spengler\",\"email\":\"spengler@ghostbusters.example.com\",\"image_192\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_24\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_32\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_48\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_512\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_72\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"real_name\":\"Egon Spengler\",\"real_name_normalized\":\"Egon Spengler\",\"status_emoji\":\":books:\",\"status_text\":\"Print is dead\",\"team\":\"T012AB3C4\"},\"real_name\":\"spengler\",\"team_id\":\"T012AB3C4\",\"tz\":\"America/Los_Angeles\",\"tz_label\":\"Pacific Daylight Time\",\"tz_offset\":-25200,\"updated\":1502138686},{\"color\":\"9f69e7\",\"deleted\":false,\"has_2fa\":false,\"id\":\"W07QCRPA4\",\"is_admin\":true,\"is_bot\":false,\"is_owner\":false,\"is_primary_owner\":false,\"is_restricted\":false,\"is_ultra_restricted\":false,\"name\":\"glinda\",\"profile\":{\"avatar_hash\":\"8fbdd10b41c6\",\"display_name\":\"Glinda the Fairly Good\",\"display_name_normalized\":\"Glinda the Fairly Good\",\"email\":\"glenda@south.oz.coven\",\"first_name\":\"Glinda\",\"image_1024\":\"https://a.slack-edge.com...png\",\"image_192\":\"https://a.slack-edge.com...png\",\"image_24\":\"https://a.slack-edge.com...png\",\"image_32\":\"https://a.slack-edge.com...png\",\"image_48\":\"https://a.slack-edge.com...png\",\"image_512\":\"https://a.slack-edge.com...png\",\"image_72\":\"https://a.slack-edge.com...png\",\"image_original\":\"https://a.slack-edge.com...png\",\"last_name\":\"Southgood\",\"phone\":\"\",\"real_name\":\"Glinda Southgood\",\"real_name_normalized\":\"Glinda Southgood\",\"skype\":\"\",\"title\":\"Glinda the Good\"},\"real_name\":\"Glinda Southgood\",\"team_id\":\"T0G9PQBBK\",\"tz\":\"America/Los_Angeles\",\"tz_label\":\"Pacific Daylight Time\",\"tz_offset\":-25200,\"updated\":1480527098}],\"ok\":true,\"response_metadata\":{\"next_cursor\":\"dXNlcjpVMEc5V0ZYTlo=\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsersListError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4236,26 +4544,28 @@ fn users_list_examples_decode() {
 
 #[test]
 fn users_lookup_by_email_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsersLookupByEmailResponse,
         crate::models::UsersLookupByEmailError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"user\":{\"color\":\"9f69e7\",\"deleted\":false,\"has_2fa\":false,\"id\":\"W012A3CDE\",\"is_admin\":true,\"is_app_user\":false,\"is_bot\":false,\"is_owner\":false,\"is_primary_owner\":false,\"is_restricted\":false,\"is_ultra_restricted\":false,\"name\":\"spengler\",\"profile\":{\"avatar_hash\":\"ge3b51ca72de\",\"display_name\":\"spengler\",\"display_name_normalized\":\"spengler\",\"email\":\"spengler@ghostbusters.example.com\",\"image_192\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_24\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_32\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_48\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_512\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_72\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"real_name\":\"Egon Spengler\",\"real_name_normalized\":\"Egon Spengler\",\"status_emoji\":\":books:\",\"status_text\":\"Print is dead\",\"team\":\"T012AB3C4\"},\"real_name\":\"Egon Spengler\",\"team_id\":\"T012AB3C4\",\"tz\":\"America/Los_Angeles\",\"tz_label\":\"Pacific Daylight Time\",\"tz_offset\":-25200,\"updated\":1502138686}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsersLookupByEmailError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"users_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"users_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4264,23 +4574,25 @@ fn users_lookup_by_email_examples_decode() {
 
 #[test]
 fn users_set_active_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsersSetActiveResponse,
         crate::models::UsersSetActiveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsersSetActiveError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4289,23 +4601,25 @@ fn users_set_active_examples_decode() {
 
 #[test]
 fn users_set_photo_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsersSetPhotoResponse,
         crate::models::UsersSetPhotoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsersSetPhotoError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4314,23 +4628,25 @@ fn users_set_photo_examples_decode() {
 
 #[test]
 fn users_set_presence_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsersSetPresenceResponse,
         crate::models::UsersSetPresenceError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsersSetPresenceError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4339,26 +4655,28 @@ fn users_set_presence_examples_decode() {
 
 #[test]
 fn users_profile_get_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsersProfileGetResponse,
         crate::models::UsersProfileGetError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"profile\":{\"avatar_hash\":\"ge3b51ca72de\",\"display_name\":\"spengler\",\"display_name_normalized\":\"spengler\",\"email\":\"spengler@ghostbusters.example.com\",\"image_192\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_24\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_32\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_48\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_512\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_72\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_original\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"real_name\":\"Egon Spengler\",\"real_name_normalized\":\"Egon Spengler\",\"status_emoji\":\":books:\",\"status_expiration\":0,\"status_text\":\"Print is dead\",\"team\":\"T012AB3C4\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsersProfileGetError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"user_not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"user_not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4367,26 +4685,28 @@ fn users_profile_get_examples_decode() {
 
 #[test]
 fn users_profile_set_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::UsersProfileSetResponse,
         crate::models::UsersProfileSetError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"profile\":{\"avatar_hash\":\"ge3b51ca72de\",\"display_name\":\"spengler\",\"display_name_normalized\":\"spengler\",\"email\":\"spengler@ghostbusters.example.com\",\"image_192\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_24\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_32\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_48\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_512\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"image_72\":\"https://.../avatar/e3b51ca72dee4ef87916ae2b9240df50.jpg\",\"real_name\":\"Egon Spengler\",\"real_name_normalized\":\"Egon Spengler\",\"status_emoji\":\":books:\",\"status_expiration\":0,\"status_text\":\"Print is dead\",\"team\":\"T012AB3C4\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::UsersProfileSetError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_profile\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_profile\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4395,29 +4715,31 @@ fn users_profile_set_examples_decode() {
 
 #[test]
 fn views_open_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ViewsOpenResponse,
         crate::models::ViewsOpenError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"view\":{\"app_id\":\"AA4928AQ\",\"blocks\":[{\"block_id\":\"a_block_id\",\"element\":{\"action_id\":\"an_action_id\",\"type\":\"plain_text_input\"},\"label\":{\"emoji\":true,\"text\":\"A simple label\",\"type\":\"plain_text\"},\"optional\":false,\"type\":\"input\"}],\"bot_id\":\"BA13894H\",\"callback_id\":\"identify_your_modals\",\"clear_on_close\":false,\"external_id\":\"\",\"hash\":\"156772938.1827394\",\"id\":\"VMHU10V25\",\"notify_on_close\":false,\"private_metadata\":\"Shh it is a secret\",\"root_view_id\":\"VMHU10V25\",\"state\":{\"values\":{}},\"submit\":{\"text\":\"Create\",\"type\":\"plain_text\"},\"team_id\":\"T8N4K1JN\",\"title\":{\"text\":\"Quite a plain modal\",\"type\":\"plain_text\"},\"type\":\"modal\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ViewsOpenError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"error\":\"invalid_arguments\",\"ok\":false,\"response_metadata\":{\"messages\":[\"invalid `trigger_id`\"]}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4426,29 +4748,31 @@ fn views_open_examples_decode() {
 
 #[test]
 fn views_publish_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ViewsPublishResponse,
         crate::models::ViewsPublishError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"view\":{\"app_id\":\"AA4928AQ\",\"blocks\":[{\"block_id\":\"2WGp9\",\"text\":{\"text\":\"A simple section with some sample sentence.\",\"type\":\"mrkdwn\",\"verbatim\":false},\"type\":\"section\"}],\"bot_id\":\"BA13894H\",\"callback_id\":\"identify_your_home_tab\",\"clear_on_close\":false,\"close\":null,\"external_id\":\"\",\"hash\":\"156772938.1827394\",\"id\":\"VMHU10V25\",\"notify_on_close\":false,\"previous_view_id\":null,\"private_metadata\":\"Shh it is a secret\",\"root_view_id\":\"VMHU10V25\",\"state\":{\"values\":{}},\"submit\":null,\"team_id\":\"T8N4K1JN\",\"type\":\"home\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ViewsPublishError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"error\":\"invalid_arguments\",\"ok\":false,\"response_metadata\":{\"messages\":[\"invalid `user_id`\"]}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4457,29 +4781,31 @@ fn views_publish_examples_decode() {
 
 #[test]
 fn views_push_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ViewsPushResponse,
         crate::models::ViewsPushError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"view\":{\"app_id\":\"AAD3351BQ\",\"blocks\":[{\"block_id\":\"edit_details\",\"element\":{\"action_id\":\"detail_input\",\"type\":\"plain_text_input\"},\"label\":{\"text\":\"Edit details\",\"type\":\"plain_text\"},\"type\":\"input\"}],\"bot_id\":\"BADF7A34H\",\"callback_id\":\"view_4\",\"clear_on_close\":true,\"close\":{\"emoji\":true,\"text\":\"Back\",\"type\":\"plain_text\"},\"external_id\":\"\",\"hash\":\"1569362015.55b5e41b\",\"id\":\"VNM522E2U\",\"notify_on_close\":false,\"previous_view_id\":null,\"private_metadata\":\"\",\"root_view_id\":\"VNN729E3U\",\"state\":{\"values\":{}},\"submit\":{\"emoji\":true,\"text\":\"Save\",\"type\":\"plain_text\"},\"team_id\":\"T9M4RL1JM\",\"title\":{\"emoji\":true,\"text\":\"Pushed Modal\",\"type\":\"plain_text\"},\"type\":\"modal\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ViewsPushError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"error\":\"invalid_arguments\",\"ok\":false,\"response_metadata\":{\"messages\":[\"missing required field: title\"]}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4488,26 +4814,28 @@ fn views_push_examples_decode() {
 
 #[test]
 fn views_update_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::ViewsUpdateResponse,
         crate::models::ViewsUpdateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(
+        sdkgen_runtime::Raw::new(
             200,
             "{\"ok\":true,\"view\":{\"app_id\":\"AAD3351BQ\",\"blocks\":[{\"accessory\":{\"action_id\":\"button_4\",\"text\":{\"text\":\"Click me\",\"type\":\"plain_text\"},\"type\":\"button\"},\"block_id\":\"s_block\",\"text\":{\"emoji\":true,\"text\":\"I am but an updated modal\",\"type\":\"plain_text\"},\"type\":\"section\"}],\"bot_id\":\"BADF7A34H\",\"callback_id\":\"view_2\",\"clear_on_close\":true,\"close\":{\"emoji\":true,\"text\":\"Close\",\"type\":\"plain_text\"},\"external_id\":\"\",\"hash\":\"1569262015.55b5e41b\",\"id\":\"VNM522E2U\",\"notify_on_close\":false,\"previous_view_id\":null,\"private_metadata\":\"\",\"root_view_id\":\"VNN729E3U\",\"state\":{\"values\":{}},\"submit\":null,\"team_id\":\"T9M4RL1JM\",\"title\":{\"emoji\":true,\"text\":\"Updated Modal\",\"type\":\"plain_text\"},\"type\":\"modal\"}}",
         ),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::ViewsUpdateError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"not_found\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"not_found\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4516,23 +4844,25 @@ fn views_update_examples_decode() {
 
 #[test]
 fn workflows_step_completed_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::WorkflowsStepCompletedResponse,
         crate::models::WorkflowsStepCompletedError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::WorkflowsStepCompletedError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4541,23 +4871,25 @@ fn workflows_step_completed_examples_decode() {
 
 #[test]
 fn workflows_step_failed_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::WorkflowsStepFailedResponse,
         crate::models::WorkflowsStepFailedError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::WorkflowsStepFailedError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
@@ -4566,23 +4898,25 @@ fn workflows_step_failed_examples_decode() {
 
 #[test]
 fn workflows_update_step_examples_decode() {
-    if let Err(e) = crate::http::json::<
+    if let Err(e) = sdkgen_runtime::response::json::<
         crate::models::WorkflowsUpdateStepResponse,
         crate::models::WorkflowsUpdateStepError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"ok\":true}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         panic!("success example does not decode: {e:?}");
     }
-    match crate::http::json::<
+    match sdkgen_runtime::response::json::<
         serde_json::Value,
         crate::models::WorkflowsUpdateStepError,
+        crate::Scheme,
     >(
-        crate::http::raw_for_test(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
-        Some(("ok", crate::http::Pinned::Bool(false))),
-        crate::http::error_body,
+        sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
+        Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+        sdkgen_runtime::response::error_body,
     ) {
         Err(crate::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 use std::time::Duration;
+use sdkgen_runtime::ConfigError;
 
 /// The servers the API is reachable at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -35,6 +36,7 @@ pub struct Configuration {
     pub(crate) timeout: Duration,
     pub(crate) user_agent: String,
     pub(crate) retry_policy: crate::RetryPolicy,
+    pub(crate) hooks: sdkgen_runtime::Hooks,
     pub(crate) basic_auth: Option<crate::BasicCredentials>,
     pub(crate) bearer_auth: Option<crate::AccessToken>,
 }
@@ -47,6 +49,7 @@ impl Default for Configuration {
             timeout: Duration::from_secs(60),
             user_agent: "stripe-customers/0.1.0".to_string(),
             retry_policy: crate::RetryPolicy::default(),
+            hooks: sdkgen_runtime::Hooks::default(),
             basic_auth: None,
             bearer_auth: None,
         }
@@ -91,6 +94,11 @@ impl Configuration {
     /// When and how often calls are retried.
     pub fn retry_policy(&self) -> &crate::RetryPolicy {
         &self.retry_policy
+    }
+
+    /// The hooks run around every call.
+    pub fn hooks(&self) -> &sdkgen_runtime::Hooks {
+        &self.hooks
     }
 
     /// The credential for the `BasicAuth` scheme, when configured.
@@ -144,6 +152,15 @@ impl ConfigurationBuilder {
         self
     }
 
+    /// Adds a hook run around every call: to change requests before they are
+    /// sent (a header, a signature) or to look at responses and retries.
+    /// Hooks run in the order they were added; see
+    /// [`hooks::on_request`](crate::hooks::on_request) for a closure.
+    pub fn hook(mut self, hook: impl crate::hooks::Hook) -> Self {
+        self.config.hooks.push(hook);
+        self
+    }
+
     /// `basicAuth`: HTTP basic authentication.
     ///
     /// Basic HTTP authentication. Allowed headers-- Authorization: Basic &lt;api_key&gt; | Authorization: Basic &lt;base64 hash of `api_key:`&gt;
@@ -175,56 +192,6 @@ impl ConfigurationBuilder {
     }
 }
 
-/// Why a client could not be created.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// The base URL does not parse as an absolute URL.
-    InvalidBaseUrl {
-        /// The URL given.
-        url: String,
-        /// Why it was rejected.
-        reason: String,
-    },
-    /// None of the environment variables that hold credentials is set.
-    MissingEnv {
-        /// The variables looked at.
-        vars: &'static [&'static str],
-    },
-    /// The HTTP client could not be built (e.g. the TLS backend failed to start).
-    Http(reqwest::Error),
-}
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ConfigError::InvalidBaseUrl { url, reason } => {
-                write!(f, "invalid base URL `{url}`: {reason}")
-            }
-            ConfigError::MissingEnv { vars } => {
-                write!(f, "no credentials in the environment: set {}", vars.join(" or "))
-            }
-            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ConfigError::Http(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-/// A `reqwest` builder with a TLS backend ready.
-pub(crate) fn http_client_builder() -> reqwest::ClientBuilder {
-    #[cfg(feature = "rustls")]
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-}
-
 /// Variables [`StripeClient::from_env`] reads credentials from.
 const CREDENTIAL_VARS: &[&str] = &[];
 
@@ -238,9 +205,8 @@ pub struct StripeClient {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    core: sdkgen_runtime::Core,
     config: Configuration,
-    base_url: reqwest::Url,
 }
 
 impl std::fmt::Debug for StripeClient {
@@ -254,29 +220,48 @@ impl std::fmt::Debug for StripeClient {
 impl StripeClient {
     /// A client with its own connection pool.
     pub fn new(config: Configuration) -> Result<Self, ConfigError> {
-        let http = http_client_builder().build().map_err(ConfigError::Http)?;
-        Self::with_http_client(config, http)
+        let http = sdkgen_runtime::transport::http_client_builder()
+            .build()
+            .map_err(|e| ConfigError::Http(e.into()))?;
+        Self::build(config, http, None)
     }
 
     /// A client that sends through `http` (to share a pool or set proxies, TLS roots...).
     pub fn with_http_client(
         config: Configuration,
-        http: reqwest::Client,
+        http: sdkgen_runtime::reqwest::Client,
     ) -> Result<Self, ConfigError> {
-        let raw = config.base_url().to_string();
-        let base_url = reqwest::Url::parse(&raw)
-            .map_err(|e| ConfigError::InvalidBaseUrl {
-                url: raw.clone(),
-                reason: e.to_string(),
-            })?;
-        if base_url.cannot_be_a_base() {
-            return Err(ConfigError::InvalidBaseUrl {
-                url: raw,
-                reason: "not a base URL".into(),
-            });
-        }
+        Self::build(config, http, None)
+    }
+
+    /// A client that sends every request through `transport`: a
+    /// `reqwest_middleware::ClientWithMiddleware` (with the runtime's
+    /// `middleware` feature) or your own [`Transport`](sdkgen_runtime::Transport).
+    pub fn with_transport(
+        config: Configuration,
+        transport: impl sdkgen_runtime::Transport,
+    ) -> Result<Self, ConfigError> {
+        let http = sdkgen_runtime::transport::http_client_builder()
+            .build()
+            .map_err(|e| ConfigError::Http(e.into()))?;
+        Self::build(config, http, Some(Arc::new(transport)))
+    }
+
+    fn build(
+        config: Configuration,
+        http: sdkgen_runtime::reqwest::Client,
+        transport: Option<Arc<dyn sdkgen_runtime::Transport>>,
+    ) -> Result<Self, ConfigError> {
+        let settings = sdkgen_runtime::CoreSettings::new(
+            config.base_url(),
+            config.timeout,
+            config.user_agent.clone(),
+            config.retry_policy.clone(),
+            config.hooks.clone(),
+        );
+        let core = sdkgen_runtime::Core::new(settings, http, transport)?;
         Ok(StripeClient {
-            inner: Arc::new(Inner { http, config, base_url }),
+            inner: Arc::new(Inner { core, config }),
         })
     }
 
@@ -300,7 +285,7 @@ impl StripeClient {
     /// A client with another configuration that keeps sharing this one's
     /// connection pool (e.g. after obtaining a new token).
     pub fn with_config(&self, config: Configuration) -> Result<Self, ConfigError> {
-        Self::with_http_client(config, self.inner.http.clone())
+        Self::with_http_client(config, self.inner.core.http().clone())
     }
 
     /// The configuration in use.
@@ -312,10 +297,7 @@ impl StripeClient {
     pub fn customers(&self) -> crate::controllers::CustomersController {
         crate::controllers::CustomersController::new(self.clone())
     }
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
-    }
-    pub(crate) fn base_url(&self) -> &reqwest::Url {
-        &self.inner.base_url
+    pub(crate) fn core(&self) -> &sdkgen_runtime::Core {
+        &self.inner.core
     }
 }

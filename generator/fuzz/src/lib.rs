@@ -40,6 +40,7 @@ pub fn pipeline(text: &str, json: bool) {
         settings,
         out_dir: dir.join("out"),
         origin: sdkgen::settings::Origin::Repository,
+        runtime: sdkgen::runtime::Runtime::Registry,
     };
     match sdkgen::rust::plan(&api, &job, dir) {
         Ok(view) => verbose(|| format!("ok: {} operations, {} types, {} warnings", api.operations.len(), api.types.len(), view.warnings.len())),

@@ -19,9 +19,6 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../../../templates/lib.rs.tera")),
     ("client.rs", include_str!("../../../templates/client.rs.tera")),
     ("auth.rs", include_str!("../../../templates/auth.rs.tera")),
-    ("error.rs", include_str!("../../../templates/error.rs.tera")),
-    ("http.rs", include_str!("../../../templates/http.rs.tera")),
-    ("de.rs", include_str!("../../../templates/de.rs.tera")),
     ("controllers_mod.rs", include_str!("../../../templates/controllers_mod.rs.tera")),
     ("controller.rs", include_str!("../../../templates/controller.rs.tera")),
     ("models_mod.rs", include_str!("../../../templates/models_mod.rs.tera")),
@@ -67,9 +64,6 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
         (PathBuf::from("src/lib.rs"), "lib.rs", None),
         (PathBuf::from("src/client.rs"), "client.rs", None),
         (PathBuf::from("src/auth.rs"), "auth.rs", None),
-        (PathBuf::from("src/error.rs"), "error.rs", None),
-        (PathBuf::from("src/http.rs"), "http.rs", None),
-        (PathBuf::from("src/de.rs"), "de.rs", None),
         (PathBuf::from("src/controllers/mod.rs"), "controllers_mod.rs", None),
         (PathBuf::from("src/models/mod.rs"), "models_mod.rs", None),
         (PathBuf::from("src/example_tests.rs"), "example_tests.rs", None),
@@ -127,6 +121,11 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
     let mut files = FileSet::new();
     for r in results {
         files.extend(r?);
+    }
+    // A vendored runtime is copied as it is: it is the runtime crate's own
+    // source, not generated code.
+    for (path, text) in view.runtime.vendored_files() {
+        files.insert(path, text.to_string());
     }
     Ok(files)
 }

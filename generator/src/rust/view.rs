@@ -72,6 +72,13 @@ pub struct CrateView {
     pub has_oauth: bool,
     /// Any OAuth 2 authorization code scheme.
     pub has_auth_code: bool,
+    /// Any scheme that is not OAuth 2.
+    pub has_non_oauth: bool,
+    /// The runtime dependency line of Cargo.toml.
+    pub runtime_dependency: String,
+    /// How the crate reaches the runtime (files to vendor).
+    #[serde(skip)]
+    pub runtime: crate::runtime::Runtime,
     /// Literals of every environment variable that can hold a credential.
     pub credential_vars: Vec<String>,
     /// Problems worth telling the user that do not stop generation.
@@ -357,7 +364,7 @@ pub struct PathArgView {
 pub struct DiscriminatorView {
     /// Property literal.
     pub property_lit: String,
-    /// Rust expression of the error value (`crate::http::Pinned::Bool(false)`).
+    /// Rust expression of the error value (`sdkgen_runtime::response::Pinned::Bool(false)`).
     pub error_expr: String,
 }
 
@@ -478,7 +485,7 @@ pub struct UnionVariantView {
     pub tag_pattern: Option<String>,
     /// The discriminator value it is written with.
     pub tag_lit: Option<String>,
-    /// `crate::de::Shape` expression describing it.
+    /// `sdkgen_runtime::de::Shape` expression describing it.
     pub shape: String,
     /// Whether a `From` impl is generated for its payload type.
     pub from: bool,
@@ -654,7 +661,7 @@ impl Types<'_> {
         ty
     }
 
-    /// A `crate::de::Shape` expression: what a value of `ty` looks like in JSON,
+    /// A `sdkgen_runtime::de::Shape` expression: what a value of `ty` looks like in JSON,
     /// for telling union alternatives apart.
     fn shape(&self, ty: &Ty) -> String {
         let mut ty = self.resolve(ty);
@@ -689,7 +696,7 @@ impl Types<'_> {
             Ty::Any | Ty::Nullable(_) => "Any",
         };
         format!(
-            "crate::de::Shape {{ kind: crate::de::Kind::{kind}, nullable: {nullable}, required: &[{}], known: &[{}], values: &[{}] }}",
+            "sdkgen_runtime::de::Shape {{ kind: sdkgen_runtime::de::Kind::{kind}, nullable: {nullable}, required: &[{}], known: &[{}], values: &[{}] }}",
             required.join(", "),
             known.join(", "),
             values.join(", ")
@@ -755,7 +762,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     let mut oauth_namer = Namer::with_reserved(["mod", "tests"]);
     let mut scheme_namer = Namer::new();
     let mut field_namer =
-        Namer::with_reserved(["environment", "base_url", "timeout", "user_agent", "http_client", "retry_policy"]);
+        Namer::with_reserved(["environment", "base_url", "timeout", "user_agent", "http_client", "retry_policy", "hook", "hooks"]);
     let mut scheme_variant: HashMap<&str, String> = HashMap::new();
     let mut schemes = Vec::new();
     for s in &api.security_schemes {
@@ -948,9 +955,13 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             credential_vars.push(var);
         }
     }
+    let has_non_oauth = schemes.iter().any(|s| s.oauth.is_none());
     Ok(CrateView {
         has_oauth,
         has_auth_code,
+        has_non_oauth,
+        runtime_dependency: job.runtime.dependency(),
+        runtime: job.runtime.clone(),
         credential_vars,
         warnings,
         client_doc_lit: lit(&format!(" The client for {}.", api.title)),
@@ -1002,7 +1013,20 @@ fn operation_view(
 ) -> Result<OperationView, Diagnostic> {
     // The builder's own methods, so a parameter's setter never shadows one.
     let mut field_namer =
-        Namer::with_reserved(["client", "send", "send_with_response", "execute", "decode", "new", "retry_policy"]);
+        Namer::with_reserved([
+            "client",
+            "send",
+            "send_with_response",
+            "execute",
+            "decode",
+            "new",
+            "options",
+            "retry_policy",
+            "request_timeout",
+            "extra_header",
+            "pages",
+            "items",
+        ]);
     let body_kind = op.body.as_ref().map(|b| &b.kind);
     let body = match body_kind {
         None => "none",
@@ -1124,13 +1148,13 @@ fn operation_view(
     };
     let error_payloads: Vec<(String, &'static str)> = op.errors.iter().map(|r| error_payload(r, types)).collect();
     let (error_ty, error_enum, error_decoder) = match error_payloads.first() {
-        None => ("serde_json::Value".to_string(), None, "crate::http::any_error_body".to_string()),
+        None => ("serde_json::Value".to_string(), None, "sdkgen_runtime::response::any_error_body".to_string()),
         Some(first) if error_payloads.iter().all(|d| d == first) => {
             // Bodiless errors: any JSON they carry anyway is kept as a value.
             if first.1 == "json" {
                 (first.0.clone(), None, error_decoder(&op.errors[0], api))
             } else {
-                ("serde_json::Value".to_string(), None, "crate::http::any_error_body".to_string())
+                ("serde_json::Value".to_string(), None, "sdkgen_runtime::response::any_error_body".to_string())
             }
         }
         Some(_) => {
@@ -1155,8 +1179,8 @@ fn operation_view(
     if let Some(e) = &mut output_enum {
         for v in &mut e.variants {
             let call = match v.kind.as_str() {
-                "json" => format!("crate::http::json(raw, None, {error_decoder})"),
-                kind => format!("crate::http::{kind}(raw, {error_decoder})"),
+                "json" => format!("sdkgen_runtime::response::json(raw, None, {error_decoder})"),
+                kind => format!("sdkgen_runtime::response::{kind}(raw, {error_decoder})"),
             };
             v.decode = match v.payload {
                 Some(_) => format!("{call}.map({}::{})", e.name, v.name),
@@ -1389,11 +1413,11 @@ fn status_pattern(status: &str) -> String {
 }
 
 /// The error decoder for a response: bodies of a declared object are checked
-/// for its properties (see `crate::http::Documented`), others taken as they are.
+/// for its properties (see `sdkgen_runtime::response::Documented`), others taken as they are.
 fn error_decoder(r: &crate::model::Response, api: &Api) -> String {
     match &r.ty {
-        Some(Ty::Named(id)) if matches!(api.ty(*id).kind, TypeKind::Struct { .. }) => "crate::http::error_body".into(),
-        _ => "crate::http::any_error_body".into(),
+        Some(Ty::Named(id)) if matches!(api.ty(*id).kind, TypeKind::Struct { .. }) => "sdkgen_runtime::response::error_body".into(),
+        _ => "sdkgen_runtime::response::any_error_body".into(),
     }
 }
 
@@ -1437,13 +1461,13 @@ fn status_enum(
     }
 }
 
-/// `serde_json::Value` constant → a `crate::http::Pinned` expression.
+/// `serde_json::Value` constant → a `sdkgen_runtime::response::Pinned` expression.
 fn pinned_expr(v: &serde_json::Value) -> String {
     match v {
-        serde_json::Value::Bool(b) => format!("crate::http::Pinned::Bool({b})"),
-        serde_json::Value::Number(n) if n.is_i64() => format!("crate::http::Pinned::Int({n})"),
-        serde_json::Value::String(s) => format!("crate::http::Pinned::Str({})", lit(s)),
-        other => format!("crate::http::Pinned::Str({})", lit(&other.to_string())),
+        serde_json::Value::Bool(b) => format!("sdkgen_runtime::response::Pinned::Bool({b})"),
+        serde_json::Value::Number(n) if n.is_i64() => format!("sdkgen_runtime::response::Pinned::Int({n})"),
+        serde_json::Value::String(s) => format!("sdkgen_runtime::response::Pinned::Str({})", lit(s)),
+        other => format!("sdkgen_runtime::response::Pinned::Str({})", lit(&other.to_string())),
     }
 }
 
@@ -1487,7 +1511,7 @@ fn param_view(
     let conv = |v: &str| -> String {
         match encode {
             "file" => v.to_string(),
-            "json" => format!("crate::http::json_param(&{v})"),
+            "json" => format!("sdkgen_runtime::params::json_param(&{v})"),
             _ if elem_ty == "String" => v.to_string(),
             _ if matches!(elem, Ty::Named(_)) && types.is_string(&elem) => v.to_string(),
             _ if matches!(elem, Ty::Named(id) if matches!(types.api.ty(id).kind, TypeKind::Enum { .. })) => format!("String::from({v})"),
@@ -1504,7 +1528,7 @@ fn param_view(
         ("body", _) => "body",
         _ => "query",
     };
-    let style_expr = format!("crate::http::Style::{}", pascal(style));
+    let style_expr = format!("sdkgen_runtime::params::Style::{}", pascal(style));
     // Objects, and styles other than comma-joined or repeated values, go through
     // the runtime's styler (which works on the value's JSON form).
     let structured = encode == "json";
@@ -1513,11 +1537,11 @@ fn param_view(
     let push = |value: &str| -> String {
         if styled_query {
             return format!(
-                "for (name, value) in crate::http::styled({wire_lit}, {style_expr}, {explode}, &{value}) {{ parts.{method}(name, value); }}"
+                "for (name, value) in sdkgen_runtime::params::styled({wire_lit}, {style_expr}, {explode}, &{value}) {{ parts.{method}(name, value); }}"
             );
         }
         if location == "header" && structured {
-            return format!("parts.header({wire_lit}, crate::http::header_value({explode}, &{value}));");
+            return format!("parts.header({wire_lit}, sdkgen_runtime::params::header_value({explode}, &{value}));");
         }
         if location == "body" {
             return match (&ty, encode) {
@@ -1548,11 +1572,11 @@ fn param_view(
     let push_required = push(&format!("self.{field}"));
     let push_optional = push("value");
     let path_expr = if structured || is_array || matches!(style, "label" | "matrix") {
-        format!("crate::http::path_segment({wire_lit}, {style_expr}, {explode}, &self.{field})")
+        format!("sdkgen_runtime::params::path_segment({wire_lit}, {style_expr}, {explode}, &self.{field})")
     } else if types.is_string(&ty) {
-        format!("crate::http::encode_path(&self.{field})")
+        format!("sdkgen_runtime::params::encode_path(&self.{field})")
     } else {
-        format!("crate::http::encode_path(&{})", conv(&format!("self.{field}")))
+        format!("sdkgen_runtime::params::encode_path(&{})", conv(&format!("self.{field}")))
     };
     ParamView {
         push_required,
@@ -1645,10 +1669,10 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
                     if ty.starts_with("Option<") {
                         serde.push("skip_serializing_if = \"Option::is_none\"".into());
                         if let Some(d) = decoder {
-                            serde.push(format!("deserialize_with = \"crate::de::opt_{d}\""));
+                            serde.push(format!("deserialize_with = \"sdkgen_runtime::de::opt_{d}\""));
                         }
                     } else if let Some(d) = decoder {
-                        serde.push(format!("deserialize_with = \"crate::de::{d}\""));
+                        serde.push(format!("deserialize_with = \"sdkgen_runtime::de::{d}\""));
                     }
                     let mut fdocs = f.description.as_deref().map(doc_lines).unwrap_or_default();
                     if fdocs.is_empty() {

@@ -55,7 +55,7 @@ impl IssuesController {
             since: None,
             per_page: None,
             page: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -85,7 +85,7 @@ impl IssuesController {
             owner: owner.into(),
             repo: repo.into(),
             body,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -123,7 +123,7 @@ impl IssuesController {
             owner: owner.into(),
             repo: repo.into(),
             issue_number,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -152,7 +152,7 @@ impl IssuesController {
             repo: repo.into(),
             issue_number,
             body: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -183,7 +183,7 @@ impl IssuesController {
             since: None,
             per_page: None,
             page: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -206,7 +206,7 @@ pub struct IssuesListForRepoRequest {
     since: Option<String>,
     per_page: Option<i64>,
     page: Option<i64>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl IssuesListForRepoRequest {
@@ -357,7 +357,21 @@ impl IssuesListForRepoRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -379,21 +393,16 @@ impl IssuesListForRepoRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<IssuesListForRepoErrorBody>> {
-        let owner = crate::http::encode_path(&self.owner);
-        let repo = crate::http::encode_path(&self.repo);
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<IssuesListForRepoErrorBody>> {
+        let owner = sdkgen_runtime::params::encode_path(&self.owner);
+        let repo = sdkgen_runtime::params::encode_path(&self.repo);
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             format!("/repos/{owner}/{repo}/issues"),
         );
         if let Some(value) = self.milestone {
@@ -429,24 +438,27 @@ impl IssuesListForRepoRequest {
         if let Some(value) = self.page {
             parts.query("page", value.to_string());
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "issues/list-for-repo",
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<Vec<crate::models::Issue>, crate::Error<IssuesListForRepoErrorBody>> {
-        crate::http::json(raw, None, IssuesListForRepoErrorBody::decode)
+        sdkgen_runtime::response::json(raw, None, IssuesListForRepoErrorBody::decode)
     }
 }
 
@@ -468,14 +480,17 @@ pub enum IssuesListForRepoErrorBody {
 impl IssuesListForRepoErrorBody {
     /// Decodes an error body by its status; `None` when the status is not
     /// documented or the body is not what the description says.
-    pub(crate) fn decode(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+    pub(crate) fn decode(
+        status: sdkgen_runtime::http::StatusCode,
+        body: &[u8],
+    ) -> Option<Self> {
         match status.as_u16() {
             404 => {
-                crate::http::error_body(status, body)
+                sdkgen_runtime::response::error_body(status, body)
                     .map(IssuesListForRepoErrorBody::NotFound)
             }
             422 => {
-                crate::http::error_body(status, body)
+                sdkgen_runtime::response::error_body(status, body)
                     .map(IssuesListForRepoErrorBody::UnprocessableEntity)
             }
             _ => None,
@@ -511,14 +526,28 @@ pub struct IssuesCreateRequest {
     owner: String,
     repo: String,
     body: crate::models::IssuesCreateRequest,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl IssuesCreateRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -540,21 +569,16 @@ impl IssuesCreateRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<IssuesCreateErrorBody>> {
-        let owner = crate::http::encode_path(&self.owner);
-        let repo = crate::http::encode_path(&self.repo);
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<IssuesCreateErrorBody>> {
+        let owner = sdkgen_runtime::params::encode_path(&self.owner);
+        let repo = sdkgen_runtime::params::encode_path(&self.repo);
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             format!("/repos/{owner}/{repo}/issues"),
         );
         parts
@@ -562,24 +586,27 @@ impl IssuesCreateRequest {
             .map_err(|message| crate::Error::InvalidRequest {
                 message,
             })?;
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "issues/create",
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<crate::models::Issue, crate::Error<IssuesCreateErrorBody>> {
-        crate::http::json(raw, None, IssuesCreateErrorBody::decode)
+        sdkgen_runtime::response::json(raw, None, IssuesCreateErrorBody::decode)
     }
 }
 
@@ -613,23 +640,29 @@ pub enum IssuesCreateErrorBody {
 impl IssuesCreateErrorBody {
     /// Decodes an error body by its status; `None` when the status is not
     /// documented or the body is not what the description says.
-    pub(crate) fn decode(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+    pub(crate) fn decode(
+        status: sdkgen_runtime::http::StatusCode,
+        body: &[u8],
+    ) -> Option<Self> {
         match status.as_u16() {
             403 => {
-                crate::http::error_body(status, body)
+                sdkgen_runtime::response::error_body(status, body)
                     .map(IssuesCreateErrorBody::Forbidden)
             }
             404 => {
-                crate::http::error_body(status, body)
+                sdkgen_runtime::response::error_body(status, body)
                     .map(IssuesCreateErrorBody::NotFound)
             }
-            410 => crate::http::error_body(status, body).map(IssuesCreateErrorBody::Gone),
+            410 => {
+                sdkgen_runtime::response::error_body(status, body)
+                    .map(IssuesCreateErrorBody::Gone)
+            }
             422 => {
-                crate::http::error_body(status, body)
+                sdkgen_runtime::response::error_body(status, body)
                     .map(IssuesCreateErrorBody::UnprocessableEntity)
             }
             503 => {
-                crate::http::error_body(status, body)
+                sdkgen_runtime::response::error_body(status, body)
                     .map(IssuesCreateErrorBody::ServiceUnavailable)
             }
             _ => None,
@@ -675,14 +708,28 @@ pub struct IssuesGetRequest {
     owner: String,
     repo: String,
     issue_number: i64,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl IssuesGetRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -704,42 +751,42 @@ impl IssuesGetRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::BasicError>> {
-        let owner = crate::http::encode_path(&self.owner);
-        let repo = crate::http::encode_path(&self.repo);
-        let issue_number = crate::http::encode_path(&self.issue_number.to_string());
-        let parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::BasicError>> {
+        let owner = sdkgen_runtime::params::encode_path(&self.owner);
+        let repo = sdkgen_runtime::params::encode_path(&self.repo);
+        let issue_number = sdkgen_runtime::params::encode_path(
+            &self.issue_number.to_string(),
+        );
+        let parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             format!("/repos/{owner}/{repo}/issues/{issue_number}"),
         );
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "issues/get",
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<crate::models::Issue, crate::Error<crate::models::BasicError>> {
-        crate::http::json(raw, None, crate::http::error_body)
+        sdkgen_runtime::response::json(raw, None, sdkgen_runtime::response::error_body)
     }
 }
 
@@ -752,7 +799,7 @@ pub struct IssuesUpdateRequest {
     repo: String,
     issue_number: i64,
     body: Option<crate::models::IssuesUpdateRequest>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl IssuesUpdateRequest {
@@ -774,7 +821,21 @@ impl IssuesUpdateRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -796,22 +857,19 @@ impl IssuesUpdateRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<IssuesUpdateErrorBody>> {
-        let owner = crate::http::encode_path(&self.owner);
-        let repo = crate::http::encode_path(&self.repo);
-        let issue_number = crate::http::encode_path(&self.issue_number.to_string());
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::PATCH,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<IssuesUpdateErrorBody>> {
+        let owner = sdkgen_runtime::params::encode_path(&self.owner);
+        let repo = sdkgen_runtime::params::encode_path(&self.repo);
+        let issue_number = sdkgen_runtime::params::encode_path(
+            &self.issue_number.to_string(),
+        );
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::PATCH,
             format!("/repos/{owner}/{repo}/issues/{issue_number}"),
         );
         if let Some(value) = self.body {
@@ -821,24 +879,27 @@ impl IssuesUpdateRequest {
                     message,
                 })?;
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "issues/update",
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<crate::models::Issue, crate::Error<IssuesUpdateErrorBody>> {
-        crate::http::json(raw, None, IssuesUpdateErrorBody::decode)
+        sdkgen_runtime::response::json(raw, None, IssuesUpdateErrorBody::decode)
     }
 }
 
@@ -872,23 +933,29 @@ pub enum IssuesUpdateErrorBody {
 impl IssuesUpdateErrorBody {
     /// Decodes an error body by its status; `None` when the status is not
     /// documented or the body is not what the description says.
-    pub(crate) fn decode(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+    pub(crate) fn decode(
+        status: sdkgen_runtime::http::StatusCode,
+        body: &[u8],
+    ) -> Option<Self> {
         match status.as_u16() {
             403 => {
-                crate::http::error_body(status, body)
+                sdkgen_runtime::response::error_body(status, body)
                     .map(IssuesUpdateErrorBody::Forbidden)
             }
             404 => {
-                crate::http::error_body(status, body)
+                sdkgen_runtime::response::error_body(status, body)
                     .map(IssuesUpdateErrorBody::NotFound)
             }
-            410 => crate::http::error_body(status, body).map(IssuesUpdateErrorBody::Gone),
+            410 => {
+                sdkgen_runtime::response::error_body(status, body)
+                    .map(IssuesUpdateErrorBody::Gone)
+            }
             422 => {
-                crate::http::error_body(status, body)
+                sdkgen_runtime::response::error_body(status, body)
                     .map(IssuesUpdateErrorBody::UnprocessableEntity)
             }
             503 => {
-                crate::http::error_body(status, body)
+                sdkgen_runtime::response::error_body(status, body)
                     .map(IssuesUpdateErrorBody::ServiceUnavailable)
             }
             _ => None,
@@ -937,7 +1004,7 @@ pub struct IssuesListCommentsRequest {
     since: Option<String>,
     per_page: Option<i64>,
     page: Option<i64>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl IssuesListCommentsRequest {
@@ -980,7 +1047,21 @@ impl IssuesListCommentsRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -1005,22 +1086,19 @@ impl IssuesListCommentsRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::BasicError>> {
-        let owner = crate::http::encode_path(&self.owner);
-        let repo = crate::http::encode_path(&self.repo);
-        let issue_number = crate::http::encode_path(&self.issue_number.to_string());
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::BasicError>> {
+        let owner = sdkgen_runtime::params::encode_path(&self.owner);
+        let repo = sdkgen_runtime::params::encode_path(&self.repo);
+        let issue_number = sdkgen_runtime::params::encode_path(
+            &self.issue_number.to_string(),
+        );
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             format!("/repos/{owner}/{repo}/issues/{issue_number}/comments"),
         );
         if let Some(value) = self.since {
@@ -1032,26 +1110,29 @@ impl IssuesListCommentsRequest {
         if let Some(value) = self.page {
             parts.query("page", value.to_string());
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "issues/list-comments",
             security: &[&[crate::Scheme::GithubToken]],
             security_optional: true,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         Vec<crate::models::IssueComment>,
         crate::Error<crate::models::BasicError>,
     > {
-        crate::http::json(raw, None, crate::http::error_body)
+        sdkgen_runtime::response::json(raw, None, sdkgen_runtime::response::error_body)
     }
 }

@@ -11,28 +11,28 @@ pub struct BasicError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub documentation_url: Option<String>,
     /// `message`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub message: Option<String>,
     /// `status`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub status: Option<String>,
     /// `url`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub url: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -50,7 +50,7 @@ impl crate::ApiError for BasicError {
     }
 }
 
-impl crate::http::Documented for BasicError {
+impl sdkgen_runtime::response::Documented for BasicError {
     const REQUIRED: &'static [&'static str] = &[];
 
     const PROPERTIES: &'static [&'static str] = &[

@@ -11,7 +11,7 @@ pub struct Issue {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub active_lock_reason: Option<String>,
     /// Simple User
@@ -31,28 +31,28 @@ pub struct Issue {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub body: Option<String>,
     /// `body_html`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub body_html: Option<String>,
     /// `body_text`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub body_text: Option<String>,
     /// `closed_at`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub closed_at: Option<String>,
     /// Simple User
@@ -61,38 +61,38 @@ pub struct Issue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_by: Option<crate::models::NullableSimpleUser>,
     /// `comments`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub comments: i64,
     /// `comments_url`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub comments_url: String,
     /// `created_at`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub created_at: String,
     /// `draft`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub draft: Option<bool>,
     /// `events_url`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub events_url: String,
     /// `html_url`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub html_url: String,
     /// `id`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub id: i64,
     /// Labels to associate with this issue; pass one or more label names to replace the set of labels on this issue; send an empty array to clear all labels from the issue; note that the labels are silently dropped for users without push access to the repository
     #[serde(default)]
     pub labels: Vec<IssueLabelsItem>,
     /// `labels_url`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub labels_url: String,
     /// `locked`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub locked: bool,
     /// Milestone
     ///
@@ -100,10 +100,10 @@ pub struct Issue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub milestone: Option<crate::models::NullableMilestone>,
     /// `node_id`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub node_id: String,
     /// Number uniquely identifying the issue within its repository
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub number: i64,
     /// GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,10 +120,10 @@ pub struct Issue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<crate::models::Repository>,
     /// `repository_url`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub repository_url: String,
     /// State of the issue; either 'open' or 'closed'
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub state: String,
     /// The reason for the current state
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,17 +132,17 @@ pub struct Issue {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub timeline_url: Option<String>,
     /// Title of the issue
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub title: String,
     /// `updated_at`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub updated_at: String,
     /// URL for the issue
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub url: String,
     /// Simple User
     ///
@@ -199,16 +199,16 @@ impl<'de> serde::Deserialize<'de> for IssueLabelsItem {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::String,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::String,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[],
                 known: &[
@@ -223,7 +223,7 @@ impl<'de> serde::Deserialize<'de> for IssueLabelsItem {
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => serde_json::from_value(value.clone()).map(IssueLabelsItem::String),
                 1 => serde_json::from_value(value.clone()).map(IssueLabelsItem::Variant2),
@@ -257,49 +257,49 @@ pub struct IssueLabelsItemVariant2 {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub color: Option<String>,
     /// `default`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub default: Option<bool>,
     /// `description`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub description: Option<String>,
     /// `id`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub id: Option<i64>,
     /// `name`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub name: Option<String>,
     /// `node_id`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub node_id: Option<String>,
     /// `url`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub url: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -315,35 +315,35 @@ pub struct IssuePullRequest {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub diff_url: Option<String>,
     /// `html_url`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub html_url: Option<String>,
     /// `merged_at`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub merged_at: Option<String>,
     /// `patch_url`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub patch_url: Option<String>,
     /// `url`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub url: Option<String>,
     /// Properties the description does not list, kept as they arrived.

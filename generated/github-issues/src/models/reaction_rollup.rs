@@ -8,34 +8,34 @@
 #[non_exhaustive]
 pub struct ReactionRollup {
     /// `+1`.
-    #[serde(rename = "+1", default, deserialize_with = "crate::de::int64")]
+    #[serde(rename = "+1", default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub plus_1: i64,
     /// `-1`.
-    #[serde(rename = "-1", default, deserialize_with = "crate::de::int64")]
+    #[serde(rename = "-1", default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub minus_1: i64,
     /// `confused`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub confused: i64,
     /// `eyes`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub eyes: i64,
     /// `heart`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub heart: i64,
     /// `hooray`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub hooray: i64,
     /// `laugh`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub laugh: i64,
     /// `rocket`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub rocket: i64,
     /// `total_count`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub total_count: i64,
     /// `url`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub url: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

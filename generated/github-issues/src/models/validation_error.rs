@@ -8,13 +8,13 @@
 #[non_exhaustive]
 pub struct ValidationError {
     /// `documentation_url`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub documentation_url: String,
     /// `errors`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ValidationErrorErrorsItem>>,
     /// `message`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub message: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -31,7 +31,7 @@ impl crate::ApiError for ValidationError {
     }
 }
 
-impl crate::http::Documented for ValidationError {
+impl sdkgen_runtime::response::Documented for ValidationError {
     const REQUIRED: &'static [&'static str] = &["documentation_url", "message"];
 
     const PROPERTIES: &'static [&'static str] = &[
@@ -46,34 +46,34 @@ impl crate::http::Documented for ValidationError {
 #[non_exhaustive]
 pub struct ValidationErrorErrorsItem {
     /// `code`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub code: String,
     /// `field`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub field: Option<String>,
     /// `index`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub index: Option<i64>,
     /// `message`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub message: Option<String>,
     /// `resource`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub resource: Option<String>,
     /// `value`.
@@ -134,30 +134,30 @@ impl<'de> serde::Deserialize<'de> for ValidationErrorErrorsItemValue {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::String,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::String,
                 nullable: true,
                 required: &[],
                 known: &[],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Integer,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Integer,
                 nullable: true,
                 required: &[],
                 known: &[],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Array,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Array,
                 nullable: true,
                 required: &[],
                 known: &[],
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())

@@ -8,13 +8,13 @@
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// What went wrong.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub message: String,
     /// A machine-readable error code.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub code: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -32,7 +32,7 @@ impl crate::ApiError for ErrorResponse {
     }
 }
 
-impl crate::http::Documented for ErrorResponse {
+impl sdkgen_runtime::response::Documented for ErrorResponse {
     const REQUIRED: &'static [&'static str] = &["message"];
 
     const PROPERTIES: &'static [&'static str] = &["message", "code"];

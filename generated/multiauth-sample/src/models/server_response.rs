@@ -8,13 +8,13 @@
 #[non_exhaustive]
 pub struct ServerResponse {
     /// A message from the server.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub message: String,
     /// Whether the request passed the server's authentication checks.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub passed: Option<bool>,
     /// Properties the description does not list, kept as they arrived.

@@ -279,9 +279,9 @@ impl OAuthAcgManager {
 
     fn token_url(&self) -> Result<String, OAuthError> {
         if let Some(url) = &self.credentials()?.token_url {
-            return crate::oauth::resolve_url(self.client.base_url(), url);
+            return sdkgen_runtime::oauth::resolve_url(self.client.base_url(), url);
         }
-        crate::oauth::resolve_url(
+        sdkgen_runtime::oauth::resolve_url(
             self.client.base_url(),
             "/oauth2/non-auth-server/token",
         )
@@ -292,13 +292,13 @@ impl OAuthAcgManager {
         params: Vec<(&'static str, String)>,
     ) -> Result<OAuthToken, OAuthError> {
         let credentials = self.credentials()?;
-        crate::oauth::request_token(
+        sdkgen_runtime::oauth::request_token(
                 self.client.token_http(),
-                crate::oauth::TokenRequest {
+                sdkgen_runtime::oauth::TokenRequest {
                     url: self.token_url()?,
                     client_id: credentials.client_id.as_ref(),
                     client_secret: credentials.client_secret.as_ref(),
-                    auth: crate::oauth::ClientAuth::Basic,
+                    auth: sdkgen_runtime::oauth::ClientAuth::Basic,
                     params,
                 },
             )
@@ -350,11 +350,11 @@ impl OAuthAcgManager {
                 what: "client id",
             })?;
         let configured = credentials.authorization_url.as_deref();
-        let base = crate::oauth::resolve_url(
+        let base = sdkgen_runtime::oauth::resolve_url(
             self.client.base_url(),
             configured.unwrap_or("/oauth2/auth-server/oauth/authorize"),
         )?;
-        let mut url = reqwest::Url::parse(&base)
+        let mut url = sdkgen_runtime::reqwest::Url::parse(&base)
             .map_err(|_| OAuthError::InvalidUrl {
                 url: base.clone(),
             })?;
@@ -400,7 +400,7 @@ impl OAuthAcgManager {
             }
             None => self.authorization_url(state.secret())?,
         };
-        Ok(crate::oauth::AuthorizationRequest::new(url, state, verifier))
+        Ok(sdkgen_runtime::oauth::AuthorizationRequest::new(url, state, verifier))
     }
 
     /// Reads the redirect back from the authorization server (the callback URL or
@@ -412,7 +412,7 @@ impl OAuthAcgManager {
         callback: &str,
         expected_state: &crate::oauth::CsrfState,
     ) -> Result<String, OAuthError> {
-        crate::oauth::parse_callback(callback, expected_state.secret())
+        sdkgen_runtime::oauth::parse_callback(callback, expected_state.secret())
     }
 
     /// Exchanges an authorization code for a token. The client uses it from now
@@ -495,8 +495,8 @@ impl OAuthAcgManager {
     /// flow allows (single flight across concurrent calls).
     pub(crate) async fn token_for_call(
         &self,
-    ) -> Result<crate::AccessToken, crate::oauth::CallAuthError> {
-        use crate::oauth::CallAuthError;
+    ) -> Result<crate::AccessToken, sdkgen_runtime::oauth::CallAuthError> {
+        use sdkgen_runtime::oauth::CallAuthError;
 
         let credentials = self.credentials().map_err(CallAuthError::OAuth)?;
         let cell = self
@@ -537,8 +537,8 @@ impl OAuthAcgManager {
 
     /// Whether a call can carry this scheme now: a valid token, or one the client
     /// can get by itself.
-    pub(crate) fn availability(&self) -> crate::oauth::Availability {
-        use crate::oauth::Availability;
+    pub(crate) fn availability(&self) -> sdkgen_runtime::oauth::Availability {
+        use sdkgen_runtime::oauth::Availability;
 
         let Ok(credentials) = self.credentials() else { return Availability::Missing };
         let current = self.token();

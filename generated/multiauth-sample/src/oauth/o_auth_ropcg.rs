@@ -264,9 +264,9 @@ impl OAuthRopcgManager {
 
     fn token_url(&self) -> Result<String, OAuthError> {
         if let Some(url) = &self.credentials()?.token_url {
-            return crate::oauth::resolve_url(self.client.base_url(), url);
+            return sdkgen_runtime::oauth::resolve_url(self.client.base_url(), url);
         }
-        crate::oauth::resolve_url(
+        sdkgen_runtime::oauth::resolve_url(
             self.client.base_url(),
             "/oauth2/non-auth-server/token",
         )
@@ -277,13 +277,13 @@ impl OAuthRopcgManager {
         params: Vec<(&'static str, String)>,
     ) -> Result<OAuthToken, OAuthError> {
         let credentials = self.credentials()?;
-        crate::oauth::request_token(
+        sdkgen_runtime::oauth::request_token(
                 self.client.token_http(),
-                crate::oauth::TokenRequest {
+                sdkgen_runtime::oauth::TokenRequest {
                     url: self.token_url()?,
                     client_id: credentials.client_id.as_ref(),
                     client_secret: credentials.client_secret.as_ref(),
-                    auth: crate::oauth::ClientAuth::Basic,
+                    auth: sdkgen_runtime::oauth::ClientAuth::Basic,
                     params,
                 },
             )
@@ -367,8 +367,8 @@ impl OAuthRopcgManager {
     /// flow allows (single flight across concurrent calls).
     pub(crate) async fn token_for_call(
         &self,
-    ) -> Result<crate::AccessToken, crate::oauth::CallAuthError> {
-        use crate::oauth::CallAuthError;
+    ) -> Result<crate::AccessToken, sdkgen_runtime::oauth::CallAuthError> {
+        use sdkgen_runtime::oauth::CallAuthError;
 
         let credentials = self.credentials().map_err(CallAuthError::OAuth)?;
         let cell = self
@@ -409,8 +409,8 @@ impl OAuthRopcgManager {
 
     /// Whether a call can carry this scheme now: a valid token, or one the client
     /// can get by itself.
-    pub(crate) fn availability(&self) -> crate::oauth::Availability {
-        use crate::oauth::Availability;
+    pub(crate) fn availability(&self) -> sdkgen_runtime::oauth::Availability {
+        use sdkgen_runtime::oauth::Availability;
 
         let Ok(credentials) = self.credentials() else { return Availability::Missing };
         let current = self.token();

@@ -38,7 +38,7 @@ impl MediaController {
             name: name.into(),
             body: body.into(),
             media_type: UploadPhotoMediaType::default(),
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -56,7 +56,7 @@ impl MediaController {
             client: self.client.clone(),
             body: body.into(),
             media_type: AddNoteMediaType::default(),
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -69,7 +69,7 @@ pub struct UploadPhotoRequest {
     name: String,
     body: crate::FileUpload,
     media_type: UploadPhotoMediaType,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl UploadPhotoRequest {
@@ -82,7 +82,21 @@ impl UploadPhotoRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -99,38 +113,38 @@ impl UploadPhotoRequest {
     ) -> Result<crate::ApiResponse<()>, crate::Error<serde_json::Value>> {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
-    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
-        let name = crate::http::encode_path(&self.name);
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::PUT,
+    async fn execute(
+        self,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<serde_json::Value>> {
+        let name = sdkgen_runtime::params::encode_path(&self.name);
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::PUT,
             format!("/photos/{name}"),
         );
         parts.content_type(self.media_type.as_str());
         parts.bytes(self.body);
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "uploadPhoto",
             security: &[],
             security_optional: true,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
-    fn decode(raw: crate::http::Raw) -> Result<(), crate::Error<serde_json::Value>> {
-        crate::http::unit(raw, crate::http::any_error_body)
+    fn decode(raw: sdkgen_runtime::Raw) -> Result<(), crate::Error<serde_json::Value>> {
+        sdkgen_runtime::response::unit(raw, sdkgen_runtime::response::any_error_body)
     }
 }
 
@@ -161,7 +175,7 @@ pub struct AddNoteRequest {
     client: crate::SchemaTourClient,
     body: String,
     media_type: AddNoteMediaType,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AddNoteRequest {
@@ -174,7 +188,21 @@ impl AddNoteRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -191,37 +219,39 @@ impl AddNoteRequest {
     ) -> Result<crate::ApiResponse<String>, crate::Error<serde_json::Value>> {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
-    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+    async fn execute(
+        self,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<serde_json::Value>> {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/notes".to_string(),
         );
         parts.content_type(self.media_type.as_str());
         parts.text(self.body);
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "addNote",
             security: &[],
             security_optional: true,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
-    fn decode(raw: crate::http::Raw) -> Result<String, crate::Error<serde_json::Value>> {
-        crate::http::text(raw, crate::http::any_error_body)
+    fn decode(
+        raw: sdkgen_runtime::Raw,
+    ) -> Result<String, crate::Error<serde_json::Value>> {
+        sdkgen_runtime::response::text(raw, sdkgen_runtime::response::any_error_body)
     }
 }
 

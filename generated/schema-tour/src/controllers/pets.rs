@@ -31,7 +31,7 @@ impl PetsController {
         CreatePetRequest {
             client: self.client.clone(),
             body,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -46,7 +46,7 @@ impl PetsController {
         GetPetRequest {
             client: self.client.clone(),
             id,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -56,7 +56,7 @@ impl PetsController {
     pub fn list_shapes(&self) -> ListShapesRequest {
         ListShapesRequest {
             client: self.client.clone(),
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -71,7 +71,7 @@ impl PetsController {
         GetTreeRequest {
             client: self.client.clone(),
             id,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -88,7 +88,7 @@ impl PetsController {
             client: self.client.clone(),
             id,
             body,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -98,7 +98,7 @@ impl PetsController {
     pub fn list_vehicles(&self) -> ListVehiclesRequest {
         ListVehiclesRequest {
             client: self.client.clone(),
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -109,14 +109,28 @@ impl PetsController {
 pub struct CreatePetRequest {
     client: crate::SchemaTourClient,
     body: crate::models::Pet,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl CreatePetRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -135,19 +149,14 @@ impl CreatePetRequest {
     ) -> Result<crate::ApiResponse<CreatePetOutput>, crate::Error<CreatePetErrorBody>> {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<CreatePetErrorBody>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<CreatePetErrorBody>> {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/pets".to_string(),
         );
         parts
@@ -155,38 +164,41 @@ impl CreatePetRequest {
             .map_err(|message| crate::Error::InvalidRequest {
                 message,
             })?;
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "createPet",
             security: &[],
             security_optional: true,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<CreatePetOutput, crate::Error<CreatePetErrorBody>> {
         match raw.status.as_u16() {
             200 => {
-                crate::http::json(raw, None, CreatePetErrorBody::decode)
+                sdkgen_runtime::response::json(raw, None, CreatePetErrorBody::decode)
                     .map(CreatePetOutput::Ok)
             }
             201 => {
-                crate::http::json(raw, None, CreatePetErrorBody::decode)
+                sdkgen_runtime::response::json(raw, None, CreatePetErrorBody::decode)
                     .map(CreatePetOutput::Created)
             }
             202 => {
-                crate::http::unit(raw, CreatePetErrorBody::decode)
+                sdkgen_runtime::response::unit(raw, CreatePetErrorBody::decode)
                     .map(|()| CreatePetOutput::Accepted)
             }
             _ => {
-                crate::http::json(raw, None, CreatePetErrorBody::decode)
+                sdkgen_runtime::response::json(raw, None, CreatePetErrorBody::decode)
                     .map(CreatePetOutput::Ok)
             }
         }
@@ -234,15 +246,23 @@ pub enum CreatePetErrorBody {
 impl CreatePetErrorBody {
     /// Decodes an error body by its status; `None` when the status is not
     /// documented or the body is not what the description says.
-    pub(crate) fn decode(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+    pub(crate) fn decode(
+        status: sdkgen_runtime::http::StatusCode,
+        body: &[u8],
+    ) -> Option<Self> {
         match status.as_u16() {
             400 => {
-                crate::http::error_body(status, body).map(CreatePetErrorBody::BadRequest)
+                sdkgen_runtime::response::error_body(status, body)
+                    .map(CreatePetErrorBody::BadRequest)
             }
             409 => {
-                crate::http::error_body(status, body).map(CreatePetErrorBody::Conflict)
+                sdkgen_runtime::response::error_body(status, body)
+                    .map(CreatePetErrorBody::Conflict)
             }
-            _ => crate::http::error_body(status, body).map(CreatePetErrorBody::Default),
+            _ => {
+                sdkgen_runtime::response::error_body(status, body)
+                    .map(CreatePetErrorBody::Default)
+            }
         }
     }
 }
@@ -271,14 +291,28 @@ impl crate::ApiError for CreatePetErrorBody {
 pub struct GetPetRequest {
     client: crate::SchemaTourClient,
     id: crate::models::PetId,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl GetPetRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -300,45 +334,43 @@ impl GetPetRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::Problem>> {
-        let id = crate::http::path_segment(
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::Problem>> {
+        let id = sdkgen_runtime::params::path_segment(
             "id",
-            crate::http::Style::Simple,
+            sdkgen_runtime::params::Style::Simple,
             false,
             &self.id,
         );
-        let parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+        let parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             format!("/pets/{id}"),
         );
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "getPet",
             security: &[],
             security_optional: true,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<crate::models::Pet, crate::Error<crate::models::Problem>> {
-        crate::http::json(raw, None, crate::http::error_body)
+        sdkgen_runtime::response::json(raw, None, sdkgen_runtime::response::error_body)
     }
 }
 
@@ -347,14 +379,28 @@ impl GetPetRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListShapesRequest {
     client: crate::SchemaTourClient,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl ListShapesRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -376,37 +422,41 @@ impl ListShapesRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
-    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
-        let parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+    async fn execute(
+        self,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<serde_json::Value>> {
+        let parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             "/shapes".to_string(),
         );
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "listShapes",
             security: &[],
             security_optional: true,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<Vec<crate::models::Shape>, crate::Error<serde_json::Value>> {
-        crate::http::json(raw, None, crate::http::any_error_body)
+        sdkgen_runtime::response::json(
+            raw,
+            None,
+            sdkgen_runtime::response::any_error_body,
+        )
     }
 }
 
@@ -416,14 +466,28 @@ impl ListShapesRequest {
 pub struct GetTreeRequest {
     client: crate::SchemaTourClient,
     id: i64,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl GetTreeRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -445,38 +509,42 @@ impl GetTreeRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
-    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
-        let id = crate::http::encode_path(&self.id.to_string());
-        let parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+    async fn execute(
+        self,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<serde_json::Value>> {
+        let id = sdkgen_runtime::params::encode_path(&self.id.to_string());
+        let parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             format!("/trees/{id}"),
         );
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "getTree",
             security: &[],
             security_optional: true,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<crate::models::Node, crate::Error<serde_json::Value>> {
-        crate::http::json(raw, None, crate::http::any_error_body)
+        sdkgen_runtime::response::json(
+            raw,
+            None,
+            sdkgen_runtime::response::any_error_body,
+        )
     }
 }
 
@@ -487,14 +555,28 @@ pub struct PatchPetRequest {
     client: crate::SchemaTourClient,
     id: i64,
     body: crate::models::Cat,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl PatchPetRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -516,18 +598,15 @@ impl PatchPetRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
-    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
-        let id = crate::http::encode_path(&self.id.to_string());
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::PATCH,
+    async fn execute(
+        self,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<serde_json::Value>> {
+        let id = sdkgen_runtime::params::encode_path(&self.id.to_string());
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::PATCH,
             format!("/pets/{id}/profile"),
         );
         parts.content_type("application/merge-patch+json");
@@ -536,24 +615,31 @@ impl PatchPetRequest {
             .map_err(|message| crate::Error::InvalidRequest {
                 message,
             })?;
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "patchPet",
             security: &[],
             security_optional: true,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<crate::models::Pet, crate::Error<serde_json::Value>> {
-        crate::http::json(raw, None, crate::http::any_error_body)
+        sdkgen_runtime::response::json(
+            raw,
+            None,
+            sdkgen_runtime::response::any_error_body,
+        )
     }
 }
 
@@ -562,14 +648,28 @@ impl PatchPetRequest {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct ListVehiclesRequest {
     client: crate::SchemaTourClient,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl ListVehiclesRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -591,36 +691,40 @@ impl ListVehiclesRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
-    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
-        let parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+    async fn execute(
+        self,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<serde_json::Value>> {
+        let parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             "/vehicles".to_string(),
         );
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "listVehicles",
             security: &[],
             security_optional: true,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<Vec<crate::models::Vehicle>, crate::Error<serde_json::Value>> {
-        crate::http::json(raw, None, crate::http::any_error_body)
+        sdkgen_runtime::response::json(
+            raw,
+            None,
+            sdkgen_runtime::response::any_error_body,
+        )
     }
 }

@@ -39,7 +39,7 @@ impl SearchController {
             page: None,
             x_trace: None,
             session: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -59,7 +59,7 @@ pub struct SearchRequest {
     page: Option<crate::models::Page>,
     x_trace: Option<Vec<String>>,
     session: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl SearchRequest {
@@ -162,7 +162,21 @@ impl SearchRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -179,29 +193,26 @@ impl SearchRequest {
     ) -> Result<crate::ApiResponse<()>, crate::Error<serde_json::Value>> {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
-    async fn execute(self) -> Result<crate::http::Raw, crate::Error<serde_json::Value>> {
-        let ids = crate::http::path_segment(
+    async fn execute(
+        self,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<serde_json::Value>> {
+        let ids = sdkgen_runtime::params::path_segment(
             "ids",
-            crate::http::Style::Label,
+            sdkgen_runtime::params::Style::Label,
             true,
             &self.ids,
         );
-        let period = crate::http::path_segment(
+        let period = sdkgen_runtime::params::path_segment(
             "period",
-            crate::http::Style::Matrix,
+            sdkgen_runtime::params::Style::Matrix,
             false,
             &self.period,
         );
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             format!("/search/{ids}/{period}"),
         );
         if let Some(value) = self.tags {
@@ -213,9 +224,9 @@ impl SearchRequest {
             parts.query("colors", value.join(","));
         }
         if let Some(value) = self.words {
-            for (name, value) in crate::http::styled(
+            for (name, value) in sdkgen_runtime::params::styled(
                 "words",
-                crate::http::Style::SpaceDelimited,
+                sdkgen_runtime::params::Style::SpaceDelimited,
                 false,
                 &value,
             ) {
@@ -223,9 +234,9 @@ impl SearchRequest {
             }
         }
         if let Some(value) = self.sizes {
-            for (name, value) in crate::http::styled(
+            for (name, value) in sdkgen_runtime::params::styled(
                 "sizes",
-                crate::http::Style::PipeDelimited,
+                sdkgen_runtime::params::Style::PipeDelimited,
                 false,
                 &value,
             ) {
@@ -233,9 +244,9 @@ impl SearchRequest {
             }
         }
         if let Some(value) = self.filter {
-            for (name, value) in crate::http::styled(
+            for (name, value) in sdkgen_runtime::params::styled(
                 "filter",
-                crate::http::Style::DeepObject,
+                sdkgen_runtime::params::Style::DeepObject,
                 true,
                 &value,
             ) {
@@ -243,9 +254,9 @@ impl SearchRequest {
             }
         }
         if let Some(value) = self.page {
-            for (name, value) in crate::http::styled(
+            for (name, value) in sdkgen_runtime::params::styled(
                 "page",
-                crate::http::Style::Form,
+                sdkgen_runtime::params::Style::Form,
                 true,
                 &value,
             ) {
@@ -258,21 +269,24 @@ impl SearchRequest {
         if let Some(value) = self.session {
             parts.cookie("session", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "search",
             security: &[],
             security_optional: true,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
-    fn decode(raw: crate::http::Raw) -> Result<(), crate::Error<serde_json::Value>> {
-        crate::http::unit(raw, crate::http::any_error_body)
+    fn decode(raw: sdkgen_runtime::Raw) -> Result<(), crate::Error<serde_json::Value>> {
+        sdkgen_runtime::response::unit(raw, sdkgen_runtime::response::any_error_body)
     }
 }

@@ -8,20 +8,20 @@
 #[non_exhaustive]
 pub struct Car {
     /// `type`.
-    #[serde(rename = "type", default, deserialize_with = "crate::de::string")]
+    #[serde(rename = "type", default, deserialize_with = "sdkgen_runtime::de::string")]
     pub type_: String,
     /// `wheels`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub wheels: Option<i64>,
     /// `seats`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub seats: Option<i64>,
     /// Properties the description does not list, kept as they arrived.

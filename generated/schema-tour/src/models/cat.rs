@@ -8,16 +8,16 @@
 #[non_exhaustive]
 pub struct Cat {
     /// `kind`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub kind: String,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// `indoor`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub indoor: Option<bool>,
     /// Properties the description does not list, kept as they arrived.

@@ -8,7 +8,7 @@
 #[non_exhaustive]
 pub struct Circle {
     /// `radius`.
-    #[serde(default, deserialize_with = "crate::de::float")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::float")]
     pub radius: f64,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

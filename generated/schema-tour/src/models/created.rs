@@ -57,23 +57,23 @@ impl<'de> serde::Deserialize<'de> for CreatedTag {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::String,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::String,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Array,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Array,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => serde_json::from_value(value.clone()).map(CreatedTag::String),
                 1 => serde_json::from_value(value.clone()).map(CreatedTag::Array),

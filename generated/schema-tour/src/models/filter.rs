@@ -11,14 +11,14 @@ pub struct Filter {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub kind: Option<String>,
     /// `max_age`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub max_age: Option<i64>,
     /// Properties the description does not list, kept as they arrived.

@@ -8,7 +8,7 @@
 #[non_exhaustive]
 pub struct Leaf {
     /// `value`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub value: i64,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

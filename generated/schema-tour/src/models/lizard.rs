@@ -8,7 +8,7 @@
 #[non_exhaustive]
 pub struct Lizard {
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// `color`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -42,23 +42,23 @@ impl<'de> serde::Deserialize<'de> for Nested {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Boolean,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Boolean,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Any,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Any,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => serde_json::from_value(value.clone()).map(Nested::Boolean),
                 1 => serde_json::from_value(value.clone()).map(Nested::Expr),

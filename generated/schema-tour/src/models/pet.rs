@@ -34,10 +34,14 @@ impl Default for Pet {
 impl serde::Serialize for Pet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Pet::Cat(value) => crate::de::with_tag(value, "kind", "cat", serializer),
-            Pet::Dog(value) => crate::de::with_tag(value, "kind", "dog", serializer),
+            Pet::Cat(value) => {
+                sdkgen_runtime::de::with_tag(value, "kind", "cat", serializer)
+            }
+            Pet::Dog(value) => {
+                sdkgen_runtime::de::with_tag(value, "kind", "dog", serializer)
+            }
             Pet::Lizard(value) => {
-                crate::de::with_tag(value, "kind", "Lizard", serializer)
+                sdkgen_runtime::de::with_tag(value, "kind", "Lizard", serializer)
             }
             Pet::Other(value) => serde::Serialize::serialize(value, serializer),
         }
@@ -74,30 +78,30 @@ impl<'de> serde::Deserialize<'de> for Pet {
             None => {}
         }
 
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["kind", "name"],
                 known: &["kind", "name", "indoor"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["kind", "name"],
                 known: &["kind", "name", "breed"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["name"],
                 known: &["name", "color"],
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => serde_json::from_value(value.clone()).map(Pet::Cat),
                 1 => serde_json::from_value(value.clone()).map(Pet::Dog),

@@ -11,14 +11,14 @@ pub struct Problem {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub code: Option<String>,
     /// `title`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub title: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -36,7 +36,7 @@ impl crate::ApiError for Problem {
     }
 }
 
-impl crate::http::Documented for Problem {
+impl sdkgen_runtime::response::Documented for Problem {
     const REQUIRED: &'static [&'static str] = &[];
 
     const PROPERTIES: &'static [&'static str] = &["code", "title"];

@@ -8,10 +8,10 @@
 #[non_exhaustive]
 pub struct Rectangle {
     /// `width`.
-    #[serde(default, deserialize_with = "crate::de::float")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::float")]
     pub width: f64,
     /// `height`.
-    #[serde(default, deserialize_with = "crate::de::float")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::float")]
     pub height: f64,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

@@ -25,7 +25,7 @@ impl crate::ApiError for ValidationError {
     }
 }
 
-impl crate::http::Documented for ValidationError {
+impl sdkgen_runtime::response::Documented for ValidationError {
     const REQUIRED: &'static [&'static str] = &["errors"];
 
     const PROPERTIES: &'static [&'static str] = &["errors"];
@@ -39,14 +39,14 @@ pub struct ValidationErrorErrorsItem {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub field: Option<String>,
     /// `message`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub message: Option<String>,
     /// Properties the description does not list, kept as they arrived.

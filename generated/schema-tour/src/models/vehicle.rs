@@ -30,9 +30,11 @@ impl Default for Vehicle {
 impl serde::Serialize for Vehicle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Vehicle::Car(value) => crate::de::with_tag(value, "type", "car", serializer),
+            Vehicle::Car(value) => {
+                sdkgen_runtime::de::with_tag(value, "type", "car", serializer)
+            }
             Vehicle::Bike(value) => {
-                crate::de::with_tag(value, "type", "Bike", serializer)
+                sdkgen_runtime::de::with_tag(value, "type", "Bike", serializer)
             }
             Vehicle::Other(value) => serde::Serialize::serialize(value, serializer),
         }
@@ -64,23 +66,23 @@ impl<'de> serde::Deserialize<'de> for Vehicle {
             None => {}
         }
 
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["type"],
                 known: &["type", "wheels", "seats"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["type"],
                 known: &["type", "wheels", "gears"],
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => serde_json::from_value(value.clone()).map(Vehicle::Car),
                 1 => serde_json::from_value(value.clone()).map(Vehicle::Bike),

@@ -29,7 +29,7 @@ impl AdminAppsController {
             app_id: None,
             request_id: None,
             team_id: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -48,7 +48,7 @@ impl AdminAppsController {
             app_id: None,
             request_id: None,
             team_id: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -61,7 +61,7 @@ pub struct AdminAppsApproveRequest {
     app_id: Option<String>,
     request_id: Option<String>,
     team_id: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AdminAppsApproveRequest {
@@ -104,7 +104,21 @@ impl AdminAppsApproveRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -129,19 +143,17 @@ impl AdminAppsApproveRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminAppsApproveError>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+    ) -> Result<
+        sdkgen_runtime::Raw,
+        crate::Error<crate::models::AdminAppsApproveError>,
+    > {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/admin.apps.approve".to_string(),
         );
         parts.empty_form();
@@ -154,30 +166,33 @@ impl AdminAppsApproveRequest {
         if let Some(value) = self.team_id {
             parts.form("team_id", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "admin_apps_approve",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::AdminAppsApproveResponse,
         crate::Error<crate::models::AdminAppsApproveError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }
@@ -190,7 +205,7 @@ pub struct AdminAppsRestrictRequest {
     app_id: Option<String>,
     request_id: Option<String>,
     team_id: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AdminAppsRestrictRequest {
@@ -233,7 +248,21 @@ impl AdminAppsRestrictRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -258,19 +287,17 @@ impl AdminAppsRestrictRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminAppsRestrictError>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+    ) -> Result<
+        sdkgen_runtime::Raw,
+        crate::Error<crate::models::AdminAppsRestrictError>,
+    > {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/admin.apps.restrict".to_string(),
         );
         parts.empty_form();
@@ -283,30 +310,33 @@ impl AdminAppsRestrictRequest {
         if let Some(value) = self.team_id {
             parts.form("team_id", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "admin_apps_restrict",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::AdminAppsRestrictResponse,
         crate::Error<crate::models::AdminAppsRestrictError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }

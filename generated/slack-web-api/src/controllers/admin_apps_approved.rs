@@ -32,7 +32,7 @@ impl AdminAppsApprovedController {
             cursor: None,
             team_id: None,
             enterprise_id: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -46,7 +46,7 @@ pub struct AdminAppsApprovedListRequest {
     cursor: Option<String>,
     team_id: Option<String>,
     enterprise_id: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AdminAppsApprovedListRequest {
@@ -101,7 +101,21 @@ impl AdminAppsApprovedListRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -126,22 +140,17 @@ impl AdminAppsApprovedListRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
     ) -> Result<
-        crate::http::Raw,
+        sdkgen_runtime::Raw,
         crate::Error<crate::models::AdminAppsApprovedListError>,
     > {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             "/admin.apps.approved.list".to_string(),
         );
         if let Some(value) = self.limit {
@@ -156,17 +165,20 @@ impl AdminAppsApprovedListRequest {
         if let Some(value) = self.enterprise_id {
             parts.query("enterprise_id", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "admin_apps_approved_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
@@ -174,18 +186,16 @@ impl AdminAppsApprovedListRequest {
     /// The stream stops after the first error (it is the last item).
     pub fn pages(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl sdkgen_runtime::pagination::Stream<
         Item = Result<
             crate::models::AdminAppsApprovedListResponse,
             crate::Error<crate::models::AdminAppsApprovedListError>,
         >,
     > + Send {
-        futures_util::stream::try_unfold(
-            Some(self),
-            |state| async move {
-                let Some(request) = state else { return Ok(None) };
-                let next = request.clone();
-                let page = request.send().await?;
+        sdkgen_runtime::pagination::pages(
+            self,
+            Self::send,
+            |request, page| {
                 let cursor = page
                     .additional_properties
                     .get("response_metadata")
@@ -193,23 +203,22 @@ impl AdminAppsApprovedListRequest {
                     .and_then(|v| v.as_str())
                     .filter(|cursor| !cursor.is_empty())
                     .map(str::to_string);
-                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
-                Ok(Some((page, state)))
+                cursor.map(|cursor| request.set_cursor(Some(cursor)))
             },
         )
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::AdminAppsApprovedListResponse,
         crate::Error<crate::models::AdminAppsApprovedListError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }

@@ -39,7 +39,7 @@ impl AdminTeamsController {
             team_name: team_name.into(),
             team_description: None,
             team_discoverability: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -57,7 +57,7 @@ impl AdminTeamsController {
             client: self.client.clone(),
             limit: None,
             cursor: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -71,7 +71,7 @@ pub struct AdminTeamsCreateRequest {
     team_name: String,
     team_description: Option<String>,
     team_discoverability: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AdminTeamsCreateRequest {
@@ -102,7 +102,21 @@ impl AdminTeamsCreateRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -127,19 +141,17 @@ impl AdminTeamsCreateRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminTeamsCreateError>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+    ) -> Result<
+        sdkgen_runtime::Raw,
+        crate::Error<crate::models::AdminTeamsCreateError>,
+    > {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/admin.teams.create".to_string(),
         );
         parts.empty_form();
@@ -151,30 +163,33 @@ impl AdminTeamsCreateRequest {
         if let Some(value) = self.team_discoverability {
             parts.form("team_discoverability", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "admin_teams_create",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::AdminTeamsCreateResponse,
         crate::Error<crate::models::AdminTeamsCreateError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }
@@ -186,7 +201,7 @@ pub struct AdminTeamsListRequest {
     client: crate::SlackWebApiClient,
     limit: Option<i64>,
     cursor: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AdminTeamsListRequest {
@@ -217,7 +232,21 @@ impl AdminTeamsListRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -242,19 +271,14 @@ impl AdminTeamsListRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::AdminTeamsListError>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::AdminTeamsListError>> {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             "/admin.teams.list".to_string(),
         );
         if let Some(value) = self.limit {
@@ -263,17 +287,20 @@ impl AdminTeamsListRequest {
         if let Some(value) = self.cursor {
             parts.query("cursor", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "admin_teams_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
@@ -281,18 +308,16 @@ impl AdminTeamsListRequest {
     /// The stream stops after the first error (it is the last item).
     pub fn pages(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl sdkgen_runtime::pagination::Stream<
         Item = Result<
             crate::models::AdminTeamsListResponse,
             crate::Error<crate::models::AdminTeamsListError>,
         >,
     > + Send {
-        futures_util::stream::try_unfold(
-            Some(self),
-            |state| async move {
-                let Some(request) = state else { return Ok(None) };
-                let next = request.clone();
-                let page = request.send().await?;
+        sdkgen_runtime::pagination::pages(
+            self,
+            Self::send,
+            |request, page| {
                 let cursor = page
                     .additional_properties
                     .get("response_metadata")
@@ -300,23 +325,22 @@ impl AdminTeamsListRequest {
                     .and_then(|v| v.as_str())
                     .filter(|cursor| !cursor.is_empty())
                     .map(str::to_string);
-                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
-                Ok(Some((page, state)))
+                cursor.map(|cursor| request.set_cursor(Some(cursor)))
             },
         )
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::AdminTeamsListResponse,
         crate::Error<crate::models::AdminTeamsListError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }

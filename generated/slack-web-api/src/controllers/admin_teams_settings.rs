@@ -33,7 +33,7 @@ impl AdminTeamsSettingsController {
         AdminTeamsSettingsInfoRequest {
             client: self.client.clone(),
             team_id: team_id.into(),
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -60,7 +60,7 @@ impl AdminTeamsSettingsController {
             client: self.client.clone(),
             team_id: team_id.into(),
             channel_ids: channel_ids.into(),
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -87,7 +87,7 @@ impl AdminTeamsSettingsController {
             client: self.client.clone(),
             team_id: team_id.into(),
             description: description.into(),
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -114,7 +114,7 @@ impl AdminTeamsSettingsController {
             client: self.client.clone(),
             team_id: team_id.into(),
             discoverability: discoverability.into(),
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -141,7 +141,7 @@ impl AdminTeamsSettingsController {
             client: self.client.clone(),
             image_url: image_url.into(),
             team_id: team_id.into(),
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -168,7 +168,7 @@ impl AdminTeamsSettingsController {
             client: self.client.clone(),
             team_id: team_id.into(),
             name: name.into(),
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -179,14 +179,28 @@ impl AdminTeamsSettingsController {
 pub struct AdminTeamsSettingsInfoRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AdminTeamsSettingsInfoRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -211,49 +225,47 @@ impl AdminTeamsSettingsInfoRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
     ) -> Result<
-        crate::http::Raw,
+        sdkgen_runtime::Raw,
         crate::Error<crate::models::AdminTeamsSettingsInfoError>,
     > {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             "/admin.teams.settings.info".to_string(),
         );
         parts.query("team_id", self.team_id);
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "admin_teams_settings_info",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::AdminTeamsSettingsInfoResponse,
         crate::Error<crate::models::AdminTeamsSettingsInfoError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }
@@ -265,14 +277,28 @@ pub struct AdminTeamsSettingsSetDefaultChannelsRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
     channel_ids: String,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AdminTeamsSettingsSetDefaultChannelsRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -297,51 +323,49 @@ impl AdminTeamsSettingsSetDefaultChannelsRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
     ) -> Result<
-        crate::http::Raw,
+        sdkgen_runtime::Raw,
         crate::Error<crate::models::AdminTeamsSettingsSetDefaultChannelsError>,
     > {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/admin.teams.settings.setDefaultChannels".to_string(),
         );
         parts.empty_form();
         parts.form("team_id", self.team_id);
         parts.form("channel_ids", self.channel_ids);
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "admin_teams_settings_setDefaultChannels",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::AdminTeamsSettingsSetDefaultChannelsResponse,
         crate::Error<crate::models::AdminTeamsSettingsSetDefaultChannelsError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }
@@ -353,14 +377,28 @@ pub struct AdminTeamsSettingsSetDescriptionRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
     description: String,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AdminTeamsSettingsSetDescriptionRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -385,51 +423,49 @@ impl AdminTeamsSettingsSetDescriptionRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
     ) -> Result<
-        crate::http::Raw,
+        sdkgen_runtime::Raw,
         crate::Error<crate::models::AdminTeamsSettingsSetDescriptionError>,
     > {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/admin.teams.settings.setDescription".to_string(),
         );
         parts.empty_form();
         parts.form("team_id", self.team_id);
         parts.form("description", self.description);
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "admin_teams_settings_setDescription",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::AdminTeamsSettingsSetDescriptionResponse,
         crate::Error<crate::models::AdminTeamsSettingsSetDescriptionError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }
@@ -441,14 +477,28 @@ pub struct AdminTeamsSettingsSetDiscoverabilityRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
     discoverability: String,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AdminTeamsSettingsSetDiscoverabilityRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -473,51 +523,49 @@ impl AdminTeamsSettingsSetDiscoverabilityRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
     ) -> Result<
-        crate::http::Raw,
+        sdkgen_runtime::Raw,
         crate::Error<crate::models::AdminTeamsSettingsSetDiscoverabilityError>,
     > {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/admin.teams.settings.setDiscoverability".to_string(),
         );
         parts.empty_form();
         parts.form("team_id", self.team_id);
         parts.form("discoverability", self.discoverability);
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "admin_teams_settings_setDiscoverability",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::AdminTeamsSettingsSetDiscoverabilityResponse,
         crate::Error<crate::models::AdminTeamsSettingsSetDiscoverabilityError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }
@@ -529,14 +577,28 @@ pub struct AdminTeamsSettingsSetIconRequest {
     client: crate::SlackWebApiClient,
     image_url: String,
     team_id: String,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AdminTeamsSettingsSetIconRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -561,51 +623,49 @@ impl AdminTeamsSettingsSetIconRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
     ) -> Result<
-        crate::http::Raw,
+        sdkgen_runtime::Raw,
         crate::Error<crate::models::AdminTeamsSettingsSetIconError>,
     > {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/admin.teams.settings.setIcon".to_string(),
         );
         parts.empty_form();
         parts.form("image_url", self.image_url);
         parts.form("team_id", self.team_id);
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "admin_teams_settings_setIcon",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::AdminTeamsSettingsSetIconResponse,
         crate::Error<crate::models::AdminTeamsSettingsSetIconError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }
@@ -617,14 +677,28 @@ pub struct AdminTeamsSettingsSetNameRequest {
     client: crate::SlackWebApiClient,
     team_id: String,
     name: String,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AdminTeamsSettingsSetNameRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -649,51 +723,49 @@ impl AdminTeamsSettingsSetNameRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
     ) -> Result<
-        crate::http::Raw,
+        sdkgen_runtime::Raw,
         crate::Error<crate::models::AdminTeamsSettingsSetNameError>,
     > {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/admin.teams.settings.setName".to_string(),
         );
         parts.empty_form();
         parts.form("team_id", self.team_id);
         parts.form("name", self.name);
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "admin_teams_settings_setName",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::AdminTeamsSettingsSetNameResponse,
         crate::Error<crate::models::AdminTeamsSettingsSetNameError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }

@@ -30,7 +30,7 @@ impl AppsPermissionsResourcesController {
             client: self.client.clone(),
             cursor: None,
             limit: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -42,7 +42,7 @@ pub struct AppsPermissionsResourcesListRequest {
     client: crate::SlackWebApiClient,
     cursor: Option<String>,
     limit: Option<i64>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AppsPermissionsResourcesListRequest {
@@ -73,7 +73,21 @@ impl AppsPermissionsResourcesListRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -98,22 +112,17 @@ impl AppsPermissionsResourcesListRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
     ) -> Result<
-        crate::http::Raw,
+        sdkgen_runtime::Raw,
         crate::Error<crate::models::AppsPermissionsResourcesListError>,
     > {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             "/apps.permissions.resources.list".to_string(),
         );
         if let Some(value) = self.cursor {
@@ -122,17 +131,20 @@ impl AppsPermissionsResourcesListRequest {
         if let Some(value) = self.limit {
             parts.query("limit", value.to_string());
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "apps_permissions_resources_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
@@ -140,18 +152,16 @@ impl AppsPermissionsResourcesListRequest {
     /// The stream stops after the first error (it is the last item).
     pub fn pages(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl sdkgen_runtime::pagination::Stream<
         Item = Result<
             crate::models::AppsPermissionsResourcesListResponse,
             crate::Error<crate::models::AppsPermissionsResourcesListError>,
         >,
     > + Send {
-        futures_util::stream::try_unfold(
-            Some(self),
-            |state| async move {
-                let Some(request) = state else { return Ok(None) };
-                let next = request.clone();
-                let page = request.send().await?;
+        sdkgen_runtime::pagination::pages(
+            self,
+            Self::send,
+            |request, page| {
                 let cursor = page
                     .response_metadata
                     .as_ref()
@@ -159,8 +169,7 @@ impl AppsPermissionsResourcesListRequest {
                     .map(String::as_str)
                     .filter(|cursor| !cursor.is_empty())
                     .map(str::to_string);
-                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
-                Ok(Some((page, state)))
+                cursor.map(|cursor| request.set_cursor(Some(cursor)))
             },
         )
     }
@@ -168,32 +177,26 @@ impl AppsPermissionsResourcesListRequest {
     /// The items of every page (`resources`), one by one, fetching pages as needed.
     pub fn items(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl sdkgen_runtime::pagination::Stream<
         Item = Result<
             crate::models::AppsPermissionsResourcesListResponseResourcesItem,
             crate::Error<crate::models::AppsPermissionsResourcesListError>,
         >,
     > + Send {
-        use futures_util::TryStreamExt as _;
-
-        self.pages()
-            .map_ok(|page| futures_util::stream::iter(
-                page.resources.into_iter().map(Ok),
-            ))
-            .try_flatten()
+        sdkgen_runtime::pagination::items(self.pages(), |page| page.resources)
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::AppsPermissionsResourcesListResponse,
         crate::Error<crate::models::AppsPermissionsResourcesListError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }

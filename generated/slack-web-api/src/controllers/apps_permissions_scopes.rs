@@ -28,7 +28,7 @@ impl AppsPermissionsScopesController {
     pub fn list(&self) -> AppsPermissionsScopesListRequest {
         AppsPermissionsScopesListRequest {
             client: self.client.clone(),
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -38,14 +38,28 @@ impl AppsPermissionsScopesController {
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
 pub struct AppsPermissionsScopesListRequest {
     client: crate::SlackWebApiClient,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl AppsPermissionsScopesListRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -70,48 +84,46 @@ impl AppsPermissionsScopesListRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
     ) -> Result<
-        crate::http::Raw,
+        sdkgen_runtime::Raw,
         crate::Error<crate::models::AppsPermissionsScopesListError>,
     > {
-        let parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+        let parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             "/apps.permissions.scopes.list".to_string(),
         );
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "apps_permissions_scopes_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::AppsPermissionsScopesListResponse,
         crate::Error<crate::models::AppsPermissionsScopesListError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }

@@ -33,7 +33,7 @@ impl ChatScheduledMessagesController {
             oldest: None,
             limit: None,
             cursor: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -48,7 +48,7 @@ pub struct ChatScheduledMessagesListRequest {
     oldest: Option<i64>,
     limit: Option<i64>,
     cursor: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl ChatScheduledMessagesListRequest {
@@ -115,7 +115,21 @@ impl ChatScheduledMessagesListRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -140,22 +154,17 @@ impl ChatScheduledMessagesListRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
     ) -> Result<
-        crate::http::Raw,
+        sdkgen_runtime::Raw,
         crate::Error<crate::models::ChatScheduledMessagesListError>,
     > {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             "/chat.scheduledMessages.list".to_string(),
         );
         if let Some(value) = self.channel {
@@ -173,17 +182,20 @@ impl ChatScheduledMessagesListRequest {
         if let Some(value) = self.cursor {
             parts.query("cursor", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "chat_scheduledMessages_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: true,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
@@ -191,23 +203,20 @@ impl ChatScheduledMessagesListRequest {
     /// The stream stops after the first error (it is the last item).
     pub fn pages(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl sdkgen_runtime::pagination::Stream<
         Item = Result<
             crate::models::ChatScheduledMessagesListResponse,
             crate::Error<crate::models::ChatScheduledMessagesListError>,
         >,
     > + Send {
-        futures_util::stream::try_unfold(
-            Some(self),
-            |state| async move {
-                let Some(request) = state else { return Ok(None) };
-                let next = request.clone();
-                let page = request.send().await?;
+        sdkgen_runtime::pagination::pages(
+            self,
+            Self::send,
+            |request, page| {
                 let cursor = Some(page.response_metadata.next_cursor.as_str())
                     .filter(|cursor| !cursor.is_empty())
                     .map(str::to_string);
-                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
-                Ok(Some((page, state)))
+                cursor.map(|cursor| request.set_cursor(Some(cursor)))
             },
         )
     }
@@ -215,32 +224,26 @@ impl ChatScheduledMessagesListRequest {
     /// The items of every page (`scheduled_messages`), one by one, fetching pages as needed.
     pub fn items(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl sdkgen_runtime::pagination::Stream<
         Item = Result<
             crate::models::ChatScheduledMessagesListResponseScheduledMessagesItem,
             crate::Error<crate::models::ChatScheduledMessagesListError>,
         >,
     > + Send {
-        use futures_util::TryStreamExt as _;
-
-        self.pages()
-            .map_ok(|page| futures_util::stream::iter(
-                page.scheduled_messages.into_iter().map(Ok),
-            ))
-            .try_flatten()
+        sdkgen_runtime::pagination::items(self.pages(), |page| page.scheduled_messages)
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::ChatScheduledMessagesListResponse,
         crate::Error<crate::models::ChatScheduledMessagesListError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }

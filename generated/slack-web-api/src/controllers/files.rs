@@ -27,7 +27,7 @@ impl FilesController {
         FilesDeleteRequest {
             client: self.client.clone(),
             file: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -48,7 +48,7 @@ impl FilesController {
             page: None,
             limit: None,
             cursor: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -72,7 +72,7 @@ impl FilesController {
             count: None,
             page: None,
             show_files_hidden_by_limit: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -89,7 +89,7 @@ impl FilesController {
         FilesRevokePublicUrlRequest {
             client: self.client.clone(),
             file: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -106,7 +106,7 @@ impl FilesController {
         FilesSharedPublicUrlRequest {
             client: self.client.clone(),
             file: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -130,7 +130,7 @@ impl FilesController {
             initial_comment: None,
             channels: None,
             thread_ts: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -141,7 +141,7 @@ impl FilesController {
 pub struct FilesDeleteRequest {
     client: crate::SlackWebApiClient,
     file: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl FilesDeleteRequest {
@@ -160,7 +160,21 @@ impl FilesDeleteRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -185,49 +199,47 @@ impl FilesDeleteRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::FilesDeleteError>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::FilesDeleteError>> {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/files.delete".to_string(),
         );
         parts.empty_form();
         if let Some(value) = self.file {
             parts.form("file", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "files_delete",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::FilesDeleteResponse,
         crate::Error<crate::models::FilesDeleteError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }
@@ -242,7 +254,7 @@ pub struct FilesInfoRequest {
     page: Option<String>,
     limit: Option<i64>,
     cursor: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl FilesInfoRequest {
@@ -309,7 +321,21 @@ impl FilesInfoRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -334,19 +360,14 @@ impl FilesInfoRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::FilesInfoError>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::FilesInfoError>> {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             "/files.info".to_string(),
         );
         if let Some(value) = self.file {
@@ -364,17 +385,20 @@ impl FilesInfoRequest {
         if let Some(value) = self.cursor {
             parts.query("cursor", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "files_info",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     /// Every page, following `/response_metadata/next_cursor` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk.
@@ -382,18 +406,16 @@ impl FilesInfoRequest {
     /// The stream stops after the first error (it is the last item).
     pub fn pages(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl sdkgen_runtime::pagination::Stream<
         Item = Result<
             crate::models::FilesInfoResponse,
             crate::Error<crate::models::FilesInfoError>,
         >,
     > + Send {
-        futures_util::stream::try_unfold(
-            Some(self),
-            |state| async move {
-                let Some(request) = state else { return Ok(None) };
-                let next = request.clone();
-                let page = request.send().await?;
+        sdkgen_runtime::pagination::pages(
+            self,
+            Self::send,
+            |request, page| {
                 let cursor = serde_json::to_value(&page.response_metadata)
                     .ok()
                     .and_then(|v| {
@@ -403,23 +425,22 @@ impl FilesInfoRequest {
                             .filter(|c| !c.is_empty())
                             .map(str::to_string)
                     });
-                let state = cursor.map(|cursor| next.set_cursor(Some(cursor)));
-                Ok(Some((page, state)))
+                cursor.map(|cursor| request.set_cursor(Some(cursor)))
             },
         )
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::FilesInfoResponse,
         crate::Error<crate::models::FilesInfoError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }
@@ -437,7 +458,7 @@ pub struct FilesListRequest {
     count: Option<String>,
     page: Option<String>,
     show_files_hidden_by_limit: Option<bool>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl FilesListRequest {
@@ -540,7 +561,21 @@ impl FilesListRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -565,19 +600,14 @@ impl FilesListRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::FilesListError>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::FilesListError>> {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             "/files.list".to_string(),
         );
         if let Some(value) = self.user {
@@ -604,30 +634,33 @@ impl FilesListRequest {
         if let Some(value) = self.show_files_hidden_by_limit {
             parts.query("show_files_hidden_by_limit", value.to_string());
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "files_list",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::FilesListResponse,
         crate::Error<crate::models::FilesListError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }
@@ -638,7 +671,7 @@ impl FilesListRequest {
 pub struct FilesRevokePublicUrlRequest {
     client: crate::SlackWebApiClient,
     file: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl FilesRevokePublicUrlRequest {
@@ -657,7 +690,21 @@ impl FilesRevokePublicUrlRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -682,52 +729,50 @@ impl FilesRevokePublicUrlRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
     ) -> Result<
-        crate::http::Raw,
+        sdkgen_runtime::Raw,
         crate::Error<crate::models::FilesRevokePublicUrlError>,
     > {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/files.revokePublicURL".to_string(),
         );
         parts.empty_form();
         if let Some(value) = self.file {
             parts.form("file", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "files_revokePublicURL",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::FilesRevokePublicUrlResponse,
         crate::Error<crate::models::FilesRevokePublicUrlError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }
@@ -738,7 +783,7 @@ impl FilesRevokePublicUrlRequest {
 pub struct FilesSharedPublicUrlRequest {
     client: crate::SlackWebApiClient,
     file: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl FilesSharedPublicUrlRequest {
@@ -757,7 +802,21 @@ impl FilesSharedPublicUrlRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -782,52 +841,50 @@ impl FilesSharedPublicUrlRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
     ) -> Result<
-        crate::http::Raw,
+        sdkgen_runtime::Raw,
         crate::Error<crate::models::FilesSharedPublicUrlError>,
     > {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/files.sharedPublicURL".to_string(),
         );
         parts.empty_form();
         if let Some(value) = self.file {
             parts.form("file", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "files_sharedPublicURL",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::FilesSharedPublicUrlResponse,
         crate::Error<crate::models::FilesSharedPublicUrlError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }
@@ -845,7 +902,7 @@ pub struct FilesUploadRequest {
     initial_comment: Option<String>,
     channels: Option<String>,
     thread_ts: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl FilesUploadRequest {
@@ -948,7 +1005,21 @@ impl FilesUploadRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -973,19 +1044,14 @@ impl FilesUploadRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::FilesUploadError>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::FilesUploadError>> {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/files.upload".to_string(),
         );
         parts.multipart();
@@ -1013,30 +1079,33 @@ impl FilesUploadRequest {
         if let Some(value) = self.thread_ts {
             parts.text_part("thread_ts", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "files_upload",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::FilesUploadResponse,
         crate::Error<crate::models::FilesUploadError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }

@@ -33,7 +33,7 @@ impl MigrationController {
             users: users.into(),
             team_id: None,
             to_old: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -46,7 +46,7 @@ pub struct MigrationExchangeRequest {
     users: String,
     team_id: Option<String>,
     to_old: Option<bool>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl MigrationExchangeRequest {
@@ -77,7 +77,21 @@ impl MigrationExchangeRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -102,19 +116,17 @@ impl MigrationExchangeRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::MigrationExchangeError>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+    ) -> Result<
+        sdkgen_runtime::Raw,
+        crate::Error<crate::models::MigrationExchangeError>,
+    > {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             "/migration.exchange".to_string(),
         );
         parts.query("users", self.users);
@@ -124,30 +136,33 @@ impl MigrationExchangeRequest {
         if let Some(value) = self.to_old {
             parts.query("to_old", value.to_string());
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "migration_exchange",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::MigrationExchangeResponse,
         crate::Error<crate::models::MigrationExchangeError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }

@@ -28,7 +28,7 @@ impl UsersProfileController {
             client: self.client.clone(),
             include_labels: None,
             user: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -48,7 +48,7 @@ impl UsersProfileController {
             profile: None,
             user: None,
             value: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -60,7 +60,7 @@ pub struct UsersProfileGetRequest {
     client: crate::SlackWebApiClient,
     include_labels: Option<bool>,
     user: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl UsersProfileGetRequest {
@@ -91,7 +91,21 @@ impl UsersProfileGetRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -116,19 +130,14 @@ impl UsersProfileGetRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::UsersProfileGetError>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::UsersProfileGetError>> {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             "/users.profile.get".to_string(),
         );
         if let Some(value) = self.include_labels {
@@ -137,30 +146,33 @@ impl UsersProfileGetRequest {
         if let Some(value) = self.user {
             parts.query("user", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "users_profile_get",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::UsersProfileGetResponse,
         crate::Error<crate::models::UsersProfileGetError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }
@@ -174,7 +186,7 @@ pub struct UsersProfileSetRequest {
     profile: Option<String>,
     user: Option<String>,
     value: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl UsersProfileSetRequest {
@@ -229,7 +241,21 @@ impl UsersProfileSetRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -254,19 +280,14 @@ impl UsersProfileSetRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::UsersProfileSetError>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::UsersProfileSetError>> {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/users.profile.set".to_string(),
         );
         parts.empty_form();
@@ -282,30 +303,33 @@ impl UsersProfileSetRequest {
         if let Some(value) = self.value {
             parts.form("value", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "users_profile_set",
             security: &[&[crate::Scheme::SlackAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::UsersProfileSetResponse,
         crate::Error<crate::models::UsersProfileSetError>,
     > {
-        crate::http::json(
+        sdkgen_runtime::response::json(
             raw,
-            Some(("ok", crate::http::Pinned::Bool(false))),
-            crate::http::error_body,
+            Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
+            sdkgen_runtime::response::error_body,
         )
     }
 }

@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct AdminConversationsArchiveResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -27,7 +27,7 @@ pub struct AdminConversationsArchiveError {
     #[serde(default)]
     pub error: AdminConversationsArchiveErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -44,7 +44,7 @@ impl crate::ApiError for AdminConversationsArchiveError {
     }
 }
 
-impl crate::http::Documented for AdminConversationsArchiveError {
+impl sdkgen_runtime::response::Documented for AdminConversationsArchiveError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["error", "ok"];

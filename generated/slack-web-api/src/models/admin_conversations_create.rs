@@ -13,11 +13,11 @@ pub struct AdminConversationsCreateResponse {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub channel_id: Option<crate::models::DefsChannelId>,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -34,7 +34,7 @@ pub struct AdminConversationsCreateError {
     #[serde(default)]
     pub error: AdminConversationsCreateErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -51,7 +51,7 @@ impl crate::ApiError for AdminConversationsCreateError {
     }
 }
 
-impl crate::http::Documented for AdminConversationsCreateError {
+impl sdkgen_runtime::response::Documented for AdminConversationsCreateError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["error", "ok"];

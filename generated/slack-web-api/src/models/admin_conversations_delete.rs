@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct AdminConversationsDeleteResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -27,7 +27,7 @@ pub struct AdminConversationsDeleteError {
     #[serde(default)]
     pub error: AdminConversationsDeleteErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -44,7 +44,7 @@ impl crate::ApiError for AdminConversationsDeleteError {
     }
 }
 
-impl crate::http::Documented for AdminConversationsDeleteError {
+impl sdkgen_runtime::response::Documented for AdminConversationsDeleteError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["error", "ok"];

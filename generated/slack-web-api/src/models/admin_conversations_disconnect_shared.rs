@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct AdminConversationsDisconnectSharedResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -27,7 +27,7 @@ pub struct AdminConversationsDisconnectSharedError {
     #[serde(default)]
     pub error: AdminConversationsDisconnectSharedErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -44,7 +44,7 @@ impl crate::ApiError for AdminConversationsDisconnectSharedError {
     }
 }
 
-impl crate::http::Documented for AdminConversationsDisconnectSharedError {
+impl sdkgen_runtime::response::Documented for AdminConversationsDisconnectSharedError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["error", "ok"];

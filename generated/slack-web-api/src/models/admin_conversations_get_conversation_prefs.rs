@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct AdminConversationsGetConversationPrefsResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `prefs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,7 +77,7 @@ pub struct AdminConversationsGetConversationPrefsError {
     #[serde(default)]
     pub error: AdminConversationsGetConversationPrefsErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -94,7 +94,8 @@ impl crate::ApiError for AdminConversationsGetConversationPrefsError {
     }
 }
 
-impl crate::http::Documented for AdminConversationsGetConversationPrefsError {
+impl sdkgen_runtime::response::Documented
+for AdminConversationsGetConversationPrefsError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["error", "ok"];

@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct AdminConversationsGetTeamsResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `response_metadata`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,7 +28,7 @@ pub struct AdminConversationsGetTeamsResponse {
 #[non_exhaustive]
 pub struct AdminConversationsGetTeamsResponseResponseMetadata {
     /// `next_cursor`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub next_cursor: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -45,7 +45,7 @@ pub struct AdminConversationsGetTeamsError {
     #[serde(default)]
     pub error: AdminConversationsGetTeamsErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -62,7 +62,7 @@ impl crate::ApiError for AdminConversationsGetTeamsError {
     }
 }
 
-impl crate::http::Documented for AdminConversationsGetTeamsError {
+impl sdkgen_runtime::response::Documented for AdminConversationsGetTeamsError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["error", "ok"];

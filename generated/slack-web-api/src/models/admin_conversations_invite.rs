@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct AdminConversationsInviteResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -27,7 +27,7 @@ pub struct AdminConversationsInviteError {
     #[serde(default)]
     pub error: AdminConversationsInviteErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -44,7 +44,7 @@ impl crate::ApiError for AdminConversationsInviteError {
     }
 }
 
-impl crate::http::Documented for AdminConversationsInviteError {
+impl sdkgen_runtime::response::Documented for AdminConversationsInviteError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["error", "ok"];

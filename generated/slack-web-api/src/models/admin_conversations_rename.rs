@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct AdminConversationsRenameResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -27,7 +27,7 @@ pub struct AdminConversationsRenameError {
     #[serde(default)]
     pub error: AdminConversationsRenameErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -44,7 +44,7 @@ impl crate::ApiError for AdminConversationsRenameError {
     }
 }
 
-impl crate::http::Documented for AdminConversationsRenameError {
+impl sdkgen_runtime::response::Documented for AdminConversationsRenameError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["error", "ok"];

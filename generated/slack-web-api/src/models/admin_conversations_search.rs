@@ -13,7 +13,7 @@ pub struct AdminConversationsSearchResponse {
     #[serde(default)]
     pub channels: Vec<crate::models::ObjsChannel>,
     /// `next_cursor`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub next_cursor: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -30,7 +30,7 @@ pub struct AdminConversationsSearchError {
     #[serde(default)]
     pub error: AdminConversationsSearchErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -47,7 +47,7 @@ impl crate::ApiError for AdminConversationsSearchError {
     }
 }
 
-impl crate::http::Documented for AdminConversationsSearchError {
+impl sdkgen_runtime::response::Documented for AdminConversationsSearchError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["error", "ok"];

@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct ApiTestResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -24,10 +24,10 @@ pub struct ApiTestResponse {
 #[non_exhaustive]
 pub struct ApiTestError {
     /// `error`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub error: String,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -44,7 +44,7 @@ impl crate::ApiError for ApiTestError {
     }
 }
 
-impl crate::http::Documented for ApiTestError {
+impl sdkgen_runtime::response::Documented for ApiTestError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["error", "ok"];

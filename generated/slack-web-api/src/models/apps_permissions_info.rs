@@ -13,7 +13,7 @@ pub struct AppsPermissionsInfoResponse {
     #[serde(default)]
     pub info: AppsPermissionsInfoResponseInfo,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -147,14 +147,14 @@ pub struct AppsPermissionsInfoError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: AppsPermissionsInfoErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -171,7 +171,7 @@ impl crate::ApiError for AppsPermissionsInfoError {
     }
 }
 
-impl crate::http::Documented for AppsPermissionsInfoError {
+impl sdkgen_runtime::response::Documented for AppsPermissionsInfoError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct AppsPermissionsResourcesListResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `resources`.
     #[serde(default)]
@@ -31,7 +31,7 @@ pub struct AppsPermissionsResourcesListResponseResourcesItem {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub id: Option<String>,
     /// The type of resource the `id` corresponds to
@@ -39,7 +39,7 @@ pub struct AppsPermissionsResourcesListResponseResourcesItem {
         rename = "type",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub type_: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -52,7 +52,7 @@ pub struct AppsPermissionsResourcesListResponseResourcesItem {
 #[non_exhaustive]
 pub struct AppsPermissionsResourcesListResponseResponseMetadata {
     /// `next_cursor`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub next_cursor: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -69,14 +69,14 @@ pub struct AppsPermissionsResourcesListError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: AppsPermissionsResourcesListErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -93,7 +93,7 @@ impl crate::ApiError for AppsPermissionsResourcesListError {
     }
 }
 
-impl crate::http::Documented for AppsPermissionsResourcesListError {
+impl sdkgen_runtime::response::Documented for AppsPermissionsResourcesListError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

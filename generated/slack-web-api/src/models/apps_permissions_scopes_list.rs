@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct AppsPermissionsScopesListResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `scopes`.
     #[serde(default)]
@@ -60,14 +60,14 @@ pub struct AppsPermissionsScopesListError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: AppsPermissionsScopesListErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -84,7 +84,7 @@ impl crate::ApiError for AppsPermissionsScopesListError {
     }
 }
 
-impl crate::http::Documented for AppsPermissionsScopesListError {
+impl sdkgen_runtime::response::Documented for AppsPermissionsScopesListError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

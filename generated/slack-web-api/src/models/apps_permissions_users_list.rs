@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct AppsPermissionsUsersListResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -24,7 +24,7 @@ pub struct AppsPermissionsUsersListResponse {
 #[non_exhaustive]
 pub struct AppsPermissionsUsersListError {
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -41,7 +41,7 @@ impl crate::ApiError for AppsPermissionsUsersListError {
     }
 }
 
-impl crate::http::Documented for AppsPermissionsUsersListError {
+impl sdkgen_runtime::response::Documented for AppsPermissionsUsersListError {
     const REQUIRED: &'static [&'static str] = &["ok"];
 
     const PROPERTIES: &'static [&'static str] = &["ok"];

@@ -13,7 +13,7 @@ pub type Blocks = Vec<BlocksItem>;
 #[non_exhaustive]
 pub struct BlocksItem {
     /// `type`.
-    #[serde(rename = "type", default, deserialize_with = "crate::de::string")]
+    #[serde(rename = "type", default, deserialize_with = "sdkgen_runtime::de::string")]
     pub type_: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

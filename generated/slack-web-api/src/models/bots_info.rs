@@ -13,7 +13,7 @@ pub struct BotsInfoResponse {
     #[serde(default)]
     pub bot: BotsInfoResponseBot,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -25,28 +25,28 @@ pub struct BotsInfoResponse {
 #[non_exhaustive]
 pub struct BotsInfoResponseBot {
     /// App ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub app_id: crate::models::DefsAppId,
     /// `deleted`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub deleted: bool,
     /// `icons`.
     #[serde(default)]
     pub icons: BotsInfoResponseBotIcons,
     /// Bot User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsBotId,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// `updated`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub updated: i64,
     /// User ID
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub user_id: Option<crate::models::DefsUserId>,
     /// Properties the description does not list, kept as they arrived.
@@ -59,13 +59,13 @@ pub struct BotsInfoResponseBot {
 #[non_exhaustive]
 pub struct BotsInfoResponseBotIcons {
     /// `image_36`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_36: String,
     /// `image_48`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_48: String,
     /// `image_72`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_72: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -82,14 +82,14 @@ pub struct BotsInfoError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: BotsInfoErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -106,7 +106,7 @@ impl crate::ApiError for BotsInfoError {
     }
 }
 
-impl crate::http::Documented for BotsInfoError {
+impl sdkgen_runtime::response::Documented for BotsInfoError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

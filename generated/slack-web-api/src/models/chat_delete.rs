@@ -10,13 +10,13 @@
 #[non_exhaustive]
 pub struct ChatDeleteResponse {
     /// Channel-like conversation ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub channel: crate::models::DefsChannel,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Timestamp in format 0123456789.012345
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub ts: crate::models::DefsTs,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -33,14 +33,14 @@ pub struct ChatDeleteError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: ChatDeleteErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -57,7 +57,7 @@ impl crate::ApiError for ChatDeleteError {
     }
 }
 
-impl crate::http::Documented for ChatDeleteError {
+impl sdkgen_runtime::response::Documented for ChatDeleteError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

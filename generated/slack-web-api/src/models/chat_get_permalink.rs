@@ -10,13 +10,13 @@
 #[non_exhaustive]
 pub struct ChatGetPermalinkResponse {
     /// Channel-like conversation ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub channel: crate::models::DefsChannel,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `permalink`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub permalink: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -33,14 +33,14 @@ pub struct ChatGetPermalinkError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: ChatGetPermalinkErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -57,7 +57,7 @@ impl crate::ApiError for ChatGetPermalinkError {
     }
 }
 
-impl crate::http::Documented for ChatGetPermalinkError {
+impl sdkgen_runtime::response::Documented for ChatGetPermalinkError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

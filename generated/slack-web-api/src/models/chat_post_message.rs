@@ -10,16 +10,16 @@
 #[non_exhaustive]
 pub struct ChatPostMessageResponse {
     /// Channel-like conversation ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub channel: crate::models::DefsChannel,
     /// Message object
     #[serde(default)]
     pub message: crate::models::ObjsMessage,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Timestamp in format 0123456789.012345
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub ts: crate::models::DefsTs,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -36,14 +36,14 @@ pub struct ChatPostMessageError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: ChatPostMessageErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -60,7 +60,7 @@ impl crate::ApiError for ChatPostMessageError {
     }
 }
 
-impl crate::http::Documented for ChatPostMessageError {
+impl sdkgen_runtime::response::Documented for ChatPostMessageError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

@@ -10,19 +10,19 @@
 #[non_exhaustive]
 pub struct ChatScheduleMessageResponse {
     /// Channel-like conversation ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub channel: crate::models::DefsChannel,
     /// `message`.
     #[serde(default)]
     pub message: ChatScheduleMessageResponseMessage,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `post_at`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub post_at: i64,
     /// Scheduled Message ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub scheduled_message_id: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -34,28 +34,28 @@ pub struct ChatScheduleMessageResponse {
 #[non_exhaustive]
 pub struct ChatScheduleMessageResponseMessage {
     /// Bot User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub bot_id: crate::models::DefsBotId,
     /// Bot Profile Object
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bot_profile: Option<crate::models::ObjsBotProfile>,
     /// Team ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub team: crate::models::DefsTeam,
     /// `text`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub text: String,
     /// `type`.
-    #[serde(rename = "type", default, deserialize_with = "crate::de::string")]
+    #[serde(rename = "type", default, deserialize_with = "sdkgen_runtime::de::string")]
     pub type_: String,
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub user: crate::models::DefsUserId,
     /// `username`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub username: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -73,14 +73,14 @@ pub struct ChatScheduleMessageError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: ChatScheduleMessageErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -97,7 +97,7 @@ impl crate::ApiError for ChatScheduleMessageError {
     }
 }
 
-impl crate::http::Documented for ChatScheduleMessageError {
+impl sdkgen_runtime::response::Documented for ChatScheduleMessageError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

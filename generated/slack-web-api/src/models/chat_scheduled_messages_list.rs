@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct ChatScheduledMessagesListResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `response_metadata`.
     #[serde(default)]
@@ -28,7 +28,7 @@ pub struct ChatScheduledMessagesListResponse {
 #[non_exhaustive]
 pub struct ChatScheduledMessagesListResponseResponseMetadata {
     /// `next_cursor`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub next_cursor: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -40,22 +40,22 @@ pub struct ChatScheduledMessagesListResponseResponseMetadata {
 #[non_exhaustive]
 pub struct ChatScheduledMessagesListResponseScheduledMessagesItem {
     /// Channel ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub channel_id: crate::models::DefsChannelId,
     /// `date_created`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub date_created: i64,
     /// `id`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: String,
     /// `post_at`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub post_at: i64,
     /// `text`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub text: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -73,14 +73,14 @@ pub struct ChatScheduledMessagesListError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: ChatScheduledMessagesListErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -97,7 +97,7 @@ impl crate::ApiError for ChatScheduledMessagesListError {
     }
 }
 
-impl crate::http::Documented for ChatScheduledMessagesListError {
+impl sdkgen_runtime::response::Documented for ChatScheduledMessagesListError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

@@ -10,19 +10,19 @@
 #[non_exhaustive]
 pub struct ChatUpdateResponse {
     /// `channel`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub channel: String,
     /// Message object
     #[serde(default)]
     pub message: ChatUpdateResponseMessage,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `text`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub text: String,
     /// `ts`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub ts: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -40,7 +40,7 @@ pub struct ChatUpdateResponseMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocks: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// `text`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub text: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -57,14 +57,14 @@ pub struct ChatUpdateError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: ChatUpdateErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -81,7 +81,7 @@ impl crate::ApiError for ChatUpdateError {
     }
 }
 
-impl crate::http::Documented for ChatUpdateError {
+impl sdkgen_runtime::response::Documented for ChatUpdateError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

@@ -10,22 +10,22 @@
 #[non_exhaustive]
 pub struct ConversationsHistoryResponse {
     /// `channel_actions_count`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub channel_actions_count: i64,
     /// `channel_actions_ts`.
     #[serde(default)]
     pub channel_actions_ts: serde_json::Value,
     /// `has_more`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub has_more: bool,
     /// `messages`.
     #[serde(default)]
     pub messages: Vec<crate::models::ObjsMessage>,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `pin_count`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub pin_count: i64,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -42,7 +42,7 @@ pub struct ConversationsHistoryError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
@@ -52,17 +52,17 @@ pub struct ConversationsHistoryError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub needed: Option<String>,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// `provided`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub provided: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -80,7 +80,7 @@ impl crate::ApiError for ConversationsHistoryError {
     }
 }
 
-impl crate::http::Documented for ConversationsHistoryError {
+impl sdkgen_runtime::response::Documented for ConversationsHistoryError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &[

@@ -13,7 +13,7 @@ pub struct ConversationsInviteResponse {
     #[serde(default)]
     pub channel: crate::models::ObjsConversation,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -30,7 +30,7 @@ pub struct ConversationsInviteError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
@@ -43,17 +43,17 @@ pub struct ConversationsInviteError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub needed: Option<String>,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// `provided`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub provided: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -71,7 +71,7 @@ impl crate::ApiError for ConversationsInviteError {
     }
 }
 
-impl crate::http::Documented for ConversationsInviteError {
+impl sdkgen_runtime::response::Documented for ConversationsInviteError {
     const REQUIRED: &'static [&'static str] = &["ok"];
 
     const PROPERTIES: &'static [&'static str] = &[
@@ -441,13 +441,13 @@ pub struct ConversationsInviteErrorErrorsItem {
     #[serde(default)]
     pub error: ConversationsInviteErrorErrorsItemError,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// User ID
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub user: Option<crate::models::DefsUserId>,
     /// Properties the description does not list, kept as they arrived.

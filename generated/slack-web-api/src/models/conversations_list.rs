@@ -13,7 +13,7 @@ pub struct ConversationsListResponse {
     #[serde(default)]
     pub channels: Vec<crate::models::ObjsConversation>,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `response_metadata`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,7 +28,7 @@ pub struct ConversationsListResponse {
 #[non_exhaustive]
 pub struct ConversationsListResponseResponseMetadata {
     /// `next_cursor`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub next_cursor: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -45,7 +45,7 @@ pub struct ConversationsListError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
@@ -55,17 +55,17 @@ pub struct ConversationsListError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub needed: Option<String>,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// `provided`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub provided: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -83,7 +83,7 @@ impl crate::ApiError for ConversationsListError {
     }
 }
 
-impl crate::http::Documented for ConversationsListError {
+impl sdkgen_runtime::response::Documented for ConversationsListError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &[

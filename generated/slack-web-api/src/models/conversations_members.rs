@@ -13,7 +13,7 @@ pub struct ConversationsMembersResponse {
     #[serde(default)]
     pub members: Vec<crate::models::DefsUserId>,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `response_metadata`.
     #[serde(default)]
@@ -28,7 +28,7 @@ pub struct ConversationsMembersResponse {
 #[non_exhaustive]
 pub struct ConversationsMembersResponseResponseMetadata {
     /// `next_cursor`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub next_cursor: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -45,14 +45,14 @@ pub struct ConversationsMembersError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: ConversationsMembersErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -69,7 +69,7 @@ impl crate::ApiError for ConversationsMembersError {
     }
 }
 
-impl crate::http::Documented for ConversationsMembersError {
+impl sdkgen_runtime::response::Documented for ConversationsMembersError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

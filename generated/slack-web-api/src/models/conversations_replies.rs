@@ -13,14 +13,14 @@ pub struct ConversationsRepliesResponse {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub has_more: Option<bool>,
     /// `messages`.
     #[serde(default)]
     pub messages: Vec<ConversationsRepliesResponseMessagesItem>,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -72,9 +72,9 @@ impl<'de> serde::Deserialize<'de> for ConversationsRepliesResponseMessagesItem {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[
                     "reply_count",
@@ -105,8 +105,8 @@ impl<'de> serde::Deserialize<'de> for ConversationsRepliesResponseMessagesItem {
                 ],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["parent_user_id", "text", "thread_ts", "ts", "type", "user"],
                 known: &[
@@ -125,7 +125,7 @@ impl<'de> serde::Deserialize<'de> for ConversationsRepliesResponseMessagesItem {
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
@@ -167,18 +167,18 @@ pub struct ConversationsRepliesResponseMessagesItemReplyCount {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub last_read: Option<crate::models::DefsTs>,
     /// Timestamp in format 0123456789.012345
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub latest_reply: Option<crate::models::DefsTs>,
     /// `reply_count`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub reply_count: i64,
     /// `reply_users`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,47 +187,47 @@ pub struct ConversationsRepliesResponseMessagesItemReplyCount {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub reply_users_count: Option<i64>,
     /// Team ID
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub source_team: Option<crate::models::DefsTeam>,
     /// `subscribed`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub subscribed: bool,
     /// Team ID
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub team: Option<crate::models::DefsTeam>,
     /// `text`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub text: String,
     /// Timestamp in format 0123456789.012345
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub thread_ts: crate::models::DefsTs,
     /// Timestamp in format 0123456789.012345
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub ts: crate::models::DefsTs,
     /// `type`.
-    #[serde(rename = "type", default, deserialize_with = "crate::de::string")]
+    #[serde(rename = "type", default, deserialize_with = "sdkgen_runtime::de::string")]
     pub type_: String,
     /// `unread_count`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub unread_count: Option<i64>,
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub user: crate::models::DefsUserId,
     /// `user_profile`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -236,7 +236,7 @@ pub struct ConversationsRepliesResponseMessagesItemReplyCount {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub user_team: Option<crate::models::DefsTeam>,
     /// Properties the description does not list, kept as they arrived.
@@ -252,40 +252,40 @@ pub struct ConversationsRepliesResponseMessagesItemParentUserId {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_starred: Option<bool>,
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub parent_user_id: crate::models::DefsUserId,
     /// Team ID
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub source_team: Option<crate::models::DefsTeam>,
     /// Team ID
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub team: Option<crate::models::DefsTeam>,
     /// `text`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub text: String,
     /// Timestamp in format 0123456789.012345
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub thread_ts: crate::models::DefsTs,
     /// Timestamp in format 0123456789.012345
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub ts: crate::models::DefsTs,
     /// `type`.
-    #[serde(rename = "type", default, deserialize_with = "crate::de::string")]
+    #[serde(rename = "type", default, deserialize_with = "sdkgen_runtime::de::string")]
     pub type_: String,
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub user: crate::models::DefsUserId,
     /// `user_profile`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,7 +294,7 @@ pub struct ConversationsRepliesResponseMessagesItemParentUserId {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub user_team: Option<crate::models::DefsTeam>,
     /// Properties the description does not list, kept as they arrived.
@@ -312,7 +312,7 @@ pub struct ConversationsRepliesError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
@@ -322,17 +322,17 @@ pub struct ConversationsRepliesError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub needed: Option<String>,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// `provided`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub provided: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -350,7 +350,7 @@ impl crate::ApiError for ConversationsRepliesError {
     }
 }
 
-impl crate::http::Documented for ConversationsRepliesError {
+impl sdkgen_runtime::response::Documented for ConversationsRepliesError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &[

@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct ConversationsUnarchiveResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -27,7 +27,7 @@ pub struct ConversationsUnarchiveError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
@@ -37,17 +37,17 @@ pub struct ConversationsUnarchiveError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub needed: Option<String>,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// `provided`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub provided: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -65,7 +65,7 @@ impl crate::ApiError for ConversationsUnarchiveError {
     }
 }
 
-impl crate::http::Documented for ConversationsUnarchiveError {
+impl sdkgen_runtime::response::Documented for ConversationsUnarchiveError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &[

@@ -10,19 +10,19 @@
 #[non_exhaustive]
 pub struct DndEndSnoozeResponse {
     /// `dnd_enabled`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub dnd_enabled: bool,
     /// `next_dnd_end_ts`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub next_dnd_end_ts: i64,
     /// `next_dnd_start_ts`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub next_dnd_start_ts: i64,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `snooze_enabled`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub snooze_enabled: bool,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -39,14 +39,14 @@ pub struct DndEndSnoozeError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: DndEndSnoozeErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -63,7 +63,7 @@ impl crate::ApiError for DndEndSnoozeError {
     }
 }
 
-impl crate::http::Documented for DndEndSnoozeError {
+impl sdkgen_runtime::response::Documented for DndEndSnoozeError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

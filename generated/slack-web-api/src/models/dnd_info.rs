@@ -10,36 +10,36 @@
 #[non_exhaustive]
 pub struct DndInfoResponse {
     /// `dnd_enabled`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub dnd_enabled: bool,
     /// `next_dnd_end_ts`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub next_dnd_end_ts: i64,
     /// `next_dnd_start_ts`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub next_dnd_start_ts: i64,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `snooze_enabled`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub snooze_enabled: Option<bool>,
     /// `snooze_endtime`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub snooze_endtime: Option<i64>,
     /// `snooze_remaining`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub snooze_remaining: Option<i64>,
     /// Properties the description does not list, kept as they arrived.
@@ -57,14 +57,14 @@ pub struct DndInfoError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: DndInfoErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -81,7 +81,7 @@ impl crate::ApiError for DndInfoError {
     }
 }
 
-impl crate::http::Documented for DndInfoError {
+impl sdkgen_runtime::response::Documented for DndInfoError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

@@ -10,16 +10,16 @@
 #[non_exhaustive]
 pub struct DndSetSnoozeResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `snooze_enabled`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub snooze_enabled: bool,
     /// `snooze_endtime`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub snooze_endtime: i64,
     /// `snooze_remaining`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub snooze_remaining: i64,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -36,14 +36,14 @@ pub struct DndSetSnoozeError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: DndSetSnoozeErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -60,7 +60,7 @@ impl crate::ApiError for DndSetSnoozeError {
     }
 }
 
-impl crate::http::Documented for DndSetSnoozeError {
+impl sdkgen_runtime::response::Documented for DndSetSnoozeError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

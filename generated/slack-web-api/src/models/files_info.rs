@@ -19,14 +19,14 @@ pub struct FilesInfoResponse {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub editor: Option<crate::models::DefsUserId>,
     /// file object
     #[serde(default)]
     pub file: crate::models::ObjsFile,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// paging object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,14 +49,14 @@ pub struct FilesInfoError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: FilesInfoErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -73,7 +73,7 @@ impl crate::ApiError for FilesInfoError {
     }
 }
 
-impl crate::http::Documented for FilesInfoError {
+impl sdkgen_runtime::response::Documented for FilesInfoError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

@@ -10,16 +10,16 @@
 #[non_exhaustive]
 pub struct MigrationExchangeResponse {
     /// The enterprise grid organization ID containing the workspace/team.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub enterprise_id: String,
     /// A list of User IDs that cannot be mapped or found
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invalid_user_ids: Option<Vec<String>>,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Team ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub team_id: crate::models::DefsTeam,
     /// A mapping of provided user IDs with mapped user IDs
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,14 +39,14 @@ pub struct MigrationExchangeError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: MigrationExchangeErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -63,7 +63,7 @@ impl crate::ApiError for MigrationExchangeError {
     }
 }
 
-impl crate::http::Documented for MigrationExchangeError {
+impl sdkgen_runtime::response::Documented for MigrationExchangeError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

@@ -8,25 +8,25 @@
 #[non_exhaustive]
 pub struct ObjsBotProfile {
     /// App ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub app_id: crate::models::DefsAppId,
     /// `deleted`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub deleted: bool,
     /// `icons`.
     #[serde(default)]
     pub icons: ObjsBotProfileIcons,
     /// Bot User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsBotId,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// Team ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub team_id: crate::models::DefsTeam,
     /// `updated`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub updated: i64,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -38,13 +38,13 @@ pub struct ObjsBotProfile {
 #[non_exhaustive]
 pub struct ObjsBotProfileIcons {
     /// `image_36`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_36: String,
     /// `image_48`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_48: String,
     /// `image_72`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_72: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

@@ -8,29 +8,29 @@
 #[non_exhaustive]
 pub struct ObjsComment {
     /// `comment`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub comment: String,
     /// `created`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub created: i64,
     /// File Comment ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsCommentId,
     /// `is_intro`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_intro: bool,
     /// `is_starred`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_starred: Option<bool>,
     /// `num_stars`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub num_stars: Option<i64>,
     /// Info for a pinned item
@@ -43,10 +43,10 @@ pub struct ObjsComment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactions: Option<Vec<crate::models::ObjsReaction>>,
     /// `timestamp`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub timestamp: i64,
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub user: crate::models::DefsUserId,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

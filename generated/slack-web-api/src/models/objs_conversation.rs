@@ -55,9 +55,9 @@ impl<'de> serde::Deserialize<'de> for ObjsConversation {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[
                     "created",
@@ -136,8 +136,8 @@ impl<'de> serde::Deserialize<'de> for ObjsConversation {
                 ],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[
                     "created",
@@ -210,8 +210,8 @@ impl<'de> serde::Deserialize<'de> for ObjsConversation {
                 ],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[
                     "created",
@@ -248,7 +248,7 @@ impl<'de> serde::Deserialize<'de> for ObjsConversation {
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
@@ -303,7 +303,7 @@ pub struct ObjsConversationConversationObject {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub accepted_user: Option<crate::models::DefsUserId>,
     /// `connected_team_ids`.
@@ -313,14 +313,14 @@ pub struct ObjsConversationConversationObject {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub conversation_host_id: Option<crate::models::DefsWorkspaceId>,
     /// `created`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub created: i64,
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub creator: crate::models::DefsUserId,
     /// `display_counts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -329,145 +329,145 @@ pub struct ObjsConversationConversationObject {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub enterprise_id: Option<crate::models::DefsEnterpriseId>,
     /// `has_pins`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub has_pins: Option<bool>,
     /// Channel-like conversation ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsChannel,
     /// `internal_team_ids`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_team_ids: Option<Vec<crate::models::DefsTeam>>,
     /// `is_archived`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_archived: bool,
     /// `is_channel`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_channel: bool,
     /// `is_ext_shared`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_ext_shared: Option<bool>,
     /// `is_frozen`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_frozen: Option<bool>,
     /// `is_general`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_general: bool,
     /// `is_global_shared`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_global_shared: Option<bool>,
     /// `is_group`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_group: bool,
     /// `is_im`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_im: bool,
     /// `is_member`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_member: Option<bool>,
     /// `is_moved`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub is_moved: Option<i64>,
     /// `is_mpim`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_mpim: bool,
     /// `is_non_threadable`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_non_threadable: Option<bool>,
     /// `is_open`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_open: Option<bool>,
     /// `is_org_default`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_org_default: Option<bool>,
     /// `is_org_mandatory`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_org_mandatory: Option<bool>,
     /// `is_org_shared`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_org_shared: bool,
     /// `is_pending_ext_shared`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_pending_ext_shared: Option<bool>,
     /// `is_private`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_private: bool,
     /// `is_read_only`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_read_only: Option<bool>,
     /// `is_shared`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_shared: bool,
     /// `is_starred`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_starred: Option<bool>,
     /// `is_thread_only`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_thread_only: Option<bool>,
     /// Timestamp in format 0123456789.012345
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub last_read: Option<crate::models::DefsTs>,
     /// `latest`.
@@ -477,16 +477,16 @@ pub struct ObjsConversationConversationObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<crate::models::DefsUserId>>,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// `name_normalized`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name_normalized: String,
     /// `num_members`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub num_members: Option<i64>,
     /// `parent_conversation`.
@@ -502,7 +502,7 @@ pub struct ObjsConversationConversationObject {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub pin_count: Option<i64>,
     /// `previous_names`.
@@ -512,7 +512,7 @@ pub struct ObjsConversationConversationObject {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_float"
+        deserialize_with = "sdkgen_runtime::de::opt_float"
     )]
     pub priority: Option<f64>,
     /// `purpose`.
@@ -528,7 +528,7 @@ pub struct ObjsConversationConversationObject {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub timezone_count: Option<i64>,
     /// `topic`.
@@ -538,42 +538,42 @@ pub struct ObjsConversationConversationObject {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub unlinked: Option<i64>,
     /// `unread_count`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub unread_count: Option<i64>,
     /// `unread_count_display`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub unread_count_display: Option<i64>,
     /// `use_case`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub use_case: Option<String>,
     /// User ID
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub user: Option<crate::models::DefsUserId>,
     /// `version`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub version: Option<i64>,
     /// Properties the description does not list, kept as they arrived.
@@ -586,10 +586,10 @@ pub struct ObjsConversationConversationObject {
 #[non_exhaustive]
 pub struct ObjsConversationConversationObjectDisplayCounts {
     /// `display_counts`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub display_counts: i64,
     /// `guest_counts`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub guest_counts: i64,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -601,13 +601,13 @@ pub struct ObjsConversationConversationObjectDisplayCounts {
 #[non_exhaustive]
 pub struct ObjsConversationConversationObjectPurpose {
     /// User ID or empty string, used for topic and purpose creation
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub creator: crate::models::DefsTopicPurposeCreator,
     /// `last_set`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub last_set: i64,
     /// `value`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub value: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -622,17 +622,17 @@ pub struct ObjsConversationConversationObjectSharesItem {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub accepted_user: Option<crate::models::DefsUserId>,
     /// `is_active`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_active: bool,
     /// Team Object
     #[serde(default)]
     pub team: crate::models::ObjsTeam,
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub user: crate::models::DefsUserId,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -644,13 +644,13 @@ pub struct ObjsConversationConversationObjectSharesItem {
 #[non_exhaustive]
 pub struct ObjsConversationConversationObjectTopic {
     /// User ID or empty string, used for topic and purpose creation
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub creator: crate::models::DefsTopicPurposeCreator,
     /// `last_set`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub last_set: i64,
     /// `value`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub value: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -665,7 +665,7 @@ pub struct ObjsConversationConversationMpimObject {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub accepted_user: Option<crate::models::DefsUserId>,
     /// `connected_team_ids`.
@@ -675,126 +675,126 @@ pub struct ObjsConversationConversationMpimObject {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub conversation_host_id: Option<crate::models::DefsWorkspaceId>,
     /// `created`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub created: i64,
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub creator: crate::models::DefsUserId,
     /// `display_counts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_counts: Option<ObjsConversationConversationMpimObjectDisplayCounts>,
     /// Channel-like conversation ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsChannel,
     /// `internal_team_ids`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_team_ids: Option<Vec<crate::models::DefsTeam>>,
     /// `is_archived`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_archived: bool,
     /// `is_channel`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_channel: bool,
     /// `is_ext_shared`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_ext_shared: Option<bool>,
     /// `is_frozen`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_frozen: Option<bool>,
     /// `is_general`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_general: bool,
     /// `is_group`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_group: bool,
     /// `is_im`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_im: bool,
     /// `is_member`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_member: Option<bool>,
     /// `is_moved`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub is_moved: Option<i64>,
     /// `is_mpim`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_mpim: bool,
     /// `is_non_threadable`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_non_threadable: Option<bool>,
     /// `is_open`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_open: Option<bool>,
     /// `is_org_shared`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_org_shared: bool,
     /// `is_pending_ext_shared`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_pending_ext_shared: Option<bool>,
     /// `is_private`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_private: bool,
     /// `is_read_only`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_read_only: Option<bool>,
     /// `is_shared`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_shared: bool,
     /// `is_starred`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_starred: Option<bool>,
     /// `is_thread_only`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_thread_only: Option<bool>,
     /// Timestamp in format 0123456789.012345
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub last_read: Option<crate::models::DefsTs>,
     /// `latest`.
@@ -804,16 +804,16 @@ pub struct ObjsConversationConversationMpimObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<crate::models::DefsUserId>>,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// `name_normalized`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name_normalized: String,
     /// `num_members`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub num_members: Option<i64>,
     /// `parent_conversation`.
@@ -829,7 +829,7 @@ pub struct ObjsConversationConversationMpimObject {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub pin_count: Option<i64>,
     /// `previous_names`.
@@ -839,7 +839,7 @@ pub struct ObjsConversationConversationMpimObject {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_float"
+        deserialize_with = "sdkgen_runtime::de::opt_float"
     )]
     pub priority: Option<f64>,
     /// `purpose`.
@@ -855,7 +855,7 @@ pub struct ObjsConversationConversationMpimObject {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub timezone_count: Option<i64>,
     /// `topic`.
@@ -865,35 +865,35 @@ pub struct ObjsConversationConversationMpimObject {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub unlinked: Option<i64>,
     /// `unread_count`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub unread_count: Option<i64>,
     /// `unread_count_display`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub unread_count_display: Option<i64>,
     /// User ID
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub user: Option<crate::models::DefsUserId>,
     /// `version`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub version: Option<i64>,
     /// Properties the description does not list, kept as they arrived.
@@ -906,10 +906,10 @@ pub struct ObjsConversationConversationMpimObject {
 #[non_exhaustive]
 pub struct ObjsConversationConversationMpimObjectDisplayCounts {
     /// `display_counts`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub display_counts: i64,
     /// `guest_counts`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub guest_counts: i64,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -921,13 +921,13 @@ pub struct ObjsConversationConversationMpimObjectDisplayCounts {
 #[non_exhaustive]
 pub struct ObjsConversationConversationMpimObjectPurpose {
     /// User ID or empty string, used for topic and purpose creation
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub creator: crate::models::DefsTopicPurposeCreator,
     /// `last_set`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub last_set: i64,
     /// `value`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub value: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -942,17 +942,17 @@ pub struct ObjsConversationConversationMpimObjectSharesItem {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub accepted_user: Option<crate::models::DefsUserId>,
     /// `is_active`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_active: bool,
     /// Team Object
     #[serde(default)]
     pub team: crate::models::ObjsTeam,
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub user: crate::models::DefsUserId,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -964,13 +964,13 @@ pub struct ObjsConversationConversationMpimObjectSharesItem {
 #[non_exhaustive]
 pub struct ObjsConversationConversationMpimObjectTopic {
     /// User ID or empty string, used for topic and purpose creation
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub creator: crate::models::DefsTopicPurposeCreator,
     /// `last_set`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub last_set: i64,
     /// `value`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub value: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -982,78 +982,78 @@ pub struct ObjsConversationConversationMpimObjectTopic {
 #[non_exhaustive]
 pub struct ObjsConversationConversationImChannelObjectFromConversationsMethods {
     /// `created`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub created: i64,
     /// `has_pins`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub has_pins: Option<bool>,
     /// Direct Message Channel ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsDmId,
     /// `is_archived`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_archived: Option<bool>,
     /// `is_ext_shared`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_ext_shared: Option<bool>,
     /// `is_frozen`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_frozen: Option<bool>,
     /// `is_im`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_im: bool,
     /// `is_open`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_open: Option<bool>,
     /// `is_org_shared`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_org_shared: bool,
     /// `is_shared`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_shared: Option<bool>,
     /// `is_starred`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_starred: Option<bool>,
     /// `is_user_deleted`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_user_deleted: Option<bool>,
     /// Timestamp in format 0123456789.012345
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub last_read: Option<crate::models::DefsTs>,
     /// `latest`.
@@ -1066,11 +1066,11 @@ pub struct ObjsConversationConversationImChannelObjectFromConversationsMethods {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub pin_count: Option<i64>,
     /// `priority`.
-    #[serde(default, deserialize_with = "crate::de::float")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::float")]
     pub priority: f64,
     /// `shares`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1083,24 +1083,24 @@ pub struct ObjsConversationConversationImChannelObjectFromConversationsMethods {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub unread_count: Option<i64>,
     /// `unread_count_display`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub unread_count_display: Option<i64>,
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub user: crate::models::DefsUserId,
     /// `version`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub version: Option<i64>,
     /// Properties the description does not list, kept as they arrived.
@@ -1113,16 +1113,16 @@ pub struct ObjsConversationConversationImChannelObjectFromConversationsMethods {
 #[non_exhaustive]
 pub struct ObjsConversationConversationImChannelObjectFromConversationsMethodsSharesItem {
     /// `date_create`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub date_create: i64,
     /// Team ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsTeam,
     /// `is_active`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_active: bool,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// Team Object
     #[serde(default)]

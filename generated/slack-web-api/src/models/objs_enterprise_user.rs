@@ -8,19 +8,19 @@
 #[non_exhaustive]
 pub struct ObjsEnterpriseUser {
     /// Enterprise ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub enterprise_id: crate::models::DefsEnterpriseId,
     /// Name of the enterprise org
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub enterprise_name: crate::models::DefsEnterpriseName,
     /// Enterprise User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsEnterpriseUserId,
     /// `is_admin`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_admin: bool,
     /// `is_owner`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_owner: bool,
     /// `teams`.
     #[serde(default)]

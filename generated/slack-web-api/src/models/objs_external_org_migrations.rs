@@ -11,7 +11,7 @@ pub struct ObjsExternalOrgMigrations {
     #[serde(default)]
     pub current: Vec<ObjsExternalOrgMigrationsCurrentItem>,
     /// `date_updated`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub date_updated: i64,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -23,10 +23,10 @@ pub struct ObjsExternalOrgMigrations {
 #[non_exhaustive]
 pub struct ObjsExternalOrgMigrationsCurrentItem {
     /// `date_started`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub date_started: i64,
     /// `team_id`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub team_id: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

@@ -8,10 +8,10 @@
 #[non_exhaustive]
 pub struct ObjsPrimaryOwner {
     /// `email`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub email: String,
     /// `id`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

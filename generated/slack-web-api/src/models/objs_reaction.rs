@@ -8,10 +8,10 @@
 #[non_exhaustive]
 pub struct ObjsReaction {
     /// `count`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub count: i64,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// `users`.
     #[serde(default)]

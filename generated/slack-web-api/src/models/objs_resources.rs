@@ -17,7 +17,7 @@ pub struct ObjsResources {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub wildcard: Option<bool>,
     /// Properties the description does not list, kept as they arrived.

@@ -11,30 +11,30 @@ pub struct ObjsTeamProfileField {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub field_name: Option<String>,
     /// `hint`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub hint: String,
     /// `id`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: String,
     /// `is_hidden`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_hidden: Option<bool>,
     /// `label`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub label: String,
     /// `options`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<serde_json::Value>,
     /// `ordering`.
-    #[serde(default, deserialize_with = "crate::de::float")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::float")]
     pub ordering: f64,
     /// `possible_values`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -46,9 +46,9 @@ impl<'de> serde::Deserialize<'de> for ObjsUser {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["id", "is_app_user", "is_bot", "name", "profile", "updated"],
                 known: &[
@@ -84,8 +84,8 @@ impl<'de> serde::Deserialize<'de> for ObjsUser {
                 ],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["id", "is_app_user", "is_bot", "name", "profile", "updated"],
                 known: &[
@@ -121,7 +121,7 @@ impl<'de> serde::Deserialize<'de> for ObjsUser {
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
@@ -158,14 +158,14 @@ pub struct ObjsUserUserObjectForNonEnterpriseType {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub color: Option<String>,
     /// `deleted`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub deleted: Option<bool>,
     /// `enterprise_user`.
@@ -175,96 +175,96 @@ pub struct ObjsUserUserObjectForNonEnterpriseType {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub has_2fa: Option<bool>,
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsUserId,
     /// `is_admin`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_admin: Option<bool>,
     /// `is_app_user`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_app_user: bool,
     /// `is_bot`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_bot: bool,
     /// `is_external`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_external: Option<bool>,
     /// `is_forgotten`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_forgotten: Option<bool>,
     /// `is_invited_user`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_invited_user: Option<bool>,
     /// `is_owner`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_owner: Option<bool>,
     /// `is_primary_owner`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_primary_owner: Option<bool>,
     /// `is_restricted`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_restricted: Option<bool>,
     /// `is_stranger`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_stranger: Option<bool>,
     /// `is_ultra_restricted`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_ultra_restricted: Option<bool>,
     /// `locale`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub locale: Option<String>,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// `presence`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub presence: Option<String>,
     /// User profile object
@@ -274,21 +274,21 @@ pub struct ObjsUserUserObjectForNonEnterpriseType {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub real_name: Option<String>,
     /// Team or Enterprise ID
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub team: Option<crate::models::DefsWorkspaceId>,
     /// Team or Enterprise ID
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub team_id: Option<crate::models::DefsWorkspaceId>,
     /// `team_profile`.
@@ -298,7 +298,7 @@ pub struct ObjsUserUserObjectForNonEnterpriseType {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub two_factor_type: Option<String>,
     /// `tz`.
@@ -308,18 +308,18 @@ pub struct ObjsUserUserObjectForNonEnterpriseType {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub tz_label: Option<String>,
     /// `tz_offset`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_float"
+        deserialize_with = "sdkgen_runtime::de::opt_float"
     )]
     pub tz_offset: Option<f64>,
     /// `updated`.
-    #[serde(default, deserialize_with = "crate::de::float")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::float")]
     pub updated: f64,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -346,14 +346,14 @@ pub struct ObjsUserEnterpriseUser {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub color: Option<String>,
     /// `deleted`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub deleted: Option<bool>,
     /// `enterprise_user`.
@@ -363,89 +363,89 @@ pub struct ObjsUserEnterpriseUser {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub has_2fa: Option<bool>,
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsUserId,
     /// `is_admin`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_admin: Option<bool>,
     /// `is_app_user`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_app_user: bool,
     /// `is_bot`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub is_bot: bool,
     /// `is_external`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_external: Option<bool>,
     /// `is_forgotten`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_forgotten: Option<bool>,
     /// `is_owner`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_owner: Option<bool>,
     /// `is_primary_owner`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_primary_owner: Option<bool>,
     /// `is_restricted`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_restricted: Option<bool>,
     /// `is_stranger`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_stranger: Option<bool>,
     /// `is_ultra_restricted`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_ultra_restricted: Option<bool>,
     /// `locale`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub locale: Option<String>,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// `presence`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub presence: Option<String>,
     /// User profile object
@@ -455,14 +455,14 @@ pub struct ObjsUserEnterpriseUser {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub real_name: Option<String>,
     /// Team or Enterprise ID
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub team_id: Option<crate::models::DefsWorkspaceId>,
     /// `team_profile`.
@@ -475,7 +475,7 @@ pub struct ObjsUserEnterpriseUser {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub two_factor_type: Option<String>,
     /// `tz`.
@@ -485,18 +485,18 @@ pub struct ObjsUserEnterpriseUser {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub tz_label: Option<String>,
     /// `tz_offset`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_float"
+        deserialize_with = "sdkgen_runtime::de::opt_float"
     )]
     pub tz_offset: Option<f64>,
     /// `updated`.
-    #[serde(default, deserialize_with = "crate::de::float")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::float")]
     pub updated: f64,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

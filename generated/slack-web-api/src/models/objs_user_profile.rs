@@ -11,37 +11,37 @@ pub struct ObjsUserProfile {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub always_active: Option<bool>,
     /// App ID or empty string
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub api_app_id: Option<crate::models::DefsOptionalAppId>,
     /// `avatar_hash`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub avatar_hash: String,
     /// Bot User ID
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub bot_id: Option<crate::models::DefsBotId>,
     /// `display_name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub display_name: String,
     /// `display_name_normalized`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub display_name_normalized: String,
     /// `email`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub email: Option<String>,
     /// `fields`.
@@ -51,224 +51,224 @@ pub struct ObjsUserProfile {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub first_name: Option<String>,
     /// `guest_expiration_ts`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub guest_expiration_ts: Option<i64>,
     /// `guest_invited_by`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub guest_invited_by: Option<String>,
     /// `image_1024`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub image_1024: Option<String>,
     /// `image_192`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub image_192: Option<String>,
     /// `image_24`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub image_24: Option<String>,
     /// `image_32`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub image_32: Option<String>,
     /// `image_48`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub image_48: Option<String>,
     /// `image_512`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub image_512: Option<String>,
     /// `image_72`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub image_72: Option<String>,
     /// `image_original`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub image_original: Option<String>,
     /// `is_app_user`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_app_user: Option<bool>,
     /// `is_custom_image`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_custom_image: Option<bool>,
     /// `is_restricted`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_restricted: Option<bool>,
     /// `is_ultra_restricted`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub is_ultra_restricted: Option<bool>,
     /// `last_avatar_image_hash`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub last_avatar_image_hash: Option<String>,
     /// `last_name`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub last_name: Option<String>,
     /// `memberships_count`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub memberships_count: Option<i64>,
     /// `name`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub name: Option<String>,
     /// `phone`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub phone: String,
     /// `pronouns`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub pronouns: Option<String>,
     /// `real_name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub real_name: String,
     /// `real_name_normalized`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub real_name_normalized: String,
     /// `skype`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub skype: String,
     /// `status_default_emoji`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub status_default_emoji: Option<String>,
     /// `status_default_text`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub status_default_text: Option<String>,
     /// `status_default_text_canonical`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub status_default_text_canonical: Option<String>,
     /// `status_emoji`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub status_emoji: String,
     /// `status_expiration`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub status_expiration: Option<i64>,
     /// `status_text`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub status_text: String,
     /// `status_text_canonical`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub status_text_canonical: Option<String>,
     /// Team or Enterprise ID
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub team: Option<crate::models::DefsWorkspaceId>,
     /// `title`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub title: String,
     /// `updated`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub updated: Option<i64>,
     /// `user_id`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub user_id: Option<String>,
     /// `username`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub username: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -321,23 +321,23 @@ impl<'de> serde::Deserialize<'de> for ObjsUserProfileFields {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Array,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Array,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())

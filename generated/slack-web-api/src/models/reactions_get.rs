@@ -13,14 +13,14 @@ pub struct ReactionsGetError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: ReactionsGetErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -37,7 +37,7 @@ impl crate::ApiError for ReactionsGetError {
     }
 }
 
-impl crate::http::Documented for ReactionsGetError {
+impl sdkgen_runtime::response::Documented for ReactionsGetError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

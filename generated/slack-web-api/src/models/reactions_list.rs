@@ -13,7 +13,7 @@ pub struct ReactionsListResponse {
     #[serde(default)]
     pub items: Vec<ReactionsListResponseItemsItem>,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// paging object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,30 +76,30 @@ impl<'de> serde::Deserialize<'de> for ReactionsListResponseItemsItem {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["channel", "message", "type"],
                 known: &["channel", "message", "type"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["file", "type"],
                 known: &["file", "type"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["comment", "file", "type"],
                 known: &["comment", "file", "type"],
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
@@ -146,7 +146,7 @@ impl From<ReactionsListResponseItemsItemComment> for ReactionsListResponseItemsI
 #[non_exhaustive]
 pub struct ReactionsListResponseItemsItemChannel {
     /// Channel-like conversation ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub channel: crate::models::DefsChannel,
     /// Message object
     #[serde(default)]
@@ -400,14 +400,14 @@ pub struct ReactionsListError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: ReactionsListErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -424,7 +424,7 @@ impl crate::ApiError for ReactionsListError {
     }
 }
 
-impl crate::http::Documented for ReactionsListError {
+impl sdkgen_runtime::response::Documented for ReactionsListError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

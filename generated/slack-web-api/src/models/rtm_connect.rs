@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct RtmConnectResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `self`.
     #[serde(rename = "self", default)]
@@ -19,7 +19,7 @@ pub struct RtmConnectResponse {
     #[serde(default)]
     pub team: RtmConnectResponseTeam,
     /// `url`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub url: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -31,10 +31,10 @@ pub struct RtmConnectResponse {
 #[non_exhaustive]
 pub struct RtmConnectResponseSelf {
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsUserId,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -46,13 +46,13 @@ pub struct RtmConnectResponseSelf {
 #[non_exhaustive]
 pub struct RtmConnectResponseTeam {
     /// `domain`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub domain: String,
     /// Team ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsTeam,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -69,14 +69,14 @@ pub struct RtmConnectError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: RtmConnectErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -93,7 +93,7 @@ impl crate::ApiError for RtmConnectError {
     }
 }
 
-impl crate::http::Documented for RtmConnectError {
+impl sdkgen_runtime::response::Documented for RtmConnectError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

@@ -13,7 +13,7 @@ pub struct StarsListResponse {
     #[serde(default)]
     pub items: Vec<StarsListResponseItemsItem>,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// paging object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,51 +88,51 @@ impl<'de> serde::Deserialize<'de> for StarsListResponseItemsItem {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["channel", "date_create", "message", "type"],
                 known: &["channel", "date_create", "message", "type"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["date_create", "file", "type"],
                 known: &["date_create", "file", "type"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["comment", "date_create", "file", "type"],
                 known: &["comment", "date_create", "file", "type"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["channel", "date_create", "type"],
                 known: &["channel", "date_create", "type"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["channel", "date_create", "type"],
                 known: &["channel", "date_create", "type"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["channel", "date_create", "type"],
                 known: &["channel", "date_create", "type"],
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
@@ -209,10 +209,10 @@ impl From<StarsListResponseItemsItemChannel3> for StarsListResponseItemsItem {
 #[non_exhaustive]
 pub struct StarsListResponseItemsItemWithMessage {
     /// Channel-like conversation ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub channel: crate::models::DefsChannel,
     /// `date_create`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub date_create: i64,
     /// Message object
     #[serde(default)]
@@ -296,7 +296,7 @@ impl std::fmt::Display for StarsListResponseItemsItemWithMessageType {
 #[non_exhaustive]
 pub struct StarsListResponseItemsItemDateCreate {
     /// `date_create`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub date_create: i64,
     /// file object
     #[serde(default)]
@@ -383,7 +383,7 @@ pub struct StarsListResponseItemsItemComment {
     #[serde(default)]
     pub comment: crate::models::ObjsComment,
     /// `date_create`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub date_create: i64,
     /// file object
     #[serde(default)]
@@ -467,10 +467,10 @@ impl std::fmt::Display for StarsListResponseItemsItemCommentType {
 #[non_exhaustive]
 pub struct StarsListResponseItemsItemChannel {
     /// Channel-like conversation ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub channel: crate::models::DefsChannel,
     /// `date_create`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub date_create: i64,
     /// `type`.
     #[serde(rename = "type", default)]
@@ -551,10 +551,10 @@ impl std::fmt::Display for StarsListResponseItemsItemChannelType {
 #[non_exhaustive]
 pub struct StarsListResponseItemsItemChannel2 {
     /// Direct Message Channel ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub channel: crate::models::DefsDmId,
     /// `date_create`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub date_create: i64,
     /// `type`.
     #[serde(rename = "type", default)]
@@ -635,10 +635,10 @@ impl std::fmt::Display for StarsListResponseItemsItemChannelType2 {
 #[non_exhaustive]
 pub struct StarsListResponseItemsItemChannel3 {
     /// Private Channel ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub channel: crate::models::DefsGroupId,
     /// `date_create`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub date_create: i64,
     /// `type`.
     #[serde(rename = "type", default)]
@@ -724,14 +724,14 @@ pub struct StarsListError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: StarsListErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -748,7 +748,7 @@ impl crate::ApiError for StarsListError {
     }
 }
 
-impl crate::http::Documented for StarsListError {
+impl sdkgen_runtime::response::Documented for StarsListError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

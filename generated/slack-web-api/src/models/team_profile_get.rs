@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct TeamProfileGetResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `profile`.
     #[serde(default)]
@@ -42,14 +42,14 @@ pub struct TeamProfileGetError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: TeamProfileGetErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -66,7 +66,7 @@ impl crate::ApiError for TeamProfileGetError {
     }
 }
 
-impl crate::http::Documented for TeamProfileGetError {
+impl sdkgen_runtime::response::Documented for TeamProfileGetError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

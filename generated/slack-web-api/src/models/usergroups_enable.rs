@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct UsergroupsEnableResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Subteam/Usergroup Object
     #[serde(default)]
@@ -30,14 +30,14 @@ pub struct UsergroupsEnableError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: UsergroupsEnableErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -54,7 +54,7 @@ impl crate::ApiError for UsergroupsEnableError {
     }
 }
 
-impl crate::http::Documented for UsergroupsEnableError {
+impl sdkgen_runtime::response::Documented for UsergroupsEnableError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

@@ -60,37 +60,37 @@ impl<'de> serde::Deserialize<'de> for UsersIdentityResponse {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["ok", "team", "user"],
                 known: &["ok", "team", "user"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["ok", "team", "user"],
                 known: &["ok", "team", "user"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["ok", "team", "user"],
                 known: &["ok", "team", "user"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["ok", "team", "user"],
                 known: &["ok", "team", "user"],
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => serde_json::from_value(value.clone()).map(UsersIdentityResponse::Ok),
                 1 => {
@@ -141,7 +141,7 @@ impl From<UsersIdentityResponseOk4> for UsersIdentityResponse {
 #[non_exhaustive]
 pub struct UsersIdentityResponseOk {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `team`.
     #[serde(default)]
@@ -159,7 +159,7 @@ pub struct UsersIdentityResponseOk {
 #[non_exhaustive]
 pub struct UsersIdentityResponseOkTeam {
     /// Team ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsTeam,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -171,10 +171,10 @@ pub struct UsersIdentityResponseOkTeam {
 #[non_exhaustive]
 pub struct UsersIdentityResponseOkUser {
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsUserId,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -186,7 +186,7 @@ pub struct UsersIdentityResponseOkUser {
 #[non_exhaustive]
 pub struct UsersIdentityResponseOk2 {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `team`.
     #[serde(default)]
@@ -204,7 +204,7 @@ pub struct UsersIdentityResponseOk2 {
 #[non_exhaustive]
 pub struct UsersIdentityResponseOkTeam2 {
     /// Team ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsTeam,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -216,13 +216,13 @@ pub struct UsersIdentityResponseOkTeam2 {
 #[non_exhaustive]
 pub struct UsersIdentityResponseOkUser2 {
     /// `email`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub email: String,
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsUserId,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -234,7 +234,7 @@ pub struct UsersIdentityResponseOkUser2 {
 #[non_exhaustive]
 pub struct UsersIdentityResponseOk3 {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `team`.
     #[serde(default)]
@@ -252,7 +252,7 @@ pub struct UsersIdentityResponseOk3 {
 #[non_exhaustive]
 pub struct UsersIdentityResponseOkTeam3 {
     /// Team ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsTeam,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -264,28 +264,28 @@ pub struct UsersIdentityResponseOkTeam3 {
 #[non_exhaustive]
 pub struct UsersIdentityResponseOkUser3 {
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsUserId,
     /// `image_192`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_192: String,
     /// `image_24`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_24: String,
     /// `image_32`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_32: String,
     /// `image_48`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_48: String,
     /// `image_512`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_512: String,
     /// `image_72`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_72: String,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -297,7 +297,7 @@ pub struct UsersIdentityResponseOkUser3 {
 #[non_exhaustive]
 pub struct UsersIdentityResponseOk4 {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `team`.
     #[serde(default)]
@@ -315,37 +315,37 @@ pub struct UsersIdentityResponseOk4 {
 #[non_exhaustive]
 pub struct UsersIdentityResponseOkTeam4 {
     /// `domain`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub domain: String,
     /// Team ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsTeam,
     /// `image_102`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_102: String,
     /// `image_132`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_132: String,
     /// `image_230`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_230: String,
     /// `image_34`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_34: String,
     /// `image_44`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_44: String,
     /// `image_68`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_68: String,
     /// `image_88`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_88: String,
     /// `image_default`.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub image_default: bool,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -357,10 +357,10 @@ pub struct UsersIdentityResponseOkTeam4 {
 #[non_exhaustive]
 pub struct UsersIdentityResponseOkUser4 {
     /// User ID
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsUserId,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -377,14 +377,14 @@ pub struct UsersIdentityError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: UsersIdentityErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -401,7 +401,7 @@ impl crate::ApiError for UsersIdentityError {
     }
 }
 
-impl crate::http::Documented for UsersIdentityError {
+impl sdkgen_runtime::response::Documented for UsersIdentityError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

@@ -10,13 +10,13 @@
 #[non_exhaustive]
 pub struct UsersListResponse {
     /// `cache_ts`.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub cache_ts: i64,
     /// `members`.
     #[serde(default)]
     pub members: Vec<crate::models::ObjsUser>,
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `response_metadata`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,14 +36,14 @@ pub struct UsersListError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: UsersListErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -60,7 +60,7 @@ impl crate::ApiError for UsersListError {
     }
 }
 
-impl crate::http::Documented for UsersListError {
+impl sdkgen_runtime::response::Documented for UsersListError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &["callstack", "error", "ok"];

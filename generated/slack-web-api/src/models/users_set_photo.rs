@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct UsersSetPhotoResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// `profile`.
     #[serde(default)]
@@ -25,31 +25,31 @@ pub struct UsersSetPhotoResponse {
 #[non_exhaustive]
 pub struct UsersSetPhotoResponseProfile {
     /// `avatar_hash`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub avatar_hash: String,
     /// `image_1024`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_1024: String,
     /// `image_192`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_192: String,
     /// `image_24`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_24: String,
     /// `image_32`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_32: String,
     /// `image_48`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_48: String,
     /// `image_512`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_512: String,
     /// `image_72`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_72: String,
     /// `image_original`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub image_original: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -66,34 +66,34 @@ pub struct UsersSetPhotoError {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub callstack: Option<String>,
     /// possibly DEV/QA only
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub debug_step: Option<String>,
     /// possibly DEV/QA only
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub dims: Option<String>,
     /// `error`.
     #[serde(default)]
     pub error: UsersSetPhotoErrorCode,
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// possibly DEV/QA only
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub time_ident: Option<i64>,
     /// Properties the description does not list, kept as they arrived.
@@ -111,7 +111,7 @@ impl crate::ApiError for UsersSetPhotoError {
     }
 }
 
-impl crate::http::Documented for UsersSetPhotoError {
+impl sdkgen_runtime::response::Documented for UsersSetPhotoError {
     const REQUIRED: &'static [&'static str] = &["error", "ok"];
 
     const PROPERTIES: &'static [&'static str] = &[

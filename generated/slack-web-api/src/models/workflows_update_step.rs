@@ -10,7 +10,7 @@
 #[non_exhaustive]
 pub struct WorkflowsUpdateStepResponse {
     /// default success response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkTrue,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -24,7 +24,7 @@ pub struct WorkflowsUpdateStepResponse {
 #[non_exhaustive]
 pub struct WorkflowsUpdateStepError {
     /// default failure response
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub ok: crate::models::DefsOkFalse,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -41,7 +41,7 @@ impl crate::ApiError for WorkflowsUpdateStepError {
     }
 }
 
-impl crate::http::Documented for WorkflowsUpdateStepError {
+impl sdkgen_runtime::response::Documented for WorkflowsUpdateStepError {
     const REQUIRED: &'static [&'static str] = &["ok"];
 
     const PROPERTIES: &'static [&'static str] = &["ok"];

@@ -675,9 +675,9 @@ impl SlackAuthManager {
 
     fn token_url(&self) -> Result<String, OAuthError> {
         if let Some(url) = &self.credentials()?.token_url {
-            return crate::oauth::resolve_url(self.client.base_url(), url);
+            return sdkgen_runtime::oauth::resolve_url(self.client.base_url(), url);
         }
-        crate::oauth::resolve_url(
+        sdkgen_runtime::oauth::resolve_url(
             self.client.base_url(),
             "https://slack.com/api/oauth.v2.access",
         )
@@ -688,13 +688,13 @@ impl SlackAuthManager {
         params: Vec<(&'static str, String)>,
     ) -> Result<OAuthToken, OAuthError> {
         let credentials = self.credentials()?;
-        crate::oauth::request_token(
+        sdkgen_runtime::oauth::request_token(
                 self.client.token_http(),
-                crate::oauth::TokenRequest {
+                sdkgen_runtime::oauth::TokenRequest {
                     url: self.token_url()?,
                     client_id: credentials.client_id.as_ref(),
                     client_secret: credentials.client_secret.as_ref(),
-                    auth: crate::oauth::ClientAuth::Basic,
+                    auth: sdkgen_runtime::oauth::ClientAuth::Basic,
                     params,
                 },
             )
@@ -746,11 +746,11 @@ impl SlackAuthManager {
                 what: "client id",
             })?;
         let configured = credentials.authorization_url.as_deref();
-        let base = crate::oauth::resolve_url(
+        let base = sdkgen_runtime::oauth::resolve_url(
             self.client.base_url(),
             configured.unwrap_or("https://slack.com/oauth/v2/authorize"),
         )?;
-        let mut url = reqwest::Url::parse(&base)
+        let mut url = sdkgen_runtime::reqwest::Url::parse(&base)
             .map_err(|_| OAuthError::InvalidUrl {
                 url: base.clone(),
             })?;
@@ -796,7 +796,7 @@ impl SlackAuthManager {
             }
             None => self.authorization_url(state.secret())?,
         };
-        Ok(crate::oauth::AuthorizationRequest::new(url, state, verifier))
+        Ok(sdkgen_runtime::oauth::AuthorizationRequest::new(url, state, verifier))
     }
 
     /// Reads the redirect back from the authorization server (the callback URL or
@@ -808,7 +808,7 @@ impl SlackAuthManager {
         callback: &str,
         expected_state: &crate::oauth::CsrfState,
     ) -> Result<String, OAuthError> {
-        crate::oauth::parse_callback(callback, expected_state.secret())
+        sdkgen_runtime::oauth::parse_callback(callback, expected_state.secret())
     }
 
     /// Exchanges an authorization code for a token. The client uses it from now
@@ -891,8 +891,8 @@ impl SlackAuthManager {
     /// flow allows (single flight across concurrent calls).
     pub(crate) async fn token_for_call(
         &self,
-    ) -> Result<crate::AccessToken, crate::oauth::CallAuthError> {
-        use crate::oauth::CallAuthError;
+    ) -> Result<crate::AccessToken, sdkgen_runtime::oauth::CallAuthError> {
+        use sdkgen_runtime::oauth::CallAuthError;
 
         let credentials = self.credentials().map_err(CallAuthError::OAuth)?;
         let cell = self
@@ -933,8 +933,8 @@ impl SlackAuthManager {
 
     /// Whether a call can carry this scheme now: a valid token, or one the client
     /// can get by itself.
-    pub(crate) fn availability(&self) -> crate::oauth::Availability {
-        use crate::oauth::Availability;
+    pub(crate) fn availability(&self) -> sdkgen_runtime::oauth::Availability {
+        use sdkgen_runtime::oauth::Availability;
 
         let Ok(credentials) = self.credentials() else { return Availability::Missing };
         let current = self.token();

@@ -27,7 +27,7 @@ impl CustomersController {
             limit: None,
             starting_after: None,
             test_clock: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -59,7 +59,7 @@ impl CustomersController {
             tax_exempt: None,
             tax_id_data: None,
             test_clock: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -78,7 +78,7 @@ impl CustomersController {
             client: self.client.clone(),
             customer: customer.into(),
             expand: None,
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 
@@ -96,7 +96,7 @@ impl CustomersController {
         DeleteCustomersCustomerRequest {
             client: self.client.clone(),
             customer: customer.into(),
-            retry_policy: None,
+            options: sdkgen_runtime::CallOptions::default(),
         }
     }
 }
@@ -113,7 +113,7 @@ pub struct GetCustomersRequest {
     limit: Option<i64>,
     starting_after: Option<String>,
     test_clock: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl GetCustomersRequest {
@@ -207,7 +207,21 @@ impl GetCustomersRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -232,26 +246,21 @@ impl GetCustomersRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorModel>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::ErrorModel>> {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             "/v1/customers".to_string(),
         );
         parts.empty_form();
         if let Some(value) = self.created {
-            for (name, value) in crate::http::styled(
+            for (name, value) in sdkgen_runtime::params::styled(
                 "created",
-                crate::http::Style::DeepObject,
+                sdkgen_runtime::params::Style::DeepObject,
                 true,
                 &value,
             ) {
@@ -265,9 +274,9 @@ impl GetCustomersRequest {
             parts.query("ending_before", value);
         }
         if let Some(value) = self.expand {
-            for (name, value) in crate::http::styled(
+            for (name, value) in sdkgen_runtime::params::styled(
                 "expand",
-                crate::http::Style::DeepObject,
+                sdkgen_runtime::params::Style::DeepObject,
                 true,
                 &value,
             ) {
@@ -283,27 +292,30 @@ impl GetCustomersRequest {
         if let Some(value) = self.test_clock {
             parts.query("test_clock", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "GetCustomers",
             security: &[&[crate::Scheme::BasicAuth], &[crate::Scheme::BearerAuth]],
             security_optional: false,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::GetCustomersResponse,
         crate::Error<crate::models::ErrorModel>,
     > {
-        crate::http::json(raw, None, crate::http::error_body)
+        sdkgen_runtime::response::json(raw, None, sdkgen_runtime::response::error_body)
     }
 }
 
@@ -334,7 +346,7 @@ pub struct PostCustomersRequest {
     tax_exempt: Option<crate::models::PostCustomersTaxExempt>,
     tax_id_data: Option<Vec<crate::models::PostCustomersTaxIdDataItem>>,
     test_clock: Option<String>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl PostCustomersRequest {
@@ -635,7 +647,21 @@ impl PostCustomersRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -657,30 +683,25 @@ impl PostCustomersRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorModel>> {
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::POST,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::ErrorModel>> {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::POST,
             "/v1/customers".to_string(),
         );
         parts.empty_form();
         if let Some(value) = self.address {
-            parts.form("address", crate::http::json_param(&value));
+            parts.form("address", sdkgen_runtime::params::json_param(&value));
         }
         if let Some(value) = self.balance {
             parts.form("balance", value.to_string());
         }
         if let Some(value) = self.cash_balance {
-            parts.form("cash_balance", crate::http::json_param(&value));
+            parts.form("cash_balance", sdkgen_runtime::params::json_param(&value));
         }
         if let Some(value) = self.coupon {
             parts.form("coupon", value);
@@ -700,10 +721,10 @@ impl PostCustomersRequest {
             parts.form("invoice_prefix", value);
         }
         if let Some(value) = self.invoice_settings {
-            parts.form("invoice_settings", crate::http::json_param(&value));
+            parts.form("invoice_settings", sdkgen_runtime::params::json_param(&value));
         }
         if let Some(value) = self.metadata {
-            parts.form("metadata", crate::http::json_param(&value));
+            parts.form("metadata", sdkgen_runtime::params::json_param(&value));
         }
         if let Some(value) = self.name {
             parts.form("name", value);
@@ -726,43 +747,46 @@ impl PostCustomersRequest {
             parts.form("promotion_code", value);
         }
         if let Some(value) = self.shipping {
-            parts.form("shipping", crate::http::json_param(&value));
+            parts.form("shipping", sdkgen_runtime::params::json_param(&value));
         }
         if let Some(value) = self.source {
             parts.form("source", value);
         }
         if let Some(value) = self.tax {
-            parts.form("tax", crate::http::json_param(&value));
+            parts.form("tax", sdkgen_runtime::params::json_param(&value));
         }
         if let Some(value) = self.tax_exempt {
             parts.form("tax_exempt", String::from(value));
         }
         if let Some(value) = self.tax_id_data {
             for item in value {
-                parts.form("tax_id_data", crate::http::json_param(&item));
+                parts.form("tax_id_data", sdkgen_runtime::params::json_param(&item));
             }
         }
         if let Some(value) = self.test_clock {
             parts.form("test_clock", value);
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "PostCustomers",
             security: &[&[crate::Scheme::BasicAuth], &[crate::Scheme::BearerAuth]],
             security_optional: false,
             retry_safe: false,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<crate::models::Customer, crate::Error<crate::models::ErrorModel>> {
-        crate::http::json(raw, None, crate::http::error_body)
+        sdkgen_runtime::response::json(raw, None, sdkgen_runtime::response::error_body)
     }
 }
 
@@ -773,7 +797,7 @@ pub struct GetCustomersCustomerRequest {
     client: crate::StripeClient,
     customer: String,
     expand: Option<Vec<String>>,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl GetCustomersCustomerRequest {
@@ -792,7 +816,21 @@ impl GetCustomersCustomerRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -817,54 +855,52 @@ impl GetCustomersCustomerRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorModel>> {
-        let customer = crate::http::encode_path(&self.customer);
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::GET,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::ErrorModel>> {
+        let customer = sdkgen_runtime::params::encode_path(&self.customer);
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
             format!("/v1/customers/{customer}"),
         );
         parts.empty_form();
         if let Some(value) = self.expand {
-            for (name, value) in crate::http::styled(
+            for (name, value) in sdkgen_runtime::params::styled(
                 "expand",
-                crate::http::Style::DeepObject,
+                sdkgen_runtime::params::Style::DeepObject,
                 true,
                 &value,
             ) {
                 parts.query(name, value);
             }
         }
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "GetCustomersCustomer",
             security: &[&[crate::Scheme::BasicAuth], &[crate::Scheme::BearerAuth]],
             security_optional: false,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::GetCustomersCustomerResponse,
         crate::Error<crate::models::ErrorModel>,
     > {
-        crate::http::json(raw, None, crate::http::error_body)
+        sdkgen_runtime::response::json(raw, None, sdkgen_runtime::response::error_body)
     }
 }
 
@@ -874,14 +910,28 @@ impl GetCustomersCustomerRequest {
 pub struct DeleteCustomersCustomerRequest {
     client: crate::StripeClient,
     customer: String,
-    retry_policy: Option<crate::RetryPolicy>,
+    options: sdkgen_runtime::CallOptions,
 }
 
 impl DeleteCustomersCustomerRequest {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
         self
     }
 
@@ -906,43 +956,41 @@ impl DeleteCustomersCustomerRequest {
     > {
         let raw = self.execute().await?;
         let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw)
-            .map(|body| crate::ApiResponse {
-                status,
-                headers,
-                body,
-            })
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
     }
 
     async fn execute(
         self,
-    ) -> Result<crate::http::Raw, crate::Error<crate::models::ErrorModel>> {
-        let customer = crate::http::encode_path(&self.customer);
-        let mut parts = crate::http::RequestParts::new(
-            reqwest::Method::DELETE,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<crate::models::ErrorModel>> {
+        let customer = sdkgen_runtime::params::encode_path(&self.customer);
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::DELETE,
             format!("/v1/customers/{customer}"),
         );
         parts.empty_form();
-        let operation = crate::http::OperationInfo {
+        let operation = sdkgen_runtime::Operation {
             id: "DeleteCustomersCustomer",
             security: &[&[crate::Scheme::BasicAuth], &[crate::Scheme::BearerAuth]],
             security_optional: false,
             retry_safe: true,
         };
-        let policy = self
-            .retry_policy
-            .as_ref()
-            .unwrap_or(self.client.config().retry_policy());
-        crate::http::execute(&self.client, &operation, parts, policy).await
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
     }
 
     #[allow(clippy::result_large_err)]
     fn decode(
-        raw: crate::http::Raw,
+        raw: sdkgen_runtime::Raw,
     ) -> Result<
         crate::models::DeletedCustomer,
         crate::Error<crate::models::ErrorModel>,
     > {
-        crate::http::json(raw, None, crate::http::error_body)
+        sdkgen_runtime::response::json(raw, None, sdkgen_runtime::response::error_body)
     }
 }

@@ -13,10 +13,10 @@ pub struct CashBalance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available: Option<std::collections::BTreeMap<String, i64>>,
     /// The ID of the customer whose cash balance this object represents.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub customer: String,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default)]

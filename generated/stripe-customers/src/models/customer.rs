@@ -18,20 +18,20 @@ pub struct Customer {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub balance: Option<i64>,
     /// The current funds being held by Stripe on behalf of the customer. These funds can be applied towards payment intents with source "cash_balance". The settings\[reconciliation_mode\] field describes whether these funds are applied to such payment intents manually or automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cash_balance: Option<crate::models::CashBalance>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub created: i64,
     /// Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) the customer can be charged in for recurring billing purposes.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub currency: Option<String>,
     /// ID of the default payment source for the customer.
@@ -45,14 +45,14 @@ pub struct Customer {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_boolean"
+        deserialize_with = "sdkgen_runtime::de::opt_boolean"
     )]
     pub delinquent: Option<bool>,
     /// An arbitrary string attached to the object. Often useful for displaying to users.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub description: Option<String>,
     /// Describes the current discount active on the customer, if there is one.
@@ -62,11 +62,11 @@ pub struct Customer {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub email: Option<String>,
     /// Unique identifier for the object.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: String,
     /// The current multi-currency balances, if any, being stored on the customer. If positive in a currency, the customer has a credit to apply to their next invoice denominated in that currency. If negative, the customer has an amount owed that will be added to their next invoice denominated in that currency. These balances do not refer to any unpaid invoices. They solely track amounts that have yet to be successfully applied to any invoice. A balance in a particular currency is only applied to any invoice as an invoice in that currency is finalized.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,14 +75,14 @@ pub struct Customer {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub invoice_prefix: Option<String>,
     /// InvoiceSettingCustomerSetting
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_settings: Option<crate::models::InvoiceSettingCustomerSetting>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,14 +91,14 @@ pub struct Customer {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub name: Option<String>,
     /// The suffix of the customer's next invoice number, e.g., 0001.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub next_invoice_sequence: Option<i64>,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -108,7 +108,7 @@ pub struct Customer {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub phone: Option<String>,
     /// The customer's preferred locales (languages), ordered by preference.
@@ -203,16 +203,16 @@ impl<'de> serde::Deserialize<'de> for CustomerDefaultSource {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::String,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::String,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["country", "currency", "id", "last4", "object", "status"],
                 known: &[
@@ -238,8 +238,8 @@ impl<'de> serde::Deserialize<'de> for CustomerDefaultSource {
                 ],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[
                     "brand",
@@ -282,8 +282,8 @@ impl<'de> serde::Deserialize<'de> for CustomerDefaultSource {
                 ],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[
                     "client_secret",
@@ -337,7 +337,7 @@ impl<'de> serde::Deserialize<'de> for CustomerDefaultSource {
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
@@ -465,13 +465,13 @@ pub struct CustomerSources {
     #[serde(default)]
     pub data: Vec<CustomerSourcesDataItem>,
     /// True if this list has another page of items after this one that can be fetched.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub has_more: bool,
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
     #[serde(default)]
     pub object: CustomerSourcesObject,
     /// The URL where this list can be accessed.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub url: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -528,9 +528,9 @@ impl<'de> serde::Deserialize<'de> for CustomerSourcesDataItem {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["country", "currency", "id", "last4", "object", "status"],
                 known: &[
@@ -556,8 +556,8 @@ impl<'de> serde::Deserialize<'de> for CustomerSourcesDataItem {
                 ],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[
                     "brand",
@@ -600,8 +600,8 @@ impl<'de> serde::Deserialize<'de> for CustomerSourcesDataItem {
                 ],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[
                     "client_secret",
@@ -655,7 +655,7 @@ impl<'de> serde::Deserialize<'de> for CustomerSourcesDataItem {
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
@@ -773,13 +773,13 @@ pub struct CustomerSubscriptions {
     #[serde(default)]
     pub data: Vec<crate::models::Subscription>,
     /// True if this list has another page of items after this one that can be fetched.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub has_more: bool,
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
     #[serde(default)]
     pub object: CustomerSubscriptionsObject,
     /// The URL where this list can be accessed.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub url: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -936,13 +936,13 @@ pub struct CustomerTaxIds {
     #[serde(default)]
     pub data: Vec<crate::models::TaxId>,
     /// True if this list has another page of items after this one that can be fetched.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub has_more: bool,
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
     #[serde(default)]
     pub object: CustomerTaxIdsObject,
     /// The URL where this list can be accessed.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub url: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -1060,16 +1060,16 @@ impl<'de> serde::Deserialize<'de> for CustomerTestClock {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::String,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::String,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[
                     "created",
@@ -1093,7 +1093,7 @@ impl<'de> serde::Deserialize<'de> for CustomerTestClock {
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => serde_json::from_value(value.clone()).map(CustomerTestClock::String),
                 1 => {

@@ -14,7 +14,7 @@ pub struct CustomerTax {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub ip_address: Option<String>,
     /// The customer's location as identified by Stripe Tax.

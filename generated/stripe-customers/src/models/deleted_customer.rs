@@ -8,10 +8,10 @@
 #[non_exhaustive]
 pub struct DeletedCustomer {
     /// Always true for a deleted object
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub deleted: bool,
     /// Unique identifier for the object.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default)]

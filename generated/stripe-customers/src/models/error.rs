@@ -25,7 +25,7 @@ impl crate::ApiError for ErrorModel {
     }
 }
 
-impl crate::http::Documented for ErrorModel {
+impl sdkgen_runtime::response::Documented for ErrorModel {
     const REQUIRED: &'static [&'static str] = &["error"];
 
     const PROPERTIES: &'static [&'static str] = &["error"];

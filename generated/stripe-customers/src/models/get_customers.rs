@@ -48,23 +48,23 @@ impl<'de> serde::Deserialize<'de> for GetCustomersCreated {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[],
                 known: &["gt", "gte", "lt", "lte"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Integer,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Integer,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
@@ -104,28 +104,28 @@ pub struct GetCustomersCreatedRangeQuerySpecs {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub gt: Option<i64>,
     /// `gte`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub gte: Option<i64>,
     /// `lt`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub lt: Option<i64>,
     /// `lte`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub lte: Option<i64>,
     /// Properties the description does not list, kept as they arrived.
@@ -141,13 +141,13 @@ pub struct GetCustomersResponse {
     #[serde(default)]
     pub data: Vec<crate::models::Customer>,
     /// True if this list has another page of items after this one that can be fetched.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub has_more: bool,
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
     #[serde(default)]
     pub object: GetCustomersResponseObject,
     /// The URL where this list can be accessed.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub url: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

@@ -16,14 +16,14 @@ pub struct InvoiceSettingCustomerSetting {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub default_payment_method: Option<String>,
     /// Default footer to be displayed on invoices for this customer.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub footer: Option<String>,
     /// Default options for invoice PDF rendering for this customer.

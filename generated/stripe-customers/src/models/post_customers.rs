@@ -48,23 +48,23 @@ impl<'de> serde::Deserialize<'de> for PostCustomersAddress {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[],
                 known: &["city", "country", "line1", "line2", "postal_code", "state"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::String,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::String,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[""],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
@@ -104,42 +104,42 @@ pub struct PostCustomersAddressOptionalFieldsAddress {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub city: Option<String>,
     /// `country`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub country: Option<String>,
     /// `line1`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub line1: Option<String>,
     /// `line2`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub line2: Option<String>,
     /// `postal_code`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub postal_code: Option<String>,
     /// `state`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub state: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -330,14 +330,14 @@ pub struct PostCustomersInvoiceSettings {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub default_payment_method: Option<String>,
     /// `footer`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub footer: Option<String>,
     /// `rendering_options`.
@@ -393,23 +393,23 @@ impl<'de> serde::Deserialize<'de> for PostCustomersInvoiceSettingsCustomFields {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Array,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Array,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::String,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::String,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[""],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
@@ -448,10 +448,10 @@ for PostCustomersInvoiceSettingsCustomFields {
 #[non_exhaustive]
 pub struct PostCustomersInvoiceSettingsCustomFieldsVariant1Item {
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// `value`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub value: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -571,23 +571,23 @@ impl<'de> serde::Deserialize<'de> for PostCustomersInvoiceSettingsRenderingOptio
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[],
                 known: &["amount_tax_display"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::String,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::String,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[""],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
@@ -861,23 +861,23 @@ impl<'de> serde::Deserialize<'de> for PostCustomersMetadata {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::String,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::String,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[""],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
@@ -1020,23 +1020,23 @@ impl<'de> serde::Deserialize<'de> for PostCustomersShipping {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["address", "name"],
                 known: &["address", "name", "phone"],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::String,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::String,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[""],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => {
                     serde_json::from_value(value.clone())
@@ -1076,13 +1076,13 @@ pub struct PostCustomersShippingCustomerShipping {
     #[serde(default)]
     pub address: PostCustomersShippingCustomerShippingAddress,
     /// `name`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
     /// `phone`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub phone: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -1098,42 +1098,42 @@ pub struct PostCustomersShippingCustomerShippingAddress {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub city: Option<String>,
     /// `country`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub country: Option<String>,
     /// `line1`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub line1: Option<String>,
     /// `line2`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub line2: Option<String>,
     /// `postal_code`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub postal_code: Option<String>,
     /// `state`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub state: Option<String>,
     /// Properties the description does not list, kept as they arrived.
@@ -1373,7 +1373,7 @@ pub struct PostCustomersTaxIdDataItem {
     #[serde(rename = "type", default)]
     pub type_: PostCustomersTaxIdDataItemType,
     /// `value`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub value: String,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

@@ -34,7 +34,7 @@ pub struct Source {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_int64"
+        deserialize_with = "sdkgen_runtime::de::opt_int64"
     )]
     pub amount: Option<i64>,
     /// Trimmed from this fragment: see Stripe's `source_type_au_becs_debit` object.
@@ -50,39 +50,39 @@ pub struct Source {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_present: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The client secret of the source. Used for client-side retrieval using a publishable key.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub client_secret: String,
     /// Trimmed from this fragment: see Stripe's `source_code_verification_flow` object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_verification: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub created: i64,
     /// Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) associated with the source. This is the currency for which the source will be chargeable once ready. Required for `single_use` sources.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub currency: Option<String>,
     /// The ID of the customer to which this source is attached. This will not be present when the source has not been attached to a customer.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub customer: Option<String>,
     /// Trimmed from this fragment: see Stripe's `source_type_eps` object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eps: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The authentication `flow` of the source. `flow` is one of `redirect`, `receiver`, `code_verification`, `none`.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub flow: String,
     /// Trimmed from this fragment: see Stripe's `source_type_giropay` object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub giropay: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Unique identifier for the object.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: String,
     /// Trimmed from this fragment: see Stripe's `source_type_ideal` object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,7 +91,7 @@ pub struct Source {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub klarna: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,11 +127,11 @@ pub struct Source {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub statement_descriptor: Option<String>,
     /// The status of the source, one of `canceled`, `chargeable`, `consumed`, `failed`, or `pending`. Only `chargeable` sources can be used to create a charge.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub status: String,
     /// Trimmed from this fragment: see Stripe's `source_type_three_d_secure` object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -143,7 +143,7 @@ pub struct Source {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub usage: Option<String>,
     /// Trimmed from this fragment: see Stripe's `source_type_wechat` object.

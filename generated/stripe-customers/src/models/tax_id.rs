@@ -16,20 +16,20 @@ pub struct TaxId {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
+        deserialize_with = "sdkgen_runtime::de::opt_string"
     )]
     pub country: Option<String>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
-    #[serde(default, deserialize_with = "crate::de::int64")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub created: i64,
     /// ID of the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<TaxIdCustomer>,
     /// Unique identifier for the object.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: String,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
-    #[serde(default, deserialize_with = "crate::de::boolean")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default)]
@@ -38,7 +38,7 @@ pub struct TaxId {
     #[serde(rename = "type", default)]
     pub type_: TaxIdType,
     /// Value of the tax ID.
-    #[serde(default, deserialize_with = "crate::de::string")]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub value: String,
     /// Tax ID verification information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,16 +91,16 @@ impl<'de> serde::Deserialize<'de> for TaxIdCustomer {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        const SHAPES: &[crate::de::Shape] = &[
-            crate::de::Shape {
-                kind: crate::de::Kind::String,
+        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::String,
                 nullable: false,
                 required: &[],
                 known: &[],
                 values: &[],
             },
-            crate::de::Shape {
-                kind: crate::de::Kind::Object,
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::Object,
                 nullable: false,
                 required: &["created", "id", "livemode", "object"],
                 known: &[
@@ -136,7 +136,7 @@ impl<'de> serde::Deserialize<'de> for TaxIdCustomer {
                 values: &[],
             },
         ];
-        for index in crate::de::ranked(&value, SHAPES) {
+        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
             let decoded = match index {
                 0 => serde_json::from_value(value.clone()).map(TaxIdCustomer::String),
                 1 => serde_json::from_value(value.clone()).map(TaxIdCustomer::Customer),
