@@ -27,6 +27,9 @@ pub struct Settings {
     /// The generated package.
     #[serde(default, rename = "crate")]
     pub krate: CrateSettings,
+    /// What the crate's docs show.
+    #[serde(default)]
+    pub docs: DocsSettings,
     /// Credentials and security quirks.
     #[serde(default)]
     pub auth: AuthSettings,
@@ -93,6 +96,28 @@ pub struct CrateSettings {
     /// relative to this settings file. Defaults to the repository's
     /// `runtime/` when there is one, else `vendor`.
     pub runtime: Option<String>,
+}
+
+/// What the crate's quick start (README and lib docs) shows.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocsSettings {
+    /// The call of the quick start, with an error-handling example.
+    pub example: Option<ExampleCall>,
+    /// A paginated operation walked item by item in the quick start.
+    pub paginated_example: Option<ExampleCall>,
+}
+
+/// An operation and the values to show for its parameters.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleCall {
+    /// The operation id.
+    pub operation: String,
+    /// Values by parameter (or body property) name: every required one, and
+    /// optional ones to show their setters.
+    #[serde(default)]
+    pub arguments: BTreeMap<String, String>,
 }
 
 /// Security quirks of a description.

@@ -5,7 +5,7 @@
 
 use std::future::Future;
 
-pub use futures_util::stream::Stream;
+pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 
 /// The pages of a walk starting with `first`: each is sent with `send`, and
 /// `next` makes the following request from the one just sent and its page

@@ -8,10 +8,28 @@
 //! # Quick start
 //!
 //! ```no_run
+//! use slack_web_api::pagination::TryStreamExt as _;
+//! use slack_web_api::{Error, SlackWebApiClient};
+//!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! // Reads the credential from `SLACK_BOT_TOKEN`.
-//! let client = slack_web_api::SlackWebApiClient::from_env()?;
-//! let response = client.admin_conversations().archive("channel_id").send().await?;
+//! let client = SlackWebApiClient::from_env()?;
+//! // Calls are retried by `RetryPolicy::default()`: a 429 after its Retry-After,
+//! // server errors where the operation is safe to send twice.
+//!
+//! // Every item of `conversations_list`, fetching pages as they are needed.
+//! let mut items = std::pin::pin!(client.conversations().list().exclude_archived(true).limit(200).items());
+//! while let Some(item) = items.try_next().await? {
+//!     println!("{item:?}");
+//! }
+//!
+//! // `chat_postMessage`, telling the API's own errors from the rest.
+//! match client.chat().post_message("C0123456789").text("Hello from Rust").send().await {
+//!     Ok(response) => println!("{response:?}"),
+//!     Err(e @ Error::Api { .. }) => eprintln!("the API refused: {}", e.code().unwrap_or("unknown")),
+//!     Err(Error::RateLimited { retry_after, .. }) => eprintln!("rate limited after the retries: {retry_after:?}"),
+//!     Err(other) => return Err(other.into()),
+//! }
 //! # Ok(())
 //! # }
 //! ```

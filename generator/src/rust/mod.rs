@@ -3,6 +3,7 @@
 //! through [`sanitize`], every string from the description through [`docs::lit`].
 
 pub mod docs;
+pub mod quick_start;
 mod recursion;
 pub mod sanitize;
 pub mod view;

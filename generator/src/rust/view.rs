@@ -66,6 +66,8 @@ pub struct CrateView {
     pub example_call: Option<String>,
     /// The same as a doc line literal, sending it and printing the result.
     pub example_doc_lit: Option<String>,
+    /// The quick start the settings ask for (`[docs]`).
+    pub quick_start: Option<crate::rust::quick_start::QuickStart>,
     /// Package description, plain text.
     pub description: String,
     /// Any OAuth 2 scheme.
@@ -956,7 +958,10 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         }
     }
     let has_non_oauth = schemes.iter().any(|s| s.oauth.is_none());
+    let settings_path = job.settings_path.as_deref().unwrap_or(&job.spec_path);
+    let quick_start = crate::rust::quick_start::quick_start(&settings.docs, &controllers, &lib, &client, settings_path)?;
     Ok(CrateView {
+        quick_start,
         has_oauth,
         has_auth_code,
         has_non_oauth,
