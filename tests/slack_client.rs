@@ -474,7 +474,7 @@ async fn an_undocumented_error_code_keeps_the_raw_string() {
     assert_eq!(status.as_u16(), 200);
     assert_eq!(
         error.error,
-        ChatPostMessageErrorCode::Unknown("brand_new_error".to_string())
+        ChatPostMessageErrorCode::Other("brand_new_error".to_string())
     );
     assert_eq!(error.error.as_str(), "brand_new_error");
     assert!(!error.error.is_channel_not_found());

@@ -563,6 +563,13 @@ pub struct ExampleView {
     pub body: String,
 }
 
+/// The variant every generated enum with a catch-all (string enums, unions,
+/// OAuth scopes) keeps an undocumented value in, raw: always this name, so
+/// `Enum::Other(raw)` reads the same everywhere. A documented value or
+/// alternative whose name would be the same takes the next free name
+/// (`Other2`) instead.
+pub const CATCH_ALL: &str = "Other";
+
 /// Names decided for the model types.
 struct TypeNames {
     names: Vec<String>,
@@ -1693,8 +1700,7 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
             TypeKind::Enum { values } => {
                 view.kind = "enum".into();
                 let sanitized: Vec<String> = values.iter().map(|v| pascal(v)).collect();
-                let other = if sanitized.iter().any(|s| s == "Unknown") { "Other" } else { "Unknown" };
-                let mut namer = Namer::with_reserved([other]);
+                let mut namer = Namer::with_reserved([CATCH_ALL]);
                 view.is_helpers = error_code_enums.contains(&i);
                 let mut methods = Namer::with_reserved(["as_str"]);
                 for (v, s) in values.iter().zip(sanitized) {
@@ -1713,7 +1719,7 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
                         is_doc,
                     });
                 }
-                view.other_variant = other.into();
+                view.other_variant = CATCH_ALL.into();
             }
             TypeKind::Alias(ty) => {
                 view.kind = "alias".into();
@@ -1721,7 +1727,7 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
             }
             TypeKind::Union { variants, tag } => {
                 view.kind = "union".into();
-                let mut namer = Namer::with_reserved(["Other"]);
+                let mut namer = Namer::with_reserved([CATCH_ALL]);
                 let mut out: Vec<UnionVariantView> = Vec::new();
                 for (vi, v) in variants.iter().enumerate() {
                     let mut ty = types.rust(&v.ty, here);
@@ -1759,7 +1765,7 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
                     let unique = resolved.iter().filter(|r| **r == resolved[vi]).count() == 1;
                     out[vi].from = unique && resolved[vi] != "serde_json::Value";
                 }
-                view.union = Some(UnionView { variants: out, tag_lit: tag.as_deref().map(lit), other: "Other".into() });
+                view.union = Some(UnionView { variants: out, tag_lit: tag.as_deref().map(lit), other: CATCH_ALL.into() });
             }
         }
         let file = *index.entry(module).or_insert_with(|| {
@@ -1997,7 +2003,8 @@ fn oauth_view(
     let base = type_name(&s.name);
     let module = module_namer.unique(module_name(&s.name));
     let accessor = accessor_namer.unique(snake(&s.name));
-    let mut scope_namer = Namer::with_reserved(["Other"]);
+    // `templates/oauth_scheme.rs.tera` names the catch-all `Other` (= CATCH_ALL).
+    let mut scope_namer = Namer::with_reserved([CATCH_ALL]);
     let scopes = flow
         .scopes
         .iter()

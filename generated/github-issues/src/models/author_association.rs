@@ -27,7 +27,7 @@ pub enum AuthorAssociation {
     /// `OWNER`
     Owner,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AuthorAssociation {
@@ -42,7 +42,7 @@ impl AuthorAssociation {
             AuthorAssociation::Member => "MEMBER",
             AuthorAssociation::None => "NONE",
             AuthorAssociation::Owner => "OWNER",
-            AuthorAssociation::Unknown(value) => value,
+            AuthorAssociation::Other(value) => value,
         }
     }
 }
@@ -50,7 +50,7 @@ impl AuthorAssociation {
 impl Default for AuthorAssociation {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AuthorAssociation::Unknown(String::new())
+        AuthorAssociation::Other(String::new())
     }
 }
 
@@ -65,7 +65,7 @@ impl From<String> for AuthorAssociation {
             "MEMBER" => AuthorAssociation::Member,
             "NONE" => AuthorAssociation::None,
             "OWNER" => AuthorAssociation::Owner,
-            _ => AuthorAssociation::Unknown(value),
+            _ => AuthorAssociation::Other(value),
         }
     }
 }
@@ -79,7 +79,7 @@ impl From<&str> for AuthorAssociation {
 impl From<AuthorAssociation> for String {
     fn from(value: AuthorAssociation) -> Self {
         match value {
-            AuthorAssociation::Unknown(value) => value,
+            AuthorAssociation::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

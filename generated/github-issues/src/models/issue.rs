@@ -363,7 +363,7 @@ pub enum IssueStateReason {
     /// `not_planned`
     NotPlanned,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl IssueStateReason {
@@ -373,7 +373,7 @@ impl IssueStateReason {
             IssueStateReason::Completed => "completed",
             IssueStateReason::Reopened => "reopened",
             IssueStateReason::NotPlanned => "not_planned",
-            IssueStateReason::Unknown(value) => value,
+            IssueStateReason::Other(value) => value,
         }
     }
 }
@@ -381,7 +381,7 @@ impl IssueStateReason {
 impl Default for IssueStateReason {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        IssueStateReason::Unknown(String::new())
+        IssueStateReason::Other(String::new())
     }
 }
 
@@ -391,7 +391,7 @@ impl From<String> for IssueStateReason {
             "completed" => IssueStateReason::Completed,
             "reopened" => IssueStateReason::Reopened,
             "not_planned" => IssueStateReason::NotPlanned,
-            _ => IssueStateReason::Unknown(value),
+            _ => IssueStateReason::Other(value),
         }
     }
 }
@@ -405,7 +405,7 @@ impl From<&str> for IssueStateReason {
 impl From<IssueStateReason> for String {
     fn from(value: IssueStateReason) -> Self {
         match value {
-            IssueStateReason::Unknown(value) => value,
+            IssueStateReason::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

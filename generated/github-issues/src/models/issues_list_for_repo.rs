@@ -15,7 +15,7 @@ pub enum IssuesListForRepoState {
     /// `all`
     All,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl IssuesListForRepoState {
@@ -25,7 +25,7 @@ impl IssuesListForRepoState {
             IssuesListForRepoState::Open => "open",
             IssuesListForRepoState::Closed => "closed",
             IssuesListForRepoState::All => "all",
-            IssuesListForRepoState::Unknown(value) => value,
+            IssuesListForRepoState::Other(value) => value,
         }
     }
 }
@@ -33,7 +33,7 @@ impl IssuesListForRepoState {
 impl Default for IssuesListForRepoState {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        IssuesListForRepoState::Unknown(String::new())
+        IssuesListForRepoState::Other(String::new())
     }
 }
 
@@ -43,7 +43,7 @@ impl From<String> for IssuesListForRepoState {
             "open" => IssuesListForRepoState::Open,
             "closed" => IssuesListForRepoState::Closed,
             "all" => IssuesListForRepoState::All,
-            _ => IssuesListForRepoState::Unknown(value),
+            _ => IssuesListForRepoState::Other(value),
         }
     }
 }
@@ -57,7 +57,7 @@ impl From<&str> for IssuesListForRepoState {
 impl From<IssuesListForRepoState> for String {
     fn from(value: IssuesListForRepoState) -> Self {
         match value {
-            IssuesListForRepoState::Unknown(value) => value,
+            IssuesListForRepoState::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -89,7 +89,7 @@ pub enum IssuesListForRepoSort {
     /// `comments`
     Comments,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl IssuesListForRepoSort {
@@ -99,7 +99,7 @@ impl IssuesListForRepoSort {
             IssuesListForRepoSort::Created => "created",
             IssuesListForRepoSort::Updated => "updated",
             IssuesListForRepoSort::Comments => "comments",
-            IssuesListForRepoSort::Unknown(value) => value,
+            IssuesListForRepoSort::Other(value) => value,
         }
     }
 }
@@ -107,7 +107,7 @@ impl IssuesListForRepoSort {
 impl Default for IssuesListForRepoSort {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        IssuesListForRepoSort::Unknown(String::new())
+        IssuesListForRepoSort::Other(String::new())
     }
 }
 
@@ -117,7 +117,7 @@ impl From<String> for IssuesListForRepoSort {
             "created" => IssuesListForRepoSort::Created,
             "updated" => IssuesListForRepoSort::Updated,
             "comments" => IssuesListForRepoSort::Comments,
-            _ => IssuesListForRepoSort::Unknown(value),
+            _ => IssuesListForRepoSort::Other(value),
         }
     }
 }
@@ -131,7 +131,7 @@ impl From<&str> for IssuesListForRepoSort {
 impl From<IssuesListForRepoSort> for String {
     fn from(value: IssuesListForRepoSort) -> Self {
         match value {
-            IssuesListForRepoSort::Unknown(value) => value,
+            IssuesListForRepoSort::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -161,7 +161,7 @@ pub enum IssuesListForRepoDirection {
     /// `desc`
     Desc,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl IssuesListForRepoDirection {
@@ -170,7 +170,7 @@ impl IssuesListForRepoDirection {
         match self {
             IssuesListForRepoDirection::Asc => "asc",
             IssuesListForRepoDirection::Desc => "desc",
-            IssuesListForRepoDirection::Unknown(value) => value,
+            IssuesListForRepoDirection::Other(value) => value,
         }
     }
 }
@@ -178,7 +178,7 @@ impl IssuesListForRepoDirection {
 impl Default for IssuesListForRepoDirection {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        IssuesListForRepoDirection::Unknown(String::new())
+        IssuesListForRepoDirection::Other(String::new())
     }
 }
 
@@ -187,7 +187,7 @@ impl From<String> for IssuesListForRepoDirection {
         match value.as_str() {
             "asc" => IssuesListForRepoDirection::Asc,
             "desc" => IssuesListForRepoDirection::Desc,
-            _ => IssuesListForRepoDirection::Unknown(value),
+            _ => IssuesListForRepoDirection::Other(value),
         }
     }
 }
@@ -201,7 +201,7 @@ impl From<&str> for IssuesListForRepoDirection {
 impl From<IssuesListForRepoDirection> for String {
     fn from(value: IssuesListForRepoDirection) -> Self {
         match value {
-            IssuesListForRepoDirection::Unknown(value) => value,
+            IssuesListForRepoDirection::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

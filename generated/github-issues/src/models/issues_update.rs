@@ -277,7 +277,7 @@ pub enum IssuesUpdateRequestState {
     /// `closed`
     Closed,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl IssuesUpdateRequestState {
@@ -286,7 +286,7 @@ impl IssuesUpdateRequestState {
         match self {
             IssuesUpdateRequestState::Open => "open",
             IssuesUpdateRequestState::Closed => "closed",
-            IssuesUpdateRequestState::Unknown(value) => value,
+            IssuesUpdateRequestState::Other(value) => value,
         }
     }
 }
@@ -294,7 +294,7 @@ impl IssuesUpdateRequestState {
 impl Default for IssuesUpdateRequestState {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        IssuesUpdateRequestState::Unknown(String::new())
+        IssuesUpdateRequestState::Other(String::new())
     }
 }
 
@@ -303,7 +303,7 @@ impl From<String> for IssuesUpdateRequestState {
         match value.as_str() {
             "open" => IssuesUpdateRequestState::Open,
             "closed" => IssuesUpdateRequestState::Closed,
-            _ => IssuesUpdateRequestState::Unknown(value),
+            _ => IssuesUpdateRequestState::Other(value),
         }
     }
 }
@@ -317,7 +317,7 @@ impl From<&str> for IssuesUpdateRequestState {
 impl From<IssuesUpdateRequestState> for String {
     fn from(value: IssuesUpdateRequestState) -> Self {
         match value {
-            IssuesUpdateRequestState::Unknown(value) => value,
+            IssuesUpdateRequestState::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -349,7 +349,7 @@ pub enum IssuesUpdateRequestStateReason {
     /// `reopened`
     Reopened,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl IssuesUpdateRequestStateReason {
@@ -359,7 +359,7 @@ impl IssuesUpdateRequestStateReason {
             IssuesUpdateRequestStateReason::Completed => "completed",
             IssuesUpdateRequestStateReason::NotPlanned => "not_planned",
             IssuesUpdateRequestStateReason::Reopened => "reopened",
-            IssuesUpdateRequestStateReason::Unknown(value) => value,
+            IssuesUpdateRequestStateReason::Other(value) => value,
         }
     }
 }
@@ -367,7 +367,7 @@ impl IssuesUpdateRequestStateReason {
 impl Default for IssuesUpdateRequestStateReason {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        IssuesUpdateRequestStateReason::Unknown(String::new())
+        IssuesUpdateRequestStateReason::Other(String::new())
     }
 }
 
@@ -377,7 +377,7 @@ impl From<String> for IssuesUpdateRequestStateReason {
             "completed" => IssuesUpdateRequestStateReason::Completed,
             "not_planned" => IssuesUpdateRequestStateReason::NotPlanned,
             "reopened" => IssuesUpdateRequestStateReason::Reopened,
-            _ => IssuesUpdateRequestStateReason::Unknown(value),
+            _ => IssuesUpdateRequestStateReason::Other(value),
         }
     }
 }
@@ -391,7 +391,7 @@ impl From<&str> for IssuesUpdateRequestStateReason {
 impl From<IssuesUpdateRequestStateReason> for String {
     fn from(value: IssuesUpdateRequestStateReason) -> Self {
         match value {
-            IssuesUpdateRequestStateReason::Unknown(value) => value,
+            IssuesUpdateRequestStateReason::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

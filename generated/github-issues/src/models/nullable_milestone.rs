@@ -86,7 +86,7 @@ pub enum NullableMilestoneState {
     /// `closed`
     Closed,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl NullableMilestoneState {
@@ -95,7 +95,7 @@ impl NullableMilestoneState {
         match self {
             NullableMilestoneState::Open => "open",
             NullableMilestoneState::Closed => "closed",
-            NullableMilestoneState::Unknown(value) => value,
+            NullableMilestoneState::Other(value) => value,
         }
     }
 }
@@ -103,7 +103,7 @@ impl NullableMilestoneState {
 impl Default for NullableMilestoneState {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        NullableMilestoneState::Unknown(String::new())
+        NullableMilestoneState::Other(String::new())
     }
 }
 
@@ -112,7 +112,7 @@ impl From<String> for NullableMilestoneState {
         match value.as_str() {
             "open" => NullableMilestoneState::Open,
             "closed" => NullableMilestoneState::Closed,
-            _ => NullableMilestoneState::Unknown(value),
+            _ => NullableMilestoneState::Other(value),
         }
     }
 }
@@ -126,7 +126,7 @@ impl From<&str> for NullableMilestoneState {
 impl From<NullableMilestoneState> for String {
     fn from(value: NullableMilestoneState) -> Self {
         match value {
-            NullableMilestoneState::Unknown(value) => value,
+            NullableMilestoneState::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

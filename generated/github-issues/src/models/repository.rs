@@ -446,7 +446,7 @@ pub enum RepositoryMergeCommitMessage {
     /// `BLANK`
     Blank,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RepositoryMergeCommitMessage {
@@ -456,7 +456,7 @@ impl RepositoryMergeCommitMessage {
             RepositoryMergeCommitMessage::PrBody => "PR_BODY",
             RepositoryMergeCommitMessage::PrTitle => "PR_TITLE",
             RepositoryMergeCommitMessage::Blank => "BLANK",
-            RepositoryMergeCommitMessage::Unknown(value) => value,
+            RepositoryMergeCommitMessage::Other(value) => value,
         }
     }
 }
@@ -464,7 +464,7 @@ impl RepositoryMergeCommitMessage {
 impl Default for RepositoryMergeCommitMessage {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RepositoryMergeCommitMessage::Unknown(String::new())
+        RepositoryMergeCommitMessage::Other(String::new())
     }
 }
 
@@ -474,7 +474,7 @@ impl From<String> for RepositoryMergeCommitMessage {
             "PR_BODY" => RepositoryMergeCommitMessage::PrBody,
             "PR_TITLE" => RepositoryMergeCommitMessage::PrTitle,
             "BLANK" => RepositoryMergeCommitMessage::Blank,
-            _ => RepositoryMergeCommitMessage::Unknown(value),
+            _ => RepositoryMergeCommitMessage::Other(value),
         }
     }
 }
@@ -488,7 +488,7 @@ impl From<&str> for RepositoryMergeCommitMessage {
 impl From<RepositoryMergeCommitMessage> for String {
     fn from(value: RepositoryMergeCommitMessage) -> Self {
         match value {
-            RepositoryMergeCommitMessage::Unknown(value) => value,
+            RepositoryMergeCommitMessage::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -521,7 +521,7 @@ pub enum RepositoryMergeCommitTitle {
     /// `MERGE_MESSAGE`
     MergeMessage,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RepositoryMergeCommitTitle {
@@ -530,7 +530,7 @@ impl RepositoryMergeCommitTitle {
         match self {
             RepositoryMergeCommitTitle::PrTitle => "PR_TITLE",
             RepositoryMergeCommitTitle::MergeMessage => "MERGE_MESSAGE",
-            RepositoryMergeCommitTitle::Unknown(value) => value,
+            RepositoryMergeCommitTitle::Other(value) => value,
         }
     }
 }
@@ -538,7 +538,7 @@ impl RepositoryMergeCommitTitle {
 impl Default for RepositoryMergeCommitTitle {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RepositoryMergeCommitTitle::Unknown(String::new())
+        RepositoryMergeCommitTitle::Other(String::new())
     }
 }
 
@@ -547,7 +547,7 @@ impl From<String> for RepositoryMergeCommitTitle {
         match value.as_str() {
             "PR_TITLE" => RepositoryMergeCommitTitle::PrTitle,
             "MERGE_MESSAGE" => RepositoryMergeCommitTitle::MergeMessage,
-            _ => RepositoryMergeCommitTitle::Unknown(value),
+            _ => RepositoryMergeCommitTitle::Other(value),
         }
     }
 }
@@ -561,7 +561,7 @@ impl From<&str> for RepositoryMergeCommitTitle {
 impl From<RepositoryMergeCommitTitle> for String {
     fn from(value: RepositoryMergeCommitTitle) -> Self {
         match value {
-            RepositoryMergeCommitTitle::Unknown(value) => value,
+            RepositoryMergeCommitTitle::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -629,7 +629,7 @@ pub enum RepositorySquashMergeCommitMessage {
     /// `BLANK`
     Blank,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RepositorySquashMergeCommitMessage {
@@ -639,7 +639,7 @@ impl RepositorySquashMergeCommitMessage {
             RepositorySquashMergeCommitMessage::PrBody => "PR_BODY",
             RepositorySquashMergeCommitMessage::CommitMessages => "COMMIT_MESSAGES",
             RepositorySquashMergeCommitMessage::Blank => "BLANK",
-            RepositorySquashMergeCommitMessage::Unknown(value) => value,
+            RepositorySquashMergeCommitMessage::Other(value) => value,
         }
     }
 }
@@ -647,7 +647,7 @@ impl RepositorySquashMergeCommitMessage {
 impl Default for RepositorySquashMergeCommitMessage {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RepositorySquashMergeCommitMessage::Unknown(String::new())
+        RepositorySquashMergeCommitMessage::Other(String::new())
     }
 }
 
@@ -657,7 +657,7 @@ impl From<String> for RepositorySquashMergeCommitMessage {
             "PR_BODY" => RepositorySquashMergeCommitMessage::PrBody,
             "COMMIT_MESSAGES" => RepositorySquashMergeCommitMessage::CommitMessages,
             "BLANK" => RepositorySquashMergeCommitMessage::Blank,
-            _ => RepositorySquashMergeCommitMessage::Unknown(value),
+            _ => RepositorySquashMergeCommitMessage::Other(value),
         }
     }
 }
@@ -671,7 +671,7 @@ impl From<&str> for RepositorySquashMergeCommitMessage {
 impl From<RepositorySquashMergeCommitMessage> for String {
     fn from(value: RepositorySquashMergeCommitMessage) -> Self {
         match value {
-            RepositorySquashMergeCommitMessage::Unknown(value) => value,
+            RepositorySquashMergeCommitMessage::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -704,7 +704,7 @@ pub enum RepositorySquashMergeCommitTitle {
     /// `COMMIT_OR_PR_TITLE`
     CommitOrPrTitle,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RepositorySquashMergeCommitTitle {
@@ -713,7 +713,7 @@ impl RepositorySquashMergeCommitTitle {
         match self {
             RepositorySquashMergeCommitTitle::PrTitle => "PR_TITLE",
             RepositorySquashMergeCommitTitle::CommitOrPrTitle => "COMMIT_OR_PR_TITLE",
-            RepositorySquashMergeCommitTitle::Unknown(value) => value,
+            RepositorySquashMergeCommitTitle::Other(value) => value,
         }
     }
 }
@@ -721,7 +721,7 @@ impl RepositorySquashMergeCommitTitle {
 impl Default for RepositorySquashMergeCommitTitle {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RepositorySquashMergeCommitTitle::Unknown(String::new())
+        RepositorySquashMergeCommitTitle::Other(String::new())
     }
 }
 
@@ -730,7 +730,7 @@ impl From<String> for RepositorySquashMergeCommitTitle {
         match value.as_str() {
             "PR_TITLE" => RepositorySquashMergeCommitTitle::PrTitle,
             "COMMIT_OR_PR_TITLE" => RepositorySquashMergeCommitTitle::CommitOrPrTitle,
-            _ => RepositorySquashMergeCommitTitle::Unknown(value),
+            _ => RepositorySquashMergeCommitTitle::Other(value),
         }
     }
 }
@@ -744,7 +744,7 @@ impl From<&str> for RepositorySquashMergeCommitTitle {
 impl From<RepositorySquashMergeCommitTitle> for String {
     fn from(value: RepositorySquashMergeCommitTitle) -> Self {
         match value {
-            RepositorySquashMergeCommitTitle::Unknown(value) => value,
+            RepositorySquashMergeCommitTitle::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -1388,7 +1388,7 @@ pub enum RepositoryTemplateRepositoryMergeCommitMessage {
     /// `BLANK`
     Blank,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RepositoryTemplateRepositoryMergeCommitMessage {
@@ -1398,7 +1398,7 @@ impl RepositoryTemplateRepositoryMergeCommitMessage {
             RepositoryTemplateRepositoryMergeCommitMessage::PrBody => "PR_BODY",
             RepositoryTemplateRepositoryMergeCommitMessage::PrTitle => "PR_TITLE",
             RepositoryTemplateRepositoryMergeCommitMessage::Blank => "BLANK",
-            RepositoryTemplateRepositoryMergeCommitMessage::Unknown(value) => value,
+            RepositoryTemplateRepositoryMergeCommitMessage::Other(value) => value,
         }
     }
 }
@@ -1406,7 +1406,7 @@ impl RepositoryTemplateRepositoryMergeCommitMessage {
 impl Default for RepositoryTemplateRepositoryMergeCommitMessage {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RepositoryTemplateRepositoryMergeCommitMessage::Unknown(String::new())
+        RepositoryTemplateRepositoryMergeCommitMessage::Other(String::new())
     }
 }
 
@@ -1416,7 +1416,7 @@ impl From<String> for RepositoryTemplateRepositoryMergeCommitMessage {
             "PR_BODY" => RepositoryTemplateRepositoryMergeCommitMessage::PrBody,
             "PR_TITLE" => RepositoryTemplateRepositoryMergeCommitMessage::PrTitle,
             "BLANK" => RepositoryTemplateRepositoryMergeCommitMessage::Blank,
-            _ => RepositoryTemplateRepositoryMergeCommitMessage::Unknown(value),
+            _ => RepositoryTemplateRepositoryMergeCommitMessage::Other(value),
         }
     }
 }
@@ -1430,7 +1430,7 @@ impl From<&str> for RepositoryTemplateRepositoryMergeCommitMessage {
 impl From<RepositoryTemplateRepositoryMergeCommitMessage> for String {
     fn from(value: RepositoryTemplateRepositoryMergeCommitMessage) -> Self {
         match value {
-            RepositoryTemplateRepositoryMergeCommitMessage::Unknown(value) => value,
+            RepositoryTemplateRepositoryMergeCommitMessage::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -1463,7 +1463,7 @@ pub enum RepositoryTemplateRepositoryMergeCommitTitle {
     /// `MERGE_MESSAGE`
     MergeMessage,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RepositoryTemplateRepositoryMergeCommitTitle {
@@ -1472,7 +1472,7 @@ impl RepositoryTemplateRepositoryMergeCommitTitle {
         match self {
             RepositoryTemplateRepositoryMergeCommitTitle::PrTitle => "PR_TITLE",
             RepositoryTemplateRepositoryMergeCommitTitle::MergeMessage => "MERGE_MESSAGE",
-            RepositoryTemplateRepositoryMergeCommitTitle::Unknown(value) => value,
+            RepositoryTemplateRepositoryMergeCommitTitle::Other(value) => value,
         }
     }
 }
@@ -1480,7 +1480,7 @@ impl RepositoryTemplateRepositoryMergeCommitTitle {
 impl Default for RepositoryTemplateRepositoryMergeCommitTitle {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RepositoryTemplateRepositoryMergeCommitTitle::Unknown(String::new())
+        RepositoryTemplateRepositoryMergeCommitTitle::Other(String::new())
     }
 }
 
@@ -1489,7 +1489,7 @@ impl From<String> for RepositoryTemplateRepositoryMergeCommitTitle {
         match value.as_str() {
             "PR_TITLE" => RepositoryTemplateRepositoryMergeCommitTitle::PrTitle,
             "MERGE_MESSAGE" => RepositoryTemplateRepositoryMergeCommitTitle::MergeMessage,
-            _ => RepositoryTemplateRepositoryMergeCommitTitle::Unknown(value),
+            _ => RepositoryTemplateRepositoryMergeCommitTitle::Other(value),
         }
     }
 }
@@ -1503,7 +1503,7 @@ impl From<&str> for RepositoryTemplateRepositoryMergeCommitTitle {
 impl From<RepositoryTemplateRepositoryMergeCommitTitle> for String {
     fn from(value: RepositoryTemplateRepositoryMergeCommitTitle) -> Self {
         match value {
-            RepositoryTemplateRepositoryMergeCommitTitle::Unknown(value) => value,
+            RepositoryTemplateRepositoryMergeCommitTitle::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -1719,7 +1719,7 @@ pub enum RepositoryTemplateRepositorySquashMergeCommitMessage {
     /// `BLANK`
     Blank,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RepositoryTemplateRepositorySquashMergeCommitMessage {
@@ -1731,7 +1731,7 @@ impl RepositoryTemplateRepositorySquashMergeCommitMessage {
                 "COMMIT_MESSAGES"
             }
             RepositoryTemplateRepositorySquashMergeCommitMessage::Blank => "BLANK",
-            RepositoryTemplateRepositorySquashMergeCommitMessage::Unknown(value) => value,
+            RepositoryTemplateRepositorySquashMergeCommitMessage::Other(value) => value,
         }
     }
 }
@@ -1739,7 +1739,7 @@ impl RepositoryTemplateRepositorySquashMergeCommitMessage {
 impl Default for RepositoryTemplateRepositorySquashMergeCommitMessage {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RepositoryTemplateRepositorySquashMergeCommitMessage::Unknown(String::new())
+        RepositoryTemplateRepositorySquashMergeCommitMessage::Other(String::new())
     }
 }
 
@@ -1751,7 +1751,7 @@ impl From<String> for RepositoryTemplateRepositorySquashMergeCommitMessage {
                 RepositoryTemplateRepositorySquashMergeCommitMessage::CommitMessages
             }
             "BLANK" => RepositoryTemplateRepositorySquashMergeCommitMessage::Blank,
-            _ => RepositoryTemplateRepositorySquashMergeCommitMessage::Unknown(value),
+            _ => RepositoryTemplateRepositorySquashMergeCommitMessage::Other(value),
         }
     }
 }
@@ -1765,7 +1765,7 @@ impl From<&str> for RepositoryTemplateRepositorySquashMergeCommitMessage {
 impl From<RepositoryTemplateRepositorySquashMergeCommitMessage> for String {
     fn from(value: RepositoryTemplateRepositorySquashMergeCommitMessage) -> Self {
         match value {
-            RepositoryTemplateRepositorySquashMergeCommitMessage::Unknown(value) => value,
+            RepositoryTemplateRepositorySquashMergeCommitMessage::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -1798,7 +1798,7 @@ pub enum RepositoryTemplateRepositorySquashMergeCommitTitle {
     /// `COMMIT_OR_PR_TITLE`
     CommitOrPrTitle,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RepositoryTemplateRepositorySquashMergeCommitTitle {
@@ -1809,7 +1809,7 @@ impl RepositoryTemplateRepositorySquashMergeCommitTitle {
             RepositoryTemplateRepositorySquashMergeCommitTitle::CommitOrPrTitle => {
                 "COMMIT_OR_PR_TITLE"
             }
-            RepositoryTemplateRepositorySquashMergeCommitTitle::Unknown(value) => value,
+            RepositoryTemplateRepositorySquashMergeCommitTitle::Other(value) => value,
         }
     }
 }
@@ -1817,7 +1817,7 @@ impl RepositoryTemplateRepositorySquashMergeCommitTitle {
 impl Default for RepositoryTemplateRepositorySquashMergeCommitTitle {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RepositoryTemplateRepositorySquashMergeCommitTitle::Unknown(String::new())
+        RepositoryTemplateRepositorySquashMergeCommitTitle::Other(String::new())
     }
 }
 
@@ -1828,7 +1828,7 @@ impl From<String> for RepositoryTemplateRepositorySquashMergeCommitTitle {
             "COMMIT_OR_PR_TITLE" => {
                 RepositoryTemplateRepositorySquashMergeCommitTitle::CommitOrPrTitle
             }
-            _ => RepositoryTemplateRepositorySquashMergeCommitTitle::Unknown(value),
+            _ => RepositoryTemplateRepositorySquashMergeCommitTitle::Other(value),
         }
     }
 }
@@ -1842,7 +1842,7 @@ impl From<&str> for RepositoryTemplateRepositorySquashMergeCommitTitle {
 impl From<RepositoryTemplateRepositorySquashMergeCommitTitle> for String {
     fn from(value: RepositoryTemplateRepositorySquashMergeCommitTitle) -> Self {
         match value {
-            RepositoryTemplateRepositorySquashMergeCommitTitle::Unknown(value) => value,
+            RepositoryTemplateRepositorySquashMergeCommitTitle::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

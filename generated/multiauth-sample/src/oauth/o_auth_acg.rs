@@ -13,6 +13,7 @@ use crate::oauth::{ClientId, ClientSecret, OAuthError, OAuthToken, TokenCallback
 /// | `file_requests.read` | Read request for files |
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum OAuthAcgScope {
     /// `file_requests.read`: Read request for files
     FileRequestsRead,

@@ -12,6 +12,7 @@ use crate::oauth::{ClientId, ClientSecret, OAuthError, OAuthToken, TokenCallback
 /// | --- | --- |
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum OAuthCcgScope {
     /// A scope the description does not list, kept as written.
     Other(String),

@@ -150,6 +150,7 @@ impl UploadPhotoRequest {
 
 /// Media types [`MediaController::upload_photo`] can send its body as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum UploadPhotoMediaType {
     /// `image/png`
     #[default]
@@ -257,6 +258,7 @@ impl AddNoteRequest {
 
 /// Media types [`MediaController::add_note`] can send its body as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum AddNoteMediaType {
     /// `text/plain`
     #[default]

@@ -28,7 +28,7 @@ pub enum LizardColor {
     /// `brown`
     Brown,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl LizardColor {
@@ -37,7 +37,7 @@ impl LizardColor {
         match self {
             LizardColor::Green => "green",
             LizardColor::Brown => "brown",
-            LizardColor::Unknown(value) => value,
+            LizardColor::Other(value) => value,
         }
     }
 }
@@ -45,7 +45,7 @@ impl LizardColor {
 impl Default for LizardColor {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        LizardColor::Unknown(String::new())
+        LizardColor::Other(String::new())
     }
 }
 
@@ -54,7 +54,7 @@ impl From<String> for LizardColor {
         match value.as_str() {
             "green" => LizardColor::Green,
             "brown" => LizardColor::Brown,
-            _ => LizardColor::Unknown(value),
+            _ => LizardColor::Other(value),
         }
     }
 }
@@ -68,7 +68,7 @@ impl From<&str> for LizardColor {
 impl From<LizardColor> for String {
     fn from(value: LizardColor) -> Self {
         match value {
-            LizardColor::Unknown(value) => value,
+            LizardColor::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

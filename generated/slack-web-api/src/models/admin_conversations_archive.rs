@@ -72,7 +72,7 @@ pub enum AdminConversationsArchiveErrorCode {
     /// `could_not_archive_channel`
     CouldNotArchiveChannel,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AdminConversationsArchiveErrorCode {
@@ -97,7 +97,7 @@ impl AdminConversationsArchiveErrorCode {
             AdminConversationsArchiveErrorCode::CouldNotArchiveChannel => {
                 "could_not_archive_channel"
             }
-            AdminConversationsArchiveErrorCode::Unknown(value) => value,
+            AdminConversationsArchiveErrorCode::Other(value) => value,
         }
     }
 
@@ -145,7 +145,7 @@ impl AdminConversationsArchiveErrorCode {
 impl Default for AdminConversationsArchiveErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AdminConversationsArchiveErrorCode::Unknown(String::new())
+        AdminConversationsArchiveErrorCode::Other(String::new())
     }
 }
 
@@ -170,7 +170,7 @@ impl From<String> for AdminConversationsArchiveErrorCode {
             "could_not_archive_channel" => {
                 AdminConversationsArchiveErrorCode::CouldNotArchiveChannel
             }
-            _ => AdminConversationsArchiveErrorCode::Unknown(value),
+            _ => AdminConversationsArchiveErrorCode::Other(value),
         }
     }
 }
@@ -184,7 +184,7 @@ impl From<&str> for AdminConversationsArchiveErrorCode {
 impl From<AdminConversationsArchiveErrorCode> for String {
     fn from(value: AdminConversationsArchiveErrorCode) -> Self {
         match value {
-            AdminConversationsArchiveErrorCode::Unknown(value) => value,
+            AdminConversationsArchiveErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -74,7 +74,7 @@ pub enum AdminConversationsConvertToPrivateErrorCode {
     /// `external_channel_migrating`
     ExternalChannelMigrating,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AdminConversationsConvertToPrivateErrorCode {
@@ -106,7 +106,7 @@ impl AdminConversationsConvertToPrivateErrorCode {
             AdminConversationsConvertToPrivateErrorCode::ExternalChannelMigrating => {
                 "external_channel_migrating"
             }
-            AdminConversationsConvertToPrivateErrorCode::Unknown(value) => value,
+            AdminConversationsConvertToPrivateErrorCode::Other(value) => value,
         }
     }
 
@@ -170,7 +170,7 @@ impl AdminConversationsConvertToPrivateErrorCode {
 impl Default for AdminConversationsConvertToPrivateErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AdminConversationsConvertToPrivateErrorCode::Unknown(String::new())
+        AdminConversationsConvertToPrivateErrorCode::Other(String::new())
     }
 }
 
@@ -202,7 +202,7 @@ impl From<String> for AdminConversationsConvertToPrivateErrorCode {
             "external_channel_migrating" => {
                 AdminConversationsConvertToPrivateErrorCode::ExternalChannelMigrating
             }
-            _ => AdminConversationsConvertToPrivateErrorCode::Unknown(value),
+            _ => AdminConversationsConvertToPrivateErrorCode::Other(value),
         }
     }
 }
@@ -216,7 +216,7 @@ impl From<&str> for AdminConversationsConvertToPrivateErrorCode {
 impl From<AdminConversationsConvertToPrivateErrorCode> for String {
     fn from(value: AdminConversationsConvertToPrivateErrorCode) -> Self {
         match value {
-            AdminConversationsConvertToPrivateErrorCode::Unknown(value) => value,
+            AdminConversationsConvertToPrivateErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -79,7 +79,7 @@ pub enum AdminConversationsCreateErrorCode {
     /// `team_id_or_org_required`
     TeamIdOrOrgRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AdminConversationsCreateErrorCode {
@@ -98,7 +98,7 @@ impl AdminConversationsCreateErrorCode {
             AdminConversationsCreateErrorCode::TeamIdOrOrgRequired => {
                 "team_id_or_org_required"
             }
-            AdminConversationsCreateErrorCode::Unknown(value) => value,
+            AdminConversationsCreateErrorCode::Other(value) => value,
         }
     }
 
@@ -146,7 +146,7 @@ impl AdminConversationsCreateErrorCode {
 impl Default for AdminConversationsCreateErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AdminConversationsCreateErrorCode::Unknown(String::new())
+        AdminConversationsCreateErrorCode::Other(String::new())
     }
 }
 
@@ -165,7 +165,7 @@ impl From<String> for AdminConversationsCreateErrorCode {
             "team_id_or_org_required" => {
                 AdminConversationsCreateErrorCode::TeamIdOrOrgRequired
             }
-            _ => AdminConversationsCreateErrorCode::Unknown(value),
+            _ => AdminConversationsCreateErrorCode::Other(value),
         }
     }
 }
@@ -179,7 +179,7 @@ impl From<&str> for AdminConversationsCreateErrorCode {
 impl From<AdminConversationsCreateErrorCode> for String {
     fn from(value: AdminConversationsCreateErrorCode) -> Self {
         match value {
-            AdminConversationsCreateErrorCode::Unknown(value) => value,
+            AdminConversationsCreateErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -72,7 +72,7 @@ pub enum AdminConversationsDeleteErrorCode {
     /// `missing_scope`
     MissingScope,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AdminConversationsDeleteErrorCode {
@@ -93,7 +93,7 @@ impl AdminConversationsDeleteErrorCode {
                 "could_not_delete_channel"
             }
             AdminConversationsDeleteErrorCode::MissingScope => "missing_scope",
-            AdminConversationsDeleteErrorCode::Unknown(value) => value,
+            AdminConversationsDeleteErrorCode::Other(value) => value,
         }
     }
 
@@ -141,7 +141,7 @@ impl AdminConversationsDeleteErrorCode {
 impl Default for AdminConversationsDeleteErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AdminConversationsDeleteErrorCode::Unknown(String::new())
+        AdminConversationsDeleteErrorCode::Other(String::new())
     }
 }
 
@@ -162,7 +162,7 @@ impl From<String> for AdminConversationsDeleteErrorCode {
                 AdminConversationsDeleteErrorCode::CouldNotDeleteChannel
             }
             "missing_scope" => AdminConversationsDeleteErrorCode::MissingScope,
-            _ => AdminConversationsDeleteErrorCode::Unknown(value),
+            _ => AdminConversationsDeleteErrorCode::Other(value),
         }
     }
 }
@@ -176,7 +176,7 @@ impl From<&str> for AdminConversationsDeleteErrorCode {
 impl From<AdminConversationsDeleteErrorCode> for String {
     fn from(value: AdminConversationsDeleteErrorCode) -> Self {
         match value {
-            AdminConversationsDeleteErrorCode::Unknown(value) => value,
+            AdminConversationsDeleteErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -82,7 +82,7 @@ pub enum AdminConversationsDisconnectSharedErrorCode {
     /// `cannot_kick_home_team`
     CannotKickHomeTeam,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AdminConversationsDisconnectSharedErrorCode {
@@ -120,7 +120,7 @@ impl AdminConversationsDisconnectSharedErrorCode {
             AdminConversationsDisconnectSharedErrorCode::CannotKickHomeTeam => {
                 "cannot_kick_home_team"
             }
-            AdminConversationsDisconnectSharedErrorCode::Unknown(value) => value,
+            AdminConversationsDisconnectSharedErrorCode::Other(value) => value,
         }
     }
 
@@ -195,7 +195,7 @@ impl AdminConversationsDisconnectSharedErrorCode {
 impl Default for AdminConversationsDisconnectSharedErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AdminConversationsDisconnectSharedErrorCode::Unknown(String::new())
+        AdminConversationsDisconnectSharedErrorCode::Other(String::new())
     }
 }
 
@@ -233,7 +233,7 @@ impl From<String> for AdminConversationsDisconnectSharedErrorCode {
             "cannot_kick_home_team" => {
                 AdminConversationsDisconnectSharedErrorCode::CannotKickHomeTeam
             }
-            _ => AdminConversationsDisconnectSharedErrorCode::Unknown(value),
+            _ => AdminConversationsDisconnectSharedErrorCode::Other(value),
         }
     }
 }
@@ -247,7 +247,7 @@ impl From<&str> for AdminConversationsDisconnectSharedErrorCode {
 impl From<AdminConversationsDisconnectSharedErrorCode> for String {
     fn from(value: AdminConversationsDisconnectSharedErrorCode) -> Self {
         match value {
-            AdminConversationsDisconnectSharedErrorCode::Unknown(value) => value,
+            AdminConversationsDisconnectSharedErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -123,7 +123,7 @@ pub enum AdminConversationsGetConversationPrefsErrorCode {
     /// `could_not_get_conversation_prefs`
     CouldNotGetConversationPrefs,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AdminConversationsGetConversationPrefsErrorCode {
@@ -152,7 +152,7 @@ impl AdminConversationsGetConversationPrefsErrorCode {
             AdminConversationsGetConversationPrefsErrorCode::CouldNotGetConversationPrefs => {
                 "could_not_get_conversation_prefs"
             }
-            AdminConversationsGetConversationPrefsErrorCode::Unknown(value) => value,
+            AdminConversationsGetConversationPrefsErrorCode::Other(value) => value,
         }
     }
 
@@ -208,7 +208,7 @@ impl AdminConversationsGetConversationPrefsErrorCode {
 impl Default for AdminConversationsGetConversationPrefsErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AdminConversationsGetConversationPrefsErrorCode::Unknown(String::new())
+        AdminConversationsGetConversationPrefsErrorCode::Other(String::new())
     }
 }
 
@@ -237,7 +237,7 @@ impl From<String> for AdminConversationsGetConversationPrefsErrorCode {
             "could_not_get_conversation_prefs" => {
                 AdminConversationsGetConversationPrefsErrorCode::CouldNotGetConversationPrefs
             }
-            _ => AdminConversationsGetConversationPrefsErrorCode::Unknown(value),
+            _ => AdminConversationsGetConversationPrefsErrorCode::Other(value),
         }
     }
 }
@@ -251,7 +251,7 @@ impl From<&str> for AdminConversationsGetConversationPrefsErrorCode {
 impl From<AdminConversationsGetConversationPrefsErrorCode> for String {
     fn from(value: AdminConversationsGetConversationPrefsErrorCode) -> Self {
         match value {
-            AdminConversationsGetConversationPrefsErrorCode::Unknown(value) => value,
+            AdminConversationsGetConversationPrefsErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -90,7 +90,7 @@ pub enum AdminConversationsGetTeamsErrorCode {
     /// `invalid_limit`
     InvalidLimit,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AdminConversationsGetTeamsErrorCode {
@@ -113,7 +113,7 @@ impl AdminConversationsGetTeamsErrorCode {
             }
             AdminConversationsGetTeamsErrorCode::InvalidCursor => "invalid_cursor",
             AdminConversationsGetTeamsErrorCode::InvalidLimit => "invalid_limit",
-            AdminConversationsGetTeamsErrorCode::Unknown(value) => value,
+            AdminConversationsGetTeamsErrorCode::Other(value) => value,
         }
     }
 
@@ -161,7 +161,7 @@ impl AdminConversationsGetTeamsErrorCode {
 impl Default for AdminConversationsGetTeamsErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AdminConversationsGetTeamsErrorCode::Unknown(String::new())
+        AdminConversationsGetTeamsErrorCode::Other(String::new())
     }
 }
 
@@ -184,7 +184,7 @@ impl From<String> for AdminConversationsGetTeamsErrorCode {
             }
             "invalid_cursor" => AdminConversationsGetTeamsErrorCode::InvalidCursor,
             "invalid_limit" => AdminConversationsGetTeamsErrorCode::InvalidLimit,
-            _ => AdminConversationsGetTeamsErrorCode::Unknown(value),
+            _ => AdminConversationsGetTeamsErrorCode::Other(value),
         }
     }
 }
@@ -198,7 +198,7 @@ impl From<&str> for AdminConversationsGetTeamsErrorCode {
 impl From<AdminConversationsGetTeamsErrorCode> for String {
     fn from(value: AdminConversationsGetTeamsErrorCode) -> Self {
         match value {
-            AdminConversationsGetTeamsErrorCode::Unknown(value) => value,
+            AdminConversationsGetTeamsErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -70,7 +70,7 @@ pub enum AdminConversationsInviteErrorCode {
     /// `failed_for_some_users`
     FailedForSomeUsers,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AdminConversationsInviteErrorCode {
@@ -90,7 +90,7 @@ impl AdminConversationsInviteErrorCode {
             AdminConversationsInviteErrorCode::FailedForSomeUsers => {
                 "failed_for_some_users"
             }
-            AdminConversationsInviteErrorCode::Unknown(value) => value,
+            AdminConversationsInviteErrorCode::Other(value) => value,
         }
     }
 
@@ -133,7 +133,7 @@ impl AdminConversationsInviteErrorCode {
 impl Default for AdminConversationsInviteErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AdminConversationsInviteErrorCode::Unknown(String::new())
+        AdminConversationsInviteErrorCode::Other(String::new())
     }
 }
 
@@ -153,7 +153,7 @@ impl From<String> for AdminConversationsInviteErrorCode {
             "failed_for_some_users" => {
                 AdminConversationsInviteErrorCode::FailedForSomeUsers
             }
-            _ => AdminConversationsInviteErrorCode::Unknown(value),
+            _ => AdminConversationsInviteErrorCode::Other(value),
         }
     }
 }
@@ -167,7 +167,7 @@ impl From<&str> for AdminConversationsInviteErrorCode {
 impl From<AdminConversationsInviteErrorCode> for String {
     fn from(value: AdminConversationsInviteErrorCode) -> Self {
         match value {
-            AdminConversationsInviteErrorCode::Unknown(value) => value,
+            AdminConversationsInviteErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -70,7 +70,7 @@ pub enum AdminConversationsRenameErrorCode {
     /// `name_taken`
     NameTaken,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AdminConversationsRenameErrorCode {
@@ -90,7 +90,7 @@ impl AdminConversationsRenameErrorCode {
                 "default_org_wide_channel"
             }
             AdminConversationsRenameErrorCode::NameTaken => "name_taken",
-            AdminConversationsRenameErrorCode::Unknown(value) => value,
+            AdminConversationsRenameErrorCode::Other(value) => value,
         }
     }
 
@@ -133,7 +133,7 @@ impl AdminConversationsRenameErrorCode {
 impl Default for AdminConversationsRenameErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AdminConversationsRenameErrorCode::Unknown(String::new())
+        AdminConversationsRenameErrorCode::Other(String::new())
     }
 }
 
@@ -153,7 +153,7 @@ impl From<String> for AdminConversationsRenameErrorCode {
                 AdminConversationsRenameErrorCode::DefaultOrgWideChannel
             }
             "name_taken" => AdminConversationsRenameErrorCode::NameTaken,
-            _ => AdminConversationsRenameErrorCode::Unknown(value),
+            _ => AdminConversationsRenameErrorCode::Other(value),
         }
     }
 }
@@ -167,7 +167,7 @@ impl From<&str> for AdminConversationsRenameErrorCode {
 impl From<AdminConversationsRenameErrorCode> for String {
     fn from(value: AdminConversationsRenameErrorCode) -> Self {
         match value {
-            AdminConversationsRenameErrorCode::Unknown(value) => value,
+            AdminConversationsRenameErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -79,7 +79,7 @@ pub enum AdminConversationsSearchErrorCode {
     /// `invalid_sort_dir`
     InvalidSortDir,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AdminConversationsSearchErrorCode {
@@ -98,7 +98,7 @@ impl AdminConversationsSearchErrorCode {
             }
             AdminConversationsSearchErrorCode::InvalidSort => "invalid_sort",
             AdminConversationsSearchErrorCode::InvalidSortDir => "invalid_sort_dir",
-            AdminConversationsSearchErrorCode::Unknown(value) => value,
+            AdminConversationsSearchErrorCode::Other(value) => value,
         }
     }
 
@@ -156,7 +156,7 @@ impl AdminConversationsSearchErrorCode {
 impl Default for AdminConversationsSearchErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AdminConversationsSearchErrorCode::Unknown(String::new())
+        AdminConversationsSearchErrorCode::Other(String::new())
     }
 }
 
@@ -175,7 +175,7 @@ impl From<String> for AdminConversationsSearchErrorCode {
             }
             "invalid_sort" => AdminConversationsSearchErrorCode::InvalidSort,
             "invalid_sort_dir" => AdminConversationsSearchErrorCode::InvalidSortDir,
-            _ => AdminConversationsSearchErrorCode::Unknown(value),
+            _ => AdminConversationsSearchErrorCode::Other(value),
         }
     }
 }
@@ -189,7 +189,7 @@ impl From<&str> for AdminConversationsSearchErrorCode {
 impl From<AdminConversationsSearchErrorCode> for String {
     fn from(value: AdminConversationsSearchErrorCode) -> Self {
         match value {
-            AdminConversationsSearchErrorCode::Unknown(value) => value,
+            AdminConversationsSearchErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -73,7 +73,7 @@ pub enum AdminConversationsSetConversationPrefsErrorCode {
     /// `default_org_wide_channel`
     DefaultOrgWideChannel,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AdminConversationsSetConversationPrefsErrorCode {
@@ -102,7 +102,7 @@ impl AdminConversationsSetConversationPrefsErrorCode {
             AdminConversationsSetConversationPrefsErrorCode::DefaultOrgWideChannel => {
                 "default_org_wide_channel"
             }
-            AdminConversationsSetConversationPrefsErrorCode::Unknown(value) => value,
+            AdminConversationsSetConversationPrefsErrorCode::Other(value) => value,
         }
     }
 
@@ -159,7 +159,7 @@ impl AdminConversationsSetConversationPrefsErrorCode {
 impl Default for AdminConversationsSetConversationPrefsErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AdminConversationsSetConversationPrefsErrorCode::Unknown(String::new())
+        AdminConversationsSetConversationPrefsErrorCode::Other(String::new())
     }
 }
 
@@ -188,7 +188,7 @@ impl From<String> for AdminConversationsSetConversationPrefsErrorCode {
             "default_org_wide_channel" => {
                 AdminConversationsSetConversationPrefsErrorCode::DefaultOrgWideChannel
             }
-            _ => AdminConversationsSetConversationPrefsErrorCode::Unknown(value),
+            _ => AdminConversationsSetConversationPrefsErrorCode::Other(value),
         }
     }
 }
@@ -202,7 +202,7 @@ impl From<&str> for AdminConversationsSetConversationPrefsErrorCode {
 impl From<AdminConversationsSetConversationPrefsErrorCode> for String {
     fn from(value: AdminConversationsSetConversationPrefsErrorCode) -> Self {
         match value {
-            AdminConversationsSetConversationPrefsErrorCode::Unknown(value) => value,
+            AdminConversationsSetConversationPrefsErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

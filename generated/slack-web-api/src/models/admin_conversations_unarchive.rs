@@ -72,7 +72,7 @@ pub enum AdminConversationsUnarchiveErrorCode {
     /// `missing_scope`
     MissingScope,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AdminConversationsUnarchiveErrorCode {
@@ -97,7 +97,7 @@ impl AdminConversationsUnarchiveErrorCode {
                 "default_org_wide_channel"
             }
             AdminConversationsUnarchiveErrorCode::MissingScope => "missing_scope",
-            AdminConversationsUnarchiveErrorCode::Unknown(value) => value,
+            AdminConversationsUnarchiveErrorCode::Other(value) => value,
         }
     }
 
@@ -145,7 +145,7 @@ impl AdminConversationsUnarchiveErrorCode {
 impl Default for AdminConversationsUnarchiveErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AdminConversationsUnarchiveErrorCode::Unknown(String::new())
+        AdminConversationsUnarchiveErrorCode::Other(String::new())
     }
 }
 
@@ -170,7 +170,7 @@ impl From<String> for AdminConversationsUnarchiveErrorCode {
                 AdminConversationsUnarchiveErrorCode::DefaultOrgWideChannel
             }
             "missing_scope" => AdminConversationsUnarchiveErrorCode::MissingScope,
-            _ => AdminConversationsUnarchiveErrorCode::Unknown(value),
+            _ => AdminConversationsUnarchiveErrorCode::Other(value),
         }
     }
 }
@@ -184,7 +184,7 @@ impl From<&str> for AdminConversationsUnarchiveErrorCode {
 impl From<AdminConversationsUnarchiveErrorCode> for String {
     fn from(value: AdminConversationsUnarchiveErrorCode) -> Self {
         match value {
-            AdminConversationsUnarchiveErrorCode::Unknown(value) => value,
+            AdminConversationsUnarchiveErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -221,7 +221,7 @@ pub enum AppsPermissionsInfoErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AppsPermissionsInfoErrorCode {
@@ -247,7 +247,7 @@ impl AppsPermissionsInfoErrorCode {
             AppsPermissionsInfoErrorCode::RequestTimeout => "request_timeout",
             AppsPermissionsInfoErrorCode::UpgradeRequired => "upgrade_required",
             AppsPermissionsInfoErrorCode::FatalError => "fatal_error",
-            AppsPermissionsInfoErrorCode::Unknown(value) => value,
+            AppsPermissionsInfoErrorCode::Other(value) => value,
         }
     }
 
@@ -350,7 +350,7 @@ impl AppsPermissionsInfoErrorCode {
 impl Default for AppsPermissionsInfoErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AppsPermissionsInfoErrorCode::Unknown(String::new())
+        AppsPermissionsInfoErrorCode::Other(String::new())
     }
 }
 
@@ -376,7 +376,7 @@ impl From<String> for AppsPermissionsInfoErrorCode {
             "request_timeout" => AppsPermissionsInfoErrorCode::RequestTimeout,
             "upgrade_required" => AppsPermissionsInfoErrorCode::UpgradeRequired,
             "fatal_error" => AppsPermissionsInfoErrorCode::FatalError,
-            _ => AppsPermissionsInfoErrorCode::Unknown(value),
+            _ => AppsPermissionsInfoErrorCode::Other(value),
         }
     }
 }
@@ -390,7 +390,7 @@ impl From<&str> for AppsPermissionsInfoErrorCode {
 impl From<AppsPermissionsInfoErrorCode> for String {
     fn from(value: AppsPermissionsInfoErrorCode) -> Self {
         match value {
-            AppsPermissionsInfoErrorCode::Unknown(value) => value,
+            AppsPermissionsInfoErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

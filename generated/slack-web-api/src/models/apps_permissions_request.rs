@@ -109,7 +109,7 @@ pub enum AppsPermissionsRequestErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AppsPermissionsRequestErrorCode {
@@ -139,7 +139,7 @@ impl AppsPermissionsRequestErrorCode {
             AppsPermissionsRequestErrorCode::RequestTimeout => "request_timeout",
             AppsPermissionsRequestErrorCode::UpgradeRequired => "upgrade_required",
             AppsPermissionsRequestErrorCode::FatalError => "fatal_error",
-            AppsPermissionsRequestErrorCode::Unknown(value) => value,
+            AppsPermissionsRequestErrorCode::Other(value) => value,
         }
     }
 
@@ -262,7 +262,7 @@ impl AppsPermissionsRequestErrorCode {
 impl Default for AppsPermissionsRequestErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AppsPermissionsRequestErrorCode::Unknown(String::new())
+        AppsPermissionsRequestErrorCode::Other(String::new())
     }
 }
 
@@ -292,7 +292,7 @@ impl From<String> for AppsPermissionsRequestErrorCode {
             "request_timeout" => AppsPermissionsRequestErrorCode::RequestTimeout,
             "upgrade_required" => AppsPermissionsRequestErrorCode::UpgradeRequired,
             "fatal_error" => AppsPermissionsRequestErrorCode::FatalError,
-            _ => AppsPermissionsRequestErrorCode::Unknown(value),
+            _ => AppsPermissionsRequestErrorCode::Other(value),
         }
     }
 }
@@ -306,7 +306,7 @@ impl From<&str> for AppsPermissionsRequestErrorCode {
 impl From<AppsPermissionsRequestErrorCode> for String {
     fn from(value: AppsPermissionsRequestErrorCode) -> Self {
         match value {
-            AppsPermissionsRequestErrorCode::Unknown(value) => value,
+            AppsPermissionsRequestErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

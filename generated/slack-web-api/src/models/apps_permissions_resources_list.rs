@@ -145,7 +145,7 @@ pub enum AppsPermissionsResourcesListErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AppsPermissionsResourcesListErrorCode {
@@ -174,7 +174,7 @@ impl AppsPermissionsResourcesListErrorCode {
             AppsPermissionsResourcesListErrorCode::RequestTimeout => "request_timeout",
             AppsPermissionsResourcesListErrorCode::UpgradeRequired => "upgrade_required",
             AppsPermissionsResourcesListErrorCode::FatalError => "fatal_error",
-            AppsPermissionsResourcesListErrorCode::Unknown(value) => value,
+            AppsPermissionsResourcesListErrorCode::Other(value) => value,
         }
     }
 
@@ -282,7 +282,7 @@ impl AppsPermissionsResourcesListErrorCode {
 impl Default for AppsPermissionsResourcesListErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AppsPermissionsResourcesListErrorCode::Unknown(String::new())
+        AppsPermissionsResourcesListErrorCode::Other(String::new())
     }
 }
 
@@ -311,7 +311,7 @@ impl From<String> for AppsPermissionsResourcesListErrorCode {
             "request_timeout" => AppsPermissionsResourcesListErrorCode::RequestTimeout,
             "upgrade_required" => AppsPermissionsResourcesListErrorCode::UpgradeRequired,
             "fatal_error" => AppsPermissionsResourcesListErrorCode::FatalError,
-            _ => AppsPermissionsResourcesListErrorCode::Unknown(value),
+            _ => AppsPermissionsResourcesListErrorCode::Other(value),
         }
     }
 }
@@ -325,7 +325,7 @@ impl From<&str> for AppsPermissionsResourcesListErrorCode {
 impl From<AppsPermissionsResourcesListErrorCode> for String {
     fn from(value: AppsPermissionsResourcesListErrorCode) -> Self {
         match value {
-            AppsPermissionsResourcesListErrorCode::Unknown(value) => value,
+            AppsPermissionsResourcesListErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -134,7 +134,7 @@ pub enum AppsPermissionsScopesListErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AppsPermissionsScopesListErrorCode {
@@ -160,7 +160,7 @@ impl AppsPermissionsScopesListErrorCode {
             AppsPermissionsScopesListErrorCode::RequestTimeout => "request_timeout",
             AppsPermissionsScopesListErrorCode::UpgradeRequired => "upgrade_required",
             AppsPermissionsScopesListErrorCode::FatalError => "fatal_error",
-            AppsPermissionsScopesListErrorCode::Unknown(value) => value,
+            AppsPermissionsScopesListErrorCode::Other(value) => value,
         }
     }
 
@@ -263,7 +263,7 @@ impl AppsPermissionsScopesListErrorCode {
 impl Default for AppsPermissionsScopesListErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AppsPermissionsScopesListErrorCode::Unknown(String::new())
+        AppsPermissionsScopesListErrorCode::Other(String::new())
     }
 }
 
@@ -289,7 +289,7 @@ impl From<String> for AppsPermissionsScopesListErrorCode {
             "request_timeout" => AppsPermissionsScopesListErrorCode::RequestTimeout,
             "upgrade_required" => AppsPermissionsScopesListErrorCode::UpgradeRequired,
             "fatal_error" => AppsPermissionsScopesListErrorCode::FatalError,
-            _ => AppsPermissionsScopesListErrorCode::Unknown(value),
+            _ => AppsPermissionsScopesListErrorCode::Other(value),
         }
     }
 }
@@ -303,7 +303,7 @@ impl From<&str> for AppsPermissionsScopesListErrorCode {
 impl From<AppsPermissionsScopesListErrorCode> for String {
     fn from(value: AppsPermissionsScopesListErrorCode) -> Self {
         match value {
-            AppsPermissionsScopesListErrorCode::Unknown(value) => value,
+            AppsPermissionsScopesListErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

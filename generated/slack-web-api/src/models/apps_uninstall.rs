@@ -107,7 +107,7 @@ pub enum AppsUninstallErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AppsUninstallErrorCode {
@@ -136,7 +136,7 @@ impl AppsUninstallErrorCode {
             AppsUninstallErrorCode::RequestTimeout => "request_timeout",
             AppsUninstallErrorCode::UpgradeRequired => "upgrade_required",
             AppsUninstallErrorCode::FatalError => "fatal_error",
-            AppsUninstallErrorCode::Unknown(value) => value,
+            AppsUninstallErrorCode::Other(value) => value,
         }
     }
 
@@ -254,7 +254,7 @@ impl AppsUninstallErrorCode {
 impl Default for AppsUninstallErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AppsUninstallErrorCode::Unknown(String::new())
+        AppsUninstallErrorCode::Other(String::new())
     }
 }
 
@@ -283,7 +283,7 @@ impl From<String> for AppsUninstallErrorCode {
             "request_timeout" => AppsUninstallErrorCode::RequestTimeout,
             "upgrade_required" => AppsUninstallErrorCode::UpgradeRequired,
             "fatal_error" => AppsUninstallErrorCode::FatalError,
-            _ => AppsUninstallErrorCode::Unknown(value),
+            _ => AppsUninstallErrorCode::Other(value),
         }
     }
 }
@@ -297,7 +297,7 @@ impl From<&str> for AppsUninstallErrorCode {
 impl From<AppsUninstallErrorCode> for String {
     fn from(value: AppsUninstallErrorCode) -> Self {
         match value {
-            AppsUninstallErrorCode::Unknown(value) => value,
+            AppsUninstallErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

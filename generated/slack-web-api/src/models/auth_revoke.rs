@@ -102,7 +102,7 @@ pub enum AuthRevokeErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AuthRevokeErrorCode {
@@ -127,7 +127,7 @@ impl AuthRevokeErrorCode {
             AuthRevokeErrorCode::RequestTimeout => "request_timeout",
             AuthRevokeErrorCode::UpgradeRequired => "upgrade_required",
             AuthRevokeErrorCode::FatalError => "fatal_error",
-            AuthRevokeErrorCode::Unknown(value) => value,
+            AuthRevokeErrorCode::Other(value) => value,
         }
     }
 
@@ -225,7 +225,7 @@ impl AuthRevokeErrorCode {
 impl Default for AuthRevokeErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AuthRevokeErrorCode::Unknown(String::new())
+        AuthRevokeErrorCode::Other(String::new())
     }
 }
 
@@ -250,7 +250,7 @@ impl From<String> for AuthRevokeErrorCode {
             "request_timeout" => AuthRevokeErrorCode::RequestTimeout,
             "upgrade_required" => AuthRevokeErrorCode::UpgradeRequired,
             "fatal_error" => AuthRevokeErrorCode::FatalError,
-            _ => AuthRevokeErrorCode::Unknown(value),
+            _ => AuthRevokeErrorCode::Other(value),
         }
     }
 }
@@ -264,7 +264,7 @@ impl From<&str> for AuthRevokeErrorCode {
 impl From<AuthRevokeErrorCode> for String {
     fn from(value: AuthRevokeErrorCode) -> Self {
         match value {
-            AuthRevokeErrorCode::Unknown(value) => value,
+            AuthRevokeErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -120,7 +120,7 @@ pub enum AuthTestErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl AuthTestErrorCode {
@@ -141,7 +141,7 @@ impl AuthTestErrorCode {
             AuthTestErrorCode::JsonNotObject => "json_not_object",
             AuthTestErrorCode::RequestTimeout => "request_timeout",
             AuthTestErrorCode::UpgradeRequired => "upgrade_required",
-            AuthTestErrorCode::Unknown(value) => value,
+            AuthTestErrorCode::Other(value) => value,
         }
     }
 
@@ -219,7 +219,7 @@ impl AuthTestErrorCode {
 impl Default for AuthTestErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        AuthTestErrorCode::Unknown(String::new())
+        AuthTestErrorCode::Other(String::new())
     }
 }
 
@@ -240,7 +240,7 @@ impl From<String> for AuthTestErrorCode {
             "json_not_object" => AuthTestErrorCode::JsonNotObject,
             "request_timeout" => AuthTestErrorCode::RequestTimeout,
             "upgrade_required" => AuthTestErrorCode::UpgradeRequired,
-            _ => AuthTestErrorCode::Unknown(value),
+            _ => AuthTestErrorCode::Other(value),
         }
     }
 }
@@ -254,7 +254,7 @@ impl From<&str> for AuthTestErrorCode {
 impl From<AuthTestErrorCode> for String {
     fn from(value: AuthTestErrorCode) -> Self {
         match value {
-            AuthTestErrorCode::Unknown(value) => value,
+            AuthTestErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

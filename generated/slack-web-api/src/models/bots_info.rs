@@ -156,7 +156,7 @@ pub enum BotsInfoErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl BotsInfoErrorCode {
@@ -182,7 +182,7 @@ impl BotsInfoErrorCode {
             BotsInfoErrorCode::RequestTimeout => "request_timeout",
             BotsInfoErrorCode::UpgradeRequired => "upgrade_required",
             BotsInfoErrorCode::FatalError => "fatal_error",
-            BotsInfoErrorCode::Unknown(value) => value,
+            BotsInfoErrorCode::Other(value) => value,
         }
     }
 
@@ -285,7 +285,7 @@ impl BotsInfoErrorCode {
 impl Default for BotsInfoErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        BotsInfoErrorCode::Unknown(String::new())
+        BotsInfoErrorCode::Other(String::new())
     }
 }
 
@@ -311,7 +311,7 @@ impl From<String> for BotsInfoErrorCode {
             "request_timeout" => BotsInfoErrorCode::RequestTimeout,
             "upgrade_required" => BotsInfoErrorCode::UpgradeRequired,
             "fatal_error" => BotsInfoErrorCode::FatalError,
-            _ => BotsInfoErrorCode::Unknown(value),
+            _ => BotsInfoErrorCode::Other(value),
         }
     }
 }
@@ -325,7 +325,7 @@ impl From<&str> for BotsInfoErrorCode {
 impl From<BotsInfoErrorCode> for String {
     fn from(value: BotsInfoErrorCode) -> Self {
         match value {
-            BotsInfoErrorCode::Unknown(value) => value,
+            BotsInfoErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -111,7 +111,7 @@ pub enum ChatDeleteErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ChatDeleteErrorCode {
@@ -141,7 +141,7 @@ impl ChatDeleteErrorCode {
             ChatDeleteErrorCode::RequestTimeout => "request_timeout",
             ChatDeleteErrorCode::UpgradeRequired => "upgrade_required",
             ChatDeleteErrorCode::FatalError => "fatal_error",
-            ChatDeleteErrorCode::Unknown(value) => value,
+            ChatDeleteErrorCode::Other(value) => value,
         }
     }
 
@@ -254,7 +254,7 @@ impl ChatDeleteErrorCode {
 impl Default for ChatDeleteErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ChatDeleteErrorCode::Unknown(String::new())
+        ChatDeleteErrorCode::Other(String::new())
     }
 }
 
@@ -284,7 +284,7 @@ impl From<String> for ChatDeleteErrorCode {
             "request_timeout" => ChatDeleteErrorCode::RequestTimeout,
             "upgrade_required" => ChatDeleteErrorCode::UpgradeRequired,
             "fatal_error" => ChatDeleteErrorCode::FatalError,
-            _ => ChatDeleteErrorCode::Unknown(value),
+            _ => ChatDeleteErrorCode::Other(value),
         }
     }
 }
@@ -298,7 +298,7 @@ impl From<&str> for ChatDeleteErrorCode {
 impl From<ChatDeleteErrorCode> for String {
     fn from(value: ChatDeleteErrorCode) -> Self {
         match value {
-            ChatDeleteErrorCode::Unknown(value) => value,
+            ChatDeleteErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -109,7 +109,7 @@ pub enum ChatDeleteScheduledMessageErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ChatDeleteScheduledMessageErrorCode {
@@ -141,7 +141,7 @@ impl ChatDeleteScheduledMessageErrorCode {
             ChatDeleteScheduledMessageErrorCode::RequestTimeout => "request_timeout",
             ChatDeleteScheduledMessageErrorCode::UpgradeRequired => "upgrade_required",
             ChatDeleteScheduledMessageErrorCode::FatalError => "fatal_error",
-            ChatDeleteScheduledMessageErrorCode::Unknown(value) => value,
+            ChatDeleteScheduledMessageErrorCode::Other(value) => value,
         }
     }
 
@@ -264,7 +264,7 @@ impl ChatDeleteScheduledMessageErrorCode {
 impl Default for ChatDeleteScheduledMessageErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ChatDeleteScheduledMessageErrorCode::Unknown(String::new())
+        ChatDeleteScheduledMessageErrorCode::Other(String::new())
     }
 }
 
@@ -296,7 +296,7 @@ impl From<String> for ChatDeleteScheduledMessageErrorCode {
             "request_timeout" => ChatDeleteScheduledMessageErrorCode::RequestTimeout,
             "upgrade_required" => ChatDeleteScheduledMessageErrorCode::UpgradeRequired,
             "fatal_error" => ChatDeleteScheduledMessageErrorCode::FatalError,
-            _ => ChatDeleteScheduledMessageErrorCode::Unknown(value),
+            _ => ChatDeleteScheduledMessageErrorCode::Other(value),
         }
     }
 }
@@ -310,7 +310,7 @@ impl From<&str> for ChatDeleteScheduledMessageErrorCode {
 impl From<ChatDeleteScheduledMessageErrorCode> for String {
     fn from(value: ChatDeleteScheduledMessageErrorCode) -> Self {
         match value {
-            ChatDeleteScheduledMessageErrorCode::Unknown(value) => value,
+            ChatDeleteScheduledMessageErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

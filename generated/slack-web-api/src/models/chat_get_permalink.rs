@@ -109,7 +109,7 @@ pub enum ChatGetPermalinkErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ChatGetPermalinkErrorCode {
@@ -136,7 +136,7 @@ impl ChatGetPermalinkErrorCode {
             ChatGetPermalinkErrorCode::RequestTimeout => "request_timeout",
             ChatGetPermalinkErrorCode::UpgradeRequired => "upgrade_required",
             ChatGetPermalinkErrorCode::FatalError => "fatal_error",
-            ChatGetPermalinkErrorCode::Unknown(value) => value,
+            ChatGetPermalinkErrorCode::Other(value) => value,
         }
     }
 
@@ -244,7 +244,7 @@ impl ChatGetPermalinkErrorCode {
 impl Default for ChatGetPermalinkErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ChatGetPermalinkErrorCode::Unknown(String::new())
+        ChatGetPermalinkErrorCode::Other(String::new())
     }
 }
 
@@ -271,7 +271,7 @@ impl From<String> for ChatGetPermalinkErrorCode {
             "request_timeout" => ChatGetPermalinkErrorCode::RequestTimeout,
             "upgrade_required" => ChatGetPermalinkErrorCode::UpgradeRequired,
             "fatal_error" => ChatGetPermalinkErrorCode::FatalError,
-            _ => ChatGetPermalinkErrorCode::Unknown(value),
+            _ => ChatGetPermalinkErrorCode::Other(value),
         }
     }
 }
@@ -285,7 +285,7 @@ impl From<&str> for ChatGetPermalinkErrorCode {
 impl From<ChatGetPermalinkErrorCode> for String {
     fn from(value: ChatGetPermalinkErrorCode) -> Self {
         match value {
-            ChatGetPermalinkErrorCode::Unknown(value) => value,
+            ChatGetPermalinkErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

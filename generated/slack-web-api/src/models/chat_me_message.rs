@@ -125,7 +125,7 @@ pub enum ChatMeMessageErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ChatMeMessageErrorCode {
@@ -156,7 +156,7 @@ impl ChatMeMessageErrorCode {
             ChatMeMessageErrorCode::RequestTimeout => "request_timeout",
             ChatMeMessageErrorCode::UpgradeRequired => "upgrade_required",
             ChatMeMessageErrorCode::FatalError => "fatal_error",
-            ChatMeMessageErrorCode::Unknown(value) => value,
+            ChatMeMessageErrorCode::Other(value) => value,
         }
     }
 
@@ -284,7 +284,7 @@ impl ChatMeMessageErrorCode {
 impl Default for ChatMeMessageErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ChatMeMessageErrorCode::Unknown(String::new())
+        ChatMeMessageErrorCode::Other(String::new())
     }
 }
 
@@ -315,7 +315,7 @@ impl From<String> for ChatMeMessageErrorCode {
             "request_timeout" => ChatMeMessageErrorCode::RequestTimeout,
             "upgrade_required" => ChatMeMessageErrorCode::UpgradeRequired,
             "fatal_error" => ChatMeMessageErrorCode::FatalError,
-            _ => ChatMeMessageErrorCode::Unknown(value),
+            _ => ChatMeMessageErrorCode::Other(value),
         }
     }
 }
@@ -329,7 +329,7 @@ impl From<&str> for ChatMeMessageErrorCode {
 impl From<ChatMeMessageErrorCode> for String {
     fn from(value: ChatMeMessageErrorCode) -> Self {
         match value {
-            ChatMeMessageErrorCode::Unknown(value) => value,
+            ChatMeMessageErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

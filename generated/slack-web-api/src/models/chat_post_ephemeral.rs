@@ -116,7 +116,7 @@ pub enum ChatPostEphemeralErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ChatPostEphemeralErrorCode {
@@ -148,7 +148,7 @@ impl ChatPostEphemeralErrorCode {
             ChatPostEphemeralErrorCode::RequestTimeout => "request_timeout",
             ChatPostEphemeralErrorCode::UpgradeRequired => "upgrade_required",
             ChatPostEphemeralErrorCode::FatalError => "fatal_error",
-            ChatPostEphemeralErrorCode::Unknown(value) => value,
+            ChatPostEphemeralErrorCode::Other(value) => value,
         }
     }
 
@@ -281,7 +281,7 @@ impl ChatPostEphemeralErrorCode {
 impl Default for ChatPostEphemeralErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ChatPostEphemeralErrorCode::Unknown(String::new())
+        ChatPostEphemeralErrorCode::Other(String::new())
     }
 }
 
@@ -313,7 +313,7 @@ impl From<String> for ChatPostEphemeralErrorCode {
             "request_timeout" => ChatPostEphemeralErrorCode::RequestTimeout,
             "upgrade_required" => ChatPostEphemeralErrorCode::UpgradeRequired,
             "fatal_error" => ChatPostEphemeralErrorCode::FatalError,
-            _ => ChatPostEphemeralErrorCode::Unknown(value),
+            _ => ChatPostEphemeralErrorCode::Other(value),
         }
     }
 }
@@ -327,7 +327,7 @@ impl From<&str> for ChatPostEphemeralErrorCode {
 impl From<ChatPostEphemeralErrorCode> for String {
     fn from(value: ChatPostEphemeralErrorCode) -> Self {
         match value {
-            ChatPostEphemeralErrorCode::Unknown(value) => value,
+            ChatPostEphemeralErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

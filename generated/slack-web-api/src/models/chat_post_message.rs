@@ -104,7 +104,7 @@ pub enum ChatPostMessageErrorCode {
     /// `missing_post_type`
     MissingPostType,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ChatPostMessageErrorCode {
@@ -127,7 +127,7 @@ impl ChatPostMessageErrorCode {
             ChatPostMessageErrorCode::InvalidFormData => "invalid_form_data",
             ChatPostMessageErrorCode::InvalidPostType => "invalid_post_type",
             ChatPostMessageErrorCode::MissingPostType => "missing_post_type",
-            ChatPostMessageErrorCode::Unknown(value) => value,
+            ChatPostMessageErrorCode::Other(value) => value,
         }
     }
 
@@ -215,7 +215,7 @@ impl ChatPostMessageErrorCode {
 impl Default for ChatPostMessageErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ChatPostMessageErrorCode::Unknown(String::new())
+        ChatPostMessageErrorCode::Other(String::new())
     }
 }
 
@@ -238,7 +238,7 @@ impl From<String> for ChatPostMessageErrorCode {
             "invalid_form_data" => ChatPostMessageErrorCode::InvalidFormData,
             "invalid_post_type" => ChatPostMessageErrorCode::InvalidPostType,
             "missing_post_type" => ChatPostMessageErrorCode::MissingPostType,
-            _ => ChatPostMessageErrorCode::Unknown(value),
+            _ => ChatPostMessageErrorCode::Other(value),
         }
     }
 }
@@ -252,7 +252,7 @@ impl From<&str> for ChatPostMessageErrorCode {
 impl From<ChatPostMessageErrorCode> for String {
     fn from(value: ChatPostMessageErrorCode) -> Self {
         match value {
-            ChatPostMessageErrorCode::Unknown(value) => value,
+            ChatPostMessageErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -177,7 +177,7 @@ pub enum ChatScheduleMessageErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ChatScheduleMessageErrorCode {
@@ -224,7 +224,7 @@ impl ChatScheduleMessageErrorCode {
             ChatScheduleMessageErrorCode::RequestTimeout => "request_timeout",
             ChatScheduleMessageErrorCode::UpgradeRequired => "upgrade_required",
             ChatScheduleMessageErrorCode::FatalError => "fatal_error",
-            ChatScheduleMessageErrorCode::Unknown(value) => value,
+            ChatScheduleMessageErrorCode::Other(value) => value,
         }
     }
 
@@ -404,7 +404,7 @@ impl ChatScheduleMessageErrorCode {
 impl Default for ChatScheduleMessageErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ChatScheduleMessageErrorCode::Unknown(String::new())
+        ChatScheduleMessageErrorCode::Other(String::new())
     }
 }
 
@@ -451,7 +451,7 @@ impl From<String> for ChatScheduleMessageErrorCode {
             "request_timeout" => ChatScheduleMessageErrorCode::RequestTimeout,
             "upgrade_required" => ChatScheduleMessageErrorCode::UpgradeRequired,
             "fatal_error" => ChatScheduleMessageErrorCode::FatalError,
-            _ => ChatScheduleMessageErrorCode::Unknown(value),
+            _ => ChatScheduleMessageErrorCode::Other(value),
         }
     }
 }
@@ -465,7 +465,7 @@ impl From<&str> for ChatScheduleMessageErrorCode {
 impl From<ChatScheduleMessageErrorCode> for String {
     fn from(value: ChatScheduleMessageErrorCode) -> Self {
         match value {
-            ChatScheduleMessageErrorCode::Unknown(value) => value,
+            ChatScheduleMessageErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

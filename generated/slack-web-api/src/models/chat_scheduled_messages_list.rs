@@ -151,7 +151,7 @@ pub enum ChatScheduledMessagesListErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ChatScheduledMessagesListErrorCode {
@@ -179,7 +179,7 @@ impl ChatScheduledMessagesListErrorCode {
             ChatScheduledMessagesListErrorCode::RequestTimeout => "request_timeout",
             ChatScheduledMessagesListErrorCode::UpgradeRequired => "upgrade_required",
             ChatScheduledMessagesListErrorCode::FatalError => "fatal_error",
-            ChatScheduledMessagesListErrorCode::Unknown(value) => value,
+            ChatScheduledMessagesListErrorCode::Other(value) => value,
         }
     }
 
@@ -292,7 +292,7 @@ impl ChatScheduledMessagesListErrorCode {
 impl Default for ChatScheduledMessagesListErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ChatScheduledMessagesListErrorCode::Unknown(String::new())
+        ChatScheduledMessagesListErrorCode::Other(String::new())
     }
 }
 
@@ -320,7 +320,7 @@ impl From<String> for ChatScheduledMessagesListErrorCode {
             "request_timeout" => ChatScheduledMessagesListErrorCode::RequestTimeout,
             "upgrade_required" => ChatScheduledMessagesListErrorCode::UpgradeRequired,
             "fatal_error" => ChatScheduledMessagesListErrorCode::FatalError,
-            _ => ChatScheduledMessagesListErrorCode::Unknown(value),
+            _ => ChatScheduledMessagesListErrorCode::Other(value),
         }
     }
 }
@@ -334,7 +334,7 @@ impl From<&str> for ChatScheduledMessagesListErrorCode {
 impl From<ChatScheduledMessagesListErrorCode> for String {
     fn from(value: ChatScheduledMessagesListErrorCode) -> Self {
         match value {
-            ChatScheduledMessagesListErrorCode::Unknown(value) => value,
+            ChatScheduledMessagesListErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

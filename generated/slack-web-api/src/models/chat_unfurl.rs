@@ -109,7 +109,7 @@ pub enum ChatUnfurlErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ChatUnfurlErrorCode {
@@ -139,7 +139,7 @@ impl ChatUnfurlErrorCode {
             ChatUnfurlErrorCode::RequestTimeout => "request_timeout",
             ChatUnfurlErrorCode::UpgradeRequired => "upgrade_required",
             ChatUnfurlErrorCode::FatalError => "fatal_error",
-            ChatUnfurlErrorCode::Unknown(value) => value,
+            ChatUnfurlErrorCode::Other(value) => value,
         }
     }
 
@@ -262,7 +262,7 @@ impl ChatUnfurlErrorCode {
 impl Default for ChatUnfurlErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ChatUnfurlErrorCode::Unknown(String::new())
+        ChatUnfurlErrorCode::Other(String::new())
     }
 }
 
@@ -292,7 +292,7 @@ impl From<String> for ChatUnfurlErrorCode {
             "request_timeout" => ChatUnfurlErrorCode::RequestTimeout,
             "upgrade_required" => ChatUnfurlErrorCode::UpgradeRequired,
             "fatal_error" => ChatUnfurlErrorCode::FatalError,
-            _ => ChatUnfurlErrorCode::Unknown(value),
+            _ => ChatUnfurlErrorCode::Other(value),
         }
     }
 }
@@ -306,7 +306,7 @@ impl From<&str> for ChatUnfurlErrorCode {
 impl From<ChatUnfurlErrorCode> for String {
     fn from(value: ChatUnfurlErrorCode) -> Self {
         match value {
-            ChatUnfurlErrorCode::Unknown(value) => value,
+            ChatUnfurlErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

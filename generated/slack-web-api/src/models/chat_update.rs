@@ -143,7 +143,7 @@ pub enum ChatUpdateErrorCode {
     /// `is_inactive`
     IsInactive,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ChatUpdateErrorCode {
@@ -175,7 +175,7 @@ impl ChatUpdateErrorCode {
             ChatUpdateErrorCode::UpgradeRequired => "upgrade_required",
             ChatUpdateErrorCode::FatalError => "fatal_error",
             ChatUpdateErrorCode::IsInactive => "is_inactive",
-            ChatUpdateErrorCode::Unknown(value) => value,
+            ChatUpdateErrorCode::Other(value) => value,
         }
     }
 
@@ -308,7 +308,7 @@ impl ChatUpdateErrorCode {
 impl Default for ChatUpdateErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ChatUpdateErrorCode::Unknown(String::new())
+        ChatUpdateErrorCode::Other(String::new())
     }
 }
 
@@ -340,7 +340,7 @@ impl From<String> for ChatUpdateErrorCode {
             "upgrade_required" => ChatUpdateErrorCode::UpgradeRequired,
             "fatal_error" => ChatUpdateErrorCode::FatalError,
             "is_inactive" => ChatUpdateErrorCode::IsInactive,
-            _ => ChatUpdateErrorCode::Unknown(value),
+            _ => ChatUpdateErrorCode::Other(value),
         }
     }
 }
@@ -354,7 +354,7 @@ impl From<&str> for ChatUpdateErrorCode {
 impl From<ChatUpdateErrorCode> for String {
     fn from(value: ChatUpdateErrorCode) -> Self {
         match value {
-            ChatUpdateErrorCode::Unknown(value) => value,
+            ChatUpdateErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -135,7 +135,7 @@ pub enum ConversationsArchiveErrorCode {
     /// `superfluous_charset`
     SuperfluousCharset,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsArchiveErrorCode {
@@ -172,7 +172,7 @@ impl ConversationsArchiveErrorCode {
             ConversationsArchiveErrorCode::TeamAddedToOrg => "team_added_to_org",
             ConversationsArchiveErrorCode::MissingCharset => "missing_charset",
             ConversationsArchiveErrorCode::SuperfluousCharset => "superfluous_charset",
-            ConversationsArchiveErrorCode::Unknown(value) => value,
+            ConversationsArchiveErrorCode::Other(value) => value,
         }
     }
 
@@ -310,7 +310,7 @@ impl ConversationsArchiveErrorCode {
 impl Default for ConversationsArchiveErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsArchiveErrorCode::Unknown(String::new())
+        ConversationsArchiveErrorCode::Other(String::new())
     }
 }
 
@@ -347,7 +347,7 @@ impl From<String> for ConversationsArchiveErrorCode {
             "team_added_to_org" => ConversationsArchiveErrorCode::TeamAddedToOrg,
             "missing_charset" => ConversationsArchiveErrorCode::MissingCharset,
             "superfluous_charset" => ConversationsArchiveErrorCode::SuperfluousCharset,
-            _ => ConversationsArchiveErrorCode::Unknown(value),
+            _ => ConversationsArchiveErrorCode::Other(value),
         }
     }
 }
@@ -361,7 +361,7 @@ impl From<&str> for ConversationsArchiveErrorCode {
 impl From<ConversationsArchiveErrorCode> for String {
     fn from(value: ConversationsArchiveErrorCode) -> Self {
         match value {
-            ConversationsArchiveErrorCode::Unknown(value) => value,
+            ConversationsArchiveErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

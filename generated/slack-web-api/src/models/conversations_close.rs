@@ -133,7 +133,7 @@ pub enum ConversationsCloseErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsCloseErrorCode {
@@ -162,7 +162,7 @@ impl ConversationsCloseErrorCode {
             ConversationsCloseErrorCode::JsonNotObject => "json_not_object",
             ConversationsCloseErrorCode::RequestTimeout => "request_timeout",
             ConversationsCloseErrorCode::UpgradeRequired => "upgrade_required",
-            ConversationsCloseErrorCode::Unknown(value) => value,
+            ConversationsCloseErrorCode::Other(value) => value,
         }
     }
 
@@ -260,7 +260,7 @@ impl ConversationsCloseErrorCode {
 impl Default for ConversationsCloseErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsCloseErrorCode::Unknown(String::new())
+        ConversationsCloseErrorCode::Other(String::new())
     }
 }
 
@@ -289,7 +289,7 @@ impl From<String> for ConversationsCloseErrorCode {
             "json_not_object" => ConversationsCloseErrorCode::JsonNotObject,
             "request_timeout" => ConversationsCloseErrorCode::RequestTimeout,
             "upgrade_required" => ConversationsCloseErrorCode::UpgradeRequired,
-            _ => ConversationsCloseErrorCode::Unknown(value),
+            _ => ConversationsCloseErrorCode::Other(value),
         }
     }
 }
@@ -303,7 +303,7 @@ impl From<&str> for ConversationsCloseErrorCode {
 impl From<ConversationsCloseErrorCode> for String {
     fn from(value: ConversationsCloseErrorCode) -> Self {
         match value {
-            ConversationsCloseErrorCode::Unknown(value) => value,
+            ConversationsCloseErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -146,7 +146,7 @@ pub enum ConversationsCreateErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsCreateErrorCode {
@@ -185,7 +185,7 @@ impl ConversationsCreateErrorCode {
             ConversationsCreateErrorCode::JsonNotObject => "json_not_object",
             ConversationsCreateErrorCode::RequestTimeout => "request_timeout",
             ConversationsCreateErrorCode::UpgradeRequired => "upgrade_required",
-            ConversationsCreateErrorCode::Unknown(value) => value,
+            ConversationsCreateErrorCode::Other(value) => value,
         }
     }
 
@@ -323,7 +323,7 @@ impl ConversationsCreateErrorCode {
 impl Default for ConversationsCreateErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsCreateErrorCode::Unknown(String::new())
+        ConversationsCreateErrorCode::Other(String::new())
     }
 }
 
@@ -362,7 +362,7 @@ impl From<String> for ConversationsCreateErrorCode {
             "json_not_object" => ConversationsCreateErrorCode::JsonNotObject,
             "request_timeout" => ConversationsCreateErrorCode::RequestTimeout,
             "upgrade_required" => ConversationsCreateErrorCode::UpgradeRequired,
-            _ => ConversationsCreateErrorCode::Unknown(value),
+            _ => ConversationsCreateErrorCode::Other(value),
         }
     }
 }
@@ -376,7 +376,7 @@ impl From<&str> for ConversationsCreateErrorCode {
 impl From<ConversationsCreateErrorCode> for String {
     fn from(value: ConversationsCreateErrorCode) -> Self {
         match value {
-            ConversationsCreateErrorCode::Unknown(value) => value,
+            ConversationsCreateErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

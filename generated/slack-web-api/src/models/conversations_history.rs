@@ -132,7 +132,7 @@ pub enum ConversationsHistoryErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsHistoryErrorCode {
@@ -156,7 +156,7 @@ impl ConversationsHistoryErrorCode {
             ConversationsHistoryErrorCode::JsonNotObject => "json_not_object",
             ConversationsHistoryErrorCode::RequestTimeout => "request_timeout",
             ConversationsHistoryErrorCode::UpgradeRequired => "upgrade_required",
-            ConversationsHistoryErrorCode::Unknown(value) => value,
+            ConversationsHistoryErrorCode::Other(value) => value,
         }
     }
 
@@ -249,7 +249,7 @@ impl ConversationsHistoryErrorCode {
 impl Default for ConversationsHistoryErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsHistoryErrorCode::Unknown(String::new())
+        ConversationsHistoryErrorCode::Other(String::new())
     }
 }
 
@@ -273,7 +273,7 @@ impl From<String> for ConversationsHistoryErrorCode {
             "json_not_object" => ConversationsHistoryErrorCode::JsonNotObject,
             "request_timeout" => ConversationsHistoryErrorCode::RequestTimeout,
             "upgrade_required" => ConversationsHistoryErrorCode::UpgradeRequired,
-            _ => ConversationsHistoryErrorCode::Unknown(value),
+            _ => ConversationsHistoryErrorCode::Other(value),
         }
     }
 }
@@ -287,7 +287,7 @@ impl From<&str> for ConversationsHistoryErrorCode {
 impl From<ConversationsHistoryErrorCode> for String {
     fn from(value: ConversationsHistoryErrorCode) -> Self {
         match value {
-            ConversationsHistoryErrorCode::Unknown(value) => value,
+            ConversationsHistoryErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

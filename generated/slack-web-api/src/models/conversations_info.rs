@@ -118,7 +118,7 @@ pub enum ConversationsInfoErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsInfoErrorCode {
@@ -141,7 +141,7 @@ impl ConversationsInfoErrorCode {
             ConversationsInfoErrorCode::JsonNotObject => "json_not_object",
             ConversationsInfoErrorCode::RequestTimeout => "request_timeout",
             ConversationsInfoErrorCode::UpgradeRequired => "upgrade_required",
-            ConversationsInfoErrorCode::Unknown(value) => value,
+            ConversationsInfoErrorCode::Other(value) => value,
         }
     }
 
@@ -229,7 +229,7 @@ impl ConversationsInfoErrorCode {
 impl Default for ConversationsInfoErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsInfoErrorCode::Unknown(String::new())
+        ConversationsInfoErrorCode::Other(String::new())
     }
 }
 
@@ -252,7 +252,7 @@ impl From<String> for ConversationsInfoErrorCode {
             "json_not_object" => ConversationsInfoErrorCode::JsonNotObject,
             "request_timeout" => ConversationsInfoErrorCode::RequestTimeout,
             "upgrade_required" => ConversationsInfoErrorCode::UpgradeRequired,
-            _ => ConversationsInfoErrorCode::Unknown(value),
+            _ => ConversationsInfoErrorCode::Other(value),
         }
     }
 }
@@ -266,7 +266,7 @@ impl From<&str> for ConversationsInfoErrorCode {
 impl From<ConversationsInfoErrorCode> for String {
     fn from(value: ConversationsInfoErrorCode) -> Self {
         match value {
-            ConversationsInfoErrorCode::Unknown(value) => value,
+            ConversationsInfoErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

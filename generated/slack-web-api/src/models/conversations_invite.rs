@@ -152,7 +152,7 @@ pub enum ConversationsInviteErrorCode {
     /// `superfluous_charset`
     SuperfluousCharset,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsInviteErrorCode {
@@ -194,7 +194,7 @@ impl ConversationsInviteErrorCode {
             ConversationsInviteErrorCode::TeamAddedToOrg => "team_added_to_org",
             ConversationsInviteErrorCode::MissingCharset => "missing_charset",
             ConversationsInviteErrorCode::SuperfluousCharset => "superfluous_charset",
-            ConversationsInviteErrorCode::Unknown(value) => value,
+            ConversationsInviteErrorCode::Other(value) => value,
         }
     }
 
@@ -357,7 +357,7 @@ impl ConversationsInviteErrorCode {
 impl Default for ConversationsInviteErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsInviteErrorCode::Unknown(String::new())
+        ConversationsInviteErrorCode::Other(String::new())
     }
 }
 
@@ -399,7 +399,7 @@ impl From<String> for ConversationsInviteErrorCode {
             "team_added_to_org" => ConversationsInviteErrorCode::TeamAddedToOrg,
             "missing_charset" => ConversationsInviteErrorCode::MissingCharset,
             "superfluous_charset" => ConversationsInviteErrorCode::SuperfluousCharset,
-            _ => ConversationsInviteErrorCode::Unknown(value),
+            _ => ConversationsInviteErrorCode::Other(value),
         }
     }
 }
@@ -413,7 +413,7 @@ impl From<&str> for ConversationsInviteErrorCode {
 impl From<ConversationsInviteErrorCode> for String {
     fn from(value: ConversationsInviteErrorCode) -> Self {
         match value {
-            ConversationsInviteErrorCode::Unknown(value) => value,
+            ConversationsInviteErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -523,7 +523,7 @@ pub enum ConversationsInviteErrorErrorsItemError {
     /// `superfluous_charset`
     SuperfluousCharset,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsInviteErrorErrorsItemError {
@@ -587,7 +587,7 @@ impl ConversationsInviteErrorErrorsItemError {
             ConversationsInviteErrorErrorsItemError::SuperfluousCharset => {
                 "superfluous_charset"
             }
-            ConversationsInviteErrorErrorsItemError::Unknown(value) => value,
+            ConversationsInviteErrorErrorsItemError::Other(value) => value,
         }
     }
 }
@@ -595,7 +595,7 @@ impl ConversationsInviteErrorErrorsItemError {
 impl Default for ConversationsInviteErrorErrorsItemError {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsInviteErrorErrorsItemError::Unknown(String::new())
+        ConversationsInviteErrorErrorsItemError::Other(String::new())
     }
 }
 
@@ -659,7 +659,7 @@ impl From<String> for ConversationsInviteErrorErrorsItemError {
             "superfluous_charset" => {
                 ConversationsInviteErrorErrorsItemError::SuperfluousCharset
             }
-            _ => ConversationsInviteErrorErrorsItemError::Unknown(value),
+            _ => ConversationsInviteErrorErrorsItemError::Other(value),
         }
     }
 }
@@ -673,7 +673,7 @@ impl From<&str> for ConversationsInviteErrorErrorsItemError {
 impl From<ConversationsInviteErrorErrorsItemError> for String {
     fn from(value: ConversationsInviteErrorErrorsItemError) -> Self {
         match value {
-            ConversationsInviteErrorErrorsItemError::Unknown(value) => value,
+            ConversationsInviteErrorErrorsItemError::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -154,7 +154,7 @@ pub enum ConversationsJoinErrorCode {
     /// `superfluous_charset`
     SuperfluousCharset,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsJoinErrorCode {
@@ -188,7 +188,7 @@ impl ConversationsJoinErrorCode {
             ConversationsJoinErrorCode::TeamAddedToOrg => "team_added_to_org",
             ConversationsJoinErrorCode::MissingCharset => "missing_charset",
             ConversationsJoinErrorCode::SuperfluousCharset => "superfluous_charset",
-            ConversationsJoinErrorCode::Unknown(value) => value,
+            ConversationsJoinErrorCode::Other(value) => value,
         }
     }
 
@@ -311,7 +311,7 @@ impl ConversationsJoinErrorCode {
 impl Default for ConversationsJoinErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsJoinErrorCode::Unknown(String::new())
+        ConversationsJoinErrorCode::Other(String::new())
     }
 }
 
@@ -345,7 +345,7 @@ impl From<String> for ConversationsJoinErrorCode {
             "team_added_to_org" => ConversationsJoinErrorCode::TeamAddedToOrg,
             "missing_charset" => ConversationsJoinErrorCode::MissingCharset,
             "superfluous_charset" => ConversationsJoinErrorCode::SuperfluousCharset,
-            _ => ConversationsJoinErrorCode::Unknown(value),
+            _ => ConversationsJoinErrorCode::Other(value),
         }
     }
 }
@@ -359,7 +359,7 @@ impl From<&str> for ConversationsJoinErrorCode {
 impl From<ConversationsJoinErrorCode> for String {
     fn from(value: ConversationsJoinErrorCode) -> Self {
         match value {
-            ConversationsJoinErrorCode::Unknown(value) => value,
+            ConversationsJoinErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -129,7 +129,7 @@ pub enum ConversationsKickErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsKickErrorCode {
@@ -161,7 +161,7 @@ impl ConversationsKickErrorCode {
             ConversationsKickErrorCode::JsonNotObject => "json_not_object",
             ConversationsKickErrorCode::RequestTimeout => "request_timeout",
             ConversationsKickErrorCode::UpgradeRequired => "upgrade_required",
-            ConversationsKickErrorCode::Unknown(value) => value,
+            ConversationsKickErrorCode::Other(value) => value,
         }
     }
 
@@ -284,7 +284,7 @@ impl ConversationsKickErrorCode {
 impl Default for ConversationsKickErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsKickErrorCode::Unknown(String::new())
+        ConversationsKickErrorCode::Other(String::new())
     }
 }
 
@@ -316,7 +316,7 @@ impl From<String> for ConversationsKickErrorCode {
             "json_not_object" => ConversationsKickErrorCode::JsonNotObject,
             "request_timeout" => ConversationsKickErrorCode::RequestTimeout,
             "upgrade_required" => ConversationsKickErrorCode::UpgradeRequired,
-            _ => ConversationsKickErrorCode::Unknown(value),
+            _ => ConversationsKickErrorCode::Other(value),
         }
     }
 }
@@ -330,7 +330,7 @@ impl From<&str> for ConversationsKickErrorCode {
 impl From<ConversationsKickErrorCode> for String {
     fn from(value: ConversationsKickErrorCode) -> Self {
         match value {
-            ConversationsKickErrorCode::Unknown(value) => value,
+            ConversationsKickErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -140,7 +140,7 @@ pub enum ConversationsLeaveErrorCode {
     /// `superfluous_charset`
     SuperfluousCharset,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsLeaveErrorCode {
@@ -176,7 +176,7 @@ impl ConversationsLeaveErrorCode {
             ConversationsLeaveErrorCode::TeamAddedToOrg => "team_added_to_org",
             ConversationsLeaveErrorCode::MissingCharset => "missing_charset",
             ConversationsLeaveErrorCode::SuperfluousCharset => "superfluous_charset",
-            ConversationsLeaveErrorCode::Unknown(value) => value,
+            ConversationsLeaveErrorCode::Other(value) => value,
         }
     }
 
@@ -309,7 +309,7 @@ impl ConversationsLeaveErrorCode {
 impl Default for ConversationsLeaveErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsLeaveErrorCode::Unknown(String::new())
+        ConversationsLeaveErrorCode::Other(String::new())
     }
 }
 
@@ -345,7 +345,7 @@ impl From<String> for ConversationsLeaveErrorCode {
             "team_added_to_org" => ConversationsLeaveErrorCode::TeamAddedToOrg,
             "missing_charset" => ConversationsLeaveErrorCode::MissingCharset,
             "superfluous_charset" => ConversationsLeaveErrorCode::SuperfluousCharset,
-            _ => ConversationsLeaveErrorCode::Unknown(value),
+            _ => ConversationsLeaveErrorCode::Other(value),
         }
     }
 }
@@ -359,7 +359,7 @@ impl From<&str> for ConversationsLeaveErrorCode {
 impl From<ConversationsLeaveErrorCode> for String {
     fn from(value: ConversationsLeaveErrorCode) -> Self {
         match value {
-            ConversationsLeaveErrorCode::Unknown(value) => value,
+            ConversationsLeaveErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -129,7 +129,7 @@ pub enum ConversationsListErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsListErrorCode {
@@ -150,7 +150,7 @@ impl ConversationsListErrorCode {
             ConversationsListErrorCode::JsonNotObject => "json_not_object",
             ConversationsListErrorCode::RequestTimeout => "request_timeout",
             ConversationsListErrorCode::UpgradeRequired => "upgrade_required",
-            ConversationsListErrorCode::Unknown(value) => value,
+            ConversationsListErrorCode::Other(value) => value,
         }
     }
 
@@ -228,7 +228,7 @@ impl ConversationsListErrorCode {
 impl Default for ConversationsListErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsListErrorCode::Unknown(String::new())
+        ConversationsListErrorCode::Other(String::new())
     }
 }
 
@@ -249,7 +249,7 @@ impl From<String> for ConversationsListErrorCode {
             "json_not_object" => ConversationsListErrorCode::JsonNotObject,
             "request_timeout" => ConversationsListErrorCode::RequestTimeout,
             "upgrade_required" => ConversationsListErrorCode::UpgradeRequired,
-            _ => ConversationsListErrorCode::Unknown(value),
+            _ => ConversationsListErrorCode::Other(value),
         }
     }
 }
@@ -263,7 +263,7 @@ impl From<&str> for ConversationsListErrorCode {
 impl From<ConversationsListErrorCode> for String {
     fn from(value: ConversationsListErrorCode) -> Self {
         match value {
-            ConversationsListErrorCode::Unknown(value) => value,
+            ConversationsListErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

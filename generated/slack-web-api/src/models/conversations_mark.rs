@@ -121,7 +121,7 @@ pub enum ConversationsMarkErrorCode {
     /// `not_allowed_token_type`
     NotAllowedTokenType,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsMarkErrorCode {
@@ -149,7 +149,7 @@ impl ConversationsMarkErrorCode {
             ConversationsMarkErrorCode::RequestTimeout => "request_timeout",
             ConversationsMarkErrorCode::UpgradeRequired => "upgrade_required",
             ConversationsMarkErrorCode::NotAllowedTokenType => "not_allowed_token_type",
-            ConversationsMarkErrorCode::Unknown(value) => value,
+            ConversationsMarkErrorCode::Other(value) => value,
         }
     }
 
@@ -252,7 +252,7 @@ impl ConversationsMarkErrorCode {
 impl Default for ConversationsMarkErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsMarkErrorCode::Unknown(String::new())
+        ConversationsMarkErrorCode::Other(String::new())
     }
 }
 
@@ -280,7 +280,7 @@ impl From<String> for ConversationsMarkErrorCode {
             "request_timeout" => ConversationsMarkErrorCode::RequestTimeout,
             "upgrade_required" => ConversationsMarkErrorCode::UpgradeRequired,
             "not_allowed_token_type" => ConversationsMarkErrorCode::NotAllowedTokenType,
-            _ => ConversationsMarkErrorCode::Unknown(value),
+            _ => ConversationsMarkErrorCode::Other(value),
         }
     }
 }
@@ -294,7 +294,7 @@ impl From<&str> for ConversationsMarkErrorCode {
 impl From<ConversationsMarkErrorCode> for String {
     fn from(value: ConversationsMarkErrorCode) -> Self {
         match value {
-            ConversationsMarkErrorCode::Unknown(value) => value,
+            ConversationsMarkErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -117,7 +117,7 @@ pub enum ConversationsMembersErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsMembersErrorCode {
@@ -142,7 +142,7 @@ impl ConversationsMembersErrorCode {
             ConversationsMembersErrorCode::JsonNotObject => "json_not_object",
             ConversationsMembersErrorCode::RequestTimeout => "request_timeout",
             ConversationsMembersErrorCode::UpgradeRequired => "upgrade_required",
-            ConversationsMembersErrorCode::Unknown(value) => value,
+            ConversationsMembersErrorCode::Other(value) => value,
         }
     }
 
@@ -240,7 +240,7 @@ impl ConversationsMembersErrorCode {
 impl Default for ConversationsMembersErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsMembersErrorCode::Unknown(String::new())
+        ConversationsMembersErrorCode::Other(String::new())
     }
 }
 
@@ -265,7 +265,7 @@ impl From<String> for ConversationsMembersErrorCode {
             "json_not_object" => ConversationsMembersErrorCode::JsonNotObject,
             "request_timeout" => ConversationsMembersErrorCode::RequestTimeout,
             "upgrade_required" => ConversationsMembersErrorCode::UpgradeRequired,
-            _ => ConversationsMembersErrorCode::Unknown(value),
+            _ => ConversationsMembersErrorCode::Other(value),
         }
     }
 }
@@ -279,7 +279,7 @@ impl From<&str> for ConversationsMembersErrorCode {
 impl From<ConversationsMembersErrorCode> for String {
     fn from(value: ConversationsMembersErrorCode) -> Self {
         match value {
-            ConversationsMembersErrorCode::Unknown(value) => value,
+            ConversationsMembersErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

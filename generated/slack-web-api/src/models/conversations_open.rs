@@ -293,7 +293,7 @@ pub enum ConversationsOpenErrorCode {
     /// `channel_not_found`
     ChannelNotFound,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsOpenErrorCode {
@@ -327,7 +327,7 @@ impl ConversationsOpenErrorCode {
             ConversationsOpenErrorCode::RequestTimeout => "request_timeout",
             ConversationsOpenErrorCode::UpgradeRequired => "upgrade_required",
             ConversationsOpenErrorCode::ChannelNotFound => "channel_not_found",
-            ConversationsOpenErrorCode::Unknown(value) => value,
+            ConversationsOpenErrorCode::Other(value) => value,
         }
     }
 
@@ -450,7 +450,7 @@ impl ConversationsOpenErrorCode {
 impl Default for ConversationsOpenErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsOpenErrorCode::Unknown(String::new())
+        ConversationsOpenErrorCode::Other(String::new())
     }
 }
 
@@ -484,7 +484,7 @@ impl From<String> for ConversationsOpenErrorCode {
             "request_timeout" => ConversationsOpenErrorCode::RequestTimeout,
             "upgrade_required" => ConversationsOpenErrorCode::UpgradeRequired,
             "channel_not_found" => ConversationsOpenErrorCode::ChannelNotFound,
-            _ => ConversationsOpenErrorCode::Unknown(value),
+            _ => ConversationsOpenErrorCode::Other(value),
         }
     }
 }
@@ -498,7 +498,7 @@ impl From<&str> for ConversationsOpenErrorCode {
 impl From<ConversationsOpenErrorCode> for String {
     fn from(value: ConversationsOpenErrorCode) -> Self {
         match value {
-            ConversationsOpenErrorCode::Unknown(value) => value,
+            ConversationsOpenErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -136,7 +136,7 @@ pub enum ConversationsRenameErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsRenameErrorCode {
@@ -174,7 +174,7 @@ impl ConversationsRenameErrorCode {
             ConversationsRenameErrorCode::JsonNotObject => "json_not_object",
             ConversationsRenameErrorCode::RequestTimeout => "request_timeout",
             ConversationsRenameErrorCode::UpgradeRequired => "upgrade_required",
-            ConversationsRenameErrorCode::Unknown(value) => value,
+            ConversationsRenameErrorCode::Other(value) => value,
         }
     }
 
@@ -307,7 +307,7 @@ impl ConversationsRenameErrorCode {
 impl Default for ConversationsRenameErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsRenameErrorCode::Unknown(String::new())
+        ConversationsRenameErrorCode::Other(String::new())
     }
 }
 
@@ -345,7 +345,7 @@ impl From<String> for ConversationsRenameErrorCode {
             "json_not_object" => ConversationsRenameErrorCode::JsonNotObject,
             "request_timeout" => ConversationsRenameErrorCode::RequestTimeout,
             "upgrade_required" => ConversationsRenameErrorCode::UpgradeRequired,
-            _ => ConversationsRenameErrorCode::Unknown(value),
+            _ => ConversationsRenameErrorCode::Other(value),
         }
     }
 }
@@ -359,7 +359,7 @@ impl From<&str> for ConversationsRenameErrorCode {
 impl From<ConversationsRenameErrorCode> for String {
     fn from(value: ConversationsRenameErrorCode) -> Self {
         match value {
-            ConversationsRenameErrorCode::Unknown(value) => value,
+            ConversationsRenameErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -402,7 +402,7 @@ pub enum ConversationsRepliesErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsRepliesErrorCode {
@@ -426,7 +426,7 @@ impl ConversationsRepliesErrorCode {
             ConversationsRepliesErrorCode::JsonNotObject => "json_not_object",
             ConversationsRepliesErrorCode::RequestTimeout => "request_timeout",
             ConversationsRepliesErrorCode::UpgradeRequired => "upgrade_required",
-            ConversationsRepliesErrorCode::Unknown(value) => value,
+            ConversationsRepliesErrorCode::Other(value) => value,
         }
     }
 
@@ -519,7 +519,7 @@ impl ConversationsRepliesErrorCode {
 impl Default for ConversationsRepliesErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsRepliesErrorCode::Unknown(String::new())
+        ConversationsRepliesErrorCode::Other(String::new())
     }
 }
 
@@ -543,7 +543,7 @@ impl From<String> for ConversationsRepliesErrorCode {
             "json_not_object" => ConversationsRepliesErrorCode::JsonNotObject,
             "request_timeout" => ConversationsRepliesErrorCode::RequestTimeout,
             "upgrade_required" => ConversationsRepliesErrorCode::UpgradeRequired,
-            _ => ConversationsRepliesErrorCode::Unknown(value),
+            _ => ConversationsRepliesErrorCode::Other(value),
         }
     }
 }
@@ -557,7 +557,7 @@ impl From<&str> for ConversationsRepliesErrorCode {
 impl From<ConversationsRepliesErrorCode> for String {
     fn from(value: ConversationsRepliesErrorCode) -> Self {
         match value {
-            ConversationsRepliesErrorCode::Unknown(value) => value,
+            ConversationsRepliesErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -128,7 +128,7 @@ pub enum ConversationsSetPurposeErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsSetPurposeErrorCode {
@@ -158,7 +158,7 @@ impl ConversationsSetPurposeErrorCode {
             ConversationsSetPurposeErrorCode::JsonNotObject => "json_not_object",
             ConversationsSetPurposeErrorCode::RequestTimeout => "request_timeout",
             ConversationsSetPurposeErrorCode::UpgradeRequired => "upgrade_required",
-            ConversationsSetPurposeErrorCode::Unknown(value) => value,
+            ConversationsSetPurposeErrorCode::Other(value) => value,
         }
     }
 
@@ -273,7 +273,7 @@ impl ConversationsSetPurposeErrorCode {
 impl Default for ConversationsSetPurposeErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsSetPurposeErrorCode::Unknown(String::new())
+        ConversationsSetPurposeErrorCode::Other(String::new())
     }
 }
 
@@ -303,7 +303,7 @@ impl From<String> for ConversationsSetPurposeErrorCode {
             "json_not_object" => ConversationsSetPurposeErrorCode::JsonNotObject,
             "request_timeout" => ConversationsSetPurposeErrorCode::RequestTimeout,
             "upgrade_required" => ConversationsSetPurposeErrorCode::UpgradeRequired,
-            _ => ConversationsSetPurposeErrorCode::Unknown(value),
+            _ => ConversationsSetPurposeErrorCode::Other(value),
         }
     }
 }
@@ -317,7 +317,7 @@ impl From<&str> for ConversationsSetPurposeErrorCode {
 impl From<ConversationsSetPurposeErrorCode> for String {
     fn from(value: ConversationsSetPurposeErrorCode) -> Self {
         match value {
-            ConversationsSetPurposeErrorCode::Unknown(value) => value,
+            ConversationsSetPurposeErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -128,7 +128,7 @@ pub enum ConversationsSetTopicErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsSetTopicErrorCode {
@@ -158,7 +158,7 @@ impl ConversationsSetTopicErrorCode {
             ConversationsSetTopicErrorCode::JsonNotObject => "json_not_object",
             ConversationsSetTopicErrorCode::RequestTimeout => "request_timeout",
             ConversationsSetTopicErrorCode::UpgradeRequired => "upgrade_required",
-            ConversationsSetTopicErrorCode::Unknown(value) => value,
+            ConversationsSetTopicErrorCode::Other(value) => value,
         }
     }
 
@@ -271,7 +271,7 @@ impl ConversationsSetTopicErrorCode {
 impl Default for ConversationsSetTopicErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsSetTopicErrorCode::Unknown(String::new())
+        ConversationsSetTopicErrorCode::Other(String::new())
     }
 }
 
@@ -301,7 +301,7 @@ impl From<String> for ConversationsSetTopicErrorCode {
             "json_not_object" => ConversationsSetTopicErrorCode::JsonNotObject,
             "request_timeout" => ConversationsSetTopicErrorCode::RequestTimeout,
             "upgrade_required" => ConversationsSetTopicErrorCode::UpgradeRequired,
-            _ => ConversationsSetTopicErrorCode::Unknown(value),
+            _ => ConversationsSetTopicErrorCode::Other(value),
         }
     }
 }
@@ -315,7 +315,7 @@ impl From<&str> for ConversationsSetTopicErrorCode {
 impl From<ConversationsSetTopicErrorCode> for String {
     fn from(value: ConversationsSetTopicErrorCode) -> Self {
         match value {
-            ConversationsSetTopicErrorCode::Unknown(value) => value,
+            ConversationsSetTopicErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -129,7 +129,7 @@ pub enum ConversationsUnarchiveErrorCode {
     /// `superfluous_charset`
     SuperfluousCharset,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ConversationsUnarchiveErrorCode {
@@ -163,7 +163,7 @@ impl ConversationsUnarchiveErrorCode {
             ConversationsUnarchiveErrorCode::TeamAddedToOrg => "team_added_to_org",
             ConversationsUnarchiveErrorCode::MissingCharset => "missing_charset",
             ConversationsUnarchiveErrorCode::SuperfluousCharset => "superfluous_charset",
-            ConversationsUnarchiveErrorCode::Unknown(value) => value,
+            ConversationsUnarchiveErrorCode::Other(value) => value,
         }
     }
 
@@ -286,7 +286,7 @@ impl ConversationsUnarchiveErrorCode {
 impl Default for ConversationsUnarchiveErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ConversationsUnarchiveErrorCode::Unknown(String::new())
+        ConversationsUnarchiveErrorCode::Other(String::new())
     }
 }
 
@@ -320,7 +320,7 @@ impl From<String> for ConversationsUnarchiveErrorCode {
             "team_added_to_org" => ConversationsUnarchiveErrorCode::TeamAddedToOrg,
             "missing_charset" => ConversationsUnarchiveErrorCode::MissingCharset,
             "superfluous_charset" => ConversationsUnarchiveErrorCode::SuperfluousCharset,
-            _ => ConversationsUnarchiveErrorCode::Unknown(value),
+            _ => ConversationsUnarchiveErrorCode::Other(value),
         }
     }
 }
@@ -334,7 +334,7 @@ impl From<&str> for ConversationsUnarchiveErrorCode {
 impl From<ConversationsUnarchiveErrorCode> for String {
     fn from(value: ConversationsUnarchiveErrorCode) -> Self {
         match value {
-            ConversationsUnarchiveErrorCode::Unknown(value) => value,
+            ConversationsUnarchiveErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

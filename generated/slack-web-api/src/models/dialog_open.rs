@@ -117,7 +117,7 @@ pub enum DialogOpenErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl DialogOpenErrorCode {
@@ -151,7 +151,7 @@ impl DialogOpenErrorCode {
             DialogOpenErrorCode::RequestTimeout => "request_timeout",
             DialogOpenErrorCode::UpgradeRequired => "upgrade_required",
             DialogOpenErrorCode::FatalError => "fatal_error",
-            DialogOpenErrorCode::Unknown(value) => value,
+            DialogOpenErrorCode::Other(value) => value,
         }
     }
 
@@ -294,7 +294,7 @@ impl DialogOpenErrorCode {
 impl Default for DialogOpenErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        DialogOpenErrorCode::Unknown(String::new())
+        DialogOpenErrorCode::Other(String::new())
     }
 }
 
@@ -328,7 +328,7 @@ impl From<String> for DialogOpenErrorCode {
             "request_timeout" => DialogOpenErrorCode::RequestTimeout,
             "upgrade_required" => DialogOpenErrorCode::UpgradeRequired,
             "fatal_error" => DialogOpenErrorCode::FatalError,
-            _ => DialogOpenErrorCode::Unknown(value),
+            _ => DialogOpenErrorCode::Other(value),
         }
     }
 }
@@ -342,7 +342,7 @@ impl From<&str> for DialogOpenErrorCode {
 impl From<DialogOpenErrorCode> for String {
     fn from(value: DialogOpenErrorCode) -> Self {
         match value {
-            DialogOpenErrorCode::Unknown(value) => value,
+            DialogOpenErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

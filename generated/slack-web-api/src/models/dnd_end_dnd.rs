@@ -103,7 +103,7 @@ pub enum DndEndDndErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl DndEndDndErrorCode {
@@ -130,7 +130,7 @@ impl DndEndDndErrorCode {
             DndEndDndErrorCode::RequestTimeout => "request_timeout",
             DndEndDndErrorCode::UpgradeRequired => "upgrade_required",
             DndEndDndErrorCode::FatalError => "fatal_error",
-            DndEndDndErrorCode::Unknown(value) => value,
+            DndEndDndErrorCode::Other(value) => value,
         }
     }
 
@@ -238,7 +238,7 @@ impl DndEndDndErrorCode {
 impl Default for DndEndDndErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        DndEndDndErrorCode::Unknown(String::new())
+        DndEndDndErrorCode::Other(String::new())
     }
 }
 
@@ -265,7 +265,7 @@ impl From<String> for DndEndDndErrorCode {
             "request_timeout" => DndEndDndErrorCode::RequestTimeout,
             "upgrade_required" => DndEndDndErrorCode::UpgradeRequired,
             "fatal_error" => DndEndDndErrorCode::FatalError,
-            _ => DndEndDndErrorCode::Unknown(value),
+            _ => DndEndDndErrorCode::Other(value),
         }
     }
 }
@@ -279,7 +279,7 @@ impl From<&str> for DndEndDndErrorCode {
 impl From<DndEndDndErrorCode> for String {
     fn from(value: DndEndDndErrorCode) -> Self {
         match value {
-            DndEndDndErrorCode::Unknown(value) => value,
+            DndEndDndErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

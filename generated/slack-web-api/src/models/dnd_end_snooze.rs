@@ -117,7 +117,7 @@ pub enum DndEndSnoozeErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl DndEndSnoozeErrorCode {
@@ -145,7 +145,7 @@ impl DndEndSnoozeErrorCode {
             DndEndSnoozeErrorCode::RequestTimeout => "request_timeout",
             DndEndSnoozeErrorCode::UpgradeRequired => "upgrade_required",
             DndEndSnoozeErrorCode::FatalError => "fatal_error",
-            DndEndSnoozeErrorCode::Unknown(value) => value,
+            DndEndSnoozeErrorCode::Other(value) => value,
         }
     }
 
@@ -258,7 +258,7 @@ impl DndEndSnoozeErrorCode {
 impl Default for DndEndSnoozeErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        DndEndSnoozeErrorCode::Unknown(String::new())
+        DndEndSnoozeErrorCode::Other(String::new())
     }
 }
 
@@ -286,7 +286,7 @@ impl From<String> for DndEndSnoozeErrorCode {
             "request_timeout" => DndEndSnoozeErrorCode::RequestTimeout,
             "upgrade_required" => DndEndSnoozeErrorCode::UpgradeRequired,
             "fatal_error" => DndEndSnoozeErrorCode::FatalError,
-            _ => DndEndSnoozeErrorCode::Unknown(value),
+            _ => DndEndSnoozeErrorCode::Other(value),
         }
     }
 }
@@ -300,7 +300,7 @@ impl From<&str> for DndEndSnoozeErrorCode {
 impl From<DndEndSnoozeErrorCode> for String {
     fn from(value: DndEndSnoozeErrorCode) -> Self {
         match value {
-            DndEndSnoozeErrorCode::Unknown(value) => value,
+            DndEndSnoozeErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

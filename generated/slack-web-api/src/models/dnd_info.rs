@@ -131,7 +131,7 @@ pub enum DndInfoErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl DndInfoErrorCode {
@@ -157,7 +157,7 @@ impl DndInfoErrorCode {
             DndInfoErrorCode::RequestTimeout => "request_timeout",
             DndInfoErrorCode::UpgradeRequired => "upgrade_required",
             DndInfoErrorCode::FatalError => "fatal_error",
-            DndInfoErrorCode::Unknown(value) => value,
+            DndInfoErrorCode::Other(value) => value,
         }
     }
 
@@ -260,7 +260,7 @@ impl DndInfoErrorCode {
 impl Default for DndInfoErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        DndInfoErrorCode::Unknown(String::new())
+        DndInfoErrorCode::Other(String::new())
     }
 }
 
@@ -286,7 +286,7 @@ impl From<String> for DndInfoErrorCode {
             "request_timeout" => DndInfoErrorCode::RequestTimeout,
             "upgrade_required" => DndInfoErrorCode::UpgradeRequired,
             "fatal_error" => DndInfoErrorCode::FatalError,
-            _ => DndInfoErrorCode::Unknown(value),
+            _ => DndInfoErrorCode::Other(value),
         }
     }
 }
@@ -300,7 +300,7 @@ impl From<&str> for DndInfoErrorCode {
 impl From<DndInfoErrorCode> for String {
     fn from(value: DndInfoErrorCode) -> Self {
         match value {
-            DndInfoErrorCode::Unknown(value) => value,
+            DndInfoErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

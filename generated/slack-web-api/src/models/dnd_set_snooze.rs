@@ -116,7 +116,7 @@ pub enum DndSetSnoozeErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl DndSetSnoozeErrorCode {
@@ -145,7 +145,7 @@ impl DndSetSnoozeErrorCode {
             DndSetSnoozeErrorCode::UpgradeRequired => "upgrade_required",
             DndSetSnoozeErrorCode::TooLong => "too_long",
             DndSetSnoozeErrorCode::FatalError => "fatal_error",
-            DndSetSnoozeErrorCode::Unknown(value) => value,
+            DndSetSnoozeErrorCode::Other(value) => value,
         }
     }
 
@@ -263,7 +263,7 @@ impl DndSetSnoozeErrorCode {
 impl Default for DndSetSnoozeErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        DndSetSnoozeErrorCode::Unknown(String::new())
+        DndSetSnoozeErrorCode::Other(String::new())
     }
 }
 
@@ -292,7 +292,7 @@ impl From<String> for DndSetSnoozeErrorCode {
             "upgrade_required" => DndSetSnoozeErrorCode::UpgradeRequired,
             "too_long" => DndSetSnoozeErrorCode::TooLong,
             "fatal_error" => DndSetSnoozeErrorCode::FatalError,
-            _ => DndSetSnoozeErrorCode::Unknown(value),
+            _ => DndSetSnoozeErrorCode::Other(value),
         }
     }
 }
@@ -306,7 +306,7 @@ impl From<&str> for DndSetSnoozeErrorCode {
 impl From<DndSetSnoozeErrorCode> for String {
     fn from(value: DndSetSnoozeErrorCode) -> Self {
         match value {
-            DndSetSnoozeErrorCode::Unknown(value) => value,
+            DndSetSnoozeErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -95,7 +95,7 @@ pub enum FilesCommentsDeleteErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl FilesCommentsDeleteErrorCode {
@@ -118,7 +118,7 @@ impl FilesCommentsDeleteErrorCode {
             FilesCommentsDeleteErrorCode::JsonNotObject => "json_not_object",
             FilesCommentsDeleteErrorCode::RequestTimeout => "request_timeout",
             FilesCommentsDeleteErrorCode::UpgradeRequired => "upgrade_required",
-            FilesCommentsDeleteErrorCode::Unknown(value) => value,
+            FilesCommentsDeleteErrorCode::Other(value) => value,
         }
     }
 
@@ -206,7 +206,7 @@ impl FilesCommentsDeleteErrorCode {
 impl Default for FilesCommentsDeleteErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        FilesCommentsDeleteErrorCode::Unknown(String::new())
+        FilesCommentsDeleteErrorCode::Other(String::new())
     }
 }
 
@@ -229,7 +229,7 @@ impl From<String> for FilesCommentsDeleteErrorCode {
             "json_not_object" => FilesCommentsDeleteErrorCode::JsonNotObject,
             "request_timeout" => FilesCommentsDeleteErrorCode::RequestTimeout,
             "upgrade_required" => FilesCommentsDeleteErrorCode::UpgradeRequired,
-            _ => FilesCommentsDeleteErrorCode::Unknown(value),
+            _ => FilesCommentsDeleteErrorCode::Other(value),
         }
     }
 }
@@ -243,7 +243,7 @@ impl From<&str> for FilesCommentsDeleteErrorCode {
 impl From<FilesCommentsDeleteErrorCode> for String {
     fn from(value: FilesCommentsDeleteErrorCode) -> Self {
         match value {
-            FilesCommentsDeleteErrorCode::Unknown(value) => value,
+            FilesCommentsDeleteErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -99,7 +99,7 @@ pub enum FilesDeleteErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl FilesDeleteErrorCode {
@@ -124,7 +124,7 @@ impl FilesDeleteErrorCode {
             FilesDeleteErrorCode::JsonNotObject => "json_not_object",
             FilesDeleteErrorCode::RequestTimeout => "request_timeout",
             FilesDeleteErrorCode::UpgradeRequired => "upgrade_required",
-            FilesDeleteErrorCode::Unknown(value) => value,
+            FilesDeleteErrorCode::Other(value) => value,
         }
     }
 
@@ -222,7 +222,7 @@ impl FilesDeleteErrorCode {
 impl Default for FilesDeleteErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        FilesDeleteErrorCode::Unknown(String::new())
+        FilesDeleteErrorCode::Other(String::new())
     }
 }
 
@@ -247,7 +247,7 @@ impl From<String> for FilesDeleteErrorCode {
             "json_not_object" => FilesDeleteErrorCode::JsonNotObject,
             "request_timeout" => FilesDeleteErrorCode::RequestTimeout,
             "upgrade_required" => FilesDeleteErrorCode::UpgradeRequired,
-            _ => FilesDeleteErrorCode::Unknown(value),
+            _ => FilesDeleteErrorCode::Other(value),
         }
     }
 }
@@ -261,7 +261,7 @@ impl From<&str> for FilesDeleteErrorCode {
 impl From<FilesDeleteErrorCode> for String {
     fn from(value: FilesDeleteErrorCode) -> Self {
         match value {
-            FilesDeleteErrorCode::Unknown(value) => value,
+            FilesDeleteErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -121,7 +121,7 @@ pub enum FilesInfoErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl FilesInfoErrorCode {
@@ -146,7 +146,7 @@ impl FilesInfoErrorCode {
             FilesInfoErrorCode::JsonNotObject => "json_not_object",
             FilesInfoErrorCode::RequestTimeout => "request_timeout",
             FilesInfoErrorCode::UpgradeRequired => "upgrade_required",
-            FilesInfoErrorCode::Unknown(value) => value,
+            FilesInfoErrorCode::Other(value) => value,
         }
     }
 
@@ -244,7 +244,7 @@ impl FilesInfoErrorCode {
 impl Default for FilesInfoErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        FilesInfoErrorCode::Unknown(String::new())
+        FilesInfoErrorCode::Other(String::new())
     }
 }
 
@@ -269,7 +269,7 @@ impl From<String> for FilesInfoErrorCode {
             "json_not_object" => FilesInfoErrorCode::JsonNotObject,
             "request_timeout" => FilesInfoErrorCode::RequestTimeout,
             "upgrade_required" => FilesInfoErrorCode::UpgradeRequired,
-            _ => FilesInfoErrorCode::Unknown(value),
+            _ => FilesInfoErrorCode::Other(value),
         }
     }
 }
@@ -283,7 +283,7 @@ impl From<&str> for FilesInfoErrorCode {
 impl From<FilesInfoErrorCode> for String {
     fn from(value: FilesInfoErrorCode) -> Self {
         match value {
-            FilesInfoErrorCode::Unknown(value) => value,
+            FilesInfoErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

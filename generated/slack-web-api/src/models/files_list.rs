@@ -105,7 +105,7 @@ pub enum FilesListErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl FilesListErrorCode {
@@ -130,7 +130,7 @@ impl FilesListErrorCode {
             FilesListErrorCode::JsonNotObject => "json_not_object",
             FilesListErrorCode::RequestTimeout => "request_timeout",
             FilesListErrorCode::UpgradeRequired => "upgrade_required",
-            FilesListErrorCode::Unknown(value) => value,
+            FilesListErrorCode::Other(value) => value,
         }
     }
 
@@ -228,7 +228,7 @@ impl FilesListErrorCode {
 impl Default for FilesListErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        FilesListErrorCode::Unknown(String::new())
+        FilesListErrorCode::Other(String::new())
     }
 }
 
@@ -253,7 +253,7 @@ impl From<String> for FilesListErrorCode {
             "json_not_object" => FilesListErrorCode::JsonNotObject,
             "request_timeout" => FilesListErrorCode::RequestTimeout,
             "upgrade_required" => FilesListErrorCode::UpgradeRequired,
-            _ => FilesListErrorCode::Unknown(value),
+            _ => FilesListErrorCode::Other(value),
         }
     }
 }
@@ -267,7 +267,7 @@ impl From<&str> for FilesListErrorCode {
 impl From<FilesListErrorCode> for String {
     fn from(value: FilesListErrorCode) -> Self {
         match value {
-            FilesListErrorCode::Unknown(value) => value,
+            FilesListErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -108,7 +108,7 @@ pub enum FilesRevokePublicUrlErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl FilesRevokePublicUrlErrorCode {
@@ -136,7 +136,7 @@ impl FilesRevokePublicUrlErrorCode {
             FilesRevokePublicUrlErrorCode::RequestTimeout => "request_timeout",
             FilesRevokePublicUrlErrorCode::UpgradeRequired => "upgrade_required",
             FilesRevokePublicUrlErrorCode::FatalError => "fatal_error",
-            FilesRevokePublicUrlErrorCode::Unknown(value) => value,
+            FilesRevokePublicUrlErrorCode::Other(value) => value,
         }
     }
 
@@ -249,7 +249,7 @@ impl FilesRevokePublicUrlErrorCode {
 impl Default for FilesRevokePublicUrlErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        FilesRevokePublicUrlErrorCode::Unknown(String::new())
+        FilesRevokePublicUrlErrorCode::Other(String::new())
     }
 }
 
@@ -277,7 +277,7 @@ impl From<String> for FilesRevokePublicUrlErrorCode {
             "request_timeout" => FilesRevokePublicUrlErrorCode::RequestTimeout,
             "upgrade_required" => FilesRevokePublicUrlErrorCode::UpgradeRequired,
             "fatal_error" => FilesRevokePublicUrlErrorCode::FatalError,
-            _ => FilesRevokePublicUrlErrorCode::Unknown(value),
+            _ => FilesRevokePublicUrlErrorCode::Other(value),
         }
     }
 }
@@ -291,7 +291,7 @@ impl From<&str> for FilesRevokePublicUrlErrorCode {
 impl From<FilesRevokePublicUrlErrorCode> for String {
     fn from(value: FilesRevokePublicUrlErrorCode) -> Self {
         match value {
-            FilesRevokePublicUrlErrorCode::Unknown(value) => value,
+            FilesRevokePublicUrlErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -110,7 +110,7 @@ pub enum FilesSharedPublicUrlErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl FilesSharedPublicUrlErrorCode {
@@ -139,7 +139,7 @@ impl FilesSharedPublicUrlErrorCode {
             FilesSharedPublicUrlErrorCode::RequestTimeout => "request_timeout",
             FilesSharedPublicUrlErrorCode::UpgradeRequired => "upgrade_required",
             FilesSharedPublicUrlErrorCode::FatalError => "fatal_error",
-            FilesSharedPublicUrlErrorCode::Unknown(value) => value,
+            FilesSharedPublicUrlErrorCode::Other(value) => value,
         }
     }
 
@@ -257,7 +257,7 @@ impl FilesSharedPublicUrlErrorCode {
 impl Default for FilesSharedPublicUrlErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        FilesSharedPublicUrlErrorCode::Unknown(String::new())
+        FilesSharedPublicUrlErrorCode::Other(String::new())
     }
 }
 
@@ -286,7 +286,7 @@ impl From<String> for FilesSharedPublicUrlErrorCode {
             "request_timeout" => FilesSharedPublicUrlErrorCode::RequestTimeout,
             "upgrade_required" => FilesSharedPublicUrlErrorCode::UpgradeRequired,
             "fatal_error" => FilesSharedPublicUrlErrorCode::FatalError,
-            _ => FilesSharedPublicUrlErrorCode::Unknown(value),
+            _ => FilesSharedPublicUrlErrorCode::Other(value),
         }
     }
 }
@@ -300,7 +300,7 @@ impl From<&str> for FilesSharedPublicUrlErrorCode {
 impl From<FilesSharedPublicUrlErrorCode> for String {
     fn from(value: FilesSharedPublicUrlErrorCode) -> Self {
         match value {
-            FilesSharedPublicUrlErrorCode::Unknown(value) => value,
+            FilesSharedPublicUrlErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

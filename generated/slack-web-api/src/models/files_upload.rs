@@ -106,7 +106,7 @@ pub enum FilesUploadErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl FilesUploadErrorCode {
@@ -137,7 +137,7 @@ impl FilesUploadErrorCode {
             FilesUploadErrorCode::JsonNotObject => "json_not_object",
             FilesUploadErrorCode::RequestTimeout => "request_timeout",
             FilesUploadErrorCode::UpgradeRequired => "upgrade_required",
-            FilesUploadErrorCode::Unknown(value) => value,
+            FilesUploadErrorCode::Other(value) => value,
         }
     }
 
@@ -245,7 +245,7 @@ impl FilesUploadErrorCode {
 impl Default for FilesUploadErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        FilesUploadErrorCode::Unknown(String::new())
+        FilesUploadErrorCode::Other(String::new())
     }
 }
 
@@ -276,7 +276,7 @@ impl From<String> for FilesUploadErrorCode {
             "json_not_object" => FilesUploadErrorCode::JsonNotObject,
             "request_timeout" => FilesUploadErrorCode::RequestTimeout,
             "upgrade_required" => FilesUploadErrorCode::UpgradeRequired,
-            _ => FilesUploadErrorCode::Unknown(value),
+            _ => FilesUploadErrorCode::Other(value),
         }
     }
 }
@@ -290,7 +290,7 @@ impl From<&str> for FilesUploadErrorCode {
 impl From<FilesUploadErrorCode> for String {
     fn from(value: FilesUploadErrorCode) -> Self {
         match value {
-            FilesUploadErrorCode::Unknown(value) => value,
+            FilesUploadErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -115,7 +115,7 @@ pub enum MigrationExchangeErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl MigrationExchangeErrorCode {
@@ -142,7 +142,7 @@ impl MigrationExchangeErrorCode {
             MigrationExchangeErrorCode::RequestTimeout => "request_timeout",
             MigrationExchangeErrorCode::UpgradeRequired => "upgrade_required",
             MigrationExchangeErrorCode::FatalError => "fatal_error",
-            MigrationExchangeErrorCode::Unknown(value) => value,
+            MigrationExchangeErrorCode::Other(value) => value,
         }
     }
 
@@ -250,7 +250,7 @@ impl MigrationExchangeErrorCode {
 impl Default for MigrationExchangeErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        MigrationExchangeErrorCode::Unknown(String::new())
+        MigrationExchangeErrorCode::Other(String::new())
     }
 }
 
@@ -277,7 +277,7 @@ impl From<String> for MigrationExchangeErrorCode {
             "request_timeout" => MigrationExchangeErrorCode::RequestTimeout,
             "upgrade_required" => MigrationExchangeErrorCode::UpgradeRequired,
             "fatal_error" => MigrationExchangeErrorCode::FatalError,
-            _ => MigrationExchangeErrorCode::Unknown(value),
+            _ => MigrationExchangeErrorCode::Other(value),
         }
     }
 }
@@ -291,7 +291,7 @@ impl From<&str> for MigrationExchangeErrorCode {
 impl From<MigrationExchangeErrorCode> for String {
     fn from(value: MigrationExchangeErrorCode) -> Self {
         match value {
-            MigrationExchangeErrorCode::Unknown(value) => value,
+            MigrationExchangeErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

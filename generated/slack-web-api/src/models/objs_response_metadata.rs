@@ -160,7 +160,7 @@ pub enum ObjsResponseMetadataDeprecationWarningWarningsItem {
     /// `method_deprecated`
     MethodDeprecated,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ObjsResponseMetadataDeprecationWarningWarningsItem {
@@ -170,7 +170,7 @@ impl ObjsResponseMetadataDeprecationWarningWarningsItem {
             ObjsResponseMetadataDeprecationWarningWarningsItem::MethodDeprecated => {
                 "method_deprecated"
             }
-            ObjsResponseMetadataDeprecationWarningWarningsItem::Unknown(value) => value,
+            ObjsResponseMetadataDeprecationWarningWarningsItem::Other(value) => value,
         }
     }
 }
@@ -178,7 +178,7 @@ impl ObjsResponseMetadataDeprecationWarningWarningsItem {
 impl Default for ObjsResponseMetadataDeprecationWarningWarningsItem {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ObjsResponseMetadataDeprecationWarningWarningsItem::Unknown(String::new())
+        ObjsResponseMetadataDeprecationWarningWarningsItem::Other(String::new())
     }
 }
 
@@ -188,7 +188,7 @@ impl From<String> for ObjsResponseMetadataDeprecationWarningWarningsItem {
             "method_deprecated" => {
                 ObjsResponseMetadataDeprecationWarningWarningsItem::MethodDeprecated
             }
-            _ => ObjsResponseMetadataDeprecationWarningWarningsItem::Unknown(value),
+            _ => ObjsResponseMetadataDeprecationWarningWarningsItem::Other(value),
         }
     }
 }
@@ -202,7 +202,7 @@ impl From<&str> for ObjsResponseMetadataDeprecationWarningWarningsItem {
 impl From<ObjsResponseMetadataDeprecationWarningWarningsItem> for String {
     fn from(value: ObjsResponseMetadataDeprecationWarningWarningsItem) -> Self {
         match value {
-            ObjsResponseMetadataDeprecationWarningWarningsItem::Unknown(value) => value,
+            ObjsResponseMetadataDeprecationWarningWarningsItem::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -250,7 +250,7 @@ pub enum ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsIte
     /// `method_deprecated`
     MethodDeprecated,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
@@ -260,7 +260,7 @@ impl ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
             ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::MethodDeprecated => {
                 "method_deprecated"
             }
-            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Unknown(
+            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Other(
                 value,
             ) => value,
         }
@@ -271,7 +271,7 @@ impl Default
 for ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Unknown(
+        ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Other(
             String::new(),
         )
     }
@@ -285,7 +285,7 @@ for ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
                 ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::MethodDeprecated
             }
             _ => {
-                ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Unknown(
+                ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Other(
                     value,
                 )
             }
@@ -308,7 +308,7 @@ for String {
         value: ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem,
     ) -> Self {
         match value {
-            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Unknown(
+            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Other(
                 value,
             ) => value,
             known => known.as_str().to_string(),

@@ -191,7 +191,7 @@ pub enum ObjsTeamPlan {
     /// `enterprise`
     Enterprise,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ObjsTeamPlan {
@@ -203,7 +203,7 @@ impl ObjsTeamPlan {
             ObjsTeamPlan::Plus => "plus",
             ObjsTeamPlan::Compliance => "compliance",
             ObjsTeamPlan::Enterprise => "enterprise",
-            ObjsTeamPlan::Unknown(value) => value,
+            ObjsTeamPlan::Other(value) => value,
         }
     }
 }
@@ -211,7 +211,7 @@ impl ObjsTeamPlan {
 impl Default for ObjsTeamPlan {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ObjsTeamPlan::Unknown(String::new())
+        ObjsTeamPlan::Other(String::new())
     }
 }
 
@@ -223,7 +223,7 @@ impl From<String> for ObjsTeamPlan {
             "plus" => ObjsTeamPlan::Plus,
             "compliance" => ObjsTeamPlan::Compliance,
             "enterprise" => ObjsTeamPlan::Enterprise,
-            _ => ObjsTeamPlan::Unknown(value),
+            _ => ObjsTeamPlan::Other(value),
         }
     }
 }
@@ -237,7 +237,7 @@ impl From<&str> for ObjsTeamPlan {
 impl From<ObjsTeamPlan> for String {
     fn from(value: ObjsTeamPlan) -> Self {
         match value {
-            ObjsTeamPlan::Unknown(value) => value,
+            ObjsTeamPlan::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -65,7 +65,7 @@ pub enum ObjsTeamProfileFieldType {
     /// `user`
     User,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ObjsTeamProfileFieldType {
@@ -78,7 +78,7 @@ impl ObjsTeamProfileFieldType {
             ObjsTeamProfileFieldType::Mailto => "mailto",
             ObjsTeamProfileFieldType::OptionsList => "options_list",
             ObjsTeamProfileFieldType::User => "user",
-            ObjsTeamProfileFieldType::Unknown(value) => value,
+            ObjsTeamProfileFieldType::Other(value) => value,
         }
     }
 }
@@ -86,7 +86,7 @@ impl ObjsTeamProfileFieldType {
 impl Default for ObjsTeamProfileFieldType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ObjsTeamProfileFieldType::Unknown(String::new())
+        ObjsTeamProfileFieldType::Other(String::new())
     }
 }
 
@@ -99,7 +99,7 @@ impl From<String> for ObjsTeamProfileFieldType {
             "mailto" => ObjsTeamProfileFieldType::Mailto,
             "options_list" => ObjsTeamProfileFieldType::OptionsList,
             "user" => ObjsTeamProfileFieldType::User,
-            _ => ObjsTeamProfileFieldType::Unknown(value),
+            _ => ObjsTeamProfileFieldType::Other(value),
         }
     }
 }
@@ -113,7 +113,7 @@ impl From<&str> for ObjsTeamProfileFieldType {
 impl From<ObjsTeamProfileFieldType> for String {
     fn from(value: ObjsTeamProfileFieldType) -> Self {
         match value {
-            ObjsTeamProfileFieldType::Unknown(value) => value,
+            ObjsTeamProfileFieldType::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

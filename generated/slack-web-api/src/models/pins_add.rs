@@ -109,7 +109,7 @@ pub enum PinsAddErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PinsAddErrorCode {
@@ -139,7 +139,7 @@ impl PinsAddErrorCode {
             PinsAddErrorCode::JsonNotObject => "json_not_object",
             PinsAddErrorCode::RequestTimeout => "request_timeout",
             PinsAddErrorCode::UpgradeRequired => "upgrade_required",
-            PinsAddErrorCode::Unknown(value) => value,
+            PinsAddErrorCode::Other(value) => value,
         }
     }
 
@@ -262,7 +262,7 @@ impl PinsAddErrorCode {
 impl Default for PinsAddErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PinsAddErrorCode::Unknown(String::new())
+        PinsAddErrorCode::Other(String::new())
     }
 }
 
@@ -292,7 +292,7 @@ impl From<String> for PinsAddErrorCode {
             "json_not_object" => PinsAddErrorCode::JsonNotObject,
             "request_timeout" => PinsAddErrorCode::RequestTimeout,
             "upgrade_required" => PinsAddErrorCode::UpgradeRequired,
-            _ => PinsAddErrorCode::Unknown(value),
+            _ => PinsAddErrorCode::Other(value),
         }
     }
 }
@@ -306,7 +306,7 @@ impl From<&str> for PinsAddErrorCode {
 impl From<PinsAddErrorCode> for String {
     fn from(value: PinsAddErrorCode) -> Self {
         match value {
-            PinsAddErrorCode::Unknown(value) => value,
+            PinsAddErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

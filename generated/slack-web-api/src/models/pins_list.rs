@@ -237,7 +237,7 @@ pub enum PinsListResponseItemsItemsItemFilePinType {
     /// `file`
     File,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PinsListResponseItemsItemsItemFilePinType {
@@ -245,7 +245,7 @@ impl PinsListResponseItemsItemsItemFilePinType {
     pub fn as_str(&self) -> &str {
         match self {
             PinsListResponseItemsItemsItemFilePinType::File => "file",
-            PinsListResponseItemsItemsItemFilePinType::Unknown(value) => value,
+            PinsListResponseItemsItemsItemFilePinType::Other(value) => value,
         }
     }
 }
@@ -253,7 +253,7 @@ impl PinsListResponseItemsItemsItemFilePinType {
 impl Default for PinsListResponseItemsItemsItemFilePinType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PinsListResponseItemsItemsItemFilePinType::Unknown(String::new())
+        PinsListResponseItemsItemsItemFilePinType::Other(String::new())
     }
 }
 
@@ -261,7 +261,7 @@ impl From<String> for PinsListResponseItemsItemsItemFilePinType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "file" => PinsListResponseItemsItemsItemFilePinType::File,
-            _ => PinsListResponseItemsItemsItemFilePinType::Unknown(value),
+            _ => PinsListResponseItemsItemsItemFilePinType::Other(value),
         }
     }
 }
@@ -275,7 +275,7 @@ impl From<&str> for PinsListResponseItemsItemsItemFilePinType {
 impl From<PinsListResponseItemsItemsItemFilePinType> for String {
     fn from(value: PinsListResponseItemsItemsItemFilePinType) -> Self {
         match value {
-            PinsListResponseItemsItemsItemFilePinType::Unknown(value) => value,
+            PinsListResponseItemsItemsItemFilePinType::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -339,7 +339,7 @@ pub enum PinsListResponseItemsItemsItemMessagePinType {
     /// `message`
     Message,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PinsListResponseItemsItemsItemMessagePinType {
@@ -347,7 +347,7 @@ impl PinsListResponseItemsItemsItemMessagePinType {
     pub fn as_str(&self) -> &str {
         match self {
             PinsListResponseItemsItemsItemMessagePinType::Message => "message",
-            PinsListResponseItemsItemsItemMessagePinType::Unknown(value) => value,
+            PinsListResponseItemsItemsItemMessagePinType::Other(value) => value,
         }
     }
 }
@@ -355,7 +355,7 @@ impl PinsListResponseItemsItemsItemMessagePinType {
 impl Default for PinsListResponseItemsItemsItemMessagePinType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PinsListResponseItemsItemsItemMessagePinType::Unknown(String::new())
+        PinsListResponseItemsItemsItemMessagePinType::Other(String::new())
     }
 }
 
@@ -363,7 +363,7 @@ impl From<String> for PinsListResponseItemsItemsItemMessagePinType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "message" => PinsListResponseItemsItemsItemMessagePinType::Message,
-            _ => PinsListResponseItemsItemsItemMessagePinType::Unknown(value),
+            _ => PinsListResponseItemsItemsItemMessagePinType::Other(value),
         }
     }
 }
@@ -377,7 +377,7 @@ impl From<&str> for PinsListResponseItemsItemsItemMessagePinType {
 impl From<PinsListResponseItemsItemsItemMessagePinType> for String {
     fn from(value: PinsListResponseItemsItemsItemMessagePinType) -> Self {
         match value {
-            PinsListResponseItemsItemsItemMessagePinType::Unknown(value) => value,
+            PinsListResponseItemsItemsItemMessagePinType::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -490,7 +490,7 @@ pub enum PinsListErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PinsListErrorCode {
@@ -513,7 +513,7 @@ impl PinsListErrorCode {
             PinsListErrorCode::JsonNotObject => "json_not_object",
             PinsListErrorCode::RequestTimeout => "request_timeout",
             PinsListErrorCode::UpgradeRequired => "upgrade_required",
-            PinsListErrorCode::Unknown(value) => value,
+            PinsListErrorCode::Other(value) => value,
         }
     }
 
@@ -601,7 +601,7 @@ impl PinsListErrorCode {
 impl Default for PinsListErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PinsListErrorCode::Unknown(String::new())
+        PinsListErrorCode::Other(String::new())
     }
 }
 
@@ -624,7 +624,7 @@ impl From<String> for PinsListErrorCode {
             "json_not_object" => PinsListErrorCode::JsonNotObject,
             "request_timeout" => PinsListErrorCode::RequestTimeout,
             "upgrade_required" => PinsListErrorCode::UpgradeRequired,
-            _ => PinsListErrorCode::Unknown(value),
+            _ => PinsListErrorCode::Other(value),
         }
     }
 }
@@ -638,7 +638,7 @@ impl From<&str> for PinsListErrorCode {
 impl From<PinsListErrorCode> for String {
     fn from(value: PinsListErrorCode) -> Self {
         match value {
-            PinsListErrorCode::Unknown(value) => value,
+            PinsListErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -107,7 +107,7 @@ pub enum PinsRemoveErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PinsRemoveErrorCode {
@@ -136,7 +136,7 @@ impl PinsRemoveErrorCode {
             PinsRemoveErrorCode::JsonNotObject => "json_not_object",
             PinsRemoveErrorCode::RequestTimeou => "request_timeou",
             PinsRemoveErrorCode::UpgradeRequired => "upgrade_required",
-            PinsRemoveErrorCode::Unknown(value) => value,
+            PinsRemoveErrorCode::Other(value) => value,
         }
     }
 
@@ -254,7 +254,7 @@ impl PinsRemoveErrorCode {
 impl Default for PinsRemoveErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PinsRemoveErrorCode::Unknown(String::new())
+        PinsRemoveErrorCode::Other(String::new())
     }
 }
 
@@ -283,7 +283,7 @@ impl From<String> for PinsRemoveErrorCode {
             "json_not_object" => PinsRemoveErrorCode::JsonNotObject,
             "request_timeou" => PinsRemoveErrorCode::RequestTimeou,
             "upgrade_required" => PinsRemoveErrorCode::UpgradeRequired,
-            _ => PinsRemoveErrorCode::Unknown(value),
+            _ => PinsRemoveErrorCode::Other(value),
         }
     }
 }
@@ -297,7 +297,7 @@ impl From<&str> for PinsRemoveErrorCode {
 impl From<PinsRemoveErrorCode> for String {
     fn from(value: PinsRemoveErrorCode) -> Self {
         match value {
-            PinsRemoveErrorCode::Unknown(value) => value,
+            PinsRemoveErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

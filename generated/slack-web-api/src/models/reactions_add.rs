@@ -107,7 +107,7 @@ pub enum ReactionsAddErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ReactionsAddErrorCode {
@@ -136,7 +136,7 @@ impl ReactionsAddErrorCode {
             ReactionsAddErrorCode::JsonNotObject => "json_not_object",
             ReactionsAddErrorCode::RequestTimeout => "request_timeout",
             ReactionsAddErrorCode::UpgradeRequired => "upgrade_required",
-            ReactionsAddErrorCode::Unknown(value) => value,
+            ReactionsAddErrorCode::Other(value) => value,
         }
     }
 
@@ -254,7 +254,7 @@ impl ReactionsAddErrorCode {
 impl Default for ReactionsAddErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ReactionsAddErrorCode::Unknown(String::new())
+        ReactionsAddErrorCode::Other(String::new())
     }
 }
 
@@ -283,7 +283,7 @@ impl From<String> for ReactionsAddErrorCode {
             "json_not_object" => ReactionsAddErrorCode::JsonNotObject,
             "request_timeout" => ReactionsAddErrorCode::RequestTimeout,
             "upgrade_required" => ReactionsAddErrorCode::UpgradeRequired,
-            _ => ReactionsAddErrorCode::Unknown(value),
+            _ => ReactionsAddErrorCode::Other(value),
         }
     }
 }
@@ -297,7 +297,7 @@ impl From<&str> for ReactionsAddErrorCode {
 impl From<ReactionsAddErrorCode> for String {
     fn from(value: ReactionsAddErrorCode) -> Self {
         match value {
-            ReactionsAddErrorCode::Unknown(value) => value,
+            ReactionsAddErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -87,7 +87,7 @@ pub enum ReactionsGetErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ReactionsGetErrorCode {
@@ -113,7 +113,7 @@ impl ReactionsGetErrorCode {
             ReactionsGetErrorCode::JsonNotObject => "json_not_object",
             ReactionsGetErrorCode::RequestTimeout => "request_timeout",
             ReactionsGetErrorCode::UpgradeRequired => "upgrade_required",
-            ReactionsGetErrorCode::Unknown(value) => value,
+            ReactionsGetErrorCode::Other(value) => value,
         }
     }
 
@@ -216,7 +216,7 @@ impl ReactionsGetErrorCode {
 impl Default for ReactionsGetErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ReactionsGetErrorCode::Unknown(String::new())
+        ReactionsGetErrorCode::Other(String::new())
     }
 }
 
@@ -242,7 +242,7 @@ impl From<String> for ReactionsGetErrorCode {
             "json_not_object" => ReactionsGetErrorCode::JsonNotObject,
             "request_timeout" => ReactionsGetErrorCode::RequestTimeout,
             "upgrade_required" => ReactionsGetErrorCode::UpgradeRequired,
-            _ => ReactionsGetErrorCode::Unknown(value),
+            _ => ReactionsGetErrorCode::Other(value),
         }
     }
 }
@@ -256,7 +256,7 @@ impl From<&str> for ReactionsGetErrorCode {
 impl From<ReactionsGetErrorCode> for String {
     fn from(value: ReactionsGetErrorCode) -> Self {
         match value {
-            ReactionsGetErrorCode::Unknown(value) => value,
+            ReactionsGetErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -167,7 +167,7 @@ pub enum ReactionsListResponseItemsItemChannelType {
     /// `message`
     Message,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ReactionsListResponseItemsItemChannelType {
@@ -175,7 +175,7 @@ impl ReactionsListResponseItemsItemChannelType {
     pub fn as_str(&self) -> &str {
         match self {
             ReactionsListResponseItemsItemChannelType::Message => "message",
-            ReactionsListResponseItemsItemChannelType::Unknown(value) => value,
+            ReactionsListResponseItemsItemChannelType::Other(value) => value,
         }
     }
 }
@@ -183,7 +183,7 @@ impl ReactionsListResponseItemsItemChannelType {
 impl Default for ReactionsListResponseItemsItemChannelType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ReactionsListResponseItemsItemChannelType::Unknown(String::new())
+        ReactionsListResponseItemsItemChannelType::Other(String::new())
     }
 }
 
@@ -191,7 +191,7 @@ impl From<String> for ReactionsListResponseItemsItemChannelType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "message" => ReactionsListResponseItemsItemChannelType::Message,
-            _ => ReactionsListResponseItemsItemChannelType::Unknown(value),
+            _ => ReactionsListResponseItemsItemChannelType::Other(value),
         }
     }
 }
@@ -205,7 +205,7 @@ impl From<&str> for ReactionsListResponseItemsItemChannelType {
 impl From<ReactionsListResponseItemsItemChannelType> for String {
     fn from(value: ReactionsListResponseItemsItemChannelType) -> Self {
         match value {
-            ReactionsListResponseItemsItemChannelType::Unknown(value) => value,
+            ReactionsListResponseItemsItemChannelType::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -248,7 +248,7 @@ pub enum ReactionsListResponseItemsItemFileType {
     /// `file`
     File,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ReactionsListResponseItemsItemFileType {
@@ -256,7 +256,7 @@ impl ReactionsListResponseItemsItemFileType {
     pub fn as_str(&self) -> &str {
         match self {
             ReactionsListResponseItemsItemFileType::File => "file",
-            ReactionsListResponseItemsItemFileType::Unknown(value) => value,
+            ReactionsListResponseItemsItemFileType::Other(value) => value,
         }
     }
 }
@@ -264,7 +264,7 @@ impl ReactionsListResponseItemsItemFileType {
 impl Default for ReactionsListResponseItemsItemFileType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ReactionsListResponseItemsItemFileType::Unknown(String::new())
+        ReactionsListResponseItemsItemFileType::Other(String::new())
     }
 }
 
@@ -272,7 +272,7 @@ impl From<String> for ReactionsListResponseItemsItemFileType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "file" => ReactionsListResponseItemsItemFileType::File,
-            _ => ReactionsListResponseItemsItemFileType::Unknown(value),
+            _ => ReactionsListResponseItemsItemFileType::Other(value),
         }
     }
 }
@@ -286,7 +286,7 @@ impl From<&str> for ReactionsListResponseItemsItemFileType {
 impl From<ReactionsListResponseItemsItemFileType> for String {
     fn from(value: ReactionsListResponseItemsItemFileType) -> Self {
         match value {
-            ReactionsListResponseItemsItemFileType::Unknown(value) => value,
+            ReactionsListResponseItemsItemFileType::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -332,7 +332,7 @@ pub enum ReactionsListResponseItemsItemCommentType {
     /// `file_comment`
     FileComment,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ReactionsListResponseItemsItemCommentType {
@@ -340,7 +340,7 @@ impl ReactionsListResponseItemsItemCommentType {
     pub fn as_str(&self) -> &str {
         match self {
             ReactionsListResponseItemsItemCommentType::FileComment => "file_comment",
-            ReactionsListResponseItemsItemCommentType::Unknown(value) => value,
+            ReactionsListResponseItemsItemCommentType::Other(value) => value,
         }
     }
 }
@@ -348,7 +348,7 @@ impl ReactionsListResponseItemsItemCommentType {
 impl Default for ReactionsListResponseItemsItemCommentType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ReactionsListResponseItemsItemCommentType::Unknown(String::new())
+        ReactionsListResponseItemsItemCommentType::Other(String::new())
     }
 }
 
@@ -356,7 +356,7 @@ impl From<String> for ReactionsListResponseItemsItemCommentType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "file_comment" => ReactionsListResponseItemsItemCommentType::FileComment,
-            _ => ReactionsListResponseItemsItemCommentType::Unknown(value),
+            _ => ReactionsListResponseItemsItemCommentType::Other(value),
         }
     }
 }
@@ -370,7 +370,7 @@ impl From<&str> for ReactionsListResponseItemsItemCommentType {
 impl From<ReactionsListResponseItemsItemCommentType> for String {
     fn from(value: ReactionsListResponseItemsItemCommentType) -> Self {
         match value {
-            ReactionsListResponseItemsItemCommentType::Unknown(value) => value,
+            ReactionsListResponseItemsItemCommentType::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -470,7 +470,7 @@ pub enum ReactionsListErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ReactionsListErrorCode {
@@ -494,7 +494,7 @@ impl ReactionsListErrorCode {
             ReactionsListErrorCode::RequestTimeout => "request_timeout",
             ReactionsListErrorCode::UpgradeRequired => "upgrade_required",
             ReactionsListErrorCode::FatalError => "fatal_error",
-            ReactionsListErrorCode::Unknown(value) => value,
+            ReactionsListErrorCode::Other(value) => value,
         }
     }
 
@@ -587,7 +587,7 @@ impl ReactionsListErrorCode {
 impl Default for ReactionsListErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ReactionsListErrorCode::Unknown(String::new())
+        ReactionsListErrorCode::Other(String::new())
     }
 }
 
@@ -611,7 +611,7 @@ impl From<String> for ReactionsListErrorCode {
             "request_timeout" => ReactionsListErrorCode::RequestTimeout,
             "upgrade_required" => ReactionsListErrorCode::UpgradeRequired,
             "fatal_error" => ReactionsListErrorCode::FatalError,
-            _ => ReactionsListErrorCode::Unknown(value),
+            _ => ReactionsListErrorCode::Other(value),
         }
     }
 }
@@ -625,7 +625,7 @@ impl From<&str> for ReactionsListErrorCode {
 impl From<ReactionsListErrorCode> for String {
     fn from(value: ReactionsListErrorCode) -> Self {
         match value {
-            ReactionsListErrorCode::Unknown(value) => value,
+            ReactionsListErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

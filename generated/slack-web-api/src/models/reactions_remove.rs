@@ -109,7 +109,7 @@ pub enum ReactionsRemoveErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ReactionsRemoveErrorCode {
@@ -139,7 +139,7 @@ impl ReactionsRemoveErrorCode {
             ReactionsRemoveErrorCode::RequestTimeout => "request_timeout",
             ReactionsRemoveErrorCode::UpgradeRequired => "upgrade_required",
             ReactionsRemoveErrorCode::FatalError => "fatal_error",
-            ReactionsRemoveErrorCode::Unknown(value) => value,
+            ReactionsRemoveErrorCode::Other(value) => value,
         }
     }
 
@@ -262,7 +262,7 @@ impl ReactionsRemoveErrorCode {
 impl Default for ReactionsRemoveErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ReactionsRemoveErrorCode::Unknown(String::new())
+        ReactionsRemoveErrorCode::Other(String::new())
     }
 }
 
@@ -292,7 +292,7 @@ impl From<String> for ReactionsRemoveErrorCode {
             "request_timeout" => ReactionsRemoveErrorCode::RequestTimeout,
             "upgrade_required" => ReactionsRemoveErrorCode::UpgradeRequired,
             "fatal_error" => ReactionsRemoveErrorCode::FatalError,
-            _ => ReactionsRemoveErrorCode::Unknown(value),
+            _ => ReactionsRemoveErrorCode::Other(value),
         }
     }
 }
@@ -306,7 +306,7 @@ impl From<&str> for ReactionsRemoveErrorCode {
 impl From<ReactionsRemoveErrorCode> for String {
     fn from(value: ReactionsRemoveErrorCode) -> Self {
         match value {
-            ReactionsRemoveErrorCode::Unknown(value) => value,
+            ReactionsRemoveErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -116,7 +116,7 @@ pub enum RemindersAddErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RemindersAddErrorCode {
@@ -150,7 +150,7 @@ impl RemindersAddErrorCode {
             RemindersAddErrorCode::RequestTimeout => "request_timeout",
             RemindersAddErrorCode::UpgradeRequired => "upgrade_required",
             RemindersAddErrorCode::FatalError => "fatal_error",
-            RemindersAddErrorCode::Unknown(value) => value,
+            RemindersAddErrorCode::Other(value) => value,
         }
     }
 
@@ -283,7 +283,7 @@ impl RemindersAddErrorCode {
 impl Default for RemindersAddErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RemindersAddErrorCode::Unknown(String::new())
+        RemindersAddErrorCode::Other(String::new())
     }
 }
 
@@ -317,7 +317,7 @@ impl From<String> for RemindersAddErrorCode {
             "request_timeout" => RemindersAddErrorCode::RequestTimeout,
             "upgrade_required" => RemindersAddErrorCode::UpgradeRequired,
             "fatal_error" => RemindersAddErrorCode::FatalError,
-            _ => RemindersAddErrorCode::Unknown(value),
+            _ => RemindersAddErrorCode::Other(value),
         }
     }
 }
@@ -331,7 +331,7 @@ impl From<&str> for RemindersAddErrorCode {
 impl From<RemindersAddErrorCode> for String {
     fn from(value: RemindersAddErrorCode) -> Self {
         match value {
-            RemindersAddErrorCode::Unknown(value) => value,
+            RemindersAddErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -107,7 +107,7 @@ pub enum RemindersCompleteErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RemindersCompleteErrorCode {
@@ -138,7 +138,7 @@ impl RemindersCompleteErrorCode {
             RemindersCompleteErrorCode::RequestTimeout => "request_timeout",
             RemindersCompleteErrorCode::UpgradeRequired => "upgrade_required",
             RemindersCompleteErrorCode::FatalError => "fatal_error",
-            RemindersCompleteErrorCode::Unknown(value) => value,
+            RemindersCompleteErrorCode::Other(value) => value,
         }
     }
 
@@ -256,7 +256,7 @@ impl RemindersCompleteErrorCode {
 impl Default for RemindersCompleteErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RemindersCompleteErrorCode::Unknown(String::new())
+        RemindersCompleteErrorCode::Other(String::new())
     }
 }
 
@@ -287,7 +287,7 @@ impl From<String> for RemindersCompleteErrorCode {
             "request_timeout" => RemindersCompleteErrorCode::RequestTimeout,
             "upgrade_required" => RemindersCompleteErrorCode::UpgradeRequired,
             "fatal_error" => RemindersCompleteErrorCode::FatalError,
-            _ => RemindersCompleteErrorCode::Unknown(value),
+            _ => RemindersCompleteErrorCode::Other(value),
         }
     }
 }
@@ -301,7 +301,7 @@ impl From<&str> for RemindersCompleteErrorCode {
 impl From<RemindersCompleteErrorCode> for String {
     fn from(value: RemindersCompleteErrorCode) -> Self {
         match value {
-            RemindersCompleteErrorCode::Unknown(value) => value,
+            RemindersCompleteErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -103,7 +103,7 @@ pub enum RemindersDeleteErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RemindersDeleteErrorCode {
@@ -130,7 +130,7 @@ impl RemindersDeleteErrorCode {
             RemindersDeleteErrorCode::RequestTimeout => "request_timeout",
             RemindersDeleteErrorCode::UpgradeRequired => "upgrade_required",
             RemindersDeleteErrorCode::FatalError => "fatal_error",
-            RemindersDeleteErrorCode::Unknown(value) => value,
+            RemindersDeleteErrorCode::Other(value) => value,
         }
     }
 
@@ -238,7 +238,7 @@ impl RemindersDeleteErrorCode {
 impl Default for RemindersDeleteErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RemindersDeleteErrorCode::Unknown(String::new())
+        RemindersDeleteErrorCode::Other(String::new())
     }
 }
 
@@ -265,7 +265,7 @@ impl From<String> for RemindersDeleteErrorCode {
             "request_timeout" => RemindersDeleteErrorCode::RequestTimeout,
             "upgrade_required" => RemindersDeleteErrorCode::UpgradeRequired,
             "fatal_error" => RemindersDeleteErrorCode::FatalError,
-            _ => RemindersDeleteErrorCode::Unknown(value),
+            _ => RemindersDeleteErrorCode::Other(value),
         }
     }
 }
@@ -279,7 +279,7 @@ impl From<&str> for RemindersDeleteErrorCode {
 impl From<RemindersDeleteErrorCode> for String {
     fn from(value: RemindersDeleteErrorCode) -> Self {
         match value {
-            RemindersDeleteErrorCode::Unknown(value) => value,
+            RemindersDeleteErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -106,7 +106,7 @@ pub enum RemindersInfoErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RemindersInfoErrorCode {
@@ -133,7 +133,7 @@ impl RemindersInfoErrorCode {
             RemindersInfoErrorCode::RequestTimeout => "request_timeout",
             RemindersInfoErrorCode::UpgradeRequired => "upgrade_required",
             RemindersInfoErrorCode::FatalError => "fatal_error",
-            RemindersInfoErrorCode::Unknown(value) => value,
+            RemindersInfoErrorCode::Other(value) => value,
         }
     }
 
@@ -241,7 +241,7 @@ impl RemindersInfoErrorCode {
 impl Default for RemindersInfoErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RemindersInfoErrorCode::Unknown(String::new())
+        RemindersInfoErrorCode::Other(String::new())
     }
 }
 
@@ -268,7 +268,7 @@ impl From<String> for RemindersInfoErrorCode {
             "request_timeout" => RemindersInfoErrorCode::RequestTimeout,
             "upgrade_required" => RemindersInfoErrorCode::UpgradeRequired,
             "fatal_error" => RemindersInfoErrorCode::FatalError,
-            _ => RemindersInfoErrorCode::Unknown(value),
+            _ => RemindersInfoErrorCode::Other(value),
         }
     }
 }
@@ -282,7 +282,7 @@ impl From<&str> for RemindersInfoErrorCode {
 impl From<RemindersInfoErrorCode> for String {
     fn from(value: RemindersInfoErrorCode) -> Self {
         match value {
-            RemindersInfoErrorCode::Unknown(value) => value,
+            RemindersInfoErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -104,7 +104,7 @@ pub enum RemindersListErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RemindersListErrorCode {
@@ -130,7 +130,7 @@ impl RemindersListErrorCode {
             RemindersListErrorCode::RequestTimeout => "request_timeout",
             RemindersListErrorCode::UpgradeRequired => "upgrade_required",
             RemindersListErrorCode::FatalError => "fatal_error",
-            RemindersListErrorCode::Unknown(value) => value,
+            RemindersListErrorCode::Other(value) => value,
         }
     }
 
@@ -233,7 +233,7 @@ impl RemindersListErrorCode {
 impl Default for RemindersListErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RemindersListErrorCode::Unknown(String::new())
+        RemindersListErrorCode::Other(String::new())
     }
 }
 
@@ -259,7 +259,7 @@ impl From<String> for RemindersListErrorCode {
             "request_timeout" => RemindersListErrorCode::RequestTimeout,
             "upgrade_required" => RemindersListErrorCode::UpgradeRequired,
             "fatal_error" => RemindersListErrorCode::FatalError,
-            _ => RemindersListErrorCode::Unknown(value),
+            _ => RemindersListErrorCode::Other(value),
         }
     }
 }
@@ -273,7 +273,7 @@ impl From<&str> for RemindersListErrorCode {
 impl From<RemindersListErrorCode> for String {
     fn from(value: RemindersListErrorCode) -> Self {
         match value {
-            RemindersListErrorCode::Unknown(value) => value,
+            RemindersListErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

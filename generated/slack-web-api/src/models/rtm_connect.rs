@@ -139,7 +139,7 @@ pub enum RtmConnectErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl RtmConnectErrorCode {
@@ -163,7 +163,7 @@ impl RtmConnectErrorCode {
             RtmConnectErrorCode::RequestTimeout => "request_timeout",
             RtmConnectErrorCode::UpgradeRequired => "upgrade_required",
             RtmConnectErrorCode::FatalError => "fatal_error",
-            RtmConnectErrorCode::Unknown(value) => value,
+            RtmConnectErrorCode::Other(value) => value,
         }
     }
 
@@ -256,7 +256,7 @@ impl RtmConnectErrorCode {
 impl Default for RtmConnectErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        RtmConnectErrorCode::Unknown(String::new())
+        RtmConnectErrorCode::Other(String::new())
     }
 }
 
@@ -280,7 +280,7 @@ impl From<String> for RtmConnectErrorCode {
             "request_timeout" => RtmConnectErrorCode::RequestTimeout,
             "upgrade_required" => RtmConnectErrorCode::UpgradeRequired,
             "fatal_error" => RtmConnectErrorCode::FatalError,
-            _ => RtmConnectErrorCode::Unknown(value),
+            _ => RtmConnectErrorCode::Other(value),
         }
     }
 }
@@ -294,7 +294,7 @@ impl From<&str> for RtmConnectErrorCode {
 impl From<RtmConnectErrorCode> for String {
     fn from(value: RtmConnectErrorCode) -> Self {
         match value {
-            RtmConnectErrorCode::Unknown(value) => value,
+            RtmConnectErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

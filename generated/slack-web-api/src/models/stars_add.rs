@@ -113,7 +113,7 @@ pub enum StarsAddErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl StarsAddErrorCode {
@@ -145,7 +145,7 @@ impl StarsAddErrorCode {
             StarsAddErrorCode::RequestTimeout => "request_timeout",
             StarsAddErrorCode::UpgradeRequired => "upgrade_required",
             StarsAddErrorCode::FatalError => "fatal_error",
-            StarsAddErrorCode::Unknown(value) => value,
+            StarsAddErrorCode::Other(value) => value,
         }
     }
 
@@ -278,7 +278,7 @@ impl StarsAddErrorCode {
 impl Default for StarsAddErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        StarsAddErrorCode::Unknown(String::new())
+        StarsAddErrorCode::Other(String::new())
     }
 }
 
@@ -310,7 +310,7 @@ impl From<String> for StarsAddErrorCode {
             "request_timeout" => StarsAddErrorCode::RequestTimeout,
             "upgrade_required" => StarsAddErrorCode::UpgradeRequired,
             "fatal_error" => StarsAddErrorCode::FatalError,
-            _ => StarsAddErrorCode::Unknown(value),
+            _ => StarsAddErrorCode::Other(value),
         }
     }
 }
@@ -324,7 +324,7 @@ impl From<&str> for StarsAddErrorCode {
 impl From<StarsAddErrorCode> for String {
     fn from(value: StarsAddErrorCode) -> Self {
         match value {
-            StarsAddErrorCode::Unknown(value) => value,
+            StarsAddErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

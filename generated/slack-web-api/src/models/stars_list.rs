@@ -233,7 +233,7 @@ pub enum StarsListResponseItemsItemWithMessageType {
     /// `message`
     Message,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl StarsListResponseItemsItemWithMessageType {
@@ -241,7 +241,7 @@ impl StarsListResponseItemsItemWithMessageType {
     pub fn as_str(&self) -> &str {
         match self {
             StarsListResponseItemsItemWithMessageType::Message => "message",
-            StarsListResponseItemsItemWithMessageType::Unknown(value) => value,
+            StarsListResponseItemsItemWithMessageType::Other(value) => value,
         }
     }
 }
@@ -249,7 +249,7 @@ impl StarsListResponseItemsItemWithMessageType {
 impl Default for StarsListResponseItemsItemWithMessageType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        StarsListResponseItemsItemWithMessageType::Unknown(String::new())
+        StarsListResponseItemsItemWithMessageType::Other(String::new())
     }
 }
 
@@ -257,7 +257,7 @@ impl From<String> for StarsListResponseItemsItemWithMessageType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "message" => StarsListResponseItemsItemWithMessageType::Message,
-            _ => StarsListResponseItemsItemWithMessageType::Unknown(value),
+            _ => StarsListResponseItemsItemWithMessageType::Other(value),
         }
     }
 }
@@ -271,7 +271,7 @@ impl From<&str> for StarsListResponseItemsItemWithMessageType {
 impl From<StarsListResponseItemsItemWithMessageType> for String {
     fn from(value: StarsListResponseItemsItemWithMessageType) -> Self {
         match value {
-            StarsListResponseItemsItemWithMessageType::Unknown(value) => value,
+            StarsListResponseItemsItemWithMessageType::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -317,7 +317,7 @@ pub enum StarsListResponseItemsItemDateCreateType {
     /// `file`
     File,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl StarsListResponseItemsItemDateCreateType {
@@ -325,7 +325,7 @@ impl StarsListResponseItemsItemDateCreateType {
     pub fn as_str(&self) -> &str {
         match self {
             StarsListResponseItemsItemDateCreateType::File => "file",
-            StarsListResponseItemsItemDateCreateType::Unknown(value) => value,
+            StarsListResponseItemsItemDateCreateType::Other(value) => value,
         }
     }
 }
@@ -333,7 +333,7 @@ impl StarsListResponseItemsItemDateCreateType {
 impl Default for StarsListResponseItemsItemDateCreateType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        StarsListResponseItemsItemDateCreateType::Unknown(String::new())
+        StarsListResponseItemsItemDateCreateType::Other(String::new())
     }
 }
 
@@ -341,7 +341,7 @@ impl From<String> for StarsListResponseItemsItemDateCreateType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "file" => StarsListResponseItemsItemDateCreateType::File,
-            _ => StarsListResponseItemsItemDateCreateType::Unknown(value),
+            _ => StarsListResponseItemsItemDateCreateType::Other(value),
         }
     }
 }
@@ -355,7 +355,7 @@ impl From<&str> for StarsListResponseItemsItemDateCreateType {
 impl From<StarsListResponseItemsItemDateCreateType> for String {
     fn from(value: StarsListResponseItemsItemDateCreateType) -> Self {
         match value {
-            StarsListResponseItemsItemDateCreateType::Unknown(value) => value,
+            StarsListResponseItemsItemDateCreateType::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -404,7 +404,7 @@ pub enum StarsListResponseItemsItemCommentType {
     /// `file_comment`
     FileComment,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl StarsListResponseItemsItemCommentType {
@@ -412,7 +412,7 @@ impl StarsListResponseItemsItemCommentType {
     pub fn as_str(&self) -> &str {
         match self {
             StarsListResponseItemsItemCommentType::FileComment => "file_comment",
-            StarsListResponseItemsItemCommentType::Unknown(value) => value,
+            StarsListResponseItemsItemCommentType::Other(value) => value,
         }
     }
 }
@@ -420,7 +420,7 @@ impl StarsListResponseItemsItemCommentType {
 impl Default for StarsListResponseItemsItemCommentType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        StarsListResponseItemsItemCommentType::Unknown(String::new())
+        StarsListResponseItemsItemCommentType::Other(String::new())
     }
 }
 
@@ -428,7 +428,7 @@ impl From<String> for StarsListResponseItemsItemCommentType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "file_comment" => StarsListResponseItemsItemCommentType::FileComment,
-            _ => StarsListResponseItemsItemCommentType::Unknown(value),
+            _ => StarsListResponseItemsItemCommentType::Other(value),
         }
     }
 }
@@ -442,7 +442,7 @@ impl From<&str> for StarsListResponseItemsItemCommentType {
 impl From<StarsListResponseItemsItemCommentType> for String {
     fn from(value: StarsListResponseItemsItemCommentType) -> Self {
         match value {
-            StarsListResponseItemsItemCommentType::Unknown(value) => value,
+            StarsListResponseItemsItemCommentType::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -488,7 +488,7 @@ pub enum StarsListResponseItemsItemChannelType {
     /// `channel`
     Channel,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl StarsListResponseItemsItemChannelType {
@@ -496,7 +496,7 @@ impl StarsListResponseItemsItemChannelType {
     pub fn as_str(&self) -> &str {
         match self {
             StarsListResponseItemsItemChannelType::Channel => "channel",
-            StarsListResponseItemsItemChannelType::Unknown(value) => value,
+            StarsListResponseItemsItemChannelType::Other(value) => value,
         }
     }
 }
@@ -504,7 +504,7 @@ impl StarsListResponseItemsItemChannelType {
 impl Default for StarsListResponseItemsItemChannelType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        StarsListResponseItemsItemChannelType::Unknown(String::new())
+        StarsListResponseItemsItemChannelType::Other(String::new())
     }
 }
 
@@ -512,7 +512,7 @@ impl From<String> for StarsListResponseItemsItemChannelType {
     fn from(value: String) -> Self {
         match value.as_str() {
             "channel" => StarsListResponseItemsItemChannelType::Channel,
-            _ => StarsListResponseItemsItemChannelType::Unknown(value),
+            _ => StarsListResponseItemsItemChannelType::Other(value),
         }
     }
 }
@@ -526,7 +526,7 @@ impl From<&str> for StarsListResponseItemsItemChannelType {
 impl From<StarsListResponseItemsItemChannelType> for String {
     fn from(value: StarsListResponseItemsItemChannelType) -> Self {
         match value {
-            StarsListResponseItemsItemChannelType::Unknown(value) => value,
+            StarsListResponseItemsItemChannelType::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -572,7 +572,7 @@ pub enum StarsListResponseItemsItemChannelType2 {
     /// `im`
     Im,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl StarsListResponseItemsItemChannelType2 {
@@ -580,7 +580,7 @@ impl StarsListResponseItemsItemChannelType2 {
     pub fn as_str(&self) -> &str {
         match self {
             StarsListResponseItemsItemChannelType2::Im => "im",
-            StarsListResponseItemsItemChannelType2::Unknown(value) => value,
+            StarsListResponseItemsItemChannelType2::Other(value) => value,
         }
     }
 }
@@ -588,7 +588,7 @@ impl StarsListResponseItemsItemChannelType2 {
 impl Default for StarsListResponseItemsItemChannelType2 {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        StarsListResponseItemsItemChannelType2::Unknown(String::new())
+        StarsListResponseItemsItemChannelType2::Other(String::new())
     }
 }
 
@@ -596,7 +596,7 @@ impl From<String> for StarsListResponseItemsItemChannelType2 {
     fn from(value: String) -> Self {
         match value.as_str() {
             "im" => StarsListResponseItemsItemChannelType2::Im,
-            _ => StarsListResponseItemsItemChannelType2::Unknown(value),
+            _ => StarsListResponseItemsItemChannelType2::Other(value),
         }
     }
 }
@@ -610,7 +610,7 @@ impl From<&str> for StarsListResponseItemsItemChannelType2 {
 impl From<StarsListResponseItemsItemChannelType2> for String {
     fn from(value: StarsListResponseItemsItemChannelType2) -> Self {
         match value {
-            StarsListResponseItemsItemChannelType2::Unknown(value) => value,
+            StarsListResponseItemsItemChannelType2::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -656,7 +656,7 @@ pub enum StarsListResponseItemsItemChannelType3 {
     /// `group`
     Group,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl StarsListResponseItemsItemChannelType3 {
@@ -664,7 +664,7 @@ impl StarsListResponseItemsItemChannelType3 {
     pub fn as_str(&self) -> &str {
         match self {
             StarsListResponseItemsItemChannelType3::Group => "group",
-            StarsListResponseItemsItemChannelType3::Unknown(value) => value,
+            StarsListResponseItemsItemChannelType3::Other(value) => value,
         }
     }
 }
@@ -672,7 +672,7 @@ impl StarsListResponseItemsItemChannelType3 {
 impl Default for StarsListResponseItemsItemChannelType3 {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        StarsListResponseItemsItemChannelType3::Unknown(String::new())
+        StarsListResponseItemsItemChannelType3::Other(String::new())
     }
 }
 
@@ -680,7 +680,7 @@ impl From<String> for StarsListResponseItemsItemChannelType3 {
     fn from(value: String) -> Self {
         match value.as_str() {
             "group" => StarsListResponseItemsItemChannelType3::Group,
-            _ => StarsListResponseItemsItemChannelType3::Unknown(value),
+            _ => StarsListResponseItemsItemChannelType3::Other(value),
         }
     }
 }
@@ -694,7 +694,7 @@ impl From<&str> for StarsListResponseItemsItemChannelType3 {
 impl From<StarsListResponseItemsItemChannelType3> for String {
     fn from(value: StarsListResponseItemsItemChannelType3) -> Self {
         match value {
-            StarsListResponseItemsItemChannelType3::Unknown(value) => value,
+            StarsListResponseItemsItemChannelType3::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -798,7 +798,7 @@ pub enum StarsListErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl StarsListErrorCode {
@@ -824,7 +824,7 @@ impl StarsListErrorCode {
             StarsListErrorCode::RequestTimeout => "request_timeout",
             StarsListErrorCode::UpgradeRequired => "upgrade_required",
             StarsListErrorCode::FatalError => "fatal_error",
-            StarsListErrorCode::Unknown(value) => value,
+            StarsListErrorCode::Other(value) => value,
         }
     }
 
@@ -927,7 +927,7 @@ impl StarsListErrorCode {
 impl Default for StarsListErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        StarsListErrorCode::Unknown(String::new())
+        StarsListErrorCode::Other(String::new())
     }
 }
 
@@ -953,7 +953,7 @@ impl From<String> for StarsListErrorCode {
             "request_timeout" => StarsListErrorCode::RequestTimeout,
             "upgrade_required" => StarsListErrorCode::UpgradeRequired,
             "fatal_error" => StarsListErrorCode::FatalError,
-            _ => StarsListErrorCode::Unknown(value),
+            _ => StarsListErrorCode::Other(value),
         }
     }
 }
@@ -967,7 +967,7 @@ impl From<&str> for StarsListErrorCode {
 impl From<StarsListErrorCode> for String {
     fn from(value: StarsListErrorCode) -> Self {
         match value {
-            StarsListErrorCode::Unknown(value) => value,
+            StarsListErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -113,7 +113,7 @@ pub enum StarsRemoveErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl StarsRemoveErrorCode {
@@ -145,7 +145,7 @@ impl StarsRemoveErrorCode {
             StarsRemoveErrorCode::RequestTimeout => "request_timeout",
             StarsRemoveErrorCode::UpgradeRequired => "upgrade_required",
             StarsRemoveErrorCode::FatalError => "fatal_error",
-            StarsRemoveErrorCode::Unknown(value) => value,
+            StarsRemoveErrorCode::Other(value) => value,
         }
     }
 
@@ -278,7 +278,7 @@ impl StarsRemoveErrorCode {
 impl Default for StarsRemoveErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        StarsRemoveErrorCode::Unknown(String::new())
+        StarsRemoveErrorCode::Other(String::new())
     }
 }
 
@@ -310,7 +310,7 @@ impl From<String> for StarsRemoveErrorCode {
             "request_timeout" => StarsRemoveErrorCode::RequestTimeout,
             "upgrade_required" => StarsRemoveErrorCode::UpgradeRequired,
             "fatal_error" => StarsRemoveErrorCode::FatalError,
-            _ => StarsRemoveErrorCode::Unknown(value),
+            _ => StarsRemoveErrorCode::Other(value),
         }
     }
 }
@@ -324,7 +324,7 @@ impl From<&str> for StarsRemoveErrorCode {
 impl From<StarsRemoveErrorCode> for String {
     fn from(value: StarsRemoveErrorCode) -> Self {
         match value {
-            StarsRemoveErrorCode::Unknown(value) => value,
+            StarsRemoveErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -166,7 +166,7 @@ pub enum TeamAccessLogsErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl TeamAccessLogsErrorCode {
@@ -194,7 +194,7 @@ impl TeamAccessLogsErrorCode {
             TeamAccessLogsErrorCode::RequestTimeout => "request_timeout",
             TeamAccessLogsErrorCode::UpgradeRequired => "upgrade_required",
             TeamAccessLogsErrorCode::FatalError => "fatal_error",
-            TeamAccessLogsErrorCode::Unknown(value) => value,
+            TeamAccessLogsErrorCode::Other(value) => value,
         }
     }
 
@@ -307,7 +307,7 @@ impl TeamAccessLogsErrorCode {
 impl Default for TeamAccessLogsErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        TeamAccessLogsErrorCode::Unknown(String::new())
+        TeamAccessLogsErrorCode::Other(String::new())
     }
 }
 
@@ -335,7 +335,7 @@ impl From<String> for TeamAccessLogsErrorCode {
             "request_timeout" => TeamAccessLogsErrorCode::RequestTimeout,
             "upgrade_required" => TeamAccessLogsErrorCode::UpgradeRequired,
             "fatal_error" => TeamAccessLogsErrorCode::FatalError,
-            _ => TeamAccessLogsErrorCode::Unknown(value),
+            _ => TeamAccessLogsErrorCode::Other(value),
         }
     }
 }
@@ -349,7 +349,7 @@ impl From<&str> for TeamAccessLogsErrorCode {
 impl From<TeamAccessLogsErrorCode> for String {
     fn from(value: TeamAccessLogsErrorCode) -> Self {
         match value {
-            TeamAccessLogsErrorCode::Unknown(value) => value,
+            TeamAccessLogsErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

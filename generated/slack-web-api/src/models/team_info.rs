@@ -100,7 +100,7 @@ pub enum TeamInfoErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl TeamInfoErrorCode {
@@ -124,7 +124,7 @@ impl TeamInfoErrorCode {
             TeamInfoErrorCode::RequestTimeout => "request_timeout",
             TeamInfoErrorCode::UpgradeRequired => "upgrade_required",
             TeamInfoErrorCode::FatalError => "fatal_error",
-            TeamInfoErrorCode::Unknown(value) => value,
+            TeamInfoErrorCode::Other(value) => value,
         }
     }
 
@@ -217,7 +217,7 @@ impl TeamInfoErrorCode {
 impl Default for TeamInfoErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        TeamInfoErrorCode::Unknown(String::new())
+        TeamInfoErrorCode::Other(String::new())
     }
 }
 
@@ -241,7 +241,7 @@ impl From<String> for TeamInfoErrorCode {
             "request_timeout" => TeamInfoErrorCode::RequestTimeout,
             "upgrade_required" => TeamInfoErrorCode::UpgradeRequired,
             "fatal_error" => TeamInfoErrorCode::FatalError,
-            _ => TeamInfoErrorCode::Unknown(value),
+            _ => TeamInfoErrorCode::Other(value),
         }
     }
 }
@@ -255,7 +255,7 @@ impl From<&str> for TeamInfoErrorCode {
 impl From<TeamInfoErrorCode> for String {
     fn from(value: TeamInfoErrorCode) -> Self {
         match value {
-            TeamInfoErrorCode::Unknown(value) => value,
+            TeamInfoErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

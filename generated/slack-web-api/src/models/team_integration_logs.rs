@@ -165,7 +165,7 @@ pub enum TeamIntegrationLogsErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl TeamIntegrationLogsErrorCode {
@@ -191,7 +191,7 @@ impl TeamIntegrationLogsErrorCode {
             TeamIntegrationLogsErrorCode::RequestTimeout => "request_timeout",
             TeamIntegrationLogsErrorCode::UpgradeRequired => "upgrade_required",
             TeamIntegrationLogsErrorCode::FatalError => "fatal_error",
-            TeamIntegrationLogsErrorCode::Unknown(value) => value,
+            TeamIntegrationLogsErrorCode::Other(value) => value,
         }
     }
 
@@ -294,7 +294,7 @@ impl TeamIntegrationLogsErrorCode {
 impl Default for TeamIntegrationLogsErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        TeamIntegrationLogsErrorCode::Unknown(String::new())
+        TeamIntegrationLogsErrorCode::Other(String::new())
     }
 }
 
@@ -320,7 +320,7 @@ impl From<String> for TeamIntegrationLogsErrorCode {
             "request_timeout" => TeamIntegrationLogsErrorCode::RequestTimeout,
             "upgrade_required" => TeamIntegrationLogsErrorCode::UpgradeRequired,
             "fatal_error" => TeamIntegrationLogsErrorCode::FatalError,
-            _ => TeamIntegrationLogsErrorCode::Unknown(value),
+            _ => TeamIntegrationLogsErrorCode::Other(value),
         }
     }
 }
@@ -334,7 +334,7 @@ impl From<&str> for TeamIntegrationLogsErrorCode {
 impl From<TeamIntegrationLogsErrorCode> for String {
     fn from(value: TeamIntegrationLogsErrorCode) -> Self {
         match value {
-            TeamIntegrationLogsErrorCode::Unknown(value) => value,
+            TeamIntegrationLogsErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -110,7 +110,7 @@ pub enum TeamProfileGetErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl TeamProfileGetErrorCode {
@@ -133,7 +133,7 @@ impl TeamProfileGetErrorCode {
             TeamProfileGetErrorCode::JsonNotObject => "json_not_object",
             TeamProfileGetErrorCode::RequestTimeou => "request_timeou",
             TeamProfileGetErrorCode::UpgradeRequired => "upgrade_required",
-            TeamProfileGetErrorCode::Unknown(value) => value,
+            TeamProfileGetErrorCode::Other(value) => value,
         }
     }
 
@@ -221,7 +221,7 @@ impl TeamProfileGetErrorCode {
 impl Default for TeamProfileGetErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        TeamProfileGetErrorCode::Unknown(String::new())
+        TeamProfileGetErrorCode::Other(String::new())
     }
 }
 
@@ -244,7 +244,7 @@ impl From<String> for TeamProfileGetErrorCode {
             "json_not_object" => TeamProfileGetErrorCode::JsonNotObject,
             "request_timeou" => TeamProfileGetErrorCode::RequestTimeou,
             "upgrade_required" => TeamProfileGetErrorCode::UpgradeRequired,
-            _ => TeamProfileGetErrorCode::Unknown(value),
+            _ => TeamProfileGetErrorCode::Other(value),
         }
     }
 }
@@ -258,7 +258,7 @@ impl From<&str> for TeamProfileGetErrorCode {
 impl From<TeamProfileGetErrorCode> for String {
     fn from(value: TeamProfileGetErrorCode) -> Self {
         match value {
-            TeamProfileGetErrorCode::Unknown(value) => value,
+            TeamProfileGetErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

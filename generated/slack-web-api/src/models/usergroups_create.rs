@@ -108,7 +108,7 @@ pub enum UsergroupsCreateErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsergroupsCreateErrorCode {
@@ -136,7 +136,7 @@ impl UsergroupsCreateErrorCode {
             UsergroupsCreateErrorCode::RequestTimeout => "request_timeout",
             UsergroupsCreateErrorCode::UpgradeRequired => "upgrade_required",
             UsergroupsCreateErrorCode::FatalError => "fatal_error",
-            UsergroupsCreateErrorCode::Unknown(value) => value,
+            UsergroupsCreateErrorCode::Other(value) => value,
         }
     }
 
@@ -249,7 +249,7 @@ impl UsergroupsCreateErrorCode {
 impl Default for UsergroupsCreateErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsergroupsCreateErrorCode::Unknown(String::new())
+        UsergroupsCreateErrorCode::Other(String::new())
     }
 }
 
@@ -277,7 +277,7 @@ impl From<String> for UsergroupsCreateErrorCode {
             "request_timeout" => UsergroupsCreateErrorCode::RequestTimeout,
             "upgrade_required" => UsergroupsCreateErrorCode::UpgradeRequired,
             "fatal_error" => UsergroupsCreateErrorCode::FatalError,
-            _ => UsergroupsCreateErrorCode::Unknown(value),
+            _ => UsergroupsCreateErrorCode::Other(value),
         }
     }
 }
@@ -291,7 +291,7 @@ impl From<&str> for UsergroupsCreateErrorCode {
 impl From<UsergroupsCreateErrorCode> for String {
     fn from(value: UsergroupsCreateErrorCode) -> Self {
         match value {
-            UsergroupsCreateErrorCode::Unknown(value) => value,
+            UsergroupsCreateErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

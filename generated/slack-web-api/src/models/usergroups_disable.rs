@@ -108,7 +108,7 @@ pub enum UsergroupsDisableErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsergroupsDisableErrorCode {
@@ -136,7 +136,7 @@ impl UsergroupsDisableErrorCode {
             UsergroupsDisableErrorCode::RequestTimeout => "request_timeout",
             UsergroupsDisableErrorCode::UpgradeRequired => "upgrade_required",
             UsergroupsDisableErrorCode::FatalError => "fatal_error",
-            UsergroupsDisableErrorCode::Unknown(value) => value,
+            UsergroupsDisableErrorCode::Other(value) => value,
         }
     }
 
@@ -249,7 +249,7 @@ impl UsergroupsDisableErrorCode {
 impl Default for UsergroupsDisableErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsergroupsDisableErrorCode::Unknown(String::new())
+        UsergroupsDisableErrorCode::Other(String::new())
     }
 }
 
@@ -277,7 +277,7 @@ impl From<String> for UsergroupsDisableErrorCode {
             "request_timeout" => UsergroupsDisableErrorCode::RequestTimeout,
             "upgrade_required" => UsergroupsDisableErrorCode::UpgradeRequired,
             "fatal_error" => UsergroupsDisableErrorCode::FatalError,
-            _ => UsergroupsDisableErrorCode::Unknown(value),
+            _ => UsergroupsDisableErrorCode::Other(value),
         }
     }
 }
@@ -291,7 +291,7 @@ impl From<&str> for UsergroupsDisableErrorCode {
 impl From<UsergroupsDisableErrorCode> for String {
     fn from(value: UsergroupsDisableErrorCode) -> Self {
         match value {
-            UsergroupsDisableErrorCode::Unknown(value) => value,
+            UsergroupsDisableErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -110,7 +110,7 @@ pub enum UsergroupsEnableErrorCode {
     /// `superfluous_charset`
     SuperfluousCharset,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsergroupsEnableErrorCode {
@@ -139,7 +139,7 @@ impl UsergroupsEnableErrorCode {
             UsergroupsEnableErrorCode::FatalError => "fatal_error",
             UsergroupsEnableErrorCode::MissingCharset => "missing_charset",
             UsergroupsEnableErrorCode::SuperfluousCharset => "superfluous_charset",
-            UsergroupsEnableErrorCode::Unknown(value) => value,
+            UsergroupsEnableErrorCode::Other(value) => value,
         }
     }
 
@@ -257,7 +257,7 @@ impl UsergroupsEnableErrorCode {
 impl Default for UsergroupsEnableErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsergroupsEnableErrorCode::Unknown(String::new())
+        UsergroupsEnableErrorCode::Other(String::new())
     }
 }
 
@@ -286,7 +286,7 @@ impl From<String> for UsergroupsEnableErrorCode {
             "fatal_error" => UsergroupsEnableErrorCode::FatalError,
             "missing_charset" => UsergroupsEnableErrorCode::MissingCharset,
             "superfluous_charset" => UsergroupsEnableErrorCode::SuperfluousCharset,
-            _ => UsergroupsEnableErrorCode::Unknown(value),
+            _ => UsergroupsEnableErrorCode::Other(value),
         }
     }
 }
@@ -300,7 +300,7 @@ impl From<&str> for UsergroupsEnableErrorCode {
 impl From<UsergroupsEnableErrorCode> for String {
     fn from(value: UsergroupsEnableErrorCode) -> Self {
         match value {
-            UsergroupsEnableErrorCode::Unknown(value) => value,
+            UsergroupsEnableErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

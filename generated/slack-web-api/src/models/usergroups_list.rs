@@ -110,7 +110,7 @@ pub enum UsergroupsListErrorCode {
     /// `superfluous_charset`
     SuperfluousCharset,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsergroupsListErrorCode {
@@ -139,7 +139,7 @@ impl UsergroupsListErrorCode {
             UsergroupsListErrorCode::FatalError => "fatal_error",
             UsergroupsListErrorCode::MissingCharset => "missing_charset",
             UsergroupsListErrorCode::SuperfluousCharset => "superfluous_charset",
-            UsergroupsListErrorCode::Unknown(value) => value,
+            UsergroupsListErrorCode::Other(value) => value,
         }
     }
 
@@ -257,7 +257,7 @@ impl UsergroupsListErrorCode {
 impl Default for UsergroupsListErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsergroupsListErrorCode::Unknown(String::new())
+        UsergroupsListErrorCode::Other(String::new())
     }
 }
 
@@ -286,7 +286,7 @@ impl From<String> for UsergroupsListErrorCode {
             "fatal_error" => UsergroupsListErrorCode::FatalError,
             "missing_charset" => UsergroupsListErrorCode::MissingCharset,
             "superfluous_charset" => UsergroupsListErrorCode::SuperfluousCharset,
-            _ => UsergroupsListErrorCode::Unknown(value),
+            _ => UsergroupsListErrorCode::Other(value),
         }
     }
 }
@@ -300,7 +300,7 @@ impl From<&str> for UsergroupsListErrorCode {
 impl From<UsergroupsListErrorCode> for String {
     fn from(value: UsergroupsListErrorCode) -> Self {
         match value {
-            UsergroupsListErrorCode::Unknown(value) => value,
+            UsergroupsListErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -112,7 +112,7 @@ pub enum UsergroupsUpdateErrorCode {
     /// `superfluous_charset`
     SuperfluousCharset,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsergroupsUpdateErrorCode {
@@ -142,7 +142,7 @@ impl UsergroupsUpdateErrorCode {
             UsergroupsUpdateErrorCode::FatalError => "fatal_error",
             UsergroupsUpdateErrorCode::MissingCharset => "missing_charset",
             UsergroupsUpdateErrorCode::SuperfluousCharset => "superfluous_charset",
-            UsergroupsUpdateErrorCode::Unknown(value) => value,
+            UsergroupsUpdateErrorCode::Other(value) => value,
         }
     }
 
@@ -265,7 +265,7 @@ impl UsergroupsUpdateErrorCode {
 impl Default for UsergroupsUpdateErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsergroupsUpdateErrorCode::Unknown(String::new())
+        UsergroupsUpdateErrorCode::Other(String::new())
     }
 }
 
@@ -295,7 +295,7 @@ impl From<String> for UsergroupsUpdateErrorCode {
             "fatal_error" => UsergroupsUpdateErrorCode::FatalError,
             "missing_charset" => UsergroupsUpdateErrorCode::MissingCharset,
             "superfluous_charset" => UsergroupsUpdateErrorCode::SuperfluousCharset,
-            _ => UsergroupsUpdateErrorCode::Unknown(value),
+            _ => UsergroupsUpdateErrorCode::Other(value),
         }
     }
 }
@@ -309,7 +309,7 @@ impl From<&str> for UsergroupsUpdateErrorCode {
 impl From<UsergroupsUpdateErrorCode> for String {
     fn from(value: UsergroupsUpdateErrorCode) -> Self {
         match value {
-            UsergroupsUpdateErrorCode::Unknown(value) => value,
+            UsergroupsUpdateErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

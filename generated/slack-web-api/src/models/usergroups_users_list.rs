@@ -110,7 +110,7 @@ pub enum UsergroupsUsersListErrorCode {
     /// `superfluous_charset`
     SuperfluousCharset,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsergroupsUsersListErrorCode {
@@ -139,7 +139,7 @@ impl UsergroupsUsersListErrorCode {
             UsergroupsUsersListErrorCode::FatalError => "fatal_error",
             UsergroupsUsersListErrorCode::MissingCharset => "missing_charset",
             UsergroupsUsersListErrorCode::SuperfluousCharset => "superfluous_charset",
-            UsergroupsUsersListErrorCode::Unknown(value) => value,
+            UsergroupsUsersListErrorCode::Other(value) => value,
         }
     }
 
@@ -257,7 +257,7 @@ impl UsergroupsUsersListErrorCode {
 impl Default for UsergroupsUsersListErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsergroupsUsersListErrorCode::Unknown(String::new())
+        UsergroupsUsersListErrorCode::Other(String::new())
     }
 }
 
@@ -286,7 +286,7 @@ impl From<String> for UsergroupsUsersListErrorCode {
             "fatal_error" => UsergroupsUsersListErrorCode::FatalError,
             "missing_charset" => UsergroupsUsersListErrorCode::MissingCharset,
             "superfluous_charset" => UsergroupsUsersListErrorCode::SuperfluousCharset,
-            _ => UsergroupsUsersListErrorCode::Unknown(value),
+            _ => UsergroupsUsersListErrorCode::Other(value),
         }
     }
 }
@@ -300,7 +300,7 @@ impl From<&str> for UsergroupsUsersListErrorCode {
 impl From<UsergroupsUsersListErrorCode> for String {
     fn from(value: UsergroupsUsersListErrorCode) -> Self {
         match value {
-            UsergroupsUsersListErrorCode::Unknown(value) => value,
+            UsergroupsUsersListErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

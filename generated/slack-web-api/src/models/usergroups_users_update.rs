@@ -112,7 +112,7 @@ pub enum UsergroupsUsersUpdateErrorCode {
     /// `superfluous_charset`
     SuperfluousCharset,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsergroupsUsersUpdateErrorCode {
@@ -142,7 +142,7 @@ impl UsergroupsUsersUpdateErrorCode {
             UsergroupsUsersUpdateErrorCode::FatalError => "fatal_error",
             UsergroupsUsersUpdateErrorCode::MissingCharset => "missing_charset",
             UsergroupsUsersUpdateErrorCode::SuperfluousCharset => "superfluous_charset",
-            UsergroupsUsersUpdateErrorCode::Unknown(value) => value,
+            UsergroupsUsersUpdateErrorCode::Other(value) => value,
         }
     }
 
@@ -265,7 +265,7 @@ impl UsergroupsUsersUpdateErrorCode {
 impl Default for UsergroupsUsersUpdateErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsergroupsUsersUpdateErrorCode::Unknown(String::new())
+        UsergroupsUsersUpdateErrorCode::Other(String::new())
     }
 }
 
@@ -295,7 +295,7 @@ impl From<String> for UsergroupsUsersUpdateErrorCode {
             "fatal_error" => UsergroupsUsersUpdateErrorCode::FatalError,
             "missing_charset" => UsergroupsUsersUpdateErrorCode::MissingCharset,
             "superfluous_charset" => UsergroupsUsersUpdateErrorCode::SuperfluousCharset,
-            _ => UsergroupsUsersUpdateErrorCode::Unknown(value),
+            _ => UsergroupsUsersUpdateErrorCode::Other(value),
         }
     }
 }
@@ -309,7 +309,7 @@ impl From<&str> for UsergroupsUsersUpdateErrorCode {
 impl From<UsergroupsUsersUpdateErrorCode> for String {
     fn from(value: UsergroupsUsersUpdateErrorCode) -> Self {
         match value {
-            UsergroupsUsersUpdateErrorCode::Unknown(value) => value,
+            UsergroupsUsersUpdateErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -125,7 +125,7 @@ pub enum UsersConversationsErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsersConversationsErrorCode {
@@ -156,7 +156,7 @@ impl UsersConversationsErrorCode {
             UsersConversationsErrorCode::RequestTimeout => "request_timeout",
             UsersConversationsErrorCode::UpgradeRequired => "upgrade_required",
             UsersConversationsErrorCode::FatalError => "fatal_error",
-            UsersConversationsErrorCode::Unknown(value) => value,
+            UsersConversationsErrorCode::Other(value) => value,
         }
     }
 
@@ -274,7 +274,7 @@ impl UsersConversationsErrorCode {
 impl Default for UsersConversationsErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsersConversationsErrorCode::Unknown(String::new())
+        UsersConversationsErrorCode::Other(String::new())
     }
 }
 
@@ -305,7 +305,7 @@ impl From<String> for UsersConversationsErrorCode {
             "request_timeout" => UsersConversationsErrorCode::RequestTimeout,
             "upgrade_required" => UsersConversationsErrorCode::UpgradeRequired,
             "fatal_error" => UsersConversationsErrorCode::FatalError,
-            _ => UsersConversationsErrorCode::Unknown(value),
+            _ => UsersConversationsErrorCode::Other(value),
         }
     }
 }
@@ -319,7 +319,7 @@ impl From<&str> for UsersConversationsErrorCode {
 impl From<UsersConversationsErrorCode> for String {
     fn from(value: UsersConversationsErrorCode) -> Self {
         match value {
-            UsersConversationsErrorCode::Unknown(value) => value,
+            UsersConversationsErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

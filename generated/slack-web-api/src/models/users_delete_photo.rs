@@ -101,7 +101,7 @@ pub enum UsersDeletePhotoErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsersDeletePhotoErrorCode {
@@ -127,7 +127,7 @@ impl UsersDeletePhotoErrorCode {
             UsersDeletePhotoErrorCode::RequestTimeout => "request_timeout",
             UsersDeletePhotoErrorCode::UpgradeRequired => "upgrade_required",
             UsersDeletePhotoErrorCode::FatalError => "fatal_error",
-            UsersDeletePhotoErrorCode::Unknown(value) => value,
+            UsersDeletePhotoErrorCode::Other(value) => value,
         }
     }
 
@@ -230,7 +230,7 @@ impl UsersDeletePhotoErrorCode {
 impl Default for UsersDeletePhotoErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsersDeletePhotoErrorCode::Unknown(String::new())
+        UsersDeletePhotoErrorCode::Other(String::new())
     }
 }
 
@@ -256,7 +256,7 @@ impl From<String> for UsersDeletePhotoErrorCode {
             "request_timeout" => UsersDeletePhotoErrorCode::RequestTimeout,
             "upgrade_required" => UsersDeletePhotoErrorCode::UpgradeRequired,
             "fatal_error" => UsersDeletePhotoErrorCode::FatalError,
-            _ => UsersDeletePhotoErrorCode::Unknown(value),
+            _ => UsersDeletePhotoErrorCode::Other(value),
         }
     }
 }
@@ -270,7 +270,7 @@ impl From<&str> for UsersDeletePhotoErrorCode {
 impl From<UsersDeletePhotoErrorCode> for String {
     fn from(value: UsersDeletePhotoErrorCode) -> Self {
         match value {
-            UsersDeletePhotoErrorCode::Unknown(value) => value,
+            UsersDeletePhotoErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -451,7 +451,7 @@ pub enum UsersIdentityErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsersIdentityErrorCode {
@@ -477,7 +477,7 @@ impl UsersIdentityErrorCode {
             UsersIdentityErrorCode::RequestTimeout => "request_timeout",
             UsersIdentityErrorCode::UpgradeRequired => "upgrade_required",
             UsersIdentityErrorCode::FatalError => "fatal_error",
-            UsersIdentityErrorCode::Unknown(value) => value,
+            UsersIdentityErrorCode::Other(value) => value,
         }
     }
 
@@ -580,7 +580,7 @@ impl UsersIdentityErrorCode {
 impl Default for UsersIdentityErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsersIdentityErrorCode::Unknown(String::new())
+        UsersIdentityErrorCode::Other(String::new())
     }
 }
 
@@ -606,7 +606,7 @@ impl From<String> for UsersIdentityErrorCode {
             "request_timeout" => UsersIdentityErrorCode::RequestTimeout,
             "upgrade_required" => UsersIdentityErrorCode::UpgradeRequired,
             "fatal_error" => UsersIdentityErrorCode::FatalError,
-            _ => UsersIdentityErrorCode::Unknown(value),
+            _ => UsersIdentityErrorCode::Other(value),
         }
     }
 }
@@ -620,7 +620,7 @@ impl From<&str> for UsersIdentityErrorCode {
 impl From<UsersIdentityErrorCode> for String {
     fn from(value: UsersIdentityErrorCode) -> Self {
         match value {
-            UsersIdentityErrorCode::Unknown(value) => value,
+            UsersIdentityErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -98,7 +98,7 @@ pub enum UsersInfoErrorCode {
     /// `upgrade_required`
     UpgradeRequired,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsersInfoErrorCode {
@@ -121,7 +121,7 @@ impl UsersInfoErrorCode {
             UsersInfoErrorCode::JsonNotObject => "json_not_object",
             UsersInfoErrorCode::RequestTimeout => "request_timeout",
             UsersInfoErrorCode::UpgradeRequired => "upgrade_required",
-            UsersInfoErrorCode::Unknown(value) => value,
+            UsersInfoErrorCode::Other(value) => value,
         }
     }
 
@@ -209,7 +209,7 @@ impl UsersInfoErrorCode {
 impl Default for UsersInfoErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsersInfoErrorCode::Unknown(String::new())
+        UsersInfoErrorCode::Other(String::new())
     }
 }
 
@@ -232,7 +232,7 @@ impl From<String> for UsersInfoErrorCode {
             "json_not_object" => UsersInfoErrorCode::JsonNotObject,
             "request_timeout" => UsersInfoErrorCode::RequestTimeout,
             "upgrade_required" => UsersInfoErrorCode::UpgradeRequired,
-            _ => UsersInfoErrorCode::Unknown(value),
+            _ => UsersInfoErrorCode::Other(value),
         }
     }
 }
@@ -246,7 +246,7 @@ impl From<&str> for UsersInfoErrorCode {
 impl From<UsersInfoErrorCode> for String {
     fn from(value: UsersInfoErrorCode) -> Self {
         match value {
-            UsersInfoErrorCode::Unknown(value) => value,
+            UsersInfoErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -108,7 +108,7 @@ pub enum UsersListErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsersListErrorCode {
@@ -133,7 +133,7 @@ impl UsersListErrorCode {
             UsersListErrorCode::RequestTimeout => "request_timeout",
             UsersListErrorCode::UpgradeRequired => "upgrade_required",
             UsersListErrorCode::FatalError => "fatal_error",
-            UsersListErrorCode::Unknown(value) => value,
+            UsersListErrorCode::Other(value) => value,
         }
     }
 
@@ -231,7 +231,7 @@ impl UsersListErrorCode {
 impl Default for UsersListErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsersListErrorCode::Unknown(String::new())
+        UsersListErrorCode::Other(String::new())
     }
 }
 
@@ -256,7 +256,7 @@ impl From<String> for UsersListErrorCode {
             "request_timeout" => UsersListErrorCode::RequestTimeout,
             "upgrade_required" => UsersListErrorCode::UpgradeRequired,
             "fatal_error" => UsersListErrorCode::FatalError,
-            _ => UsersListErrorCode::Unknown(value),
+            _ => UsersListErrorCode::Other(value),
         }
     }
 }
@@ -270,7 +270,7 @@ impl From<&str> for UsersListErrorCode {
 impl From<UsersListErrorCode> for String {
     fn from(value: UsersListErrorCode) -> Self {
         match value {
-            UsersListErrorCode::Unknown(value) => value,
+            UsersListErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -102,7 +102,7 @@ pub enum UsersLookupByEmailErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsersLookupByEmailErrorCode {
@@ -129,7 +129,7 @@ impl UsersLookupByEmailErrorCode {
             UsersLookupByEmailErrorCode::RequestTimeout => "request_timeout",
             UsersLookupByEmailErrorCode::UpgradeRequired => "upgrade_required",
             UsersLookupByEmailErrorCode::FatalError => "fatal_error",
-            UsersLookupByEmailErrorCode::Unknown(value) => value,
+            UsersLookupByEmailErrorCode::Other(value) => value,
         }
     }
 
@@ -227,7 +227,7 @@ impl UsersLookupByEmailErrorCode {
 impl Default for UsersLookupByEmailErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsersLookupByEmailErrorCode::Unknown(String::new())
+        UsersLookupByEmailErrorCode::Other(String::new())
     }
 }
 
@@ -254,7 +254,7 @@ impl From<String> for UsersLookupByEmailErrorCode {
             "request_timeout" => UsersLookupByEmailErrorCode::RequestTimeout,
             "upgrade_required" => UsersLookupByEmailErrorCode::UpgradeRequired,
             "fatal_error" => UsersLookupByEmailErrorCode::FatalError,
-            _ => UsersLookupByEmailErrorCode::Unknown(value),
+            _ => UsersLookupByEmailErrorCode::Other(value),
         }
     }
 }
@@ -268,7 +268,7 @@ impl From<&str> for UsersLookupByEmailErrorCode {
 impl From<UsersLookupByEmailErrorCode> for String {
     fn from(value: UsersLookupByEmailErrorCode) -> Self {
         match value {
-            UsersLookupByEmailErrorCode::Unknown(value) => value,
+            UsersLookupByEmailErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

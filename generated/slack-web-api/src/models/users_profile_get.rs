@@ -106,7 +106,7 @@ pub enum UsersProfileGetErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsersProfileGetErrorCode {
@@ -133,7 +133,7 @@ impl UsersProfileGetErrorCode {
             UsersProfileGetErrorCode::RequestTimeout => "request_timeout",
             UsersProfileGetErrorCode::UpgradeRequired => "upgrade_required",
             UsersProfileGetErrorCode::FatalError => "fatal_error",
-            UsersProfileGetErrorCode::Unknown(value) => value,
+            UsersProfileGetErrorCode::Other(value) => value,
         }
     }
 
@@ -241,7 +241,7 @@ impl UsersProfileGetErrorCode {
 impl Default for UsersProfileGetErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsersProfileGetErrorCode::Unknown(String::new())
+        UsersProfileGetErrorCode::Other(String::new())
     }
 }
 
@@ -268,7 +268,7 @@ impl From<String> for UsersProfileGetErrorCode {
             "request_timeout" => UsersProfileGetErrorCode::RequestTimeout,
             "upgrade_required" => UsersProfileGetErrorCode::UpgradeRequired,
             "fatal_error" => UsersProfileGetErrorCode::FatalError,
-            _ => UsersProfileGetErrorCode::Unknown(value),
+            _ => UsersProfileGetErrorCode::Other(value),
         }
     }
 }
@@ -282,7 +282,7 @@ impl From<&str> for UsersProfileGetErrorCode {
 impl From<UsersProfileGetErrorCode> for String {
     fn from(value: UsersProfileGetErrorCode) -> Self {
         match value {
-            UsersProfileGetErrorCode::Unknown(value) => value,
+            UsersProfileGetErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -126,7 +126,7 @@ pub enum UsersProfileSetErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsersProfileSetErrorCode {
@@ -158,7 +158,7 @@ impl UsersProfileSetErrorCode {
             UsersProfileSetErrorCode::RequestTimeout => "request_timeout",
             UsersProfileSetErrorCode::UpgradeRequired => "upgrade_required",
             UsersProfileSetErrorCode::FatalError => "fatal_error",
-            UsersProfileSetErrorCode::Unknown(value) => value,
+            UsersProfileSetErrorCode::Other(value) => value,
         }
     }
 
@@ -291,7 +291,7 @@ impl UsersProfileSetErrorCode {
 impl Default for UsersProfileSetErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsersProfileSetErrorCode::Unknown(String::new())
+        UsersProfileSetErrorCode::Other(String::new())
     }
 }
 
@@ -323,7 +323,7 @@ impl From<String> for UsersProfileSetErrorCode {
             "request_timeout" => UsersProfileSetErrorCode::RequestTimeout,
             "upgrade_required" => UsersProfileSetErrorCode::UpgradeRequired,
             "fatal_error" => UsersProfileSetErrorCode::FatalError,
-            _ => UsersProfileSetErrorCode::Unknown(value),
+            _ => UsersProfileSetErrorCode::Other(value),
         }
     }
 }
@@ -337,7 +337,7 @@ impl From<&str> for UsersProfileSetErrorCode {
 impl From<UsersProfileSetErrorCode> for String {
     fn from(value: UsersProfileSetErrorCode) -> Self {
         match value {
-            UsersProfileSetErrorCode::Unknown(value) => value,
+            UsersProfileSetErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -99,7 +99,7 @@ pub enum UsersSetActiveErrorCode {
     /// `internal_error`
     InternalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsersSetActiveErrorCode {
@@ -124,7 +124,7 @@ impl UsersSetActiveErrorCode {
             UsersSetActiveErrorCode::RequestTimeout => "request_timeout",
             UsersSetActiveErrorCode::FatalError => "fatal_error",
             UsersSetActiveErrorCode::InternalError => "internal_error",
-            UsersSetActiveErrorCode::Unknown(value) => value,
+            UsersSetActiveErrorCode::Other(value) => value,
         }
     }
 
@@ -222,7 +222,7 @@ impl UsersSetActiveErrorCode {
 impl Default for UsersSetActiveErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsersSetActiveErrorCode::Unknown(String::new())
+        UsersSetActiveErrorCode::Other(String::new())
     }
 }
 
@@ -247,7 +247,7 @@ impl From<String> for UsersSetActiveErrorCode {
             "request_timeout" => UsersSetActiveErrorCode::RequestTimeout,
             "fatal_error" => UsersSetActiveErrorCode::FatalError,
             "internal_error" => UsersSetActiveErrorCode::InternalError,
-            _ => UsersSetActiveErrorCode::Unknown(value),
+            _ => UsersSetActiveErrorCode::Other(value),
         }
     }
 }
@@ -261,7 +261,7 @@ impl From<&str> for UsersSetActiveErrorCode {
 impl From<UsersSetActiveErrorCode> for String {
     fn from(value: UsersSetActiveErrorCode) -> Self {
         match value {
-            UsersSetActiveErrorCode::Unknown(value) => value,
+            UsersSetActiveErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -176,7 +176,7 @@ pub enum UsersSetPhotoErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsersSetPhotoErrorCode {
@@ -206,7 +206,7 @@ impl UsersSetPhotoErrorCode {
             UsersSetPhotoErrorCode::RequestTimeout => "request_timeout",
             UsersSetPhotoErrorCode::UpgradeRequired => "upgrade_required",
             UsersSetPhotoErrorCode::FatalError => "fatal_error",
-            UsersSetPhotoErrorCode::Unknown(value) => value,
+            UsersSetPhotoErrorCode::Other(value) => value,
         }
     }
 
@@ -329,7 +329,7 @@ impl UsersSetPhotoErrorCode {
 impl Default for UsersSetPhotoErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsersSetPhotoErrorCode::Unknown(String::new())
+        UsersSetPhotoErrorCode::Other(String::new())
     }
 }
 
@@ -359,7 +359,7 @@ impl From<String> for UsersSetPhotoErrorCode {
             "request_timeout" => UsersSetPhotoErrorCode::RequestTimeout,
             "upgrade_required" => UsersSetPhotoErrorCode::UpgradeRequired,
             "fatal_error" => UsersSetPhotoErrorCode::FatalError,
-            _ => UsersSetPhotoErrorCode::Unknown(value),
+            _ => UsersSetPhotoErrorCode::Other(value),
         }
     }
 }
@@ -373,7 +373,7 @@ impl From<&str> for UsersSetPhotoErrorCode {
 impl From<UsersSetPhotoErrorCode> for String {
     fn from(value: UsersSetPhotoErrorCode) -> Self {
         match value {
-            UsersSetPhotoErrorCode::Unknown(value) => value,
+            UsersSetPhotoErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -101,7 +101,7 @@ pub enum UsersSetPresenceErrorCode {
     /// `fatal_error`
     FatalError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl UsersSetPresenceErrorCode {
@@ -127,7 +127,7 @@ impl UsersSetPresenceErrorCode {
             UsersSetPresenceErrorCode::RequestTimeout => "request_timeout",
             UsersSetPresenceErrorCode::UpgradeRequired => "upgrade_required",
             UsersSetPresenceErrorCode::FatalError => "fatal_error",
-            UsersSetPresenceErrorCode::Unknown(value) => value,
+            UsersSetPresenceErrorCode::Other(value) => value,
         }
     }
 
@@ -230,7 +230,7 @@ impl UsersSetPresenceErrorCode {
 impl Default for UsersSetPresenceErrorCode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        UsersSetPresenceErrorCode::Unknown(String::new())
+        UsersSetPresenceErrorCode::Other(String::new())
     }
 }
 
@@ -256,7 +256,7 @@ impl From<String> for UsersSetPresenceErrorCode {
             "request_timeout" => UsersSetPresenceErrorCode::RequestTimeout,
             "upgrade_required" => UsersSetPresenceErrorCode::UpgradeRequired,
             "fatal_error" => UsersSetPresenceErrorCode::FatalError,
-            _ => UsersSetPresenceErrorCode::Unknown(value),
+            _ => UsersSetPresenceErrorCode::Other(value),
         }
     }
 }
@@ -270,7 +270,7 @@ impl From<&str> for UsersSetPresenceErrorCode {
 impl From<UsersSetPresenceErrorCode> for String {
     fn from(value: UsersSetPresenceErrorCode) -> Self {
         match value {
-            UsersSetPresenceErrorCode::Unknown(value) => value,
+            UsersSetPresenceErrorCode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -79,6 +79,7 @@ use crate::oauth::{ClientId, ClientSecret, OAuthError, OAuthToken, TokenCallback
 /// | `workflow.steps:execute` | workflow.steps:execute |
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum SlackAuthScope {
     /// `admin`: admin
     Admin,

@@ -310,7 +310,7 @@ pub enum ApiErrorsType {
     /// `invalid_request_error`
     InvalidRequestError,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl ApiErrorsType {
@@ -321,7 +321,7 @@ impl ApiErrorsType {
             ApiErrorsType::CardError => "card_error",
             ApiErrorsType::IdempotencyError => "idempotency_error",
             ApiErrorsType::InvalidRequestError => "invalid_request_error",
-            ApiErrorsType::Unknown(value) => value,
+            ApiErrorsType::Other(value) => value,
         }
     }
 }
@@ -329,7 +329,7 @@ impl ApiErrorsType {
 impl Default for ApiErrorsType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        ApiErrorsType::Unknown(String::new())
+        ApiErrorsType::Other(String::new())
     }
 }
 
@@ -340,7 +340,7 @@ impl From<String> for ApiErrorsType {
             "card_error" => ApiErrorsType::CardError,
             "idempotency_error" => ApiErrorsType::IdempotencyError,
             "invalid_request_error" => ApiErrorsType::InvalidRequestError,
-            _ => ApiErrorsType::Unknown(value),
+            _ => ApiErrorsType::Other(value),
         }
     }
 }
@@ -354,7 +354,7 @@ impl From<&str> for ApiErrorsType {
 impl From<ApiErrorsType> for String {
     fn from(value: ApiErrorsType) -> Self {
         match value {
-            ApiErrorsType::Unknown(value) => value,
+            ApiErrorsType::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -123,7 +123,7 @@ pub enum BankAccountAvailablePayoutMethodsItem {
     /// `standard`
     Standard,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl BankAccountAvailablePayoutMethodsItem {
@@ -132,7 +132,7 @@ impl BankAccountAvailablePayoutMethodsItem {
         match self {
             BankAccountAvailablePayoutMethodsItem::Instant => "instant",
             BankAccountAvailablePayoutMethodsItem::Standard => "standard",
-            BankAccountAvailablePayoutMethodsItem::Unknown(value) => value,
+            BankAccountAvailablePayoutMethodsItem::Other(value) => value,
         }
     }
 }
@@ -140,7 +140,7 @@ impl BankAccountAvailablePayoutMethodsItem {
 impl Default for BankAccountAvailablePayoutMethodsItem {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        BankAccountAvailablePayoutMethodsItem::Unknown(String::new())
+        BankAccountAvailablePayoutMethodsItem::Other(String::new())
     }
 }
 
@@ -149,7 +149,7 @@ impl From<String> for BankAccountAvailablePayoutMethodsItem {
         match value.as_str() {
             "instant" => BankAccountAvailablePayoutMethodsItem::Instant,
             "standard" => BankAccountAvailablePayoutMethodsItem::Standard,
-            _ => BankAccountAvailablePayoutMethodsItem::Unknown(value),
+            _ => BankAccountAvailablePayoutMethodsItem::Other(value),
         }
     }
 }
@@ -163,7 +163,7 @@ impl From<&str> for BankAccountAvailablePayoutMethodsItem {
 impl From<BankAccountAvailablePayoutMethodsItem> for String {
     fn from(value: BankAccountAvailablePayoutMethodsItem) -> Self {
         match value {
-            BankAccountAvailablePayoutMethodsItem::Unknown(value) => value,
+            BankAccountAvailablePayoutMethodsItem::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -335,7 +335,7 @@ pub enum BankAccountObject {
     /// `bank_account`
     BankAccount,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl BankAccountObject {
@@ -343,7 +343,7 @@ impl BankAccountObject {
     pub fn as_str(&self) -> &str {
         match self {
             BankAccountObject::BankAccount => "bank_account",
-            BankAccountObject::Unknown(value) => value,
+            BankAccountObject::Other(value) => value,
         }
     }
 }
@@ -351,7 +351,7 @@ impl BankAccountObject {
 impl Default for BankAccountObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        BankAccountObject::Unknown(String::new())
+        BankAccountObject::Other(String::new())
     }
 }
 
@@ -359,7 +359,7 @@ impl From<String> for BankAccountObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "bank_account" => BankAccountObject::BankAccount,
-            _ => BankAccountObject::Unknown(value),
+            _ => BankAccountObject::Other(value),
         }
     }
 }
@@ -373,7 +373,7 @@ impl From<&str> for BankAccountObject {
 impl From<BankAccountObject> for String {
     fn from(value: BankAccountObject) -> Self {
         match value {
-            BankAccountObject::Unknown(value) => value,
+            BankAccountObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

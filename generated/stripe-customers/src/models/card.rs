@@ -184,7 +184,7 @@ pub enum CardAvailablePayoutMethodsItem {
     /// `standard`
     Standard,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl CardAvailablePayoutMethodsItem {
@@ -193,7 +193,7 @@ impl CardAvailablePayoutMethodsItem {
         match self {
             CardAvailablePayoutMethodsItem::Instant => "instant",
             CardAvailablePayoutMethodsItem::Standard => "standard",
-            CardAvailablePayoutMethodsItem::Unknown(value) => value,
+            CardAvailablePayoutMethodsItem::Other(value) => value,
         }
     }
 }
@@ -201,7 +201,7 @@ impl CardAvailablePayoutMethodsItem {
 impl Default for CardAvailablePayoutMethodsItem {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        CardAvailablePayoutMethodsItem::Unknown(String::new())
+        CardAvailablePayoutMethodsItem::Other(String::new())
     }
 }
 
@@ -210,7 +210,7 @@ impl From<String> for CardAvailablePayoutMethodsItem {
         match value.as_str() {
             "instant" => CardAvailablePayoutMethodsItem::Instant,
             "standard" => CardAvailablePayoutMethodsItem::Standard,
-            _ => CardAvailablePayoutMethodsItem::Unknown(value),
+            _ => CardAvailablePayoutMethodsItem::Other(value),
         }
     }
 }
@@ -224,7 +224,7 @@ impl From<&str> for CardAvailablePayoutMethodsItem {
 impl From<CardAvailablePayoutMethodsItem> for String {
     fn from(value: CardAvailablePayoutMethodsItem) -> Self {
         match value {
-            CardAvailablePayoutMethodsItem::Unknown(value) => value,
+            CardAvailablePayoutMethodsItem::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -386,7 +386,7 @@ pub enum CardObject {
     /// `card`
     Card,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl CardObject {
@@ -394,7 +394,7 @@ impl CardObject {
     pub fn as_str(&self) -> &str {
         match self {
             CardObject::Card => "card",
-            CardObject::Unknown(value) => value,
+            CardObject::Other(value) => value,
         }
     }
 }
@@ -402,7 +402,7 @@ impl CardObject {
 impl Default for CardObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        CardObject::Unknown(String::new())
+        CardObject::Other(String::new())
     }
 }
 
@@ -410,7 +410,7 @@ impl From<String> for CardObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "card" => CardObject::Card,
-            _ => CardObject::Unknown(value),
+            _ => CardObject::Other(value),
         }
     }
 }
@@ -424,7 +424,7 @@ impl From<&str> for CardObject {
 impl From<CardObject> for String {
     fn from(value: CardObject) -> Self {
         match value {
-            CardObject::Unknown(value) => value,
+            CardObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

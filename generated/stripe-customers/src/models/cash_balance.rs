@@ -37,7 +37,7 @@ pub enum CashBalanceObject {
     /// `cash_balance`
     CashBalance,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl CashBalanceObject {
@@ -45,7 +45,7 @@ impl CashBalanceObject {
     pub fn as_str(&self) -> &str {
         match self {
             CashBalanceObject::CashBalance => "cash_balance",
-            CashBalanceObject::Unknown(value) => value,
+            CashBalanceObject::Other(value) => value,
         }
     }
 }
@@ -53,7 +53,7 @@ impl CashBalanceObject {
 impl Default for CashBalanceObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        CashBalanceObject::Unknown(String::new())
+        CashBalanceObject::Other(String::new())
     }
 }
 
@@ -61,7 +61,7 @@ impl From<String> for CashBalanceObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "cash_balance" => CashBalanceObject::CashBalance,
-            _ => CashBalanceObject::Unknown(value),
+            _ => CashBalanceObject::Other(value),
         }
     }
 }
@@ -75,7 +75,7 @@ impl From<&str> for CashBalanceObject {
 impl From<CashBalanceObject> for String {
     fn from(value: CashBalanceObject) -> Self {
         match value {
-            CashBalanceObject::Unknown(value) => value,
+            CashBalanceObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

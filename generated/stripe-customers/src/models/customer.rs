@@ -397,7 +397,7 @@ pub enum CustomerObject {
     /// `customer`
     Customer,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl CustomerObject {
@@ -405,7 +405,7 @@ impl CustomerObject {
     pub fn as_str(&self) -> &str {
         match self {
             CustomerObject::Customer => "customer",
-            CustomerObject::Unknown(value) => value,
+            CustomerObject::Other(value) => value,
         }
     }
 }
@@ -413,7 +413,7 @@ impl CustomerObject {
 impl Default for CustomerObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        CustomerObject::Unknown(String::new())
+        CustomerObject::Other(String::new())
     }
 }
 
@@ -421,7 +421,7 @@ impl From<String> for CustomerObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "customer" => CustomerObject::Customer,
-            _ => CustomerObject::Unknown(value),
+            _ => CustomerObject::Other(value),
         }
     }
 }
@@ -435,7 +435,7 @@ impl From<&str> for CustomerObject {
 impl From<CustomerObject> for String {
     fn from(value: CustomerObject) -> Self {
         match value {
-            CustomerObject::Unknown(value) => value,
+            CustomerObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -705,7 +705,7 @@ pub enum CustomerSourcesObject {
     /// `list`
     List,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl CustomerSourcesObject {
@@ -713,7 +713,7 @@ impl CustomerSourcesObject {
     pub fn as_str(&self) -> &str {
         match self {
             CustomerSourcesObject::List => "list",
-            CustomerSourcesObject::Unknown(value) => value,
+            CustomerSourcesObject::Other(value) => value,
         }
     }
 }
@@ -721,7 +721,7 @@ impl CustomerSourcesObject {
 impl Default for CustomerSourcesObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        CustomerSourcesObject::Unknown(String::new())
+        CustomerSourcesObject::Other(String::new())
     }
 }
 
@@ -729,7 +729,7 @@ impl From<String> for CustomerSourcesObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "list" => CustomerSourcesObject::List,
-            _ => CustomerSourcesObject::Unknown(value),
+            _ => CustomerSourcesObject::Other(value),
         }
     }
 }
@@ -743,7 +743,7 @@ impl From<&str> for CustomerSourcesObject {
 impl From<CustomerSourcesObject> for String {
     fn from(value: CustomerSourcesObject) -> Self {
         match value {
-            CustomerSourcesObject::Unknown(value) => value,
+            CustomerSourcesObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -794,7 +794,7 @@ pub enum CustomerSubscriptionsObject {
     /// `list`
     List,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl CustomerSubscriptionsObject {
@@ -802,7 +802,7 @@ impl CustomerSubscriptionsObject {
     pub fn as_str(&self) -> &str {
         match self {
             CustomerSubscriptionsObject::List => "list",
-            CustomerSubscriptionsObject::Unknown(value) => value,
+            CustomerSubscriptionsObject::Other(value) => value,
         }
     }
 }
@@ -810,7 +810,7 @@ impl CustomerSubscriptionsObject {
 impl Default for CustomerSubscriptionsObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        CustomerSubscriptionsObject::Unknown(String::new())
+        CustomerSubscriptionsObject::Other(String::new())
     }
 }
 
@@ -818,7 +818,7 @@ impl From<String> for CustomerSubscriptionsObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "list" => CustomerSubscriptionsObject::List,
-            _ => CustomerSubscriptionsObject::Unknown(value),
+            _ => CustomerSubscriptionsObject::Other(value),
         }
     }
 }
@@ -832,7 +832,7 @@ impl From<&str> for CustomerSubscriptionsObject {
 impl From<CustomerSubscriptionsObject> for String {
     fn from(value: CustomerSubscriptionsObject) -> Self {
         match value {
-            CustomerSubscriptionsObject::Unknown(value) => value,
+            CustomerSubscriptionsObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -864,7 +864,7 @@ pub enum CustomerTaxExempt {
     /// `reverse`
     Reverse,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl CustomerTaxExempt {
@@ -874,7 +874,7 @@ impl CustomerTaxExempt {
             CustomerTaxExempt::Exempt => "exempt",
             CustomerTaxExempt::None => "none",
             CustomerTaxExempt::Reverse => "reverse",
-            CustomerTaxExempt::Unknown(value) => value,
+            CustomerTaxExempt::Other(value) => value,
         }
     }
 }
@@ -882,7 +882,7 @@ impl CustomerTaxExempt {
 impl Default for CustomerTaxExempt {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        CustomerTaxExempt::Unknown(String::new())
+        CustomerTaxExempt::Other(String::new())
     }
 }
 
@@ -892,7 +892,7 @@ impl From<String> for CustomerTaxExempt {
             "exempt" => CustomerTaxExempt::Exempt,
             "none" => CustomerTaxExempt::None,
             "reverse" => CustomerTaxExempt::Reverse,
-            _ => CustomerTaxExempt::Unknown(value),
+            _ => CustomerTaxExempt::Other(value),
         }
     }
 }
@@ -906,7 +906,7 @@ impl From<&str> for CustomerTaxExempt {
 impl From<CustomerTaxExempt> for String {
     fn from(value: CustomerTaxExempt) -> Self {
         match value {
-            CustomerTaxExempt::Unknown(value) => value,
+            CustomerTaxExempt::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -957,7 +957,7 @@ pub enum CustomerTaxIdsObject {
     /// `list`
     List,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl CustomerTaxIdsObject {
@@ -965,7 +965,7 @@ impl CustomerTaxIdsObject {
     pub fn as_str(&self) -> &str {
         match self {
             CustomerTaxIdsObject::List => "list",
-            CustomerTaxIdsObject::Unknown(value) => value,
+            CustomerTaxIdsObject::Other(value) => value,
         }
     }
 }
@@ -973,7 +973,7 @@ impl CustomerTaxIdsObject {
 impl Default for CustomerTaxIdsObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        CustomerTaxIdsObject::Unknown(String::new())
+        CustomerTaxIdsObject::Other(String::new())
     }
 }
 
@@ -981,7 +981,7 @@ impl From<String> for CustomerTaxIdsObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "list" => CustomerTaxIdsObject::List,
-            _ => CustomerTaxIdsObject::Unknown(value),
+            _ => CustomerTaxIdsObject::Other(value),
         }
     }
 }
@@ -995,7 +995,7 @@ impl From<&str> for CustomerTaxIdsObject {
 impl From<CustomerTaxIdsObject> for String {
     fn from(value: CustomerTaxIdsObject) -> Self {
         match value {
-            CustomerTaxIdsObject::Unknown(value) => value,
+            CustomerTaxIdsObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

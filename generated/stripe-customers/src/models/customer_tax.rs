@@ -39,7 +39,7 @@ pub enum CustomerTaxAutomaticTax {
     /// `unrecognized_location`
     UnrecognizedLocation,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl CustomerTaxAutomaticTax {
@@ -50,7 +50,7 @@ impl CustomerTaxAutomaticTax {
             CustomerTaxAutomaticTax::NotCollecting => "not_collecting",
             CustomerTaxAutomaticTax::Supported => "supported",
             CustomerTaxAutomaticTax::UnrecognizedLocation => "unrecognized_location",
-            CustomerTaxAutomaticTax::Unknown(value) => value,
+            CustomerTaxAutomaticTax::Other(value) => value,
         }
     }
 }
@@ -58,7 +58,7 @@ impl CustomerTaxAutomaticTax {
 impl Default for CustomerTaxAutomaticTax {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        CustomerTaxAutomaticTax::Unknown(String::new())
+        CustomerTaxAutomaticTax::Other(String::new())
     }
 }
 
@@ -69,7 +69,7 @@ impl From<String> for CustomerTaxAutomaticTax {
             "not_collecting" => CustomerTaxAutomaticTax::NotCollecting,
             "supported" => CustomerTaxAutomaticTax::Supported,
             "unrecognized_location" => CustomerTaxAutomaticTax::UnrecognizedLocation,
-            _ => CustomerTaxAutomaticTax::Unknown(value),
+            _ => CustomerTaxAutomaticTax::Other(value),
         }
     }
 }
@@ -83,7 +83,7 @@ impl From<&str> for CustomerTaxAutomaticTax {
 impl From<CustomerTaxAutomaticTax> for String {
     fn from(value: CustomerTaxAutomaticTax) -> Self {
         match value {
-            CustomerTaxAutomaticTax::Unknown(value) => value,
+            CustomerTaxAutomaticTax::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -29,7 +29,7 @@ pub enum DeletedCustomerObject {
     /// `customer`
     Customer,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl DeletedCustomerObject {
@@ -37,7 +37,7 @@ impl DeletedCustomerObject {
     pub fn as_str(&self) -> &str {
         match self {
             DeletedCustomerObject::Customer => "customer",
-            DeletedCustomerObject::Unknown(value) => value,
+            DeletedCustomerObject::Other(value) => value,
         }
     }
 }
@@ -45,7 +45,7 @@ impl DeletedCustomerObject {
 impl Default for DeletedCustomerObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        DeletedCustomerObject::Unknown(String::new())
+        DeletedCustomerObject::Other(String::new())
     }
 }
 
@@ -53,7 +53,7 @@ impl From<String> for DeletedCustomerObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "customer" => DeletedCustomerObject::Customer,
-            _ => DeletedCustomerObject::Unknown(value),
+            _ => DeletedCustomerObject::Other(value),
         }
     }
 }
@@ -67,7 +67,7 @@ impl From<&str> for DeletedCustomerObject {
 impl From<DeletedCustomerObject> for String {
     fn from(value: DeletedCustomerObject) -> Self {
         match value {
-            DeletedCustomerObject::Unknown(value) => value,
+            DeletedCustomerObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

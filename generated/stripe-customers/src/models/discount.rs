@@ -220,7 +220,7 @@ pub enum DiscountObject {
     /// `discount`
     Discount,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl DiscountObject {
@@ -228,7 +228,7 @@ impl DiscountObject {
     pub fn as_str(&self) -> &str {
         match self {
             DiscountObject::Discount => "discount",
-            DiscountObject::Unknown(value) => value,
+            DiscountObject::Other(value) => value,
         }
     }
 }
@@ -236,7 +236,7 @@ impl DiscountObject {
 impl Default for DiscountObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        DiscountObject::Unknown(String::new())
+        DiscountObject::Other(String::new())
     }
 }
 
@@ -244,7 +244,7 @@ impl From<String> for DiscountObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "discount" => DiscountObject::Discount,
-            _ => DiscountObject::Unknown(value),
+            _ => DiscountObject::Other(value),
         }
     }
 }
@@ -258,7 +258,7 @@ impl From<&str> for DiscountObject {
 impl From<DiscountObject> for String {
     fn from(value: DiscountObject) -> Self {
         match value {
-            DiscountObject::Unknown(value) => value,
+            DiscountObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

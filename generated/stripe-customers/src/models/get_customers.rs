@@ -162,7 +162,7 @@ pub enum GetCustomersResponseObject {
     /// `list`
     List,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl GetCustomersResponseObject {
@@ -170,7 +170,7 @@ impl GetCustomersResponseObject {
     pub fn as_str(&self) -> &str {
         match self {
             GetCustomersResponseObject::List => "list",
-            GetCustomersResponseObject::Unknown(value) => value,
+            GetCustomersResponseObject::Other(value) => value,
         }
     }
 }
@@ -178,7 +178,7 @@ impl GetCustomersResponseObject {
 impl Default for GetCustomersResponseObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        GetCustomersResponseObject::Unknown(String::new())
+        GetCustomersResponseObject::Other(String::new())
     }
 }
 
@@ -186,7 +186,7 @@ impl From<String> for GetCustomersResponseObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "list" => GetCustomersResponseObject::List,
-            _ => GetCustomersResponseObject::Unknown(value),
+            _ => GetCustomersResponseObject::Other(value),
         }
     }
 }
@@ -200,7 +200,7 @@ impl From<&str> for GetCustomersResponseObject {
 impl From<GetCustomersResponseObject> for String {
     fn from(value: GetCustomersResponseObject) -> Self {
         match value {
-            GetCustomersResponseObject::Unknown(value) => value,
+            GetCustomersResponseObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

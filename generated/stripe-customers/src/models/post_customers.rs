@@ -155,7 +155,7 @@ pub enum PostCustomersAddressVariant2 {
     /// ``
     Empty,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PostCustomersAddressVariant2 {
@@ -163,7 +163,7 @@ impl PostCustomersAddressVariant2 {
     pub fn as_str(&self) -> &str {
         match self {
             PostCustomersAddressVariant2::Empty => "",
-            PostCustomersAddressVariant2::Unknown(value) => value,
+            PostCustomersAddressVariant2::Other(value) => value,
         }
     }
 }
@@ -171,7 +171,7 @@ impl PostCustomersAddressVariant2 {
 impl Default for PostCustomersAddressVariant2 {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PostCustomersAddressVariant2::Unknown(String::new())
+        PostCustomersAddressVariant2::Other(String::new())
     }
 }
 
@@ -179,7 +179,7 @@ impl From<String> for PostCustomersAddressVariant2 {
     fn from(value: String) -> Self {
         match value.as_str() {
             "" => PostCustomersAddressVariant2::Empty,
-            _ => PostCustomersAddressVariant2::Unknown(value),
+            _ => PostCustomersAddressVariant2::Other(value),
         }
     }
 }
@@ -193,7 +193,7 @@ impl From<&str> for PostCustomersAddressVariant2 {
 impl From<PostCustomersAddressVariant2> for String {
     fn from(value: PostCustomersAddressVariant2) -> Self {
         match value {
-            PostCustomersAddressVariant2::Unknown(value) => value,
+            PostCustomersAddressVariant2::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -251,7 +251,7 @@ pub enum PostCustomersCashBalanceSettingsReconciliationMode {
     /// `merchant_default`
     MerchantDefault,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PostCustomersCashBalanceSettingsReconciliationMode {
@@ -263,7 +263,7 @@ impl PostCustomersCashBalanceSettingsReconciliationMode {
             PostCustomersCashBalanceSettingsReconciliationMode::MerchantDefault => {
                 "merchant_default"
             }
-            PostCustomersCashBalanceSettingsReconciliationMode::Unknown(value) => value,
+            PostCustomersCashBalanceSettingsReconciliationMode::Other(value) => value,
         }
     }
 }
@@ -271,7 +271,7 @@ impl PostCustomersCashBalanceSettingsReconciliationMode {
 impl Default for PostCustomersCashBalanceSettingsReconciliationMode {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PostCustomersCashBalanceSettingsReconciliationMode::Unknown(String::new())
+        PostCustomersCashBalanceSettingsReconciliationMode::Other(String::new())
     }
 }
 
@@ -283,7 +283,7 @@ impl From<String> for PostCustomersCashBalanceSettingsReconciliationMode {
             "merchant_default" => {
                 PostCustomersCashBalanceSettingsReconciliationMode::MerchantDefault
             }
-            _ => PostCustomersCashBalanceSettingsReconciliationMode::Unknown(value),
+            _ => PostCustomersCashBalanceSettingsReconciliationMode::Other(value),
         }
     }
 }
@@ -297,7 +297,7 @@ impl From<&str> for PostCustomersCashBalanceSettingsReconciliationMode {
 impl From<PostCustomersCashBalanceSettingsReconciliationMode> for String {
     fn from(value: PostCustomersCashBalanceSettingsReconciliationMode) -> Self {
         match value {
-            PostCustomersCashBalanceSettingsReconciliationMode::Unknown(value) => value,
+            PostCustomersCashBalanceSettingsReconciliationMode::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -466,7 +466,7 @@ pub enum PostCustomersInvoiceSettingsCustomFieldsVariant2 {
     /// ``
     Empty,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PostCustomersInvoiceSettingsCustomFieldsVariant2 {
@@ -474,7 +474,7 @@ impl PostCustomersInvoiceSettingsCustomFieldsVariant2 {
     pub fn as_str(&self) -> &str {
         match self {
             PostCustomersInvoiceSettingsCustomFieldsVariant2::Empty => "",
-            PostCustomersInvoiceSettingsCustomFieldsVariant2::Unknown(value) => value,
+            PostCustomersInvoiceSettingsCustomFieldsVariant2::Other(value) => value,
         }
     }
 }
@@ -482,7 +482,7 @@ impl PostCustomersInvoiceSettingsCustomFieldsVariant2 {
 impl Default for PostCustomersInvoiceSettingsCustomFieldsVariant2 {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PostCustomersInvoiceSettingsCustomFieldsVariant2::Unknown(String::new())
+        PostCustomersInvoiceSettingsCustomFieldsVariant2::Other(String::new())
     }
 }
 
@@ -490,7 +490,7 @@ impl From<String> for PostCustomersInvoiceSettingsCustomFieldsVariant2 {
     fn from(value: String) -> Self {
         match value.as_str() {
             "" => PostCustomersInvoiceSettingsCustomFieldsVariant2::Empty,
-            _ => PostCustomersInvoiceSettingsCustomFieldsVariant2::Unknown(value),
+            _ => PostCustomersInvoiceSettingsCustomFieldsVariant2::Other(value),
         }
     }
 }
@@ -504,7 +504,7 @@ impl From<&str> for PostCustomersInvoiceSettingsCustomFieldsVariant2 {
 impl From<PostCustomersInvoiceSettingsCustomFieldsVariant2> for String {
     fn from(value: PostCustomersInvoiceSettingsCustomFieldsVariant2) -> Self {
         match value {
-            PostCustomersInvoiceSettingsCustomFieldsVariant2::Unknown(value) => value,
+            PostCustomersInvoiceSettingsCustomFieldsVariant2::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -651,7 +651,7 @@ pub enum PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmount
     /// `include_inclusive_tax`
     IncludeInclusiveTax,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay {
@@ -667,7 +667,7 @@ impl PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxD
             PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay::IncludeInclusiveTax => {
                 "include_inclusive_tax"
             }
-            PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay::Unknown(
+            PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay::Other(
                 value,
             ) => value,
         }
@@ -678,7 +678,7 @@ impl Default
 for PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay::Unknown(
+        PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay::Other(
             String::new(),
         )
     }
@@ -698,7 +698,7 @@ for PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDi
                 PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay::IncludeInclusiveTax
             }
             _ => {
-                PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay::Unknown(
+                PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay::Other(
                     value,
                 )
             }
@@ -722,7 +722,7 @@ impl From<
         value: PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay,
     ) -> Self {
         match value {
-            PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay::Unknown(
+            PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay::Other(
                 value,
             ) => value,
             known => known.as_str().to_string(),
@@ -758,7 +758,7 @@ pub enum PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
     /// ``
     Empty,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
@@ -766,7 +766,7 @@ impl PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
     pub fn as_str(&self) -> &str {
         match self {
             PostCustomersInvoiceSettingsRenderingOptionsVariant2::Empty => "",
-            PostCustomersInvoiceSettingsRenderingOptionsVariant2::Unknown(value) => value,
+            PostCustomersInvoiceSettingsRenderingOptionsVariant2::Other(value) => value,
         }
     }
 }
@@ -774,7 +774,7 @@ impl PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
 impl Default for PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PostCustomersInvoiceSettingsRenderingOptionsVariant2::Unknown(String::new())
+        PostCustomersInvoiceSettingsRenderingOptionsVariant2::Other(String::new())
     }
 }
 
@@ -782,7 +782,7 @@ impl From<String> for PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
     fn from(value: String) -> Self {
         match value.as_str() {
             "" => PostCustomersInvoiceSettingsRenderingOptionsVariant2::Empty,
-            _ => PostCustomersInvoiceSettingsRenderingOptionsVariant2::Unknown(value),
+            _ => PostCustomersInvoiceSettingsRenderingOptionsVariant2::Other(value),
         }
     }
 }
@@ -796,7 +796,7 @@ impl From<&str> for PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
 impl From<PostCustomersInvoiceSettingsRenderingOptionsVariant2> for String {
     fn from(value: PostCustomersInvoiceSettingsRenderingOptionsVariant2) -> Self {
         match value {
-            PostCustomersInvoiceSettingsRenderingOptionsVariant2::Unknown(value) => value,
+            PostCustomersInvoiceSettingsRenderingOptionsVariant2::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -917,7 +917,7 @@ pub enum PostCustomersMetadataVariant2 {
     /// ``
     Empty,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PostCustomersMetadataVariant2 {
@@ -925,7 +925,7 @@ impl PostCustomersMetadataVariant2 {
     pub fn as_str(&self) -> &str {
         match self {
             PostCustomersMetadataVariant2::Empty => "",
-            PostCustomersMetadataVariant2::Unknown(value) => value,
+            PostCustomersMetadataVariant2::Other(value) => value,
         }
     }
 }
@@ -933,7 +933,7 @@ impl PostCustomersMetadataVariant2 {
 impl Default for PostCustomersMetadataVariant2 {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PostCustomersMetadataVariant2::Unknown(String::new())
+        PostCustomersMetadataVariant2::Other(String::new())
     }
 }
 
@@ -941,7 +941,7 @@ impl From<String> for PostCustomersMetadataVariant2 {
     fn from(value: String) -> Self {
         match value.as_str() {
             "" => PostCustomersMetadataVariant2::Empty,
-            _ => PostCustomersMetadataVariant2::Unknown(value),
+            _ => PostCustomersMetadataVariant2::Other(value),
         }
     }
 }
@@ -955,7 +955,7 @@ impl From<&str> for PostCustomersMetadataVariant2 {
 impl From<PostCustomersMetadataVariant2> for String {
     fn from(value: PostCustomersMetadataVariant2) -> Self {
         match value {
-            PostCustomersMetadataVariant2::Unknown(value) => value,
+            PostCustomersMetadataVariant2::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -1149,7 +1149,7 @@ pub enum PostCustomersShippingVariant2 {
     /// ``
     Empty,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PostCustomersShippingVariant2 {
@@ -1157,7 +1157,7 @@ impl PostCustomersShippingVariant2 {
     pub fn as_str(&self) -> &str {
         match self {
             PostCustomersShippingVariant2::Empty => "",
-            PostCustomersShippingVariant2::Unknown(value) => value,
+            PostCustomersShippingVariant2::Other(value) => value,
         }
     }
 }
@@ -1165,7 +1165,7 @@ impl PostCustomersShippingVariant2 {
 impl Default for PostCustomersShippingVariant2 {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PostCustomersShippingVariant2::Unknown(String::new())
+        PostCustomersShippingVariant2::Other(String::new())
     }
 }
 
@@ -1173,7 +1173,7 @@ impl From<String> for PostCustomersShippingVariant2 {
     fn from(value: String) -> Self {
         match value.as_str() {
             "" => PostCustomersShippingVariant2::Empty,
-            _ => PostCustomersShippingVariant2::Unknown(value),
+            _ => PostCustomersShippingVariant2::Other(value),
         }
     }
 }
@@ -1187,7 +1187,7 @@ impl From<&str> for PostCustomersShippingVariant2 {
 impl From<PostCustomersShippingVariant2> for String {
     fn from(value: PostCustomersShippingVariant2) -> Self {
         match value {
-            PostCustomersShippingVariant2::Unknown(value) => value,
+            PostCustomersShippingVariant2::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -1229,7 +1229,7 @@ pub enum PostCustomersTaxIpAddress {
     /// ``
     Empty,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PostCustomersTaxIpAddress {
@@ -1237,7 +1237,7 @@ impl PostCustomersTaxIpAddress {
     pub fn as_str(&self) -> &str {
         match self {
             PostCustomersTaxIpAddress::Empty => "",
-            PostCustomersTaxIpAddress::Unknown(value) => value,
+            PostCustomersTaxIpAddress::Other(value) => value,
         }
     }
 }
@@ -1245,7 +1245,7 @@ impl PostCustomersTaxIpAddress {
 impl Default for PostCustomersTaxIpAddress {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PostCustomersTaxIpAddress::Unknown(String::new())
+        PostCustomersTaxIpAddress::Other(String::new())
     }
 }
 
@@ -1253,7 +1253,7 @@ impl From<String> for PostCustomersTaxIpAddress {
     fn from(value: String) -> Self {
         match value.as_str() {
             "" => PostCustomersTaxIpAddress::Empty,
-            _ => PostCustomersTaxIpAddress::Unknown(value),
+            _ => PostCustomersTaxIpAddress::Other(value),
         }
     }
 }
@@ -1267,7 +1267,7 @@ impl From<&str> for PostCustomersTaxIpAddress {
 impl From<PostCustomersTaxIpAddress> for String {
     fn from(value: PostCustomersTaxIpAddress) -> Self {
         match value {
-            PostCustomersTaxIpAddress::Unknown(value) => value,
+            PostCustomersTaxIpAddress::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -1301,7 +1301,7 @@ pub enum PostCustomersTaxExempt {
     /// `reverse`
     Reverse,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PostCustomersTaxExempt {
@@ -1312,7 +1312,7 @@ impl PostCustomersTaxExempt {
             PostCustomersTaxExempt::Exempt => "exempt",
             PostCustomersTaxExempt::None => "none",
             PostCustomersTaxExempt::Reverse => "reverse",
-            PostCustomersTaxExempt::Unknown(value) => value,
+            PostCustomersTaxExempt::Other(value) => value,
         }
     }
 }
@@ -1320,7 +1320,7 @@ impl PostCustomersTaxExempt {
 impl Default for PostCustomersTaxExempt {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PostCustomersTaxExempt::Unknown(String::new())
+        PostCustomersTaxExempt::Other(String::new())
     }
 }
 
@@ -1331,7 +1331,7 @@ impl From<String> for PostCustomersTaxExempt {
             "exempt" => PostCustomersTaxExempt::Exempt,
             "none" => PostCustomersTaxExempt::None,
             "reverse" => PostCustomersTaxExempt::Reverse,
-            _ => PostCustomersTaxExempt::Unknown(value),
+            _ => PostCustomersTaxExempt::Other(value),
         }
     }
 }
@@ -1345,7 +1345,7 @@ impl From<&str> for PostCustomersTaxExempt {
 impl From<PostCustomersTaxExempt> for String {
     fn from(value: PostCustomersTaxExempt) -> Self {
         match value {
-            PostCustomersTaxExempt::Unknown(value) => value,
+            PostCustomersTaxExempt::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -1488,7 +1488,7 @@ pub enum PostCustomersTaxIdDataItemType {
     /// `za_vat`
     ZaVat,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl PostCustomersTaxIdDataItemType {
@@ -1546,7 +1546,7 @@ impl PostCustomersTaxIdDataItemType {
             PostCustomersTaxIdDataItemType::UaVat => "ua_vat",
             PostCustomersTaxIdDataItemType::UsEin => "us_ein",
             PostCustomersTaxIdDataItemType::ZaVat => "za_vat",
-            PostCustomersTaxIdDataItemType::Unknown(value) => value,
+            PostCustomersTaxIdDataItemType::Other(value) => value,
         }
     }
 }
@@ -1554,7 +1554,7 @@ impl PostCustomersTaxIdDataItemType {
 impl Default for PostCustomersTaxIdDataItemType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        PostCustomersTaxIdDataItemType::Unknown(String::new())
+        PostCustomersTaxIdDataItemType::Other(String::new())
     }
 }
 
@@ -1612,7 +1612,7 @@ impl From<String> for PostCustomersTaxIdDataItemType {
             "ua_vat" => PostCustomersTaxIdDataItemType::UaVat,
             "us_ein" => PostCustomersTaxIdDataItemType::UsEin,
             "za_vat" => PostCustomersTaxIdDataItemType::ZaVat,
-            _ => PostCustomersTaxIdDataItemType::Unknown(value),
+            _ => PostCustomersTaxIdDataItemType::Other(value),
         }
     }
 }
@@ -1626,7 +1626,7 @@ impl From<&str> for PostCustomersTaxIdDataItemType {
 impl From<PostCustomersTaxIdDataItemType> for String {
     fn from(value: PostCustomersTaxIdDataItemType) -> Self {
         match value {
-            PostCustomersTaxIdDataItemType::Unknown(value) => value,
+            PostCustomersTaxIdDataItemType::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

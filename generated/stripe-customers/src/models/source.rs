@@ -162,7 +162,7 @@ pub enum SourceObject {
     /// `source`
     Source,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl SourceObject {
@@ -170,7 +170,7 @@ impl SourceObject {
     pub fn as_str(&self) -> &str {
         match self {
             SourceObject::Source => "source",
-            SourceObject::Unknown(value) => value,
+            SourceObject::Other(value) => value,
         }
     }
 }
@@ -178,7 +178,7 @@ impl SourceObject {
 impl Default for SourceObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        SourceObject::Unknown(String::new())
+        SourceObject::Other(String::new())
     }
 }
 
@@ -186,7 +186,7 @@ impl From<String> for SourceObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "source" => SourceObject::Source,
-            _ => SourceObject::Unknown(value),
+            _ => SourceObject::Other(value),
         }
     }
 }
@@ -200,7 +200,7 @@ impl From<&str> for SourceObject {
 impl From<SourceObject> for String {
     fn from(value: SourceObject) -> Self {
         match value {
-            SourceObject::Unknown(value) => value,
+            SourceObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -262,7 +262,7 @@ pub enum SourceType {
     /// `wechat`
     Wechat,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl SourceType {
@@ -287,7 +287,7 @@ impl SourceType {
             SourceType::Sofort => "sofort",
             SourceType::ThreeDSecure => "three_d_secure",
             SourceType::Wechat => "wechat",
-            SourceType::Unknown(value) => value,
+            SourceType::Other(value) => value,
         }
     }
 }
@@ -295,7 +295,7 @@ impl SourceType {
 impl Default for SourceType {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        SourceType::Unknown(String::new())
+        SourceType::Other(String::new())
     }
 }
 
@@ -320,7 +320,7 @@ impl From<String> for SourceType {
             "sofort" => SourceType::Sofort,
             "three_d_secure" => SourceType::ThreeDSecure,
             "wechat" => SourceType::Wechat,
-            _ => SourceType::Unknown(value),
+            _ => SourceType::Other(value),
         }
     }
 }
@@ -334,7 +334,7 @@ impl From<&str> for SourceType {
 impl From<SourceType> for String {
     fn from(value: SourceType) -> Self {
         match value {
-            SourceType::Unknown(value) => value,
+            SourceType::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

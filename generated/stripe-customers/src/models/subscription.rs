@@ -231,7 +231,7 @@ pub enum SubscriptionCollectionMethod {
     /// `send_invoice`
     SendInvoice,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl SubscriptionCollectionMethod {
@@ -240,7 +240,7 @@ impl SubscriptionCollectionMethod {
         match self {
             SubscriptionCollectionMethod::ChargeAutomatically => "charge_automatically",
             SubscriptionCollectionMethod::SendInvoice => "send_invoice",
-            SubscriptionCollectionMethod::Unknown(value) => value,
+            SubscriptionCollectionMethod::Other(value) => value,
         }
     }
 }
@@ -248,7 +248,7 @@ impl SubscriptionCollectionMethod {
 impl Default for SubscriptionCollectionMethod {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        SubscriptionCollectionMethod::Unknown(String::new())
+        SubscriptionCollectionMethod::Other(String::new())
     }
 }
 
@@ -257,7 +257,7 @@ impl From<String> for SubscriptionCollectionMethod {
         match value.as_str() {
             "charge_automatically" => SubscriptionCollectionMethod::ChargeAutomatically,
             "send_invoice" => SubscriptionCollectionMethod::SendInvoice,
-            _ => SubscriptionCollectionMethod::Unknown(value),
+            _ => SubscriptionCollectionMethod::Other(value),
         }
     }
 }
@@ -271,7 +271,7 @@ impl From<&str> for SubscriptionCollectionMethod {
 impl From<SubscriptionCollectionMethod> for String {
     fn from(value: SubscriptionCollectionMethod) -> Self {
         match value {
-            SubscriptionCollectionMethod::Unknown(value) => value,
+            SubscriptionCollectionMethod::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -707,7 +707,7 @@ pub enum SubscriptionItemsObject {
     /// `list`
     List,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl SubscriptionItemsObject {
@@ -715,7 +715,7 @@ impl SubscriptionItemsObject {
     pub fn as_str(&self) -> &str {
         match self {
             SubscriptionItemsObject::List => "list",
-            SubscriptionItemsObject::Unknown(value) => value,
+            SubscriptionItemsObject::Other(value) => value,
         }
     }
 }
@@ -723,7 +723,7 @@ impl SubscriptionItemsObject {
 impl Default for SubscriptionItemsObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        SubscriptionItemsObject::Unknown(String::new())
+        SubscriptionItemsObject::Other(String::new())
     }
 }
 
@@ -731,7 +731,7 @@ impl From<String> for SubscriptionItemsObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "list" => SubscriptionItemsObject::List,
-            _ => SubscriptionItemsObject::Unknown(value),
+            _ => SubscriptionItemsObject::Other(value),
         }
     }
 }
@@ -745,7 +745,7 @@ impl From<&str> for SubscriptionItemsObject {
 impl From<SubscriptionItemsObject> for String {
     fn from(value: SubscriptionItemsObject) -> Self {
         match value {
-            SubscriptionItemsObject::Unknown(value) => value,
+            SubscriptionItemsObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -773,7 +773,7 @@ pub enum SubscriptionObject {
     /// `subscription`
     Subscription,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl SubscriptionObject {
@@ -781,7 +781,7 @@ impl SubscriptionObject {
     pub fn as_str(&self) -> &str {
         match self {
             SubscriptionObject::Subscription => "subscription",
-            SubscriptionObject::Unknown(value) => value,
+            SubscriptionObject::Other(value) => value,
         }
     }
 }
@@ -789,7 +789,7 @@ impl SubscriptionObject {
 impl Default for SubscriptionObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        SubscriptionObject::Unknown(String::new())
+        SubscriptionObject::Other(String::new())
     }
 }
 
@@ -797,7 +797,7 @@ impl From<String> for SubscriptionObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "subscription" => SubscriptionObject::Subscription,
-            _ => SubscriptionObject::Unknown(value),
+            _ => SubscriptionObject::Other(value),
         }
     }
 }
@@ -811,7 +811,7 @@ impl From<&str> for SubscriptionObject {
 impl From<SubscriptionObject> for String {
     fn from(value: SubscriptionObject) -> Self {
         match value {
-            SubscriptionObject::Unknown(value) => value,
+            SubscriptionObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -861,7 +861,7 @@ pub enum SubscriptionStatus {
     /// `unpaid`
     Unpaid,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl SubscriptionStatus {
@@ -876,7 +876,7 @@ impl SubscriptionStatus {
             SubscriptionStatus::Paused => "paused",
             SubscriptionStatus::Trialing => "trialing",
             SubscriptionStatus::Unpaid => "unpaid",
-            SubscriptionStatus::Unknown(value) => value,
+            SubscriptionStatus::Other(value) => value,
         }
     }
 }
@@ -884,7 +884,7 @@ impl SubscriptionStatus {
 impl Default for SubscriptionStatus {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        SubscriptionStatus::Unknown(String::new())
+        SubscriptionStatus::Other(String::new())
     }
 }
 
@@ -899,7 +899,7 @@ impl From<String> for SubscriptionStatus {
             "paused" => SubscriptionStatus::Paused,
             "trialing" => SubscriptionStatus::Trialing,
             "unpaid" => SubscriptionStatus::Unpaid,
-            _ => SubscriptionStatus::Unknown(value),
+            _ => SubscriptionStatus::Other(value),
         }
     }
 }
@@ -913,7 +913,7 @@ impl From<&str> for SubscriptionStatus {
 impl From<SubscriptionStatus> for String {
     fn from(value: SubscriptionStatus) -> Self {
         match value {
-            SubscriptionStatus::Unknown(value) => value,
+            SubscriptionStatus::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

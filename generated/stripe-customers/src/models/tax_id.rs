@@ -170,7 +170,7 @@ pub enum TaxIdObject {
     /// `tax_id`
     TaxId,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl TaxIdObject {
@@ -178,7 +178,7 @@ impl TaxIdObject {
     pub fn as_str(&self) -> &str {
         match self {
             TaxIdObject::TaxId => "tax_id",
-            TaxIdObject::Unknown(value) => value,
+            TaxIdObject::Other(value) => value,
         }
     }
 }
@@ -186,7 +186,7 @@ impl TaxIdObject {
 impl Default for TaxIdObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        TaxIdObject::Unknown(String::new())
+        TaxIdObject::Other(String::new())
     }
 }
 
@@ -194,7 +194,7 @@ impl From<String> for TaxIdObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "tax_id" => TaxIdObject::TaxId,
-            _ => TaxIdObject::Unknown(value),
+            _ => TaxIdObject::Other(value),
         }
     }
 }
@@ -208,7 +208,7 @@ impl From<&str> for TaxIdObject {
 impl From<TaxIdObject> for String {
     fn from(value: TaxIdObject) -> Self {
         match value {
-            TaxIdObject::Unknown(value) => value,
+            TaxIdObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }

@@ -52,7 +52,7 @@ pub enum TestHelpersTestClockObject {
     /// `test_helpers.test_clock`
     TestHelpersTestClock,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl TestHelpersTestClockObject {
@@ -60,7 +60,7 @@ impl TestHelpersTestClockObject {
     pub fn as_str(&self) -> &str {
         match self {
             TestHelpersTestClockObject::TestHelpersTestClock => "test_helpers.test_clock",
-            TestHelpersTestClockObject::Unknown(value) => value,
+            TestHelpersTestClockObject::Other(value) => value,
         }
     }
 }
@@ -68,7 +68,7 @@ impl TestHelpersTestClockObject {
 impl Default for TestHelpersTestClockObject {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        TestHelpersTestClockObject::Unknown(String::new())
+        TestHelpersTestClockObject::Other(String::new())
     }
 }
 
@@ -76,7 +76,7 @@ impl From<String> for TestHelpersTestClockObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "test_helpers.test_clock" => TestHelpersTestClockObject::TestHelpersTestClock,
-            _ => TestHelpersTestClockObject::Unknown(value),
+            _ => TestHelpersTestClockObject::Other(value),
         }
     }
 }
@@ -90,7 +90,7 @@ impl From<&str> for TestHelpersTestClockObject {
 impl From<TestHelpersTestClockObject> for String {
     fn from(value: TestHelpersTestClockObject) -> Self {
         match value {
-            TestHelpersTestClockObject::Unknown(value) => value,
+            TestHelpersTestClockObject::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
@@ -122,7 +122,7 @@ pub enum TestHelpersTestClockStatus {
     /// `ready`
     Ready,
     /// A value the description does not list, kept as it arrived.
-    Unknown(String),
+    Other(String),
 }
 
 impl TestHelpersTestClockStatus {
@@ -132,7 +132,7 @@ impl TestHelpersTestClockStatus {
             TestHelpersTestClockStatus::Advancing => "advancing",
             TestHelpersTestClockStatus::InternalFailure => "internal_failure",
             TestHelpersTestClockStatus::Ready => "ready",
-            TestHelpersTestClockStatus::Unknown(value) => value,
+            TestHelpersTestClockStatus::Other(value) => value,
         }
     }
 }
@@ -140,7 +140,7 @@ impl TestHelpersTestClockStatus {
 impl Default for TestHelpersTestClockStatus {
     /// An empty unlisted value: what a missing required property decodes to.
     fn default() -> Self {
-        TestHelpersTestClockStatus::Unknown(String::new())
+        TestHelpersTestClockStatus::Other(String::new())
     }
 }
 
@@ -150,7 +150,7 @@ impl From<String> for TestHelpersTestClockStatus {
             "advancing" => TestHelpersTestClockStatus::Advancing,
             "internal_failure" => TestHelpersTestClockStatus::InternalFailure,
             "ready" => TestHelpersTestClockStatus::Ready,
-            _ => TestHelpersTestClockStatus::Unknown(value),
+            _ => TestHelpersTestClockStatus::Other(value),
         }
     }
 }
@@ -164,7 +164,7 @@ impl From<&str> for TestHelpersTestClockStatus {
 impl From<TestHelpersTestClockStatus> for String {
     fn from(value: TestHelpersTestClockStatus) -> Self {
         match value {
-            TestHelpersTestClockStatus::Unknown(value) => value,
+            TestHelpersTestClockStatus::Other(value) => value,
             known => known.as_str().to_string(),
         }
     }
