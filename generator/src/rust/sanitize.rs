@@ -176,6 +176,11 @@ impl Namer {
         Namer { used: names.into_iter().map(str::to_string).collect() }
     }
 
+    /// Whether `name` is already taken in this scope.
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.used.contains(name)
+    }
+
     /// Takes `base`, or the first free `base` + number.
     pub fn unique(&mut self, base: String) -> String {
         if self.used.insert(base.clone()) {

@@ -825,8 +825,12 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         });
     }
 
-    // Controllers.
-    let mut ctl_namer = Namer::with_reserved(["http", "models", "controllers", "Scheme"]);
+    // Controllers. Their types never take a model's name: `crate::controllers`
+    // and `crate::models` are both glob-imported by callers, and a request
+    // builder named like the body it sends reads as that body in docs.
+    let mut ctl_namer = Namer::with_reserved(
+        ["http", "models", "controllers", "Scheme"].into_iter().chain(names.names.iter().map(String::as_str)),
+    );
     let mut module_namer = Namer::with_reserved(["mod"]);
     struct CtlNames {
         module: String,
@@ -861,7 +865,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
                 .unwrap_or(op_snake.clone());
             let method = method_namer.unique(snake(&short));
             let names = OperationNames {
-                builder: ctl_namer.unique(type_name(&format!("{}_request", op.id))),
+                builder: builder_name(&mut ctl_namer, &op.id),
                 output: ctl_namer.unique(type_name(&format!("{}_output", op.id))),
                 error: ctl_namer.unique(type_name(&format!("{}_error_body", op.id))),
                 media_type: if op.body.as_ref().is_some_and(|b| b.media_types.len() > 1) {
@@ -1005,6 +1009,14 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         uses_json,
         env_example,
     })
+}
+
+/// The request builder of operation `id`: `<Op>Request`, or `<Op>RequestBuilder`
+/// when that is taken (by a model, typically the operation's inline body,
+/// which is named `<Op>Request` too).
+fn builder_name(namer: &mut Namer, id: &str) -> String {
+    let base = type_name(&format!("{id}_request"));
+    if namer.is_taken(&base) { namer.unique(format!("{base}Builder")) } else { namer.unique(base) }
 }
 
 /// Names of an operation's generated types.

@@ -79,8 +79,8 @@ impl IssuesController {
         owner: impl Into<String>,
         repo: impl Into<String>,
         body: crate::models::IssuesCreateRequest,
-    ) -> IssuesCreateRequest {
-        IssuesCreateRequest {
+    ) -> IssuesCreateRequestBuilder {
+        IssuesCreateRequestBuilder {
             client: self.client.clone(),
             owner: owner.into(),
             repo: repo.into(),
@@ -145,8 +145,8 @@ impl IssuesController {
         owner: impl Into<String>,
         repo: impl Into<String>,
         issue_number: i64,
-    ) -> IssuesUpdateRequest {
-        IssuesUpdateRequest {
+    ) -> IssuesUpdateRequestBuilder {
+        IssuesUpdateRequestBuilder {
             client: self.client.clone(),
             owner: owner.into(),
             repo: repo.into(),
@@ -521,7 +521,7 @@ impl crate::ApiError for IssuesListForRepoErrorBody {
 /// Request builder for [`IssuesController::create`]: set optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct IssuesCreateRequest {
+pub struct IssuesCreateRequestBuilder {
     client: crate::GithubClient,
     owner: String,
     repo: String,
@@ -529,7 +529,7 @@ pub struct IssuesCreateRequest {
     options: sdkgen_runtime::CallOptions,
 }
 
-impl IssuesCreateRequest {
+impl IssuesCreateRequestBuilder {
     /// Retries this call by `policy` instead of the configuration's
     /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
@@ -793,7 +793,7 @@ impl IssuesGetRequest {
 /// Request builder for [`IssuesController::update`]: set optional parameters, then [`send`](Self::send) it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct IssuesUpdateRequest {
+pub struct IssuesUpdateRequestBuilder {
     client: crate::GithubClient,
     owner: String,
     repo: String,
@@ -802,7 +802,7 @@ pub struct IssuesUpdateRequest {
     options: sdkgen_runtime::CallOptions,
 }
 
-impl IssuesUpdateRequest {
+impl IssuesUpdateRequestBuilder {
     /// Sets `body`.
     pub fn body(mut self, value: crate::models::IssuesUpdateRequest) -> Self {
         self.body = Some(value);

@@ -6,6 +6,6 @@
 mod issues;
 pub use issues::{
     IssuesController, IssuesListForRepoRequest, IssuesListForRepoErrorBody,
-    IssuesCreateRequest, IssuesCreateErrorBody, IssuesGetRequest, IssuesUpdateRequest,
-    IssuesUpdateErrorBody, IssuesListCommentsRequest,
+    IssuesCreateRequestBuilder, IssuesCreateErrorBody, IssuesGetRequest,
+    IssuesUpdateRequestBuilder, IssuesUpdateErrorBody, IssuesListCommentsRequest,
 };

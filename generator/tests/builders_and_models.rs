@@ -1,0 +1,87 @@
+//! How callers build requests and models: request builders never share a name
+//! with a model, every struct model has a constructor taking its required
+//! fields and `with_*` setters for the rest, and form fields that carry JSON
+//! take their typed model.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use sdkgen::render::FileSet;
+
+/// Renders the whole crate of a YAML description in memory, as `sdkgen generate` would.
+fn render(yaml: &str) -> FileSet {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(&spec, yaml).unwrap();
+    let job = sdkgen::settings::single(&spec, &dir.path().join("out"), None).unwrap();
+    sdkgen::workflow::render_job(&job, dir.path()).unwrap_or_else(|d| panic!("render: {d}"))
+}
+
+fn file<'a>(files: &'a FileSet, path: &str) -> &'a str {
+    files.get(&PathBuf::from(path)).unwrap_or_else(|| panic!("no {path}"))
+}
+
+/// The names a `mod.rs` re-exports (`pub use module::{A, B};`, `pub use module::A;`).
+fn exported(mod_rs: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for item in mod_rs.split("pub use ").skip(1) {
+        let item = item.split_once(';').map_or(item, |(item, _)| item);
+        let (_, list) = item.split_once("::").unwrap_or_default();
+        let list = list.trim_start_matches('{').trim_end_matches('}');
+        names.extend(list.split(',').map(|n| n.trim().to_string()).filter(|n| !n.is_empty()));
+    }
+    names
+}
+
+/// `createPet`'s request builder would be `CreatePetRequest`, the name of its
+/// inline JSON body, and `listPets`' would be `ListPetsRequest`, a component
+/// schema: both builders take the `Builder` suffix, the others keep theirs.
+#[test]
+fn a_request_builder_never_takes_a_model_name() {
+    let files = render(
+        r##"
+openapi: 3.0.3
+info: {title: Pets, version: "1"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - {name: filter, in: query, schema: {$ref: "#/components/schemas/ListPetsRequest"}}
+      responses:
+        "200": {description: ok}
+    post:
+      operationId: createPet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [name], properties: {name: {type: string}}}
+      responses:
+        "201": {description: created}
+  /pets/{id}:
+    get:
+      operationId: getPet
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {description: ok}
+components:
+  schemas:
+    ListPetsRequest: {type: object, properties: {species: {type: string}}}
+"##,
+    );
+    let models = exported(file(&files, "src/models/mod.rs"));
+    let controllers = exported(file(&files, "src/controllers/mod.rs"));
+    assert!(models.contains("CreatePetRequest"), "{models:?}");
+    assert!(models.contains("ListPetsRequest"), "{models:?}");
+    assert!(controllers.contains("CreatePetRequestBuilder"), "{controllers:?}");
+    assert!(controllers.contains("ListPetsRequestBuilder"), "{controllers:?}");
+    assert!(controllers.contains("GetPetRequest"), "unclashed names stay: {controllers:?}");
+    let shared: Vec<&String> = models.intersection(&controllers).collect();
+    assert!(shared.is_empty(), "shared names: {shared:?}");
+
+    let default = file(&files, "src/controllers/default.rs");
+    assert!(default.contains("body: crate::models::CreatePetRequest,"), "{default}");
+    assert!(default.contains(") -> CreatePetRequestBuilder {"), "{default}");
+}
