@@ -21,7 +21,7 @@ const VALUES: &[&str] = &[
 ];
 
 const ROUND_TRIP: &str = r####"
-use hostile_api_title::models::{BoxModel, Self_};
+use hostile_api_title::models::{BoxModel, New, Self_};
 
 #[test]
 fn every_enum_value_round_trips() {
@@ -51,6 +51,28 @@ fn field_names_and_values_round_trip() {
     let model: BoxModel = serde_json::from_value(value.clone()).unwrap();
     assert_eq!(model.type_, "a\"b\\c */ {{x}} {% y %}\n#");
     assert_eq!(serde_json::to_value(&model).unwrap(), value);
+}
+
+#[test]
+#[allow(deprecated, reason = "sets the deprecated properties on purpose")]
+fn constructors_take_the_required_fields_and_setters_avoid_field_names() {
+    // `new` is a field too; `with_x` is taken by a field, so `x`'s setter is `with_x_2`.
+    let built = New::new("n", "f", 1, 2, 3, 4, 5, true, Self_::from("type"))
+        .with_x_2("x")
+        .with_with_x("wx")
+        .with_type(7)
+        .with_old("o")
+        .with_next(New::new("inner", "f", 0, 0, 0, 0, 0, false, Self_::from("")))
+        .with_with_additional_property(true)
+        .with_additional_property_2("extra \"key\"", "*/");
+    let value = serde_json::json!({
+        "new": "n", "foo": "f", "a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "retired": true, "Self": "type",
+        "x": "x", "with_x": "wx", "type": 7, "old": "o",
+        "next": {"new": "inner", "foo": "f", "a": 0, "b": 0, "c": 0, "d": 0, "e": 0, "retired": false, "Self": ""},
+        "with_additional_property": true, "extra \"key\"": "*/"
+    });
+    assert_eq!(serde_json::to_value(&built).unwrap(), value);
+    assert_eq!(serde_json::from_value::<New>(value).unwrap(), built);
 }
 "####;
 
@@ -88,7 +110,7 @@ fn hostile_description_generates_a_clean_crate_that_round_trips_strings() {
     let test = cargo(&dir, &["test", "--quiet"]);
     let output = format!("{}{}", String::from_utf8_lossy(&test.stdout), String::from_utf8_lossy(&test.stderr));
     assert!(test.status.success(), "{output}");
-    assert!(output.contains("test result: ok. 2 passed"), "{output}");
+    assert!(output.contains("test result: ok. 3 passed"), "{output}");
     let doc = cargo(&dir, &["doc", "--no-deps", "--quiet"]);
     assert!(doc.status.success(), "{}", String::from_utf8_lossy(&doc.stderr));
 }

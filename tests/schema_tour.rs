@@ -28,10 +28,7 @@ fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
 }
 
 fn cat(name: &str) -> Cat {
-    let mut cat = Cat::default();
-    cat.name = name.to_string();
-    cat.indoor = Some(true);
-    cat
+    Cat::new("cat", name).with_indoor(true)
 }
 
 // ---------------------------------------------------------------------------
@@ -70,18 +67,12 @@ fn without_the_discriminator_property_the_shape_decides() {
 
 #[test]
 fn serializing_a_variant_writes_its_discriminator_value() {
-    let mut dog = Dog::default();
-    dog.name = "Rex".into();
-    dog.kind = "anything".into();
+    let dog = Dog::new("anything", "Rex");
     // The variant decides the discriminator, whatever the payload held.
     assert_eq!(serde_json::to_value(Pet::Dog(dog)).unwrap(), json!({"kind": "dog", "name": "Rex"}));
     let pet: Pet = cat("Tom").into();
     assert_eq!(serde_json::to_value(&pet).unwrap(), json!({"kind": "cat", "name": "Tom", "indoor": true}));
-    assert_eq!(serde_json::from_value::<Pet>(serde_json::to_value(&pet).unwrap()).unwrap(), {
-        let mut c = cat("Tom");
-        c.kind = "cat".into();
-        Pet::Cat(c)
-    });
+    assert_eq!(serde_json::from_value::<Pet>(serde_json::to_value(&pet).unwrap()).unwrap(), Pet::Cat(cat("Tom")));
 }
 
 #[test]
@@ -133,8 +124,7 @@ fn a_base_schema_with_a_discriminator_is_any_of_its_allof_subtypes() {
     let Vehicle::Bike(bike) = &vehicles[1] else { panic!("{vehicles:?}") };
     assert_eq!(bike.gears, Some(21));
     assert_eq!(vehicles[2], Vehicle::Other(json!({"type": "tram"})));
-    let mut car = Car::default();
-    car.seats = Some(2);
+    let car = Car::new("car").with_seats(2);
     assert_eq!(serde_json::to_value(Vehicle::from(car)).unwrap(), json!({"type": "car", "seats": 2}));
 }
 
@@ -217,12 +207,8 @@ async fn a_union_path_parameter_is_sent_as_its_plain_value() {
 async fn every_parameter_style_is_laid_out_as_the_description_says() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
-    let mut filter = Filter::default();
-    filter.kind = Some("cat".into());
-    filter.max_age = Some(3);
-    let mut page = Page::default();
-    page.limit = Some(10);
-    page.offset = Some(20);
+    let filter = Filter::new().with_kind("cat").with_max_age(3);
+    let page = Page::new().with_limit(10).with_offset(20);
     client(&server)
         .search()
         .search(vec![1, 2, 3], "2024 Q1")
@@ -312,8 +298,8 @@ async fn a_json_body_with_its_own_media_type_says_so() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"kind": "cat", "name": "Tom"})))
         .mount(&server)
         .await;
-    let mut patch = Cat::default();
-    patch.indoor = Some(false);
+    // A merge patch: only what is set (required fields stay empty strings).
+    let patch = Cat::default().with_indoor(false);
     let pet = client(&server).pets().patch_pet(5, patch).send().await.unwrap();
     assert!(matches!(pet, Pet::Cat(_)));
     let request = only_request(&server).await;

@@ -85,3 +85,55 @@ components:
     assert!(default.contains("body: crate::models::CreatePetRequest,"), "{default}");
     assert!(default.contains(") -> CreatePetRequestBuilder {"), "{default}");
 }
+
+/// Struct models are `#[non_exhaustive]`: outside the crate they are built by
+/// `new(<required fields>)` and `with_*` setters, strings taken as `impl Into<String>`.
+#[test]
+fn struct_models_have_a_constructor_and_setters() {
+    let files = render(
+        r##"
+openapi: 3.0.3
+info: {title: Pets, version: "1"}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name, age, owner]
+      properties:
+        name: {type: string}
+        age: {type: integer, format: int32}
+        owner: {$ref: "#/components/schemas/Pet", nullable: true}
+        tag: {type: string}
+        parent: {$ref: "#/components/schemas/Pet"}
+    Wide:
+      type: object
+      required: [a, b, c, d, e, f, g, h]
+      properties:
+        a: {type: string}
+        b: {type: string}
+        c: {type: string}
+        d: {type: string}
+        e: {type: string}
+        f: {type: string}
+        g: {type: string}
+        h: {type: string}
+"##,
+    );
+    let pet = file(&files, "src/models/pet.rs");
+    for expected in [
+        "pub fn new(name: impl Into<String>, age: i32, owner: Option<Pet>) -> Self {",
+        "name: name.into(),",
+        "owner: owner.map(Box::new),",
+        "..Default::default()",
+        "pub fn with_tag(mut self, value: impl Into<String>) -> Self {",
+        "self.tag = Some(value.into());",
+        "pub fn with_parent(mut self, value: Pet) -> Self {",
+        "self.parent = Some(Box::new(value));",
+        "pub fn with_additional_property(",
+    ] {
+        assert!(pet.contains(expected), "no `{expected}` in\n{pet}");
+    }
+    let wide = file(&files, "src/models/wide.rs");
+    assert!(wide.contains("#[allow(\n        clippy::too_many_arguments,"), "{wide}");
+}

@@ -461,6 +461,47 @@ pub struct TypeView {
     pub union: Option<UnionView>,
     /// For an enum of error codes: an `is_<code>()` method per variant.
     pub is_helpers: bool,
+    /// For a struct: `new()` and the `with_*` setters.
+    pub build: Option<StructBuildView>,
+}
+
+/// How callers build a struct model (it is `#[non_exhaustive]`, so outside the
+/// crate a struct literal is not an option): `new(<required fields>)`, then a
+/// chainable `with_<field>(value)` per other field.
+#[derive(Debug, Serialize)]
+pub struct StructBuildView {
+    /// Doc lines of `new`.
+    pub new_docs: Vec<String>,
+    /// `new`'s arguments: the required fields, in declared order.
+    pub required: Vec<BuildArgView>,
+    /// `with_*` setters of the other fields, in declared order.
+    pub optional: Vec<BuildArgView>,
+    /// Whether `new` takes more arguments than clippy's `too_many_arguments`
+    /// allows (a model with many required properties).
+    pub many_args: bool,
+    /// Whether `new` sets a deprecated field.
+    pub new_deprecated: bool,
+    /// The setter adding a property the description does not list.
+    pub extra_setter: String,
+}
+
+/// A field set by `new` or by a `with_*` setter.
+#[derive(Debug, Serialize)]
+pub struct BuildArgView {
+    /// The field.
+    pub field: String,
+    /// Setter name (`with_<field>`; empty for `new`'s arguments).
+    pub method: String,
+    /// Binding of the argument.
+    pub arg: String,
+    /// Argument type.
+    pub arg_ty: String,
+    /// The value stored in the field, from `arg`.
+    pub value: String,
+    /// Doc lines of the setter.
+    pub docs: Vec<String>,
+    /// The field is deprecated.
+    pub deprecated: bool,
 }
 
 /// A `oneOf` / `anyOf` type.
@@ -1661,6 +1702,7 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
             api_error: None,
             union: None,
             is_helpers: false,
+            build: None,
         };
         match &def.kind {
             TypeKind::Struct { fields } => {
@@ -1705,6 +1747,7 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
                     view.fields.push(FieldView { name: ident, serde, ty, docs: fdocs, deprecated: f.deprecated });
                 }
                 view.extra_field = namer.unique("additional_properties".into());
+                view.build = Some(struct_build(&view, fields, &boxed[i], types, here));
                 if let Some(response) = error_of.get(&i) {
                     view.api_error = Some(api_error_view(api, TypeId(i), response, fields, &view.fields));
                 }
@@ -1794,6 +1837,75 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
         files[file].types.push(view);
     }
     files
+}
+
+/// `new()` and the `with_*` setters of a struct whose fields `view` already
+/// names (`fields` are the model's, `boxed` says which are boxed).
+fn struct_build(
+    view: &TypeView,
+    fields: &[crate::model::Field],
+    boxed: &[bool],
+    types: &Types<'_>,
+    here: Option<&str>,
+) -> StructBuildView {
+    // Methods never take a field's name either (`m.with_x` the field beside
+    // `m.with_x()` the setter of `x` would read as one thing).
+    let mut methods = Namer::with_reserved(
+        ["new"].into_iter().chain(view.fields.iter().map(|f| f.name.as_str())).chain([view.extra_field.as_str()]),
+    );
+    let mut args = Namer::with_reserved(["self"]);
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    for ((f, v), &is_boxed) in fields.iter().zip(&view.fields).zip(boxed) {
+        let (nullable, inner) = match &f.ty {
+            Ty::Nullable(inner) => (true, inner.as_ref()),
+            other => (false, other),
+        };
+        let inner_ty = types.rust(inner, here);
+        let docs = vec![lit(&format!(" Sets [`{}`](Self::{}).", v.name, v.name))];
+        // Clippy rejects placeholder names (`foo`) as bindings, though not as fields.
+        let arg_base = if matches!(v.name.as_str(), "foo" | "baz" | "quux") { format!("{}_", v.name) } else { v.name.clone() };
+        let string = types.is_string(inner) && !is_boxed;
+        if f.required {
+            let arg = args.unique(arg_base);
+            let (arg_ty, value) = match (nullable, is_boxed) {
+                (true, true) => (format!("Option<{inner_ty}>"), format!("{arg}.map(Box::new)")),
+                (true, false) => (format!("Option<{inner_ty}>"), arg.clone()),
+                (false, true) => (inner_ty, format!("Box::new({arg})")),
+                (false, false) if string => ("impl Into<String>".to_string(), format!("{arg}.into()")),
+                (false, false) => (inner_ty, arg.clone()),
+            };
+            required.push(BuildArgView { field: v.name.clone(), method: String::new(), arg, arg_ty, value, docs, deprecated: v.deprecated });
+        } else {
+            let method = methods.unique(format!("with_{}", v.name.trim_end_matches('_')));
+            let (arg_ty, value) = if is_boxed {
+                (inner_ty, "Some(Box::new(value))".to_string())
+            } else if string {
+                ("impl Into<String>".to_string(), "Some(value.into())".to_string())
+            } else {
+                (inner_ty, "Some(value)".to_string())
+            };
+            optional.push(BuildArgView { field: v.name.clone(), method, arg: "value".into(), arg_ty, value, docs, deprecated: v.deprecated });
+        }
+    }
+    let name = &view.name;
+    let new_docs = if required.is_empty() {
+        vec![lit(&format!(" An empty [`{name}`]: every field at its default; set them with the `with_*` methods."))]
+    } else {
+        let list: Vec<String> = required.iter().map(|a| format!("[`{}`](Self::{})", a.field, a.field)).collect();
+        vec![lit(&format!(
+            " A [`{name}`] with its required fields ({}); set the others with the `with_*` methods.",
+            list.join(", ")
+        ))]
+    };
+    StructBuildView {
+        new_docs,
+        many_args: required.len() > 7,
+        new_deprecated: required.iter().any(|a| a.deprecated),
+        required,
+        optional,
+        extra_setter: methods.unique("with_additional_property".into()),
+    }
 }
 
 /// `is_<code>()` for a variant; a code that already reads as a question

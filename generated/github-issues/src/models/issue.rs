@@ -154,6 +154,154 @@ pub struct Issue {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Issue {
+    /// A [`Issue`] with its required fields ([`assignee`](Self::assignee), [`author_association`](Self::author_association), [`closed_at`](Self::closed_at), [`comments`](Self::comments), [`comments_url`](Self::comments_url), [`created_at`](Self::created_at), [`events_url`](Self::events_url), [`html_url`](Self::html_url), [`id`](Self::id), [`labels`](Self::labels), [`labels_url`](Self::labels_url), [`locked`](Self::locked), [`milestone`](Self::milestone), [`node_id`](Self::node_id), [`number`](Self::number), [`repository_url`](Self::repository_url), [`state`](Self::state), [`title`](Self::title), [`updated_at`](Self::updated_at), [`url`](Self::url), [`user`](Self::user)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        assignee: Option<crate::models::NullableSimpleUser>,
+        author_association: crate::models::AuthorAssociation,
+        closed_at: Option<String>,
+        comments: i64,
+        comments_url: impl Into<String>,
+        created_at: impl Into<String>,
+        events_url: impl Into<String>,
+        html_url: impl Into<String>,
+        id: i64,
+        labels: Vec<IssueLabelsItem>,
+        labels_url: impl Into<String>,
+        locked: bool,
+        milestone: Option<crate::models::NullableMilestone>,
+        node_id: impl Into<String>,
+        number: i64,
+        repository_url: impl Into<String>,
+        state: impl Into<String>,
+        title: impl Into<String>,
+        updated_at: impl Into<String>,
+        url: impl Into<String>,
+        user: Option<crate::models::NullableSimpleUser>,
+    ) -> Self {
+        Self {
+            assignee,
+            author_association,
+            closed_at,
+            comments,
+            comments_url: comments_url.into(),
+            created_at: created_at.into(),
+            events_url: events_url.into(),
+            html_url: html_url.into(),
+            id,
+            labels,
+            labels_url: labels_url.into(),
+            locked,
+            milestone,
+            node_id: node_id.into(),
+            number,
+            repository_url: repository_url.into(),
+            state: state.into(),
+            title: title.into(),
+            updated_at: updated_at.into(),
+            url: url.into(),
+            user,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`active_lock_reason`](Self::active_lock_reason).
+    pub fn with_active_lock_reason(mut self, value: impl Into<String>) -> Self {
+        self.active_lock_reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`assignees`](Self::assignees).
+    pub fn with_assignees(mut self, value: Vec<crate::models::SimpleUser>) -> Self {
+        self.assignees = Some(value);
+        self
+    }
+
+    /// Sets [`body`](Self::body).
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+
+    /// Sets [`body_html`](Self::body_html).
+    pub fn with_body_html(mut self, value: impl Into<String>) -> Self {
+        self.body_html = Some(value.into());
+        self
+    }
+
+    /// Sets [`body_text`](Self::body_text).
+    pub fn with_body_text(mut self, value: impl Into<String>) -> Self {
+        self.body_text = Some(value.into());
+        self
+    }
+
+    /// Sets [`closed_by`](Self::closed_by).
+    pub fn with_closed_by(mut self, value: crate::models::NullableSimpleUser) -> Self {
+        self.closed_by = Some(value);
+        self
+    }
+
+    /// Sets [`draft`](Self::draft).
+    pub fn with_draft(mut self, value: bool) -> Self {
+        self.draft = Some(value);
+        self
+    }
+
+    /// Sets [`performed_via_github_app`](Self::performed_via_github_app).
+    pub fn with_performed_via_github_app(
+        mut self,
+        value: crate::models::NullableIntegration,
+    ) -> Self {
+        self.performed_via_github_app = Some(value);
+        self
+    }
+
+    /// Sets [`pull_request`](Self::pull_request).
+    pub fn with_pull_request(mut self, value: IssuePullRequest) -> Self {
+        self.pull_request = Some(value);
+        self
+    }
+
+    /// Sets [`reactions`](Self::reactions).
+    pub fn with_reactions(mut self, value: crate::models::ReactionRollup) -> Self {
+        self.reactions = Some(value);
+        self
+    }
+
+    /// Sets [`repository`](Self::repository).
+    pub fn with_repository(mut self, value: crate::models::Repository) -> Self {
+        self.repository = Some(value);
+        self
+    }
+
+    /// Sets [`state_reason`](Self::state_reason).
+    pub fn with_state_reason(mut self, value: IssueStateReason) -> Self {
+        self.state_reason = Some(value);
+        self
+    }
+
+    /// Sets [`timeline_url`](Self::timeline_url).
+    pub fn with_timeline_url(mut self, value: impl Into<String>) -> Self {
+        self.timeline_url = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `issue.labels.item`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -307,6 +455,66 @@ pub struct IssueLabelsItemVariant2 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl IssueLabelsItemVariant2 {
+    /// An empty [`IssueLabelsItemVariant2`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`color`](Self::color).
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+
+    /// Sets [`default`](Self::default).
+    pub fn with_default(mut self, value: bool) -> Self {
+        self.default = Some(value);
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](Self::node_id).
+    pub fn with_node_id(mut self, value: impl Into<String>) -> Self {
+        self.node_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`url`](Self::url).
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `issue.pull_request`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -349,6 +557,41 @@ pub struct IssuePullRequest {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl IssuePullRequest {
+    /// A [`IssuePullRequest`] with its required fields ([`diff_url`](Self::diff_url), [`html_url`](Self::html_url), [`patch_url`](Self::patch_url), [`url`](Self::url)); set the others with the `with_*` methods.
+    pub fn new(
+        diff_url: Option<String>,
+        html_url: Option<String>,
+        patch_url: Option<String>,
+        url: Option<String>,
+    ) -> Self {
+        Self {
+            diff_url,
+            html_url,
+            patch_url,
+            url,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`merged_at`](Self::merged_at).
+    pub fn with_merged_at(mut self, value: impl Into<String>) -> Self {
+        self.merged_at = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// The reason for the current state

@@ -71,3 +71,79 @@ pub struct IssueComment {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl IssueComment {
+    /// A [`IssueComment`] with its required fields ([`author_association`](Self::author_association), [`created_at`](Self::created_at), [`html_url`](Self::html_url), [`id`](Self::id), [`issue_url`](Self::issue_url), [`node_id`](Self::node_id), [`updated_at`](Self::updated_at), [`url`](Self::url), [`user`](Self::user)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        author_association: crate::models::AuthorAssociation,
+        created_at: impl Into<String>,
+        html_url: impl Into<String>,
+        id: i64,
+        issue_url: impl Into<String>,
+        node_id: impl Into<String>,
+        updated_at: impl Into<String>,
+        url: impl Into<String>,
+        user: Option<crate::models::NullableSimpleUser>,
+    ) -> Self {
+        Self {
+            author_association,
+            created_at: created_at.into(),
+            html_url: html_url.into(),
+            id,
+            issue_url: issue_url.into(),
+            node_id: node_id.into(),
+            updated_at: updated_at.into(),
+            url: url.into(),
+            user,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`body`](Self::body).
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+
+    /// Sets [`body_html`](Self::body_html).
+    pub fn with_body_html(mut self, value: impl Into<String>) -> Self {
+        self.body_html = Some(value.into());
+        self
+    }
+
+    /// Sets [`body_text`](Self::body_text).
+    pub fn with_body_text(mut self, value: impl Into<String>) -> Self {
+        self.body_text = Some(value.into());
+        self
+    }
+
+    /// Sets [`performed_via_github_app`](Self::performed_via_github_app).
+    pub fn with_performed_via_github_app(
+        mut self,
+        value: crate::models::NullableIntegration,
+    ) -> Self {
+        self.performed_via_github_app = Some(value);
+        self
+    }
+
+    /// Sets [`reactions`](Self::reactions).
+    pub fn with_reactions(mut self, value: crate::models::ReactionRollup) -> Self {
+        self.reactions = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -38,6 +38,57 @@ pub struct IssuesCreateRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl IssuesCreateRequest {
+    /// A [`IssuesCreateRequest`] with its required fields ([`title`](Self::title)); set the others with the `with_*` methods.
+    pub fn new(title: IssuesCreateRequestTitle) -> Self {
+        Self {
+            title,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`assignee`](Self::assignee).
+    pub fn with_assignee(mut self, value: impl Into<String>) -> Self {
+        self.assignee = Some(value.into());
+        self
+    }
+
+    /// Sets [`assignees`](Self::assignees).
+    pub fn with_assignees(mut self, value: Vec<String>) -> Self {
+        self.assignees = Some(value);
+        self
+    }
+
+    /// Sets [`body`](Self::body).
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+
+    /// Sets [`labels`](Self::labels).
+    pub fn with_labels(mut self, value: Vec<IssuesCreateRequestLabelsItem>) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    /// Sets [`milestone`](Self::milestone).
+    pub fn with_milestone(mut self, value: IssuesCreateRequestMilestone) -> Self {
+        self.milestone = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `issues/create.request.labels.item`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -166,6 +217,48 @@ pub struct IssuesCreateRequestLabelsItemVariant2 {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl IssuesCreateRequestLabelsItemVariant2 {
+    /// An empty [`IssuesCreateRequestLabelsItemVariant2`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`color`](Self::color).
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `issues/create.request.milestone`.
@@ -382,6 +475,42 @@ pub struct IssuesCreateError503 {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl IssuesCreateError503 {
+    /// An empty [`IssuesCreateError503`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`code`](Self::code).
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets [`documentation_url`](Self::documentation_url).
+    pub fn with_documentation_url(mut self, value: impl Into<String>) -> Self {
+        self.documentation_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for IssuesCreateError503 {

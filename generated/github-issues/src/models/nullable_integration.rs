@@ -93,6 +93,89 @@ pub struct NullableIntegration {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl NullableIntegration {
+    /// A [`NullableIntegration`] with its required fields ([`created_at`](Self::created_at), [`description`](Self::description), [`events`](Self::events), [`external_url`](Self::external_url), [`html_url`](Self::html_url), [`id`](Self::id), [`name`](Self::name), [`node_id`](Self::node_id), [`owner`](Self::owner), [`permissions`](Self::permissions), [`updated_at`](Self::updated_at)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        created_at: impl Into<String>,
+        description: Option<String>,
+        events: Vec<String>,
+        external_url: impl Into<String>,
+        html_url: impl Into<String>,
+        id: i64,
+        name: impl Into<String>,
+        node_id: impl Into<String>,
+        owner: Option<crate::models::NullableSimpleUser>,
+        permissions: NullableIntegrationPermissions,
+        updated_at: impl Into<String>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            description,
+            events,
+            external_url: external_url.into(),
+            html_url: html_url.into(),
+            id,
+            name: name.into(),
+            node_id: node_id.into(),
+            owner,
+            permissions,
+            updated_at: updated_at.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`client_id`](Self::client_id).
+    pub fn with_client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`client_secret`](Self::client_secret).
+    pub fn with_client_secret(mut self, value: impl Into<String>) -> Self {
+        self.client_secret = Some(value.into());
+        self
+    }
+
+    /// Sets [`installations_count`](Self::installations_count).
+    pub fn with_installations_count(mut self, value: i64) -> Self {
+        self.installations_count = Some(value);
+        self
+    }
+
+    /// Sets [`pem`](Self::pem).
+    pub fn with_pem(mut self, value: impl Into<String>) -> Self {
+        self.pem = Some(value.into());
+        self
+    }
+
+    /// Sets [`slug`](Self::slug).
+    pub fn with_slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = Some(value.into());
+        self
+    }
+
+    /// Sets [`webhook_secret`](Self::webhook_secret).
+    pub fn with_webhook_secret(mut self, value: impl Into<String>) -> Self {
+        self.webhook_secret = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// The set of permissions for the GitHub app
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -135,4 +218,52 @@ pub struct NullableIntegrationPermissions {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NullableIntegrationPermissions {
+    /// An empty [`NullableIntegrationPermissions`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`checks`](Self::checks).
+    pub fn with_checks(mut self, value: impl Into<String>) -> Self {
+        self.checks = Some(value.into());
+        self
+    }
+
+    /// Sets [`contents`](Self::contents).
+    pub fn with_contents(mut self, value: impl Into<String>) -> Self {
+        self.contents = Some(value.into());
+        self
+    }
+
+    /// Sets [`deployments`](Self::deployments).
+    pub fn with_deployments(mut self, value: impl Into<String>) -> Self {
+        self.deployments = Some(value.into());
+        self
+    }
+
+    /// Sets [`issues`](Self::issues).
+    pub fn with_issues(mut self, value: impl Into<String>) -> Self {
+        self.issues = Some(value.into());
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    pub fn with_metadata(mut self, value: impl Into<String>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }

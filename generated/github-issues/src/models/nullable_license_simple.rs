@@ -41,3 +41,40 @@ pub struct NullableLicenseSimple {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl NullableLicenseSimple {
+    /// A [`NullableLicenseSimple`] with its required fields ([`key`](Self::key), [`name`](Self::name), [`node_id`](Self::node_id), [`spdx_id`](Self::spdx_id), [`url`](Self::url)); set the others with the `with_*` methods.
+    pub fn new(
+        key: impl Into<String>,
+        name: impl Into<String>,
+        node_id: impl Into<String>,
+        spdx_id: Option<String>,
+        url: Option<String>,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            name: name.into(),
+            node_id: node_id.into(),
+            spdx_id,
+            url,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`html_url`](Self::html_url).
+    pub fn with_html_url(mut self, value: impl Into<String>) -> Self {
+        self.html_url = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

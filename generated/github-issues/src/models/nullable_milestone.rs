@@ -76,6 +76,63 @@ pub struct NullableMilestone {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl NullableMilestone {
+    /// A [`NullableMilestone`] with its required fields ([`closed_at`](Self::closed_at), [`closed_issues`](Self::closed_issues), [`created_at`](Self::created_at), [`creator`](Self::creator), [`description`](Self::description), [`due_on`](Self::due_on), [`html_url`](Self::html_url), [`id`](Self::id), [`labels_url`](Self::labels_url), [`node_id`](Self::node_id), [`number`](Self::number), [`open_issues`](Self::open_issues), [`state`](Self::state), [`title`](Self::title), [`updated_at`](Self::updated_at), [`url`](Self::url)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        closed_at: Option<String>,
+        closed_issues: i64,
+        created_at: impl Into<String>,
+        creator: Option<crate::models::NullableSimpleUser>,
+        description: Option<String>,
+        due_on: Option<String>,
+        html_url: impl Into<String>,
+        id: i64,
+        labels_url: impl Into<String>,
+        node_id: impl Into<String>,
+        number: i64,
+        open_issues: i64,
+        state: NullableMilestoneState,
+        title: impl Into<String>,
+        updated_at: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            closed_at,
+            closed_issues,
+            created_at: created_at.into(),
+            creator,
+            description,
+            due_on,
+            html_url: html_url.into(),
+            id,
+            labels_url: labels_url.into(),
+            node_id: node_id.into(),
+            number,
+            open_issues,
+            state,
+            title: title.into(),
+            updated_at: updated_at.into(),
+            url: url.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// The state of the milestone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -92,3 +92,82 @@ pub struct NullableSimpleUser {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl NullableSimpleUser {
+    /// A [`NullableSimpleUser`] with its required fields ([`avatar_url`](Self::avatar_url), [`events_url`](Self::events_url), [`followers_url`](Self::followers_url), [`following_url`](Self::following_url), [`gists_url`](Self::gists_url), [`gravatar_id`](Self::gravatar_id), [`html_url`](Self::html_url), [`id`](Self::id), [`login`](Self::login), [`node_id`](Self::node_id), [`organizations_url`](Self::organizations_url), [`received_events_url`](Self::received_events_url), [`repos_url`](Self::repos_url), [`site_admin`](Self::site_admin), [`starred_url`](Self::starred_url), [`subscriptions_url`](Self::subscriptions_url), [`type_`](Self::type_), [`url`](Self::url)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        avatar_url: impl Into<String>,
+        events_url: impl Into<String>,
+        followers_url: impl Into<String>,
+        following_url: impl Into<String>,
+        gists_url: impl Into<String>,
+        gravatar_id: Option<String>,
+        html_url: impl Into<String>,
+        id: i64,
+        login: impl Into<String>,
+        node_id: impl Into<String>,
+        organizations_url: impl Into<String>,
+        received_events_url: impl Into<String>,
+        repos_url: impl Into<String>,
+        site_admin: bool,
+        starred_url: impl Into<String>,
+        subscriptions_url: impl Into<String>,
+        type_: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            avatar_url: avatar_url.into(),
+            events_url: events_url.into(),
+            followers_url: followers_url.into(),
+            following_url: following_url.into(),
+            gists_url: gists_url.into(),
+            gravatar_id,
+            html_url: html_url.into(),
+            id,
+            login: login.into(),
+            node_id: node_id.into(),
+            organizations_url: organizations_url.into(),
+            received_events_url: received_events_url.into(),
+            repos_url: repos_url.into(),
+            site_admin,
+            starred_url: starred_url.into(),
+            subscriptions_url: subscriptions_url.into(),
+            type_: type_.into(),
+            url: url.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`starred_at`](Self::starred_at).
+    pub fn with_starred_at(mut self, value: impl Into<String>) -> Self {
+        self.starred_at = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

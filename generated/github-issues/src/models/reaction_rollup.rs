@@ -41,3 +41,48 @@ pub struct ReactionRollup {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ReactionRollup {
+    /// A [`ReactionRollup`] with its required fields ([`plus_1`](Self::plus_1), [`minus_1`](Self::minus_1), [`confused`](Self::confused), [`eyes`](Self::eyes), [`heart`](Self::heart), [`hooray`](Self::hooray), [`laugh`](Self::laugh), [`rocket`](Self::rocket), [`total_count`](Self::total_count), [`url`](Self::url)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        plus_1: i64,
+        minus_1: i64,
+        confused: i64,
+        eyes: i64,
+        heart: i64,
+        hooray: i64,
+        laugh: i64,
+        rocket: i64,
+        total_count: i64,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            plus_1,
+            minus_1,
+            confused,
+            eyes,
+            heart,
+            hooray,
+            laugh,
+            rocket,
+            total_count,
+            url: url.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

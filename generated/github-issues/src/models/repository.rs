@@ -430,6 +430,350 @@ pub struct Repository {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Repository {
+    /// A [`Repository`] with its required fields ([`archive_url`](Self::archive_url), [`archived`](Self::archived), [`assignees_url`](Self::assignees_url), [`blobs_url`](Self::blobs_url), [`branches_url`](Self::branches_url), [`clone_url`](Self::clone_url), [`collaborators_url`](Self::collaborators_url), [`comments_url`](Self::comments_url), [`commits_url`](Self::commits_url), [`compare_url`](Self::compare_url), [`contents_url`](Self::contents_url), [`contributors_url`](Self::contributors_url), [`created_at`](Self::created_at), [`default_branch`](Self::default_branch), [`deployments_url`](Self::deployments_url), [`description`](Self::description), [`disabled`](Self::disabled), [`downloads_url`](Self::downloads_url), [`events_url`](Self::events_url), [`fork`](Self::fork), [`forks`](Self::forks), [`forks_count`](Self::forks_count), [`forks_url`](Self::forks_url), [`full_name`](Self::full_name), [`git_commits_url`](Self::git_commits_url), [`git_refs_url`](Self::git_refs_url), [`git_tags_url`](Self::git_tags_url), [`git_url`](Self::git_url), [`has_downloads`](Self::has_downloads), [`has_issues`](Self::has_issues), [`has_pages`](Self::has_pages), [`has_projects`](Self::has_projects), [`has_wiki`](Self::has_wiki), [`homepage`](Self::homepage), [`hooks_url`](Self::hooks_url), [`html_url`](Self::html_url), [`id`](Self::id), [`issue_comment_url`](Self::issue_comment_url), [`issue_events_url`](Self::issue_events_url), [`issues_url`](Self::issues_url), [`keys_url`](Self::keys_url), [`labels_url`](Self::labels_url), [`language`](Self::language), [`languages_url`](Self::languages_url), [`license`](Self::license), [`merges_url`](Self::merges_url), [`milestones_url`](Self::milestones_url), [`mirror_url`](Self::mirror_url), [`name`](Self::name), [`node_id`](Self::node_id), [`notifications_url`](Self::notifications_url), [`open_issues`](Self::open_issues), [`open_issues_count`](Self::open_issues_count), [`owner`](Self::owner), [`private`](Self::private), [`pulls_url`](Self::pulls_url), [`pushed_at`](Self::pushed_at), [`releases_url`](Self::releases_url), [`size`](Self::size), [`ssh_url`](Self::ssh_url), [`stargazers_count`](Self::stargazers_count), [`stargazers_url`](Self::stargazers_url), [`statuses_url`](Self::statuses_url), [`subscribers_url`](Self::subscribers_url), [`subscription_url`](Self::subscription_url), [`svn_url`](Self::svn_url), [`tags_url`](Self::tags_url), [`teams_url`](Self::teams_url), [`trees_url`](Self::trees_url), [`updated_at`](Self::updated_at), [`url`](Self::url), [`watchers`](Self::watchers), [`watchers_count`](Self::watchers_count)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        archive_url: impl Into<String>,
+        archived: bool,
+        assignees_url: impl Into<String>,
+        blobs_url: impl Into<String>,
+        branches_url: impl Into<String>,
+        clone_url: impl Into<String>,
+        collaborators_url: impl Into<String>,
+        comments_url: impl Into<String>,
+        commits_url: impl Into<String>,
+        compare_url: impl Into<String>,
+        contents_url: impl Into<String>,
+        contributors_url: impl Into<String>,
+        created_at: Option<String>,
+        default_branch: impl Into<String>,
+        deployments_url: impl Into<String>,
+        description: Option<String>,
+        disabled: bool,
+        downloads_url: impl Into<String>,
+        events_url: impl Into<String>,
+        fork: bool,
+        forks: i64,
+        forks_count: i64,
+        forks_url: impl Into<String>,
+        full_name: impl Into<String>,
+        git_commits_url: impl Into<String>,
+        git_refs_url: impl Into<String>,
+        git_tags_url: impl Into<String>,
+        git_url: impl Into<String>,
+        has_downloads: bool,
+        has_issues: bool,
+        has_pages: bool,
+        has_projects: bool,
+        has_wiki: bool,
+        homepage: Option<String>,
+        hooks_url: impl Into<String>,
+        html_url: impl Into<String>,
+        id: i64,
+        issue_comment_url: impl Into<String>,
+        issue_events_url: impl Into<String>,
+        issues_url: impl Into<String>,
+        keys_url: impl Into<String>,
+        labels_url: impl Into<String>,
+        language: Option<String>,
+        languages_url: impl Into<String>,
+        license: Option<crate::models::NullableLicenseSimple>,
+        merges_url: impl Into<String>,
+        milestones_url: impl Into<String>,
+        mirror_url: Option<String>,
+        name: impl Into<String>,
+        node_id: impl Into<String>,
+        notifications_url: impl Into<String>,
+        open_issues: i64,
+        open_issues_count: i64,
+        owner: crate::models::SimpleUser,
+        private: bool,
+        pulls_url: impl Into<String>,
+        pushed_at: Option<String>,
+        releases_url: impl Into<String>,
+        size: i64,
+        ssh_url: impl Into<String>,
+        stargazers_count: i64,
+        stargazers_url: impl Into<String>,
+        statuses_url: impl Into<String>,
+        subscribers_url: impl Into<String>,
+        subscription_url: impl Into<String>,
+        svn_url: impl Into<String>,
+        tags_url: impl Into<String>,
+        teams_url: impl Into<String>,
+        trees_url: impl Into<String>,
+        updated_at: Option<String>,
+        url: impl Into<String>,
+        watchers: i64,
+        watchers_count: i64,
+    ) -> Self {
+        Self {
+            archive_url: archive_url.into(),
+            archived,
+            assignees_url: assignees_url.into(),
+            blobs_url: blobs_url.into(),
+            branches_url: branches_url.into(),
+            clone_url: clone_url.into(),
+            collaborators_url: collaborators_url.into(),
+            comments_url: comments_url.into(),
+            commits_url: commits_url.into(),
+            compare_url: compare_url.into(),
+            contents_url: contents_url.into(),
+            contributors_url: contributors_url.into(),
+            created_at,
+            default_branch: default_branch.into(),
+            deployments_url: deployments_url.into(),
+            description,
+            disabled,
+            downloads_url: downloads_url.into(),
+            events_url: events_url.into(),
+            fork,
+            forks,
+            forks_count,
+            forks_url: forks_url.into(),
+            full_name: full_name.into(),
+            git_commits_url: git_commits_url.into(),
+            git_refs_url: git_refs_url.into(),
+            git_tags_url: git_tags_url.into(),
+            git_url: git_url.into(),
+            has_downloads,
+            has_issues,
+            has_pages,
+            has_projects,
+            has_wiki,
+            homepage,
+            hooks_url: hooks_url.into(),
+            html_url: html_url.into(),
+            id,
+            issue_comment_url: issue_comment_url.into(),
+            issue_events_url: issue_events_url.into(),
+            issues_url: issues_url.into(),
+            keys_url: keys_url.into(),
+            labels_url: labels_url.into(),
+            language,
+            languages_url: languages_url.into(),
+            license,
+            merges_url: merges_url.into(),
+            milestones_url: milestones_url.into(),
+            mirror_url,
+            name: name.into(),
+            node_id: node_id.into(),
+            notifications_url: notifications_url.into(),
+            open_issues,
+            open_issues_count,
+            owner,
+            private,
+            pulls_url: pulls_url.into(),
+            pushed_at,
+            releases_url: releases_url.into(),
+            size,
+            ssh_url: ssh_url.into(),
+            stargazers_count,
+            stargazers_url: stargazers_url.into(),
+            statuses_url: statuses_url.into(),
+            subscribers_url: subscribers_url.into(),
+            subscription_url: subscription_url.into(),
+            svn_url: svn_url.into(),
+            tags_url: tags_url.into(),
+            teams_url: teams_url.into(),
+            trees_url: trees_url.into(),
+            updated_at,
+            url: url.into(),
+            watchers,
+            watchers_count,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`allow_auto_merge`](Self::allow_auto_merge).
+    pub fn with_allow_auto_merge(mut self, value: bool) -> Self {
+        self.allow_auto_merge = Some(value);
+        self
+    }
+
+    /// Sets [`allow_forking`](Self::allow_forking).
+    pub fn with_allow_forking(mut self, value: bool) -> Self {
+        self.allow_forking = Some(value);
+        self
+    }
+
+    /// Sets [`allow_merge_commit`](Self::allow_merge_commit).
+    pub fn with_allow_merge_commit(mut self, value: bool) -> Self {
+        self.allow_merge_commit = Some(value);
+        self
+    }
+
+    /// Sets [`allow_rebase_merge`](Self::allow_rebase_merge).
+    pub fn with_allow_rebase_merge(mut self, value: bool) -> Self {
+        self.allow_rebase_merge = Some(value);
+        self
+    }
+
+    /// Sets [`allow_squash_merge`](Self::allow_squash_merge).
+    pub fn with_allow_squash_merge(mut self, value: bool) -> Self {
+        self.allow_squash_merge = Some(value);
+        self
+    }
+
+    /// Sets [`allow_update_branch`](Self::allow_update_branch).
+    pub fn with_allow_update_branch(mut self, value: bool) -> Self {
+        self.allow_update_branch = Some(value);
+        self
+    }
+
+    /// Sets [`anonymous_access_enabled`](Self::anonymous_access_enabled).
+    pub fn with_anonymous_access_enabled(mut self, value: bool) -> Self {
+        self.anonymous_access_enabled = Some(value);
+        self
+    }
+
+    /// Sets [`delete_branch_on_merge`](Self::delete_branch_on_merge).
+    pub fn with_delete_branch_on_merge(mut self, value: bool) -> Self {
+        self.delete_branch_on_merge = Some(value);
+        self
+    }
+
+    /// Sets [`has_discussions`](Self::has_discussions).
+    pub fn with_has_discussions(mut self, value: bool) -> Self {
+        self.has_discussions = Some(value);
+        self
+    }
+
+    /// Sets [`is_template`](Self::is_template).
+    pub fn with_is_template(mut self, value: bool) -> Self {
+        self.is_template = Some(value);
+        self
+    }
+
+    /// Sets [`master_branch`](Self::master_branch).
+    pub fn with_master_branch(mut self, value: impl Into<String>) -> Self {
+        self.master_branch = Some(value.into());
+        self
+    }
+
+    /// Sets [`merge_commit_message`](Self::merge_commit_message).
+    pub fn with_merge_commit_message(
+        mut self,
+        value: RepositoryMergeCommitMessage,
+    ) -> Self {
+        self.merge_commit_message = Some(value);
+        self
+    }
+
+    /// Sets [`merge_commit_title`](Self::merge_commit_title).
+    pub fn with_merge_commit_title(mut self, value: RepositoryMergeCommitTitle) -> Self {
+        self.merge_commit_title = Some(value);
+        self
+    }
+
+    /// Sets [`network_count`](Self::network_count).
+    pub fn with_network_count(mut self, value: i64) -> Self {
+        self.network_count = Some(value);
+        self
+    }
+
+    /// Sets [`organization`](Self::organization).
+    pub fn with_organization(
+        mut self,
+        value: crate::models::NullableSimpleUser,
+    ) -> Self {
+        self.organization = Some(value);
+        self
+    }
+
+    /// Sets [`permissions`](Self::permissions).
+    pub fn with_permissions(mut self, value: RepositoryPermissions) -> Self {
+        self.permissions = Some(value);
+        self
+    }
+
+    /// Sets [`squash_merge_commit_message`](Self::squash_merge_commit_message).
+    pub fn with_squash_merge_commit_message(
+        mut self,
+        value: RepositorySquashMergeCommitMessage,
+    ) -> Self {
+        self.squash_merge_commit_message = Some(value);
+        self
+    }
+
+    /// Sets [`squash_merge_commit_title`](Self::squash_merge_commit_title).
+    pub fn with_squash_merge_commit_title(
+        mut self,
+        value: RepositorySquashMergeCommitTitle,
+    ) -> Self {
+        self.squash_merge_commit_title = Some(value);
+        self
+    }
+
+    /// Sets [`starred_at`](Self::starred_at).
+    pub fn with_starred_at(mut self, value: impl Into<String>) -> Self {
+        self.starred_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`subscribers_count`](Self::subscribers_count).
+    pub fn with_subscribers_count(mut self, value: i64) -> Self {
+        self.subscribers_count = Some(value);
+        self
+    }
+
+    /// Sets [`temp_clone_token`](Self::temp_clone_token).
+    pub fn with_temp_clone_token(mut self, value: impl Into<String>) -> Self {
+        self.temp_clone_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`template_repository`](Self::template_repository).
+    pub fn with_template_repository(
+        mut self,
+        value: RepositoryTemplateRepository,
+    ) -> Self {
+        self.template_repository = Some(value);
+        self
+    }
+
+    /// Sets [`topics`](Self::topics).
+    pub fn with_topics(mut self, value: Vec<String>) -> Self {
+        self.topics = Some(value);
+        self
+    }
+
+    /// Sets [`use_squash_pr_title_as_default`](Self::use_squash_pr_title_as_default).
+    #[deprecated = "deprecated by the API description"]
+    #[allow(deprecated, reason = "sets the deprecated field")]
+    pub fn with_use_squash_pr_title_as_default(mut self, value: bool) -> Self {
+        self.use_squash_pr_title_as_default = Some(value);
+        self
+    }
+
+    /// Sets [`visibility`](Self::visibility).
+    pub fn with_visibility(mut self, value: impl Into<String>) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+
+    /// Sets [`web_commit_signoff_required`](Self::web_commit_signoff_required).
+    pub fn with_web_commit_signoff_required(mut self, value: bool) -> Self {
+        self.web_commit_signoff_required = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// The default value for a merge commit message.
 ///
 /// - `PR_TITLE` - default to the pull request's title.
@@ -611,6 +955,41 @@ pub struct RepositoryPermissions {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl RepositoryPermissions {
+    /// A [`RepositoryPermissions`] with its required fields ([`admin`](Self::admin), [`pull`](Self::pull), [`push`](Self::push)); set the others with the `with_*` methods.
+    pub fn new(admin: bool, pull: bool, push: bool) -> Self {
+        Self {
+            admin,
+            pull,
+            push,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`maintain`](Self::maintain).
+    pub fn with_maintain(mut self, value: bool) -> Self {
+        self.maintain = Some(value);
+        self
+    }
+
+    /// Sets [`triage`](Self::triage).
+    pub fn with_triage(mut self, value: bool) -> Self {
+        self.triage = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// The default value for a squash merge commit message:
@@ -1372,6 +1751,561 @@ pub struct RepositoryTemplateRepository {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl RepositoryTemplateRepository {
+    /// An empty [`RepositoryTemplateRepository`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`allow_auto_merge`](Self::allow_auto_merge).
+    pub fn with_allow_auto_merge(mut self, value: bool) -> Self {
+        self.allow_auto_merge = Some(value);
+        self
+    }
+
+    /// Sets [`allow_merge_commit`](Self::allow_merge_commit).
+    pub fn with_allow_merge_commit(mut self, value: bool) -> Self {
+        self.allow_merge_commit = Some(value);
+        self
+    }
+
+    /// Sets [`allow_rebase_merge`](Self::allow_rebase_merge).
+    pub fn with_allow_rebase_merge(mut self, value: bool) -> Self {
+        self.allow_rebase_merge = Some(value);
+        self
+    }
+
+    /// Sets [`allow_squash_merge`](Self::allow_squash_merge).
+    pub fn with_allow_squash_merge(mut self, value: bool) -> Self {
+        self.allow_squash_merge = Some(value);
+        self
+    }
+
+    /// Sets [`allow_update_branch`](Self::allow_update_branch).
+    pub fn with_allow_update_branch(mut self, value: bool) -> Self {
+        self.allow_update_branch = Some(value);
+        self
+    }
+
+    /// Sets [`archive_url`](Self::archive_url).
+    pub fn with_archive_url(mut self, value: impl Into<String>) -> Self {
+        self.archive_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`archived`](Self::archived).
+    pub fn with_archived(mut self, value: bool) -> Self {
+        self.archived = Some(value);
+        self
+    }
+
+    /// Sets [`assignees_url`](Self::assignees_url).
+    pub fn with_assignees_url(mut self, value: impl Into<String>) -> Self {
+        self.assignees_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`blobs_url`](Self::blobs_url).
+    pub fn with_blobs_url(mut self, value: impl Into<String>) -> Self {
+        self.blobs_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`branches_url`](Self::branches_url).
+    pub fn with_branches_url(mut self, value: impl Into<String>) -> Self {
+        self.branches_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`clone_url`](Self::clone_url).
+    pub fn with_clone_url(mut self, value: impl Into<String>) -> Self {
+        self.clone_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`collaborators_url`](Self::collaborators_url).
+    pub fn with_collaborators_url(mut self, value: impl Into<String>) -> Self {
+        self.collaborators_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`comments_url`](Self::comments_url).
+    pub fn with_comments_url(mut self, value: impl Into<String>) -> Self {
+        self.comments_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`commits_url`](Self::commits_url).
+    pub fn with_commits_url(mut self, value: impl Into<String>) -> Self {
+        self.commits_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`compare_url`](Self::compare_url).
+    pub fn with_compare_url(mut self, value: impl Into<String>) -> Self {
+        self.compare_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`contents_url`](Self::contents_url).
+    pub fn with_contents_url(mut self, value: impl Into<String>) -> Self {
+        self.contents_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`contributors_url`](Self::contributors_url).
+    pub fn with_contributors_url(mut self, value: impl Into<String>) -> Self {
+        self.contributors_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`default_branch`](Self::default_branch).
+    pub fn with_default_branch(mut self, value: impl Into<String>) -> Self {
+        self.default_branch = Some(value.into());
+        self
+    }
+
+    /// Sets [`delete_branch_on_merge`](Self::delete_branch_on_merge).
+    pub fn with_delete_branch_on_merge(mut self, value: bool) -> Self {
+        self.delete_branch_on_merge = Some(value);
+        self
+    }
+
+    /// Sets [`deployments_url`](Self::deployments_url).
+    pub fn with_deployments_url(mut self, value: impl Into<String>) -> Self {
+        self.deployments_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`disabled`](Self::disabled).
+    pub fn with_disabled(mut self, value: bool) -> Self {
+        self.disabled = Some(value);
+        self
+    }
+
+    /// Sets [`downloads_url`](Self::downloads_url).
+    pub fn with_downloads_url(mut self, value: impl Into<String>) -> Self {
+        self.downloads_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`events_url`](Self::events_url).
+    pub fn with_events_url(mut self, value: impl Into<String>) -> Self {
+        self.events_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`fork`](Self::fork).
+    pub fn with_fork(mut self, value: bool) -> Self {
+        self.fork = Some(value);
+        self
+    }
+
+    /// Sets [`forks_count`](Self::forks_count).
+    pub fn with_forks_count(mut self, value: i64) -> Self {
+        self.forks_count = Some(value);
+        self
+    }
+
+    /// Sets [`forks_url`](Self::forks_url).
+    pub fn with_forks_url(mut self, value: impl Into<String>) -> Self {
+        self.forks_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`full_name`](Self::full_name).
+    pub fn with_full_name(mut self, value: impl Into<String>) -> Self {
+        self.full_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`git_commits_url`](Self::git_commits_url).
+    pub fn with_git_commits_url(mut self, value: impl Into<String>) -> Self {
+        self.git_commits_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`git_refs_url`](Self::git_refs_url).
+    pub fn with_git_refs_url(mut self, value: impl Into<String>) -> Self {
+        self.git_refs_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`git_tags_url`](Self::git_tags_url).
+    pub fn with_git_tags_url(mut self, value: impl Into<String>) -> Self {
+        self.git_tags_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`git_url`](Self::git_url).
+    pub fn with_git_url(mut self, value: impl Into<String>) -> Self {
+        self.git_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`has_downloads`](Self::has_downloads).
+    pub fn with_has_downloads(mut self, value: bool) -> Self {
+        self.has_downloads = Some(value);
+        self
+    }
+
+    /// Sets [`has_issues`](Self::has_issues).
+    pub fn with_has_issues(mut self, value: bool) -> Self {
+        self.has_issues = Some(value);
+        self
+    }
+
+    /// Sets [`has_pages`](Self::has_pages).
+    pub fn with_has_pages(mut self, value: bool) -> Self {
+        self.has_pages = Some(value);
+        self
+    }
+
+    /// Sets [`has_projects`](Self::has_projects).
+    pub fn with_has_projects(mut self, value: bool) -> Self {
+        self.has_projects = Some(value);
+        self
+    }
+
+    /// Sets [`has_wiki`](Self::has_wiki).
+    pub fn with_has_wiki(mut self, value: bool) -> Self {
+        self.has_wiki = Some(value);
+        self
+    }
+
+    /// Sets [`homepage`](Self::homepage).
+    pub fn with_homepage(mut self, value: impl Into<String>) -> Self {
+        self.homepage = Some(value.into());
+        self
+    }
+
+    /// Sets [`hooks_url`](Self::hooks_url).
+    pub fn with_hooks_url(mut self, value: impl Into<String>) -> Self {
+        self.hooks_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`html_url`](Self::html_url).
+    pub fn with_html_url(mut self, value: impl Into<String>) -> Self {
+        self.html_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`is_template`](Self::is_template).
+    pub fn with_is_template(mut self, value: bool) -> Self {
+        self.is_template = Some(value);
+        self
+    }
+
+    /// Sets [`issue_comment_url`](Self::issue_comment_url).
+    pub fn with_issue_comment_url(mut self, value: impl Into<String>) -> Self {
+        self.issue_comment_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`issue_events_url`](Self::issue_events_url).
+    pub fn with_issue_events_url(mut self, value: impl Into<String>) -> Self {
+        self.issue_events_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`issues_url`](Self::issues_url).
+    pub fn with_issues_url(mut self, value: impl Into<String>) -> Self {
+        self.issues_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`keys_url`](Self::keys_url).
+    pub fn with_keys_url(mut self, value: impl Into<String>) -> Self {
+        self.keys_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`labels_url`](Self::labels_url).
+    pub fn with_labels_url(mut self, value: impl Into<String>) -> Self {
+        self.labels_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`language`](Self::language).
+    pub fn with_language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets [`languages_url`](Self::languages_url).
+    pub fn with_languages_url(mut self, value: impl Into<String>) -> Self {
+        self.languages_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`merge_commit_message`](Self::merge_commit_message).
+    pub fn with_merge_commit_message(
+        mut self,
+        value: RepositoryTemplateRepositoryMergeCommitMessage,
+    ) -> Self {
+        self.merge_commit_message = Some(value);
+        self
+    }
+
+    /// Sets [`merge_commit_title`](Self::merge_commit_title).
+    pub fn with_merge_commit_title(
+        mut self,
+        value: RepositoryTemplateRepositoryMergeCommitTitle,
+    ) -> Self {
+        self.merge_commit_title = Some(value);
+        self
+    }
+
+    /// Sets [`merges_url`](Self::merges_url).
+    pub fn with_merges_url(mut self, value: impl Into<String>) -> Self {
+        self.merges_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`milestones_url`](Self::milestones_url).
+    pub fn with_milestones_url(mut self, value: impl Into<String>) -> Self {
+        self.milestones_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`mirror_url`](Self::mirror_url).
+    pub fn with_mirror_url(mut self, value: impl Into<String>) -> Self {
+        self.mirror_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`network_count`](Self::network_count).
+    pub fn with_network_count(mut self, value: i64) -> Self {
+        self.network_count = Some(value);
+        self
+    }
+
+    /// Sets [`node_id`](Self::node_id).
+    pub fn with_node_id(mut self, value: impl Into<String>) -> Self {
+        self.node_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`notifications_url`](Self::notifications_url).
+    pub fn with_notifications_url(mut self, value: impl Into<String>) -> Self {
+        self.notifications_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`open_issues_count`](Self::open_issues_count).
+    pub fn with_open_issues_count(mut self, value: i64) -> Self {
+        self.open_issues_count = Some(value);
+        self
+    }
+
+    /// Sets [`owner`](Self::owner).
+    pub fn with_owner(mut self, value: RepositoryTemplateRepositoryOwner) -> Self {
+        self.owner = Some(value);
+        self
+    }
+
+    /// Sets [`permissions`](Self::permissions).
+    pub fn with_permissions(
+        mut self,
+        value: RepositoryTemplateRepositoryPermissions,
+    ) -> Self {
+        self.permissions = Some(value);
+        self
+    }
+
+    /// Sets [`private`](Self::private).
+    pub fn with_private(mut self, value: bool) -> Self {
+        self.private = Some(value);
+        self
+    }
+
+    /// Sets [`pulls_url`](Self::pulls_url).
+    pub fn with_pulls_url(mut self, value: impl Into<String>) -> Self {
+        self.pulls_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`pushed_at`](Self::pushed_at).
+    pub fn with_pushed_at(mut self, value: impl Into<String>) -> Self {
+        self.pushed_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`releases_url`](Self::releases_url).
+    pub fn with_releases_url(mut self, value: impl Into<String>) -> Self {
+        self.releases_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`size`](Self::size).
+    pub fn with_size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+
+    /// Sets [`squash_merge_commit_message`](Self::squash_merge_commit_message).
+    pub fn with_squash_merge_commit_message(
+        mut self,
+        value: RepositoryTemplateRepositorySquashMergeCommitMessage,
+    ) -> Self {
+        self.squash_merge_commit_message = Some(value);
+        self
+    }
+
+    /// Sets [`squash_merge_commit_title`](Self::squash_merge_commit_title).
+    pub fn with_squash_merge_commit_title(
+        mut self,
+        value: RepositoryTemplateRepositorySquashMergeCommitTitle,
+    ) -> Self {
+        self.squash_merge_commit_title = Some(value);
+        self
+    }
+
+    /// Sets [`ssh_url`](Self::ssh_url).
+    pub fn with_ssh_url(mut self, value: impl Into<String>) -> Self {
+        self.ssh_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`stargazers_count`](Self::stargazers_count).
+    pub fn with_stargazers_count(mut self, value: i64) -> Self {
+        self.stargazers_count = Some(value);
+        self
+    }
+
+    /// Sets [`stargazers_url`](Self::stargazers_url).
+    pub fn with_stargazers_url(mut self, value: impl Into<String>) -> Self {
+        self.stargazers_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`statuses_url`](Self::statuses_url).
+    pub fn with_statuses_url(mut self, value: impl Into<String>) -> Self {
+        self.statuses_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`subscribers_count`](Self::subscribers_count).
+    pub fn with_subscribers_count(mut self, value: i64) -> Self {
+        self.subscribers_count = Some(value);
+        self
+    }
+
+    /// Sets [`subscribers_url`](Self::subscribers_url).
+    pub fn with_subscribers_url(mut self, value: impl Into<String>) -> Self {
+        self.subscribers_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`subscription_url`](Self::subscription_url).
+    pub fn with_subscription_url(mut self, value: impl Into<String>) -> Self {
+        self.subscription_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`svn_url`](Self::svn_url).
+    pub fn with_svn_url(mut self, value: impl Into<String>) -> Self {
+        self.svn_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`tags_url`](Self::tags_url).
+    pub fn with_tags_url(mut self, value: impl Into<String>) -> Self {
+        self.tags_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`teams_url`](Self::teams_url).
+    pub fn with_teams_url(mut self, value: impl Into<String>) -> Self {
+        self.teams_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`temp_clone_token`](Self::temp_clone_token).
+    pub fn with_temp_clone_token(mut self, value: impl Into<String>) -> Self {
+        self.temp_clone_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`topics`](Self::topics).
+    pub fn with_topics(mut self, value: Vec<String>) -> Self {
+        self.topics = Some(value);
+        self
+    }
+
+    /// Sets [`trees_url`](Self::trees_url).
+    pub fn with_trees_url(mut self, value: impl Into<String>) -> Self {
+        self.trees_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`url`](Self::url).
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets [`use_squash_pr_title_as_default`](Self::use_squash_pr_title_as_default).
+    pub fn with_use_squash_pr_title_as_default(mut self, value: bool) -> Self {
+        self.use_squash_pr_title_as_default = Some(value);
+        self
+    }
+
+    /// Sets [`visibility`](Self::visibility).
+    pub fn with_visibility(mut self, value: impl Into<String>) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+
+    /// Sets [`watchers_count`](Self::watchers_count).
+    pub fn with_watchers_count(mut self, value: i64) -> Self {
+        self.watchers_count = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// The default value for a merge commit message.
 ///
 /// - `PR_TITLE` - default to the pull request's title.
@@ -1659,6 +2593,132 @@ pub struct RepositoryTemplateRepositoryOwner {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl RepositoryTemplateRepositoryOwner {
+    /// An empty [`RepositoryTemplateRepositoryOwner`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`avatar_url`](Self::avatar_url).
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`events_url`](Self::events_url).
+    pub fn with_events_url(mut self, value: impl Into<String>) -> Self {
+        self.events_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`followers_url`](Self::followers_url).
+    pub fn with_followers_url(mut self, value: impl Into<String>) -> Self {
+        self.followers_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`following_url`](Self::following_url).
+    pub fn with_following_url(mut self, value: impl Into<String>) -> Self {
+        self.following_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`gists_url`](Self::gists_url).
+    pub fn with_gists_url(mut self, value: impl Into<String>) -> Self {
+        self.gists_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`gravatar_id`](Self::gravatar_id).
+    pub fn with_gravatar_id(mut self, value: impl Into<String>) -> Self {
+        self.gravatar_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`html_url`](Self::html_url).
+    pub fn with_html_url(mut self, value: impl Into<String>) -> Self {
+        self.html_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`login`](Self::login).
+    pub fn with_login(mut self, value: impl Into<String>) -> Self {
+        self.login = Some(value.into());
+        self
+    }
+
+    /// Sets [`node_id`](Self::node_id).
+    pub fn with_node_id(mut self, value: impl Into<String>) -> Self {
+        self.node_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`organizations_url`](Self::organizations_url).
+    pub fn with_organizations_url(mut self, value: impl Into<String>) -> Self {
+        self.organizations_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`received_events_url`](Self::received_events_url).
+    pub fn with_received_events_url(mut self, value: impl Into<String>) -> Self {
+        self.received_events_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`repos_url`](Self::repos_url).
+    pub fn with_repos_url(mut self, value: impl Into<String>) -> Self {
+        self.repos_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`site_admin`](Self::site_admin).
+    pub fn with_site_admin(mut self, value: bool) -> Self {
+        self.site_admin = Some(value);
+        self
+    }
+
+    /// Sets [`starred_url`](Self::starred_url).
+    pub fn with_starred_url(mut self, value: impl Into<String>) -> Self {
+        self.starred_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`subscriptions_url`](Self::subscriptions_url).
+    pub fn with_subscriptions_url(mut self, value: impl Into<String>) -> Self {
+        self.subscriptions_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets [`url`](Self::url).
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `repository.template_repository.permissions`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1701,6 +2761,54 @@ pub struct RepositoryTemplateRepositoryPermissions {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl RepositoryTemplateRepositoryPermissions {
+    /// An empty [`RepositoryTemplateRepositoryPermissions`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`admin`](Self::admin).
+    pub fn with_admin(mut self, value: bool) -> Self {
+        self.admin = Some(value);
+        self
+    }
+
+    /// Sets [`maintain`](Self::maintain).
+    pub fn with_maintain(mut self, value: bool) -> Self {
+        self.maintain = Some(value);
+        self
+    }
+
+    /// Sets [`pull`](Self::pull).
+    pub fn with_pull(mut self, value: bool) -> Self {
+        self.pull = Some(value);
+        self
+    }
+
+    /// Sets [`push`](Self::push).
+    pub fn with_push(mut self, value: bool) -> Self {
+        self.push = Some(value);
+        self
+    }
+
+    /// Sets [`triage`](Self::triage).
+    pub fn with_triage(mut self, value: bool) -> Self {
+        self.triage = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// The default value for a squash merge commit message:

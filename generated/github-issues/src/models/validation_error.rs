@@ -21,6 +21,37 @@ pub struct ValidationError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ValidationError {
+    /// A [`ValidationError`] with its required fields ([`documentation_url`](Self::documentation_url), [`message`](Self::message)); set the others with the `with_*` methods.
+    pub fn new(
+        documentation_url: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            documentation_url: documentation_url.into(),
+            message: message.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`errors`](Self::errors).
+    pub fn with_errors(mut self, value: Vec<ValidationErrorErrorsItem>) -> Self {
+        self.errors = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 impl crate::ApiError for ValidationError {
     fn code(&self) -> Option<&str> {
         None
@@ -82,6 +113,57 @@ pub struct ValidationErrorErrorsItem {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ValidationErrorErrorsItem {
+    /// A [`ValidationErrorErrorsItem`] with its required fields ([`code`](Self::code)); set the others with the `with_*` methods.
+    pub fn new(code: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`field`](Self::field).
+    pub fn with_field(mut self, value: impl Into<String>) -> Self {
+        self.field = Some(value.into());
+        self
+    }
+
+    /// Sets [`index`](Self::index).
+    pub fn with_index(mut self, value: i64) -> Self {
+        self.index = Some(value);
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets [`resource`](Self::resource).
+    pub fn with_resource(mut self, value: impl Into<String>) -> Self {
+        self.resource = Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: ValidationErrorErrorsItemValue) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `validation-error.errors.item.value`.

@@ -22,6 +22,33 @@ pub struct ErrorResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ErrorResponse {
+    /// A [`ErrorResponse`] with its required fields ([`message`](Self::message)); set the others with the `with_*` methods.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`code`](Self::code).
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 impl crate::ApiError for ErrorResponse {
     fn code(&self) -> Option<&str> {
         self.code.as_deref()

@@ -21,3 +21,30 @@ pub struct ServerResponse {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ServerResponse {
+    /// A [`ServerResponse`] with its required fields ([`message`](Self::message)); set the others with the `with_*` methods.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`passed`](Self::passed).
+    pub fn with_passed(mut self, value: bool) -> Self {
+        self.passed = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

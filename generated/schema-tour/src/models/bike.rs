@@ -28,3 +28,36 @@ pub struct Bike {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Bike {
+    /// A [`Bike`] with its required fields ([`type_`](Self::type_)); set the others with the `with_*` methods.
+    pub fn new(type_: impl Into<String>) -> Self {
+        Self {
+            type_: type_.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`wheels`](Self::wheels).
+    pub fn with_wheels(mut self, value: i64) -> Self {
+        self.wheels = Some(value);
+        self
+    }
+
+    /// Sets [`gears`](Self::gears).
+    pub fn with_gears(mut self, value: i64) -> Self {
+        self.gears = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -17,3 +17,25 @@ pub struct Branch {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Branch {
+    /// A [`Branch`] with its required fields ([`left`](Self::left), [`right`](Self::right)); set the others with the `with_*` methods.
+    pub fn new(left: crate::models::Node, right: crate::models::Node) -> Self {
+        Self {
+            left: Box::new(left),
+            right: Box::new(right),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -24,3 +24,31 @@ pub struct Cat {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Cat {
+    /// A [`Cat`] with its required fields ([`kind`](Self::kind), [`name`](Self::name)); set the others with the `with_*` methods.
+    pub fn new(kind: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            kind: kind.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`indoor`](Self::indoor).
+    pub fn with_indoor(mut self, value: bool) -> Self {
+        self.indoor = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -14,3 +14,24 @@ pub struct Circle {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Circle {
+    /// A [`Circle`] with its required fields ([`radius`](Self::radius)); set the others with the `with_*` methods.
+    pub fn new(radius: f64) -> Self {
+        Self {
+            radius,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

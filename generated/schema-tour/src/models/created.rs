@@ -18,6 +18,30 @@ pub struct Created {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Created {
+    /// A [`Created`] with its required fields ([`id`](Self::id)); set the others with the `with_*` methods.
+    pub fn new(id: crate::models::PetId) -> Self {
+        Self { id, ..Default::default() }
+    }
+
+    /// Sets [`tag`](Self::tag).
+    pub fn with_tag(mut self, value: CreatedTag) -> Self {
+        self.tag = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `Created.tag`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

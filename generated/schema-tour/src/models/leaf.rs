@@ -14,3 +14,24 @@ pub struct Leaf {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Leaf {
+    /// A [`Leaf`] with its required fields ([`value`](Self::value)); set the others with the `with_*` methods.
+    pub fn new(value: i64) -> Self {
+        Self {
+            value,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -18,6 +18,33 @@ pub struct Lizard {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Lizard {
+    /// A [`Lizard`] with its required fields ([`name`](Self::name)); set the others with the `with_*` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`color`](Self::color).
+    pub fn with_color(mut self, value: LizardColor) -> Self {
+        self.color = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `Lizard.color`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -15,6 +15,27 @@ pub struct ValidationError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ValidationError {
+    /// A [`ValidationError`] with its required fields ([`errors`](Self::errors)); set the others with the `with_*` methods.
+    pub fn new(errors: Vec<ValidationErrorErrorsItem>) -> Self {
+        Self {
+            errors,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 impl crate::ApiError for ValidationError {
     fn code(&self) -> Option<&str> {
         None
@@ -52,4 +73,34 @@ pub struct ValidationErrorErrorsItem {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ValidationErrorErrorsItem {
+    /// An empty [`ValidationErrorErrorsItem`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`field`](Self::field).
+    pub fn with_field(mut self, value: impl Into<String>) -> Self {
+        self.field = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }

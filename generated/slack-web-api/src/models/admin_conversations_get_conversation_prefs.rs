@@ -20,6 +20,33 @@ pub struct AdminConversationsGetConversationPrefsResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AdminConversationsGetConversationPrefsResponse {
+    /// A [`AdminConversationsGetConversationPrefsResponse`] with its required fields ([`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(ok: crate::models::DefsOkTrue) -> Self {
+        Self { ok, ..Default::default() }
+    }
+
+    /// Sets [`prefs`](Self::prefs).
+    pub fn with_prefs(
+        mut self,
+        value: AdminConversationsGetConversationPrefsResponsePrefs,
+    ) -> Self {
+        self.prefs = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `admin_conversations_getConversationPrefs.response.prefs`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -37,6 +64,42 @@ pub struct AdminConversationsGetConversationPrefsResponsePrefs {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AdminConversationsGetConversationPrefsResponsePrefs {
+    /// An empty [`AdminConversationsGetConversationPrefsResponsePrefs`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`can_thread`](Self::can_thread).
+    pub fn with_can_thread(
+        mut self,
+        value: AdminConversationsGetConversationPrefsResponsePrefsCanThread,
+    ) -> Self {
+        self.can_thread = Some(value);
+        self
+    }
+
+    /// Sets [`who_can_post`](Self::who_can_post).
+    pub fn with_who_can_post(
+        mut self,
+        value: AdminConversationsGetConversationPrefsResponsePrefsWhoCanPost,
+    ) -> Self {
+        self.who_can_post = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `admin_conversations_getConversationPrefs.response.prefs.can_thread`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -50,6 +113,36 @@ pub struct AdminConversationsGetConversationPrefsResponsePrefsCanThread {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AdminConversationsGetConversationPrefsResponsePrefsCanThread {
+    /// An empty [`AdminConversationsGetConversationPrefsResponsePrefsCanThread`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: Vec<String>) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+
+    /// Sets [`user`](Self::user).
+    pub fn with_user(mut self, value: Vec<String>) -> Self {
+        self.user = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `admin_conversations_getConversationPrefs.response.prefs.who_can_post`.
@@ -67,6 +160,36 @@ pub struct AdminConversationsGetConversationPrefsResponsePrefsWhoCanPost {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AdminConversationsGetConversationPrefsResponsePrefsWhoCanPost {
+    /// An empty [`AdminConversationsGetConversationPrefsResponsePrefsWhoCanPost`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: Vec<String>) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+
+    /// Sets [`user`](Self::user).
+    pub fn with_user(mut self, value: Vec<String>) -> Self {
+        self.user = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// admin.conversations.unarchive error schema
 ///
 /// Schema for error response from admin.conversations.getConversationPrefs
@@ -82,6 +205,31 @@ pub struct AdminConversationsGetConversationPrefsError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AdminConversationsGetConversationPrefsError {
+    /// A [`AdminConversationsGetConversationPrefsError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: AdminConversationsGetConversationPrefsErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for AdminConversationsGetConversationPrefsError {

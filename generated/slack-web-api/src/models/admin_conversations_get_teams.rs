@@ -23,6 +23,40 @@ pub struct AdminConversationsGetTeamsResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AdminConversationsGetTeamsResponse {
+    /// A [`AdminConversationsGetTeamsResponse`] with its required fields ([`ok`](Self::ok), [`team_ids`](Self::team_ids)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        team_ids: Vec<crate::models::DefsTeam>,
+    ) -> Self {
+        Self {
+            ok,
+            team_ids,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`response_metadata`](Self::response_metadata).
+    pub fn with_response_metadata(
+        mut self,
+        value: AdminConversationsGetTeamsResponseResponseMetadata,
+    ) -> Self {
+        self.response_metadata = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `admin_conversations_getTeams.response.response_metadata`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -33,6 +67,27 @@ pub struct AdminConversationsGetTeamsResponseResponseMetadata {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AdminConversationsGetTeamsResponseResponseMetadata {
+    /// A [`AdminConversationsGetTeamsResponseResponseMetadata`] with its required fields ([`next_cursor`](Self::next_cursor)); set the others with the `with_*` methods.
+    pub fn new(next_cursor: impl Into<String>) -> Self {
+        Self {
+            next_cursor: next_cursor.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// admin.conversations.getTeams error schema
@@ -50,6 +105,31 @@ pub struct AdminConversationsGetTeamsError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AdminConversationsGetTeamsError {
+    /// A [`AdminConversationsGetTeamsError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: AdminConversationsGetTeamsErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for AdminConversationsGetTeamsError {

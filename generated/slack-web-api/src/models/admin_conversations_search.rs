@@ -20,6 +20,31 @@ pub struct AdminConversationsSearchResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AdminConversationsSearchResponse {
+    /// A [`AdminConversationsSearchResponse`] with its required fields ([`channels`](Self::channels), [`next_cursor`](Self::next_cursor)); set the others with the `with_*` methods.
+    pub fn new(
+        channels: Vec<crate::models::ObjsChannel>,
+        next_cursor: impl Into<String>,
+    ) -> Self {
+        Self {
+            channels,
+            next_cursor: next_cursor.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// admin.conversations.search error schema
 ///
 /// Schema for error response from admin.conversations.search
@@ -35,6 +60,31 @@ pub struct AdminConversationsSearchError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AdminConversationsSearchError {
+    /// A [`AdminConversationsSearchError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: AdminConversationsSearchErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for AdminConversationsSearchError {

@@ -17,6 +17,24 @@ pub struct ApiTestResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ApiTestResponse {
+    /// A [`ApiTestResponse`] with its required fields ([`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(ok: crate::models::DefsOkTrue) -> Self {
+        Self { ok, ..Default::default() }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// api.test error schema
 ///
 /// Schema for error response api.test method
@@ -32,6 +50,28 @@ pub struct ApiTestError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ApiTestError {
+    /// A [`ApiTestError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: impl Into<String>, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error: error.into(),
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ApiTestError {

@@ -20,6 +20,31 @@ pub struct AppsPermissionsInfoResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AppsPermissionsInfoResponse {
+    /// A [`AppsPermissionsInfoResponse`] with its required fields ([`info`](Self::info), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        info: AppsPermissionsInfoResponseInfo,
+        ok: crate::models::DefsOkTrue,
+    ) -> Self {
+        Self {
+            info,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `apps_permissions_info.response.info`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -47,6 +72,39 @@ pub struct AppsPermissionsInfoResponseInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AppsPermissionsInfoResponseInfo {
+    /// A [`AppsPermissionsInfoResponseInfo`] with its required fields ([`app_home`](Self::app_home), [`channel`](Self::channel), [`group`](Self::group), [`im`](Self::im), [`mpim`](Self::mpim), [`team`](Self::team)); set the others with the `with_*` methods.
+    pub fn new(
+        app_home: AppsPermissionsInfoResponseInfoAppHome,
+        channel: AppsPermissionsInfoResponseInfoChannel,
+        group: AppsPermissionsInfoResponseInfoGroup,
+        im: AppsPermissionsInfoResponseInfoIm,
+        mpim: AppsPermissionsInfoResponseInfoMpim,
+        team: AppsPermissionsInfoResponseInfoTeam,
+    ) -> Self {
+        Self {
+            app_home,
+            channel,
+            group,
+            im,
+            mpim,
+            team,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `apps_permissions_info.response.info.app_home`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -60,6 +118,36 @@ pub struct AppsPermissionsInfoResponseInfoAppHome {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AppsPermissionsInfoResponseInfoAppHome {
+    /// An empty [`AppsPermissionsInfoResponseInfoAppHome`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`resources`](Self::resources).
+    pub fn with_resources(mut self, value: crate::models::ObjsResources) -> Self {
+        self.resources = Some(value);
+        self
+    }
+
+    /// Sets [`scopes`](Self::scopes).
+    pub fn with_scopes(mut self, value: crate::models::ObjsScopes) -> Self {
+        self.scopes = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `apps_permissions_info.response.info.channel`.
@@ -77,6 +165,36 @@ pub struct AppsPermissionsInfoResponseInfoChannel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AppsPermissionsInfoResponseInfoChannel {
+    /// An empty [`AppsPermissionsInfoResponseInfoChannel`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`resources`](Self::resources).
+    pub fn with_resources(mut self, value: crate::models::ObjsResources) -> Self {
+        self.resources = Some(value);
+        self
+    }
+
+    /// Sets [`scopes`](Self::scopes).
+    pub fn with_scopes(mut self, value: crate::models::ObjsScopes) -> Self {
+        self.scopes = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `apps_permissions_info.response.info.group`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -90,6 +208,36 @@ pub struct AppsPermissionsInfoResponseInfoGroup {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AppsPermissionsInfoResponseInfoGroup {
+    /// An empty [`AppsPermissionsInfoResponseInfoGroup`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`resources`](Self::resources).
+    pub fn with_resources(mut self, value: crate::models::ObjsResources) -> Self {
+        self.resources = Some(value);
+        self
+    }
+
+    /// Sets [`scopes`](Self::scopes).
+    pub fn with_scopes(mut self, value: crate::models::ObjsScopes) -> Self {
+        self.scopes = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `apps_permissions_info.response.info.im`.
@@ -107,6 +255,36 @@ pub struct AppsPermissionsInfoResponseInfoIm {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AppsPermissionsInfoResponseInfoIm {
+    /// An empty [`AppsPermissionsInfoResponseInfoIm`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`resources`](Self::resources).
+    pub fn with_resources(mut self, value: crate::models::ObjsResources) -> Self {
+        self.resources = Some(value);
+        self
+    }
+
+    /// Sets [`scopes`](Self::scopes).
+    pub fn with_scopes(mut self, value: crate::models::ObjsScopes) -> Self {
+        self.scopes = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `apps_permissions_info.response.info.mpim`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -122,6 +300,36 @@ pub struct AppsPermissionsInfoResponseInfoMpim {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AppsPermissionsInfoResponseInfoMpim {
+    /// An empty [`AppsPermissionsInfoResponseInfoMpim`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`resources`](Self::resources).
+    pub fn with_resources(mut self, value: crate::models::ObjsResources) -> Self {
+        self.resources = Some(value);
+        self
+    }
+
+    /// Sets [`scopes`](Self::scopes).
+    pub fn with_scopes(mut self, value: crate::models::ObjsScopes) -> Self {
+        self.scopes = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `apps_permissions_info.response.info.team`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -135,6 +343,31 @@ pub struct AppsPermissionsInfoResponseInfoTeam {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AppsPermissionsInfoResponseInfoTeam {
+    /// A [`AppsPermissionsInfoResponseInfoTeam`] with its required fields ([`resources`](Self::resources), [`scopes`](Self::scopes)); set the others with the `with_*` methods.
+    pub fn new(
+        resources: crate::models::ObjsResources,
+        scopes: crate::models::ObjsScopes,
+    ) -> Self {
+        Self {
+            resources,
+            scopes,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// apps.permissions.info error schema
@@ -159,6 +392,37 @@ pub struct AppsPermissionsInfoError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AppsPermissionsInfoError {
+    /// A [`AppsPermissionsInfoError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: AppsPermissionsInfoErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for AppsPermissionsInfoError {

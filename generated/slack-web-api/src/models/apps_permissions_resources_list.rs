@@ -23,6 +23,40 @@ pub struct AppsPermissionsResourcesListResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AppsPermissionsResourcesListResponse {
+    /// A [`AppsPermissionsResourcesListResponse`] with its required fields ([`ok`](Self::ok), [`resources`](Self::resources)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        resources: Vec<AppsPermissionsResourcesListResponseResourcesItem>,
+    ) -> Self {
+        Self {
+            ok,
+            resources,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`response_metadata`](Self::response_metadata).
+    pub fn with_response_metadata(
+        mut self,
+        value: AppsPermissionsResourcesListResponseResponseMetadata,
+    ) -> Self {
+        self.response_metadata = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `apps_permissions_resources_list.response.resources.item`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -47,6 +81,36 @@ pub struct AppsPermissionsResourcesListResponseResourcesItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AppsPermissionsResourcesListResponseResourcesItem {
+    /// An empty [`AppsPermissionsResourcesListResponseResourcesItem`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `apps_permissions_resources_list.response.response_metadata`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -57,6 +121,27 @@ pub struct AppsPermissionsResourcesListResponseResponseMetadata {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AppsPermissionsResourcesListResponseResponseMetadata {
+    /// A [`AppsPermissionsResourcesListResponseResponseMetadata`] with its required fields ([`next_cursor`](Self::next_cursor)); set the others with the `with_*` methods.
+    pub fn new(next_cursor: impl Into<String>) -> Self {
+        Self {
+            next_cursor: next_cursor.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// apps.permissions.resources.list error schema
@@ -81,6 +166,37 @@ pub struct AppsPermissionsResourcesListError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AppsPermissionsResourcesListError {
+    /// A [`AppsPermissionsResourcesListError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: AppsPermissionsResourcesListErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for AppsPermissionsResourcesListError {

@@ -20,6 +20,31 @@ pub struct AppsPermissionsScopesListResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AppsPermissionsScopesListResponse {
+    /// A [`AppsPermissionsScopesListResponse`] with its required fields ([`ok`](Self::ok), [`scopes`](Self::scopes)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        scopes: AppsPermissionsScopesListResponseScopes,
+    ) -> Self {
+        Self {
+            ok,
+            scopes,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `apps_permissions_scopes_list.response.scopes`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -50,6 +75,66 @@ pub struct AppsPermissionsScopesListResponseScopes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AppsPermissionsScopesListResponseScopes {
+    /// An empty [`AppsPermissionsScopesListResponseScopes`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`app_home`](Self::app_home).
+    pub fn with_app_home(mut self, value: crate::models::ObjsScopes) -> Self {
+        self.app_home = Some(value);
+        self
+    }
+
+    /// Sets [`channel`](Self::channel).
+    pub fn with_channel(mut self, value: crate::models::ObjsScopes) -> Self {
+        self.channel = Some(value);
+        self
+    }
+
+    /// Sets [`group`](Self::group).
+    pub fn with_group(mut self, value: crate::models::ObjsScopes) -> Self {
+        self.group = Some(value);
+        self
+    }
+
+    /// Sets [`im`](Self::im).
+    pub fn with_im(mut self, value: crate::models::ObjsScopes) -> Self {
+        self.im = Some(value);
+        self
+    }
+
+    /// Sets [`mpim`](Self::mpim).
+    pub fn with_mpim(mut self, value: crate::models::ObjsScopes) -> Self {
+        self.mpim = Some(value);
+        self
+    }
+
+    /// Sets [`team`](Self::team).
+    pub fn with_team(mut self, value: crate::models::ObjsScopes) -> Self {
+        self.team = Some(value);
+        self
+    }
+
+    /// Sets [`user`](Self::user).
+    pub fn with_user(mut self, value: crate::models::ObjsScopes) -> Self {
+        self.user = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// apps.permissions.scopes.list error schema
 ///
 /// Schema for error response from apps.permissions.scopes.list method
@@ -72,6 +157,37 @@ pub struct AppsPermissionsScopesListError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AppsPermissionsScopesListError {
+    /// A [`AppsPermissionsScopesListError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: AppsPermissionsScopesListErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for AppsPermissionsScopesListError {

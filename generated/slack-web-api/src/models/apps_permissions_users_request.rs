@@ -17,6 +17,24 @@ pub struct AppsPermissionsUsersRequestResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AppsPermissionsUsersRequestResponse {
+    /// A [`AppsPermissionsUsersRequestResponse`] with its required fields ([`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(ok: crate::models::DefsOkTrue) -> Self {
+        Self { ok, ..Default::default() }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// Default error template
 ///
 /// This method either only returns a brief _not OK_ response or a verbose schema is not available for this method.
@@ -29,6 +47,24 @@ pub struct AppsPermissionsUsersRequestError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AppsPermissionsUsersRequestError {
+    /// A [`AppsPermissionsUsersRequestError`] with its required fields ([`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(ok: crate::models::DefsOkFalse) -> Self {
+        Self { ok, ..Default::default() }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for AppsPermissionsUsersRequestError {

@@ -46,6 +46,51 @@ pub struct AuthTestResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AuthTestResponse {
+    /// A [`AuthTestResponse`] with its required fields ([`ok`](Self::ok), [`team`](Self::team), [`team_id`](Self::team_id), [`url`](Self::url), [`user`](Self::user), [`user_id`](Self::user_id)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        team: impl Into<String>,
+        team_id: impl Into<String>,
+        url: impl Into<String>,
+        user: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            ok,
+            team: team.into(),
+            team_id: team_id.into(),
+            url: url.into(),
+            user: user.into(),
+            user_id: user_id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`bot_id`](Self::bot_id).
+    pub fn with_bot_id(mut self, value: impl Into<String>) -> Self {
+        self.bot_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_enterprise_install`](Self::is_enterprise_install).
+    pub fn with_is_enterprise_install(mut self, value: bool) -> Self {
+        self.is_enterprise_install = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// auth.test error schema
 ///
 /// Schema for error response auth.test method
@@ -68,6 +113,34 @@ pub struct AuthTestError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AuthTestError {
+    /// A [`AuthTestError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: AuthTestErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for AuthTestError {

@@ -20,6 +20,28 @@ pub struct BotsInfoResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl BotsInfoResponse {
+    /// A [`BotsInfoResponse`] with its required fields ([`bot`](Self::bot), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(bot: BotsInfoResponseBot, ok: crate::models::DefsOkTrue) -> Self {
+        Self {
+            bot,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `bots_info.response.bot`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -54,6 +76,45 @@ pub struct BotsInfoResponseBot {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl BotsInfoResponseBot {
+    /// A [`BotsInfoResponseBot`] with its required fields ([`app_id`](Self::app_id), [`deleted`](Self::deleted), [`icons`](Self::icons), [`id`](Self::id), [`name`](Self::name), [`updated`](Self::updated)); set the others with the `with_*` methods.
+    pub fn new(
+        app_id: impl Into<String>,
+        deleted: bool,
+        icons: BotsInfoResponseBotIcons,
+        id: impl Into<String>,
+        name: impl Into<String>,
+        updated: i64,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            deleted,
+            icons,
+            id: id.into(),
+            name: name.into(),
+            updated,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`user_id`](Self::user_id).
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `bots_info.response.bot.icons`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -70,6 +131,33 @@ pub struct BotsInfoResponseBotIcons {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl BotsInfoResponseBotIcons {
+    /// A [`BotsInfoResponseBotIcons`] with its required fields ([`image_36`](Self::image_36), [`image_48`](Self::image_48), [`image_72`](Self::image_72)); set the others with the `with_*` methods.
+    pub fn new(
+        image_36: impl Into<String>,
+        image_48: impl Into<String>,
+        image_72: impl Into<String>,
+    ) -> Self {
+        Self {
+            image_36: image_36.into(),
+            image_48: image_48.into(),
+            image_72: image_72.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// bots.info error schema
@@ -94,6 +182,34 @@ pub struct BotsInfoError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl BotsInfoError {
+    /// A [`BotsInfoError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: BotsInfoErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for BotsInfoError {

@@ -23,6 +23,33 @@ pub struct ChatDeleteResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ChatDeleteResponse {
+    /// A [`ChatDeleteResponse`] with its required fields ([`channel`](Self::channel), [`ok`](Self::ok), [`ts`](Self::ts)); set the others with the `with_*` methods.
+    pub fn new(
+        channel: impl Into<String>,
+        ok: crate::models::DefsOkTrue,
+        ts: impl Into<String>,
+    ) -> Self {
+        Self {
+            channel: channel.into(),
+            ok,
+            ts: ts.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// chat.delete error schema
 ///
 /// Schema for error response from chat.delete method
@@ -45,6 +72,34 @@ pub struct ChatDeleteError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChatDeleteError {
+    /// A [`ChatDeleteError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: ChatDeleteErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ChatDeleteError {

@@ -23,6 +23,33 @@ pub struct ChatGetPermalinkResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ChatGetPermalinkResponse {
+    /// A [`ChatGetPermalinkResponse`] with its required fields ([`channel`](Self::channel), [`ok`](Self::ok), [`permalink`](Self::permalink)); set the others with the `with_*` methods.
+    pub fn new(
+        channel: impl Into<String>,
+        ok: crate::models::DefsOkTrue,
+        permalink: impl Into<String>,
+    ) -> Self {
+        Self {
+            channel: channel.into(),
+            ok,
+            permalink: permalink.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// chat.getPermalink error schema
 ///
 /// Schema for error response from chat.getPermalink method
@@ -45,6 +72,37 @@ pub struct ChatGetPermalinkError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChatGetPermalinkError {
+    /// A [`ChatGetPermalinkError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: ChatGetPermalinkErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ChatGetPermalinkError {

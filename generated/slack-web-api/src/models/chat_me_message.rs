@@ -31,6 +31,36 @@ pub struct ChatMeMessageResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ChatMeMessageResponse {
+    /// A [`ChatMeMessageResponse`] with its required fields ([`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(ok: crate::models::DefsOkTrue) -> Self {
+        Self { ok, ..Default::default() }
+    }
+
+    /// Sets [`channel`](Self::channel).
+    pub fn with_channel(mut self, value: impl Into<String>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets [`ts`](Self::ts).
+    pub fn with_ts(mut self, value: impl Into<String>) -> Self {
+        self.ts = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// chat.meMessage error schema
 ///
 /// Schema for error response from chat.meMessage method
@@ -53,6 +83,34 @@ pub struct ChatMeMessageError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChatMeMessageError {
+    /// A [`ChatMeMessageError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: ChatMeMessageErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ChatMeMessageError {

@@ -26,6 +26,35 @@ pub struct ChatPostMessageResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ChatPostMessageResponse {
+    /// A [`ChatPostMessageResponse`] with its required fields ([`channel`](Self::channel), [`message`](Self::message), [`ok`](Self::ok), [`ts`](Self::ts)); set the others with the `with_*` methods.
+    pub fn new(
+        channel: impl Into<String>,
+        message: crate::models::ObjsMessage,
+        ok: crate::models::DefsOkTrue,
+        ts: impl Into<String>,
+    ) -> Self {
+        Self {
+            channel: channel.into(),
+            message,
+            ok,
+            ts: ts.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// chat.postMessage error schema
 ///
 /// Schema for error response chat.postMessage method
@@ -48,6 +77,34 @@ pub struct ChatPostMessageError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChatPostMessageError {
+    /// A [`ChatPostMessageError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: ChatPostMessageErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ChatPostMessageError {

@@ -29,6 +29,37 @@ pub struct ChatScheduleMessageResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ChatScheduleMessageResponse {
+    /// A [`ChatScheduleMessageResponse`] with its required fields ([`channel`](Self::channel), [`message`](Self::message), [`ok`](Self::ok), [`post_at`](Self::post_at), [`scheduled_message_id`](Self::scheduled_message_id)); set the others with the `with_*` methods.
+    pub fn new(
+        channel: impl Into<String>,
+        message: ChatScheduleMessageResponseMessage,
+        ok: crate::models::DefsOkTrue,
+        post_at: i64,
+        scheduled_message_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            channel: channel.into(),
+            message,
+            ok,
+            post_at,
+            scheduled_message_id: scheduled_message_id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `chat_scheduleMessage.response.message`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -63,6 +94,49 @@ pub struct ChatScheduleMessageResponseMessage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ChatScheduleMessageResponseMessage {
+    /// A [`ChatScheduleMessageResponseMessage`] with its required fields ([`bot_id`](Self::bot_id), [`team`](Self::team), [`text`](Self::text), [`type_`](Self::type_), [`user`](Self::user)); set the others with the `with_*` methods.
+    pub fn new(
+        bot_id: impl Into<String>,
+        team: impl Into<String>,
+        text: impl Into<String>,
+        type_: impl Into<String>,
+        user: impl Into<String>,
+    ) -> Self {
+        Self {
+            bot_id: bot_id.into(),
+            team: team.into(),
+            text: text.into(),
+            type_: type_.into(),
+            user: user.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`bot_profile`](Self::bot_profile).
+    pub fn with_bot_profile(mut self, value: crate::models::ObjsBotProfile) -> Self {
+        self.bot_profile = Some(value);
+        self
+    }
+
+    /// Sets [`username`](Self::username).
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// chat.scheduleMessage error schema
 ///
 /// Schema for error response chat.scheduleMessage method
@@ -85,6 +159,37 @@ pub struct ChatScheduleMessageError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChatScheduleMessageError {
+    /// A [`ChatScheduleMessageError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: ChatScheduleMessageErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ChatScheduleMessageError {

@@ -23,6 +23,33 @@ pub struct ChatScheduledMessagesListResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ChatScheduledMessagesListResponse {
+    /// A [`ChatScheduledMessagesListResponse`] with its required fields ([`ok`](Self::ok), [`response_metadata`](Self::response_metadata), [`scheduled_messages`](Self::scheduled_messages)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        response_metadata: ChatScheduledMessagesListResponseResponseMetadata,
+        scheduled_messages: Vec<ChatScheduledMessagesListResponseScheduledMessagesItem>,
+    ) -> Self {
+        Self {
+            ok,
+            response_metadata,
+            scheduled_messages,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `chat_scheduledMessages_list.response.response_metadata`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -33,6 +60,27 @@ pub struct ChatScheduledMessagesListResponseResponseMetadata {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChatScheduledMessagesListResponseResponseMetadata {
+    /// A [`ChatScheduledMessagesListResponseResponseMetadata`] with its required fields ([`next_cursor`](Self::next_cursor)); set the others with the `with_*` methods.
+    pub fn new(next_cursor: impl Into<String>) -> Self {
+        Self {
+            next_cursor: next_cursor.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `chat_scheduledMessages_list.response.scheduled_messages.item`.
@@ -63,6 +111,41 @@ pub struct ChatScheduledMessagesListResponseScheduledMessagesItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ChatScheduledMessagesListResponseScheduledMessagesItem {
+    /// A [`ChatScheduledMessagesListResponseScheduledMessagesItem`] with its required fields ([`channel_id`](Self::channel_id), [`date_created`](Self::date_created), [`id`](Self::id), [`post_at`](Self::post_at)); set the others with the `with_*` methods.
+    pub fn new(
+        channel_id: impl Into<String>,
+        date_created: i64,
+        id: impl Into<String>,
+        post_at: i64,
+    ) -> Self {
+        Self {
+            channel_id: channel_id.into(),
+            date_created,
+            id: id.into(),
+            post_at,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`text`](Self::text).
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// chat.scheduledMessages.list error schema
 ///
 /// Schema for error response from chat.scheduledMessages.list method
@@ -85,6 +168,37 @@ pub struct ChatScheduledMessagesListError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChatScheduledMessagesListError {
+    /// A [`ChatScheduledMessagesListError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: ChatScheduledMessagesListErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ChatScheduledMessagesListError {

@@ -29,6 +29,37 @@ pub struct ChatUpdateResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ChatUpdateResponse {
+    /// A [`ChatUpdateResponse`] with its required fields ([`channel`](Self::channel), [`message`](Self::message), [`ok`](Self::ok), [`text`](Self::text), [`ts`](Self::ts)); set the others with the `with_*` methods.
+    pub fn new(
+        channel: impl Into<String>,
+        message: ChatUpdateResponseMessage,
+        ok: crate::models::DefsOkTrue,
+        text: impl Into<String>,
+        ts: impl Into<String>,
+    ) -> Self {
+        Self {
+            channel: channel.into(),
+            message,
+            ok,
+            text: text.into(),
+            ts: ts.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// Message object
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -45,6 +76,45 @@ pub struct ChatUpdateResponseMessage {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChatUpdateResponseMessage {
+    /// A [`ChatUpdateResponseMessage`] with its required fields ([`text`](Self::text)); set the others with the `with_*` methods.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`attachments`](Self::attachments).
+    pub fn with_attachments(
+        mut self,
+        value: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+
+    /// Sets [`blocks`](Self::blocks).
+    pub fn with_blocks(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.blocks = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// chat.update error schema
@@ -69,6 +139,34 @@ pub struct ChatUpdateError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChatUpdateError {
+    /// A [`ChatUpdateError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: ChatUpdateErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ChatUpdateError {

@@ -32,6 +32,39 @@ pub struct ConversationsHistoryResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ConversationsHistoryResponse {
+    /// A [`ConversationsHistoryResponse`] with its required fields ([`channel_actions_count`](Self::channel_actions_count), [`channel_actions_ts`](Self::channel_actions_ts), [`has_more`](Self::has_more), [`messages`](Self::messages), [`ok`](Self::ok), [`pin_count`](Self::pin_count)); set the others with the `with_*` methods.
+    pub fn new(
+        channel_actions_count: i64,
+        channel_actions_ts: serde_json::Value,
+        has_more: bool,
+        messages: Vec<crate::models::ObjsMessage>,
+        ok: crate::models::DefsOkTrue,
+        pin_count: i64,
+    ) -> Self {
+        Self {
+            channel_actions_count,
+            channel_actions_ts,
+            has_more,
+            messages,
+            ok,
+            pin_count,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// conversations.history error schema
 ///
 /// Schema for error response from conversations.history method
@@ -68,6 +101,49 @@ pub struct ConversationsHistoryError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConversationsHistoryError {
+    /// A [`ConversationsHistoryError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: ConversationsHistoryErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Sets [`needed`](Self::needed).
+    pub fn with_needed(mut self, value: impl Into<String>) -> Self {
+        self.needed = Some(value.into());
+        self
+    }
+
+    /// Sets [`provided`](Self::provided).
+    pub fn with_provided(mut self, value: impl Into<String>) -> Self {
+        self.provided = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ConversationsHistoryError {

@@ -20,6 +20,31 @@ pub struct ConversationsInviteResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ConversationsInviteResponse {
+    /// A [`ConversationsInviteResponse`] with its required fields ([`channel`](Self::channel), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        channel: crate::models::ObjsConversation,
+        ok: crate::models::DefsOkTrue,
+    ) -> Self {
+        Self {
+            channel,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// conversations.invite error schema
 ///
 /// Schema for error response from conversations.invite method
@@ -59,6 +84,57 @@ pub struct ConversationsInviteError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConversationsInviteError {
+    /// A [`ConversationsInviteError`] with its required fields ([`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(ok: crate::models::DefsOkFalse) -> Self {
+        Self { ok, ..Default::default() }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Sets [`error`](Self::error).
+    pub fn with_error(mut self, value: ConversationsInviteErrorCode) -> Self {
+        self.error = Some(value);
+        self
+    }
+
+    /// Sets [`errors`](Self::errors).
+    pub fn with_errors(
+        mut self,
+        value: Vec<ConversationsInviteErrorErrorsItem>,
+    ) -> Self {
+        self.errors = Some(value);
+        self
+    }
+
+    /// Sets [`needed`](Self::needed).
+    pub fn with_needed(mut self, value: impl Into<String>) -> Self {
+        self.needed = Some(value.into());
+        self
+    }
+
+    /// Sets [`provided`](Self::provided).
+    pub fn with_provided(mut self, value: impl Into<String>) -> Self {
+        self.provided = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ConversationsInviteError {
@@ -453,6 +529,37 @@ pub struct ConversationsInviteErrorErrorsItem {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConversationsInviteErrorErrorsItem {
+    /// A [`ConversationsInviteErrorErrorsItem`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: ConversationsInviteErrorErrorsItemError,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`user`](Self::user).
+    pub fn with_user(mut self, value: impl Into<String>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `conversations_invite.error.errors.item.error`.

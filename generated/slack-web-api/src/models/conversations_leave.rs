@@ -24,6 +24,30 @@ pub struct ConversationsLeaveResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ConversationsLeaveResponse {
+    /// A [`ConversationsLeaveResponse`] with its required fields ([`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(ok: crate::models::DefsOkTrue) -> Self {
+        Self { ok, ..Default::default() }
+    }
+
+    /// Sets [`not_in_channel`](Self::not_in_channel).
+    pub fn with_not_in_channel(mut self, value: bool) -> Self {
+        self.not_in_channel = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// conversations.leave error schema
 ///
 /// Schema for error response from conversations.leave method
@@ -60,6 +84,49 @@ pub struct ConversationsLeaveError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConversationsLeaveError {
+    /// A [`ConversationsLeaveError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: ConversationsLeaveErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Sets [`needed`](Self::needed).
+    pub fn with_needed(mut self, value: impl Into<String>) -> Self {
+        self.needed = Some(value.into());
+        self
+    }
+
+    /// Sets [`provided`](Self::provided).
+    pub fn with_provided(mut self, value: impl Into<String>) -> Self {
+        self.provided = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ConversationsLeaveError {

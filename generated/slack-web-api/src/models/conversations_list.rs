@@ -23,6 +23,40 @@ pub struct ConversationsListResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ConversationsListResponse {
+    /// A [`ConversationsListResponse`] with its required fields ([`channels`](Self::channels), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        channels: Vec<crate::models::ObjsConversation>,
+        ok: crate::models::DefsOkTrue,
+    ) -> Self {
+        Self {
+            channels,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`response_metadata`](Self::response_metadata).
+    pub fn with_response_metadata(
+        mut self,
+        value: ConversationsListResponseResponseMetadata,
+    ) -> Self {
+        self.response_metadata = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `conversations_list.response.response_metadata`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -33,6 +67,27 @@ pub struct ConversationsListResponseResponseMetadata {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConversationsListResponseResponseMetadata {
+    /// A [`ConversationsListResponseResponseMetadata`] with its required fields ([`next_cursor`](Self::next_cursor)); set the others with the `with_*` methods.
+    pub fn new(next_cursor: impl Into<String>) -> Self {
+        Self {
+            next_cursor: next_cursor.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// conversations.list error schema
@@ -71,6 +126,49 @@ pub struct ConversationsListError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConversationsListError {
+    /// A [`ConversationsListError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: ConversationsListErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Sets [`needed`](Self::needed).
+    pub fn with_needed(mut self, value: impl Into<String>) -> Self {
+        self.needed = Some(value.into());
+        self
+    }
+
+    /// Sets [`provided`](Self::provided).
+    pub fn with_provided(mut self, value: impl Into<String>) -> Self {
+        self.provided = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ConversationsListError {

@@ -23,6 +23,33 @@ pub struct ConversationsMembersResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ConversationsMembersResponse {
+    /// A [`ConversationsMembersResponse`] with its required fields ([`members`](Self::members), [`ok`](Self::ok), [`response_metadata`](Self::response_metadata)); set the others with the `with_*` methods.
+    pub fn new(
+        members: Vec<crate::models::DefsUserId>,
+        ok: crate::models::DefsOkTrue,
+        response_metadata: ConversationsMembersResponseResponseMetadata,
+    ) -> Self {
+        Self {
+            members,
+            ok,
+            response_metadata,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `conversations_members.response.response_metadata`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -33,6 +60,27 @@ pub struct ConversationsMembersResponseResponseMetadata {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConversationsMembersResponseResponseMetadata {
+    /// A [`ConversationsMembersResponseResponseMetadata`] with its required fields ([`next_cursor`](Self::next_cursor)); set the others with the `with_*` methods.
+    pub fn new(next_cursor: impl Into<String>) -> Self {
+        Self {
+            next_cursor: next_cursor.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// conversations.members error schema
@@ -57,6 +105,37 @@ pub struct ConversationsMembersError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConversationsMembersError {
+    /// A [`ConversationsMembersError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: ConversationsMembersErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ConversationsMembersError {

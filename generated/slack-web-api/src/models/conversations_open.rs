@@ -34,6 +34,43 @@ pub struct ConversationsOpenResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ConversationsOpenResponse {
+    /// A [`ConversationsOpenResponse`] with its required fields ([`channel`](Self::channel), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        channel: ConversationsOpenResponseChannel,
+        ok: crate::models::DefsOkTrue,
+    ) -> Self {
+        Self {
+            channel,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`already_open`](Self::already_open).
+    pub fn with_already_open(mut self, value: bool) -> Self {
+        self.already_open = Some(value);
+        self
+    }
+
+    /// Sets [`no_op`](Self::no_op).
+    pub fn with_no_op(mut self, value: bool) -> Self {
+        self.no_op = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `conversations_open.response.channel`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -201,6 +238,75 @@ pub struct ConversationsOpenResponseChannelId {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ConversationsOpenResponseChannelId {
+    /// A [`ConversationsOpenResponseChannelId`] with its required fields ([`id`](Self::id)); set the others with the `with_*` methods.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`created`](Self::created).
+    pub fn with_created(mut self, value: impl Into<String>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_im`](Self::is_im).
+    pub fn with_is_im(mut self, value: bool) -> Self {
+        self.is_im = Some(value);
+        self
+    }
+
+    /// Sets [`is_open`](Self::is_open).
+    pub fn with_is_open(mut self, value: bool) -> Self {
+        self.is_open = Some(value);
+        self
+    }
+
+    /// Sets [`last_read`](Self::last_read).
+    pub fn with_last_read(mut self, value: impl Into<String>) -> Self {
+        self.last_read = Some(value.into());
+        self
+    }
+
+    /// Sets [`latest`](Self::latest).
+    pub fn with_latest(mut self, value: crate::models::ObjsMessage) -> Self {
+        self.latest = Some(value);
+        self
+    }
+
+    /// Sets [`unread_count`](Self::unread_count).
+    pub fn with_unread_count(mut self, value: f64) -> Self {
+        self.unread_count = Some(value);
+        self
+    }
+
+    /// Sets [`unread_count_display`](Self::unread_count_display).
+    pub fn with_unread_count_display(mut self, value: f64) -> Self {
+        self.unread_count_display = Some(value);
+        self
+    }
+
+    /// Sets [`user`](Self::user).
+    pub fn with_user(mut self, value: impl Into<String>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// conversations.open error schema
 ///
 /// Schema for error response from conversations.open method
@@ -223,6 +329,37 @@ pub struct ConversationsOpenError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConversationsOpenError {
+    /// A [`ConversationsOpenError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: ConversationsOpenErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ConversationsOpenError {

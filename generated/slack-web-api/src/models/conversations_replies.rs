@@ -27,6 +27,37 @@ pub struct ConversationsRepliesResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ConversationsRepliesResponse {
+    /// A [`ConversationsRepliesResponse`] with its required fields ([`messages`](Self::messages), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        messages: Vec<ConversationsRepliesResponseMessagesItem>,
+        ok: crate::models::DefsOkTrue,
+    ) -> Self {
+        Self {
+            messages,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`has_more`](Self::has_more).
+    pub fn with_has_more(mut self, value: bool) -> Self {
+        self.has_more = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `conversations_replies.response.messages.item`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -244,6 +275,98 @@ pub struct ConversationsRepliesResponseMessagesItemReplyCount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ConversationsRepliesResponseMessagesItemReplyCount {
+    /// A [`ConversationsRepliesResponseMessagesItemReplyCount`] with its required fields ([`reply_count`](Self::reply_count), [`subscribed`](Self::subscribed), [`text`](Self::text), [`thread_ts`](Self::thread_ts), [`ts`](Self::ts), [`type_`](Self::type_), [`user`](Self::user)); set the others with the `with_*` methods.
+    pub fn new(
+        reply_count: i64,
+        subscribed: bool,
+        text: impl Into<String>,
+        thread_ts: impl Into<String>,
+        ts: impl Into<String>,
+        type_: impl Into<String>,
+        user: impl Into<String>,
+    ) -> Self {
+        Self {
+            reply_count,
+            subscribed,
+            text: text.into(),
+            thread_ts: thread_ts.into(),
+            ts: ts.into(),
+            type_: type_.into(),
+            user: user.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`last_read`](Self::last_read).
+    pub fn with_last_read(mut self, value: impl Into<String>) -> Self {
+        self.last_read = Some(value.into());
+        self
+    }
+
+    /// Sets [`latest_reply`](Self::latest_reply).
+    pub fn with_latest_reply(mut self, value: impl Into<String>) -> Self {
+        self.latest_reply = Some(value.into());
+        self
+    }
+
+    /// Sets [`reply_users`](Self::reply_users).
+    pub fn with_reply_users(mut self, value: Vec<crate::models::DefsUserId>) -> Self {
+        self.reply_users = Some(value);
+        self
+    }
+
+    /// Sets [`reply_users_count`](Self::reply_users_count).
+    pub fn with_reply_users_count(mut self, value: i64) -> Self {
+        self.reply_users_count = Some(value);
+        self
+    }
+
+    /// Sets [`source_team`](Self::source_team).
+    pub fn with_source_team(mut self, value: impl Into<String>) -> Self {
+        self.source_team = Some(value.into());
+        self
+    }
+
+    /// Sets [`team`](Self::team).
+    pub fn with_team(mut self, value: impl Into<String>) -> Self {
+        self.team = Some(value.into());
+        self
+    }
+
+    /// Sets [`unread_count`](Self::unread_count).
+    pub fn with_unread_count(mut self, value: i64) -> Self {
+        self.unread_count = Some(value);
+        self
+    }
+
+    /// Sets [`user_profile`](Self::user_profile).
+    pub fn with_user_profile(
+        mut self,
+        value: crate::models::ObjsUserProfileShort,
+    ) -> Self {
+        self.user_profile = Some(value);
+        self
+    }
+
+    /// Sets [`user_team`](Self::user_team).
+    pub fn with_user_team(mut self, value: impl Into<String>) -> Self {
+        self.user_team = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `conversations_replies.response.messages.item.parent_user_id`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -302,6 +425,72 @@ pub struct ConversationsRepliesResponseMessagesItemParentUserId {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ConversationsRepliesResponseMessagesItemParentUserId {
+    /// A [`ConversationsRepliesResponseMessagesItemParentUserId`] with its required fields ([`parent_user_id`](Self::parent_user_id), [`text`](Self::text), [`thread_ts`](Self::thread_ts), [`ts`](Self::ts), [`type_`](Self::type_), [`user`](Self::user)); set the others with the `with_*` methods.
+    pub fn new(
+        parent_user_id: impl Into<String>,
+        text: impl Into<String>,
+        thread_ts: impl Into<String>,
+        ts: impl Into<String>,
+        type_: impl Into<String>,
+        user: impl Into<String>,
+    ) -> Self {
+        Self {
+            parent_user_id: parent_user_id.into(),
+            text: text.into(),
+            thread_ts: thread_ts.into(),
+            ts: ts.into(),
+            type_: type_.into(),
+            user: user.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`is_starred`](Self::is_starred).
+    pub fn with_is_starred(mut self, value: bool) -> Self {
+        self.is_starred = Some(value);
+        self
+    }
+
+    /// Sets [`source_team`](Self::source_team).
+    pub fn with_source_team(mut self, value: impl Into<String>) -> Self {
+        self.source_team = Some(value.into());
+        self
+    }
+
+    /// Sets [`team`](Self::team).
+    pub fn with_team(mut self, value: impl Into<String>) -> Self {
+        self.team = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_profile`](Self::user_profile).
+    pub fn with_user_profile(
+        mut self,
+        value: crate::models::ObjsUserProfileShort,
+    ) -> Self {
+        self.user_profile = Some(value);
+        self
+    }
+
+    /// Sets [`user_team`](Self::user_team).
+    pub fn with_user_team(mut self, value: impl Into<String>) -> Self {
+        self.user_team = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// conversations.replies error schema
 ///
 /// Schema for error response from conversations.replies method
@@ -338,6 +527,49 @@ pub struct ConversationsRepliesError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConversationsRepliesError {
+    /// A [`ConversationsRepliesError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: ConversationsRepliesErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Sets [`needed`](Self::needed).
+    pub fn with_needed(mut self, value: impl Into<String>) -> Self {
+        self.needed = Some(value.into());
+        self
+    }
+
+    /// Sets [`provided`](Self::provided).
+    pub fn with_provided(mut self, value: impl Into<String>) -> Self {
+        self.provided = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ConversationsRepliesError {

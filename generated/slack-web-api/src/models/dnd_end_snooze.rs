@@ -29,6 +29,37 @@ pub struct DndEndSnoozeResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl DndEndSnoozeResponse {
+    /// A [`DndEndSnoozeResponse`] with its required fields ([`dnd_enabled`](Self::dnd_enabled), [`next_dnd_end_ts`](Self::next_dnd_end_ts), [`next_dnd_start_ts`](Self::next_dnd_start_ts), [`ok`](Self::ok), [`snooze_enabled`](Self::snooze_enabled)); set the others with the `with_*` methods.
+    pub fn new(
+        dnd_enabled: bool,
+        next_dnd_end_ts: i64,
+        next_dnd_start_ts: i64,
+        ok: crate::models::DefsOkTrue,
+        snooze_enabled: bool,
+    ) -> Self {
+        Self {
+            dnd_enabled,
+            next_dnd_end_ts,
+            next_dnd_start_ts,
+            ok,
+            snooze_enabled,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// dnd.endSnooze error schema
 ///
 /// Schema for error response from dnd.endSnooze method
@@ -51,6 +82,34 @@ pub struct DndEndSnoozeError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DndEndSnoozeError {
+    /// A [`DndEndSnoozeError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: DndEndSnoozeErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for DndEndSnoozeError {

@@ -47,6 +47,53 @@ pub struct DndInfoResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl DndInfoResponse {
+    /// A [`DndInfoResponse`] with its required fields ([`dnd_enabled`](Self::dnd_enabled), [`next_dnd_end_ts`](Self::next_dnd_end_ts), [`next_dnd_start_ts`](Self::next_dnd_start_ts), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        dnd_enabled: bool,
+        next_dnd_end_ts: i64,
+        next_dnd_start_ts: i64,
+        ok: crate::models::DefsOkTrue,
+    ) -> Self {
+        Self {
+            dnd_enabled,
+            next_dnd_end_ts,
+            next_dnd_start_ts,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`snooze_enabled`](Self::snooze_enabled).
+    pub fn with_snooze_enabled(mut self, value: bool) -> Self {
+        self.snooze_enabled = Some(value);
+        self
+    }
+
+    /// Sets [`snooze_endtime`](Self::snooze_endtime).
+    pub fn with_snooze_endtime(mut self, value: i64) -> Self {
+        self.snooze_endtime = Some(value);
+        self
+    }
+
+    /// Sets [`snooze_remaining`](Self::snooze_remaining).
+    pub fn with_snooze_remaining(mut self, value: i64) -> Self {
+        self.snooze_remaining = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// dnd.info error schema
 ///
 /// Schema for error response from dnd.info method
@@ -69,6 +116,34 @@ pub struct DndInfoError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DndInfoError {
+    /// A [`DndInfoError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: DndInfoErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for DndInfoError {

@@ -26,6 +26,35 @@ pub struct DndSetSnoozeResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl DndSetSnoozeResponse {
+    /// A [`DndSetSnoozeResponse`] with its required fields ([`ok`](Self::ok), [`snooze_enabled`](Self::snooze_enabled), [`snooze_endtime`](Self::snooze_endtime), [`snooze_remaining`](Self::snooze_remaining)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        snooze_enabled: bool,
+        snooze_endtime: i64,
+        snooze_remaining: i64,
+    ) -> Self {
+        Self {
+            ok,
+            snooze_enabled,
+            snooze_endtime,
+            snooze_remaining,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// dnd.setSnooze error schema
 ///
 /// Schema for error response from dnd.setSnooze method
@@ -48,6 +77,34 @@ pub struct DndSetSnoozeError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DndSetSnoozeError {
+    /// A [`DndSetSnoozeError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: DndSetSnoozeErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for DndSetSnoozeError {

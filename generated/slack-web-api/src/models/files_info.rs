@@ -39,6 +39,60 @@ pub struct FilesInfoResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl FilesInfoResponse {
+    /// A [`FilesInfoResponse`] with its required fields ([`comments`](Self::comments), [`file`](Self::file), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        comments: crate::models::ObjsComments,
+        file: crate::models::ObjsFile,
+        ok: crate::models::DefsOkTrue,
+    ) -> Self {
+        Self {
+            comments,
+            file,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`content_html`](Self::content_html).
+    pub fn with_content_html(mut self, value: serde_json::Value) -> Self {
+        self.content_html = Some(value);
+        self
+    }
+
+    /// Sets [`editor`](Self::editor).
+    pub fn with_editor(mut self, value: impl Into<String>) -> Self {
+        self.editor = Some(value.into());
+        self
+    }
+
+    /// Sets [`paging`](Self::paging).
+    pub fn with_paging(mut self, value: crate::models::ObjsPaging) -> Self {
+        self.paging = Some(value);
+        self
+    }
+
+    /// Sets [`response_metadata`](Self::response_metadata).
+    pub fn with_response_metadata(
+        mut self,
+        value: crate::models::ObjsResponseMetadata,
+    ) -> Self {
+        self.response_metadata = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// files.info error schema
 ///
 /// Schema for error response from files.info method
@@ -61,6 +115,34 @@ pub struct FilesInfoError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl FilesInfoError {
+    /// A [`FilesInfoError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: FilesInfoErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for FilesInfoError {

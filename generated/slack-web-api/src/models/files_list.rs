@@ -23,6 +23,33 @@ pub struct FilesListResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl FilesListResponse {
+    /// A [`FilesListResponse`] with its required fields ([`files`](Self::files), [`ok`](Self::ok), [`paging`](Self::paging)); set the others with the `with_*` methods.
+    pub fn new(
+        files: Vec<crate::models::ObjsFile>,
+        ok: crate::models::DefsOkTrue,
+        paging: crate::models::ObjsPaging,
+    ) -> Self {
+        Self {
+            files,
+            ok,
+            paging,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// files.list error schema
 ///
 /// Schema for error response from files.list method
@@ -45,6 +72,34 @@ pub struct FilesListError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl FilesListError {
+    /// A [`FilesListError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: FilesListErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for FilesListError {

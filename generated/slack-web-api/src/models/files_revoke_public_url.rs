@@ -20,6 +20,28 @@ pub struct FilesRevokePublicUrlResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl FilesRevokePublicUrlResponse {
+    /// A [`FilesRevokePublicUrlResponse`] with its required fields ([`file`](Self::file), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(file: crate::models::ObjsFile, ok: crate::models::DefsOkTrue) -> Self {
+        Self {
+            file,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// files.revokePublicURL error schema
 ///
 /// Schema for error response from files.revokePublicURL method
@@ -42,6 +64,37 @@ pub struct FilesRevokePublicUrlError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl FilesRevokePublicUrlError {
+    /// A [`FilesRevokePublicUrlError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: FilesRevokePublicUrlErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for FilesRevokePublicUrlError {

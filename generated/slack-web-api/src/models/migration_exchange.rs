@@ -29,6 +29,48 @@ pub struct MigrationExchangeResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl MigrationExchangeResponse {
+    /// A [`MigrationExchangeResponse`] with its required fields ([`enterprise_id`](Self::enterprise_id), [`ok`](Self::ok), [`team_id`](Self::team_id)); set the others with the `with_*` methods.
+    pub fn new(
+        enterprise_id: impl Into<String>,
+        ok: crate::models::DefsOkTrue,
+        team_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            enterprise_id: enterprise_id.into(),
+            ok,
+            team_id: team_id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`invalid_user_ids`](Self::invalid_user_ids).
+    pub fn with_invalid_user_ids(mut self, value: Vec<String>) -> Self {
+        self.invalid_user_ids = Some(value);
+        self
+    }
+
+    /// Sets [`user_id_map`](Self::user_id_map).
+    pub fn with_user_id_map(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.user_id_map = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// migration.exchange error schema
 ///
 /// Schema for error response from migration.exchange method
@@ -51,6 +93,37 @@ pub struct MigrationExchangeError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MigrationExchangeError {
+    /// A [`MigrationExchangeError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: MigrationExchangeErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for MigrationExchangeError {

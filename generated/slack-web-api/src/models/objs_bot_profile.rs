@@ -33,6 +33,41 @@ pub struct ObjsBotProfile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsBotProfile {
+    /// A [`ObjsBotProfile`] with its required fields ([`app_id`](Self::app_id), [`deleted`](Self::deleted), [`icons`](Self::icons), [`id`](Self::id), [`name`](Self::name), [`team_id`](Self::team_id), [`updated`](Self::updated)); set the others with the `with_*` methods.
+    pub fn new(
+        app_id: impl Into<String>,
+        deleted: bool,
+        icons: ObjsBotProfileIcons,
+        id: impl Into<String>,
+        name: impl Into<String>,
+        team_id: impl Into<String>,
+        updated: i64,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            deleted,
+            icons,
+            id: id.into(),
+            name: name.into(),
+            team_id: team_id.into(),
+            updated,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_bot_profile.icons`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -49,4 +84,31 @@ pub struct ObjsBotProfileIcons {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsBotProfileIcons {
+    /// A [`ObjsBotProfileIcons`] with its required fields ([`image_36`](Self::image_36), [`image_48`](Self::image_48), [`image_72`](Self::image_72)); set the others with the `with_*` methods.
+    pub fn new(
+        image_36: impl Into<String>,
+        image_48: impl Into<String>,
+        image_72: impl Into<String>,
+    ) -> Self {
+        Self {
+            image_36: image_36.into(),
+            image_48: image_48.into(),
+            image_72: image_72.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }

@@ -172,6 +172,174 @@ pub struct ObjsChannel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsChannel {
+    /// A [`ObjsChannel`] with its required fields ([`created`](Self::created), [`creator`](Self::creator), [`id`](Self::id), [`is_channel`](Self::is_channel), [`is_mpim`](Self::is_mpim), [`is_org_shared`](Self::is_org_shared), [`is_private`](Self::is_private), [`is_shared`](Self::is_shared), [`members`](Self::members), [`name`](Self::name), [`name_normalized`](Self::name_normalized), [`purpose`](Self::purpose), [`topic`](Self::topic)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        created: i64,
+        creator: impl Into<String>,
+        id: impl Into<String>,
+        is_channel: bool,
+        is_mpim: bool,
+        is_org_shared: bool,
+        is_private: bool,
+        is_shared: bool,
+        members: Vec<crate::models::DefsUserId>,
+        name: impl Into<String>,
+        name_normalized: impl Into<String>,
+        purpose: ObjsChannelPurpose,
+        topic: ObjsChannelTopic,
+    ) -> Self {
+        Self {
+            created,
+            creator: creator.into(),
+            id: id.into(),
+            is_channel,
+            is_mpim,
+            is_org_shared,
+            is_private,
+            is_shared,
+            members,
+            name: name.into(),
+            name_normalized: name_normalized.into(),
+            purpose,
+            topic,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`accepted_user`](Self::accepted_user).
+    pub fn with_accepted_user(mut self, value: impl Into<String>) -> Self {
+        self.accepted_user = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_archived`](Self::is_archived).
+    pub fn with_is_archived(mut self, value: bool) -> Self {
+        self.is_archived = Some(value);
+        self
+    }
+
+    /// Sets [`is_frozen`](Self::is_frozen).
+    pub fn with_is_frozen(mut self, value: bool) -> Self {
+        self.is_frozen = Some(value);
+        self
+    }
+
+    /// Sets [`is_general`](Self::is_general).
+    pub fn with_is_general(mut self, value: bool) -> Self {
+        self.is_general = Some(value);
+        self
+    }
+
+    /// Sets [`is_member`](Self::is_member).
+    pub fn with_is_member(mut self, value: bool) -> Self {
+        self.is_member = Some(value);
+        self
+    }
+
+    /// Sets [`is_moved`](Self::is_moved).
+    pub fn with_is_moved(mut self, value: i64) -> Self {
+        self.is_moved = Some(value);
+        self
+    }
+
+    /// Sets [`is_non_threadable`](Self::is_non_threadable).
+    pub fn with_is_non_threadable(mut self, value: bool) -> Self {
+        self.is_non_threadable = Some(value);
+        self
+    }
+
+    /// Sets [`is_pending_ext_shared`](Self::is_pending_ext_shared).
+    pub fn with_is_pending_ext_shared(mut self, value: bool) -> Self {
+        self.is_pending_ext_shared = Some(value);
+        self
+    }
+
+    /// Sets [`is_read_only`](Self::is_read_only).
+    pub fn with_is_read_only(mut self, value: bool) -> Self {
+        self.is_read_only = Some(value);
+        self
+    }
+
+    /// Sets [`is_thread_only`](Self::is_thread_only).
+    pub fn with_is_thread_only(mut self, value: bool) -> Self {
+        self.is_thread_only = Some(value);
+        self
+    }
+
+    /// Sets [`last_read`](Self::last_read).
+    pub fn with_last_read(mut self, value: impl Into<String>) -> Self {
+        self.last_read = Some(value.into());
+        self
+    }
+
+    /// Sets [`latest`](Self::latest).
+    pub fn with_latest(mut self, value: serde_json::Value) -> Self {
+        self.latest = Some(value);
+        self
+    }
+
+    /// Sets [`num_members`](Self::num_members).
+    pub fn with_num_members(mut self, value: i64) -> Self {
+        self.num_members = Some(value);
+        self
+    }
+
+    /// Sets [`pending_shared`](Self::pending_shared).
+    pub fn with_pending_shared(mut self, value: Vec<crate::models::DefsTeam>) -> Self {
+        self.pending_shared = Some(value);
+        self
+    }
+
+    /// Sets [`previous_names`](Self::previous_names).
+    pub fn with_previous_names(
+        mut self,
+        value: Vec<crate::models::DefsChannelName>,
+    ) -> Self {
+        self.previous_names = Some(value);
+        self
+    }
+
+    /// Sets [`priority`](Self::priority).
+    pub fn with_priority(mut self, value: f64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+
+    /// Sets [`unlinked`](Self::unlinked).
+    pub fn with_unlinked(mut self, value: i64) -> Self {
+        self.unlinked = Some(value);
+        self
+    }
+
+    /// Sets [`unread_count`](Self::unread_count).
+    pub fn with_unread_count(mut self, value: i64) -> Self {
+        self.unread_count = Some(value);
+        self
+    }
+
+    /// Sets [`unread_count_display`](Self::unread_count_display).
+    pub fn with_unread_count_display(mut self, value: i64) -> Self {
+        self.unread_count_display = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_channel.purpose`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -190,6 +358,33 @@ pub struct ObjsChannelPurpose {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsChannelPurpose {
+    /// A [`ObjsChannelPurpose`] with its required fields ([`creator`](Self::creator), [`last_set`](Self::last_set), [`value`](Self::value)); set the others with the `with_*` methods.
+    pub fn new(
+        creator: impl Into<String>,
+        last_set: i64,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            creator: creator.into(),
+            last_set,
+            value: value.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_channel.topic`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -206,4 +401,31 @@ pub struct ObjsChannelTopic {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsChannelTopic {
+    /// A [`ObjsChannelTopic`] with its required fields ([`creator`](Self::creator), [`last_set`](Self::last_set), [`value`](Self::value)); set the others with the `with_*` methods.
+    pub fn new(
+        creator: impl Into<String>,
+        last_set: i64,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            creator: creator.into(),
+            last_set,
+            value: value.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }

@@ -52,3 +52,66 @@ pub struct ObjsComment {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ObjsComment {
+    /// A [`ObjsComment`] with its required fields ([`comment`](Self::comment), [`created`](Self::created), [`id`](Self::id), [`is_intro`](Self::is_intro), [`timestamp`](Self::timestamp), [`user`](Self::user)); set the others with the `with_*` methods.
+    pub fn new(
+        comment: impl Into<String>,
+        created: i64,
+        id: impl Into<String>,
+        is_intro: bool,
+        timestamp: i64,
+        user: impl Into<String>,
+    ) -> Self {
+        Self {
+            comment: comment.into(),
+            created,
+            id: id.into(),
+            is_intro,
+            timestamp,
+            user: user.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`is_starred`](Self::is_starred).
+    pub fn with_is_starred(mut self, value: bool) -> Self {
+        self.is_starred = Some(value);
+        self
+    }
+
+    /// Sets [`num_stars`](Self::num_stars).
+    pub fn with_num_stars(mut self, value: i64) -> Self {
+        self.num_stars = Some(value);
+        self
+    }
+
+    /// Sets [`pinned_info`](Self::pinned_info).
+    pub fn with_pinned_info(mut self, value: crate::models::DefsPinnedInfo) -> Self {
+        self.pinned_info = Some(value);
+        self
+    }
+
+    /// Sets [`pinned_to`](Self::pinned_to).
+    pub fn with_pinned_to(mut self, value: Vec<crate::models::DefsChannel>) -> Self {
+        self.pinned_to = Some(value);
+        self
+    }
+
+    /// Sets [`reactions`](Self::reactions).
+    pub fn with_reactions(mut self, value: Vec<crate::models::ObjsReaction>) -> Self {
+        self.reactions = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -581,6 +581,315 @@ pub struct ObjsConversationConversationObject {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsConversationConversationObject {
+    /// A [`ObjsConversationConversationObject`] with its required fields ([`created`](Self::created), [`creator`](Self::creator), [`id`](Self::id), [`is_archived`](Self::is_archived), [`is_channel`](Self::is_channel), [`is_general`](Self::is_general), [`is_group`](Self::is_group), [`is_im`](Self::is_im), [`is_mpim`](Self::is_mpim), [`is_org_shared`](Self::is_org_shared), [`is_private`](Self::is_private), [`is_shared`](Self::is_shared), [`name`](Self::name), [`name_normalized`](Self::name_normalized), [`purpose`](Self::purpose), [`topic`](Self::topic)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        created: i64,
+        creator: impl Into<String>,
+        id: impl Into<String>,
+        is_archived: bool,
+        is_channel: bool,
+        is_general: bool,
+        is_group: bool,
+        is_im: bool,
+        is_mpim: bool,
+        is_org_shared: bool,
+        is_private: bool,
+        is_shared: bool,
+        name: impl Into<String>,
+        name_normalized: impl Into<String>,
+        purpose: ObjsConversationConversationObjectPurpose,
+        topic: ObjsConversationConversationObjectTopic,
+    ) -> Self {
+        Self {
+            created,
+            creator: creator.into(),
+            id: id.into(),
+            is_archived,
+            is_channel,
+            is_general,
+            is_group,
+            is_im,
+            is_mpim,
+            is_org_shared,
+            is_private,
+            is_shared,
+            name: name.into(),
+            name_normalized: name_normalized.into(),
+            purpose,
+            topic,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`accepted_user`](Self::accepted_user).
+    pub fn with_accepted_user(mut self, value: impl Into<String>) -> Self {
+        self.accepted_user = Some(value.into());
+        self
+    }
+
+    /// Sets [`connected_team_ids`](Self::connected_team_ids).
+    pub fn with_connected_team_ids(
+        mut self,
+        value: Vec<crate::models::DefsWorkspaceId>,
+    ) -> Self {
+        self.connected_team_ids = Some(value);
+        self
+    }
+
+    /// Sets [`conversation_host_id`](Self::conversation_host_id).
+    pub fn with_conversation_host_id(mut self, value: impl Into<String>) -> Self {
+        self.conversation_host_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_counts`](Self::display_counts).
+    pub fn with_display_counts(
+        mut self,
+        value: ObjsConversationConversationObjectDisplayCounts,
+    ) -> Self {
+        self.display_counts = Some(value);
+        self
+    }
+
+    /// Sets [`enterprise_id`](Self::enterprise_id).
+    pub fn with_enterprise_id(mut self, value: impl Into<String>) -> Self {
+        self.enterprise_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`has_pins`](Self::has_pins).
+    pub fn with_has_pins(mut self, value: bool) -> Self {
+        self.has_pins = Some(value);
+        self
+    }
+
+    /// Sets [`internal_team_ids`](Self::internal_team_ids).
+    pub fn with_internal_team_ids(
+        mut self,
+        value: Vec<crate::models::DefsTeam>,
+    ) -> Self {
+        self.internal_team_ids = Some(value);
+        self
+    }
+
+    /// Sets [`is_ext_shared`](Self::is_ext_shared).
+    pub fn with_is_ext_shared(mut self, value: bool) -> Self {
+        self.is_ext_shared = Some(value);
+        self
+    }
+
+    /// Sets [`is_frozen`](Self::is_frozen).
+    pub fn with_is_frozen(mut self, value: bool) -> Self {
+        self.is_frozen = Some(value);
+        self
+    }
+
+    /// Sets [`is_global_shared`](Self::is_global_shared).
+    pub fn with_is_global_shared(mut self, value: bool) -> Self {
+        self.is_global_shared = Some(value);
+        self
+    }
+
+    /// Sets [`is_member`](Self::is_member).
+    pub fn with_is_member(mut self, value: bool) -> Self {
+        self.is_member = Some(value);
+        self
+    }
+
+    /// Sets [`is_moved`](Self::is_moved).
+    pub fn with_is_moved(mut self, value: i64) -> Self {
+        self.is_moved = Some(value);
+        self
+    }
+
+    /// Sets [`is_non_threadable`](Self::is_non_threadable).
+    pub fn with_is_non_threadable(mut self, value: bool) -> Self {
+        self.is_non_threadable = Some(value);
+        self
+    }
+
+    /// Sets [`is_open`](Self::is_open).
+    pub fn with_is_open(mut self, value: bool) -> Self {
+        self.is_open = Some(value);
+        self
+    }
+
+    /// Sets [`is_org_default`](Self::is_org_default).
+    pub fn with_is_org_default(mut self, value: bool) -> Self {
+        self.is_org_default = Some(value);
+        self
+    }
+
+    /// Sets [`is_org_mandatory`](Self::is_org_mandatory).
+    pub fn with_is_org_mandatory(mut self, value: bool) -> Self {
+        self.is_org_mandatory = Some(value);
+        self
+    }
+
+    /// Sets [`is_pending_ext_shared`](Self::is_pending_ext_shared).
+    pub fn with_is_pending_ext_shared(mut self, value: bool) -> Self {
+        self.is_pending_ext_shared = Some(value);
+        self
+    }
+
+    /// Sets [`is_read_only`](Self::is_read_only).
+    pub fn with_is_read_only(mut self, value: bool) -> Self {
+        self.is_read_only = Some(value);
+        self
+    }
+
+    /// Sets [`is_starred`](Self::is_starred).
+    pub fn with_is_starred(mut self, value: bool) -> Self {
+        self.is_starred = Some(value);
+        self
+    }
+
+    /// Sets [`is_thread_only`](Self::is_thread_only).
+    pub fn with_is_thread_only(mut self, value: bool) -> Self {
+        self.is_thread_only = Some(value);
+        self
+    }
+
+    /// Sets [`last_read`](Self::last_read).
+    pub fn with_last_read(mut self, value: impl Into<String>) -> Self {
+        self.last_read = Some(value.into());
+        self
+    }
+
+    /// Sets [`latest`](Self::latest).
+    pub fn with_latest(mut self, value: serde_json::Value) -> Self {
+        self.latest = Some(value);
+        self
+    }
+
+    /// Sets [`members`](Self::members).
+    pub fn with_members(mut self, value: Vec<crate::models::DefsUserId>) -> Self {
+        self.members = Some(value);
+        self
+    }
+
+    /// Sets [`num_members`](Self::num_members).
+    pub fn with_num_members(mut self, value: i64) -> Self {
+        self.num_members = Some(value);
+        self
+    }
+
+    /// Sets [`parent_conversation`](Self::parent_conversation).
+    pub fn with_parent_conversation(mut self, value: serde_json::Value) -> Self {
+        self.parent_conversation = Some(value);
+        self
+    }
+
+    /// Sets [`pending_connected_team_ids`](Self::pending_connected_team_ids).
+    pub fn with_pending_connected_team_ids(
+        mut self,
+        value: Vec<crate::models::DefsTeam>,
+    ) -> Self {
+        self.pending_connected_team_ids = Some(value);
+        self
+    }
+
+    /// Sets [`pending_shared`](Self::pending_shared).
+    pub fn with_pending_shared(mut self, value: Vec<crate::models::DefsTeam>) -> Self {
+        self.pending_shared = Some(value);
+        self
+    }
+
+    /// Sets [`pin_count`](Self::pin_count).
+    pub fn with_pin_count(mut self, value: i64) -> Self {
+        self.pin_count = Some(value);
+        self
+    }
+
+    /// Sets [`previous_names`](Self::previous_names).
+    pub fn with_previous_names(
+        mut self,
+        value: Vec<crate::models::DefsChannelName>,
+    ) -> Self {
+        self.previous_names = Some(value);
+        self
+    }
+
+    /// Sets [`priority`](Self::priority).
+    pub fn with_priority(mut self, value: f64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+
+    /// Sets [`shared_team_ids`](Self::shared_team_ids).
+    pub fn with_shared_team_ids(mut self, value: Vec<crate::models::DefsTeam>) -> Self {
+        self.shared_team_ids = Some(value);
+        self
+    }
+
+    /// Sets [`shares`](Self::shares).
+    pub fn with_shares(
+        mut self,
+        value: Vec<ObjsConversationConversationObjectSharesItem>,
+    ) -> Self {
+        self.shares = Some(value);
+        self
+    }
+
+    /// Sets [`timezone_count`](Self::timezone_count).
+    pub fn with_timezone_count(mut self, value: i64) -> Self {
+        self.timezone_count = Some(value);
+        self
+    }
+
+    /// Sets [`unlinked`](Self::unlinked).
+    pub fn with_unlinked(mut self, value: i64) -> Self {
+        self.unlinked = Some(value);
+        self
+    }
+
+    /// Sets [`unread_count`](Self::unread_count).
+    pub fn with_unread_count(mut self, value: i64) -> Self {
+        self.unread_count = Some(value);
+        self
+    }
+
+    /// Sets [`unread_count_display`](Self::unread_count_display).
+    pub fn with_unread_count_display(mut self, value: i64) -> Self {
+        self.unread_count_display = Some(value);
+        self
+    }
+
+    /// Sets [`use_case`](Self::use_case).
+    pub fn with_use_case(mut self, value: impl Into<String>) -> Self {
+        self.use_case = Some(value.into());
+        self
+    }
+
+    /// Sets [`user`](Self::user).
+    pub fn with_user(mut self, value: impl Into<String>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+
+    /// Sets [`version`](Self::version).
+    pub fn with_version(mut self, value: i64) -> Self {
+        self.version = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_conversation.Conversation object.display_counts`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -594,6 +903,28 @@ pub struct ObjsConversationConversationObjectDisplayCounts {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsConversationConversationObjectDisplayCounts {
+    /// A [`ObjsConversationConversationObjectDisplayCounts`] with its required fields ([`display_counts`](Self::display_counts), [`guest_counts`](Self::guest_counts)); set the others with the `with_*` methods.
+    pub fn new(display_counts: i64, guest_counts: i64) -> Self {
+        Self {
+            display_counts,
+            guest_counts,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `objs_conversation.Conversation object.purpose`.
@@ -612,6 +943,33 @@ pub struct ObjsConversationConversationObjectPurpose {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsConversationConversationObjectPurpose {
+    /// A [`ObjsConversationConversationObjectPurpose`] with its required fields ([`creator`](Self::creator), [`last_set`](Self::last_set), [`value`](Self::value)); set the others with the `with_*` methods.
+    pub fn new(
+        creator: impl Into<String>,
+        last_set: i64,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            creator: creator.into(),
+            last_set,
+            value: value.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `objs_conversation.Conversation object.shares.item`.
@@ -639,6 +997,39 @@ pub struct ObjsConversationConversationObjectSharesItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsConversationConversationObjectSharesItem {
+    /// A [`ObjsConversationConversationObjectSharesItem`] with its required fields ([`is_active`](Self::is_active), [`team`](Self::team), [`user`](Self::user)); set the others with the `with_*` methods.
+    pub fn new(
+        is_active: bool,
+        team: crate::models::ObjsTeam,
+        user: impl Into<String>,
+    ) -> Self {
+        Self {
+            is_active,
+            team,
+            user: user.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`accepted_user`](Self::accepted_user).
+    pub fn with_accepted_user(mut self, value: impl Into<String>) -> Self {
+        self.accepted_user = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_conversation.Conversation object.topic`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -655,6 +1046,33 @@ pub struct ObjsConversationConversationObjectTopic {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsConversationConversationObjectTopic {
+    /// A [`ObjsConversationConversationObjectTopic`] with its required fields ([`creator`](Self::creator), [`last_set`](Self::last_set), [`value`](Self::value)); set the others with the `with_*` methods.
+    pub fn new(
+        creator: impl Into<String>,
+        last_set: i64,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            creator: creator.into(),
+            last_set,
+            value: value.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// Conversation MPIM Object
@@ -901,6 +1319,279 @@ pub struct ObjsConversationConversationMpimObject {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsConversationConversationMpimObject {
+    /// A [`ObjsConversationConversationMpimObject`] with its required fields ([`created`](Self::created), [`creator`](Self::creator), [`id`](Self::id), [`is_archived`](Self::is_archived), [`is_channel`](Self::is_channel), [`is_general`](Self::is_general), [`is_group`](Self::is_group), [`is_im`](Self::is_im), [`is_mpim`](Self::is_mpim), [`is_org_shared`](Self::is_org_shared), [`is_private`](Self::is_private), [`is_shared`](Self::is_shared), [`name`](Self::name), [`name_normalized`](Self::name_normalized), [`purpose`](Self::purpose), [`topic`](Self::topic)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        created: i64,
+        creator: impl Into<String>,
+        id: impl Into<String>,
+        is_archived: bool,
+        is_channel: bool,
+        is_general: bool,
+        is_group: bool,
+        is_im: bool,
+        is_mpim: bool,
+        is_org_shared: bool,
+        is_private: bool,
+        is_shared: bool,
+        name: impl Into<String>,
+        name_normalized: impl Into<String>,
+        purpose: ObjsConversationConversationMpimObjectPurpose,
+        topic: ObjsConversationConversationMpimObjectTopic,
+    ) -> Self {
+        Self {
+            created,
+            creator: creator.into(),
+            id: id.into(),
+            is_archived,
+            is_channel,
+            is_general,
+            is_group,
+            is_im,
+            is_mpim,
+            is_org_shared,
+            is_private,
+            is_shared,
+            name: name.into(),
+            name_normalized: name_normalized.into(),
+            purpose,
+            topic,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`accepted_user`](Self::accepted_user).
+    pub fn with_accepted_user(mut self, value: impl Into<String>) -> Self {
+        self.accepted_user = Some(value.into());
+        self
+    }
+
+    /// Sets [`connected_team_ids`](Self::connected_team_ids).
+    pub fn with_connected_team_ids(
+        mut self,
+        value: Vec<crate::models::DefsTeam>,
+    ) -> Self {
+        self.connected_team_ids = Some(value);
+        self
+    }
+
+    /// Sets [`conversation_host_id`](Self::conversation_host_id).
+    pub fn with_conversation_host_id(mut self, value: impl Into<String>) -> Self {
+        self.conversation_host_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`display_counts`](Self::display_counts).
+    pub fn with_display_counts(
+        mut self,
+        value: ObjsConversationConversationMpimObjectDisplayCounts,
+    ) -> Self {
+        self.display_counts = Some(value);
+        self
+    }
+
+    /// Sets [`internal_team_ids`](Self::internal_team_ids).
+    pub fn with_internal_team_ids(
+        mut self,
+        value: Vec<crate::models::DefsTeam>,
+    ) -> Self {
+        self.internal_team_ids = Some(value);
+        self
+    }
+
+    /// Sets [`is_ext_shared`](Self::is_ext_shared).
+    pub fn with_is_ext_shared(mut self, value: bool) -> Self {
+        self.is_ext_shared = Some(value);
+        self
+    }
+
+    /// Sets [`is_frozen`](Self::is_frozen).
+    pub fn with_is_frozen(mut self, value: bool) -> Self {
+        self.is_frozen = Some(value);
+        self
+    }
+
+    /// Sets [`is_member`](Self::is_member).
+    pub fn with_is_member(mut self, value: bool) -> Self {
+        self.is_member = Some(value);
+        self
+    }
+
+    /// Sets [`is_moved`](Self::is_moved).
+    pub fn with_is_moved(mut self, value: i64) -> Self {
+        self.is_moved = Some(value);
+        self
+    }
+
+    /// Sets [`is_non_threadable`](Self::is_non_threadable).
+    pub fn with_is_non_threadable(mut self, value: bool) -> Self {
+        self.is_non_threadable = Some(value);
+        self
+    }
+
+    /// Sets [`is_open`](Self::is_open).
+    pub fn with_is_open(mut self, value: bool) -> Self {
+        self.is_open = Some(value);
+        self
+    }
+
+    /// Sets [`is_pending_ext_shared`](Self::is_pending_ext_shared).
+    pub fn with_is_pending_ext_shared(mut self, value: bool) -> Self {
+        self.is_pending_ext_shared = Some(value);
+        self
+    }
+
+    /// Sets [`is_read_only`](Self::is_read_only).
+    pub fn with_is_read_only(mut self, value: bool) -> Self {
+        self.is_read_only = Some(value);
+        self
+    }
+
+    /// Sets [`is_starred`](Self::is_starred).
+    pub fn with_is_starred(mut self, value: bool) -> Self {
+        self.is_starred = Some(value);
+        self
+    }
+
+    /// Sets [`is_thread_only`](Self::is_thread_only).
+    pub fn with_is_thread_only(mut self, value: bool) -> Self {
+        self.is_thread_only = Some(value);
+        self
+    }
+
+    /// Sets [`last_read`](Self::last_read).
+    pub fn with_last_read(mut self, value: impl Into<String>) -> Self {
+        self.last_read = Some(value.into());
+        self
+    }
+
+    /// Sets [`latest`](Self::latest).
+    pub fn with_latest(mut self, value: serde_json::Value) -> Self {
+        self.latest = Some(value);
+        self
+    }
+
+    /// Sets [`members`](Self::members).
+    pub fn with_members(mut self, value: Vec<crate::models::DefsUserId>) -> Self {
+        self.members = Some(value);
+        self
+    }
+
+    /// Sets [`num_members`](Self::num_members).
+    pub fn with_num_members(mut self, value: i64) -> Self {
+        self.num_members = Some(value);
+        self
+    }
+
+    /// Sets [`parent_conversation`](Self::parent_conversation).
+    pub fn with_parent_conversation(mut self, value: serde_json::Value) -> Self {
+        self.parent_conversation = Some(value);
+        self
+    }
+
+    /// Sets [`pending_connected_team_ids`](Self::pending_connected_team_ids).
+    pub fn with_pending_connected_team_ids(
+        mut self,
+        value: Vec<crate::models::DefsTeam>,
+    ) -> Self {
+        self.pending_connected_team_ids = Some(value);
+        self
+    }
+
+    /// Sets [`pending_shared`](Self::pending_shared).
+    pub fn with_pending_shared(mut self, value: Vec<crate::models::DefsTeam>) -> Self {
+        self.pending_shared = Some(value);
+        self
+    }
+
+    /// Sets [`pin_count`](Self::pin_count).
+    pub fn with_pin_count(mut self, value: i64) -> Self {
+        self.pin_count = Some(value);
+        self
+    }
+
+    /// Sets [`previous_names`](Self::previous_names).
+    pub fn with_previous_names(
+        mut self,
+        value: Vec<crate::models::DefsChannelName>,
+    ) -> Self {
+        self.previous_names = Some(value);
+        self
+    }
+
+    /// Sets [`priority`](Self::priority).
+    pub fn with_priority(mut self, value: f64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+
+    /// Sets [`shared_team_ids`](Self::shared_team_ids).
+    pub fn with_shared_team_ids(mut self, value: Vec<crate::models::DefsTeam>) -> Self {
+        self.shared_team_ids = Some(value);
+        self
+    }
+
+    /// Sets [`shares`](Self::shares).
+    pub fn with_shares(
+        mut self,
+        value: Vec<ObjsConversationConversationMpimObjectSharesItem>,
+    ) -> Self {
+        self.shares = Some(value);
+        self
+    }
+
+    /// Sets [`timezone_count`](Self::timezone_count).
+    pub fn with_timezone_count(mut self, value: i64) -> Self {
+        self.timezone_count = Some(value);
+        self
+    }
+
+    /// Sets [`unlinked`](Self::unlinked).
+    pub fn with_unlinked(mut self, value: i64) -> Self {
+        self.unlinked = Some(value);
+        self
+    }
+
+    /// Sets [`unread_count`](Self::unread_count).
+    pub fn with_unread_count(mut self, value: i64) -> Self {
+        self.unread_count = Some(value);
+        self
+    }
+
+    /// Sets [`unread_count_display`](Self::unread_count_display).
+    pub fn with_unread_count_display(mut self, value: i64) -> Self {
+        self.unread_count_display = Some(value);
+        self
+    }
+
+    /// Sets [`user`](Self::user).
+    pub fn with_user(mut self, value: impl Into<String>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+
+    /// Sets [`version`](Self::version).
+    pub fn with_version(mut self, value: i64) -> Self {
+        self.version = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_conversation.Conversation MPIM Object.display_counts`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -914,6 +1605,28 @@ pub struct ObjsConversationConversationMpimObjectDisplayCounts {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsConversationConversationMpimObjectDisplayCounts {
+    /// A [`ObjsConversationConversationMpimObjectDisplayCounts`] with its required fields ([`display_counts`](Self::display_counts), [`guest_counts`](Self::guest_counts)); set the others with the `with_*` methods.
+    pub fn new(display_counts: i64, guest_counts: i64) -> Self {
+        Self {
+            display_counts,
+            guest_counts,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `objs_conversation.Conversation MPIM Object.purpose`.
@@ -932,6 +1645,33 @@ pub struct ObjsConversationConversationMpimObjectPurpose {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsConversationConversationMpimObjectPurpose {
+    /// A [`ObjsConversationConversationMpimObjectPurpose`] with its required fields ([`creator`](Self::creator), [`last_set`](Self::last_set), [`value`](Self::value)); set the others with the `with_*` methods.
+    pub fn new(
+        creator: impl Into<String>,
+        last_set: i64,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            creator: creator.into(),
+            last_set,
+            value: value.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `objs_conversation.Conversation MPIM Object.shares.item`.
@@ -959,6 +1699,39 @@ pub struct ObjsConversationConversationMpimObjectSharesItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsConversationConversationMpimObjectSharesItem {
+    /// A [`ObjsConversationConversationMpimObjectSharesItem`] with its required fields ([`is_active`](Self::is_active), [`team`](Self::team), [`user`](Self::user)); set the others with the `with_*` methods.
+    pub fn new(
+        is_active: bool,
+        team: crate::models::ObjsTeam,
+        user: impl Into<String>,
+    ) -> Self {
+        Self {
+            is_active,
+            team,
+            user: user.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`accepted_user`](Self::accepted_user).
+    pub fn with_accepted_user(mut self, value: impl Into<String>) -> Self {
+        self.accepted_user = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_conversation.Conversation MPIM Object.topic`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -975,6 +1748,33 @@ pub struct ObjsConversationConversationMpimObjectTopic {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsConversationConversationMpimObjectTopic {
+    /// A [`ObjsConversationConversationMpimObjectTopic`] with its required fields ([`creator`](Self::creator), [`last_set`](Self::last_set), [`value`](Self::value)); set the others with the `with_*` methods.
+    pub fn new(
+        creator: impl Into<String>,
+        last_set: i64,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            creator: creator.into(),
+            last_set,
+            value: value.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// Conversation IM Channel Object from conversations.* methods
@@ -1108,6 +1908,140 @@ pub struct ObjsConversationConversationImChannelObjectFromConversationsMethods {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsConversationConversationImChannelObjectFromConversationsMethods {
+    /// A [`ObjsConversationConversationImChannelObjectFromConversationsMethods`] with its required fields ([`created`](Self::created), [`id`](Self::id), [`is_im`](Self::is_im), [`is_org_shared`](Self::is_org_shared), [`priority`](Self::priority), [`user`](Self::user)); set the others with the `with_*` methods.
+    pub fn new(
+        created: i64,
+        id: impl Into<String>,
+        is_im: bool,
+        is_org_shared: bool,
+        priority: f64,
+        user: impl Into<String>,
+    ) -> Self {
+        Self {
+            created,
+            id: id.into(),
+            is_im,
+            is_org_shared,
+            priority,
+            user: user.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`has_pins`](Self::has_pins).
+    pub fn with_has_pins(mut self, value: bool) -> Self {
+        self.has_pins = Some(value);
+        self
+    }
+
+    /// Sets [`is_archived`](Self::is_archived).
+    pub fn with_is_archived(mut self, value: bool) -> Self {
+        self.is_archived = Some(value);
+        self
+    }
+
+    /// Sets [`is_ext_shared`](Self::is_ext_shared).
+    pub fn with_is_ext_shared(mut self, value: bool) -> Self {
+        self.is_ext_shared = Some(value);
+        self
+    }
+
+    /// Sets [`is_frozen`](Self::is_frozen).
+    pub fn with_is_frozen(mut self, value: bool) -> Self {
+        self.is_frozen = Some(value);
+        self
+    }
+
+    /// Sets [`is_open`](Self::is_open).
+    pub fn with_is_open(mut self, value: bool) -> Self {
+        self.is_open = Some(value);
+        self
+    }
+
+    /// Sets [`is_shared`](Self::is_shared).
+    pub fn with_is_shared(mut self, value: bool) -> Self {
+        self.is_shared = Some(value);
+        self
+    }
+
+    /// Sets [`is_starred`](Self::is_starred).
+    pub fn with_is_starred(mut self, value: bool) -> Self {
+        self.is_starred = Some(value);
+        self
+    }
+
+    /// Sets [`is_user_deleted`](Self::is_user_deleted).
+    pub fn with_is_user_deleted(mut self, value: bool) -> Self {
+        self.is_user_deleted = Some(value);
+        self
+    }
+
+    /// Sets [`last_read`](Self::last_read).
+    pub fn with_last_read(mut self, value: impl Into<String>) -> Self {
+        self.last_read = Some(value.into());
+        self
+    }
+
+    /// Sets [`latest`](Self::latest).
+    pub fn with_latest(mut self, value: serde_json::Value) -> Self {
+        self.latest = Some(value);
+        self
+    }
+
+    /// Sets [`parent_conversation`](Self::parent_conversation).
+    pub fn with_parent_conversation(mut self, value: serde_json::Value) -> Self {
+        self.parent_conversation = Some(value);
+        self
+    }
+
+    /// Sets [`pin_count`](Self::pin_count).
+    pub fn with_pin_count(mut self, value: i64) -> Self {
+        self.pin_count = Some(value);
+        self
+    }
+
+    /// Sets [`shares`](Self::shares).
+    pub fn with_shares(
+        mut self,
+        value: Vec<
+            ObjsConversationConversationImChannelObjectFromConversationsMethodsSharesItem,
+        >,
+    ) -> Self {
+        self.shares = Some(value);
+        self
+    }
+
+    /// Sets [`unread_count`](Self::unread_count).
+    pub fn with_unread_count(mut self, value: i64) -> Self {
+        self.unread_count = Some(value);
+        self
+    }
+
+    /// Sets [`unread_count_display`](Self::unread_count_display).
+    pub fn with_unread_count_display(mut self, value: i64) -> Self {
+        self.unread_count_display = Some(value);
+        self
+    }
+
+    /// Sets [`version`](Self::version).
+    pub fn with_version(mut self, value: i64) -> Self {
+        self.version = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_conversation.Conversation IM Channel Object from conversations.* methods.shares.item`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1130,4 +2064,35 @@ pub struct ObjsConversationConversationImChannelObjectFromConversationsMethodsSh
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsConversationConversationImChannelObjectFromConversationsMethodsSharesItem {
+    /// A [`ObjsConversationConversationImChannelObjectFromConversationsMethodsSharesItem`] with its required fields ([`date_create`](Self::date_create), [`id`](Self::id), [`is_active`](Self::is_active), [`name`](Self::name), [`team`](Self::team)); set the others with the `with_*` methods.
+    pub fn new(
+        date_create: i64,
+        id: impl Into<String>,
+        is_active: bool,
+        name: impl Into<String>,
+        team: crate::models::ObjsTeam,
+    ) -> Self {
+        Self {
+            date_create,
+            id: id.into(),
+            is_active,
+            name: name.into(),
+            team,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }

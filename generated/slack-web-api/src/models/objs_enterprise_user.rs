@@ -29,3 +29,36 @@ pub struct ObjsEnterpriseUser {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ObjsEnterpriseUser {
+    /// A [`ObjsEnterpriseUser`] with its required fields ([`enterprise_id`](Self::enterprise_id), [`enterprise_name`](Self::enterprise_name), [`id`](Self::id), [`is_admin`](Self::is_admin), [`is_owner`](Self::is_owner), [`teams`](Self::teams)); set the others with the `with_*` methods.
+    pub fn new(
+        enterprise_id: impl Into<String>,
+        enterprise_name: impl Into<String>,
+        id: impl Into<String>,
+        is_admin: bool,
+        is_owner: bool,
+        teams: Vec<crate::models::DefsTeam>,
+    ) -> Self {
+        Self {
+            enterprise_id: enterprise_id.into(),
+            enterprise_name: enterprise_name.into(),
+            id: id.into(),
+            is_admin,
+            is_owner,
+            teams,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -18,6 +18,31 @@ pub struct ObjsExternalOrgMigrations {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsExternalOrgMigrations {
+    /// A [`ObjsExternalOrgMigrations`] with its required fields ([`current`](Self::current), [`date_updated`](Self::date_updated)); set the others with the `with_*` methods.
+    pub fn new(
+        current: Vec<ObjsExternalOrgMigrationsCurrentItem>,
+        date_updated: i64,
+    ) -> Self {
+        Self {
+            current,
+            date_updated,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_external_org_migrations.current.item`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -31,4 +56,26 @@ pub struct ObjsExternalOrgMigrationsCurrentItem {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsExternalOrgMigrationsCurrentItem {
+    /// A [`ObjsExternalOrgMigrationsCurrentItem`] with its required fields ([`date_started`](Self::date_started), [`team_id`](Self::team_id)); set the others with the `with_*` methods.
+    pub fn new(date_started: i64, team_id: impl Into<String>) -> Self {
+        Self {
+            date_started,
+            team_id: team_id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }

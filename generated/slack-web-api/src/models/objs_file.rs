@@ -474,6 +474,444 @@ pub struct ObjsFile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsFile {
+    /// An empty [`ObjsFile`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`channels`](Self::channels).
+    pub fn with_channels(mut self, value: Vec<crate::models::DefsChannelId>) -> Self {
+        self.channels = Some(value);
+        self
+    }
+
+    /// Sets [`comments_count`](Self::comments_count).
+    pub fn with_comments_count(mut self, value: i64) -> Self {
+        self.comments_count = Some(value);
+        self
+    }
+
+    /// Sets [`created`](Self::created).
+    pub fn with_created(mut self, value: i64) -> Self {
+        self.created = Some(value);
+        self
+    }
+
+    /// Sets [`date_delete`](Self::date_delete).
+    pub fn with_date_delete(mut self, value: i64) -> Self {
+        self.date_delete = Some(value);
+        self
+    }
+
+    /// Sets [`display_as_bot`](Self::display_as_bot).
+    pub fn with_display_as_bot(mut self, value: bool) -> Self {
+        self.display_as_bot = Some(value);
+        self
+    }
+
+    /// Sets [`editable`](Self::editable).
+    pub fn with_editable(mut self, value: bool) -> Self {
+        self.editable = Some(value);
+        self
+    }
+
+    /// Sets [`editor`](Self::editor).
+    pub fn with_editor(mut self, value: impl Into<String>) -> Self {
+        self.editor = Some(value.into());
+        self
+    }
+
+    /// Sets [`external_id`](Self::external_id).
+    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`external_type`](Self::external_type).
+    pub fn with_external_type(mut self, value: impl Into<String>) -> Self {
+        self.external_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`external_url`](Self::external_url).
+    pub fn with_external_url(mut self, value: impl Into<String>) -> Self {
+        self.external_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`filetype`](Self::filetype).
+    pub fn with_filetype(mut self, value: impl Into<String>) -> Self {
+        self.filetype = Some(value.into());
+        self
+    }
+
+    /// Sets [`groups`](Self::groups).
+    pub fn with_groups(mut self, value: Vec<crate::models::DefsGroupId>) -> Self {
+        self.groups = Some(value);
+        self
+    }
+
+    /// Sets [`has_rich_preview`](Self::has_rich_preview).
+    pub fn with_has_rich_preview(mut self, value: bool) -> Self {
+        self.has_rich_preview = Some(value);
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_exif_rotation`](Self::image_exif_rotation).
+    pub fn with_image_exif_rotation(mut self, value: i64) -> Self {
+        self.image_exif_rotation = Some(value);
+        self
+    }
+
+    /// Sets [`ims`](Self::ims).
+    pub fn with_ims(mut self, value: Vec<crate::models::DefsDmId>) -> Self {
+        self.ims = Some(value);
+        self
+    }
+
+    /// Sets [`is_external`](Self::is_external).
+    pub fn with_is_external(mut self, value: bool) -> Self {
+        self.is_external = Some(value);
+        self
+    }
+
+    /// Sets [`is_public`](Self::is_public).
+    pub fn with_is_public(mut self, value: bool) -> Self {
+        self.is_public = Some(value);
+        self
+    }
+
+    /// Sets [`is_starred`](Self::is_starred).
+    pub fn with_is_starred(mut self, value: bool) -> Self {
+        self.is_starred = Some(value);
+        self
+    }
+
+    /// Sets [`is_tombstoned`](Self::is_tombstoned).
+    pub fn with_is_tombstoned(mut self, value: bool) -> Self {
+        self.is_tombstoned = Some(value);
+        self
+    }
+
+    /// Sets [`last_editor`](Self::last_editor).
+    pub fn with_last_editor(mut self, value: impl Into<String>) -> Self {
+        self.last_editor = Some(value.into());
+        self
+    }
+
+    /// Sets [`mimetype`](Self::mimetype).
+    pub fn with_mimetype(mut self, value: impl Into<String>) -> Self {
+        self.mimetype = Some(value.into());
+        self
+    }
+
+    /// Sets [`mode`](Self::mode).
+    pub fn with_mode(mut self, value: impl Into<String>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`non_owner_editable`](Self::non_owner_editable).
+    pub fn with_non_owner_editable(mut self, value: bool) -> Self {
+        self.non_owner_editable = Some(value);
+        self
+    }
+
+    /// Sets [`num_stars`](Self::num_stars).
+    pub fn with_num_stars(mut self, value: i64) -> Self {
+        self.num_stars = Some(value);
+        self
+    }
+
+    /// Sets [`original_h`](Self::original_h).
+    pub fn with_original_h(mut self, value: i64) -> Self {
+        self.original_h = Some(value);
+        self
+    }
+
+    /// Sets [`original_w`](Self::original_w).
+    pub fn with_original_w(mut self, value: i64) -> Self {
+        self.original_w = Some(value);
+        self
+    }
+
+    /// Sets [`permalink`](Self::permalink).
+    pub fn with_permalink(mut self, value: impl Into<String>) -> Self {
+        self.permalink = Some(value.into());
+        self
+    }
+
+    /// Sets [`permalink_public`](Self::permalink_public).
+    pub fn with_permalink_public(mut self, value: impl Into<String>) -> Self {
+        self.permalink_public = Some(value.into());
+        self
+    }
+
+    /// Sets [`pinned_info`](Self::pinned_info).
+    pub fn with_pinned_info(mut self, value: crate::models::DefsPinnedInfo) -> Self {
+        self.pinned_info = Some(value);
+        self
+    }
+
+    /// Sets [`pinned_to`](Self::pinned_to).
+    pub fn with_pinned_to(mut self, value: Vec<crate::models::DefsChannel>) -> Self {
+        self.pinned_to = Some(value);
+        self
+    }
+
+    /// Sets [`pretty_type`](Self::pretty_type).
+    pub fn with_pretty_type(mut self, value: impl Into<String>) -> Self {
+        self.pretty_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`preview`](Self::preview).
+    pub fn with_preview(mut self, value: impl Into<String>) -> Self {
+        self.preview = Some(value.into());
+        self
+    }
+
+    /// Sets [`public_url_shared`](Self::public_url_shared).
+    pub fn with_public_url_shared(mut self, value: bool) -> Self {
+        self.public_url_shared = Some(value);
+        self
+    }
+
+    /// Sets [`reactions`](Self::reactions).
+    pub fn with_reactions(mut self, value: Vec<crate::models::ObjsReaction>) -> Self {
+        self.reactions = Some(value);
+        self
+    }
+
+    /// Sets [`shares`](Self::shares).
+    pub fn with_shares(mut self, value: ObjsFileShares) -> Self {
+        self.shares = Some(value);
+        self
+    }
+
+    /// Sets [`size`](Self::size).
+    pub fn with_size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+
+    /// Sets [`source_team`](Self::source_team).
+    pub fn with_source_team(mut self, value: impl Into<String>) -> Self {
+        self.source_team = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets [`thumb_1024`](Self::thumb_1024).
+    pub fn with_thumb_1024(mut self, value: impl Into<String>) -> Self {
+        self.thumb_1024 = Some(value.into());
+        self
+    }
+
+    /// Sets [`thumb_1024_h`](Self::thumb_1024_h).
+    pub fn with_thumb_1024_h(mut self, value: i64) -> Self {
+        self.thumb_1024_h = Some(value);
+        self
+    }
+
+    /// Sets [`thumb_1024_w`](Self::thumb_1024_w).
+    pub fn with_thumb_1024_w(mut self, value: i64) -> Self {
+        self.thumb_1024_w = Some(value);
+        self
+    }
+
+    /// Sets [`thumb_160`](Self::thumb_160).
+    pub fn with_thumb_160(mut self, value: impl Into<String>) -> Self {
+        self.thumb_160 = Some(value.into());
+        self
+    }
+
+    /// Sets [`thumb_360`](Self::thumb_360).
+    pub fn with_thumb_360(mut self, value: impl Into<String>) -> Self {
+        self.thumb_360 = Some(value.into());
+        self
+    }
+
+    /// Sets [`thumb_360_h`](Self::thumb_360_h).
+    pub fn with_thumb_360_h(mut self, value: i64) -> Self {
+        self.thumb_360_h = Some(value);
+        self
+    }
+
+    /// Sets [`thumb_360_w`](Self::thumb_360_w).
+    pub fn with_thumb_360_w(mut self, value: i64) -> Self {
+        self.thumb_360_w = Some(value);
+        self
+    }
+
+    /// Sets [`thumb_480`](Self::thumb_480).
+    pub fn with_thumb_480(mut self, value: impl Into<String>) -> Self {
+        self.thumb_480 = Some(value.into());
+        self
+    }
+
+    /// Sets [`thumb_480_h`](Self::thumb_480_h).
+    pub fn with_thumb_480_h(mut self, value: i64) -> Self {
+        self.thumb_480_h = Some(value);
+        self
+    }
+
+    /// Sets [`thumb_480_w`](Self::thumb_480_w).
+    pub fn with_thumb_480_w(mut self, value: i64) -> Self {
+        self.thumb_480_w = Some(value);
+        self
+    }
+
+    /// Sets [`thumb_64`](Self::thumb_64).
+    pub fn with_thumb_64(mut self, value: impl Into<String>) -> Self {
+        self.thumb_64 = Some(value.into());
+        self
+    }
+
+    /// Sets [`thumb_720`](Self::thumb_720).
+    pub fn with_thumb_720(mut self, value: impl Into<String>) -> Self {
+        self.thumb_720 = Some(value.into());
+        self
+    }
+
+    /// Sets [`thumb_720_h`](Self::thumb_720_h).
+    pub fn with_thumb_720_h(mut self, value: i64) -> Self {
+        self.thumb_720_h = Some(value);
+        self
+    }
+
+    /// Sets [`thumb_720_w`](Self::thumb_720_w).
+    pub fn with_thumb_720_w(mut self, value: i64) -> Self {
+        self.thumb_720_w = Some(value);
+        self
+    }
+
+    /// Sets [`thumb_80`](Self::thumb_80).
+    pub fn with_thumb_80(mut self, value: impl Into<String>) -> Self {
+        self.thumb_80 = Some(value.into());
+        self
+    }
+
+    /// Sets [`thumb_800`](Self::thumb_800).
+    pub fn with_thumb_800(mut self, value: impl Into<String>) -> Self {
+        self.thumb_800 = Some(value.into());
+        self
+    }
+
+    /// Sets [`thumb_800_h`](Self::thumb_800_h).
+    pub fn with_thumb_800_h(mut self, value: i64) -> Self {
+        self.thumb_800_h = Some(value);
+        self
+    }
+
+    /// Sets [`thumb_800_w`](Self::thumb_800_w).
+    pub fn with_thumb_800_w(mut self, value: i64) -> Self {
+        self.thumb_800_w = Some(value);
+        self
+    }
+
+    /// Sets [`thumb_960`](Self::thumb_960).
+    pub fn with_thumb_960(mut self, value: impl Into<String>) -> Self {
+        self.thumb_960 = Some(value.into());
+        self
+    }
+
+    /// Sets [`thumb_960_h`](Self::thumb_960_h).
+    pub fn with_thumb_960_h(mut self, value: i64) -> Self {
+        self.thumb_960_h = Some(value);
+        self
+    }
+
+    /// Sets [`thumb_960_w`](Self::thumb_960_w).
+    pub fn with_thumb_960_w(mut self, value: i64) -> Self {
+        self.thumb_960_w = Some(value);
+        self
+    }
+
+    /// Sets [`thumb_tiny`](Self::thumb_tiny).
+    pub fn with_thumb_tiny(mut self, value: impl Into<String>) -> Self {
+        self.thumb_tiny = Some(value.into());
+        self
+    }
+
+    /// Sets [`timestamp`](Self::timestamp).
+    pub fn with_timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+
+    /// Sets [`title`](Self::title).
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated`](Self::updated).
+    pub fn with_updated(mut self, value: i64) -> Self {
+        self.updated = Some(value);
+        self
+    }
+
+    /// Sets [`url_private`](Self::url_private).
+    pub fn with_url_private(mut self, value: impl Into<String>) -> Self {
+        self.url_private = Some(value.into());
+        self
+    }
+
+    /// Sets [`url_private_download`](Self::url_private_download).
+    pub fn with_url_private_download(mut self, value: impl Into<String>) -> Self {
+        self.url_private_download = Some(value.into());
+        self
+    }
+
+    /// Sets [`user`](Self::user).
+    pub fn with_user(mut self, value: impl Into<String>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_team`](Self::user_team).
+    pub fn with_user_team(mut self, value: impl Into<String>) -> Self {
+        self.user_team = Some(value.into());
+        self
+    }
+
+    /// Sets [`username`](Self::username).
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_file.shares`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -487,4 +925,34 @@ pub struct ObjsFileShares {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsFileShares {
+    /// An empty [`ObjsFileShares`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`private`](Self::private).
+    pub fn with_private(mut self, value: serde_json::Value) -> Self {
+        self.private = Some(value);
+        self
+    }
+
+    /// Sets [`public`](Self::public).
+    pub fn with_public(mut self, value: serde_json::Value) -> Self {
+        self.public = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }

@@ -67,3 +67,69 @@ pub struct ObjsIcon {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ObjsIcon {
+    /// An empty [`ObjsIcon`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`image_102`](Self::image_102).
+    pub fn with_image_102(mut self, value: impl Into<String>) -> Self {
+        self.image_102 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_132`](Self::image_132).
+    pub fn with_image_132(mut self, value: impl Into<String>) -> Self {
+        self.image_132 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_230`](Self::image_230).
+    pub fn with_image_230(mut self, value: impl Into<String>) -> Self {
+        self.image_230 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_34`](Self::image_34).
+    pub fn with_image_34(mut self, value: impl Into<String>) -> Self {
+        self.image_34 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_44`](Self::image_44).
+    pub fn with_image_44(mut self, value: impl Into<String>) -> Self {
+        self.image_44 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_68`](Self::image_68).
+    pub fn with_image_68(mut self, value: impl Into<String>) -> Self {
+        self.image_68 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_88`](Self::image_88).
+    pub fn with_image_88(mut self, value: impl Into<String>) -> Self {
+        self.image_88 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_default`](Self::image_default).
+    pub fn with_image_default(mut self, value: bool) -> Self {
+        self.image_default = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -241,6 +241,264 @@ pub struct ObjsMessage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsMessage {
+    /// A [`ObjsMessage`] with its required fields ([`text`](Self::text), [`ts`](Self::ts), [`type_`](Self::type_)); set the others with the `with_*` methods.
+    pub fn new(
+        text: impl Into<String>,
+        ts: impl Into<String>,
+        type_: impl Into<String>,
+    ) -> Self {
+        Self {
+            text: text.into(),
+            ts: ts.into(),
+            type_: type_.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`attachments`](Self::attachments).
+    pub fn with_attachments(mut self, value: Vec<ObjsMessageAttachmentsItem>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+
+    /// Sets [`blocks`](Self::blocks).
+    pub fn with_blocks(mut self, value: crate::models::Blocks) -> Self {
+        self.blocks = Some(value);
+        self
+    }
+
+    /// Sets [`bot_id`](Self::bot_id).
+    pub fn with_bot_id(mut self, value: serde_json::Value) -> Self {
+        self.bot_id = Some(value);
+        self
+    }
+
+    /// Sets [`bot_profile`](Self::bot_profile).
+    pub fn with_bot_profile(mut self, value: crate::models::ObjsBotProfile) -> Self {
+        self.bot_profile = Some(value);
+        self
+    }
+
+    /// Sets [`client_msg_id`](Self::client_msg_id).
+    pub fn with_client_msg_id(mut self, value: impl Into<String>) -> Self {
+        self.client_msg_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`comment`](Self::comment).
+    pub fn with_comment(mut self, value: crate::models::ObjsComment) -> Self {
+        self.comment = Some(value);
+        self
+    }
+
+    /// Sets [`display_as_bot`](Self::display_as_bot).
+    pub fn with_display_as_bot(mut self, value: bool) -> Self {
+        self.display_as_bot = Some(value);
+        self
+    }
+
+    /// Sets [`file`](Self::file).
+    pub fn with_file(mut self, value: crate::models::ObjsFile) -> Self {
+        self.file = Some(value);
+        self
+    }
+
+    /// Sets [`files`](Self::files).
+    pub fn with_files(mut self, value: Vec<crate::models::ObjsFile>) -> Self {
+        self.files = Some(value);
+        self
+    }
+
+    /// Sets [`icons`](Self::icons).
+    pub fn with_icons(mut self, value: ObjsMessageIcons) -> Self {
+        self.icons = Some(value);
+        self
+    }
+
+    /// Sets [`inviter`](Self::inviter).
+    pub fn with_inviter(mut self, value: impl Into<String>) -> Self {
+        self.inviter = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_delayed_message`](Self::is_delayed_message).
+    pub fn with_is_delayed_message(mut self, value: bool) -> Self {
+        self.is_delayed_message = Some(value);
+        self
+    }
+
+    /// Sets [`is_intro`](Self::is_intro).
+    pub fn with_is_intro(mut self, value: bool) -> Self {
+        self.is_intro = Some(value);
+        self
+    }
+
+    /// Sets [`is_starred`](Self::is_starred).
+    pub fn with_is_starred(mut self, value: bool) -> Self {
+        self.is_starred = Some(value);
+        self
+    }
+
+    /// Sets [`last_read`](Self::last_read).
+    pub fn with_last_read(mut self, value: impl Into<String>) -> Self {
+        self.last_read = Some(value.into());
+        self
+    }
+
+    /// Sets [`latest_reply`](Self::latest_reply).
+    pub fn with_latest_reply(mut self, value: impl Into<String>) -> Self {
+        self.latest_reply = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`old_name`](Self::old_name).
+    pub fn with_old_name(mut self, value: impl Into<String>) -> Self {
+        self.old_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`parent_user_id`](Self::parent_user_id).
+    pub fn with_parent_user_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`permalink`](Self::permalink).
+    pub fn with_permalink(mut self, value: impl Into<String>) -> Self {
+        self.permalink = Some(value.into());
+        self
+    }
+
+    /// Sets [`pinned_to`](Self::pinned_to).
+    pub fn with_pinned_to(mut self, value: Vec<crate::models::DefsChannel>) -> Self {
+        self.pinned_to = Some(value);
+        self
+    }
+
+    /// Sets [`purpose`](Self::purpose).
+    pub fn with_purpose(mut self, value: impl Into<String>) -> Self {
+        self.purpose = Some(value.into());
+        self
+    }
+
+    /// Sets [`reactions`](Self::reactions).
+    pub fn with_reactions(mut self, value: Vec<crate::models::ObjsReaction>) -> Self {
+        self.reactions = Some(value);
+        self
+    }
+
+    /// Sets [`reply_count`](Self::reply_count).
+    pub fn with_reply_count(mut self, value: i64) -> Self {
+        self.reply_count = Some(value);
+        self
+    }
+
+    /// Sets [`reply_users`](Self::reply_users).
+    pub fn with_reply_users(mut self, value: Vec<crate::models::DefsUserId>) -> Self {
+        self.reply_users = Some(value);
+        self
+    }
+
+    /// Sets [`reply_users_count`](Self::reply_users_count).
+    pub fn with_reply_users_count(mut self, value: i64) -> Self {
+        self.reply_users_count = Some(value);
+        self
+    }
+
+    /// Sets [`source_team`](Self::source_team).
+    pub fn with_source_team(mut self, value: impl Into<String>) -> Self {
+        self.source_team = Some(value.into());
+        self
+    }
+
+    /// Sets [`subscribed`](Self::subscribed).
+    pub fn with_subscribed(mut self, value: bool) -> Self {
+        self.subscribed = Some(value);
+        self
+    }
+
+    /// Sets [`subtype`](Self::subtype).
+    pub fn with_subtype(mut self, value: impl Into<String>) -> Self {
+        self.subtype = Some(value.into());
+        self
+    }
+
+    /// Sets [`team`](Self::team).
+    pub fn with_team(mut self, value: impl Into<String>) -> Self {
+        self.team = Some(value.into());
+        self
+    }
+
+    /// Sets [`thread_ts`](Self::thread_ts).
+    pub fn with_thread_ts(mut self, value: impl Into<String>) -> Self {
+        self.thread_ts = Some(value.into());
+        self
+    }
+
+    /// Sets [`topic`](Self::topic).
+    pub fn with_topic(mut self, value: impl Into<String>) -> Self {
+        self.topic = Some(value.into());
+        self
+    }
+
+    /// Sets [`unread_count`](Self::unread_count).
+    pub fn with_unread_count(mut self, value: i64) -> Self {
+        self.unread_count = Some(value);
+        self
+    }
+
+    /// Sets [`upload`](Self::upload).
+    pub fn with_upload(mut self, value: bool) -> Self {
+        self.upload = Some(value);
+        self
+    }
+
+    /// Sets [`user`](Self::user).
+    pub fn with_user(mut self, value: impl Into<String>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+
+    /// Sets [`user_profile`](Self::user_profile).
+    pub fn with_user_profile(
+        mut self,
+        value: crate::models::ObjsUserProfileShort,
+    ) -> Self {
+        self.user_profile = Some(value);
+        self
+    }
+
+    /// Sets [`user_team`](Self::user_team).
+    pub fn with_user_team(mut self, value: impl Into<String>) -> Self {
+        self.user_team = Some(value.into());
+        self
+    }
+
+    /// Sets [`username`](Self::username).
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_message.attachments.item`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -288,6 +546,54 @@ pub struct ObjsMessageAttachmentsItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsMessageAttachmentsItem {
+    /// A [`ObjsMessageAttachmentsItem`] with its required fields ([`id`](Self::id)); set the others with the `with_*` methods.
+    pub fn new(id: i64) -> Self {
+        Self { id, ..Default::default() }
+    }
+
+    /// Sets [`fallback`](Self::fallback).
+    pub fn with_fallback(mut self, value: impl Into<String>) -> Self {
+        self.fallback = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_bytes`](Self::image_bytes).
+    pub fn with_image_bytes(mut self, value: i64) -> Self {
+        self.image_bytes = Some(value);
+        self
+    }
+
+    /// Sets [`image_height`](Self::image_height).
+    pub fn with_image_height(mut self, value: i64) -> Self {
+        self.image_height = Some(value);
+        self
+    }
+
+    /// Sets [`image_url`](Self::image_url).
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_width`](Self::image_width).
+    pub fn with_image_width(mut self, value: i64) -> Self {
+        self.image_width = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_message.icons`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -309,4 +615,34 @@ pub struct ObjsMessageIcons {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsMessageIcons {
+    /// An empty [`ObjsMessageIcons`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`emoji`](Self::emoji).
+    pub fn with_emoji(mut self, value: impl Into<String>) -> Self {
+        self.emoji = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_64`](Self::image_64).
+    pub fn with_image_64(mut self, value: impl Into<String>) -> Self {
+        self.image_64 = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }

@@ -45,3 +45,49 @@ pub struct ObjsPaging {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ObjsPaging {
+    /// A [`ObjsPaging`] with its required fields ([`page`](Self::page), [`total`](Self::total)); set the others with the `with_*` methods.
+    pub fn new(page: i64, total: i64) -> Self {
+        Self {
+            page,
+            total,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`count`](Self::count).
+    pub fn with_count(mut self, value: i64) -> Self {
+        self.count = Some(value);
+        self
+    }
+
+    /// Sets [`pages`](Self::pages).
+    pub fn with_pages(mut self, value: i64) -> Self {
+        self.pages = Some(value);
+        self
+    }
+
+    /// Sets [`per_page`](Self::per_page).
+    pub fn with_per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+
+    /// Sets [`spill`](Self::spill).
+    pub fn with_spill(mut self, value: i64) -> Self {
+        self.spill = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -17,3 +17,25 @@ pub struct ObjsPrimaryOwner {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ObjsPrimaryOwner {
+    /// A [`ObjsPrimaryOwner`] with its required fields ([`email`](Self::email), [`id`](Self::id)); set the others with the `with_*` methods.
+    pub fn new(email: impl Into<String>, id: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            id: id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -20,3 +20,30 @@ pub struct ObjsReaction {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ObjsReaction {
+    /// A [`ObjsReaction`] with its required fields ([`count`](Self::count), [`name`](Self::name), [`users`](Self::users)); set the others with the `with_*` methods.
+    pub fn new(
+        count: i64,
+        name: impl Into<String>,
+        users: Vec<crate::models::DefsUserId>,
+    ) -> Self {
+        Self {
+            count,
+            name: name.into(),
+            users,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

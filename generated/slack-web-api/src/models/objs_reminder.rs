@@ -40,3 +40,46 @@ pub struct ObjsReminder {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ObjsReminder {
+    /// A [`ObjsReminder`] with its required fields ([`creator`](Self::creator), [`id`](Self::id), [`recurring`](Self::recurring), [`text`](Self::text), [`user`](Self::user)); set the others with the `with_*` methods.
+    pub fn new(
+        creator: impl Into<String>,
+        id: impl Into<String>,
+        recurring: bool,
+        text: impl Into<String>,
+        user: impl Into<String>,
+    ) -> Self {
+        Self {
+            creator: creator.into(),
+            id: id.into(),
+            recurring,
+            text: text.into(),
+            user: user.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`complete_ts`](Self::complete_ts).
+    pub fn with_complete_ts(mut self, value: i64) -> Self {
+        self.complete_ts = Some(value);
+        self
+    }
+
+    /// Sets [`time`](Self::time).
+    pub fn with_time(mut self, value: i64) -> Self {
+        self.time = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -24,3 +24,33 @@ pub struct ObjsResources {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ObjsResources {
+    /// A [`ObjsResources`] with its required fields ([`ids`](Self::ids)); set the others with the `with_*` methods.
+    pub fn new(ids: Vec<String>) -> Self {
+        Self { ids, ..Default::default() }
+    }
+
+    /// Sets [`excluded_ids`](Self::excluded_ids).
+    pub fn with_excluded_ids(mut self, value: Vec<String>) -> Self {
+        self.excluded_ids = Some(value);
+        self
+    }
+
+    /// Sets [`wildcard`](Self::wildcard).
+    pub fn with_wildcard(mut self, value: bool) -> Self {
+        self.wildcard = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -137,6 +137,27 @@ pub struct ObjsResponseMetadataNewPagingStyle {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsResponseMetadataNewPagingStyle {
+    /// A [`ObjsResponseMetadataNewPagingStyle`] with its required fields ([`next_cursor`](Self::next_cursor)); set the others with the `with_*` methods.
+    pub fn new(next_cursor: impl Into<String>) -> Self {
+        Self {
+            next_cursor: next_cursor.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// deprecation_warning
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -150,6 +171,31 @@ pub struct ObjsResponseMetadataDeprecationWarning {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsResponseMetadataDeprecationWarning {
+    /// A [`ObjsResponseMetadataDeprecationWarning`] with its required fields ([`messages`](Self::messages), [`warnings`](Self::warnings)); set the others with the `with_*` methods.
+    pub fn new(
+        messages: Vec<String>,
+        warnings: Vec<ObjsResponseMetadataDeprecationWarningWarningsItem>,
+    ) -> Self {
+        Self {
+            messages,
+            warnings,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `objs_response_metadata.deprecation_warning.warnings.item`.
@@ -240,6 +286,35 @@ pub struct ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether {
+    /// A [`ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether`] with its required fields ([`messages`](Self::messages), [`next_cursor`](Self::next_cursor), [`warnings`](Self::warnings)); set the others with the `with_*` methods.
+    pub fn new(
+        messages: Vec<String>,
+        next_cursor: impl Into<String>,
+        warnings: Vec<
+            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem,
+        >,
+    ) -> Self {
+        Self {
+            messages,
+            next_cursor: next_cursor.into(),
+            warnings,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `objs_response_metadata.deprecation_warning and paging style together.warnings.item`.

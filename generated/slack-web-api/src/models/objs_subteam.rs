@@ -83,6 +83,85 @@ pub struct ObjsSubteam {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsSubteam {
+    /// A [`ObjsSubteam`] with its required fields ([`auto_provision`](Self::auto_provision), [`auto_type`](Self::auto_type), [`created_by`](Self::created_by), [`date_create`](Self::date_create), [`date_delete`](Self::date_delete), [`date_update`](Self::date_update), [`deleted_by`](Self::deleted_by), [`description`](Self::description), [`enterprise_subteam_id`](Self::enterprise_subteam_id), [`handle`](Self::handle), [`id`](Self::id), [`is_external`](Self::is_external), [`is_subteam`](Self::is_subteam), [`is_usergroup`](Self::is_usergroup), [`name`](Self::name), [`prefs`](Self::prefs), [`team_id`](Self::team_id), [`updated_by`](Self::updated_by)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        auto_provision: bool,
+        auto_type: serde_json::Value,
+        created_by: impl Into<String>,
+        date_create: i64,
+        date_delete: i64,
+        date_update: i64,
+        deleted_by: serde_json::Value,
+        description: impl Into<String>,
+        enterprise_subteam_id: impl Into<String>,
+        handle: impl Into<String>,
+        id: impl Into<String>,
+        is_external: bool,
+        is_subteam: bool,
+        is_usergroup: bool,
+        name: impl Into<String>,
+        prefs: ObjsSubteamPrefs,
+        team_id: impl Into<String>,
+        updated_by: impl Into<String>,
+    ) -> Self {
+        Self {
+            auto_provision,
+            auto_type,
+            created_by: created_by.into(),
+            date_create,
+            date_delete,
+            date_update,
+            deleted_by,
+            description: description.into(),
+            enterprise_subteam_id: enterprise_subteam_id.into(),
+            handle: handle.into(),
+            id: id.into(),
+            is_external,
+            is_subteam,
+            is_usergroup,
+            name: name.into(),
+            prefs,
+            team_id: team_id.into(),
+            updated_by: updated_by.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`channel_count`](Self::channel_count).
+    pub fn with_channel_count(mut self, value: i64) -> Self {
+        self.channel_count = Some(value);
+        self
+    }
+
+    /// Sets [`user_count`](Self::user_count).
+    pub fn with_user_count(mut self, value: i64) -> Self {
+        self.user_count = Some(value);
+        self
+    }
+
+    /// Sets [`users`](Self::users).
+    pub fn with_users(mut self, value: Vec<crate::models::DefsUserId>) -> Self {
+        self.users = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_subteam.prefs`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -96,4 +175,29 @@ pub struct ObjsSubteamPrefs {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsSubteamPrefs {
+    /// A [`ObjsSubteamPrefs`] with its required fields ([`channels`](Self::channels), [`groups`](Self::groups)); set the others with the `with_*` methods.
+    pub fn new(
+        channels: Vec<crate::models::DefsChannelId>,
+        groups: Vec<crate::models::DefsGroupId>,
+    ) -> Self {
+        Self {
+            channels,
+            groups,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }

@@ -175,6 +175,184 @@ pub struct ObjsTeam {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsTeam {
+    /// A [`ObjsTeam`] with its required fields ([`domain`](Self::domain), [`email_domain`](Self::email_domain), [`icon`](Self::icon), [`id`](Self::id), [`name`](Self::name)); set the others with the `with_*` methods.
+    pub fn new(
+        domain: impl Into<String>,
+        email_domain: impl Into<String>,
+        icon: crate::models::ObjsIcon,
+        id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            domain: domain.into(),
+            email_domain: email_domain.into(),
+            icon,
+            id: id.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`archived`](Self::archived).
+    pub fn with_archived(mut self, value: bool) -> Self {
+        self.archived = Some(value);
+        self
+    }
+
+    /// Sets [`avatar_base_url`](Self::avatar_base_url).
+    pub fn with_avatar_base_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_base_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`created`](Self::created).
+    pub fn with_created(mut self, value: i64) -> Self {
+        self.created = Some(value);
+        self
+    }
+
+    /// Sets [`date_create`](Self::date_create).
+    pub fn with_date_create(mut self, value: i64) -> Self {
+        self.date_create = Some(value);
+        self
+    }
+
+    /// Sets [`deleted`](Self::deleted).
+    pub fn with_deleted(mut self, value: bool) -> Self {
+        self.deleted = Some(value);
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`discoverable`](Self::discoverable).
+    pub fn with_discoverable(mut self, value: serde_json::Value) -> Self {
+        self.discoverable = Some(value);
+        self
+    }
+
+    /// Sets [`enterprise_id`](Self::enterprise_id).
+    pub fn with_enterprise_id(mut self, value: impl Into<String>) -> Self {
+        self.enterprise_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`enterprise_name`](Self::enterprise_name).
+    pub fn with_enterprise_name(mut self, value: impl Into<String>) -> Self {
+        self.enterprise_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`external_org_migrations`](Self::external_org_migrations).
+    pub fn with_external_org_migrations(
+        mut self,
+        value: crate::models::ObjsExternalOrgMigrations,
+    ) -> Self {
+        self.external_org_migrations = Some(value);
+        self
+    }
+
+    /// Sets [`has_compliance_export`](Self::has_compliance_export).
+    pub fn with_has_compliance_export(mut self, value: bool) -> Self {
+        self.has_compliance_export = Some(value);
+        self
+    }
+
+    /// Sets [`is_assigned`](Self::is_assigned).
+    pub fn with_is_assigned(mut self, value: bool) -> Self {
+        self.is_assigned = Some(value);
+        self
+    }
+
+    /// Sets [`is_enterprise`](Self::is_enterprise).
+    pub fn with_is_enterprise(mut self, value: i64) -> Self {
+        self.is_enterprise = Some(value);
+        self
+    }
+
+    /// Sets [`is_over_storage_limit`](Self::is_over_storage_limit).
+    pub fn with_is_over_storage_limit(mut self, value: bool) -> Self {
+        self.is_over_storage_limit = Some(value);
+        self
+    }
+
+    /// Sets [`limit_ts`](Self::limit_ts).
+    pub fn with_limit_ts(mut self, value: i64) -> Self {
+        self.limit_ts = Some(value);
+        self
+    }
+
+    /// Sets [`locale`](Self::locale).
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+
+    /// Sets [`messages_count`](Self::messages_count).
+    pub fn with_messages_count(mut self, value: i64) -> Self {
+        self.messages_count = Some(value);
+        self
+    }
+
+    /// Sets [`msg_edit_window_mins`](Self::msg_edit_window_mins).
+    pub fn with_msg_edit_window_mins(mut self, value: i64) -> Self {
+        self.msg_edit_window_mins = Some(value);
+        self
+    }
+
+    /// Sets [`over_integrations_limit`](Self::over_integrations_limit).
+    pub fn with_over_integrations_limit(mut self, value: bool) -> Self {
+        self.over_integrations_limit = Some(value);
+        self
+    }
+
+    /// Sets [`over_storage_limit`](Self::over_storage_limit).
+    pub fn with_over_storage_limit(mut self, value: bool) -> Self {
+        self.over_storage_limit = Some(value);
+        self
+    }
+
+    /// Sets [`pay_prod_cur`](Self::pay_prod_cur).
+    pub fn with_pay_prod_cur(mut self, value: impl Into<String>) -> Self {
+        self.pay_prod_cur = Some(value.into());
+        self
+    }
+
+    /// Sets [`plan`](Self::plan).
+    pub fn with_plan(mut self, value: ObjsTeamPlan) -> Self {
+        self.plan = Some(value);
+        self
+    }
+
+    /// Sets [`primary_owner`](Self::primary_owner).
+    pub fn with_primary_owner(mut self, value: crate::models::ObjsPrimaryOwner) -> Self {
+        self.primary_owner = Some(value);
+        self
+    }
+
+    /// Sets [`sso_provider`](Self::sso_provider).
+    pub fn with_sso_provider(mut self, value: ObjsTeamSsoProvider) -> Self {
+        self.sso_provider = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_team.plan`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -286,4 +464,40 @@ pub struct ObjsTeamSsoProvider {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsTeamSsoProvider {
+    /// An empty [`ObjsTeamSsoProvider`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`label`](Self::label).
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }

@@ -47,6 +47,61 @@ pub struct ObjsTeamProfileField {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsTeamProfileField {
+    /// A [`ObjsTeamProfileField`] with its required fields ([`hint`](Self::hint), [`id`](Self::id), [`label`](Self::label), [`ordering`](Self::ordering), [`type_`](Self::type_)); set the others with the `with_*` methods.
+    pub fn new(
+        hint: impl Into<String>,
+        id: impl Into<String>,
+        label: impl Into<String>,
+        ordering: f64,
+        type_: ObjsTeamProfileFieldType,
+    ) -> Self {
+        Self {
+            hint: hint.into(),
+            id: id.into(),
+            label: label.into(),
+            ordering,
+            type_,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`field_name`](Self::field_name).
+    pub fn with_field_name(mut self, value: impl Into<String>) -> Self {
+        self.field_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_hidden`](Self::is_hidden).
+    pub fn with_is_hidden(mut self, value: bool) -> Self {
+        self.is_hidden = Some(value);
+        self
+    }
+
+    /// Sets [`options`](Self::options).
+    pub fn with_options(mut self, value: serde_json::Value) -> Self {
+        self.options = Some(value);
+        self
+    }
+
+    /// Sets [`possible_values`](Self::possible_values).
+    pub fn with_possible_values(mut self, value: Vec<String>) -> Self {
+        self.possible_values = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_team_profile_field.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -39,3 +39,45 @@ pub struct ObjsTeamProfileFieldOption {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ObjsTeamProfileFieldOption {
+    /// An empty [`ObjsTeamProfileFieldOption`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`is_custom`](Self::is_custom).
+    pub fn with_is_custom(mut self, value: bool) -> Self {
+        self.is_custom = Some(value);
+        self
+    }
+
+    /// Sets [`is_multiple_entry`](Self::is_multiple_entry).
+    pub fn with_is_multiple_entry(mut self, value: bool) -> Self {
+        self.is_multiple_entry = Some(value);
+        self
+    }
+
+    /// Sets [`is_protected`](Self::is_protected).
+    pub fn with_is_protected(mut self, value: bool) -> Self {
+        self.is_protected = Some(value);
+        self
+    }
+
+    /// Sets [`is_scim`](Self::is_scim).
+    pub fn with_is_scim(mut self, value: bool) -> Self {
+        self.is_scim = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

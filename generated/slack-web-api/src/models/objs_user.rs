@@ -326,6 +326,183 @@ pub struct ObjsUserUserObjectForNonEnterpriseType {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsUserUserObjectForNonEnterpriseType {
+    /// A [`ObjsUserUserObjectForNonEnterpriseType`] with its required fields ([`id`](Self::id), [`is_app_user`](Self::is_app_user), [`is_bot`](Self::is_bot), [`name`](Self::name), [`profile`](Self::profile), [`updated`](Self::updated)); set the others with the `with_*` methods.
+    pub fn new(
+        id: impl Into<String>,
+        is_app_user: bool,
+        is_bot: bool,
+        name: impl Into<String>,
+        profile: crate::models::ObjsUserProfile,
+        updated: f64,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            is_app_user,
+            is_bot,
+            name: name.into(),
+            profile,
+            updated,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`color`](Self::color).
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+
+    /// Sets [`deleted`](Self::deleted).
+    pub fn with_deleted(mut self, value: bool) -> Self {
+        self.deleted = Some(value);
+        self
+    }
+
+    /// Sets [`enterprise_user`](Self::enterprise_user).
+    pub fn with_enterprise_user(
+        mut self,
+        value: crate::models::ObjsEnterpriseUser,
+    ) -> Self {
+        self.enterprise_user = Some(value);
+        self
+    }
+
+    /// Sets [`has_2fa`](Self::has_2fa).
+    pub fn with_has_2fa(mut self, value: bool) -> Self {
+        self.has_2fa = Some(value);
+        self
+    }
+
+    /// Sets [`is_admin`](Self::is_admin).
+    pub fn with_is_admin(mut self, value: bool) -> Self {
+        self.is_admin = Some(value);
+        self
+    }
+
+    /// Sets [`is_external`](Self::is_external).
+    pub fn with_is_external(mut self, value: bool) -> Self {
+        self.is_external = Some(value);
+        self
+    }
+
+    /// Sets [`is_forgotten`](Self::is_forgotten).
+    pub fn with_is_forgotten(mut self, value: bool) -> Self {
+        self.is_forgotten = Some(value);
+        self
+    }
+
+    /// Sets [`is_invited_user`](Self::is_invited_user).
+    pub fn with_is_invited_user(mut self, value: bool) -> Self {
+        self.is_invited_user = Some(value);
+        self
+    }
+
+    /// Sets [`is_owner`](Self::is_owner).
+    pub fn with_is_owner(mut self, value: bool) -> Self {
+        self.is_owner = Some(value);
+        self
+    }
+
+    /// Sets [`is_primary_owner`](Self::is_primary_owner).
+    pub fn with_is_primary_owner(mut self, value: bool) -> Self {
+        self.is_primary_owner = Some(value);
+        self
+    }
+
+    /// Sets [`is_restricted`](Self::is_restricted).
+    pub fn with_is_restricted(mut self, value: bool) -> Self {
+        self.is_restricted = Some(value);
+        self
+    }
+
+    /// Sets [`is_stranger`](Self::is_stranger).
+    pub fn with_is_stranger(mut self, value: bool) -> Self {
+        self.is_stranger = Some(value);
+        self
+    }
+
+    /// Sets [`is_ultra_restricted`](Self::is_ultra_restricted).
+    pub fn with_is_ultra_restricted(mut self, value: bool) -> Self {
+        self.is_ultra_restricted = Some(value);
+        self
+    }
+
+    /// Sets [`locale`](Self::locale).
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+
+    /// Sets [`presence`](Self::presence).
+    pub fn with_presence(mut self, value: impl Into<String>) -> Self {
+        self.presence = Some(value.into());
+        self
+    }
+
+    /// Sets [`real_name`](Self::real_name).
+    pub fn with_real_name(mut self, value: impl Into<String>) -> Self {
+        self.real_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`team`](Self::team).
+    pub fn with_team(mut self, value: impl Into<String>) -> Self {
+        self.team = Some(value.into());
+        self
+    }
+
+    /// Sets [`team_id`](Self::team_id).
+    pub fn with_team_id(mut self, value: impl Into<String>) -> Self {
+        self.team_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`team_profile`](Self::team_profile).
+    pub fn with_team_profile(
+        mut self,
+        value: ObjsUserUserObjectForNonEnterpriseTypeTeamProfile,
+    ) -> Self {
+        self.team_profile = Some(value);
+        self
+    }
+
+    /// Sets [`two_factor_type`](Self::two_factor_type).
+    pub fn with_two_factor_type(mut self, value: impl Into<String>) -> Self {
+        self.two_factor_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`tz`](Self::tz).
+    pub fn with_tz(mut self, value: serde_json::Value) -> Self {
+        self.tz = Some(value);
+        self
+    }
+
+    /// Sets [`tz_label`](Self::tz_label).
+    pub fn with_tz_label(mut self, value: impl Into<String>) -> Self {
+        self.tz_label = Some(value.into());
+        self
+    }
+
+    /// Sets [`tz_offset`](Self::tz_offset).
+    pub fn with_tz_offset(mut self, value: f64) -> Self {
+        self.tz_offset = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_user.user object for non enterprise type.team_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -336,6 +513,27 @@ pub struct ObjsUserUserObjectForNonEnterpriseTypeTeamProfile {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsUserUserObjectForNonEnterpriseTypeTeamProfile {
+    /// A [`ObjsUserUserObjectForNonEnterpriseTypeTeamProfile`] with its required fields ([`fields`](Self::fields)); set the others with the `with_*` methods.
+    pub fn new(fields: Vec<crate::models::ObjsTeamProfileField>) -> Self {
+        Self {
+            fields,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// enterprise user
@@ -503,6 +701,177 @@ pub struct ObjsUserEnterpriseUser {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsUserEnterpriseUser {
+    /// A [`ObjsUserEnterpriseUser`] with its required fields ([`id`](Self::id), [`is_app_user`](Self::is_app_user), [`is_bot`](Self::is_bot), [`name`](Self::name), [`profile`](Self::profile), [`updated`](Self::updated)); set the others with the `with_*` methods.
+    pub fn new(
+        id: impl Into<String>,
+        is_app_user: bool,
+        is_bot: bool,
+        name: impl Into<String>,
+        profile: crate::models::ObjsUserProfile,
+        updated: f64,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            is_app_user,
+            is_bot,
+            name: name.into(),
+            profile,
+            updated,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`color`](Self::color).
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+
+    /// Sets [`deleted`](Self::deleted).
+    pub fn with_deleted(mut self, value: bool) -> Self {
+        self.deleted = Some(value);
+        self
+    }
+
+    /// Sets [`enterprise_user`](Self::enterprise_user).
+    pub fn with_enterprise_user(
+        mut self,
+        value: crate::models::ObjsEnterpriseUser,
+    ) -> Self {
+        self.enterprise_user = Some(value);
+        self
+    }
+
+    /// Sets [`has_2fa`](Self::has_2fa).
+    pub fn with_has_2fa(mut self, value: bool) -> Self {
+        self.has_2fa = Some(value);
+        self
+    }
+
+    /// Sets [`is_admin`](Self::is_admin).
+    pub fn with_is_admin(mut self, value: bool) -> Self {
+        self.is_admin = Some(value);
+        self
+    }
+
+    /// Sets [`is_external`](Self::is_external).
+    pub fn with_is_external(mut self, value: bool) -> Self {
+        self.is_external = Some(value);
+        self
+    }
+
+    /// Sets [`is_forgotten`](Self::is_forgotten).
+    pub fn with_is_forgotten(mut self, value: bool) -> Self {
+        self.is_forgotten = Some(value);
+        self
+    }
+
+    /// Sets [`is_owner`](Self::is_owner).
+    pub fn with_is_owner(mut self, value: bool) -> Self {
+        self.is_owner = Some(value);
+        self
+    }
+
+    /// Sets [`is_primary_owner`](Self::is_primary_owner).
+    pub fn with_is_primary_owner(mut self, value: bool) -> Self {
+        self.is_primary_owner = Some(value);
+        self
+    }
+
+    /// Sets [`is_restricted`](Self::is_restricted).
+    pub fn with_is_restricted(mut self, value: bool) -> Self {
+        self.is_restricted = Some(value);
+        self
+    }
+
+    /// Sets [`is_stranger`](Self::is_stranger).
+    pub fn with_is_stranger(mut self, value: bool) -> Self {
+        self.is_stranger = Some(value);
+        self
+    }
+
+    /// Sets [`is_ultra_restricted`](Self::is_ultra_restricted).
+    pub fn with_is_ultra_restricted(mut self, value: bool) -> Self {
+        self.is_ultra_restricted = Some(value);
+        self
+    }
+
+    /// Sets [`locale`](Self::locale).
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+
+    /// Sets [`presence`](Self::presence).
+    pub fn with_presence(mut self, value: impl Into<String>) -> Self {
+        self.presence = Some(value.into());
+        self
+    }
+
+    /// Sets [`real_name`](Self::real_name).
+    pub fn with_real_name(mut self, value: impl Into<String>) -> Self {
+        self.real_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`team_id`](Self::team_id).
+    pub fn with_team_id(mut self, value: impl Into<String>) -> Self {
+        self.team_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`team_profile`](Self::team_profile).
+    pub fn with_team_profile(
+        mut self,
+        value: ObjsUserEnterpriseUserTeamProfile,
+    ) -> Self {
+        self.team_profile = Some(value);
+        self
+    }
+
+    /// Sets [`teams`](Self::teams).
+    pub fn with_teams(mut self, value: Vec<crate::models::DefsWorkspaceId>) -> Self {
+        self.teams = Some(value);
+        self
+    }
+
+    /// Sets [`two_factor_type`](Self::two_factor_type).
+    pub fn with_two_factor_type(mut self, value: impl Into<String>) -> Self {
+        self.two_factor_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`tz`](Self::tz).
+    pub fn with_tz(mut self, value: serde_json::Value) -> Self {
+        self.tz = Some(value);
+        self
+    }
+
+    /// Sets [`tz_label`](Self::tz_label).
+    pub fn with_tz_label(mut self, value: impl Into<String>) -> Self {
+        self.tz_label = Some(value.into());
+        self
+    }
+
+    /// Sets [`tz_offset`](Self::tz_offset).
+    pub fn with_tz_offset(mut self, value: f64) -> Self {
+        self.tz_offset = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_user.enterprise user.team_profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -513,4 +882,25 @@ pub struct ObjsUserEnterpriseUserTeamProfile {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ObjsUserEnterpriseUserTeamProfile {
+    /// A [`ObjsUserEnterpriseUserTeamProfile`] with its required fields ([`fields`](Self::fields)); set the others with the `with_*` methods.
+    pub fn new(fields: Vec<crate::models::ObjsTeamProfileField>) -> Self {
+        Self {
+            fields,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }

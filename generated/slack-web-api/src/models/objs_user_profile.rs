@@ -276,6 +276,254 @@ pub struct ObjsUserProfile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ObjsUserProfile {
+    /// A [`ObjsUserProfile`] with its required fields ([`avatar_hash`](Self::avatar_hash), [`display_name`](Self::display_name), [`display_name_normalized`](Self::display_name_normalized), [`fields`](Self::fields), [`phone`](Self::phone), [`real_name`](Self::real_name), [`real_name_normalized`](Self::real_name_normalized), [`skype`](Self::skype), [`status_emoji`](Self::status_emoji), [`status_text`](Self::status_text), [`title`](Self::title)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        avatar_hash: impl Into<String>,
+        display_name: impl Into<String>,
+        display_name_normalized: impl Into<String>,
+        fields: Option<ObjsUserProfileFields>,
+        phone: impl Into<String>,
+        real_name: impl Into<String>,
+        real_name_normalized: impl Into<String>,
+        skype: impl Into<String>,
+        status_emoji: impl Into<String>,
+        status_text: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Self {
+        Self {
+            avatar_hash: avatar_hash.into(),
+            display_name: display_name.into(),
+            display_name_normalized: display_name_normalized.into(),
+            fields,
+            phone: phone.into(),
+            real_name: real_name.into(),
+            real_name_normalized: real_name_normalized.into(),
+            skype: skype.into(),
+            status_emoji: status_emoji.into(),
+            status_text: status_text.into(),
+            title: title.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`always_active`](Self::always_active).
+    pub fn with_always_active(mut self, value: bool) -> Self {
+        self.always_active = Some(value);
+        self
+    }
+
+    /// Sets [`api_app_id`](Self::api_app_id).
+    pub fn with_api_app_id(mut self, value: impl Into<String>) -> Self {
+        self.api_app_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`bot_id`](Self::bot_id).
+    pub fn with_bot_id(mut self, value: impl Into<String>) -> Self {
+        self.bot_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`guest_expiration_ts`](Self::guest_expiration_ts).
+    pub fn with_guest_expiration_ts(mut self, value: i64) -> Self {
+        self.guest_expiration_ts = Some(value);
+        self
+    }
+
+    /// Sets [`guest_invited_by`](Self::guest_invited_by).
+    pub fn with_guest_invited_by(mut self, value: impl Into<String>) -> Self {
+        self.guest_invited_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_1024`](Self::image_1024).
+    pub fn with_image_1024(mut self, value: impl Into<String>) -> Self {
+        self.image_1024 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_192`](Self::image_192).
+    pub fn with_image_192(mut self, value: impl Into<String>) -> Self {
+        self.image_192 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_24`](Self::image_24).
+    pub fn with_image_24(mut self, value: impl Into<String>) -> Self {
+        self.image_24 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_32`](Self::image_32).
+    pub fn with_image_32(mut self, value: impl Into<String>) -> Self {
+        self.image_32 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_48`](Self::image_48).
+    pub fn with_image_48(mut self, value: impl Into<String>) -> Self {
+        self.image_48 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_512`](Self::image_512).
+    pub fn with_image_512(mut self, value: impl Into<String>) -> Self {
+        self.image_512 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_72`](Self::image_72).
+    pub fn with_image_72(mut self, value: impl Into<String>) -> Self {
+        self.image_72 = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_original`](Self::image_original).
+    pub fn with_image_original(mut self, value: impl Into<String>) -> Self {
+        self.image_original = Some(value.into());
+        self
+    }
+
+    /// Sets [`is_app_user`](Self::is_app_user).
+    pub fn with_is_app_user(mut self, value: bool) -> Self {
+        self.is_app_user = Some(value);
+        self
+    }
+
+    /// Sets [`is_custom_image`](Self::is_custom_image).
+    pub fn with_is_custom_image(mut self, value: bool) -> Self {
+        self.is_custom_image = Some(value);
+        self
+    }
+
+    /// Sets [`is_restricted`](Self::is_restricted).
+    pub fn with_is_restricted(mut self, value: bool) -> Self {
+        self.is_restricted = Some(value);
+        self
+    }
+
+    /// Sets [`is_ultra_restricted`](Self::is_ultra_restricted).
+    pub fn with_is_ultra_restricted(mut self, value: bool) -> Self {
+        self.is_ultra_restricted = Some(value);
+        self
+    }
+
+    /// Sets [`last_avatar_image_hash`](Self::last_avatar_image_hash).
+    pub fn with_last_avatar_image_hash(mut self, value: impl Into<String>) -> Self {
+        self.last_avatar_image_hash = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`memberships_count`](Self::memberships_count).
+    pub fn with_memberships_count(mut self, value: i64) -> Self {
+        self.memberships_count = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`pronouns`](Self::pronouns).
+    pub fn with_pronouns(mut self, value: impl Into<String>) -> Self {
+        self.pronouns = Some(value.into());
+        self
+    }
+
+    /// Sets [`status_default_emoji`](Self::status_default_emoji).
+    pub fn with_status_default_emoji(mut self, value: impl Into<String>) -> Self {
+        self.status_default_emoji = Some(value.into());
+        self
+    }
+
+    /// Sets [`status_default_text`](Self::status_default_text).
+    pub fn with_status_default_text(mut self, value: impl Into<String>) -> Self {
+        self.status_default_text = Some(value.into());
+        self
+    }
+
+    /// Sets [`status_default_text_canonical`](Self::status_default_text_canonical).
+    pub fn with_status_default_text_canonical(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.status_default_text_canonical = Some(value.into());
+        self
+    }
+
+    /// Sets [`status_expiration`](Self::status_expiration).
+    pub fn with_status_expiration(mut self, value: i64) -> Self {
+        self.status_expiration = Some(value);
+        self
+    }
+
+    /// Sets [`status_text_canonical`](Self::status_text_canonical).
+    pub fn with_status_text_canonical(mut self, value: impl Into<String>) -> Self {
+        self.status_text_canonical = Some(value.into());
+        self
+    }
+
+    /// Sets [`team`](Self::team).
+    pub fn with_team(mut self, value: impl Into<String>) -> Self {
+        self.team = Some(value.into());
+        self
+    }
+
+    /// Sets [`updated`](Self::updated).
+    pub fn with_updated(mut self, value: i64) -> Self {
+        self.updated = Some(value);
+        self
+    }
+
+    /// Sets [`user_id`](Self::user_id).
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`username`](Self::username).
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `objs_user_profile.fields`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

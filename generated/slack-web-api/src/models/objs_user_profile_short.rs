@@ -56,3 +56,58 @@ pub struct ObjsUserProfileShort {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ObjsUserProfileShort {
+    /// A [`ObjsUserProfileShort`] with its required fields ([`avatar_hash`](Self::avatar_hash), [`display_name`](Self::display_name), [`first_name`](Self::first_name), [`image_72`](Self::image_72), [`is_restricted`](Self::is_restricted), [`is_ultra_restricted`](Self::is_ultra_restricted), [`name`](Self::name), [`real_name`](Self::real_name), [`team`](Self::team)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        avatar_hash: impl Into<String>,
+        display_name: impl Into<String>,
+        first_name: Option<String>,
+        image_72: impl Into<String>,
+        is_restricted: bool,
+        is_ultra_restricted: bool,
+        name: impl Into<String>,
+        real_name: impl Into<String>,
+        team: impl Into<String>,
+    ) -> Self {
+        Self {
+            avatar_hash: avatar_hash.into(),
+            display_name: display_name.into(),
+            first_name,
+            image_72: image_72.into(),
+            is_restricted,
+            is_ultra_restricted,
+            name: name.into(),
+            real_name: real_name.into(),
+            team: team.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`display_name_normalized`](Self::display_name_normalized).
+    pub fn with_display_name_normalized(mut self, value: impl Into<String>) -> Self {
+        self.display_name_normalized = Some(value.into());
+        self
+    }
+
+    /// Sets [`real_name_normalized`](Self::real_name_normalized).
+    pub fn with_real_name_normalized(mut self, value: impl Into<String>) -> Self {
+        self.real_name_normalized = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -107,6 +107,31 @@ pub struct PinsListResponseItems {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl PinsListResponseItems {
+    /// A [`PinsListResponseItems`] with its required fields ([`items`](Self::items), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        items: Vec<PinsListResponseItemsItemsItem>,
+        ok: crate::models::DefsOkTrue,
+    ) -> Self {
+        Self {
+            items,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `pins_list.response.items.items.item`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -229,6 +254,51 @@ pub struct PinsListResponseItemsItemsItemFilePin {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl PinsListResponseItemsItemsItemFilePin {
+    /// An empty [`PinsListResponseItemsItemsItemFilePin`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`created`](Self::created).
+    pub fn with_created(mut self, value: i64) -> Self {
+        self.created = Some(value);
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn with_created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`file`](Self::file).
+    pub fn with_file(mut self, value: crate::models::ObjsFile) -> Self {
+        self.file = Some(value);
+        self
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(
+        mut self,
+        value: PinsListResponseItemsItemsItemFilePinType,
+    ) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `pins_list.response.items.items.item.File Pin.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -331,6 +401,57 @@ pub struct PinsListResponseItemsItemsItemMessagePin {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl PinsListResponseItemsItemsItemMessagePin {
+    /// An empty [`PinsListResponseItemsItemsItemMessagePin`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`channel`](Self::channel).
+    pub fn with_channel(mut self, value: impl Into<String>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets [`created`](Self::created).
+    pub fn with_created(mut self, value: i64) -> Self {
+        self.created = Some(value);
+        self
+    }
+
+    /// Sets [`created_by`](Self::created_by).
+    pub fn with_created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn with_message(mut self, value: crate::models::ObjsMessage) -> Self {
+        self.message = Some(value);
+        self
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(
+        mut self,
+        value: PinsListResponseItemsItemsItemMessagePinType,
+    ) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `pins_list.response.items.items.item.Message Pin.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -412,6 +533,28 @@ pub struct PinsListResponseCount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl PinsListResponseCount {
+    /// A [`PinsListResponseCount`] with its required fields ([`count`](Self::count), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(count: i64, ok: crate::models::DefsOkTrue) -> Self {
+        Self {
+            count,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// pins.list error schema
 ///
 /// Schema for error response from pins.list method
@@ -434,6 +577,34 @@ pub struct PinsListError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PinsListError {
+    /// A [`PinsListError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: PinsListErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for PinsListError {

@@ -27,6 +27,34 @@ pub struct ReactionsGetError {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ReactionsGetError {
+    /// A [`ReactionsGetError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: ReactionsGetErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 impl crate::ApiError for ReactionsGetError {
     fn code(&self) -> Option<&str> {
         Some(self.error.as_str()).filter(|code| !code.is_empty())

@@ -26,6 +26,46 @@ pub struct ReactionsListResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ReactionsListResponse {
+    /// A [`ReactionsListResponse`] with its required fields ([`items`](Self::items), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        items: Vec<ReactionsListResponseItemsItem>,
+        ok: crate::models::DefsOkTrue,
+    ) -> Self {
+        Self {
+            items,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`paging`](Self::paging).
+    pub fn with_paging(mut self, value: crate::models::ObjsPaging) -> Self {
+        self.paging = Some(value);
+        self
+    }
+
+    /// Sets [`response_metadata`](Self::response_metadata).
+    pub fn with_response_metadata(
+        mut self,
+        value: crate::models::ObjsResponseMetadata,
+    ) -> Self {
+        self.response_metadata = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `reactions_list.response.items.item`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -159,6 +199,33 @@ pub struct ReactionsListResponseItemsItemChannel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ReactionsListResponseItemsItemChannel {
+    /// A [`ReactionsListResponseItemsItemChannel`] with its required fields ([`channel`](Self::channel), [`message`](Self::message), [`type_`](Self::type_)); set the others with the `with_*` methods.
+    pub fn new(
+        channel: impl Into<String>,
+        message: crate::models::ObjsMessage,
+        type_: ReactionsListResponseItemsItemChannelType,
+    ) -> Self {
+        Self {
+            channel: channel.into(),
+            message,
+            type_,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `reactions_list.response.items.item.channel.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -238,6 +305,31 @@ pub struct ReactionsListResponseItemsItemFile {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ReactionsListResponseItemsItemFile {
+    /// A [`ReactionsListResponseItemsItemFile`] with its required fields ([`file`](Self::file), [`type_`](Self::type_)); set the others with the `with_*` methods.
+    pub fn new(
+        file: crate::models::ObjsFile,
+        type_: ReactionsListResponseItemsItemFileType,
+    ) -> Self {
+        Self {
+            file,
+            type_,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `reactions_list.response.items.item.file.type`.
@@ -322,6 +414,33 @@ pub struct ReactionsListResponseItemsItemComment {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ReactionsListResponseItemsItemComment {
+    /// A [`ReactionsListResponseItemsItemComment`] with its required fields ([`comment`](Self::comment), [`file`](Self::file), [`type_`](Self::type_)); set the others with the `with_*` methods.
+    pub fn new(
+        comment: crate::models::ObjsComment,
+        file: crate::models::ObjsFile,
+        type_: ReactionsListResponseItemsItemCommentType,
+    ) -> Self {
+        Self {
+            comment,
+            file,
+            type_,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `reactions_list.response.items.item.comment.type`.
@@ -412,6 +531,34 @@ pub struct ReactionsListError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ReactionsListError {
+    /// A [`ReactionsListError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: ReactionsListErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for ReactionsListError {

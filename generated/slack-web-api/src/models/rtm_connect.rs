@@ -26,6 +26,35 @@ pub struct RtmConnectResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl RtmConnectResponse {
+    /// A [`RtmConnectResponse`] with its required fields ([`ok`](Self::ok), [`self_`](Self::self_), [`team`](Self::team), [`url`](Self::url)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        self_: RtmConnectResponseSelf,
+        team: RtmConnectResponseTeam,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            ok,
+            self_,
+            team,
+            url: url.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `rtm_connect.response.self`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -39,6 +68,28 @@ pub struct RtmConnectResponseSelf {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl RtmConnectResponseSelf {
+    /// A [`RtmConnectResponseSelf`] with its required fields ([`id`](Self::id), [`name`](Self::name)); set the others with the `with_*` methods.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `rtm_connect.response.team`.
@@ -57,6 +108,33 @@ pub struct RtmConnectResponseTeam {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl RtmConnectResponseTeam {
+    /// A [`RtmConnectResponseTeam`] with its required fields ([`domain`](Self::domain), [`id`](Self::id), [`name`](Self::name)); set the others with the `with_*` methods.
+    pub fn new(
+        domain: impl Into<String>,
+        id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            domain: domain.into(),
+            id: id.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// rtm.connect error schema
@@ -81,6 +159,34 @@ pub struct RtmConnectError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl RtmConnectError {
+    /// A [`RtmConnectError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: RtmConnectErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for RtmConnectError {

@@ -17,6 +17,24 @@ pub struct StarsAddResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl StarsAddResponse {
+    /// A [`StarsAddResponse`] with its required fields ([`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(ok: crate::models::DefsOkTrue) -> Self {
+        Self { ok, ..Default::default() }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// stars.add error schema
 ///
 /// Schema for error response from stars.add method
@@ -39,6 +57,34 @@ pub struct StarsAddError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StarsAddError {
+    /// A [`StarsAddError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: StarsAddErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for StarsAddError {

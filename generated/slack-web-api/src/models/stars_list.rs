@@ -23,6 +23,37 @@ pub struct StarsListResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl StarsListResponse {
+    /// A [`StarsListResponse`] with its required fields ([`items`](Self::items), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        items: Vec<StarsListResponseItemsItem>,
+        ok: crate::models::DefsOkTrue,
+    ) -> Self {
+        Self {
+            items,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`paging`](Self::paging).
+    pub fn with_paging(mut self, value: crate::models::ObjsPaging) -> Self {
+        self.paging = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `stars_list.response.items.item`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -225,6 +256,35 @@ pub struct StarsListResponseItemsItemWithMessage {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl StarsListResponseItemsItemWithMessage {
+    /// A [`StarsListResponseItemsItemWithMessage`] with its required fields ([`channel`](Self::channel), [`date_create`](Self::date_create), [`message`](Self::message), [`type_`](Self::type_)); set the others with the `with_*` methods.
+    pub fn new(
+        channel: impl Into<String>,
+        date_create: i64,
+        message: crate::models::ObjsMessage,
+        type_: StarsListResponseItemsItemWithMessageType,
+    ) -> Self {
+        Self {
+            channel: channel.into(),
+            date_create,
+            message,
+            type_,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `stars_list.response.items.item.with_message.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -307,6 +367,33 @@ pub struct StarsListResponseItemsItemDateCreate {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StarsListResponseItemsItemDateCreate {
+    /// A [`StarsListResponseItemsItemDateCreate`] with its required fields ([`date_create`](Self::date_create), [`file`](Self::file), [`type_`](Self::type_)); set the others with the `with_*` methods.
+    pub fn new(
+        date_create: i64,
+        file: crate::models::ObjsFile,
+        type_: StarsListResponseItemsItemDateCreateType,
+    ) -> Self {
+        Self {
+            date_create,
+            file,
+            type_,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `stars_list.response.items.item.date_create.type`.
@@ -396,6 +483,35 @@ pub struct StarsListResponseItemsItemComment {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl StarsListResponseItemsItemComment {
+    /// A [`StarsListResponseItemsItemComment`] with its required fields ([`comment`](Self::comment), [`date_create`](Self::date_create), [`file`](Self::file), [`type_`](Self::type_)); set the others with the `with_*` methods.
+    pub fn new(
+        comment: crate::models::ObjsComment,
+        date_create: i64,
+        file: crate::models::ObjsFile,
+        type_: StarsListResponseItemsItemCommentType,
+    ) -> Self {
+        Self {
+            comment,
+            date_create,
+            file,
+            type_,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `stars_list.response.items.item.comment.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -478,6 +594,33 @@ pub struct StarsListResponseItemsItemChannel {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StarsListResponseItemsItemChannel {
+    /// A [`StarsListResponseItemsItemChannel`] with its required fields ([`channel`](Self::channel), [`date_create`](Self::date_create), [`type_`](Self::type_)); set the others with the `with_*` methods.
+    pub fn new(
+        channel: impl Into<String>,
+        date_create: i64,
+        type_: StarsListResponseItemsItemChannelType,
+    ) -> Self {
+        Self {
+            channel: channel.into(),
+            date_create,
+            type_,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `stars_list.response.items.item.channel.type`.
@@ -564,6 +707,33 @@ pub struct StarsListResponseItemsItemChannel2 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl StarsListResponseItemsItemChannel2 {
+    /// A [`StarsListResponseItemsItemChannel2`] with its required fields ([`channel`](Self::channel), [`date_create`](Self::date_create), [`type_`](Self::type_)); set the others with the `with_*` methods.
+    pub fn new(
+        channel: impl Into<String>,
+        date_create: i64,
+        type_: StarsListResponseItemsItemChannelType2,
+    ) -> Self {
+        Self {
+            channel: channel.into(),
+            date_create,
+            type_,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `stars_list.response.items.item.channel.type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -646,6 +816,33 @@ pub struct StarsListResponseItemsItemChannel3 {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StarsListResponseItemsItemChannel3 {
+    /// A [`StarsListResponseItemsItemChannel3`] with its required fields ([`channel`](Self::channel), [`date_create`](Self::date_create), [`type_`](Self::type_)); set the others with the `with_*` methods.
+    pub fn new(
+        channel: impl Into<String>,
+        date_create: i64,
+        type_: StarsListResponseItemsItemChannelType3,
+    ) -> Self {
+        Self {
+            channel: channel.into(),
+            date_create,
+            type_,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `stars_list.response.items.item.channel.type`.
@@ -736,6 +933,34 @@ pub struct StarsListError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StarsListError {
+    /// A [`StarsListError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: StarsListErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for StarsListError {

@@ -23,6 +23,33 @@ pub struct TeamAccessLogsResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl TeamAccessLogsResponse {
+    /// A [`TeamAccessLogsResponse`] with its required fields ([`logins`](Self::logins), [`ok`](Self::ok), [`paging`](Self::paging)); set the others with the `with_*` methods.
+    pub fn new(
+        logins: Vec<TeamAccessLogsResponseLoginsItem>,
+        ok: crate::models::DefsOkTrue,
+        paging: crate::models::ObjsPaging,
+    ) -> Self {
+        Self {
+            logins,
+            ok,
+            paging,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `team_accessLogs.response.logins.item`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -78,6 +105,51 @@ pub struct TeamAccessLogsResponseLoginsItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl TeamAccessLogsResponseLoginsItem {
+    /// A [`TeamAccessLogsResponseLoginsItem`] with its required fields ([`count`](Self::count), [`country`](Self::country), [`date_first`](Self::date_first), [`date_last`](Self::date_last), [`ip`](Self::ip), [`isp`](Self::isp), [`region`](Self::region), [`user_agent`](Self::user_agent), [`user_id`](Self::user_id), [`username`](Self::username)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        count: i64,
+        country: Option<String>,
+        date_first: i64,
+        date_last: i64,
+        ip: Option<String>,
+        isp: Option<String>,
+        region: Option<String>,
+        user_agent: impl Into<String>,
+        user_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> Self {
+        Self {
+            count,
+            country,
+            date_first,
+            date_last,
+            ip,
+            isp,
+            region,
+            user_agent: user_agent.into(),
+            user_id: user_id.into(),
+            username: username.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// team.accessLogs error schema
 ///
 /// Schema for error response from team.accessLogs method
@@ -100,6 +172,34 @@ pub struct TeamAccessLogsError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TeamAccessLogsError {
+    /// A [`TeamAccessLogsError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: TeamAccessLogsErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for TeamAccessLogsError {

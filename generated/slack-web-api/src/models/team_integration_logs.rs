@@ -23,6 +23,33 @@ pub struct TeamIntegrationLogsResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl TeamIntegrationLogsResponse {
+    /// A [`TeamIntegrationLogsResponse`] with its required fields ([`logs`](Self::logs), [`ok`](Self::ok), [`paging`](Self::paging)); set the others with the `with_*` methods.
+    pub fn new(
+        logs: Vec<TeamIntegrationLogsResponseLogsItem>,
+        ok: crate::models::DefsOkTrue,
+        paging: crate::models::ObjsPaging,
+    ) -> Self {
+        Self {
+            logs,
+            ok,
+            paging,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `team_integrationLogs.response.logs.item`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -81,6 +108,65 @@ pub struct TeamIntegrationLogsResponseLogsItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl TeamIntegrationLogsResponseLogsItem {
+    /// A [`TeamIntegrationLogsResponseLogsItem`] with its required fields ([`app_id`](Self::app_id), [`app_type`](Self::app_type), [`change_type`](Self::change_type), [`date`](Self::date), [`scope`](Self::scope), [`user_id`](Self::user_id), [`user_name`](Self::user_name)); set the others with the `with_*` methods.
+    pub fn new(
+        app_id: impl Into<String>,
+        app_type: impl Into<String>,
+        change_type: impl Into<String>,
+        date: impl Into<String>,
+        scope: impl Into<String>,
+        user_id: impl Into<String>,
+        user_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            app_type: app_type.into(),
+            change_type: change_type.into(),
+            date: date.into(),
+            scope: scope.into(),
+            user_id: user_id.into(),
+            user_name: user_name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`admin_app_id`](Self::admin_app_id).
+    pub fn with_admin_app_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_app_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`channel`](Self::channel).
+    pub fn with_channel(mut self, value: impl Into<String>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_id`](Self::service_id).
+    pub fn with_service_id(mut self, value: impl Into<String>) -> Self {
+        self.service_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`service_type`](Self::service_type).
+    pub fn with_service_type(mut self, value: impl Into<String>) -> Self {
+        self.service_type = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// team.integrationLogs error schema
 ///
 /// Schema for error response from team.integrationLogs method
@@ -103,6 +189,37 @@ pub struct TeamIntegrationLogsError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TeamIntegrationLogsError {
+    /// A [`TeamIntegrationLogsError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        error: TeamIntegrationLogsErrorCode,
+        ok: crate::models::DefsOkFalse,
+    ) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for TeamIntegrationLogsError {

@@ -20,6 +20,31 @@ pub struct TeamProfileGetResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl TeamProfileGetResponse {
+    /// A [`TeamProfileGetResponse`] with its required fields ([`ok`](Self::ok), [`profile`](Self::profile)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        profile: TeamProfileGetResponseProfile,
+    ) -> Self {
+        Self {
+            ok,
+            profile,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `team_profile_get.response.profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -30,6 +55,27 @@ pub struct TeamProfileGetResponseProfile {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TeamProfileGetResponseProfile {
+    /// A [`TeamProfileGetResponseProfile`] with its required fields ([`fields`](Self::fields)); set the others with the `with_*` methods.
+    pub fn new(fields: Vec<crate::models::ObjsTeamProfileField>) -> Self {
+        Self {
+            fields,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// team.profile.get error schema
@@ -54,6 +100,34 @@ pub struct TeamProfileGetError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TeamProfileGetError {
+    /// A [`TeamProfileGetError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: TeamProfileGetErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for TeamProfileGetError {

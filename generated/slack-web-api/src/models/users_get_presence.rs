@@ -55,6 +55,58 @@ pub struct UsersGetPresenceResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl UsersGetPresenceResponse {
+    /// A [`UsersGetPresenceResponse`] with its required fields ([`ok`](Self::ok), [`presence`](Self::presence)); set the others with the `with_*` methods.
+    pub fn new(ok: crate::models::DefsOkTrue, presence: impl Into<String>) -> Self {
+        Self {
+            ok,
+            presence: presence.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`auto_away`](Self::auto_away).
+    pub fn with_auto_away(mut self, value: bool) -> Self {
+        self.auto_away = Some(value);
+        self
+    }
+
+    /// Sets [`connection_count`](Self::connection_count).
+    pub fn with_connection_count(mut self, value: i64) -> Self {
+        self.connection_count = Some(value);
+        self
+    }
+
+    /// Sets [`last_activity`](Self::last_activity).
+    pub fn with_last_activity(mut self, value: i64) -> Self {
+        self.last_activity = Some(value);
+        self
+    }
+
+    /// Sets [`manual_away`](Self::manual_away).
+    pub fn with_manual_away(mut self, value: bool) -> Self {
+        self.manual_away = Some(value);
+        self
+    }
+
+    /// Sets [`online`](Self::online).
+    pub fn with_online(mut self, value: bool) -> Self {
+        self.online = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// users.counts error schema
 ///
 /// Schema for error response users.getPresence method
@@ -70,6 +122,28 @@ pub struct UsersGetPresenceError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UsersGetPresenceError {
+    /// A [`UsersGetPresenceError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: impl Into<String>, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error: error.into(),
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for UsersGetPresenceError {

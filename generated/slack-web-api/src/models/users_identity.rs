@@ -154,6 +154,33 @@ pub struct UsersIdentityResponseOk {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl UsersIdentityResponseOk {
+    /// A [`UsersIdentityResponseOk`] with its required fields ([`ok`](Self::ok), [`team`](Self::team), [`user`](Self::user)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        team: UsersIdentityResponseOkTeam,
+        user: UsersIdentityResponseOkUser,
+    ) -> Self {
+        Self {
+            ok,
+            team,
+            user,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `users_identity.response.ok.team`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -164,6 +191,27 @@ pub struct UsersIdentityResponseOkTeam {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UsersIdentityResponseOkTeam {
+    /// A [`UsersIdentityResponseOkTeam`] with its required fields ([`id`](Self::id)); set the others with the `with_*` methods.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `users_identity.response.ok.user`.
@@ -179,6 +227,28 @@ pub struct UsersIdentityResponseOkUser {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UsersIdentityResponseOkUser {
+    /// A [`UsersIdentityResponseOkUser`] with its required fields ([`id`](Self::id), [`name`](Self::name)); set the others with the `with_*` methods.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// Schema for 'identity.basic,identity.email' scopes
@@ -199,6 +269,33 @@ pub struct UsersIdentityResponseOk2 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl UsersIdentityResponseOk2 {
+    /// A [`UsersIdentityResponseOk2`] with its required fields ([`ok`](Self::ok), [`team`](Self::team), [`user`](Self::user)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        team: UsersIdentityResponseOkTeam2,
+        user: UsersIdentityResponseOkUser2,
+    ) -> Self {
+        Self {
+            ok,
+            team,
+            user,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `users_identity.response.ok.team`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -209,6 +306,27 @@ pub struct UsersIdentityResponseOkTeam2 {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UsersIdentityResponseOkTeam2 {
+    /// A [`UsersIdentityResponseOkTeam2`] with its required fields ([`id`](Self::id)); set the others with the `with_*` methods.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `users_identity.response.ok.user`.
@@ -229,6 +347,33 @@ pub struct UsersIdentityResponseOkUser2 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl UsersIdentityResponseOkUser2 {
+    /// A [`UsersIdentityResponseOkUser2`] with its required fields ([`email`](Self::email), [`id`](Self::id), [`name`](Self::name)); set the others with the `with_*` methods.
+    pub fn new(
+        email: impl Into<String>,
+        id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            email: email.into(),
+            id: id.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// Schema for 'identity.basic,identity.avatar' scopes
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -247,6 +392,33 @@ pub struct UsersIdentityResponseOk3 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl UsersIdentityResponseOk3 {
+    /// A [`UsersIdentityResponseOk3`] with its required fields ([`ok`](Self::ok), [`team`](Self::team), [`user`](Self::user)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        team: UsersIdentityResponseOkTeam3,
+        user: UsersIdentityResponseOkUser3,
+    ) -> Self {
+        Self {
+            ok,
+            team,
+            user,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `users_identity.response.ok.team`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -257,6 +429,27 @@ pub struct UsersIdentityResponseOkTeam3 {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UsersIdentityResponseOkTeam3 {
+    /// A [`UsersIdentityResponseOkTeam3`] with its required fields ([`id`](Self::id)); set the others with the `with_*` methods.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `users_identity.response.ok.user`.
@@ -292,6 +485,47 @@ pub struct UsersIdentityResponseOkUser3 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl UsersIdentityResponseOkUser3 {
+    /// A [`UsersIdentityResponseOkUser3`] with its required fields ([`id`](Self::id), [`image_192`](Self::image_192), [`image_24`](Self::image_24), [`image_32`](Self::image_32), [`image_48`](Self::image_48), [`image_512`](Self::image_512), [`image_72`](Self::image_72), [`name`](Self::name)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        id: impl Into<String>,
+        image_192: impl Into<String>,
+        image_24: impl Into<String>,
+        image_32: impl Into<String>,
+        image_48: impl Into<String>,
+        image_512: impl Into<String>,
+        image_72: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            image_192: image_192.into(),
+            image_24: image_24.into(),
+            image_32: image_32.into(),
+            image_48: image_48.into(),
+            image_512: image_512.into(),
+            image_72: image_72.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// Schema for 'identity.basic,identity.team' scopes
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -308,6 +542,33 @@ pub struct UsersIdentityResponseOk4 {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UsersIdentityResponseOk4 {
+    /// A [`UsersIdentityResponseOk4`] with its required fields ([`ok`](Self::ok), [`team`](Self::team), [`user`](Self::user)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        team: UsersIdentityResponseOkTeam4,
+        user: UsersIdentityResponseOkUser4,
+    ) -> Self {
+        Self {
+            ok,
+            team,
+            user,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `users_identity.response.ok.team`.
@@ -352,6 +613,53 @@ pub struct UsersIdentityResponseOkTeam4 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl UsersIdentityResponseOkTeam4 {
+    /// A [`UsersIdentityResponseOkTeam4`] with its required fields ([`domain`](Self::domain), [`id`](Self::id), [`image_102`](Self::image_102), [`image_132`](Self::image_132), [`image_230`](Self::image_230), [`image_34`](Self::image_34), [`image_44`](Self::image_44), [`image_68`](Self::image_68), [`image_88`](Self::image_88), [`image_default`](Self::image_default), [`name`](Self::name)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        domain: impl Into<String>,
+        id: impl Into<String>,
+        image_102: impl Into<String>,
+        image_132: impl Into<String>,
+        image_230: impl Into<String>,
+        image_34: impl Into<String>,
+        image_44: impl Into<String>,
+        image_68: impl Into<String>,
+        image_88: impl Into<String>,
+        image_default: bool,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            domain: domain.into(),
+            id: id.into(),
+            image_102: image_102.into(),
+            image_132: image_132.into(),
+            image_230: image_230.into(),
+            image_34: image_34.into(),
+            image_44: image_44.into(),
+            image_68: image_68.into(),
+            image_88: image_88.into(),
+            image_default,
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `users_identity.response.ok.user`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -365,6 +673,28 @@ pub struct UsersIdentityResponseOkUser4 {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UsersIdentityResponseOkUser4 {
+    /// A [`UsersIdentityResponseOkUser4`] with its required fields ([`id`](Self::id), [`name`](Self::name)); set the others with the `with_*` methods.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// users.identity error schema
@@ -389,6 +719,34 @@ pub struct UsersIdentityError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UsersIdentityError {
+    /// A [`UsersIdentityError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: UsersIdentityErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for UsersIdentityError {

@@ -20,6 +20,28 @@ pub struct UsersInfoResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl UsersInfoResponse {
+    /// A [`UsersInfoResponse`] with its required fields ([`ok`](Self::ok), [`user`](Self::user)); set the others with the `with_*` methods.
+    pub fn new(ok: crate::models::DefsOkTrue, user: crate::models::ObjsUser) -> Self {
+        Self {
+            ok,
+            user,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// users.info error schema
 ///
 /// Schema for error response from users.info method
@@ -42,6 +64,34 @@ pub struct UsersInfoError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UsersInfoError {
+    /// A [`UsersInfoError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: UsersInfoErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for UsersInfoError {

@@ -26,6 +26,42 @@ pub struct UsersListResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl UsersListResponse {
+    /// A [`UsersListResponse`] with its required fields ([`cache_ts`](Self::cache_ts), [`members`](Self::members), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(
+        cache_ts: i64,
+        members: Vec<crate::models::ObjsUser>,
+        ok: crate::models::DefsOkTrue,
+    ) -> Self {
+        Self {
+            cache_ts,
+            members,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`response_metadata`](Self::response_metadata).
+    pub fn with_response_metadata(
+        mut self,
+        value: crate::models::ObjsResponseMetadata,
+    ) -> Self {
+        self.response_metadata = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// users.list error schema
 ///
 /// Schema for error response from users.list method
@@ -48,6 +84,34 @@ pub struct UsersListError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UsersListError {
+    /// A [`UsersListError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: UsersListErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for UsersListError {

@@ -30,6 +30,39 @@ pub struct UsersProfileSetResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl UsersProfileSetResponse {
+    /// A [`UsersProfileSetResponse`] with its required fields ([`ok`](Self::ok), [`profile`](Self::profile), [`username`](Self::username)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        profile: crate::models::ObjsUserProfile,
+        username: impl Into<String>,
+    ) -> Self {
+        Self {
+            ok,
+            profile,
+            username: username.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`email_pending`](Self::email_pending).
+    pub fn with_email_pending(mut self, value: impl Into<String>) -> Self {
+        self.email_pending = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// users.profile.set error schema
 ///
 /// Schema for error response from users.profile.set method
@@ -52,6 +85,34 @@ pub struct UsersProfileSetError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UsersProfileSetError {
+    /// A [`UsersProfileSetError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: UsersProfileSetErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for UsersProfileSetError {

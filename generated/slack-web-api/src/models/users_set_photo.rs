@@ -20,6 +20,31 @@ pub struct UsersSetPhotoResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl UsersSetPhotoResponse {
+    /// A [`UsersSetPhotoResponse`] with its required fields ([`ok`](Self::ok), [`profile`](Self::profile)); set the others with the `with_*` methods.
+    pub fn new(
+        ok: crate::models::DefsOkTrue,
+        profile: UsersSetPhotoResponseProfile,
+    ) -> Self {
+        Self {
+            ok,
+            profile,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `users_setPhoto.response.profile`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -54,6 +79,49 @@ pub struct UsersSetPhotoResponseProfile {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UsersSetPhotoResponseProfile {
+    /// A [`UsersSetPhotoResponseProfile`] with its required fields ([`avatar_hash`](Self::avatar_hash), [`image_1024`](Self::image_1024), [`image_192`](Self::image_192), [`image_24`](Self::image_24), [`image_32`](Self::image_32), [`image_48`](Self::image_48), [`image_512`](Self::image_512), [`image_72`](Self::image_72), [`image_original`](Self::image_original)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        avatar_hash: impl Into<String>,
+        image_1024: impl Into<String>,
+        image_192: impl Into<String>,
+        image_24: impl Into<String>,
+        image_32: impl Into<String>,
+        image_48: impl Into<String>,
+        image_512: impl Into<String>,
+        image_72: impl Into<String>,
+        image_original: impl Into<String>,
+    ) -> Self {
+        Self {
+            avatar_hash: avatar_hash.into(),
+            image_1024: image_1024.into(),
+            image_192: image_192.into(),
+            image_24: image_24.into(),
+            image_32: image_32.into(),
+            image_48: image_48.into(),
+            image_512: image_512.into(),
+            image_72: image_72.into(),
+            image_original: image_original.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// users.setPhoto error schema
@@ -99,6 +167,52 @@ pub struct UsersSetPhotoError {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UsersSetPhotoError {
+    /// A [`UsersSetPhotoError`] with its required fields ([`error`](Self::error), [`ok`](Self::ok)); set the others with the `with_*` methods.
+    pub fn new(error: UsersSetPhotoErrorCode, ok: crate::models::DefsOkFalse) -> Self {
+        Self {
+            error,
+            ok,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`callstack`](Self::callstack).
+    pub fn with_callstack(mut self, value: impl Into<String>) -> Self {
+        self.callstack = Some(value.into());
+        self
+    }
+
+    /// Sets [`debug_step`](Self::debug_step).
+    pub fn with_debug_step(mut self, value: impl Into<String>) -> Self {
+        self.debug_step = Some(value.into());
+        self
+    }
+
+    /// Sets [`dims`](Self::dims).
+    pub fn with_dims(mut self, value: impl Into<String>) -> Self {
+        self.dims = Some(value.into());
+        self
+    }
+
+    /// Sets [`time_ident`](Self::time_ident).
+    pub fn with_time_ident(mut self, value: i64) -> Self {
+        self.time_ident = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 impl crate::ApiError for UsersSetPhotoError {

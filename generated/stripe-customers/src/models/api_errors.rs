@@ -83,6 +83,108 @@ pub struct ApiErrors {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ApiErrors {
+    /// A [`ApiErrors`] with its required fields ([`type_`](Self::type_)); set the others with the `with_*` methods.
+    pub fn new(type_: ApiErrorsType) -> Self {
+        Self {
+            type_,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`charge`](Self::charge).
+    pub fn with_charge(mut self, value: impl Into<String>) -> Self {
+        self.charge = Some(value.into());
+        self
+    }
+
+    /// Sets [`code`](Self::code).
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets [`decline_code`](Self::decline_code).
+    pub fn with_decline_code(mut self, value: impl Into<String>) -> Self {
+        self.decline_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`doc_url`](Self::doc_url).
+    pub fn with_doc_url(mut self, value: impl Into<String>) -> Self {
+        self.doc_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets [`param`](Self::param).
+    pub fn with_param(mut self, value: impl Into<String>) -> Self {
+        self.param = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_intent`](Self::payment_intent).
+    pub fn with_payment_intent(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.payment_intent = Some(value);
+        self
+    }
+
+    /// Sets [`payment_method`](Self::payment_method).
+    pub fn with_payment_method(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.payment_method = Some(value);
+        self
+    }
+
+    /// Sets [`payment_method_type`](Self::payment_method_type).
+    pub fn with_payment_method_type(mut self, value: impl Into<String>) -> Self {
+        self.payment_method_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`request_log_url`](Self::request_log_url).
+    pub fn with_request_log_url(mut self, value: impl Into<String>) -> Self {
+        self.request_log_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`setup_intent`](Self::setup_intent).
+    pub fn with_setup_intent(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.setup_intent = Some(value);
+        self
+    }
+
+    /// Sets [`source`](Self::source).
+    pub fn with_source(mut self, value: ApiErrorsSource) -> Self {
+        self.source = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// The source object for errors returned on a request involving a source.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -113,6 +113,129 @@ pub struct BankAccount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl BankAccount {
+    /// A [`BankAccount`] with its required fields ([`country`](Self::country), [`currency`](Self::currency), [`id`](Self::id), [`last4`](Self::last4), [`object`](Self::object), [`status`](Self::status)); set the others with the `with_*` methods.
+    pub fn new(
+        country: impl Into<String>,
+        currency: impl Into<String>,
+        id: impl Into<String>,
+        last4: impl Into<String>,
+        object: BankAccountObject,
+        status: impl Into<String>,
+    ) -> Self {
+        Self {
+            country: country.into(),
+            currency: currency.into(),
+            id: id.into(),
+            last4: last4.into(),
+            object,
+            status: status.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`account`](Self::account).
+    pub fn with_account(mut self, value: impl Into<String>) -> Self {
+        self.account = Some(value.into());
+        self
+    }
+
+    /// Sets [`account_holder_name`](Self::account_holder_name).
+    pub fn with_account_holder_name(mut self, value: impl Into<String>) -> Self {
+        self.account_holder_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`account_holder_type`](Self::account_holder_type).
+    pub fn with_account_holder_type(mut self, value: impl Into<String>) -> Self {
+        self.account_holder_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`account_type`](Self::account_type).
+    pub fn with_account_type(mut self, value: impl Into<String>) -> Self {
+        self.account_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`available_payout_methods`](Self::available_payout_methods).
+    pub fn with_available_payout_methods(
+        mut self,
+        value: Vec<BankAccountAvailablePayoutMethodsItem>,
+    ) -> Self {
+        self.available_payout_methods = Some(value);
+        self
+    }
+
+    /// Sets [`bank_name`](Self::bank_name).
+    pub fn with_bank_name(mut self, value: impl Into<String>) -> Self {
+        self.bank_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`customer`](Self::customer).
+    pub fn with_customer(mut self, value: BankAccountCustomer) -> Self {
+        self.customer = Some(Box::new(value));
+        self
+    }
+
+    /// Sets [`default_for_currency`](Self::default_for_currency).
+    pub fn with_default_for_currency(mut self, value: bool) -> Self {
+        self.default_for_currency = Some(value);
+        self
+    }
+
+    /// Sets [`fingerprint`](Self::fingerprint).
+    pub fn with_fingerprint(mut self, value: impl Into<String>) -> Self {
+        self.fingerprint = Some(value.into());
+        self
+    }
+
+    /// Sets [`future_requirements`](Self::future_requirements).
+    pub fn with_future_requirements(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.future_requirements = Some(value);
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    pub fn with_metadata(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    /// Sets [`requirements`](Self::requirements).
+    pub fn with_requirements(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.requirements = Some(value);
+        self
+    }
+
+    /// Sets [`routing_number`](Self::routing_number).
+    pub fn with_routing_number(mut self, value: impl Into<String>) -> Self {
+        self.routing_number = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `bank_account.available_payout_methods.item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

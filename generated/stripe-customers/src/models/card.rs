@@ -174,6 +174,173 @@ pub struct Card {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Card {
+    /// A [`Card`] with its required fields ([`brand`](Self::brand), [`exp_month`](Self::exp_month), [`exp_year`](Self::exp_year), [`funding`](Self::funding), [`id`](Self::id), [`last4`](Self::last4), [`object`](Self::object)); set the others with the `with_*` methods.
+    pub fn new(
+        brand: impl Into<String>,
+        exp_month: i64,
+        exp_year: i64,
+        funding: impl Into<String>,
+        id: impl Into<String>,
+        last4: impl Into<String>,
+        object: CardObject,
+    ) -> Self {
+        Self {
+            brand: brand.into(),
+            exp_month,
+            exp_year,
+            funding: funding.into(),
+            id: id.into(),
+            last4: last4.into(),
+            object,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`account`](Self::account).
+    pub fn with_account(mut self, value: impl Into<String>) -> Self {
+        self.account = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_city`](Self::address_city).
+    pub fn with_address_city(mut self, value: impl Into<String>) -> Self {
+        self.address_city = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_country`](Self::address_country).
+    pub fn with_address_country(mut self, value: impl Into<String>) -> Self {
+        self.address_country = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_line1`](Self::address_line1).
+    pub fn with_address_line1(mut self, value: impl Into<String>) -> Self {
+        self.address_line1 = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_line1_check`](Self::address_line1_check).
+    pub fn with_address_line1_check(mut self, value: impl Into<String>) -> Self {
+        self.address_line1_check = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_line2`](Self::address_line2).
+    pub fn with_address_line2(mut self, value: impl Into<String>) -> Self {
+        self.address_line2 = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_state`](Self::address_state).
+    pub fn with_address_state(mut self, value: impl Into<String>) -> Self {
+        self.address_state = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_zip`](Self::address_zip).
+    pub fn with_address_zip(mut self, value: impl Into<String>) -> Self {
+        self.address_zip = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_zip_check`](Self::address_zip_check).
+    pub fn with_address_zip_check(mut self, value: impl Into<String>) -> Self {
+        self.address_zip_check = Some(value.into());
+        self
+    }
+
+    /// Sets [`available_payout_methods`](Self::available_payout_methods).
+    pub fn with_available_payout_methods(
+        mut self,
+        value: Vec<CardAvailablePayoutMethodsItem>,
+    ) -> Self {
+        self.available_payout_methods = Some(value);
+        self
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets [`currency`](Self::currency).
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+
+    /// Sets [`customer`](Self::customer).
+    pub fn with_customer(mut self, value: CardCustomer) -> Self {
+        self.customer = Some(Box::new(value));
+        self
+    }
+
+    /// Sets [`cvc_check`](Self::cvc_check).
+    pub fn with_cvc_check(mut self, value: impl Into<String>) -> Self {
+        self.cvc_check = Some(value.into());
+        self
+    }
+
+    /// Sets [`default_for_currency`](Self::default_for_currency).
+    pub fn with_default_for_currency(mut self, value: bool) -> Self {
+        self.default_for_currency = Some(value);
+        self
+    }
+
+    /// Sets [`dynamic_last4`](Self::dynamic_last4).
+    pub fn with_dynamic_last4(mut self, value: impl Into<String>) -> Self {
+        self.dynamic_last4 = Some(value.into());
+        self
+    }
+
+    /// Sets [`fingerprint`](Self::fingerprint).
+    pub fn with_fingerprint(mut self, value: impl Into<String>) -> Self {
+        self.fingerprint = Some(value.into());
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    pub fn with_metadata(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`tokenization_method`](Self::tokenization_method).
+    pub fn with_tokenization_method(mut self, value: impl Into<String>) -> Self {
+        self.tokenization_method = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `card.available_payout_methods.item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -29,6 +29,44 @@ pub struct CashBalance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl CashBalance {
+    /// A [`CashBalance`] with its required fields ([`customer`](Self::customer), [`livemode`](Self::livemode), [`object`](Self::object), [`settings`](Self::settings)); set the others with the `with_*` methods.
+    pub fn new(
+        customer: impl Into<String>,
+        livemode: bool,
+        object: CashBalanceObject,
+        settings: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            customer: customer.into(),
+            livemode,
+            object,
+            settings,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`available`](Self::available).
+    pub fn with_available(
+        mut self,
+        value: std::collections::BTreeMap<String, i64>,
+    ) -> Self {
+        self.available = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -146,6 +146,188 @@ pub struct Customer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Customer {
+    /// A [`Customer`] with its required fields ([`created`](Self::created), [`id`](Self::id), [`livemode`](Self::livemode), [`object`](Self::object)); set the others with the `with_*` methods.
+    pub fn new(
+        created: i64,
+        id: impl Into<String>,
+        livemode: bool,
+        object: CustomerObject,
+    ) -> Self {
+        Self {
+            created,
+            id: id.into(),
+            livemode,
+            object,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`address`](Self::address).
+    pub fn with_address(mut self, value: crate::models::Address) -> Self {
+        self.address = Some(value);
+        self
+    }
+
+    /// Sets [`balance`](Self::balance).
+    pub fn with_balance(mut self, value: i64) -> Self {
+        self.balance = Some(value);
+        self
+    }
+
+    /// Sets [`cash_balance`](Self::cash_balance).
+    pub fn with_cash_balance(mut self, value: crate::models::CashBalance) -> Self {
+        self.cash_balance = Some(value);
+        self
+    }
+
+    /// Sets [`currency`](Self::currency).
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+
+    /// Sets [`default_source`](Self::default_source).
+    pub fn with_default_source(mut self, value: CustomerDefaultSource) -> Self {
+        self.default_source = Some(Box::new(value));
+        self
+    }
+
+    /// Sets [`delinquent`](Self::delinquent).
+    pub fn with_delinquent(mut self, value: bool) -> Self {
+        self.delinquent = Some(value);
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`discount`](Self::discount).
+    pub fn with_discount(mut self, value: crate::models::Discount) -> Self {
+        self.discount = Some(Box::new(value));
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`invoice_credit_balance`](Self::invoice_credit_balance).
+    pub fn with_invoice_credit_balance(
+        mut self,
+        value: std::collections::BTreeMap<String, i64>,
+    ) -> Self {
+        self.invoice_credit_balance = Some(value);
+        self
+    }
+
+    /// Sets [`invoice_prefix`](Self::invoice_prefix).
+    pub fn with_invoice_prefix(mut self, value: impl Into<String>) -> Self {
+        self.invoice_prefix = Some(value.into());
+        self
+    }
+
+    /// Sets [`invoice_settings`](Self::invoice_settings).
+    pub fn with_invoice_settings(
+        mut self,
+        value: crate::models::InvoiceSettingCustomerSetting,
+    ) -> Self {
+        self.invoice_settings = Some(value);
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    pub fn with_metadata(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_invoice_sequence`](Self::next_invoice_sequence).
+    pub fn with_next_invoice_sequence(mut self, value: i64) -> Self {
+        self.next_invoice_sequence = Some(value);
+        self
+    }
+
+    /// Sets [`phone`](Self::phone).
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+
+    /// Sets [`preferred_locales`](Self::preferred_locales).
+    pub fn with_preferred_locales(mut self, value: Vec<String>) -> Self {
+        self.preferred_locales = Some(value);
+        self
+    }
+
+    /// Sets [`shipping`](Self::shipping).
+    pub fn with_shipping(mut self, value: crate::models::Shipping) -> Self {
+        self.shipping = Some(value);
+        self
+    }
+
+    /// Sets [`sources`](Self::sources).
+    pub fn with_sources(mut self, value: CustomerSources) -> Self {
+        self.sources = Some(value);
+        self
+    }
+
+    /// Sets [`subscriptions`](Self::subscriptions).
+    pub fn with_subscriptions(mut self, value: CustomerSubscriptions) -> Self {
+        self.subscriptions = Some(value);
+        self
+    }
+
+    /// Sets [`tax`](Self::tax).
+    pub fn with_tax(mut self, value: crate::models::CustomerTax) -> Self {
+        self.tax = Some(value);
+        self
+    }
+
+    /// Sets [`tax_exempt`](Self::tax_exempt).
+    pub fn with_tax_exempt(mut self, value: CustomerTaxExempt) -> Self {
+        self.tax_exempt = Some(value);
+        self
+    }
+
+    /// Sets [`tax_ids`](Self::tax_ids).
+    pub fn with_tax_ids(mut self, value: CustomerTaxIds) -> Self {
+        self.tax_ids = Some(value);
+        self
+    }
+
+    /// Sets [`test_clock`](Self::test_clock).
+    pub fn with_test_clock(mut self, value: CustomerTestClock) -> Self {
+        self.test_clock = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// ID of the default payment source for the customer.
 ///
 /// If you are using payment methods created via the PaymentMethods API, see the [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) field instead.
@@ -478,6 +660,35 @@ pub struct CustomerSources {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl CustomerSources {
+    /// A [`CustomerSources`] with its required fields ([`data`](Self::data), [`has_more`](Self::has_more), [`object`](Self::object), [`url`](Self::url)); set the others with the `with_*` methods.
+    pub fn new(
+        data: Vec<CustomerSourcesDataItem>,
+        has_more: bool,
+        object: CustomerSourcesObject,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            data,
+            has_more,
+            object,
+            url: url.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// Polymorphic
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -786,6 +997,35 @@ pub struct CustomerSubscriptions {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl CustomerSubscriptions {
+    /// A [`CustomerSubscriptions`] with its required fields ([`data`](Self::data), [`has_more`](Self::has_more), [`object`](Self::object), [`url`](Self::url)); set the others with the `with_*` methods.
+    pub fn new(
+        data: Vec<crate::models::Subscription>,
+        has_more: bool,
+        object: CustomerSubscriptionsObject,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            data,
+            has_more,
+            object,
+            url: url.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -947,6 +1187,35 @@ pub struct CustomerTaxIds {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CustomerTaxIds {
+    /// A [`CustomerTaxIds`] with its required fields ([`data`](Self::data), [`has_more`](Self::has_more), [`object`](Self::object), [`url`](Self::url)); set the others with the `with_*` methods.
+    pub fn new(
+        data: Vec<crate::models::TaxId>,
+        has_more: bool,
+        object: CustomerTaxIdsObject,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            data,
+            has_more,
+            object,
+            url: url.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.

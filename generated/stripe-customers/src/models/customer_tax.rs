@@ -25,6 +25,42 @@ pub struct CustomerTax {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl CustomerTax {
+    /// A [`CustomerTax`] with its required fields ([`automatic_tax`](Self::automatic_tax)); set the others with the `with_*` methods.
+    pub fn new(automatic_tax: CustomerTaxAutomaticTax) -> Self {
+        Self {
+            automatic_tax,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`ip_address`](Self::ip_address).
+    pub fn with_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+
+    /// Sets [`location`](Self::location).
+    pub fn with_location(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.location = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// Surfaces if automatic tax computation is possible given the current customer location information.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

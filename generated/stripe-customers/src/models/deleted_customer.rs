@@ -21,6 +21,33 @@ pub struct DeletedCustomer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl DeletedCustomer {
+    /// A [`DeletedCustomer`] with its required fields ([`deleted`](Self::deleted), [`id`](Self::id), [`object`](Self::object)); set the others with the `with_*` methods.
+    pub fn new(
+        deleted: bool,
+        id: impl Into<String>,
+        object: DeletedCustomerObject,
+    ) -> Self {
+        Self {
+            deleted,
+            id: id.into(),
+            object,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -72,6 +72,77 @@ pub struct Discount {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Discount {
+    /// A [`Discount`] with its required fields ([`coupon`](Self::coupon), [`id`](Self::id), [`object`](Self::object), [`start`](Self::start)); set the others with the `with_*` methods.
+    pub fn new(
+        coupon: std::collections::BTreeMap<String, serde_json::Value>,
+        id: impl Into<String>,
+        object: DiscountObject,
+        start: i64,
+    ) -> Self {
+        Self {
+            coupon,
+            id: id.into(),
+            object,
+            start,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`checkout_session`](Self::checkout_session).
+    pub fn with_checkout_session(mut self, value: impl Into<String>) -> Self {
+        self.checkout_session = Some(value.into());
+        self
+    }
+
+    /// Sets [`customer`](Self::customer).
+    pub fn with_customer(mut self, value: DiscountCustomer) -> Self {
+        self.customer = Some(Box::new(value));
+        self
+    }
+
+    /// Sets [`end`](Self::end).
+    pub fn with_end(mut self, value: i64) -> Self {
+        self.end = Some(value);
+        self
+    }
+
+    /// Sets [`invoice`](Self::invoice).
+    pub fn with_invoice(mut self, value: impl Into<String>) -> Self {
+        self.invoice = Some(value.into());
+        self
+    }
+
+    /// Sets [`invoice_item`](Self::invoice_item).
+    pub fn with_invoice_item(mut self, value: impl Into<String>) -> Self {
+        self.invoice_item = Some(value.into());
+        self
+    }
+
+    /// Sets [`promotion_code`](Self::promotion_code).
+    pub fn with_promotion_code(mut self, value: impl Into<String>) -> Self {
+        self.promotion_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`subscription`](Self::subscription).
+    pub fn with_subscription(mut self, value: impl Into<String>) -> Self {
+        self.subscription = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// The ID of the customer associated with this discount.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

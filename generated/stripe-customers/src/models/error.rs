@@ -15,6 +15,27 @@ pub struct ErrorModel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ErrorModel {
+    /// A [`ErrorModel`] with its required fields ([`error`](Self::error)); set the others with the `with_*` methods.
+    pub fn new(error: crate::models::ApiErrors) -> Self {
+        Self {
+            error,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 impl crate::ApiError for ErrorModel {
     fn code(&self) -> Option<&str> {
         self.error.code.as_deref()

@@ -133,6 +133,48 @@ pub struct GetCustomersCreatedRangeQuerySpecs {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl GetCustomersCreatedRangeQuerySpecs {
+    /// An empty [`GetCustomersCreatedRangeQuerySpecs`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`gt`](Self::gt).
+    pub fn with_gt(mut self, value: i64) -> Self {
+        self.gt = Some(value);
+        self
+    }
+
+    /// Sets [`gte`](Self::gte).
+    pub fn with_gte(mut self, value: i64) -> Self {
+        self.gte = Some(value);
+        self
+    }
+
+    /// Sets [`lt`](Self::lt).
+    pub fn with_lt(mut self, value: i64) -> Self {
+        self.lt = Some(value);
+        self
+    }
+
+    /// Sets [`lte`](Self::lte).
+    pub fn with_lte(mut self, value: i64) -> Self {
+        self.lte = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// CustomerResourceCustomerList
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -152,6 +194,35 @@ pub struct GetCustomersResponse {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GetCustomersResponse {
+    /// A [`GetCustomersResponse`] with its required fields ([`data`](Self::data), [`has_more`](Self::has_more), [`object`](Self::object), [`url`](Self::url)); set the others with the `with_*` methods.
+    pub fn new(
+        data: Vec<crate::models::Customer>,
+        has_more: bool,
+        object: GetCustomersResponseObject,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            data,
+            has_more,
+            object,
+            url: url.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.

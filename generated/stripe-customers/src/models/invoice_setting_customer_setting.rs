@@ -33,3 +33,51 @@ pub struct InvoiceSettingCustomerSetting {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl InvoiceSettingCustomerSetting {
+    /// An empty [`InvoiceSettingCustomerSetting`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`custom_fields`](Self::custom_fields).
+    pub fn with_custom_fields(
+        mut self,
+        value: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.custom_fields = Some(value);
+        self
+    }
+
+    /// Sets [`default_payment_method`](Self::default_payment_method).
+    pub fn with_default_payment_method(mut self, value: impl Into<String>) -> Self {
+        self.default_payment_method = Some(value.into());
+        self
+    }
+
+    /// Sets [`footer`](Self::footer).
+    pub fn with_footer(mut self, value: impl Into<String>) -> Self {
+        self.footer = Some(value.into());
+        self
+    }
+
+    /// Sets [`rendering_options`](Self::rendering_options).
+    pub fn with_rendering_options(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.rendering_options = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}

@@ -147,6 +147,60 @@ pub struct PostCustomersAddressOptionalFieldsAddress {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl PostCustomersAddressOptionalFieldsAddress {
+    /// An empty [`PostCustomersAddressOptionalFieldsAddress`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets [`line1`](Self::line1).
+    pub fn with_line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+
+    /// Sets [`line2`](Self::line2).
+    pub fn with_line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+
+    /// Sets [`postal_code`](Self::postal_code).
+    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `PostCustomers.address.variant2`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -227,6 +281,30 @@ pub struct PostCustomersCashBalance {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl PostCustomersCashBalance {
+    /// An empty [`PostCustomersCashBalance`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`settings`](Self::settings).
+    pub fn with_settings(mut self, value: PostCustomersCashBalanceSettings) -> Self {
+        self.settings = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// balance_settings_param
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -237,6 +315,33 @@ pub struct PostCustomersCashBalanceSettings {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PostCustomersCashBalanceSettings {
+    /// An empty [`PostCustomersCashBalanceSettings`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`reconciliation_mode`](Self::reconciliation_mode).
+    pub fn with_reconciliation_mode(
+        mut self,
+        value: PostCustomersCashBalanceSettingsReconciliationMode,
+    ) -> Self {
+        self.reconciliation_mode = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `PostCustomers.cash_balance.settings.reconciliation_mode`.
@@ -348,6 +453,54 @@ pub struct PostCustomersInvoiceSettings {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl PostCustomersInvoiceSettings {
+    /// An empty [`PostCustomersInvoiceSettings`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`custom_fields`](Self::custom_fields).
+    pub fn with_custom_fields(
+        mut self,
+        value: PostCustomersInvoiceSettingsCustomFields,
+    ) -> Self {
+        self.custom_fields = Some(value);
+        self
+    }
+
+    /// Sets [`default_payment_method`](Self::default_payment_method).
+    pub fn with_default_payment_method(mut self, value: impl Into<String>) -> Self {
+        self.default_payment_method = Some(value.into());
+        self
+    }
+
+    /// Sets [`footer`](Self::footer).
+    pub fn with_footer(mut self, value: impl Into<String>) -> Self {
+        self.footer = Some(value.into());
+        self
+    }
+
+    /// Sets [`rendering_options`](Self::rendering_options).
+    pub fn with_rendering_options(
+        mut self,
+        value: PostCustomersInvoiceSettingsRenderingOptions,
+    ) -> Self {
+        self.rendering_options = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// `PostCustomers.invoice_settings.custom_fields`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -456,6 +609,28 @@ pub struct PostCustomersInvoiceSettingsCustomFieldsVariant1Item {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PostCustomersInvoiceSettingsCustomFieldsVariant1Item {
+    /// A [`PostCustomersInvoiceSettingsCustomFieldsVariant1Item`] with its required fields ([`name`](Self::name), [`value`](Self::value)); set the others with the `with_*` methods.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `PostCustomers.invoice_settings.custom_fields.variant2`.
@@ -637,6 +812,33 @@ pub struct PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParam {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParam {
+    /// An empty [`PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParam`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`amount_tax_display`](Self::amount_tax_display).
+    pub fn with_amount_tax_display(
+        mut self,
+        value: PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay,
+    ) -> Self {
+        self.amount_tax_display = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `PostCustomers.invoice_settings.rendering_options.rendering_options_param.amount_tax_display`.
@@ -1090,6 +1292,37 @@ pub struct PostCustomersShippingCustomerShipping {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl PostCustomersShippingCustomerShipping {
+    /// A [`PostCustomersShippingCustomerShipping`] with its required fields ([`address`](Self::address), [`name`](Self::name)); set the others with the `with_*` methods.
+    pub fn new(
+        address: PostCustomersShippingCustomerShippingAddress,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            address,
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`phone`](Self::phone).
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// optional_fields_address
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1139,6 +1372,60 @@ pub struct PostCustomersShippingCustomerShippingAddress {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PostCustomersShippingCustomerShippingAddress {
+    /// An empty [`PostCustomersShippingCustomerShippingAddress`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets [`line1`](Self::line1).
+    pub fn with_line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+
+    /// Sets [`line2`](Self::line2).
+    pub fn with_line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+
+    /// Sets [`postal_code`](Self::postal_code).
+    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`state`](Self::state).
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `PostCustomers.shipping.variant2`.
@@ -1219,6 +1506,30 @@ pub struct PostCustomersTax {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PostCustomersTax {
+    /// An empty [`PostCustomersTax`]: every field at its default; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`ip_address`](Self::ip_address).
+    pub fn with_ip_address(mut self, value: PostCustomersTaxIpAddress) -> Self {
+        self.ip_address = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `PostCustomers.tax.ip_address`.
@@ -1378,6 +1689,28 @@ pub struct PostCustomersTaxIdDataItem {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PostCustomersTaxIdDataItem {
+    /// A [`PostCustomersTaxIdDataItem`] with its required fields ([`type_`](Self::type_), [`value`](Self::value)); set the others with the `with_*` methods.
+    pub fn new(type_: PostCustomersTaxIdDataItemType, value: impl Into<String>) -> Self {
+        Self {
+            type_,
+            value: value.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// `PostCustomers.tax_id_data.item.type`.

@@ -154,6 +154,293 @@ pub struct Source {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Source {
+    /// A [`Source`] with its required fields ([`client_secret`](Self::client_secret), [`created`](Self::created), [`flow`](Self::flow), [`id`](Self::id), [`livemode`](Self::livemode), [`object`](Self::object), [`status`](Self::status), [`type_`](Self::type_)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        client_secret: impl Into<String>,
+        created: i64,
+        flow: impl Into<String>,
+        id: impl Into<String>,
+        livemode: bool,
+        object: SourceObject,
+        status: impl Into<String>,
+        type_: SourceType,
+    ) -> Self {
+        Self {
+            client_secret: client_secret.into(),
+            created,
+            flow: flow.into(),
+            id: id.into(),
+            livemode,
+            object,
+            status: status.into(),
+            type_,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`ach_credit_transfer`](Self::ach_credit_transfer).
+    pub fn with_ach_credit_transfer(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.ach_credit_transfer = Some(value);
+        self
+    }
+
+    /// Sets [`ach_debit`](Self::ach_debit).
+    pub fn with_ach_debit(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.ach_debit = Some(value);
+        self
+    }
+
+    /// Sets [`acss_debit`](Self::acss_debit).
+    pub fn with_acss_debit(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.acss_debit = Some(value);
+        self
+    }
+
+    /// Sets [`alipay`](Self::alipay).
+    pub fn with_alipay(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.alipay = Some(value);
+        self
+    }
+
+    /// Sets [`amount`](Self::amount).
+    pub fn with_amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+
+    /// Sets [`au_becs_debit`](Self::au_becs_debit).
+    pub fn with_au_becs_debit(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.au_becs_debit = Some(value);
+        self
+    }
+
+    /// Sets [`bancontact`](Self::bancontact).
+    pub fn with_bancontact(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.bancontact = Some(value);
+        self
+    }
+
+    /// Sets [`card`](Self::card).
+    pub fn with_card(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.card = Some(value);
+        self
+    }
+
+    /// Sets [`card_present`](Self::card_present).
+    pub fn with_card_present(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.card_present = Some(value);
+        self
+    }
+
+    /// Sets [`code_verification`](Self::code_verification).
+    pub fn with_code_verification(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.code_verification = Some(value);
+        self
+    }
+
+    /// Sets [`currency`](Self::currency).
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+
+    /// Sets [`customer`](Self::customer).
+    pub fn with_customer(mut self, value: impl Into<String>) -> Self {
+        self.customer = Some(value.into());
+        self
+    }
+
+    /// Sets [`eps`](Self::eps).
+    pub fn with_eps(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.eps = Some(value);
+        self
+    }
+
+    /// Sets [`giropay`](Self::giropay).
+    pub fn with_giropay(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.giropay = Some(value);
+        self
+    }
+
+    /// Sets [`ideal`](Self::ideal).
+    pub fn with_ideal(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.ideal = Some(value);
+        self
+    }
+
+    /// Sets [`klarna`](Self::klarna).
+    pub fn with_klarna(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.klarna = Some(value);
+        self
+    }
+
+    /// Sets [`metadata`](Self::metadata).
+    pub fn with_metadata(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    /// Sets [`multibanco`](Self::multibanco).
+    pub fn with_multibanco(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.multibanco = Some(value);
+        self
+    }
+
+    /// Sets [`owner`](Self::owner).
+    pub fn with_owner(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.owner = Some(value);
+        self
+    }
+
+    /// Sets [`p24`](Self::p24).
+    pub fn with_p24(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.p24 = Some(value);
+        self
+    }
+
+    /// Sets [`receiver`](Self::receiver).
+    pub fn with_receiver(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.receiver = Some(value);
+        self
+    }
+
+    /// Sets [`redirect`](Self::redirect).
+    pub fn with_redirect(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.redirect = Some(value);
+        self
+    }
+
+    /// Sets [`sepa_debit`](Self::sepa_debit).
+    pub fn with_sepa_debit(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.sepa_debit = Some(value);
+        self
+    }
+
+    /// Sets [`sofort`](Self::sofort).
+    pub fn with_sofort(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.sofort = Some(value);
+        self
+    }
+
+    /// Sets [`source_order`](Self::source_order).
+    pub fn with_source_order(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.source_order = Some(value);
+        self
+    }
+
+    /// Sets [`statement_descriptor`](Self::statement_descriptor).
+    pub fn with_statement_descriptor(mut self, value: impl Into<String>) -> Self {
+        self.statement_descriptor = Some(value.into());
+        self
+    }
+
+    /// Sets [`three_d_secure`](Self::three_d_secure).
+    pub fn with_three_d_secure(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.three_d_secure = Some(value);
+        self
+    }
+
+    /// Sets [`usage`](Self::usage).
+    pub fn with_usage(mut self, value: impl Into<String>) -> Self {
+        self.usage = Some(value.into());
+        self
+    }
+
+    /// Sets [`wechat`](Self::wechat).
+    pub fn with_wechat(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.wechat = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]

@@ -221,6 +221,252 @@ pub struct Subscription {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Subscription {
+    /// A [`Subscription`] with its required fields ([`automatic_tax`](Self::automatic_tax), [`billing_cycle_anchor`](Self::billing_cycle_anchor), [`cancel_at_period_end`](Self::cancel_at_period_end), [`collection_method`](Self::collection_method), [`created`](Self::created), [`currency`](Self::currency), [`current_period_end`](Self::current_period_end), [`current_period_start`](Self::current_period_start), [`customer`](Self::customer), [`id`](Self::id), [`items`](Self::items), [`livemode`](Self::livemode), [`metadata`](Self::metadata), [`object`](Self::object), [`start_date`](Self::start_date), [`status`](Self::status)); set the others with the `with_*` methods.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per required property of the description"
+    )]
+    pub fn new(
+        automatic_tax: std::collections::BTreeMap<String, serde_json::Value>,
+        billing_cycle_anchor: i64,
+        cancel_at_period_end: bool,
+        collection_method: SubscriptionCollectionMethod,
+        created: i64,
+        currency: impl Into<String>,
+        current_period_end: i64,
+        current_period_start: i64,
+        customer: SubscriptionCustomer,
+        id: impl Into<String>,
+        items: SubscriptionItems,
+        livemode: bool,
+        metadata: std::collections::BTreeMap<String, String>,
+        object: SubscriptionObject,
+        start_date: i64,
+        status: SubscriptionStatus,
+    ) -> Self {
+        Self {
+            automatic_tax,
+            billing_cycle_anchor,
+            cancel_at_period_end,
+            collection_method,
+            created,
+            currency: currency.into(),
+            current_period_end,
+            current_period_start,
+            customer,
+            id: id.into(),
+            items,
+            livemode,
+            metadata,
+            object,
+            start_date,
+            status,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`application`](Self::application).
+    pub fn with_application(mut self, value: impl Into<String>) -> Self {
+        self.application = Some(value.into());
+        self
+    }
+
+    /// Sets [`application_fee_percent`](Self::application_fee_percent).
+    pub fn with_application_fee_percent(mut self, value: f64) -> Self {
+        self.application_fee_percent = Some(value);
+        self
+    }
+
+    /// Sets [`billing_thresholds`](Self::billing_thresholds).
+    pub fn with_billing_thresholds(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.billing_thresholds = Some(value);
+        self
+    }
+
+    /// Sets [`cancel_at`](Self::cancel_at).
+    pub fn with_cancel_at(mut self, value: i64) -> Self {
+        self.cancel_at = Some(value);
+        self
+    }
+
+    /// Sets [`canceled_at`](Self::canceled_at).
+    pub fn with_canceled_at(mut self, value: i64) -> Self {
+        self.canceled_at = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_details`](Self::cancellation_details).
+    pub fn with_cancellation_details(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.cancellation_details = Some(value);
+        self
+    }
+
+    /// Sets [`days_until_due`](Self::days_until_due).
+    pub fn with_days_until_due(mut self, value: i64) -> Self {
+        self.days_until_due = Some(value);
+        self
+    }
+
+    /// Sets [`default_payment_method`](Self::default_payment_method).
+    pub fn with_default_payment_method(mut self, value: impl Into<String>) -> Self {
+        self.default_payment_method = Some(value.into());
+        self
+    }
+
+    /// Sets [`default_source`](Self::default_source).
+    pub fn with_default_source(mut self, value: SubscriptionDefaultSource) -> Self {
+        self.default_source = Some(value);
+        self
+    }
+
+    /// Sets [`default_tax_rates`](Self::default_tax_rates).
+    pub fn with_default_tax_rates(
+        mut self,
+        value: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.default_tax_rates = Some(value);
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`discount`](Self::discount).
+    pub fn with_discount(mut self, value: crate::models::Discount) -> Self {
+        self.discount = Some(value);
+        self
+    }
+
+    /// Sets [`ended_at`](Self::ended_at).
+    pub fn with_ended_at(mut self, value: i64) -> Self {
+        self.ended_at = Some(value);
+        self
+    }
+
+    /// Sets [`latest_invoice`](Self::latest_invoice).
+    pub fn with_latest_invoice(mut self, value: impl Into<String>) -> Self {
+        self.latest_invoice = Some(value.into());
+        self
+    }
+
+    /// Sets [`next_pending_invoice_item_invoice`](Self::next_pending_invoice_item_invoice).
+    pub fn with_next_pending_invoice_item_invoice(mut self, value: i64) -> Self {
+        self.next_pending_invoice_item_invoice = Some(value);
+        self
+    }
+
+    /// Sets [`on_behalf_of`](Self::on_behalf_of).
+    pub fn with_on_behalf_of(mut self, value: impl Into<String>) -> Self {
+        self.on_behalf_of = Some(value.into());
+        self
+    }
+
+    /// Sets [`pause_collection`](Self::pause_collection).
+    pub fn with_pause_collection(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.pause_collection = Some(value);
+        self
+    }
+
+    /// Sets [`payment_settings`](Self::payment_settings).
+    pub fn with_payment_settings(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.payment_settings = Some(value);
+        self
+    }
+
+    /// Sets [`pending_invoice_item_interval`](Self::pending_invoice_item_interval).
+    pub fn with_pending_invoice_item_interval(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.pending_invoice_item_interval = Some(value);
+        self
+    }
+
+    /// Sets [`pending_setup_intent`](Self::pending_setup_intent).
+    pub fn with_pending_setup_intent(mut self, value: impl Into<String>) -> Self {
+        self.pending_setup_intent = Some(value.into());
+        self
+    }
+
+    /// Sets [`pending_update`](Self::pending_update).
+    pub fn with_pending_update(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.pending_update = Some(value);
+        self
+    }
+
+    /// Sets [`schedule`](Self::schedule).
+    pub fn with_schedule(mut self, value: impl Into<String>) -> Self {
+        self.schedule = Some(value.into());
+        self
+    }
+
+    /// Sets [`test_clock`](Self::test_clock).
+    pub fn with_test_clock(mut self, value: SubscriptionTestClock) -> Self {
+        self.test_clock = Some(value);
+        self
+    }
+
+    /// Sets [`transfer_data`](Self::transfer_data).
+    pub fn with_transfer_data(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.transfer_data = Some(value);
+        self
+    }
+
+    /// Sets [`trial_end`](Self::trial_end).
+    pub fn with_trial_end(mut self, value: i64) -> Self {
+        self.trial_end = Some(value);
+        self
+    }
+
+    /// Sets [`trial_settings`](Self::trial_settings).
+    pub fn with_trial_settings(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.trial_settings = Some(value);
+        self
+    }
+
+    /// Sets [`trial_start`](Self::trial_start).
+    pub fn with_trial_start(mut self, value: i64) -> Self {
+        self.trial_start = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -697,6 +943,35 @@ pub struct SubscriptionItems {
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SubscriptionItems {
+    /// A [`SubscriptionItems`] with its required fields ([`data`](Self::data), [`has_more`](Self::has_more), [`object`](Self::object), [`url`](Self::url)); set the others with the `with_*` methods.
+    pub fn new(
+        data: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+        has_more: bool,
+        object: SubscriptionItemsObject,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            data,
+            has_more,
+            object,
+            url: url.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.

@@ -48,6 +48,60 @@ pub struct TaxId {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl TaxId {
+    /// A [`TaxId`] with its required fields ([`created`](Self::created), [`id`](Self::id), [`livemode`](Self::livemode), [`object`](Self::object), [`type_`](Self::type_), [`value`](Self::value)); set the others with the `with_*` methods.
+    pub fn new(
+        created: i64,
+        id: impl Into<String>,
+        livemode: bool,
+        object: TaxIdObject,
+        type_: TaxIdType,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            created,
+            id: id.into(),
+            livemode,
+            object,
+            type_,
+            value: value.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets [`customer`](Self::customer).
+    pub fn with_customer(mut self, value: TaxIdCustomer) -> Self {
+        self.customer = Some(value);
+        self
+    }
+
+    /// Sets [`verification`](Self::verification).
+    pub fn with_verification(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.verification = Some(value);
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// ID of the customer.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

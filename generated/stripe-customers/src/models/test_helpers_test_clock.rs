@@ -44,6 +44,47 @@ pub struct TestHelpersTestClock {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl TestHelpersTestClock {
+    /// A [`TestHelpersTestClock`] with its required fields ([`created`](Self::created), [`deletes_after`](Self::deletes_after), [`frozen_time`](Self::frozen_time), [`id`](Self::id), [`livemode`](Self::livemode), [`object`](Self::object), [`status`](Self::status)); set the others with the `with_*` methods.
+    pub fn new(
+        created: i64,
+        deletes_after: i64,
+        frozen_time: i64,
+        id: impl Into<String>,
+        livemode: bool,
+        object: TestHelpersTestClockObject,
+        status: TestHelpersTestClockStatus,
+    ) -> Self {
+        Self {
+            created,
+            deletes_after,
+            frozen_time,
+            id: id.into(),
+            livemode,
+            object,
+            status,
+            ..Default::default()
+        }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Adds a property the description does not list; it is kept in
+    /// [`additional_properties`](Self::additional_properties) and sent as it is.
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
