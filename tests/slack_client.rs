@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use slack_web_api::models::{ChatPostMessageErrorCode, ChatPostMessageResponse};
+use slack_web_api::models::{Blocks, BlocksItem, ChatPostMessageErrorCode, ChatPostMessageResponse};
 use slack_web_api::{Configuration, Error, FileUpload, RetryPolicy, Scheme, SlackWebApiClient};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -312,6 +312,79 @@ async fn message_timestamps_are_sent_verbatim() {
             ("ts", "1503435956.000200"),
             ("oldest", "1503435900.000100")
         ])
+    );
+}
+
+/// `blocks` and `attachments` are form fields holding JSON text. The setters
+/// take typed values (`Blocks`, built with `BlocksItem::new` or from raw JSON
+/// through `serde_json::from_value`), and the wire carries exactly
+/// `blocks=<url-encoded JSON>`.
+#[tokio::test]
+async fn blocks_and_attachments_are_typed_and_sent_as_json_text() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "ok": true,
+            "channel": "C123",
+            "ts": "1503435956.000247",
+            "message": { "type": "message", "text": "", "ts": "1503435956.000247" }
+        })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+
+    // Nested keys in sorted order, so the JSON text is the same whether or not
+    // serde_json preserves insertion order.
+    let blocks: Blocks = vec![
+        BlocksItem::new("section")
+            .with_additional_property("text", json!({ "text": "*hi* & bye", "type": "mrkdwn" })),
+        BlocksItem::new("divider"),
+    ];
+    client
+        .chat()
+        .post_message("C123")
+        .blocks(blocks.clone())
+        .attachments(vec![json!({ "color": "#36a64f", "text": "ok" })])
+        .send()
+        .await
+        .expect("post with typed blocks");
+    let raw = json!([
+        { "type": "section", "text": { "text": "*hi* & bye", "type": "mrkdwn" } },
+        { "type": "divider" }
+    ]);
+    let from_raw: Blocks = serde_json::from_value(raw).expect("any block array decodes");
+    assert_eq!(from_raw, blocks);
+    client
+        .chat()
+        .post_message("C123")
+        .blocks(from_raw)
+        .send()
+        .await
+        .expect("post with blocks from raw JSON");
+
+    let requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    let blocks_json = r#"[{"type":"section","text":{"text":"*hi* & bye","type":"mrkdwn"}},{"type":"divider"}]"#;
+    let blocks_wire = "%5B%7B%22type%22%3A%22section%22%2C%22text%22%3A%7B%22text%22%3A%22*hi*+%26+bye%22%2C%22type%22%3A%22mrkdwn%22%7D%7D%2C%7B%22type%22%3A%22divider%22%7D%5D";
+    assert_eq!(
+        String::from_utf8(requests[0].body.clone()).unwrap(),
+        format!(
+            "channel=C123&attachments=%5B%7B%22color%22%3A%22%2336a64f%22%2C%22text%22%3A%22ok%22%7D%5D&blocks={blocks_wire}"
+        )
+    );
+    assert_eq!(
+        wire::form_pairs(&requests[0].body),
+        pairs(&[
+            ("channel", "C123"),
+            ("attachments", r##"[{"color":"#36a64f","text":"ok"}]"##),
+            ("blocks", blocks_json),
+        ])
+    );
+    assert_eq!(
+        String::from_utf8(requests[1].body.clone()).unwrap(),
+        format!("channel=C123&blocks={blocks_wire}")
     );
 }
 

@@ -137,3 +137,80 @@ components:
     let wide = file(&files, "src/models/wide.rs");
     assert!(wide.contains("#[allow(\n        clippy::too_many_arguments,"), "{wide}");
 }
+
+/// A form field whose `encoding` says JSON, or an object (or array of objects)
+/// without a declared `style`, is one JSON text: its setter takes the typed
+/// value. A declared `style` keeps its layout; scalar arrays repeat the field.
+#[test]
+fn json_form_fields_take_the_typed_value_and_send_json_text() {
+    let files = render(
+        r##"
+openapi: 3.0.3
+info: {title: Forms, version: "1"}
+paths:
+  /post:
+    post:
+      operationId: post
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [blocks]
+              properties:
+                blocks: {$ref: "#/components/schemas/Blocks"}
+                label: {type: string}
+                items: {type: array, items: {$ref: "#/components/schemas/Block"}}
+                styled: {type: array, items: {$ref: "#/components/schemas/Block"}}
+                tags: {type: array, items: {type: string}}
+            encoding:
+              blocks: {contentType: application/json}
+              label: {contentType: application/json}
+              styled: {style: deepObject, explode: true}
+      responses:
+        "204": {description: done}
+  /upload:
+    post:
+      operationId: upload
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                file: {type: string, format: binary}
+                meta: {$ref: "#/components/schemas/Block"}
+      responses:
+        "204": {description: done}
+components:
+  schemas:
+    Block: {type: object, required: [type], properties: {type: {type: string}}}
+    Blocks: {type: array, items: {$ref: "#/components/schemas/Block"}}
+"##,
+    );
+    let default = file(&files, "src/controllers/default.rs");
+    let json_text = |method: &str, wire: &str, value: &str| {
+        format!("parts.{method}(\"{wire}\", serde_json::to_string(&{value}).map_err(")
+    };
+    let flat: String = default.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(").replace(" )", ")").replace(" .", ".");
+    for expected in [
+        // Declared JSON: required, a typed alias; and a string, quoted as JSON.
+        "pub fn post(&self, blocks: crate::models::Blocks) -> PostRequest".to_string(),
+        json_text("form", "blocks", "self.blocks"),
+        "pub fn label(mut self, value: impl Into<String>) -> Self".to_string(),
+        json_text("form", "label", "value"),
+        // No encoding: an array of objects is one JSON text.
+        "pub fn items(mut self, value: Vec<crate::models::Block>) -> Self".to_string(),
+        json_text("form", "items", "value"),
+        // Multipart: an object part is JSON (the OpenAPI default for objects).
+        json_text("text_part", "meta", "value"),
+        "* `blocks`: Sent as one JSON text. From raw JSON: `serde_json::from_value::<crate::models::Blocks>(value)`.".to_string(),
+        "/// Sent as one JSON text. From raw JSON: `serde_json::from_value::<Vec<crate::models::Block>>(value)`.".to_string(),
+    ] {
+        assert!(flat.contains(&expected), "no `{expected}` in\n{default}");
+    }
+    // A declared style and scalar arrays keep their per-item layout.
+    assert!(!flat.contains(&json_text("form", "styled", "value")), "{default}");
+    assert!(!flat.contains(&json_text("form", "tags", "value")), "{default}");
+    assert!(flat.contains("for item in value { parts.form(\"tags\", item); }"), "{default}");
+}

@@ -699,6 +699,13 @@ fn body_request(p: &Map<String, Value>, consumes: &[String]) -> Map<String, Valu
 }
 
 /// `formData` parameters → one request body with an object schema.
+///
+/// Swagger 2.0 cannot say that a form field carries JSON (`blocks=[{...}]`):
+/// a `formData` parameter may only be a scalar, an array of scalars or a file.
+/// A `schema` on one (which 2.0 allows on `body` parameters only; an overlay
+/// adds it) is read as the field's schema, and the field as sent as JSON text:
+/// its `encoding` gets `contentType: application/json`, OpenAPI 3.0's way to
+/// say so. `type` and the other scalar keywords beside it are ignored.
 fn form_request(fields: &[&Map<String, Value>], consumes: &[String]) -> Map<String, Value> {
     let mut properties = Map::new();
     let mut required = Vec::new();
@@ -706,6 +713,23 @@ fn form_request(fields: &[&Map<String, Value>], consumes: &[String]) -> Map<Stri
     let mut encoding = Map::new();
     for p in fields {
         let Some(name) = p.get("name").and_then(Value::as_str) else { continue };
+        if let Some(Value::Object(declared)) = p.get("schema") {
+            let mut schema = declared.clone();
+            if let Some(description) = p.get("description") {
+                if schema.contains_key("$ref") {
+                    // A `$ref` object keeps no siblings: the parameter's own
+                    // description goes on a wrapper, as for any annotated reference.
+                    schema = Map::from_iter([("allOf".to_string(), json!([Value::Object(schema)]))]);
+                }
+                schema.insert("description".into(), description.clone());
+            }
+            encoding.insert(name.to_string(), json!({ "contentType": "application/json" }));
+            if p.get("required").and_then(Value::as_bool) == Some(true) {
+                required.push(Value::String(name.to_string()));
+            }
+            properties.insert(name.to_string(), Value::Object(schema));
+            continue;
+        }
         let mut schema = Map::new();
         let mut collection_format = None;
         for (key, value) in p.iter() {

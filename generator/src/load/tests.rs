@@ -242,6 +242,38 @@ fn form_data_with_file_is_multipart() {
     assert_eq!(rb.content.keys().collect::<Vec<_>>(), ["multipart/form-data"]);
 }
 
+/// Swagger 2.0 cannot say a form field carries JSON; a `schema` on a `formData`
+/// parameter (an overlay adds one) is its schema, sent as JSON text.
+#[test]
+fn form_data_with_a_schema_is_a_json_field() {
+    let a = api(&swagger(json!({
+        "definitions": { "blocks": { "type": "array", "items": { "type": "object" } } },
+        "paths": { "/chat": { "post": {
+            "parameters": [
+                { "in": "formData", "name": "blocks", "type": "string", "description": "Blocks as JSON",
+                  "schema": { "$ref": "#/definitions/blocks" } },
+                { "in": "formData", "name": "meta", "type": "string", "required": true,
+                  "schema": { "type": "object", "properties": { "k": { "type": "string" } } } },
+                { "in": "formData", "name": "text", "type": "string" }
+            ],
+            "responses": { "200": { "description": "ok" } }
+        }}}
+    })));
+    let rb = body(op(&a, "/chat", "post"));
+    let media = &rb.content["application/x-www-form-urlencoded"];
+    let s = schema_json(media.schema.as_ref().unwrap());
+    assert_eq!(
+        s["properties"]["blocks"],
+        json!({ "allOf": [{ "$ref": "#/components/schemas/blocks" }], "description": "Blocks as JSON" })
+    );
+    assert_eq!(s["properties"]["meta"], json!({ "type": "object", "properties": { "k": { "type": "string" } } }));
+    assert_eq!(s["properties"]["text"], json!({ "type": "string" }));
+    assert_eq!(s["required"], json!(["meta"]));
+    assert_eq!(media.encoding["blocks"].content_type.as_deref(), Some("application/json"));
+    assert_eq!(media.encoding["meta"].content_type.as_deref(), Some("application/json"));
+    assert!(!media.encoding.contains_key("text"));
+}
+
 #[test]
 fn oauth2_flows_are_mapped_with_scopes() {
     let a = api(&swagger(json!({ "securityDefinitions": {

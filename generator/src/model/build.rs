@@ -198,7 +198,17 @@ impl<'a> OpCtx<'a> {
                 credential_params.push(name);
                 continue;
             }
-            let param = Param { name, location, required, ty, description, deprecated, explode, style };
+            let param = Param {
+                name,
+                location,
+                required,
+                ty,
+                description,
+                deprecated,
+                explode,
+                style,
+                encoding: FieldEncoding::Default,
+            };
             if let Some(existing) =
                 params.iter_mut().find(|e| e.name == param.name && e.location == param.location)
             {
@@ -219,6 +229,7 @@ impl<'a> OpCtx<'a> {
                     deprecated: false,
                     explode: false,
                     style: "simple",
+                    encoding: FieldEncoding::Default,
                 });
             }
         }
@@ -480,6 +491,12 @@ impl<'a> OpCtx<'a> {
                             ty => ty,
                         }
                     };
+                    let encoding = match media.encoding.get(&name) {
+                        Some(e) if e.content_type.as_deref().is_some_and(is_json_media_type) => FieldEncoding::Json,
+                        // `style` applies to URL-encoded bodies only.
+                        Some(e) if e.style.is_some() && kind == BodyKind::Form => FieldEncoding::Styled,
+                        _ => FieldEncoding::Default,
+                    };
                     params.push(Param {
                         name,
                         location: ParamLocation::Body,
@@ -489,6 +506,7 @@ impl<'a> OpCtx<'a> {
                         deprecated,
                         explode: true,
                         style: "form",
+                        encoding,
                     });
                 }
                 // A URL-encoded form cannot carry a file: a form with file fields is
@@ -735,6 +753,13 @@ fn template_names(path: &str) -> Vec<String> {
 }
 
 /// How a media type is encoded.
+/// Whether an `encoding` `contentType` (a media type or a comma-separated list)
+/// names JSON only: `application/json`, `application/vnd.x+json`.
+fn is_json_media_type(content_type: &str) -> bool {
+    let mut types = content_type.split(',').map(|t| t.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    types.all(|t| t == "application/json" || (t.starts_with("application/") && t.ends_with("+json")))
+}
+
 pub(crate) fn body_kind(media_type: &str) -> BodyKind {
     let mt = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if mt == "application/x-www-form-urlencoded" {

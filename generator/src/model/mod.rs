@@ -234,6 +234,23 @@ pub struct Param {
     /// `style`: `form`, `simple`, `spaceDelimited`, `pipeDelimited`,
     /// `deepObject`, `label` or `matrix`.
     pub style: &'static str,
+    /// For a field of a form body: what its `encoding` entry says.
+    pub encoding: FieldEncoding,
+}
+
+/// How a field of a form body is written, from the body's `encoding` entry for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FieldEncoding {
+    /// Nothing said: an object (or an array of objects) goes as one JSON
+    /// text, other values as text (arrays repeat the field).
+    #[default]
+    Default,
+    /// `contentType: application/json` (or another JSON type): the whole value
+    /// as one JSON text, `blocks=[{"type":"section",...}]`.
+    Json,
+    /// A `style` (`deepObject`, `form`, ...) for a URL-encoded body: the layout
+    /// that style describes.
+    Styled,
 }
 
 /// Where a parameter goes.

@@ -9,7 +9,7 @@ use super::recursion::boxed_fields;
 use super::sanitize::{Namer, module_name, package_name, pascal, snake, type_name};
 use crate::diag::Diagnostic;
 use crate::model::{
-    Api, BodyKind, Operation, Owner, ParamLocation, SchemeKind, Ty, TypeId, TypeKind,
+    Api, BodyKind, FieldEncoding, Operation, Owner, ParamLocation, SchemeKind, Ty, TypeId, TypeKind,
 };
 use crate::settings::{Origin, SdkJob};
 
@@ -753,6 +753,26 @@ impl Types<'_> {
         )
     }
 
+    /// Whether values of `ty` are JSON objects or arrays of them (through
+    /// aliases and `null`): what a form field without an `encoding` sends as
+    /// one JSON text. `depth` bounds the walk through unions of unions.
+    fn structured(&self, ty: &Ty, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        match self.resolve(ty) {
+            Ty::Nullable(inner) => self.structured(&inner, depth + 1),
+            Ty::Map(_) => true,
+            Ty::Array(inner) => matches!(self.resolve(&inner), Ty::Array(_)) || self.structured(&inner, depth + 1),
+            Ty::Named(id) => match &self.api.ty(id).kind {
+                TypeKind::Struct { .. } => true,
+                TypeKind::Union { variants, .. } => variants.iter().any(|v| self.structured(&v.ty, depth + 1)),
+                TypeKind::Enum { .. } | TypeKind::Alias(_) => false,
+            },
+            _ => false,
+        }
+    }
+
     fn is_string(&self, ty: &Ty) -> bool {
         match ty {
             Ty::String => true,
@@ -1123,7 +1143,15 @@ fn operation_view(
             ParamLocation::Body if body == "multipart" => "multipart",
             ParamLocation::Body => "form",
         };
-        let view = param_view(p.ty.clone(), field, lit(&p.name), location, p.explode, p.style, p.description.as_deref(), p.deprecated, types);
+        let mut view = param_view(p.ty.clone(), field, lit(&p.name), location, p.explode, p.style, p.description.as_deref(), p.deprecated, types);
+        let json_text = match p.encoding {
+            FieldEncoding::Json => true,
+            FieldEncoding::Styled => false,
+            FieldEncoding::Default => types.structured(&p.ty, 0),
+        };
+        if p.location == ParamLocation::Body && json_text {
+            send_as_json_text(&mut view);
+        }
         if p.required { required.push(view) } else { optional.push(view) }
     }
     let body_field = match body_kind {
@@ -1534,6 +1562,30 @@ fn pinned_expr(v: &serde_json::Value) -> String {
         serde_json::Value::String(s) => format!("sdkgen_runtime::response::Pinned::Str({})", lit(s)),
         other => format!("sdkgen_runtime::response::Pinned::Str({})", lit(&other.to_string())),
     }
+}
+
+/// A form field sent as one JSON text (`blocks=[{"type":"section"}]`): the
+/// setter takes the typed value, serialized with `serde_json` when sent.
+fn send_as_json_text(view: &mut ParamView) {
+    let method = if view.location == "multipart" { "text_part" } else { "form" };
+    let push = |value: &str| {
+        format!(
+            "parts.{method}({}, serde_json::to_string(&{value}).map_err(|e| crate::Error::InvalidRequest {{ message: e.to_string() }})?);",
+            view.wire_lit
+        )
+    };
+    view.push_required = push(&format!("self.{}", view.field));
+    view.push_optional = push("value");
+    view.encode = "json".into();
+    if !view.docs.is_empty() {
+        view.docs.push(lit(""));
+    }
+    let raw = if view.ty.contains("serde_json::Value") {
+        String::new()
+    } else {
+        format!(" From raw JSON: `serde_json::from_value::<{}>(value)`.", view.ty)
+    };
+    view.docs.push(lit(&format!(" Sent as one JSON text.{raw}")));
 }
 
 #[allow(clippy::too_many_arguments)]

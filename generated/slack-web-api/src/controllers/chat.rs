@@ -741,8 +741,8 @@ pub struct ChatPostEphemeralRequest {
     channel: String,
     user: String,
     as_user: Option<bool>,
-    attachments: Option<String>,
-    blocks: Option<String>,
+    attachments: Option<Vec<serde_json::Value>>,
+    blocks: Option<crate::models::Blocks>,
     icon_emoji: Option<String>,
     icon_url: Option<String>,
     link_names: Option<bool>,
@@ -767,25 +767,29 @@ impl ChatPostEphemeralRequest {
     }
 
     /// A JSON-based array of structured attachments, presented as a URL-encoded string.
-    pub fn attachments(mut self, value: impl Into<String>) -> Self {
-        self.attachments = Some(value.into());
+    ///
+    /// Sent as one JSON text.
+    pub fn attachments(mut self, value: Vec<serde_json::Value>) -> Self {
+        self.attachments = Some(value);
         self
     }
 
     /// Sets or clears [`attachments`](Self::attachments): `None` leaves it out of the request.
-    pub fn set_attachments(mut self, value: Option<String>) -> Self {
+    pub fn set_attachments(mut self, value: Option<Vec<serde_json::Value>>) -> Self {
         self.attachments = value;
         self
     }
 
     /// A JSON-based array of structured blocks, presented as a URL-encoded string.
-    pub fn blocks(mut self, value: impl Into<String>) -> Self {
-        self.blocks = Some(value.into());
+    ///
+    /// Sent as one JSON text. From raw JSON: `serde_json::from_value::<crate::models::Blocks>(value)`.
+    pub fn blocks(mut self, value: crate::models::Blocks) -> Self {
+        self.blocks = Some(value);
         self
     }
 
     /// Sets or clears [`blocks`](Self::blocks): `None` leaves it out of the request.
-    pub fn set_blocks(mut self, value: Option<String>) -> Self {
+    pub fn set_blocks(mut self, value: Option<crate::models::Blocks>) -> Self {
         self.blocks = value;
         self
     }
@@ -936,10 +940,24 @@ impl ChatPostEphemeralRequest {
             parts.form("as_user", value.to_string());
         }
         if let Some(value) = self.attachments {
-            parts.form("attachments", value);
+            parts
+                .form(
+                    "attachments",
+                    serde_json::to_string(&value)
+                        .map_err(|e| crate::Error::InvalidRequest {
+                            message: e.to_string(),
+                        })?,
+                );
         }
         if let Some(value) = self.blocks {
-            parts.form("blocks", value);
+            parts
+                .form(
+                    "blocks",
+                    serde_json::to_string(&value)
+                        .map_err(|e| crate::Error::InvalidRequest {
+                            message: e.to_string(),
+                        })?,
+                );
         }
         if let Some(value) = self.icon_emoji {
             parts.form("icon_emoji", value);
@@ -1000,8 +1018,8 @@ pub struct ChatPostMessageRequest {
     client: crate::SlackWebApiClient,
     channel: String,
     as_user: Option<bool>,
-    attachments: Option<String>,
-    blocks: Option<String>,
+    attachments: Option<Vec<serde_json::Value>>,
+    blocks: Option<crate::models::Blocks>,
     icon_emoji: Option<String>,
     icon_url: Option<String>,
     link_names: Option<bool>,
@@ -1030,25 +1048,29 @@ impl ChatPostMessageRequest {
     }
 
     /// A JSON-based array of structured attachments, presented as a URL-encoded string.
-    pub fn attachments(mut self, value: impl Into<String>) -> Self {
-        self.attachments = Some(value.into());
+    ///
+    /// Sent as one JSON text.
+    pub fn attachments(mut self, value: Vec<serde_json::Value>) -> Self {
+        self.attachments = Some(value);
         self
     }
 
     /// Sets or clears [`attachments`](Self::attachments): `None` leaves it out of the request.
-    pub fn set_attachments(mut self, value: Option<String>) -> Self {
+    pub fn set_attachments(mut self, value: Option<Vec<serde_json::Value>>) -> Self {
         self.attachments = value;
         self
     }
 
     /// A JSON-based array of structured blocks, presented as a URL-encoded string.
-    pub fn blocks(mut self, value: impl Into<String>) -> Self {
-        self.blocks = Some(value.into());
+    ///
+    /// Sent as one JSON text. From raw JSON: `serde_json::from_value::<crate::models::Blocks>(value)`.
+    pub fn blocks(mut self, value: crate::models::Blocks) -> Self {
+        self.blocks = Some(value);
         self
     }
 
     /// Sets or clears [`blocks`](Self::blocks): `None` leaves it out of the request.
-    pub fn set_blocks(mut self, value: Option<String>) -> Self {
+    pub fn set_blocks(mut self, value: Option<crate::models::Blocks>) -> Self {
         self.blocks = value;
         self
     }
@@ -1243,10 +1265,24 @@ impl ChatPostMessageRequest {
             parts.form("as_user", value.to_string());
         }
         if let Some(value) = self.attachments {
-            parts.form("attachments", value);
+            parts
+                .form(
+                    "attachments",
+                    serde_json::to_string(&value)
+                        .map_err(|e| crate::Error::InvalidRequest {
+                            message: e.to_string(),
+                        })?,
+                );
         }
         if let Some(value) = self.blocks {
-            parts.form("blocks", value);
+            parts
+                .form(
+                    "blocks",
+                    serde_json::to_string(&value)
+                        .map_err(|e| crate::Error::InvalidRequest {
+                            message: e.to_string(),
+                        })?,
+                );
         }
         if let Some(value) = self.icon_emoji {
             parts.form("icon_emoji", value);
@@ -1323,8 +1359,8 @@ pub struct ChatScheduleMessageRequest {
     parse: Option<String>,
     as_user: Option<bool>,
     link_names: Option<bool>,
-    attachments: Option<String>,
-    blocks: Option<String>,
+    attachments: Option<Vec<serde_json::Value>>,
+    blocks: Option<crate::models::Blocks>,
     unfurl_links: Option<bool>,
     unfurl_media: Option<bool>,
     thread_ts: Option<String>,
@@ -1406,25 +1442,29 @@ impl ChatScheduleMessageRequest {
     }
 
     /// A JSON-based array of structured attachments, presented as a URL-encoded string.
-    pub fn attachments(mut self, value: impl Into<String>) -> Self {
-        self.attachments = Some(value.into());
+    ///
+    /// Sent as one JSON text.
+    pub fn attachments(mut self, value: Vec<serde_json::Value>) -> Self {
+        self.attachments = Some(value);
         self
     }
 
     /// Sets or clears [`attachments`](Self::attachments): `None` leaves it out of the request.
-    pub fn set_attachments(mut self, value: Option<String>) -> Self {
+    pub fn set_attachments(mut self, value: Option<Vec<serde_json::Value>>) -> Self {
         self.attachments = value;
         self
     }
 
     /// A JSON-based array of structured blocks, presented as a URL-encoded string.
-    pub fn blocks(mut self, value: impl Into<String>) -> Self {
-        self.blocks = Some(value.into());
+    ///
+    /// Sent as one JSON text. From raw JSON: `serde_json::from_value::<crate::models::Blocks>(value)`.
+    pub fn blocks(mut self, value: crate::models::Blocks) -> Self {
+        self.blocks = Some(value);
         self
     }
 
     /// Sets or clears [`blocks`](Self::blocks): `None` leaves it out of the request.
-    pub fn set_blocks(mut self, value: Option<String>) -> Self {
+    pub fn set_blocks(mut self, value: Option<crate::models::Blocks>) -> Self {
         self.blocks = value;
         self
     }
@@ -1552,10 +1592,24 @@ impl ChatScheduleMessageRequest {
             parts.form("link_names", value.to_string());
         }
         if let Some(value) = self.attachments {
-            parts.form("attachments", value);
+            parts
+                .form(
+                    "attachments",
+                    serde_json::to_string(&value)
+                        .map_err(|e| crate::Error::InvalidRequest {
+                            message: e.to_string(),
+                        })?,
+                );
         }
         if let Some(value) = self.blocks {
-            parts.form("blocks", value);
+            parts
+                .form(
+                    "blocks",
+                    serde_json::to_string(&value)
+                        .map_err(|e| crate::Error::InvalidRequest {
+                            message: e.to_string(),
+                        })?,
+                );
         }
         if let Some(value) = self.unfurl_links {
             parts.form("unfurl_links", value.to_string());
@@ -1769,8 +1823,8 @@ pub struct ChatUpdateRequest {
     channel: String,
     ts: String,
     as_user: Option<bool>,
-    attachments: Option<String>,
-    blocks: Option<String>,
+    attachments: Option<Vec<serde_json::Value>>,
+    blocks: Option<crate::models::Blocks>,
     link_names: Option<String>,
     parse: Option<String>,
     text: Option<String>,
@@ -1791,25 +1845,29 @@ impl ChatUpdateRequest {
     }
 
     /// A JSON-based array of structured attachments, presented as a URL-encoded string. This field is required when not presenting `text`. If you don't include this field, the message's previous `attachments` will be retained. To remove previous `attachments`, include an empty array for this field.
-    pub fn attachments(mut self, value: impl Into<String>) -> Self {
-        self.attachments = Some(value.into());
+    ///
+    /// Sent as one JSON text.
+    pub fn attachments(mut self, value: Vec<serde_json::Value>) -> Self {
+        self.attachments = Some(value);
         self
     }
 
     /// Sets or clears [`attachments`](Self::attachments): `None` leaves it out of the request.
-    pub fn set_attachments(mut self, value: Option<String>) -> Self {
+    pub fn set_attachments(mut self, value: Option<Vec<serde_json::Value>>) -> Self {
         self.attachments = value;
         self
     }
 
     /// A JSON-based array of [structured blocks](/block-kit/building), presented as a URL-encoded string. If you don't include this field, the message's previous `blocks` will be retained. To remove previous `blocks`, include an empty array for this field.
-    pub fn blocks(mut self, value: impl Into<String>) -> Self {
-        self.blocks = Some(value.into());
+    ///
+    /// Sent as one JSON text. From raw JSON: `serde_json::from_value::<crate::models::Blocks>(value)`.
+    pub fn blocks(mut self, value: crate::models::Blocks) -> Self {
+        self.blocks = Some(value);
         self
     }
 
     /// Sets or clears [`blocks`](Self::blocks): `None` leaves it out of the request.
-    pub fn set_blocks(mut self, value: Option<String>) -> Self {
+    pub fn set_blocks(mut self, value: Option<crate::models::Blocks>) -> Self {
         self.blocks = value;
         self
     }
@@ -1909,10 +1967,24 @@ impl ChatUpdateRequest {
             parts.form("as_user", value.to_string());
         }
         if let Some(value) = self.attachments {
-            parts.form("attachments", value);
+            parts
+                .form(
+                    "attachments",
+                    serde_json::to_string(&value)
+                        .map_err(|e| crate::Error::InvalidRequest {
+                            message: e.to_string(),
+                        })?,
+                );
         }
         if let Some(value) = self.blocks {
-            parts.form("blocks", value);
+            parts
+                .form(
+                    "blocks",
+                    serde_json::to_string(&value)
+                        .map_err(|e| crate::Error::InvalidRequest {
+                            message: e.to_string(),
+                        })?,
+                );
         }
         if let Some(value) = self.link_names {
             parts.form("link_names", value);
