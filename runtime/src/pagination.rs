@@ -74,7 +74,6 @@ pub fn non_empty(cursor: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use futures_util::StreamExt as _;
 
     #[test]
     fn link_headers_give_the_next_page() {

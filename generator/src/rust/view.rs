@@ -1097,21 +1097,23 @@ fn operation_view(
     api: &Api,
 ) -> Result<OperationView, Diagnostic> {
     // The builder's own methods, so a parameter's setter never shadows one.
-    let mut field_namer =
-        Namer::with_reserved([
-            "client",
-            "send",
-            "send_with_response",
-            "execute",
-            "decode",
-            "new",
-            "options",
-            "retry_policy",
-            "request_timeout",
-            "extra_header",
-            "pages",
-            "items",
-        ]);
+    let mut reserved = vec![
+        "client",
+        "send",
+        "send_with_response",
+        "execute",
+        "decode",
+        "new",
+        "options",
+        "retry_policy",
+        "request_timeout",
+        "extra_header",
+    ];
+    // Only APIs that page have `pages()` and `items()` builders.
+    if types.pagination.is_some() {
+        reserved.extend(["pages", "items"]);
+    }
+    let mut field_namer = Namer::with_reserved(reserved);
     let body_kind = op.body.as_ref().map(|b| &b.kind);
     let body = match body_kind {
         None => "none",
