@@ -129,11 +129,83 @@ pub fn json<T: serde::de::DeserializeOwned, E, S>(
     let Some((property, error_value)) = discriminator else {
         return serde_json::from_slice(&raw.body).map_err(decode_error);
     };
-    let value: serde_json::Value = serde_json::from_slice(&raw.body).map_err(decode_error)?;
-    if value.get(property).is_some_and(|v| error_value.matches(v)) {
+    // Only the discriminator is read first (the rest of the body is skipped,
+    // not built), then the body is decoded once into its type.
+    let pinned = top_level(&raw.body, property).map_err(decode_error)?;
+    if pinned.is_some_and(|v| error_value.matches(&v)) {
         return Err(api_or_status(&raw, errors));
     }
-    serde_json::from_value(value).map_err(decode_error)
+    serde_json::from_slice(&raw.body).map_err(decode_error)
+}
+
+/// The value of one top-level property of a JSON object, skipping the others
+/// without building them; `None` when the body is not an object or lacks it.
+fn top_level(body: &[u8], property: &str) -> Result<Option<serde_json::Value>, serde_json::Error> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
+    struct Seed<'p>(&'p str);
+
+    impl<'de> DeserializeSeed<'de> for Seed<'_> {
+        type Value = Option<serde_json::Value>;
+
+        fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Seed<'_> {
+        type Value = Option<serde_json::Value>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if found.is_none() && key == self.0 {
+                    found = Some(map.next_value::<serde_json::Value>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = Seed(property).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
 }
 
 /// A success with no body to decode.
@@ -174,6 +246,15 @@ mod tests {
         assert_eq!(e.api_error().map(|e| e.error.as_str()), Some("channel_not_found"));
         let ok = json::<serde_json::Value, SlackError, ()>(Raw::new(200, r#"{"ok":true}"#), Some(("ok", Pinned::Bool(false))), error_body);
         assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn the_discriminator_is_read_without_building_the_rest() {
+        assert_eq!(top_level(br#"{"a":[1,{"b":2}],"ok":false,"ok":true}"#, "ok").unwrap(), Some(serde_json::json!(false)));
+        assert_eq!(top_level(br#"{"a":"ok"}"#, "ok").unwrap(), None);
+        assert_eq!(top_level(br#"[{"ok":false}]"#, "ok").unwrap(), None);
+        assert!(top_level(br#"{"ok":false"#, "ok").is_err());
+        assert!(top_level(br#"{"ok":true} trailing"#, "ok").is_err());
     }
 
     #[test]
