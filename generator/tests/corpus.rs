@@ -357,7 +357,7 @@ fn check_sample(
         let dir = scratch.join(format!("check-{i:03}"));
         let (status, stderr) = run_with_timeout(
             Command::new(env!("CARGO_BIN_EXE_sdkgen"))
-                .args(["generate", "--spec"])
+                .args(["generate", "--runtime", "vendor", "--spec"])
                 .arg(&o.spec)
                 .arg("--out")
                 .arg(&dir)
