@@ -88,23 +88,10 @@ fn random_urlsafe(len: usize) -> Result<String, OAuthError> {
     Ok(base64url(&bytes))
 }
 
-/// Unpadded base64url (RFC 4648 §5).
+/// Unpadded base64url (RFC 4648 §5), as PKCE and state values use.
 fn base64url(input: &[u8]) -> String {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(TABLE[(n >> 18) as usize & 63] as char);
-        out.push(TABLE[(n >> 12) as usize & 63] as char);
-        if chunk.len() > 1 {
-            out.push(TABLE[(n >> 6) as usize & 63] as char);
-        }
-        if chunk.len() > 2 {
-            out.push(TABLE[n as usize & 63] as char);
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(input)
 }
 
 /// Reads the authorization server's redirect back to the application: the whole
@@ -146,8 +133,9 @@ pub fn parse_callback(callback: &str, expected_state: &str) -> Result<String, OA
     code.filter(|c| !c.is_empty()).ok_or_else(|| OAuthError::InvalidCallback { reason: "no `code` parameter".into() })
 }
 
-pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq as _;
+    a.ct_eq(b).into()
 }
 
 /// The client id of an OAuth 2 application.
