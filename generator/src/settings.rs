@@ -52,18 +52,67 @@ pub struct Settings {
     pub pagination: Option<PaginationSettings>,
 }
 
-/// Cursor pagination: every operation that takes `cursor_param` and answers
-/// with a body where `next_cursor` can be read gets `pages()` and `items()`
-/// streams.
-#[derive(Debug, Clone, Deserialize)]
+/// How the API pages its lists. Every operation that takes the style's
+/// request parameter (optionally) and answers with a page of items gets
+/// `pages()` and `items()` streams.
+///
+/// - `cursor` (default): `cursor_param` carries the cursor, `next_cursor` (a
+///   property or JSON pointer) holds the next one; empty or missing ends the walk.
+/// - `offset`: `offset_param` moves on by the number of items read; an empty
+///   page ends the walk.
+/// - `page`: `page_param` counts pages from `first_page` (default 1); an
+///   empty page ends the walk.
+/// - `link`: the `Link` header's `rel="next"` URL gives the next value of
+///   `link_param` (GitHub: `page`); no next link ends the walk.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaginationSettings {
-    /// The request parameter carrying the cursor (Slack: `cursor`).
-    pub cursor_param: String,
-    /// Where the next cursor is in the response: a property or a JSON
-    /// pointer (Slack: `/response_metadata/next_cursor`); empty or missing
-    /// ends the walk.
-    pub next_cursor: String,
+    /// The style.
+    #[serde(default)]
+    pub style: PaginationStyle,
+    /// Cursor style: the request parameter carrying the cursor (Slack: `cursor`).
+    pub cursor_param: Option<String>,
+    /// Cursor style: where the next cursor is in the response.
+    pub next_cursor: Option<String>,
+    /// Offset style: the request parameter carrying the offset.
+    pub offset_param: Option<String>,
+    /// Page style: the request parameter carrying the page number.
+    pub page_param: Option<String>,
+    /// Page style: the number of the first page.
+    pub first_page: Option<i64>,
+    /// Link style: the query parameter of the next link to carry over.
+    pub link_param: Option<String>,
+    /// The response property holding the items (default: the response's one
+    /// required array, or the response itself when it is an array).
+    pub items: Option<String>,
+}
+
+/// See [`PaginationSettings`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaginationStyle {
+    /// A cursor in the response.
+    #[default]
+    Cursor,
+    /// An offset moved on by the items read.
+    Offset,
+    /// A page number.
+    Page,
+    /// The `Link` header's next URL.
+    Link,
+}
+
+impl PaginationSettings {
+    /// The request parameter the style moves on, or what is missing.
+    pub fn param(&self) -> Result<&str, &'static str> {
+        let (value, key) = match self.style {
+            PaginationStyle::Cursor => (&self.cursor_param, "cursor_param"),
+            PaginationStyle::Offset => (&self.offset_param, "offset_param"),
+            PaginationStyle::Page => (&self.page_param, "page_param"),
+            PaginationStyle::Link => (&self.link_param, "link_param"),
+        };
+        value.as_deref().ok_or(key)
+    }
 }
 
 /// See [`Settings::untagged`].
@@ -272,6 +321,7 @@ pub fn read(path: &Path) -> Result<Settings, Diagnostic> {
         d.hint("see the settings reference in README.md")
     })?;
     check_overlays(path, &text, &settings)?;
+    check_pagination(path, &text, &settings)?;
     Ok(settings)
 }
 
@@ -385,6 +435,24 @@ pub fn single(spec: &Path, out: &Path, settings_path: Option<&Path>) -> Result<S
     })
 }
 
+/// A pagination style without the keys it needs is an error, not a silent
+/// absence of `pages()`.
+fn check_pagination(path: &Path, text: &str, settings: &Settings) -> Result<(), Diagnostic> {
+    let Some(pagination) = &settings.pagination else { return Ok(()) };
+    let missing = match pagination.param() {
+        Err(key) => Some(key),
+        Ok(_) if pagination.style == PaginationStyle::Cursor && pagination.next_cursor.is_none() => Some("next_cursor"),
+        Ok(_) => None,
+    };
+    let Some(key) = missing else { return Ok(()) };
+    let mut d = Diagnostic::new(path, format!("[pagination] of style {:?} needs `{key}`", pagination.style).to_lowercase());
+    if let Some(offset) = text.find("[pagination]") {
+        let (line, col) = line_col(text, offset);
+        d = d.at_line(line, col);
+    }
+    Err(d.hint(format!("add `{key} = \"...\"` under [pagination] (see the settings reference in README.md)")))
+}
+
 /// The runtime a job's settings ask for, or the default for its output folder.
 fn runtime_of(
     settings: &Settings,
@@ -483,6 +551,20 @@ mod tests {
         let err = read(&path).unwrap_err();
         assert_eq!(err.location.line_col.map(|l| l.0), Some(3));
         assert!(err.message.contains("nmae"), "{err}");
+    }
+
+    #[test]
+    fn a_pagination_style_without_its_parameter_is_a_diagnostic_with_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE);
+        std::fs::write(&path, "spec = \"a.json\"\n\n[pagination]\nstyle = \"link\"\n").unwrap();
+        let err = read(&path).unwrap_err();
+        assert_eq!(err.location.line_col.map(|l| l.0), Some(3));
+        assert!(err.message.contains("`link_param`"), "{err}");
+        std::fs::write(&path, "spec = \"a.json\"\n[pagination]\ncursor_param = \"cursor\"\n").unwrap();
+        assert!(read(&path).unwrap_err().message.contains("`next_cursor`"));
+        std::fs::write(&path, "spec = \"a.json\"\n[pagination]\nstyle = \"offset\"\noffset_param = \"offset\"\n").unwrap();
+        assert!(read(&path).is_ok());
     }
 
     #[test]

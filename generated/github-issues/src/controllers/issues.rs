@@ -454,6 +454,42 @@ impl IssuesListForRepoRequest {
             .await
     }
 
+    /// Every page, following the `Link` header's `next` URL (its `page`) until there is none; starts from the builder as it is.
+    ///
+    /// The stream stops after the first error (it is the last item).
+    pub fn pages(
+        self,
+    ) -> impl sdkgen_runtime::pagination::Stream<
+        Item = Result<
+            Vec<crate::models::Issue>,
+            crate::Error<IssuesListForRepoErrorBody>,
+        >,
+    > + Send {
+        use sdkgen_runtime::pagination::TryStreamExt as _;
+
+        sdkgen_runtime::pagination::pages(
+                self,
+                Self::send_with_response,
+                |request, page| {
+                    let next = sdkgen_runtime::pagination::link_next(
+                        &page.headers,
+                        "page",
+                    )?;
+                    Some(request.set_page(Some(next.parse().ok()?)))
+                },
+            )
+            .map_ok(|response| response.body)
+    }
+
+    /// The items of every page, one by one, fetching pages as needed.
+    pub fn items(
+        self,
+    ) -> impl sdkgen_runtime::pagination::Stream<
+        Item = Result<crate::models::Issue, crate::Error<IssuesListForRepoErrorBody>>,
+    > + Send {
+        sdkgen_runtime::pagination::items(self.pages(), |page| page)
+    }
+
     #[allow(clippy::result_large_err)]
     fn decode(
         raw: sdkgen_runtime::Raw,
@@ -1124,6 +1160,45 @@ impl IssuesListCommentsRequest {
                 &self.options,
             )
             .await
+    }
+
+    /// Every page, following the `Link` header's `next` URL (its `page`) until there is none; starts from the builder as it is.
+    ///
+    /// The stream stops after the first error (it is the last item).
+    pub fn pages(
+        self,
+    ) -> impl sdkgen_runtime::pagination::Stream<
+        Item = Result<
+            Vec<crate::models::IssueComment>,
+            crate::Error<crate::models::BasicError>,
+        >,
+    > + Send {
+        use sdkgen_runtime::pagination::TryStreamExt as _;
+
+        sdkgen_runtime::pagination::pages(
+                self,
+                Self::send_with_response,
+                |request, page| {
+                    let next = sdkgen_runtime::pagination::link_next(
+                        &page.headers,
+                        "page",
+                    )?;
+                    Some(request.set_page(Some(next.parse().ok()?)))
+                },
+            )
+            .map_ok(|response| response.body)
+    }
+
+    /// The items of every page, one by one, fetching pages as needed.
+    pub fn items(
+        self,
+    ) -> impl sdkgen_runtime::pagination::Stream<
+        Item = Result<
+            crate::models::IssueComment,
+            crate::Error<crate::models::BasicError>,
+        >,
+    > + Send {
+        sdkgen_runtime::pagination::items(self.pages(), |page| page)
     }
 
     #[allow(clippy::result_large_err)]

@@ -7,8 +7,9 @@ mod pets;
 mod search;
 mod media;
 pub use pets::{
-    PetsController, CreatePetRequest, CreatePetOutput, CreatePetErrorBody, GetPetRequest,
-    ListShapesRequest, GetTreeRequest, PatchPetRequest, ListVehiclesRequest,
+    PetsController, ListPetsRequest, CreatePetRequest, CreatePetOutput,
+    CreatePetErrorBody, GetPetRequest, ListShapesRequest, GetTreeRequest,
+    PatchPetRequest, ListVehiclesRequest,
 };
 
 pub use search::{SearchController, SearchRequest};

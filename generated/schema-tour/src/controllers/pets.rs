@@ -18,6 +18,18 @@ impl PetsController {
         PetsController { client }
     }
 
+    /// Pets, a page at a time from an offset.
+    ///
+    /// `GET /pets` (operation `listPets`).
+    pub fn list_pets(&self) -> ListPetsRequest {
+        ListPetsRequest {
+            client: self.client.clone(),
+            offset: None,
+            limit: None,
+            options: sdkgen_runtime::CallOptions::default(),
+        }
+    }
+
     /// Adds a pet.
     ///
     /// `POST /pets` (operation `createPet`).
@@ -100,6 +112,158 @@ impl PetsController {
             client: self.client.clone(),
             options: sdkgen_runtime::CallOptions::default(),
         }
+    }
+}
+
+/// Request builder for [`PetsController::list_pets`]: set optional parameters, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct ListPetsRequest {
+    client: crate::SchemaTourClient,
+    offset: Option<i64>,
+    limit: Option<i64>,
+    options: sdkgen_runtime::CallOptions,
+}
+
+impl ListPetsRequest {
+    /// Sets `offset`.
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+
+    /// Sets or clears [`offset`](Self::offset): `None` leaves it out of the request.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
+
+    /// Sets `limit`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Sets or clears [`limit`](Self::limit): `None` leaves it out of the request.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
+
+    /// Retries this call by `policy` instead of the configuration's
+    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Times each attempt of this call out after `timeout` instead of the
+    /// configuration's.
+    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call (replacing one of the same name); a name or
+    /// value that cannot be sent fails the call when it is sent.
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::ListPetsResponse, crate::Error<serde_json::Value>> {
+        let raw = self.execute().await?;
+        Self::decode(raw)
+    }
+
+    /// Sends the request; the decoded body comes with the HTTP status and the
+    /// response headers (request ids, rate-limit state).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::ApiResponse<crate::models::ListPetsResponse>,
+        crate::Error<serde_json::Value>,
+    > {
+        let raw = self.execute().await?;
+        let (status, headers) = (raw.status, raw.headers.clone());
+        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+    }
+
+    async fn execute(
+        self,
+    ) -> Result<sdkgen_runtime::Raw, crate::Error<serde_json::Value>> {
+        let mut parts = sdkgen_runtime::RequestParts::new(
+            sdkgen_runtime::http::Method::GET,
+            "/pets".to_string(),
+        );
+        if let Some(value) = self.offset {
+            parts.query("offset", value.to_string());
+        }
+        if let Some(value) = self.limit {
+            parts.query("limit", value.to_string());
+        }
+        let operation = sdkgen_runtime::Operation {
+            id: "listPets",
+            security: &[],
+            security_optional: true,
+            retry_safe: true,
+        };
+        sdkgen_runtime::execute(
+                self.client.core(),
+                &self.client,
+                &operation,
+                parts,
+                &self.options,
+            )
+            .await
+    }
+
+    /// Every page, moving `offset` on by the items read until a page is empty; starts from the offset set on this builder.
+    ///
+    /// The stream stops after the first error (it is the last item).
+    pub fn pages(
+        self,
+    ) -> impl sdkgen_runtime::pagination::Stream<
+        Item = Result<crate::models::ListPetsResponse, crate::Error<serde_json::Value>>,
+    > + Send {
+        sdkgen_runtime::pagination::pages(
+            self,
+            Self::send,
+            |request, page| {
+                let count = page.items.len();
+                if count == 0 {
+                    return None;
+                }
+                let offset = request
+                    .offset
+                    .unwrap_or(0)
+                    .checked_add(i64::try_from(count).ok()?)?;
+                Some(request.set_offset(Some(offset)))
+            },
+        )
+    }
+
+    /// The items of every page (`items`), one by one, fetching pages as needed.
+    pub fn items(
+        self,
+    ) -> impl sdkgen_runtime::pagination::Stream<
+        Item = Result<crate::models::Pet, crate::Error<serde_json::Value>>,
+    > + Send {
+        sdkgen_runtime::pagination::items(self.pages(), |page| page.items)
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decode(
+        raw: sdkgen_runtime::Raw,
+    ) -> Result<crate::models::ListPetsResponse, crate::Error<serde_json::Value>> {
+        sdkgen_runtime::response::json(
+            raw,
+            None,
+            sdkgen_runtime::response::any_error_body,
+        )
     }
 }
 

@@ -196,14 +196,14 @@ impl AdminAppsApprovedListRequest {
             self,
             Self::send,
             |request, page| {
-                let cursor = page
-                    .additional_properties
-                    .get("response_metadata")
-                    .and_then(|v| v.get("next_cursor"))
-                    .and_then(|v| v.as_str())
-                    .filter(|cursor| !cursor.is_empty())
-                    .map(str::to_string);
-                cursor.map(|cursor| request.set_cursor(Some(cursor)))
+                let cursor = sdkgen_runtime::pagination::non_empty(
+                    page
+                        .additional_properties
+                        .get("response_metadata")
+                        .and_then(|v| v.get("next_cursor"))
+                        .and_then(|v| v.as_str()),
+                )?;
+                Some(request.set_cursor(Some(cursor)))
             },
         )
     }

@@ -162,14 +162,14 @@ impl AppsPermissionsResourcesListRequest {
             self,
             Self::send,
             |request, page| {
-                let cursor = page
-                    .response_metadata
-                    .as_ref()
-                    .map(|v| &v.next_cursor)
-                    .map(String::as_str)
-                    .filter(|cursor| !cursor.is_empty())
-                    .map(str::to_string);
-                cursor.map(|cursor| request.set_cursor(Some(cursor)))
+                let cursor = sdkgen_runtime::pagination::non_empty(
+                    page
+                        .response_metadata
+                        .as_ref()
+                        .map(|v| &v.next_cursor)
+                        .map(String::as_str),
+                )?;
+                Some(request.set_cursor(Some(cursor)))
             },
         )
     }

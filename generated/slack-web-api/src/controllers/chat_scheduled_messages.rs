@@ -213,10 +213,10 @@ impl ChatScheduledMessagesListRequest {
             self,
             Self::send,
             |request, page| {
-                let cursor = Some(page.response_metadata.next_cursor.as_str())
-                    .filter(|cursor| !cursor.is_empty())
-                    .map(str::to_string);
-                cursor.map(|cursor| request.set_cursor(Some(cursor)))
+                let cursor = sdkgen_runtime::pagination::non_empty(
+                    Some(page.response_metadata.next_cursor.as_str()),
+                )?;
+                Some(request.set_cursor(Some(cursor)))
             },
         )
     }

@@ -891,14 +891,14 @@ impl ConversationsHistoryRequest {
             self,
             Self::send,
             |request, page| {
-                let cursor = page
-                    .additional_properties
-                    .get("response_metadata")
-                    .and_then(|v| v.get("next_cursor"))
-                    .and_then(|v| v.as_str())
-                    .filter(|cursor| !cursor.is_empty())
-                    .map(str::to_string);
-                cursor.map(|cursor| request.set_cursor(Some(cursor)))
+                let cursor = sdkgen_runtime::pagination::non_empty(
+                    page
+                        .additional_properties
+                        .get("response_metadata")
+                        .and_then(|v| v.get("next_cursor"))
+                        .and_then(|v| v.as_str()),
+                )?;
+                Some(request.set_cursor(Some(cursor)))
             },
         )
     }
@@ -1712,14 +1712,14 @@ impl ConversationsListRequest {
             self,
             Self::send,
             |request, page| {
-                let cursor = page
-                    .response_metadata
-                    .as_ref()
-                    .map(|v| &v.next_cursor)
-                    .map(String::as_str)
-                    .filter(|cursor| !cursor.is_empty())
-                    .map(str::to_string);
-                cursor.map(|cursor| request.set_cursor(Some(cursor)))
+                let cursor = sdkgen_runtime::pagination::non_empty(
+                    page
+                        .response_metadata
+                        .as_ref()
+                        .map(|v| &v.next_cursor)
+                        .map(String::as_str),
+                )?;
+                Some(request.set_cursor(Some(cursor)))
             },
         )
     }
@@ -2022,10 +2022,10 @@ impl ConversationsMembersRequest {
             self,
             Self::send,
             |request, page| {
-                let cursor = Some(page.response_metadata.next_cursor.as_str())
-                    .filter(|cursor| !cursor.is_empty())
-                    .map(str::to_string);
-                cursor.map(|cursor| request.set_cursor(Some(cursor)))
+                let cursor = sdkgen_runtime::pagination::non_empty(
+                    Some(page.response_metadata.next_cursor.as_str()),
+                )?;
+                Some(request.set_cursor(Some(cursor)))
             },
         )
     }
@@ -2536,14 +2536,14 @@ impl ConversationsRepliesRequest {
             self,
             Self::send,
             |request, page| {
-                let cursor = page
-                    .additional_properties
-                    .get("response_metadata")
-                    .and_then(|v| v.get("next_cursor"))
-                    .and_then(|v| v.as_str())
-                    .filter(|cursor| !cursor.is_empty())
-                    .map(str::to_string);
-                cursor.map(|cursor| request.set_cursor(Some(cursor)))
+                let cursor = sdkgen_runtime::pagination::non_empty(
+                    page
+                        .additional_properties
+                        .get("response_metadata")
+                        .and_then(|v| v.get("next_cursor"))
+                        .and_then(|v| v.as_str()),
+                )?;
+                Some(request.set_cursor(Some(cursor)))
             },
         )
     }

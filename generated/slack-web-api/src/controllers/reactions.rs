@@ -570,14 +570,10 @@ impl ReactionsListRequest {
             |request, page| {
                 let cursor = serde_json::to_value(&page.response_metadata)
                     .ok()
-                    .and_then(|v| {
-                        v
-                            .pointer("/next_cursor")
-                            .and_then(|c| c.as_str())
-                            .filter(|c| !c.is_empty())
-                            .map(str::to_string)
-                    });
-                cursor.map(|cursor| request.set_cursor(Some(cursor)))
+                    .and_then(|v| sdkgen_runtime::pagination::non_empty(
+                        v.pointer("/next_cursor").and_then(|c| c.as_str()),
+                    ))?;
+                Some(request.set_cursor(Some(cursor)))
             },
         )
     }

@@ -378,14 +378,14 @@ impl UsersConversationsRequest {
             self,
             Self::send,
             |request, page| {
-                let cursor = page
-                    .response_metadata
-                    .as_ref()
-                    .map(|v| &v.next_cursor)
-                    .map(String::as_str)
-                    .filter(|cursor| !cursor.is_empty())
-                    .map(str::to_string);
-                cursor.map(|cursor| request.set_cursor(Some(cursor)))
+                let cursor = sdkgen_runtime::pagination::non_empty(
+                    page
+                        .response_metadata
+                        .as_ref()
+                        .map(|v| &v.next_cursor)
+                        .map(String::as_str),
+                )?;
+                Some(request.set_cursor(Some(cursor)))
             },
         )
     }
@@ -982,14 +982,10 @@ impl UsersListRequest {
             |request, page| {
                 let cursor = serde_json::to_value(&page.response_metadata)
                     .ok()
-                    .and_then(|v| {
-                        v
-                            .pointer("/next_cursor")
-                            .and_then(|c| c.as_str())
-                            .filter(|c| !c.is_empty())
-                            .map(str::to_string)
-                    });
-                cursor.map(|cursor| request.set_cursor(Some(cursor)))
+                    .and_then(|v| sdkgen_runtime::pagination::non_empty(
+                        v.pointer("/next_cursor").and_then(|c| c.as_str()),
+                    ))?;
+                Some(request.set_cursor(Some(cursor)))
             },
         )
     }
