@@ -448,3 +448,33 @@ fn build<E, S>(core: &Core, parts: RequestParts, options: &CallOptions) -> Resul
     }
     Ok(request)
 }
+
+/// The per-call methods of a generated request builder, over its `options`
+/// field ([`CallOptions`]): `retry_policy`, `request_timeout` and
+/// `extra_header`. One definition here instead of a copy in each of an
+/// API's builders.
+#[macro_export]
+macro_rules! call_option_setters {
+    () => {
+        /// Retries this call by `policy` instead of the configuration's
+        /// (`RetryPolicy::none()`: no retries).
+        pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
+            self.options.retry_policy = Some(policy);
+            self
+        }
+
+        /// Times each attempt of this call out after `timeout` instead of the
+        /// configuration's.
+        pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Adds a header to this call (replacing one of the same name); a name
+        /// or value that cannot be sent fails the call when it is sent.
+        pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+            self.options.header(name, value);
+            self
+        }
+    };
+}

@@ -31,6 +31,13 @@ impl Raw {
         }
     }
 
+    /// The decoded body with the status and headers it came with, for
+    /// `send_with_response()`.
+    pub fn decode_with_response<T, E>(self, decode: impl FnOnce(Raw) -> Result<T, E>) -> Result<crate::ApiResponse<T>, E> {
+        let (status, headers) = (self.status, self.headers.clone());
+        decode(self).map(|body| crate::ApiResponse::new(status, headers, body))
+    }
+
     /// The body as text (invalid UTF-8 replaced).
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()

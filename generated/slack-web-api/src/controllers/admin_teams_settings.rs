@@ -183,27 +183,7 @@ pub struct AdminTeamsSettingsInfoRequest {
 }
 
 impl AdminTeamsSettingsInfoRequest {
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -223,9 +203,7 @@ impl AdminTeamsSettingsInfoRequest {
         crate::ApiResponse<crate::models::AdminTeamsSettingsInfoResponse>,
         crate::Error<crate::models::AdminTeamsSettingsInfoError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -281,27 +259,7 @@ pub struct AdminTeamsSettingsSetDefaultChannelsRequest {
 }
 
 impl AdminTeamsSettingsSetDefaultChannelsRequest {
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -321,9 +279,7 @@ impl AdminTeamsSettingsSetDefaultChannelsRequest {
         crate::ApiResponse<crate::models::AdminTeamsSettingsSetDefaultChannelsResponse>,
         crate::Error<crate::models::AdminTeamsSettingsSetDefaultChannelsError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -381,27 +337,7 @@ pub struct AdminTeamsSettingsSetDescriptionRequest {
 }
 
 impl AdminTeamsSettingsSetDescriptionRequest {
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -421,9 +357,7 @@ impl AdminTeamsSettingsSetDescriptionRequest {
         crate::ApiResponse<crate::models::AdminTeamsSettingsSetDescriptionResponse>,
         crate::Error<crate::models::AdminTeamsSettingsSetDescriptionError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -481,27 +415,7 @@ pub struct AdminTeamsSettingsSetDiscoverabilityRequest {
 }
 
 impl AdminTeamsSettingsSetDiscoverabilityRequest {
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -521,9 +435,7 @@ impl AdminTeamsSettingsSetDiscoverabilityRequest {
         crate::ApiResponse<crate::models::AdminTeamsSettingsSetDiscoverabilityResponse>,
         crate::Error<crate::models::AdminTeamsSettingsSetDiscoverabilityError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -581,27 +493,7 @@ pub struct AdminTeamsSettingsSetIconRequest {
 }
 
 impl AdminTeamsSettingsSetIconRequest {
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -621,9 +513,7 @@ impl AdminTeamsSettingsSetIconRequest {
         crate::ApiResponse<crate::models::AdminTeamsSettingsSetIconResponse>,
         crate::Error<crate::models::AdminTeamsSettingsSetIconError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -681,27 +571,7 @@ pub struct AdminTeamsSettingsSetNameRequest {
 }
 
 impl AdminTeamsSettingsSetNameRequest {
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -721,9 +591,7 @@ impl AdminTeamsSettingsSetNameRequest {
         crate::ApiResponse<crate::models::AdminTeamsSettingsSetNameResponse>,
         crate::Error<crate::models::AdminTeamsSettingsSetNameError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(

@@ -291,28 +291,7 @@ impl AdminUsersAssignRequest {
         self.channel_ids = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -332,9 +311,7 @@ impl AdminUsersAssignRequest {
         crate::ApiResponse<crate::models::AdminUsersAssignResponse>,
         crate::Error<crate::models::AdminUsersAssignError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -479,28 +456,7 @@ impl AdminUsersInviteRequest {
         self.guest_expiration_ts = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -520,9 +476,7 @@ impl AdminUsersInviteRequest {
         crate::ApiResponse<crate::models::AdminUsersInviteResponse>,
         crate::Error<crate::models::AdminUsersInviteError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -623,28 +577,7 @@ impl AdminUsersListRequest {
         self.limit = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -664,9 +597,7 @@ impl AdminUsersListRequest {
         crate::ApiResponse<crate::models::AdminUsersListResponse>,
         crate::Error<crate::models::AdminUsersListError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -752,27 +683,7 @@ pub struct AdminUsersRemoveRequest {
 }
 
 impl AdminUsersRemoveRequest {
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -792,9 +703,7 @@ impl AdminUsersRemoveRequest {
         crate::ApiResponse<crate::models::AdminUsersRemoveResponse>,
         crate::Error<crate::models::AdminUsersRemoveError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -852,27 +761,7 @@ pub struct AdminUsersSetAdminRequest {
 }
 
 impl AdminUsersSetAdminRequest {
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -892,9 +781,7 @@ impl AdminUsersSetAdminRequest {
         crate::ApiResponse<crate::models::AdminUsersSetAdminResponse>,
         crate::Error<crate::models::AdminUsersSetAdminError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -953,27 +840,7 @@ pub struct AdminUsersSetExpirationRequest {
 }
 
 impl AdminUsersSetExpirationRequest {
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -993,9 +860,7 @@ impl AdminUsersSetExpirationRequest {
         crate::ApiResponse<crate::models::AdminUsersSetExpirationResponse>,
         crate::Error<crate::models::AdminUsersSetExpirationError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -1054,27 +919,7 @@ pub struct AdminUsersSetOwnerRequest {
 }
 
 impl AdminUsersSetOwnerRequest {
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1094,9 +939,7 @@ impl AdminUsersSetOwnerRequest {
         crate::ApiResponse<crate::models::AdminUsersSetOwnerResponse>,
         crate::Error<crate::models::AdminUsersSetOwnerError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -1154,27 +997,7 @@ pub struct AdminUsersSetRegularRequest {
 }
 
 impl AdminUsersSetRegularRequest {
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1194,9 +1017,7 @@ impl AdminUsersSetRegularRequest {
         crate::ApiResponse<crate::models::AdminUsersSetRegularResponse>,
         crate::Error<crate::models::AdminUsersSetRegularError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(

@@ -222,28 +222,7 @@ impl FilesRemoteAddRequest {
         self.indexable_file_contents = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -263,9 +242,7 @@ impl FilesRemoteAddRequest {
         crate::ApiResponse<crate::models::FilesRemoteAddResponse>,
         crate::Error<crate::models::FilesRemoteAddError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -359,28 +336,7 @@ impl FilesRemoteInfoRequest {
         self.external_id = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -400,9 +356,7 @@ impl FilesRemoteInfoRequest {
         crate::ApiResponse<crate::models::FilesRemoteInfoResponse>,
         crate::Error<crate::models::FilesRemoteInfoError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -522,28 +476,7 @@ impl FilesRemoteListRequest {
         self.cursor = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -563,9 +496,7 @@ impl FilesRemoteListRequest {
         crate::ApiResponse<crate::models::FilesRemoteListResponse>,
         crate::Error<crate::models::FilesRemoteListError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -682,28 +613,7 @@ impl FilesRemoteRemoveRequest {
         self.external_id = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -723,9 +633,7 @@ impl FilesRemoteRemoveRequest {
         crate::ApiResponse<crate::models::FilesRemoteRemoveResponse>,
         crate::Error<crate::models::FilesRemoteRemoveError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -823,28 +731,7 @@ impl FilesRemoteShareRequest {
         self.channels = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -864,9 +751,7 @@ impl FilesRemoteShareRequest {
         crate::ApiResponse<crate::models::FilesRemoteShareResponse>,
         crate::Error<crate::models::FilesRemoteShareError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -1018,28 +903,7 @@ impl FilesRemoteUpdateRequest {
         self.indexable_file_contents = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1059,9 +923,7 @@ impl FilesRemoteUpdateRequest {
         crate::ApiResponse<crate::models::FilesRemoteUpdateResponse>,
         crate::Error<crate::models::FilesRemoteUpdateError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(

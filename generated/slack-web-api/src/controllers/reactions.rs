@@ -125,27 +125,7 @@ pub struct ReactionsAddRequest {
 }
 
 impl ReactionsAddRequest {
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -165,9 +145,7 @@ impl ReactionsAddRequest {
         crate::ApiResponse<crate::models::ReactionsAddResponse>,
         crate::Error<crate::models::ReactionsAddError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -285,28 +263,7 @@ impl ReactionsGetRequest {
         self.timestamp = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -326,9 +283,7 @@ impl ReactionsGetRequest {
         crate::ApiResponse<std::collections::BTreeMap<String, serde_json::Value>>,
         crate::Error<crate::models::ReactionsGetError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -466,28 +421,7 @@ impl ReactionsListRequest {
         self.limit = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -507,9 +441,7 @@ impl ReactionsListRequest {
         crate::ApiResponse<crate::models::ReactionsListResponse>,
         crate::Error<crate::models::ReactionsListError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -666,28 +598,7 @@ impl ReactionsRemoveRequest {
         self.timestamp = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -707,9 +618,7 @@ impl ReactionsRemoveRequest {
         crate::ApiResponse<crate::models::ReactionsRemoveResponse>,
         crate::Error<crate::models::ReactionsRemoveError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(

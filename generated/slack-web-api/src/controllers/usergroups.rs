@@ -190,28 +190,7 @@ impl UsergroupsCreateRequest {
         self.include_count = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -231,9 +210,7 @@ impl UsergroupsCreateRequest {
         crate::ApiResponse<crate::models::UsergroupsCreateResponse>,
         crate::Error<crate::models::UsergroupsCreateError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -313,28 +290,7 @@ impl UsergroupsDisableRequest {
         self.include_count = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -354,9 +310,7 @@ impl UsergroupsDisableRequest {
         crate::ApiResponse<crate::models::UsergroupsDisableResponse>,
         crate::Error<crate::models::UsergroupsDisableError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -427,28 +381,7 @@ impl UsergroupsEnableRequest {
         self.include_count = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -468,9 +401,7 @@ impl UsergroupsEnableRequest {
         crate::ApiResponse<crate::models::UsergroupsEnableResponse>,
         crate::Error<crate::models::UsergroupsEnableError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -566,28 +497,7 @@ impl UsergroupsListRequest {
         self.include_disabled = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -607,9 +517,7 @@ impl UsergroupsListRequest {
         crate::ApiResponse<crate::models::UsergroupsListResponse>,
         crate::Error<crate::models::UsergroupsListError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
@@ -733,28 +641,7 @@ impl UsergroupsUpdateRequest {
         self.name = value;
         self
     }
-
-    /// Retries this call by `policy` instead of the configuration's
-    /// ([`RetryPolicy::none`](crate::RetryPolicy::none): no retries).
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Times each attempt of this call out after `timeout` instead of the
-    /// configuration's.
-    pub fn request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call (replacing one of the same name); a name or
-    /// value that cannot be sent fails the call when it is sent.
-    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-
+    sdkgen_runtime::call_option_setters!();
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -774,9 +661,7 @@ impl UsergroupsUpdateRequest {
         crate::ApiResponse<crate::models::UsergroupsUpdateResponse>,
         crate::Error<crate::models::UsergroupsUpdateError>,
     > {
-        let raw = self.execute().await?;
-        let (status, headers) = (raw.status, raw.headers.clone());
-        Self::decode(raw).map(|body| crate::ApiResponse::new(status, headers, body))
+        self.execute().await?.decode_with_response(Self::decode)
     }
 
     async fn execute(
