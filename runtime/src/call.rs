@@ -240,10 +240,10 @@ pub async fn execute<C: Credentials, E>(
     let (outcome, attempts) = outcome;
     if let Ok(raw) = &outcome {
         span.record("status", raw.status.as_u16());
-    } else if let Err(e) = &outcome {
-        if let Some(status) = e.status() {
-            span.record("status", status.as_u16());
-        }
+    } else if let Err(e) = &outcome
+        && let Some(status) = e.status()
+    {
+        span.record("status", status.as_u16());
     }
     span.record("attempts", attempts);
     span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -312,15 +312,15 @@ async fn attempt<C: Credentials, E>(
     let renews = op.security.iter().flat_map(|a| a.iter()).any(|s| credentials.renews_tokens(*s));
     let again = renews.then(|| parts.clone());
     let (raw, applied) = send_once(core, credentials, op, parts, options, number).await?;
-    if raw.status == StatusCode::UNAUTHORIZED {
-        if let Some(parts) = again {
-            let mut renewed = false;
-            for (scheme, token) in &applied {
-                renewed |= credentials.renew_rejected(*scheme, token).await;
-            }
-            if renewed {
-                return send_once(core, credentials, op, parts, options, number).await.map(|(raw, _)| raw);
-            }
+    if raw.status == StatusCode::UNAUTHORIZED
+        && let Some(parts) = again
+    {
+        let mut renewed = false;
+        for (scheme, token) in &applied {
+            renewed |= credentials.renew_rejected(*scheme, token).await;
+        }
+        if renewed {
+            return send_once(core, credentials, op, parts, options, number).await.map(|(raw, _)| raw);
         }
     }
     Ok(raw)

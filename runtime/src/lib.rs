@@ -13,13 +13,18 @@
 //! - [`error`]: the [`Error`] every call returns;
 //! - [`secret`]: credentials that never show in `Debug`;
 //! - [`oauth`]: tokens, the token endpoint, PKCE, state, single-flight renewal;
-//! - [`retry`], [`pagination`], [`hooks`].
+//! - [`retry`], [`pagination`], [`hooks`];
+//! - `app` (feature `app`): the OAuth app layer: state and installation
+//!   stores, the install flow, token rotation, request signatures and
+//!   OpenID Connect sign-in.
 //!
 //! Applications use it through the generated crate, which re-exports what
 //! they need; its version is the one the generated crate names.
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "app")]
+pub mod app;
 pub mod call;
 pub mod de;
 pub mod error;

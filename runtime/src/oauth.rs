@@ -544,10 +544,10 @@ impl TokenCell {
     {
         let _guard = self.refresh.lock().await;
         let current = self.get();
-        if let Some(token) = &current {
-            if Some(&token.access_token) != stale {
-                return Ok((token.clone(), false));
-            }
+        if let Some(token) = &current
+            && Some(&token.access_token) != stale
+        {
+            return Ok((token.clone(), false));
         }
         let token = renew(current).await?;
         self.set(token.clone());
