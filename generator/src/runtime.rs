@@ -17,6 +17,22 @@ pub const FILES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../../runtime/Cargo.toml")),
     ("LICENSE", include_str!("../../runtime/LICENSE")),
     ("README.md", include_str!("../../runtime/README.md")),
+    ("src/app/crypto.rs", include_str!("../../runtime/src/app/crypto.rs")),
+    ("src/app/error.rs", include_str!("../../runtime/src/app/error.rs")),
+    ("src/app/file.rs", include_str!("../../runtime/src/app/file.rs")),
+    ("src/app/install.rs", include_str!("../../runtime/src/app/install.rs")),
+    ("src/app/installation.rs", include_str!("../../runtime/src/app/installation.rs")),
+    ("src/app/mod.rs", include_str!("../../runtime/src/app/mod.rs")),
+    ("src/app/oidc.rs", include_str!("../../runtime/src/app/oidc.rs")),
+    ("src/app/post.rs", include_str!("../../runtime/src/app/post.rs")),
+    ("src/app/rotation.rs", include_str!("../../runtime/src/app/rotation.rs")),
+    ("src/app/signature.rs", include_str!("../../runtime/src/app/signature.rs")),
+    ("src/app/sqlite.rs", include_str!("../../runtime/src/app/sqlite.rs")),
+    ("src/app/state.rs", include_str!("../../runtime/src/app/state.rs")),
+    ("src/app/testdata/README.md", include_str!("../../runtime/src/app/testdata/README.md")),
+    ("src/app/testdata/oidc_other_key.pem", include_str!("../../runtime/src/app/testdata/oidc_other_key.pem")),
+    ("src/app/testdata/oidc_test_jwks.json", include_str!("../../runtime/src/app/testdata/oidc_test_jwks.json")),
+    ("src/app/testdata/oidc_test_key.pem", include_str!("../../runtime/src/app/testdata/oidc_test_key.pem")),
     ("src/call.rs", include_str!("../../runtime/src/call.rs")),
     ("src/de.rs", include_str!("../../runtime/src/de.rs")),
     ("src/error.rs", include_str!("../../runtime/src/error.rs")),
@@ -135,11 +151,19 @@ mod tests {
 
     #[test]
     fn every_runtime_source_file_is_embedded() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
-        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| format!("src/{}", e.unwrap().file_name().to_string_lossy()))
-            .collect();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+        let mut on_disk = Vec::new();
+        let mut dirs = vec![root.join("src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    on_disk.push(path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
         on_disk.sort();
         let embedded: Vec<String> = FILES.iter().map(|(p, _)| p.to_string()).filter(|p| p.starts_with("src/")).collect();
         assert_eq!(embedded, on_disk);

@@ -50,6 +50,94 @@ pub struct Settings {
     /// How the API pages its lists, when it does.
     #[serde(default)]
     pub pagination: Option<PaginationSettings>,
+    /// The OAuth app layer (install flow, stores, rotation, signatures,
+    /// OpenID Connect), generated behind the crate's `app` feature when set.
+    #[serde(default)]
+    pub app: Option<AppSettings>,
+}
+
+/// The OAuth *app* layer of an API whose OAuth 2 authorization-code scheme
+/// installs an application in many workspaces (or accounts): what the
+/// runtime's generic install flow needs to know of this API.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppSettings {
+    /// The OAuth 2 scheme (with an authorization-code flow) installs go through.
+    pub scheme: String,
+    /// The consent page's parameter for the installer's own scopes, when the
+    /// provider has one (Slack: `user_scope`).
+    pub user_scope_param: Option<String>,
+    /// Whether installs send a PKCE challenge.
+    #[serde(default)]
+    pub pkce: bool,
+    /// How long before expiry rotating tokens are refreshed (default 120).
+    pub rotation_window_minutes: Option<u64>,
+    /// Environment variable of the secret incoming requests are signed with.
+    pub signing_secret_env: Option<String>,
+    /// Environment variable of the key tokens are encrypted with at rest.
+    pub encryption_key_env: Option<String>,
+    /// Environment variable of the bot scopes asked for at install.
+    pub scopes_env: Option<String>,
+    /// Environment variable of the installer's scopes asked for at install.
+    pub user_scopes_env: Option<String>,
+    /// Where each field of an installation is in the token response (JSON
+    /// pointers), keyed by field name (`bot_token = "/access_token"`).
+    #[serde(default)]
+    pub installation: BTreeMap<String, String>,
+    /// A call made with the new bot token to learn who the bot is.
+    pub identity: Option<AppIdentitySettings>,
+    /// How the API signs the requests it sends to the application.
+    pub signature: Option<AppSignatureSettings>,
+    /// OpenID Connect sign-in.
+    pub openid: Option<AppOpenIdSettings>,
+}
+
+/// See [`AppSettings::identity`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppIdentitySettings {
+    /// The operation (operationId) called with the bot token.
+    pub operation: String,
+    /// JSON pointer of the bot's id in its response.
+    pub bot_id: Option<String>,
+    /// JSON pointer of the enterprise's URL in its response.
+    pub enterprise_url: Option<String>,
+}
+
+/// See [`AppSettings::signature`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppSignatureSettings {
+    /// Header holding the signature.
+    pub signature_header: String,
+    /// Header holding the request's timestamp (seconds since the Unix epoch).
+    pub timestamp_header: String,
+    /// The signed text, with `{timestamp}` and `{body}` placeholders.
+    pub base_string: String,
+    /// What precedes the hex HMAC-SHA256 digest in the signature header.
+    #[serde(default)]
+    pub signature_prefix: String,
+    /// How old (or how far ahead) a request may be, in seconds (default 300).
+    pub max_age_seconds: Option<u64>,
+}
+
+/// See [`AppSettings::openid`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppOpenIdSettings {
+    /// The consent page of sign-ins.
+    pub authorization_url: String,
+    /// The operation (operationId) codes are exchanged at.
+    pub token_operation: String,
+    /// The operation (operationId) of the UserInfo endpoint.
+    pub userinfo_operation: String,
+    /// The `iss` of the provider's id tokens.
+    pub issuer: String,
+    /// Where the provider's signing keys are (JWKS).
+    pub jwks_url: String,
+    /// Scopes asked for (default `openid`, `email`, `profile`).
+    #[serde(default)]
+    pub scopes: Vec<String>,
 }
 
 /// How the API pages its lists. Every operation that takes the style's

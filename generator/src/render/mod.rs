@@ -28,6 +28,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("oauth_scheme.rs", include_str!("../../../templates/oauth_scheme.rs.tera")),
     ("oauth_guide.md", include_str!("../../../templates/oauth_guide.md.tera")),
     ("scheme_guide.md", include_str!("../../../templates/scheme_guide.md.tera")),
+    ("app.rs", include_str!("../../../templates/app.rs.tera")),
+    ("app_install.md", include_str!("../../../templates/app_install.md.tera")),
+    ("app_stores.md", include_str!("../../../templates/app_stores.md.tera")),
+    ("app_rotation.md", include_str!("../../../templates/app_rotation.md.tera")),
+    ("app_signatures.md", include_str!("../../../templates/app_signatures.md.tera")),
+    ("app_sign_in.md", include_str!("../../../templates/app_sign_in.md.tera")),
 ];
 
 /// The generated files: path relative to the crate root → contents.
@@ -70,6 +76,18 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
     ];
     if view.has_oauth {
         jobs.push((PathBuf::from("src/oauth/mod.rs"), "oauth_mod.rs", None));
+    }
+    if let Some(app) = &view.app {
+        jobs.push((PathBuf::from("src/app.rs"), "app.rs", None));
+        jobs.push((PathBuf::from("docs/app_install.md"), "app_install.md", None));
+        jobs.push((PathBuf::from("docs/app_stores.md"), "app_stores.md", None));
+        jobs.push((PathBuf::from("docs/app_rotation.md"), "app_rotation.md", None));
+        if app.signature.is_some() {
+            jobs.push((PathBuf::from("docs/app_signatures.md"), "app_signatures.md", None));
+        }
+        if app.openid.is_some() {
+            jobs.push((PathBuf::from("docs/app_sign_in.md"), "app_sign_in.md", None));
+        }
     }
     for s in view.schemes.iter().filter(|s| s.oauth.is_some()) {
         let module = s.oauth.as_ref().map(|o| o.module.clone()).unwrap_or_default();

@@ -2,6 +2,7 @@
 //! [`view::CrateView`], the data the templates render. Every identifier goes
 //! through [`sanitize`], every string from the description through [`docs::lit`].
 
+pub mod app;
 pub mod docs;
 pub mod quick_start;
 mod recursion;

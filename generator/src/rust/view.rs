@@ -72,6 +72,8 @@ pub struct CrateView {
     pub description: String,
     /// Any OAuth 2 scheme.
     pub has_oauth: bool,
+    /// The OAuth app layer (`[app]` settings).
+    pub app: Option<crate::rust::app::AppView>,
     /// Any OAuth 2 authorization code scheme.
     pub has_auth_code: bool,
     /// Any scheme that is not OAuth 2.
@@ -1036,7 +1038,12 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     let has_non_oauth = schemes.iter().any(|s| s.oauth.is_none());
     let settings_path = job.settings_path.as_deref().unwrap_or(&job.spec_path);
     let quick_start = crate::rust::quick_start::quick_start(&settings.docs, &controllers, &lib, &client, settings_path)?;
+    let api_base_url = api.servers.first().map_or_else(String::new, |s| {
+        s.variables.iter().fold(s.url.clone(), |url, (k, v)| url.replace(&format!("{{{k}}}"), v))
+    });
+    let app = crate::rust::app::app_view(settings, api, &schemes, &api_base_url, settings_path)?;
     Ok(CrateView {
+        app,
         quick_start,
         has_oauth,
         has_auth_code,
