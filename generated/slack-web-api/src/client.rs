@@ -623,6 +623,11 @@ impl SlackWebApiClient {
     pub fn workflows(&self) -> crate::controllers::WorkflowsController {
         crate::controllers::WorkflowsController::new(self.clone())
     }
+
+    /// Operations tagged `openid.connect`.
+    pub fn openid_connect(&self) -> crate::controllers::OpenidConnectController {
+        crate::controllers::OpenidConnectController::new(self.clone())
+    }
     pub(crate) fn core(&self) -> &sdkgen_runtime::Core {
         &self.inner.core
     }

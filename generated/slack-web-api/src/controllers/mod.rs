@@ -59,6 +59,7 @@ mod users;
 mod users_profile;
 mod views;
 mod workflows;
+mod openid_connect;
 pub use admin_apps::{
     AdminAppsController, AdminAppsApproveRequest, AdminAppsRestrictRequest,
 };
@@ -267,4 +268,8 @@ pub use views::{
 pub use workflows::{
     WorkflowsController, WorkflowsStepCompletedRequest, WorkflowsStepFailedRequest,
     WorkflowsUpdateStepRequest,
+};
+
+pub use openid_connect::{
+    OpenidConnectController, OpenidConnectTokenRequest, OpenidConnectUserInfoRequest,
 };

@@ -226,6 +226,8 @@ mod views_update;
 mod workflows_step_completed;
 mod workflows_step_failed;
 mod workflows_update_step;
+mod openid_connect_token;
+mod openid_connect_user_info;
 pub use blocks::{Blocks, BlocksItem};
 pub use defs_app_id::DefsAppId;
 pub use defs_bot_id::DefsBotId;
@@ -888,3 +890,10 @@ pub use workflows_step_completed::{
 
 pub use workflows_step_failed::{WorkflowsStepFailedResponse, WorkflowsStepFailedError};
 pub use workflows_update_step::{WorkflowsUpdateStepResponse, WorkflowsUpdateStepError};
+pub use openid_connect_token::{
+    OpenidConnectTokenGrantType, OpenidConnectTokenResponse, OpenidConnectTokenError,
+};
+
+pub use openid_connect_user_info::{
+    OpenidConnectUserInfoResponse, OpenidConnectUserInfoError,
+};

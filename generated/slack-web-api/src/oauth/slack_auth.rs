@@ -77,6 +77,9 @@ use crate::oauth::{ClientId, ClientSecret, OAuthError, OAuthToken, TokenCallback
 /// | `users:read.email` | users:read.email |
 /// | `users:write` | users:write |
 /// | `workflow.steps:execute` | workflow.steps:execute |
+/// | `openid` | Sign in with Slack (required) |
+/// | `email` | The signed-in user's email address |
+/// | `profile` | The signed-in user's name, picture and team |
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
@@ -215,6 +218,12 @@ pub enum SlackAuthScope {
     UsersWrite,
     /// `workflow.steps:execute`: workflow.steps:execute
     WorkflowStepsExecute,
+    /// `openid`: Sign in with Slack (required)
+    Openid,
+    /// `email`: The signed-in user's email address
+    Email,
+    /// `profile`: The signed-in user's name, picture and team
+    Profile,
     /// A scope the description does not list, kept as written.
     Other(String),
 }
@@ -290,6 +299,9 @@ impl SlackAuthScope {
             SlackAuthScope::UsersReadEmail => "users:read.email",
             SlackAuthScope::UsersWrite => "users:write",
             SlackAuthScope::WorkflowStepsExecute => "workflow.steps:execute",
+            SlackAuthScope::Openid => "openid",
+            SlackAuthScope::Email => "email",
+            SlackAuthScope::Profile => "profile",
             SlackAuthScope::Other(scope) => scope,
         }
     }
@@ -364,6 +376,11 @@ impl SlackAuthScope {
             SlackAuthScope::UsersReadEmail => Some("users:read.email"),
             SlackAuthScope::UsersWrite => Some("users:write"),
             SlackAuthScope::WorkflowStepsExecute => Some("workflow.steps:execute"),
+            SlackAuthScope::Openid => Some("Sign in with Slack (required)"),
+            SlackAuthScope::Email => Some("The signed-in user's email address"),
+            SlackAuthScope::Profile => {
+                Some("The signed-in user's name, picture and team")
+            }
             SlackAuthScope::Other(_) => None,
         }
     }
@@ -439,6 +456,9 @@ impl From<String> for SlackAuthScope {
             "users:read.email" => SlackAuthScope::UsersReadEmail,
             "users:write" => SlackAuthScope::UsersWrite,
             "workflow.steps:execute" => SlackAuthScope::WorkflowStepsExecute,
+            "openid" => SlackAuthScope::Openid,
+            "email" => SlackAuthScope::Email,
+            "profile" => SlackAuthScope::Profile,
             _ => SlackAuthScope::Other(scope),
         }
     }
@@ -901,10 +921,9 @@ impl SlackAuthManager {
             .token_cell(crate::Scheme::SlackAuth)
             .ok_or(CallAuthError::Missing)?;
         let current = cell.get();
-        if let Some(token) = &current {
-            if !token.is_expired_within(credentials.clock_skew) {
-                return Ok(token.access_token.clone());
-            }
+        if let Some(token) = &current && !token.is_expired_within(credentials.clock_skew)
+        {
+            return Ok(token.access_token.clone());
         }
         if !credentials.can_renew(current.as_ref()) {
             return Err(
