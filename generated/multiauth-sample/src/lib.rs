@@ -41,6 +41,9 @@ pub mod controllers;
 pub mod models;
 pub mod oauth;
 
+#[cfg(feature = "app")]
+pub mod app;
+
 /// Step-by-step guides, one per security scheme (their examples are compiled and
 /// tested with the crate).
 pub mod guides {

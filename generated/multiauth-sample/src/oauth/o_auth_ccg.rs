@@ -370,10 +370,9 @@ impl OAuthCcgManager {
             .token_cell(crate::Scheme::OAuthCcg)
             .ok_or(CallAuthError::Missing)?;
         let current = cell.get();
-        if let Some(token) = &current {
-            if !token.is_expired_within(credentials.clock_skew) {
-                return Ok(token.access_token.clone());
-            }
+        if let Some(token) = &current && !token.is_expired_within(credentials.clock_skew)
+        {
+            return Ok(token.access_token.clone());
         }
         if !credentials.can_renew(current.as_ref()) {
             return Err(
