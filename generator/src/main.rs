@@ -28,6 +28,49 @@ enum Command {
     /// Check that the generated SDKs match what the generator would write.
     /// Exit 0 when they do, 1 with a diff when they drift, 2 on bad input.
     Check(Target),
+    /// Compare two descriptions of an API: what changed, what it means on the
+    /// wire and for the generated crate, and the crate's next version.
+    /// Exit 0, 1 when --fail-on is reached, 2 on bad input.
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The description the crate was generated from.
+    old: PathBuf,
+    /// The new description.
+    new: PathBuf,
+    /// Settings applied to both (overlays, credential parameters, crate version).
+    #[arg(long)]
+    settings: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: sdkgen::diff::Format,
+    /// Exit 1 when the crate's version bump is this or larger (for 0.x crates a
+    /// breaking change is a minor bump).
+    #[arg(long, value_enum)]
+    fail_on: Option<sdkgen::diff::Verdict>,
+    /// The crate's current version (default: the settings' `[crate] version`, else 0.1.0).
+    #[arg(long)]
+    version: Option<String>,
+}
+
+fn diff(args: &DiffArgs) -> ExitCode {
+    let result = sdkgen::diff::compare_files(&args.old, &args.new, args.settings.as_deref()).and_then(|(log, settings)| {
+        let version = sdkgen::diff::current_version(args.version.as_deref(), &settings, args.settings.as_deref())?;
+        Ok((log, version))
+    });
+    match result {
+        Ok((log, version)) => {
+            print!("{}", log.render(args.format, &version));
+            let failed = args.fail_on.is_some_and(|level| log.verdict(&version) >= level);
+            if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 #[derive(Args)]
@@ -85,6 +128,7 @@ fn main() -> ExitCode {
     let (target, mode) = match &cli.command {
         Command::Generate(t) => (t, workflow::Mode::Write { force: t.force }),
         Command::Check(t) => (t, workflow::Mode::Check),
+        Command::Diff(args) => return diff(args),
     };
     let write = mode != workflow::Mode::Check;
     let result = jobs(target)
