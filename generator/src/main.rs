@@ -1,4 +1,4 @@
-//! `sdkgen generate` / `sdkgen check`.
+//! `sdkgen generate` / `sdkgen check` / `sdkgen templates`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +28,22 @@ enum Command {
     /// Check that the generated SDKs match what the generator would write.
     /// Exit 0 when they do, 1 with a diff when they drift, 2 on bad input.
     Check(Target),
+    /// List the built-in templates, or export them to start overrides from.
+    Templates(TemplatesArgs),
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("action").required(true).args(["list", "export"])))]
+struct TemplatesArgs {
+    /// Print each template's name and what it renders.
+    #[arg(long)]
+    list: bool,
+    /// Write every built-in template as DIR/<name>.tera (creating DIR).
+    #[arg(long, value_name = "DIR")]
+    export: Option<PathBuf>,
+    /// With --export: replace files that exist already.
+    #[arg(long, requires = "export")]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -57,6 +73,10 @@ struct Target {
     /// `runtime/` when there is one, else `vendor`.
     #[arg(long, value_name = "vendor|registry|PATH")]
     runtime: Option<String>,
+    /// A folder of `<name>.tera` files replacing built-in templates (see
+    /// `sdkgen templates`). Wins over the settings' `templates`.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
 }
 
 fn jobs(target: &Target) -> Result<(Vec<SdkJob>, PathBuf), sdkgen::Diagnostic> {
@@ -69,6 +89,13 @@ fn jobs(target: &Target) -> Result<(Vec<SdkJob>, PathBuf), sdkgen::Diagnostic> {
     if let Some(runtime) = &target.runtime {
         for job in &mut jobs {
             job.runtime = sdkgen::runtime::Runtime::parse(runtime, &cwd, &job.out_dir);
+        }
+    }
+    if let Some(dir) = &target.templates {
+        // Absolute, so that resolving it against the settings file's folder
+        // leaves it as given.
+        for job in &mut jobs {
+            job.settings.templates = Some(cwd.join(dir));
         }
     }
     Ok((jobs, root))
@@ -85,6 +112,7 @@ fn main() -> ExitCode {
     let (target, mode) = match &cli.command {
         Command::Generate(t) => (t, workflow::Mode::Write { force: t.force }),
         Command::Check(t) => (t, workflow::Mode::Check),
+        Command::Templates(args) => return templates(args),
     };
     let write = mode != workflow::Mode::Check;
     let result = jobs(target)
@@ -132,9 +160,34 @@ fn main() -> ExitCode {
         }
     }
     if drifted {
-        let fix = outcomes.iter().find(|o| !o.drift.is_empty()).map_or("", |o| o.regenerate.as_str());
+        let mut fix = outcomes.iter().find(|o| !o.drift.is_empty()).map_or(String::new(), |o| o.regenerate.clone());
+        if let Some(dir) = &target.templates {
+            fix.push_str(&format!(" --templates {}", dir.display()));
+        }
         println!("generated code drifted from the generator; to fix it run:\n    {fix}");
         return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn templates(args: &TemplatesArgs) -> ExitCode {
+    if let Some(dir) = &args.export {
+        return match sdkgen::render::export(dir, args.force) {
+            Ok(written) => {
+                println!("wrote {} templates to {}", written.len(), dir.display());
+                println!("keep the ones you change, delete the rest, and name the folder in sdkgen.toml (`templates = \"...\"`) or with --templates");
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                eprintln!("{d}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let builtins = sdkgen::render::builtins();
+    let width = builtins.iter().map(|b| b.name.len()).max().unwrap_or(0);
+    for b in builtins {
+        println!("{:<width$}  {}", b.name, b.description);
     }
     ExitCode::SUCCESS
 }
