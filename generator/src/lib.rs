@@ -7,6 +7,7 @@
 //! → [`output`] (write or check).
 
 pub mod diag;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -1,4 +1,4 @@
-//! `sdkgen generate` / `sdkgen check` / `sdkgen templates`.
+//! `sdkgen generate` / `sdkgen check` / `sdkgen init` / `sdkgen templates`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,9 +13,15 @@ use sdkgen::settings::{self, SdkJob};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use sdkgen::workflow;
 
-/// Generates idiomatic Rust client crates from OpenAPI descriptions.
+/// Generates idiomatic Rust client crates from API descriptions: OpenAPI 3.0
+/// and 3.1, and Swagger 2.0.
 #[derive(Parser)]
-#[command(name = "sdkgen", version, about)]
+#[command(
+    name = "sdkgen",
+    version,
+    after_help = "Start a new SDK with `sdkgen init --spec FILE`: it writes specs/<name>/sdkgen.toml listing \
+                  every setting. The settings reference is in README.md (Settings)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,8 +34,26 @@ enum Command {
     /// Check that the generated SDKs match what the generator would write.
     /// Exit 0 when they do, 1 with a diff when they drift, 2 on bad input.
     Check(Target),
+    /// Start a new SDK: write specs/<name>/sdkgen.toml (what the description
+    /// holds, and every setting commented out) and copy the description beside it.
+    Init(InitArgs),
     /// List the built-in templates, or export them to start overrides from.
     Templates(TemplatesArgs),
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The API description (OpenAPI 3.0/3.1 or Swagger 2.0, JSON or YAML).
+    #[arg(long)]
+    spec: PathBuf,
+    /// The SDK's name: its folder under specs/ and generated/ (default: the
+    /// description's title as a cargo package name).
+    #[arg(long)]
+    name: Option<String>,
+    /// Repository root holding `specs/` (default: found from the current
+    /// folder upwards, else the current folder).
+    #[arg(long)]
+    root: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -112,6 +136,7 @@ fn main() -> ExitCode {
     let (target, mode) = match &cli.command {
         Command::Generate(t) => (t, workflow::Mode::Write { force: t.force }),
         Command::Check(t) => (t, workflow::Mode::Check),
+        Command::Init(args) => return init(args),
         Command::Templates(args) => return templates(args),
     };
     let write = mode != workflow::Mode::Check;
@@ -168,6 +193,28 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+fn init(args: &InitArgs) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = args.root.clone().unwrap_or_else(|| workflow::find_repo_root(&cwd));
+    match sdkgen::init::init(&args.spec, args.name.as_deref(), &root) {
+        Ok(done) => {
+            for warning in &done.warnings {
+                eprintln!("warning: {warning}");
+            }
+            if done.copied {
+                println!("copied {} to {}", args.spec.display(), done.spec_path.display());
+            }
+            println!("wrote {}", done.settings_path.display());
+            println!("next: edit it, then run `sdkgen generate --root {}` to write generated/{}/", root.display(), done.name);
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn templates(args: &TemplatesArgs) -> ExitCode {
