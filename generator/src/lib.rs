@@ -8,6 +8,7 @@
 
 pub mod diag;
 pub mod diff;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod output;

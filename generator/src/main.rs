@@ -1,4 +1,4 @@
-//! `sdkgen generate` / `sdkgen check`.
+//! `sdkgen generate` / `sdkgen check` / `sdkgen init` / `sdkgen templates`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,9 +13,15 @@ use sdkgen::settings::{self, SdkJob};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use sdkgen::workflow;
 
-/// Generates idiomatic Rust client crates from OpenAPI descriptions.
+/// Generates idiomatic Rust client crates from API descriptions: OpenAPI 3.0
+/// and 3.1, and Swagger 2.0.
 #[derive(Parser)]
-#[command(name = "sdkgen", version, about)]
+#[command(
+    name = "sdkgen",
+    version,
+    after_help = "Start a new SDK with `sdkgen init --spec FILE`: it writes specs/<name>/sdkgen.toml listing \
+                  every setting. The settings reference is in README.md (Settings)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -32,6 +38,11 @@ enum Command {
     /// wire and for the generated crate, and the crate's next version.
     /// Exit 0, 1 when --fail-on is reached, 2 on bad input.
     Diff(DiffArgs),
+    /// Start a new SDK: write specs/<name>/sdkgen.toml (what the description
+    /// holds, and every setting commented out) and copy the description beside it.
+    Init(InitArgs),
+    /// List the built-in templates, or export them to start overrides from.
+    Templates(TemplatesArgs),
 }
 
 #[derive(Args)]
@@ -74,6 +85,35 @@ fn diff(args: &DiffArgs) -> ExitCode {
 }
 
 #[derive(Args)]
+struct InitArgs {
+    /// The API description (OpenAPI 3.0/3.1 or Swagger 2.0, JSON or YAML).
+    #[arg(long)]
+    spec: PathBuf,
+    /// The SDK's name: its folder under specs/ and generated/ (default: the
+    /// description's title as a cargo package name).
+    #[arg(long)]
+    name: Option<String>,
+    /// Repository root holding `specs/` (default: found from the current
+    /// folder upwards, else the current folder).
+    #[arg(long)]
+    root: Option<PathBuf>,
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("action").required(true).args(["list", "export"])))]
+struct TemplatesArgs {
+    /// Print each template's name and what it renders.
+    #[arg(long)]
+    list: bool,
+    /// Write every built-in template as DIR/<name>.tera (creating DIR).
+    #[arg(long, value_name = "DIR")]
+    export: Option<PathBuf>,
+    /// With --export: replace files that exist already.
+    #[arg(long, requires = "export")]
+    force: bool,
+}
+
+#[derive(Args)]
 struct Target {
     /// A single API description to generate from (needs --out).
     #[arg(long, requires = "out")]
@@ -100,6 +140,10 @@ struct Target {
     /// `runtime/` when there is one, else `vendor`.
     #[arg(long, value_name = "vendor|registry|PATH")]
     runtime: Option<String>,
+    /// A folder of `<name>.tera` files replacing built-in templates (see
+    /// `sdkgen templates`). Wins over the settings' `templates`.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
 }
 
 fn jobs(target: &Target) -> Result<(Vec<SdkJob>, PathBuf), sdkgen::Diagnostic> {
@@ -112,6 +156,13 @@ fn jobs(target: &Target) -> Result<(Vec<SdkJob>, PathBuf), sdkgen::Diagnostic> {
     if let Some(runtime) = &target.runtime {
         for job in &mut jobs {
             job.runtime = sdkgen::runtime::Runtime::parse(runtime, &cwd, &job.out_dir);
+        }
+    }
+    if let Some(dir) = &target.templates {
+        // Absolute, so that resolving it against the settings file's folder
+        // leaves it as given.
+        for job in &mut jobs {
+            job.settings.templates = Some(cwd.join(dir));
         }
     }
     Ok((jobs, root))
@@ -129,6 +180,8 @@ fn main() -> ExitCode {
         Command::Generate(t) => (t, workflow::Mode::Write { force: t.force }),
         Command::Check(t) => (t, workflow::Mode::Check),
         Command::Diff(args) => return diff(args),
+        Command::Init(args) => return init(args),
+        Command::Templates(args) => return templates(args),
     };
     let write = mode != workflow::Mode::Check;
     let result = jobs(target)
@@ -176,9 +229,56 @@ fn main() -> ExitCode {
         }
     }
     if drifted {
-        let fix = outcomes.iter().find(|o| !o.drift.is_empty()).map_or("", |o| o.regenerate.as_str());
+        let mut fix = outcomes.iter().find(|o| !o.drift.is_empty()).map_or(String::new(), |o| o.regenerate.clone());
+        if let Some(dir) = &target.templates {
+            fix.push_str(&format!(" --templates {}", dir.display()));
+        }
         println!("generated code drifted from the generator; to fix it run:\n    {fix}");
         return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn init(args: &InitArgs) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = args.root.clone().unwrap_or_else(|| workflow::find_repo_root(&cwd));
+    match sdkgen::init::init(&args.spec, args.name.as_deref(), &root) {
+        Ok(done) => {
+            for warning in &done.warnings {
+                eprintln!("warning: {warning}");
+            }
+            if done.copied {
+                println!("copied {} to {}", args.spec.display(), done.spec_path.display());
+            }
+            println!("wrote {}", done.settings_path.display());
+            println!("next: edit it, then run `sdkgen generate --root {}` to write generated/{}/", root.display(), done.name);
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn templates(args: &TemplatesArgs) -> ExitCode {
+    if let Some(dir) = &args.export {
+        return match sdkgen::render::export(dir, args.force) {
+            Ok(written) => {
+                println!("wrote {} templates to {}", written.len(), dir.display());
+                println!("keep the ones you change, delete the rest, and name the folder in sdkgen.toml (`templates = \"...\"`) or with --templates");
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                eprintln!("{d}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let builtins = sdkgen::render::builtins();
+    let width = builtins.iter().map(|b| b.name.len()).max().unwrap_or(0);
+    for b in builtins {
+        println!("{:<width$}  {}", b.name, b.description);
     }
     ExitCode::SUCCESS
 }

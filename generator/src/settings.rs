@@ -54,6 +54,10 @@ pub struct Settings {
     /// OpenID Connect), generated behind the crate's `app` feature when set.
     #[serde(default)]
     pub app: Option<AppSettings>,
+    /// A folder of `<name>.tera` files replacing built-in templates, relative
+    /// to the settings file (`--templates` on the command line wins).
+    #[serde(default)]
+    pub templates: Option<PathBuf>,
 }
 
 /// The OAuth *app* layer of an API whose OAuth 2 authorization-code scheme
@@ -365,6 +369,15 @@ pub enum Origin {
     },
 }
 
+impl SdkJob {
+    /// The folder of template overrides, resolved against the folder of the
+    /// settings file (an absolute path, as `--templates` gives, stays as it is).
+    pub fn templates_dir(&self) -> Option<PathBuf> {
+        let dir = self.settings_path.as_deref().and_then(Path::parent).unwrap_or(Path::new(""));
+        self.settings.templates.as_ref().map(|t| dir.join(t))
+    }
+}
+
 impl Origin {
     /// The exact command that regenerates the SDK, for drift reports.
     pub fn command(&self) -> String {
@@ -409,6 +422,7 @@ pub fn read(path: &Path) -> Result<Settings, Diagnostic> {
         d.hint("see the settings reference in README.md")
     })?;
     check_overlays(path, &text, &settings)?;
+    check_templates(path, &text, &settings)?;
     check_pagination(path, &text, &settings)?;
     Ok(settings)
 }
@@ -441,6 +455,27 @@ fn check_overlays(path: &Path, text: &str, settings: &Settings) -> Result<(), Di
         return Err(d);
     }
     Ok(())
+}
+
+/// A `templates` folder that does not exist is reported at its line, like a
+/// missing overlay: rendering without the overrides would silently change the output.
+fn check_templates(path: &Path, text: &str, settings: &Settings) -> Result<(), Diagnostic> {
+    let Some(templates) = &settings.templates else { return Ok(()) };
+    let resolved = path.parent().unwrap_or(Path::new("")).join(templates);
+    if resolved.is_dir() {
+        return Ok(());
+    }
+    let mut d = Diagnostic::new(path, format!("`templates` names {}, which is not a folder", resolved.display()))
+        .hint("the path is relative to the settings file; `sdkgen templates --export DIR` writes the built-in templates to start from");
+    #[derive(Deserialize)]
+    struct Spans {
+        templates: toml::Spanned<String>,
+    }
+    if let Ok(spans) = toml::from_str::<Spans>(text) {
+        let (line, col) = line_col(text, spans.templates.span().start);
+        d = d.at_line(line, col);
+    }
+    Err(d)
 }
 
 /// Finds every `specs/<sdk>/sdkgen.toml` and pairs it with `generated/<sdk>`,
@@ -597,7 +632,7 @@ pub fn check_operation_keys(job: &SdkJob, operation_ids: &[&str]) -> Result<(), 
 }
 
 /// The candidate with the fewest edits from `key`, when it is close.
-fn closest<'a>(key: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(key: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let distance = |a: &str, b: &str| {
         let b: Vec<char> = b.chars().collect();
         let mut row: Vec<usize> = (0..=b.len()).collect();

@@ -18,6 +18,12 @@ pub fn render_job(job: &SdkJob, repo_root: &Path) -> Result<FileSet, Diagnostic>
             clock = std::time::Instant::now();
         }
     };
+    // Overrides are checked first: a misnamed file is cheaper to report than
+    // a whole description is to load.
+    let templates = match job.templates_dir() {
+        Some(dir) => render::Templates::from_dir(&dir)?,
+        None => render::Templates::builtin(),
+    };
     let loaded = load::load_with_overlays(&job.spec_path, &job.overlay_paths)?;
     for warning in &loaded.warnings {
         eprintln!("warning: {warning}");
@@ -32,7 +38,7 @@ pub fn render_job(job: &SdkJob, repo_root: &Path) -> Result<FileSet, Diagnostic>
         eprintln!("warning: {warning}");
     }
     lap("plan");
-    let files = render::render(&view)?;
+    let files = render::render_with(&view, &templates)?;
     lap("render");
     Ok(files)
 }

@@ -3,11 +3,14 @@
 //! does not depend on template whitespace.
 
 mod format;
+mod overrides;
+
+pub use overrides::{Builtin, Templates, builtins, export};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use tera::{Context, Tera};
+use tera::Context;
 
 use crate::diag::Diagnostic;
 use crate::rust::CrateView;
@@ -39,17 +42,15 @@ const TEMPLATES: &[(&str, &str)] = &[
 /// The generated files: path relative to the crate root → contents.
 pub type FileSet = BTreeMap<PathBuf, String>;
 
-fn engine() -> Result<Tera, Diagnostic> {
-    let mut tera = Tera::new();
-    tera.autoescape_on(Vec::<&str>::new());
-    tera.add_raw_templates(TEMPLATES.iter().copied())
-        .map_err(|e| Diagnostic::new("templates/", format!("template error: {e}")))?;
-    Ok(tera)
+/// Renders the whole crate in memory with the built-in templates.
+pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
+    render_with(view, &Templates::builtin())
 }
 
-/// Renders the whole crate in memory.
-pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
-    let tera = engine()?;
+/// Renders the whole crate in memory with `templates` (built-in ones, some
+/// perhaps replaced by override files).
+pub fn render_with(view: &CrateView, templates: &Templates) -> Result<FileSet, Diagnostic> {
+    let tera = templates.engine()?;
     let mut base = Context::from_serialize(view)
         .map_err(|e| Diagnostic::new("templates/", format!("cannot pass the model to templates: {e}")))?;
     let header = header_lines(view);
@@ -113,6 +114,7 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 let (tera, base, slim, header, jobs, next) = (&tera, &base, &slim, &header, &jobs, &next);
+                let overrides = templates;
                 scope.spawn(move || {
                     let mut done = Vec::new();
                     loop {
@@ -126,10 +128,12 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
                                 tera.render(template, &ctx)
                             }
                         }
-                        .map_err(|e| {
-                            Diagnostic::new(format!("templates/{template}.tera"), format!("rendering {} failed: {e:#}", path.display()))
+                        .map_err(|e| match overrides.file_of(template) {
+                            Some(file) => overrides::tera_diagnostic(file, &format!("rendering {} failed", path.display()), &e)
+                                .hint(format!("the template replaces the built-in `{template}`; fix it or delete it")),
+                            None => Diagnostic::new(format!("templates/{template}.tera"), format!("rendering {} failed: {e:#}", path.display())),
                         })?;
-                        done.push((path.clone(), finish(path, &text, header)?));
+                        done.push((path.clone(), finish(path, &text, header, overrides.file_of(template))?));
                     }
                 })
             })
@@ -166,8 +170,15 @@ impl Item<'_> {
     }
 }
 
-/// Formats Rust, tidies other files, and puts the header on top.
-fn finish(path: &std::path::Path, text: &str, header: &[String]) -> Result<String, Diagnostic> {
+/// Formats Rust, tidies other files, and puts the header on top. `template`
+/// is the override file the text came from, if any: invalid Rust from it is
+/// the user's template to fix, not a bug of sdkgen.
+fn finish(
+    path: &std::path::Path,
+    text: &str,
+    header: &[String],
+    template: Option<&std::path::Path>,
+) -> Result<String, Diagnostic> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     match ext {
         "rs" => {
@@ -177,11 +188,20 @@ fn finish(path: &std::path::Path, text: &str, header: &[String]) -> Result<Strin
                     path.to_string_lossy().replace(['/', '\\'], "_")
                 ));
                 let _ = std::fs::write(&saved, text);
-                Diagnostic::new(path, format!("a template produced invalid Rust: {msg}"))
+                match template {
+                    Some(file) => Diagnostic::new(
+                        file,
+                        format!("the template rendered invalid Rust into {}: {msg}", path.display()),
+                    )
                     .hint(format!(
+                        "this template overrides a built-in one; fix it so it renders valid Rust (the rendered text is in {})",
+                        saved.display()
+                    )),
+                    None => Diagnostic::new(path, format!("a template produced invalid Rust: {msg}")).hint(format!(
                         "this is a bug in templates/ or the generator, not in your spec; the rendered text is in {}",
                         saved.display()
-                    ))
+                    )),
+                }
             })?;
             let mut out = String::with_capacity(formatted.len() + 256);
             for h in header {
