@@ -6,6 +6,7 @@
 //! → [`rust`] (Rust names and types) → [`render`] (templates, `syn`, `prettyplease`)
 //! → [`output`] (write or check).
 
+pub mod bump;
 pub mod diag;
 pub mod diff;
 pub mod init;

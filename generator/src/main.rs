@@ -47,9 +47,12 @@ enum Command {
 
 #[derive(Args)]
 struct DiffArgs {
-    /// The description the crate was generated from.
+    /// The old side: a description file, a generated crate's folder (the
+    /// description it was generated from, kept in `.sdkgen/description.json`)
+    /// or an SDK's settings folder (`specs/<sdk>/`).
     old: PathBuf,
-    /// The new description.
+    /// The new side, named the same ways (`specs/<sdk>/` applies its overlays
+    /// and settings to both sides).
     new: PathBuf,
     /// Settings applied to both (overlays, credential parameters, crate version).
     #[arg(long)]
@@ -67,10 +70,14 @@ struct DiffArgs {
 }
 
 fn diff(args: &DiffArgs) -> ExitCode {
-    let result = sdkgen::diff::compare_files(&args.old, &args.new, args.settings.as_deref()).and_then(|(log, settings)| {
-        let version = sdkgen::diff::current_version(args.version.as_deref(), &settings, args.settings.as_deref())?;
-        Ok((log, version))
-    });
+    let result = (|| {
+        // The new side first: an SDK folder there names the settings both use.
+        let (new, settings, settings_path) = sdkgen::diff::load_side(&args.new, args.settings.as_deref())?;
+        let (old, _, _) = sdkgen::diff::load_side(&args.old, settings_path.as_deref())?;
+        let log = sdkgen::diff::compare(&old, &new, &settings);
+        let version = sdkgen::diff::current_version(args.version.as_deref(), &settings, settings_path.as_deref())?;
+        Ok::<_, sdkgen::Diagnostic>((log, version))
+    })();
     match result {
         Ok((log, version)) => {
             print!("{}", log.render(args.format, &version));
@@ -144,6 +151,11 @@ struct Target {
     /// `sdkgen templates`). Wins over the settings' `templates`.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// (generate) When the API changed since the crate was generated, set the
+    /// crate's version to what the change calls for (cargo's semver rules)
+    /// and add the change to CHANGELOG.md beside the settings.
+    #[arg(long)]
+    bump: bool,
 }
 
 fn jobs(target: &Target) -> Result<(Vec<SdkJob>, PathBuf), sdkgen::Diagnostic> {
@@ -184,9 +196,26 @@ fn main() -> ExitCode {
         Command::Templates(args) => return templates(args),
     };
     let write = mode != workflow::Mode::Check;
-    let result = jobs(target)
-        .map_err(workflow::Failure::from)
-        .and_then(|(jobs, root)| workflow::run(&jobs, &root, mode));
+    if target.bump && !write {
+        eprintln!("error: --bump changes versions; use it with `sdkgen generate`");
+        return ExitCode::from(2);
+    }
+    let mut bumps = Vec::new();
+    let mut api_changes = Vec::new();
+    let result = jobs(target).map_err(workflow::Failure::from).and_then(|(mut jobs, root)| {
+        for job in &mut jobs {
+            if target.bump {
+                if let Some(bump) = sdkgen::bump::prepare(job)? {
+                    bumps.push(bump);
+                }
+            } else if !write {
+                if let Some(change) = sdkgen::bump::api_change(job)? {
+                    api_changes.push((job.name.clone(), change));
+                }
+            }
+        }
+        workflow::run(&jobs, &root, mode)
+    });
     let outcomes = match result {
         Ok(o) => o,
         Err(failure) => {
@@ -194,7 +223,18 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The crate is written: now its version and changelog beside the settings.
+    for bump in &bumps {
+        if let Err(d) = bump.write() {
+            eprintln!("{d}");
+            return ExitCode::from(2);
+        }
+        println!("{}: version {} → {} ({} updated)", bump.name, bump.from, bump.to, bump.changelog.0.display());
+    }
     let mut drifted = false;
+    for (name, change) in &api_changes {
+        println!("{name}: {}", change.summary());
+    }
     for o in &outcomes {
         let d = &o.drift;
         if write {

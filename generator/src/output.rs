@@ -371,10 +371,20 @@ impl Staged {
     }
 }
 
+/// Where a generated crate keeps the effective description it was generated
+/// from (see [`crate::load::load_with_overlays_recorded`]).
+pub const DESCRIPTION: &str = ".sdkgen/description.json";
+
 /// A unified diff of the drift, for people and CI logs.
 pub fn report(files: &FileSet, dir: &Path, drift: &Drift) -> String {
     let mut out = String::new();
     for rel in &drift.changed {
+        if rel == Path::new(DESCRIPTION) {
+            // A line diff of the whole description says little; `sdkgen diff`
+            // says what changed and what it means.
+            let _ = writeln!(out, "changed: {} (the API description changed since the crate was generated)", dir.join(rel).display());
+            continue;
+        }
         let old = std::fs::read_to_string(dir.join(rel)).unwrap_or_default().replace("\r\n", "\n");
         let new = &files[rel];
         let shown = dir.join(rel).display().to_string();

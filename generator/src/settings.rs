@@ -351,6 +351,9 @@ pub struct SdkJob {
     pub origin: Origin,
     /// How the generated crate reaches the runtime crate.
     pub runtime: crate::runtime::Runtime,
+    /// The changelog to copy into the crate instead of the one beside the
+    /// settings (`generate --bump` renders with the entry it is adding).
+    pub changelog: Option<String>,
 }
 
 /// How a job was asked for.
@@ -515,6 +518,7 @@ pub fn discover(specs_dir: &Path, generated_dir: &Path) -> Result<Vec<SdkJob>, D
             settings,
             name,
             origin: Origin::Repository,
+            changelog: None,
         });
     }
     if jobs.is_empty() {
@@ -555,6 +559,7 @@ pub fn single(spec: &Path, out: &Path, settings_path: Option<&Path>) -> Result<S
             out: out.to_path_buf(),
             settings: settings_path.map(Path::to_path_buf),
         },
+        changelog: None,
     })
 }
 

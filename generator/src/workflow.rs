@@ -24,7 +24,7 @@ pub fn render_job(job: &SdkJob, repo_root: &Path) -> Result<FileSet, Diagnostic>
         Some(dir) => render::Templates::from_dir(&dir)?,
         None => render::Templates::builtin(),
     };
-    let loaded = load::load_with_overlays(&job.spec_path, &job.overlay_paths)?;
+    let (loaded, recorded) = load::load_with_overlays_recorded(&job.spec_path, &job.overlay_paths)?;
     for warning in &loaded.warnings {
         eprintln!("warning: {warning}");
     }
@@ -38,10 +38,31 @@ pub fn render_job(job: &SdkJob, repo_root: &Path) -> Result<FileSet, Diagnostic>
         eprintln!("warning: {warning}");
     }
     lap("plan");
-    let files = render::render_with(&view, &templates)?;
+    let mut files = render::render_with(&view, &templates)?;
+    files.insert(PathBuf::from(output::DESCRIPTION), recorded);
+    if let Some(changelog) = changelog(job)? {
+        files.insert(PathBuf::from("CHANGELOG.md"), changelog);
+    }
     lap("render");
     Ok(files)
 }
+
+/// The crate's changelog: `CHANGELOG.md` beside the settings (kept by the
+/// maintainers, prepended to by `generate --bump`), copied into the crate.
+fn changelog(job: &SdkJob) -> Result<Option<String>, Diagnostic> {
+    if let Some(text) = &job.changelog {
+        return Ok(Some(text.clone()));
+    }
+    let Some(path) = job.settings_path.as_deref().and_then(|p| p.parent()).map(|dir| dir.join(CHANGELOG)) else { return Ok(None) };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(text.replace("\r\n", "\n"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Diagnostic::new(&path, format!("cannot read the changelog: {e}"))),
+    }
+}
+
+/// The changelog's file name, beside the settings and in the crate.
+pub const CHANGELOG: &str = "CHANGELOG.md";
 
 /// What a run did to one SDK.
 #[derive(Debug)]

@@ -24,6 +24,7 @@ fn pipeline(name: &str, text: &str) -> Result<(), Diagnostic> {
         out_dir: PathBuf::from("out"),
         origin: sdkgen::settings::Origin::Repository,
         runtime: sdkgen::runtime::Runtime::Registry,
+        changelog: None,
     };
     sdkgen::rust::plan(&api, &job, Path::new(".")).map(|_| ())
 }

@@ -41,6 +41,7 @@ pub fn pipeline(text: &str, json: bool) {
         out_dir: dir.join("out"),
         origin: sdkgen::settings::Origin::Repository,
         runtime: sdkgen::runtime::Runtime::Registry,
+        changelog: None,
     };
     match sdkgen::rust::plan(&api, &job, dir) {
         Ok(view) => verbose(|| format!("ok: {} operations, {} types, {} warnings", api.operations.len(), api.types.len(), view.warnings.len())),

@@ -14,7 +14,7 @@ mod checks;
 mod format;
 mod rust_api;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -200,6 +200,41 @@ pub fn load_model(spec: &Path, settings_path: Option<&Path>) -> Result<(Api, Set
     let loaded = crate::load::load_with_overlays(&job.spec_path, &job.overlay_paths)?;
     let api = crate::model::build(&loaded.api, &job.spec_path, &job.settings)?;
     Ok((api, job.settings))
+}
+
+/// One side of a diff, as the user names it: a description file; a generated
+/// crate's folder (the description it was generated from, which `generate`
+/// keeps in `.sdkgen/description.json`, overlays already applied); or an
+/// SDK's settings folder (`specs/<sdk>/`: its description, overlays and
+/// settings). Returns the settings file used, if any.
+pub fn load_side(path: &Path, settings_path: Option<&Path>) -> Result<(Api, Settings, Option<PathBuf>), Diagnostic> {
+    if !path.is_dir() {
+        let (api, settings) = load_model(path, settings_path)?;
+        return Ok((api, settings, settings_path.map(Path::to_path_buf)));
+    }
+    let recorded = path.join(crate::output::DESCRIPTION);
+    if recorded.is_file() {
+        let settings = match settings_path {
+            Some(p) => crate::settings::read(p)?,
+            None => Settings::default(),
+        };
+        let text = std::fs::read_to_string(&recorded)
+            .map_err(|e| Diagnostic::new(&recorded, format!("cannot read the recorded description: {e}")))?;
+        let loaded = crate::load::load_str(&recorded, &text)?;
+        let api = crate::model::build(&loaded.api, &recorded, &settings)?;
+        return Ok((api, settings, settings_path.map(Path::to_path_buf)));
+    }
+    let settings_file = path.join(crate::settings::SETTINGS_FILE);
+    if settings_file.is_file() {
+        let settings = crate::settings::read(&settings_file)?;
+        let spec = settings.spec.as_ref().map(|s| path.join(s)).ok_or_else(|| {
+            Diagnostic::new(&settings_file, "the settings name no description").hint("add `spec = \"<file>\"`")
+        })?;
+        let (api, settings) = load_model(&spec, Some(&settings_file))?;
+        return Ok((api, settings, Some(settings_file)));
+    }
+    Err(Diagnostic::new(path, "this folder is neither a generated crate (no .sdkgen/description.json) nor an SDK's settings folder (no sdkgen.toml)")
+        .hint("name a description file, a folder under generated/, or one under specs/"))
 }
 
 /// Both descriptions loaded with one settings file (overlays and all), then

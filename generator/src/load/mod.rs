@@ -69,7 +69,29 @@ pub fn load_with_overlays(path: &Path, overlays: &[PathBuf]) -> Result<LoadedSpe
     load_str_with(path, &text, &overlays)
 }
 
+/// Same as [`load_with_overlays`], also returning the effective description:
+/// the document with its overlays applied and other files' references
+/// inlined, before any upgrade, as JSON. Generated crates keep it
+/// (`.sdkgen/description.json`), so `sdkgen diff` and `check` can tell what
+/// changed in the API since without the user keeping the old file.
+pub fn load_with_overlays_recorded(path: &Path, overlays: &[PathBuf]) -> Result<(LoadedSpec, String), Diagnostic> {
+    let overlays = overlays.iter().map(|p| overlay::Overlay::read(p)).collect::<Result<Vec<_>, _>>()?;
+    let text = read::read_file(path, path, None)?;
+    let mut recorded = String::new();
+    let loaded = load_str_recording(path, &text, &overlays, Some(&mut recorded))?;
+    Ok((loaded, recorded))
+}
+
 fn load_str_with(path: &Path, text: &str, overlays: &[overlay::Overlay]) -> Result<LoadedSpec, Diagnostic> {
+    load_str_recording(path, text, overlays, None)
+}
+
+fn load_str_recording(
+    path: &Path,
+    text: &str,
+    overlays: &[overlay::Overlay],
+    record: Option<&mut String>,
+) -> Result<LoadedSpec, Diagnostic> {
     let text = read::strip_bom(text);
     let src = Source { path, text, format: read::detect_format(path, text) };
     let mut doc = read::parse(&src)?;
@@ -83,6 +105,12 @@ fn load_str_with(path: &Path, text: &str, overlays: &[overlay::Overlay]) -> Resu
     // that pointers in diagnostics name places in the user's file.
     refs::resolve(&src, &mut doc, swagger2)?;
     validate::check(&src, &doc)?;
+    if let Some(record) = record {
+        // Pretty, with the file's key order: a change in the API is a readable
+        // change in this file too.
+        *record = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        record.push('\n');
+    }
 
     let rewrite = if swagger2 { Some(swagger2::upgrade(&src, &mut doc)?) } else { None };
     let location = if swagger2 { "#/definitions" } else { "#/components/schemas" };
