@@ -123,12 +123,12 @@ async fn calls_go_through_a_reqwest_middleware_client_and_custom_transports() {
     Mock::given(method("GET")).and(path("/conversations.list")).respond_with(ok_page()).mount(&server).await;
     let config = Configuration::builder().base_url(server.uri()).slack_auth(TOKEN).build();
 
-    let middleware = reqwest_middleware::ClientBuilder::new(sdkgen_runtime::reqwest::Client::new()).build();
+    let middleware = reqwest_middleware::ClientBuilder::new(sdkgen_runtime::transport::http_client_builder().build().unwrap()).build();
     let client = SlackWebApiClient::with_transport(config.clone(), middleware).unwrap();
     client.conversations().list().send().await.unwrap();
 
     let sent = Arc::new(Mutex::new(Vec::new()));
-    let client = SlackWebApiClient::with_transport(config, Forwarding { http: sdkgen_runtime::reqwest::Client::new(), sent: sent.clone() }).unwrap();
+    let client = SlackWebApiClient::with_transport(config, Forwarding { http: sdkgen_runtime::transport::http_client_builder().build().unwrap(), sent: sent.clone() }).unwrap();
     client.conversations().list().send().await.unwrap();
     assert_eq!(sent.lock().unwrap().as_slice(), ["GET /conversations.list Bearer xoxb-observability-secret"]);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);

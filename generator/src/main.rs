@@ -19,7 +19,10 @@ use sdkgen::workflow;
 #[command(
     name = "sdkgen",
     version,
-    after_help = "Start a new SDK with `sdkgen init --spec FILE`: it writes specs/<name>/sdkgen.toml listing \
+    after_help = "Settings (specs/<sdk>/sdkgen.toml): spec, overlays, templates, untagged, default_tag, \
+                  [crate] (name, version, description, client, license, runtime), [docs], [pagination], \
+                  [auth] and [auth.schemes.<name>], [responses], [operations.<id>], [app].\n\
+                  Start a new SDK with `sdkgen init --spec FILE`: it writes specs/<name>/sdkgen.toml listing \
                   every setting. The settings reference is in README.md (Settings)."
 )]
 struct Cli {
