@@ -1063,50 +1063,6 @@ fn slack_v2_and_v3() {
     check_slack(&spec);
 }
 
-/// Timing of the flagship input; run with
-/// `cargo test --release -p sdkgen --lib load::tests::slack_timing -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn slack_timing() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/slack-web-api/slack_web_openapi_v2.json");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut best = std::time::Duration::MAX;
-    for _ in 0..20 {
-        let start = std::time::Instant::now();
-        let spec = load_str(&path, &text).unwrap();
-        best = best.min(start.elapsed());
-        drop(spec);
-    }
-    println!("best of 20: {best:?}");
-
-    // Per step, for the record.
-    use super::{Format, Source, deser, normalize, read, refs, swagger2, validate};
-    let src = Source { path: &path, text: &text, format: Format::Json };
-    let mut times = [std::time::Duration::MAX; 6];
-    for _ in 0..20 {
-        let t = std::time::Instant::now();
-        let mut doc = read::parse(&src).unwrap();
-        let t1 = t.elapsed();
-        refs::resolve(&src, &mut doc, true).unwrap();
-        let t2 = t.elapsed();
-        validate::check(&src, &doc).unwrap();
-        let t3 = t.elapsed();
-        let rw = swagger2::upgrade(&src, &mut doc).unwrap();
-        let t4 = t.elapsed();
-        normalize::normalize(&mut doc, Some(&rw));
-        let t5 = t.elapsed();
-        let api = deser::deserialize(&src, &doc, true).unwrap();
-        let t6 = t.elapsed();
-        drop(api);
-        drop(doc);
-        let steps = [t1, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5];
-        for (best, step) in times.iter_mut().zip(steps) {
-            *best = (*best).min(step);
-        }
-    }
-    println!("parse {:?}, refs {:?}, validate {:?}, upgrade {:?}, normalize {:?}, deserialize {:?}", times[0], times[1], times[2], times[3], times[4], times[5]);
-}
-
 
 #[test]
 fn external_references_from_swagger_2() {
