@@ -15,7 +15,8 @@ use crate::settings::Settings;
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// Builds the model of `api` (read from `file`) with the SDK's `settings`.
+/// Builds the model of `api` (read from `file`) with the SDK's `settings`;
+/// structurally identical inline types come out as one ([`super::merge_identical`]).
 pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Diagnostic> {
     let mut schemas = Schemas::new(api, file);
     schemas.register_components()?;
@@ -65,7 +66,7 @@ pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Dia
                 .collect(),
         })
         .collect();
-    Ok(Api {
+    let mut model = Api {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
         description: api.info.description.clone(),
@@ -74,7 +75,11 @@ pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Dia
         operations,
         types,
         security_schemes,
-    })
+    };
+    // Last, once every reference (nullable ones included) is final: repeated
+    // inline objects become one type before anything is named in Rust.
+    super::dedupe::merge_identical(&mut model);
+    Ok(model)
 }
 
 /// Where a component says it may be null (`nullable: true` on the schema, or a

@@ -3,9 +3,11 @@
 //! plus the SDK's settings; nothing here knows about Rust.
 
 mod build;
+mod dedupe;
 mod schema;
 
 pub use build::{build, property_path};
+pub use dedupe::merge_identical;
 
 /// The whole API.
 #[derive(Debug, Clone)]
@@ -23,7 +25,8 @@ pub struct Api {
     /// Operations in document order.
     pub operations: Vec<Operation>,
     /// Named types: component schemas first (document order), then inline ones in
-    /// the order operations use them. A [`TypeId`] indexes this list.
+    /// the order operations use them, structurally identical inline ones merged
+    /// (see [`merge_identical`]). A [`TypeId`] indexes this list.
     pub types: Vec<TypeDef>,
     /// Security schemes in declared order.
     pub security_schemes: Vec<SecurityScheme>,

@@ -32,7 +32,7 @@ pub struct IssuesCreateRequest {
     pub milestone: Option<IssuesCreateRequestMilestone>,
     /// The title of the issue.
     #[serde(default)]
-    pub title: IssuesCreateRequestTitle,
+    pub title: IssuesCreateRequestMilestone,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -40,7 +40,7 @@ pub struct IssuesCreateRequest {
 
 impl IssuesCreateRequest {
     /// A [`IssuesCreateRequest`] with its required fields ([`title`](Self::title)); set the others with the `with_*` methods.
-    pub fn new(title: IssuesCreateRequestTitle) -> Self {
+    pub fn new(title: IssuesCreateRequestMilestone) -> Self {
         Self {
             title,
             ..Default::default()
@@ -351,99 +351,6 @@ impl From<String> for IssuesCreateRequestMilestone {
 impl From<i64> for IssuesCreateRequestMilestone {
     fn from(value: i64) -> Self {
         IssuesCreateRequestMilestone::Integer(value)
-    }
-}
-
-/// The title of the issue.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
-pub enum IssuesCreateRequestTitle {
-    /// `string`.
-    String(String),
-    /// `integer`.
-    Integer(i64),
-    /// A value that matches none of the documented alternatives, kept as it arrived.
-    Other(serde_json::Value),
-}
-
-impl Default for IssuesCreateRequestTitle {
-    /// `null` as an undocumented value: what a missing required property decodes to.
-    fn default() -> Self {
-        IssuesCreateRequestTitle::Other(serde_json::Value::Null)
-    }
-}
-
-impl serde::Serialize for IssuesCreateRequestTitle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            IssuesCreateRequestTitle::String(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            IssuesCreateRequestTitle::Integer(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            IssuesCreateRequestTitle::Other(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IssuesCreateRequestTitle {
-    /// By shape: the alternatives whose JSON kind and required
-    /// properties fit, best fit first; the first that decodes wins.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::String,
-                nullable: false,
-                required: &[],
-                known: &[],
-                values: &[],
-            },
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::Integer,
-                nullable: false,
-                required: &[],
-                known: &[],
-                values: &[],
-            },
-        ];
-        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
-            let decoded = match index {
-                0 => {
-                    serde_json::from_value(value.clone())
-                        .map(IssuesCreateRequestTitle::String)
-                }
-                1 => {
-                    serde_json::from_value(value.clone())
-                        .map(IssuesCreateRequestTitle::Integer)
-                }
-                _ => continue,
-            };
-            if let Ok(decoded) = decoded {
-                return Ok(decoded);
-            }
-        }
-        Ok(IssuesCreateRequestTitle::Other(value))
-    }
-}
-
-impl From<String> for IssuesCreateRequestTitle {
-    fn from(value: String) -> Self {
-        IssuesCreateRequestTitle::String(value)
-    }
-}
-
-impl From<i64> for IssuesCreateRequestTitle {
-    fn from(value: i64) -> Self {
-        IssuesCreateRequestTitle::Integer(value)
     }
 }
 

@@ -26,19 +26,19 @@ pub struct IssuesUpdateRequest {
     pub body: Option<String>,
     /// Labels to associate with this issue. Pass one or more labels to _replace_ the set of labels on this issue. Send an empty array (`[]`) to clear all labels from the issue. Only users with push access can set labels for issues. Without push access to the repository, label changes are silently dropped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Vec<IssuesUpdateRequestLabelsItem>>,
+    pub labels: Option<Vec<crate::models::IssuesCreateRequestLabelsItem>>,
     /// `milestone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub milestone: Option<IssuesUpdateRequestMilestone>,
+    pub milestone: Option<crate::models::IssuesCreateRequestMilestone>,
     /// The open or closed state of the issue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<IssuesUpdateRequestState>,
+    pub state: Option<crate::models::NullableMilestoneState>,
     /// The reason for the state change. Ignored unless `state` is changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_reason: Option<IssuesUpdateRequestStateReason>,
     /// The title of the issue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<IssuesUpdateRequestTitle>,
+    pub title: Option<crate::models::IssuesCreateRequestMilestone>,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -69,19 +69,25 @@ impl IssuesUpdateRequest {
     }
 
     /// Sets [`labels`](Self::labels).
-    pub fn with_labels(mut self, value: Vec<IssuesUpdateRequestLabelsItem>) -> Self {
+    pub fn with_labels(
+        mut self,
+        value: Vec<crate::models::IssuesCreateRequestLabelsItem>,
+    ) -> Self {
         self.labels = Some(value);
         self
     }
 
     /// Sets [`milestone`](Self::milestone).
-    pub fn with_milestone(mut self, value: IssuesUpdateRequestMilestone) -> Self {
+    pub fn with_milestone(
+        mut self,
+        value: crate::models::IssuesCreateRequestMilestone,
+    ) -> Self {
         self.milestone = Some(value);
         self
     }
 
     /// Sets [`state`](Self::state).
-    pub fn with_state(mut self, value: IssuesUpdateRequestState) -> Self {
+    pub fn with_state(mut self, value: crate::models::NullableMilestoneState) -> Self {
         self.state = Some(value);
         self
     }
@@ -93,7 +99,10 @@ impl IssuesUpdateRequest {
     }
 
     /// Sets [`title`](Self::title).
-    pub fn with_title(mut self, value: IssuesUpdateRequestTitle) -> Self {
+    pub fn with_title(
+        mut self,
+        value: crate::models::IssuesCreateRequestMilestone,
+    ) -> Self {
         self.title = Some(value);
         self
     }
@@ -107,341 +116,6 @@ impl IssuesUpdateRequest {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// `issues/update.request.labels.item`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
-pub enum IssuesUpdateRequestLabelsItem {
-    /// `string`.
-    String(String),
-    /// `variant2`.
-    Variant2(IssuesUpdateRequestLabelsItemVariant2),
-    /// A value that matches none of the documented alternatives, kept as it arrived.
-    Other(serde_json::Value),
-}
-
-impl Default for IssuesUpdateRequestLabelsItem {
-    /// `null` as an undocumented value: what a missing required property decodes to.
-    fn default() -> Self {
-        IssuesUpdateRequestLabelsItem::Other(serde_json::Value::Null)
-    }
-}
-
-impl serde::Serialize for IssuesUpdateRequestLabelsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            IssuesUpdateRequestLabelsItem::String(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            IssuesUpdateRequestLabelsItem::Variant2(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            IssuesUpdateRequestLabelsItem::Other(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IssuesUpdateRequestLabelsItem {
-    /// By shape: the alternatives whose JSON kind and required
-    /// properties fit, best fit first; the first that decodes wins.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::String,
-                nullable: false,
-                required: &[],
-                known: &[],
-                values: &[],
-            },
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::Object,
-                nullable: false,
-                required: &[],
-                known: &["color", "description", "id", "name"],
-                values: &[],
-            },
-        ];
-        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
-            let decoded = match index {
-                0 => {
-                    serde_json::from_value(value.clone())
-                        .map(IssuesUpdateRequestLabelsItem::String)
-                }
-                1 => {
-                    serde_json::from_value(value.clone())
-                        .map(IssuesUpdateRequestLabelsItem::Variant2)
-                }
-                _ => continue,
-            };
-            if let Ok(decoded) = decoded {
-                return Ok(decoded);
-            }
-        }
-        Ok(IssuesUpdateRequestLabelsItem::Other(value))
-    }
-}
-
-impl From<String> for IssuesUpdateRequestLabelsItem {
-    fn from(value: String) -> Self {
-        IssuesUpdateRequestLabelsItem::String(value)
-    }
-}
-
-impl From<IssuesUpdateRequestLabelsItemVariant2> for IssuesUpdateRequestLabelsItem {
-    fn from(value: IssuesUpdateRequestLabelsItemVariant2) -> Self {
-        IssuesUpdateRequestLabelsItem::Variant2(value)
-    }
-}
-
-/// `issues/update.request.labels.item.variant2`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct IssuesUpdateRequestLabelsItemVariant2 {
-    /// `color`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
-    pub color: Option<String>,
-    /// `description`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
-    pub description: Option<String>,
-    /// `id`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_int64"
-    )]
-    pub id: Option<i64>,
-    /// `name`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
-    pub name: Option<String>,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl IssuesUpdateRequestLabelsItemVariant2 {
-    /// An empty [`IssuesUpdateRequestLabelsItemVariant2`]: every field at its default; set them with the `with_*` methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets [`color`](Self::color).
-    pub fn with_color(mut self, value: impl Into<String>) -> Self {
-        self.color = Some(value.into());
-        self
-    }
-
-    /// Sets [`description`](Self::description).
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets [`id`](Self::id).
-    pub fn with_id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets [`name`](Self::name).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `issues/update.request.milestone`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
-pub enum IssuesUpdateRequestMilestone {
-    /// `string`.
-    String(String),
-    /// `integer`.
-    Integer(i64),
-    /// A value that matches none of the documented alternatives, kept as it arrived.
-    Other(serde_json::Value),
-}
-
-impl Default for IssuesUpdateRequestMilestone {
-    /// `null` as an undocumented value: what a missing required property decodes to.
-    fn default() -> Self {
-        IssuesUpdateRequestMilestone::Other(serde_json::Value::Null)
-    }
-}
-
-impl serde::Serialize for IssuesUpdateRequestMilestone {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            IssuesUpdateRequestMilestone::String(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            IssuesUpdateRequestMilestone::Integer(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            IssuesUpdateRequestMilestone::Other(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IssuesUpdateRequestMilestone {
-    /// By shape: the alternatives whose JSON kind and required
-    /// properties fit, best fit first; the first that decodes wins.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::String,
-                nullable: false,
-                required: &[],
-                known: &[],
-                values: &[],
-            },
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::Integer,
-                nullable: false,
-                required: &[],
-                known: &[],
-                values: &[],
-            },
-        ];
-        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
-            let decoded = match index {
-                0 => {
-                    serde_json::from_value(value.clone())
-                        .map(IssuesUpdateRequestMilestone::String)
-                }
-                1 => {
-                    serde_json::from_value(value.clone())
-                        .map(IssuesUpdateRequestMilestone::Integer)
-                }
-                _ => continue,
-            };
-            if let Ok(decoded) = decoded {
-                return Ok(decoded);
-            }
-        }
-        Ok(IssuesUpdateRequestMilestone::Other(value))
-    }
-}
-
-impl From<String> for IssuesUpdateRequestMilestone {
-    fn from(value: String) -> Self {
-        IssuesUpdateRequestMilestone::String(value)
-    }
-}
-
-impl From<i64> for IssuesUpdateRequestMilestone {
-    fn from(value: i64) -> Self {
-        IssuesUpdateRequestMilestone::Integer(value)
-    }
-}
-
-/// The open or closed state of the issue.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum IssuesUpdateRequestState {
-    /// `open`
-    Open,
-    /// `closed`
-    Closed,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl IssuesUpdateRequestState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            IssuesUpdateRequestState::Open => "open",
-            IssuesUpdateRequestState::Closed => "closed",
-            IssuesUpdateRequestState::Other(value) => value,
-        }
-    }
-}
-
-impl Default for IssuesUpdateRequestState {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        IssuesUpdateRequestState::Other(String::new())
-    }
-}
-
-impl From<String> for IssuesUpdateRequestState {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "open" => IssuesUpdateRequestState::Open,
-            "closed" => IssuesUpdateRequestState::Closed,
-            _ => IssuesUpdateRequestState::Other(value),
-        }
-    }
-}
-
-impl From<&str> for IssuesUpdateRequestState {
-    fn from(value: &str) -> Self {
-        IssuesUpdateRequestState::from(value.to_string())
-    }
-}
-
-impl From<IssuesUpdateRequestState> for String {
-    fn from(value: IssuesUpdateRequestState) -> Self {
-        match value {
-            IssuesUpdateRequestState::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for IssuesUpdateRequestState {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(IssuesUpdateRequestState::from(value))
-    }
-}
-
-impl std::fmt::Display for IssuesUpdateRequestState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -516,99 +190,6 @@ impl std::str::FromStr for IssuesUpdateRequestStateReason {
 impl std::fmt::Display for IssuesUpdateRequestStateReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// The title of the issue.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
-pub enum IssuesUpdateRequestTitle {
-    /// `string`.
-    String(String),
-    /// `integer`.
-    Integer(i64),
-    /// A value that matches none of the documented alternatives, kept as it arrived.
-    Other(serde_json::Value),
-}
-
-impl Default for IssuesUpdateRequestTitle {
-    /// `null` as an undocumented value: what a missing required property decodes to.
-    fn default() -> Self {
-        IssuesUpdateRequestTitle::Other(serde_json::Value::Null)
-    }
-}
-
-impl serde::Serialize for IssuesUpdateRequestTitle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            IssuesUpdateRequestTitle::String(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            IssuesUpdateRequestTitle::Integer(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            IssuesUpdateRequestTitle::Other(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IssuesUpdateRequestTitle {
-    /// By shape: the alternatives whose JSON kind and required
-    /// properties fit, best fit first; the first that decodes wins.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::String,
-                nullable: false,
-                required: &[],
-                known: &[],
-                values: &[],
-            },
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::Integer,
-                nullable: false,
-                required: &[],
-                known: &[],
-                values: &[],
-            },
-        ];
-        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
-            let decoded = match index {
-                0 => {
-                    serde_json::from_value(value.clone())
-                        .map(IssuesUpdateRequestTitle::String)
-                }
-                1 => {
-                    serde_json::from_value(value.clone())
-                        .map(IssuesUpdateRequestTitle::Integer)
-                }
-                _ => continue,
-            };
-            if let Ok(decoded) = decoded {
-                return Ok(decoded);
-            }
-        }
-        Ok(IssuesUpdateRequestTitle::Other(value))
-    }
-}
-
-impl From<String> for IssuesUpdateRequestTitle {
-    fn from(value: String) -> Self {
-        IssuesUpdateRequestTitle::String(value)
-    }
-}
-
-impl From<i64> for IssuesUpdateRequestTitle {
-    fn from(value: i64) -> Self {
-        IssuesUpdateRequestTitle::Integer(value)
     }
 }
 

@@ -35,11 +35,7 @@ pub use repository::{
     Repository, RepositoryMergeCommitMessage, RepositoryMergeCommitTitle,
     RepositoryPermissions, RepositorySquashMergeCommitMessage,
     RepositorySquashMergeCommitTitle, RepositoryTemplateRepository,
-    RepositoryTemplateRepositoryMergeCommitMessage,
-    RepositoryTemplateRepositoryMergeCommitTitle, RepositoryTemplateRepositoryOwner,
-    RepositoryTemplateRepositoryPermissions,
-    RepositoryTemplateRepositorySquashMergeCommitMessage,
-    RepositoryTemplateRepositorySquashMergeCommitTitle,
+    RepositoryTemplateRepositoryOwner, RepositoryTemplateRepositoryPermissions,
 };
 
 pub use simple_user::SimpleUser;
@@ -54,12 +50,9 @@ pub use issues_list_for_repo::{
 pub use issues_create::{
     IssuesCreateRequest, IssuesCreateRequestLabelsItem,
     IssuesCreateRequestLabelsItemVariant2, IssuesCreateRequestMilestone,
-    IssuesCreateRequestTitle, IssuesCreateError503,
+    IssuesCreateError503,
 };
 
 pub use issues_update::{
-    IssuesUpdateRequest, IssuesUpdateRequestLabelsItem,
-    IssuesUpdateRequestLabelsItemVariant2, IssuesUpdateRequestMilestone,
-    IssuesUpdateRequestState, IssuesUpdateRequestStateReason, IssuesUpdateRequestTitle,
-    IssuesUpdateError503,
+    IssuesUpdateRequest, IssuesUpdateRequestStateReason, IssuesUpdateError503,
 };

@@ -1503,13 +1503,13 @@ pub struct RepositoryTemplateRepository {
     /// - `PR_BODY` - default to the pull request's body.
     /// - `BLANK` - default to a blank commit message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merge_commit_message: Option<RepositoryTemplateRepositoryMergeCommitMessage>,
+    pub merge_commit_message: Option<RepositoryMergeCommitMessage>,
     /// The default value for a merge commit title.
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merge_commit_title: Option<RepositoryTemplateRepositoryMergeCommitTitle>,
+    pub merge_commit_title: Option<RepositoryMergeCommitTitle>,
     /// `merges_url`.
     #[serde(
         default,
@@ -1613,17 +1613,13 @@ pub struct RepositoryTemplateRepository {
     /// - `COMMIT_MESSAGES` - default to the branch's commit messages.
     /// - `BLANK` - default to a blank commit message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub squash_merge_commit_message: Option<
-        RepositoryTemplateRepositorySquashMergeCommitMessage,
-    >,
+    pub squash_merge_commit_message: Option<RepositorySquashMergeCommitMessage>,
     /// The default value for a squash merge commit title:
     ///
     /// - `PR_TITLE` - default to the pull request's title.
     /// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub squash_merge_commit_title: Option<
-        RepositoryTemplateRepositorySquashMergeCommitTitle,
-    >,
+    pub squash_merge_commit_title: Option<RepositorySquashMergeCommitTitle>,
     /// `ssh_url`.
     #[serde(
         default,
@@ -2060,17 +2056,14 @@ impl RepositoryTemplateRepository {
     /// Sets [`merge_commit_message`](Self::merge_commit_message).
     pub fn with_merge_commit_message(
         mut self,
-        value: RepositoryTemplateRepositoryMergeCommitMessage,
+        value: RepositoryMergeCommitMessage,
     ) -> Self {
         self.merge_commit_message = Some(value);
         self
     }
 
     /// Sets [`merge_commit_title`](Self::merge_commit_title).
-    pub fn with_merge_commit_title(
-        mut self,
-        value: RepositoryTemplateRepositoryMergeCommitTitle,
-    ) -> Self {
+    pub fn with_merge_commit_title(mut self, value: RepositoryMergeCommitTitle) -> Self {
         self.merge_commit_title = Some(value);
         self
     }
@@ -2171,7 +2164,7 @@ impl RepositoryTemplateRepository {
     /// Sets [`squash_merge_commit_message`](Self::squash_merge_commit_message).
     pub fn with_squash_merge_commit_message(
         mut self,
-        value: RepositoryTemplateRepositorySquashMergeCommitMessage,
+        value: RepositorySquashMergeCommitMessage,
     ) -> Self {
         self.squash_merge_commit_message = Some(value);
         self
@@ -2180,7 +2173,7 @@ impl RepositoryTemplateRepository {
     /// Sets [`squash_merge_commit_title`](Self::squash_merge_commit_title).
     pub fn with_squash_merge_commit_title(
         mut self,
-        value: RepositoryTemplateRepositorySquashMergeCommitTitle,
+        value: RepositorySquashMergeCommitTitle,
     ) -> Self {
         self.squash_merge_commit_title = Some(value);
         self
@@ -2303,157 +2296,6 @@ impl RepositoryTemplateRepository {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// The default value for a merge commit message.
-///
-/// - `PR_TITLE` - default to the pull request's title.
-/// - `PR_BODY` - default to the pull request's body.
-/// - `BLANK` - default to a blank commit message.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum RepositoryTemplateRepositoryMergeCommitMessage {
-    /// `PR_BODY`
-    PrBody,
-    /// `PR_TITLE`
-    PrTitle,
-    /// `BLANK`
-    Blank,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl RepositoryTemplateRepositoryMergeCommitMessage {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RepositoryTemplateRepositoryMergeCommitMessage::PrBody => "PR_BODY",
-            RepositoryTemplateRepositoryMergeCommitMessage::PrTitle => "PR_TITLE",
-            RepositoryTemplateRepositoryMergeCommitMessage::Blank => "BLANK",
-            RepositoryTemplateRepositoryMergeCommitMessage::Other(value) => value,
-        }
-    }
-}
-
-impl Default for RepositoryTemplateRepositoryMergeCommitMessage {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        RepositoryTemplateRepositoryMergeCommitMessage::Other(String::new())
-    }
-}
-
-impl From<String> for RepositoryTemplateRepositoryMergeCommitMessage {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PR_BODY" => RepositoryTemplateRepositoryMergeCommitMessage::PrBody,
-            "PR_TITLE" => RepositoryTemplateRepositoryMergeCommitMessage::PrTitle,
-            "BLANK" => RepositoryTemplateRepositoryMergeCommitMessage::Blank,
-            _ => RepositoryTemplateRepositoryMergeCommitMessage::Other(value),
-        }
-    }
-}
-
-impl From<&str> for RepositoryTemplateRepositoryMergeCommitMessage {
-    fn from(value: &str) -> Self {
-        RepositoryTemplateRepositoryMergeCommitMessage::from(value.to_string())
-    }
-}
-
-impl From<RepositoryTemplateRepositoryMergeCommitMessage> for String {
-    fn from(value: RepositoryTemplateRepositoryMergeCommitMessage) -> Self {
-        match value {
-            RepositoryTemplateRepositoryMergeCommitMessage::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for RepositoryTemplateRepositoryMergeCommitMessage {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(RepositoryTemplateRepositoryMergeCommitMessage::from(value))
-    }
-}
-
-impl std::fmt::Display for RepositoryTemplateRepositoryMergeCommitMessage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The default value for a merge commit title.
-///
-/// - `PR_TITLE` - default to the pull request's title.
-/// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum RepositoryTemplateRepositoryMergeCommitTitle {
-    /// `PR_TITLE`
-    PrTitle,
-    /// `MERGE_MESSAGE`
-    MergeMessage,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl RepositoryTemplateRepositoryMergeCommitTitle {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RepositoryTemplateRepositoryMergeCommitTitle::PrTitle => "PR_TITLE",
-            RepositoryTemplateRepositoryMergeCommitTitle::MergeMessage => "MERGE_MESSAGE",
-            RepositoryTemplateRepositoryMergeCommitTitle::Other(value) => value,
-        }
-    }
-}
-
-impl Default for RepositoryTemplateRepositoryMergeCommitTitle {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        RepositoryTemplateRepositoryMergeCommitTitle::Other(String::new())
-    }
-}
-
-impl From<String> for RepositoryTemplateRepositoryMergeCommitTitle {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PR_TITLE" => RepositoryTemplateRepositoryMergeCommitTitle::PrTitle,
-            "MERGE_MESSAGE" => RepositoryTemplateRepositoryMergeCommitTitle::MergeMessage,
-            _ => RepositoryTemplateRepositoryMergeCommitTitle::Other(value),
-        }
-    }
-}
-
-impl From<&str> for RepositoryTemplateRepositoryMergeCommitTitle {
-    fn from(value: &str) -> Self {
-        RepositoryTemplateRepositoryMergeCommitTitle::from(value.to_string())
-    }
-}
-
-impl From<RepositoryTemplateRepositoryMergeCommitTitle> for String {
-    fn from(value: RepositoryTemplateRepositoryMergeCommitTitle) -> Self {
-        match value {
-            RepositoryTemplateRepositoryMergeCommitTitle::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for RepositoryTemplateRepositoryMergeCommitTitle {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(RepositoryTemplateRepositoryMergeCommitTitle::from(value))
-    }
-}
-
-impl std::fmt::Display for RepositoryTemplateRepositoryMergeCommitTitle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -2808,164 +2650,5 @@ impl RepositoryTemplateRepositoryPermissions {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// The default value for a squash merge commit message:
-///
-/// - `PR_BODY` - default to the pull request's body.
-/// - `COMMIT_MESSAGES` - default to the branch's commit messages.
-/// - `BLANK` - default to a blank commit message.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum RepositoryTemplateRepositorySquashMergeCommitMessage {
-    /// `PR_BODY`
-    PrBody,
-    /// `COMMIT_MESSAGES`
-    CommitMessages,
-    /// `BLANK`
-    Blank,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl RepositoryTemplateRepositorySquashMergeCommitMessage {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RepositoryTemplateRepositorySquashMergeCommitMessage::PrBody => "PR_BODY",
-            RepositoryTemplateRepositorySquashMergeCommitMessage::CommitMessages => {
-                "COMMIT_MESSAGES"
-            }
-            RepositoryTemplateRepositorySquashMergeCommitMessage::Blank => "BLANK",
-            RepositoryTemplateRepositorySquashMergeCommitMessage::Other(value) => value,
-        }
-    }
-}
-
-impl Default for RepositoryTemplateRepositorySquashMergeCommitMessage {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        RepositoryTemplateRepositorySquashMergeCommitMessage::Other(String::new())
-    }
-}
-
-impl From<String> for RepositoryTemplateRepositorySquashMergeCommitMessage {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PR_BODY" => RepositoryTemplateRepositorySquashMergeCommitMessage::PrBody,
-            "COMMIT_MESSAGES" => {
-                RepositoryTemplateRepositorySquashMergeCommitMessage::CommitMessages
-            }
-            "BLANK" => RepositoryTemplateRepositorySquashMergeCommitMessage::Blank,
-            _ => RepositoryTemplateRepositorySquashMergeCommitMessage::Other(value),
-        }
-    }
-}
-
-impl From<&str> for RepositoryTemplateRepositorySquashMergeCommitMessage {
-    fn from(value: &str) -> Self {
-        RepositoryTemplateRepositorySquashMergeCommitMessage::from(value.to_string())
-    }
-}
-
-impl From<RepositoryTemplateRepositorySquashMergeCommitMessage> for String {
-    fn from(value: RepositoryTemplateRepositorySquashMergeCommitMessage) -> Self {
-        match value {
-            RepositoryTemplateRepositorySquashMergeCommitMessage::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for RepositoryTemplateRepositorySquashMergeCommitMessage {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(RepositoryTemplateRepositorySquashMergeCommitMessage::from(value))
-    }
-}
-
-impl std::fmt::Display for RepositoryTemplateRepositorySquashMergeCommitMessage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The default value for a squash merge commit title:
-///
-/// - `PR_TITLE` - default to the pull request's title.
-/// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum RepositoryTemplateRepositorySquashMergeCommitTitle {
-    /// `PR_TITLE`
-    PrTitle,
-    /// `COMMIT_OR_PR_TITLE`
-    CommitOrPrTitle,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl RepositoryTemplateRepositorySquashMergeCommitTitle {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RepositoryTemplateRepositorySquashMergeCommitTitle::PrTitle => "PR_TITLE",
-            RepositoryTemplateRepositorySquashMergeCommitTitle::CommitOrPrTitle => {
-                "COMMIT_OR_PR_TITLE"
-            }
-            RepositoryTemplateRepositorySquashMergeCommitTitle::Other(value) => value,
-        }
-    }
-}
-
-impl Default for RepositoryTemplateRepositorySquashMergeCommitTitle {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        RepositoryTemplateRepositorySquashMergeCommitTitle::Other(String::new())
-    }
-}
-
-impl From<String> for RepositoryTemplateRepositorySquashMergeCommitTitle {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "PR_TITLE" => RepositoryTemplateRepositorySquashMergeCommitTitle::PrTitle,
-            "COMMIT_OR_PR_TITLE" => {
-                RepositoryTemplateRepositorySquashMergeCommitTitle::CommitOrPrTitle
-            }
-            _ => RepositoryTemplateRepositorySquashMergeCommitTitle::Other(value),
-        }
-    }
-}
-
-impl From<&str> for RepositoryTemplateRepositorySquashMergeCommitTitle {
-    fn from(value: &str) -> Self {
-        RepositoryTemplateRepositorySquashMergeCommitTitle::from(value.to_string())
-    }
-}
-
-impl From<RepositoryTemplateRepositorySquashMergeCommitTitle> for String {
-    fn from(value: RepositoryTemplateRepositorySquashMergeCommitTitle) -> Self {
-        match value {
-            RepositoryTemplateRepositorySquashMergeCommitTitle::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for RepositoryTemplateRepositorySquashMergeCommitTitle {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(RepositoryTemplateRepositorySquashMergeCommitTitle::from(value))
-    }
-}
-
-impl std::fmt::Display for RepositoryTemplateRepositorySquashMergeCommitTitle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }

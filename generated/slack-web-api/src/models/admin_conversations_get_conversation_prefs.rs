@@ -57,7 +57,7 @@ pub struct AdminConversationsGetConversationPrefsResponsePrefs {
     /// `who_can_post`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub who_can_post: Option<
-        AdminConversationsGetConversationPrefsResponsePrefsWhoCanPost,
+        AdminConversationsGetConversationPrefsResponsePrefsCanThread,
     >,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -82,7 +82,7 @@ impl AdminConversationsGetConversationPrefsResponsePrefs {
     /// Sets [`who_can_post`](Self::who_can_post).
     pub fn with_who_can_post(
         mut self,
-        value: AdminConversationsGetConversationPrefsResponsePrefsWhoCanPost,
+        value: AdminConversationsGetConversationPrefsResponsePrefsCanThread,
     ) -> Self {
         self.who_can_post = Some(value);
         self
@@ -117,51 +117,6 @@ pub struct AdminConversationsGetConversationPrefsResponsePrefsCanThread {
 
 impl AdminConversationsGetConversationPrefsResponsePrefsCanThread {
     /// An empty [`AdminConversationsGetConversationPrefsResponsePrefsCanThread`]: every field at its default; set them with the `with_*` methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets [`type_`](Self::type_).
-    pub fn with_type(mut self, value: Vec<String>) -> Self {
-        self.type_ = Some(value);
-        self
-    }
-
-    /// Sets [`user`](Self::user).
-    pub fn with_user(mut self, value: Vec<String>) -> Self {
-        self.user = Some(value);
-        self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `admin_conversations_getConversationPrefs.response.prefs.who_can_post`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AdminConversationsGetConversationPrefsResponsePrefsWhoCanPost {
-    /// `type`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<Vec<String>>,
-    /// `user`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<Vec<String>>,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl AdminConversationsGetConversationPrefsResponsePrefsWhoCanPost {
-    /// An empty [`AdminConversationsGetConversationPrefsResponsePrefsWhoCanPost`]: every field at its default; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self::default()
     }

@@ -14,7 +14,7 @@ pub struct AdminConversationsGetTeamsResponse {
     pub ok: crate::models::DefsOkTrue,
     /// `response_metadata`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_metadata: Option<AdminConversationsGetTeamsResponseResponseMetadata>,
+    pub response_metadata: Option<crate::models::ObjsResponseMetadataNewPagingStyle>,
     /// `team_ids`.
     #[serde(default)]
     pub team_ids: Vec<crate::models::DefsTeam>,
@@ -39,43 +39,10 @@ impl AdminConversationsGetTeamsResponse {
     /// Sets [`response_metadata`](Self::response_metadata).
     pub fn with_response_metadata(
         mut self,
-        value: AdminConversationsGetTeamsResponseResponseMetadata,
+        value: crate::models::ObjsResponseMetadataNewPagingStyle,
     ) -> Self {
         self.response_metadata = Some(value);
         self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `admin_conversations_getTeams.response.response_metadata`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AdminConversationsGetTeamsResponseResponseMetadata {
-    /// `next_cursor`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub next_cursor: String,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl AdminConversationsGetTeamsResponseResponseMetadata {
-    /// A [`AdminConversationsGetTeamsResponseResponseMetadata`] with its required fields ([`next_cursor`](Self::next_cursor)); set the others with the `with_*` methods.
-    pub fn new(next_cursor: impl Into<String>) -> Self {
-        Self {
-            next_cursor: next_cursor.into(),
-            ..Default::default()
-        }
     }
 
     /// Adds a property the description does not list; it is kept in

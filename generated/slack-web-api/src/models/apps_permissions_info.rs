@@ -54,16 +54,16 @@ pub struct AppsPermissionsInfoResponseInfo {
     pub app_home: AppsPermissionsInfoResponseInfoAppHome,
     /// `channel`.
     #[serde(default)]
-    pub channel: AppsPermissionsInfoResponseInfoChannel,
+    pub channel: AppsPermissionsInfoResponseInfoAppHome,
     /// `group`.
     #[serde(default)]
-    pub group: AppsPermissionsInfoResponseInfoGroup,
+    pub group: AppsPermissionsInfoResponseInfoAppHome,
     /// `im`.
     #[serde(default)]
-    pub im: AppsPermissionsInfoResponseInfoIm,
+    pub im: AppsPermissionsInfoResponseInfoAppHome,
     /// `mpim`.
     #[serde(default)]
-    pub mpim: AppsPermissionsInfoResponseInfoMpim,
+    pub mpim: AppsPermissionsInfoResponseInfoAppHome,
     /// `team`.
     #[serde(default)]
     pub team: AppsPermissionsInfoResponseInfoTeam,
@@ -76,10 +76,10 @@ impl AppsPermissionsInfoResponseInfo {
     /// A [`AppsPermissionsInfoResponseInfo`] with its required fields ([`app_home`](Self::app_home), [`channel`](Self::channel), [`group`](Self::group), [`im`](Self::im), [`mpim`](Self::mpim), [`team`](Self::team)); set the others with the `with_*` methods.
     pub fn new(
         app_home: AppsPermissionsInfoResponseInfoAppHome,
-        channel: AppsPermissionsInfoResponseInfoChannel,
-        group: AppsPermissionsInfoResponseInfoGroup,
-        im: AppsPermissionsInfoResponseInfoIm,
-        mpim: AppsPermissionsInfoResponseInfoMpim,
+        channel: AppsPermissionsInfoResponseInfoAppHome,
+        group: AppsPermissionsInfoResponseInfoAppHome,
+        im: AppsPermissionsInfoResponseInfoAppHome,
+        mpim: AppsPermissionsInfoResponseInfoAppHome,
         team: AppsPermissionsInfoResponseInfoTeam,
     ) -> Self {
         Self {
@@ -122,186 +122,6 @@ pub struct AppsPermissionsInfoResponseInfoAppHome {
 
 impl AppsPermissionsInfoResponseInfoAppHome {
     /// An empty [`AppsPermissionsInfoResponseInfoAppHome`]: every field at its default; set them with the `with_*` methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets [`resources`](Self::resources).
-    pub fn with_resources(mut self, value: crate::models::ObjsResources) -> Self {
-        self.resources = Some(value);
-        self
-    }
-
-    /// Sets [`scopes`](Self::scopes).
-    pub fn with_scopes(mut self, value: crate::models::ObjsScopes) -> Self {
-        self.scopes = Some(value);
-        self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `apps_permissions_info.response.info.channel`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppsPermissionsInfoResponseInfoChannel {
-    /// resources in info from apps.permissions.info
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<crate::models::ObjsResources>,
-    /// `scopes`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<crate::models::ObjsScopes>,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl AppsPermissionsInfoResponseInfoChannel {
-    /// An empty [`AppsPermissionsInfoResponseInfoChannel`]: every field at its default; set them with the `with_*` methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets [`resources`](Self::resources).
-    pub fn with_resources(mut self, value: crate::models::ObjsResources) -> Self {
-        self.resources = Some(value);
-        self
-    }
-
-    /// Sets [`scopes`](Self::scopes).
-    pub fn with_scopes(mut self, value: crate::models::ObjsScopes) -> Self {
-        self.scopes = Some(value);
-        self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `apps_permissions_info.response.info.group`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppsPermissionsInfoResponseInfoGroup {
-    /// resources in info from apps.permissions.info
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<crate::models::ObjsResources>,
-    /// `scopes`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<crate::models::ObjsScopes>,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl AppsPermissionsInfoResponseInfoGroup {
-    /// An empty [`AppsPermissionsInfoResponseInfoGroup`]: every field at its default; set them with the `with_*` methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets [`resources`](Self::resources).
-    pub fn with_resources(mut self, value: crate::models::ObjsResources) -> Self {
-        self.resources = Some(value);
-        self
-    }
-
-    /// Sets [`scopes`](Self::scopes).
-    pub fn with_scopes(mut self, value: crate::models::ObjsScopes) -> Self {
-        self.scopes = Some(value);
-        self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `apps_permissions_info.response.info.im`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppsPermissionsInfoResponseInfoIm {
-    /// resources in info from apps.permissions.info
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<crate::models::ObjsResources>,
-    /// `scopes`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<crate::models::ObjsScopes>,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl AppsPermissionsInfoResponseInfoIm {
-    /// An empty [`AppsPermissionsInfoResponseInfoIm`]: every field at its default; set them with the `with_*` methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets [`resources`](Self::resources).
-    pub fn with_resources(mut self, value: crate::models::ObjsResources) -> Self {
-        self.resources = Some(value);
-        self
-    }
-
-    /// Sets [`scopes`](Self::scopes).
-    pub fn with_scopes(mut self, value: crate::models::ObjsScopes) -> Self {
-        self.scopes = Some(value);
-        self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `apps_permissions_info.response.info.mpim`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppsPermissionsInfoResponseInfoMpim {
-    /// resources in info from apps.permissions.info
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<crate::models::ObjsResources>,
-    /// `scopes`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<crate::models::ObjsScopes>,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl AppsPermissionsInfoResponseInfoMpim {
-    /// An empty [`AppsPermissionsInfoResponseInfoMpim`]: every field at its default; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self::default()
     }

@@ -17,7 +17,7 @@ pub struct AppsPermissionsResourcesListResponse {
     pub resources: Vec<AppsPermissionsResourcesListResponseResourcesItem>,
     /// `response_metadata`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_metadata: Option<AppsPermissionsResourcesListResponseResponseMetadata>,
+    pub response_metadata: Option<crate::models::ObjsResponseMetadataNewPagingStyle>,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -39,7 +39,7 @@ impl AppsPermissionsResourcesListResponse {
     /// Sets [`response_metadata`](Self::response_metadata).
     pub fn with_response_metadata(
         mut self,
-        value: AppsPermissionsResourcesListResponseResponseMetadata,
+        value: crate::models::ObjsResponseMetadataNewPagingStyle,
     ) -> Self {
         self.response_metadata = Some(value);
         self
@@ -97,39 +97,6 @@ impl AppsPermissionsResourcesListResponseResourcesItem {
     pub fn with_type(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
         self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `apps_permissions_resources_list.response.response_metadata`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AppsPermissionsResourcesListResponseResponseMetadata {
-    /// `next_cursor`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub next_cursor: String,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl AppsPermissionsResourcesListResponseResponseMetadata {
-    /// A [`AppsPermissionsResourcesListResponseResponseMetadata`] with its required fields ([`next_cursor`](Self::next_cursor)); set the others with the `with_*` methods.
-    pub fn new(next_cursor: impl Into<String>) -> Self {
-        Self {
-            next_cursor: next_cursor.into(),
-            ..Default::default()
-        }
     }
 
     /// Adds a property the description does not list; it is kept in

@@ -54,7 +54,7 @@ pub struct BotsInfoResponseBot {
     pub deleted: bool,
     /// `icons`.
     #[serde(default)]
-    pub icons: BotsInfoResponseBotIcons,
+    pub icons: crate::models::ObjsBotProfileIcons,
     /// Bot User ID
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsBotId,
@@ -81,7 +81,7 @@ impl BotsInfoResponseBot {
     pub fn new(
         app_id: impl Into<String>,
         deleted: bool,
-        icons: BotsInfoResponseBotIcons,
+        icons: crate::models::ObjsBotProfileIcons,
         id: impl Into<String>,
         name: impl Into<String>,
         updated: i64,
@@ -101,51 +101,6 @@ impl BotsInfoResponseBot {
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `bots_info.response.bot.icons`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BotsInfoResponseBotIcons {
-    /// `image_36`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub image_36: String,
-    /// `image_48`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub image_48: String,
-    /// `image_72`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub image_72: String,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl BotsInfoResponseBotIcons {
-    /// A [`BotsInfoResponseBotIcons`] with its required fields ([`image_36`](Self::image_36), [`image_48`](Self::image_48), [`image_72`](Self::image_72)); set the others with the `with_*` methods.
-    pub fn new(
-        image_36: impl Into<String>,
-        image_48: impl Into<String>,
-        image_72: impl Into<String>,
-    ) -> Self {
-        Self {
-            image_36: image_36.into(),
-            image_48: image_48.into(),
-            image_72: image_72.into(),
-            ..Default::default()
-        }
     }
 
     /// Adds a property the description does not list; it is kept in

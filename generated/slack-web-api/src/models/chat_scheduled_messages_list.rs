@@ -14,7 +14,7 @@ pub struct ChatScheduledMessagesListResponse {
     pub ok: crate::models::DefsOkTrue,
     /// `response_metadata`.
     #[serde(default)]
-    pub response_metadata: ChatScheduledMessagesListResponseResponseMetadata,
+    pub response_metadata: crate::models::ObjsResponseMetadataNewPagingStyle,
     /// `scheduled_messages`.
     #[serde(default)]
     pub scheduled_messages: Vec<ChatScheduledMessagesListResponseScheduledMessagesItem>,
@@ -27,46 +27,13 @@ impl ChatScheduledMessagesListResponse {
     /// A [`ChatScheduledMessagesListResponse`] with its required fields ([`ok`](Self::ok), [`response_metadata`](Self::response_metadata), [`scheduled_messages`](Self::scheduled_messages)); set the others with the `with_*` methods.
     pub fn new(
         ok: crate::models::DefsOkTrue,
-        response_metadata: ChatScheduledMessagesListResponseResponseMetadata,
+        response_metadata: crate::models::ObjsResponseMetadataNewPagingStyle,
         scheduled_messages: Vec<ChatScheduledMessagesListResponseScheduledMessagesItem>,
     ) -> Self {
         Self {
             ok,
             response_metadata,
             scheduled_messages,
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `chat_scheduledMessages_list.response.response_metadata`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChatScheduledMessagesListResponseResponseMetadata {
-    /// `next_cursor`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub next_cursor: String,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ChatScheduledMessagesListResponseResponseMetadata {
-    /// A [`ChatScheduledMessagesListResponseResponseMetadata`] with its required fields ([`next_cursor`](Self::next_cursor)); set the others with the `with_*` methods.
-    pub fn new(next_cursor: impl Into<String>) -> Self {
-        Self {
-            next_cursor: next_cursor.into(),
             ..Default::default()
         }
     }

@@ -17,7 +17,7 @@ pub struct ConversationsMembersResponse {
     pub ok: crate::models::DefsOkTrue,
     /// `response_metadata`.
     #[serde(default)]
-    pub response_metadata: ConversationsMembersResponseResponseMetadata,
+    pub response_metadata: crate::models::ObjsResponseMetadataNewPagingStyle,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -28,45 +28,12 @@ impl ConversationsMembersResponse {
     pub fn new(
         members: Vec<crate::models::DefsUserId>,
         ok: crate::models::DefsOkTrue,
-        response_metadata: ConversationsMembersResponseResponseMetadata,
+        response_metadata: crate::models::ObjsResponseMetadataNewPagingStyle,
     ) -> Self {
         Self {
             members,
             ok,
             response_metadata,
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `conversations_members.response.response_metadata`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConversationsMembersResponseResponseMetadata {
-    /// `next_cursor`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub next_cursor: String,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ConversationsMembersResponseResponseMetadata {
-    /// A [`ConversationsMembersResponseResponseMetadata`] with its required fields ([`next_cursor`](Self::next_cursor)); set the others with the `with_*` methods.
-    pub fn new(next_cursor: impl Into<String>) -> Self {
-        Self {
-            next_cursor: next_cursor.into(),
             ..Default::default()
         }
     }

@@ -253,19 +253,13 @@ pub use defs_ts::DefsTs;
 pub use defs_user_id::DefsUserId;
 pub use defs_workspace_id::DefsWorkspaceId;
 pub use objs_bot_profile::{ObjsBotProfile, ObjsBotProfileIcons};
-pub use objs_channel::{ObjsChannel, ObjsChannelPurpose, ObjsChannelTopic};
+pub use objs_channel::{ObjsChannel, ObjsChannelPurpose};
 pub use objs_comment::ObjsComment;
 pub use objs_comments::ObjsComments;
 pub use objs_conversation::{
     ObjsConversation, ObjsConversationConversationObject,
     ObjsConversationConversationObjectDisplayCounts,
-    ObjsConversationConversationObjectPurpose,
-    ObjsConversationConversationObjectSharesItem,
-    ObjsConversationConversationObjectTopic, ObjsConversationConversationMpimObject,
-    ObjsConversationConversationMpimObjectDisplayCounts,
-    ObjsConversationConversationMpimObjectPurpose,
-    ObjsConversationConversationMpimObjectSharesItem,
-    ObjsConversationConversationMpimObjectTopic,
+    ObjsConversationConversationObjectSharesItem, ObjsConversationConversationMpimObject,
     ObjsConversationConversationImChannelObjectFromConversationsMethods,
     ObjsConversationConversationImChannelObjectFromConversationsMethodsSharesItem,
 };
@@ -288,7 +282,6 @@ pub use objs_response_metadata::{
     ObjsResponseMetadataDeprecationWarning,
     ObjsResponseMetadataDeprecationWarningWarningsItem,
     ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether,
-    ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem,
 };
 
 pub use objs_scopes::ObjsScopes;
@@ -299,7 +292,6 @@ pub use objs_team_profile_field_option::ObjsTeamProfileFieldOption;
 pub use objs_user::{
     ObjsUser, ObjsUserUserObjectForNonEnterpriseType,
     ObjsUserUserObjectForNonEnterpriseTypeTeamProfile, ObjsUserEnterpriseUser,
-    ObjsUserEnterpriseUserTeamProfile,
 };
 
 pub use objs_user_profile::{ObjsUserProfile, ObjsUserProfileFields};
@@ -352,14 +344,12 @@ pub use admin_conversations_get_conversation_prefs::{
     AdminConversationsGetConversationPrefsResponse,
     AdminConversationsGetConversationPrefsResponsePrefs,
     AdminConversationsGetConversationPrefsResponsePrefsCanThread,
-    AdminConversationsGetConversationPrefsResponsePrefsWhoCanPost,
     AdminConversationsGetConversationPrefsError,
     AdminConversationsGetConversationPrefsErrorCode,
 };
 
 pub use admin_conversations_get_teams::{
-    AdminConversationsGetTeamsResponse,
-    AdminConversationsGetTeamsResponseResponseMetadata, AdminConversationsGetTeamsError,
+    AdminConversationsGetTeamsResponse, AdminConversationsGetTeamsError,
     AdminConversationsGetTeamsErrorCode,
 };
 
@@ -514,9 +504,7 @@ pub use apps_event_authorizations_list::{
 
 pub use apps_permissions_info::{
     AppsPermissionsInfoResponse, AppsPermissionsInfoResponseInfo,
-    AppsPermissionsInfoResponseInfoAppHome, AppsPermissionsInfoResponseInfoChannel,
-    AppsPermissionsInfoResponseInfoGroup, AppsPermissionsInfoResponseInfoIm,
-    AppsPermissionsInfoResponseInfoMpim, AppsPermissionsInfoResponseInfoTeam,
+    AppsPermissionsInfoResponseInfoAppHome, AppsPermissionsInfoResponseInfoTeam,
     AppsPermissionsInfoError, AppsPermissionsInfoErrorCode,
 };
 
@@ -527,9 +515,8 @@ pub use apps_permissions_request::{
 
 pub use apps_permissions_resources_list::{
     AppsPermissionsResourcesListResponse,
-    AppsPermissionsResourcesListResponseResourcesItem,
-    AppsPermissionsResourcesListResponseResponseMetadata,
-    AppsPermissionsResourcesListError, AppsPermissionsResourcesListErrorCode,
+    AppsPermissionsResourcesListResponseResourcesItem, AppsPermissionsResourcesListError,
+    AppsPermissionsResourcesListErrorCode,
 };
 
 pub use apps_permissions_scopes_list::{
@@ -552,8 +539,7 @@ pub use apps_uninstall::{
 pub use auth_revoke::{AuthRevokeResponse, AuthRevokeError, AuthRevokeErrorCode};
 pub use auth_test::{AuthTestResponse, AuthTestError, AuthTestErrorCode};
 pub use bots_info::{
-    BotsInfoResponse, BotsInfoResponseBot, BotsInfoResponseBotIcons, BotsInfoError,
-    BotsInfoErrorCode,
+    BotsInfoResponse, BotsInfoResponseBot, BotsInfoError, BotsInfoErrorCode,
 };
 
 pub use calls_add::{CallsAddResponse, CallsAddError};
@@ -596,7 +582,7 @@ pub use chat_schedule_message::{
 };
 
 pub use chat_scheduled_messages_list::{
-    ChatScheduledMessagesListResponse, ChatScheduledMessagesListResponseResponseMetadata,
+    ChatScheduledMessagesListResponse,
     ChatScheduledMessagesListResponseScheduledMessagesItem,
     ChatScheduledMessagesListError, ChatScheduledMessagesListErrorCode,
 };
@@ -647,8 +633,7 @@ pub use conversations_leave::{
 };
 
 pub use conversations_list::{
-    ConversationsListResponse, ConversationsListResponseResponseMetadata,
-    ConversationsListError, ConversationsListErrorCode,
+    ConversationsListResponse, ConversationsListError, ConversationsListErrorCode,
 };
 
 pub use conversations_mark::{
@@ -656,8 +641,8 @@ pub use conversations_mark::{
 };
 
 pub use conversations_members::{
-    ConversationsMembersResponse, ConversationsMembersResponseResponseMetadata,
-    ConversationsMembersError, ConversationsMembersErrorCode,
+    ConversationsMembersResponse, ConversationsMembersError,
+    ConversationsMembersErrorCode,
 };
 
 pub use conversations_open::{
@@ -744,8 +729,7 @@ pub use reactions_add::{ReactionsAddResponse, ReactionsAddError, ReactionsAddErr
 pub use reactions_get::{ReactionsGetError, ReactionsGetErrorCode};
 pub use reactions_list::{
     ReactionsListResponse, ReactionsListResponseItemsItem,
-    ReactionsListResponseItemsItemChannel, ReactionsListResponseItemsItemChannelType,
-    ReactionsListResponseItemsItemFile, ReactionsListResponseItemsItemFileType,
+    ReactionsListResponseItemsItemChannel, ReactionsListResponseItemsItemFile,
     ReactionsListResponseItemsItemComment, ReactionsListResponseItemsItemCommentType,
     ReactionsListError, ReactionsListErrorCode,
 };
@@ -780,12 +764,11 @@ pub use search_messages::{SearchMessagesResponse, SearchMessagesError};
 pub use stars_add::{StarsAddResponse, StarsAddError, StarsAddErrorCode};
 pub use stars_list::{
     StarsListResponse, StarsListResponseItemsItem, StarsListResponseItemsItemWithMessage,
-    StarsListResponseItemsItemWithMessageType, StarsListResponseItemsItemDateCreate,
-    StarsListResponseItemsItemDateCreateType, StarsListResponseItemsItemComment,
-    StarsListResponseItemsItemCommentType, StarsListResponseItemsItemChannel,
-    StarsListResponseItemsItemChannelType, StarsListResponseItemsItemChannel2,
-    StarsListResponseItemsItemChannelType2, StarsListResponseItemsItemChannel3,
-    StarsListResponseItemsItemChannelType3, StarsListError, StarsListErrorCode,
+    StarsListResponseItemsItemDateCreate, StarsListResponseItemsItemComment,
+    StarsListResponseItemsItemChannel, StarsListResponseItemsItemChannelType,
+    StarsListResponseItemsItemChannel2, StarsListResponseItemsItemChannelType2,
+    StarsListResponseItemsItemChannel3, StarsListResponseItemsItemChannelType3,
+    StarsListError, StarsListErrorCode,
 };
 
 pub use stars_remove::{StarsRemoveResponse, StarsRemoveError, StarsRemoveErrorCode};
@@ -802,8 +785,7 @@ pub use team_integration_logs::{
 };
 
 pub use team_profile_get::{
-    TeamProfileGetResponse, TeamProfileGetResponseProfile, TeamProfileGetError,
-    TeamProfileGetErrorCode,
+    TeamProfileGetResponse, TeamProfileGetError, TeamProfileGetErrorCode,
 };
 
 pub use usergroups_create::{
@@ -836,8 +818,7 @@ pub use usergroups_users_update::{
 };
 
 pub use users_conversations::{
-    UsersConversationsResponse, UsersConversationsResponseResponseMetadata,
-    UsersConversationsError, UsersConversationsErrorCode,
+    UsersConversationsResponse, UsersConversationsError, UsersConversationsErrorCode,
 };
 
 pub use users_delete_photo::{
@@ -847,10 +828,9 @@ pub use users_delete_photo::{
 pub use users_get_presence::{UsersGetPresenceResponse, UsersGetPresenceError};
 pub use users_identity::{
     UsersIdentityResponse, UsersIdentityResponseOk, UsersIdentityResponseOkTeam,
-    UsersIdentityResponseOkUser, UsersIdentityResponseOk2, UsersIdentityResponseOkTeam2,
-    UsersIdentityResponseOkUser2, UsersIdentityResponseOk3, UsersIdentityResponseOkTeam3,
-    UsersIdentityResponseOkUser3, UsersIdentityResponseOk4, UsersIdentityResponseOkTeam4,
-    UsersIdentityResponseOkUser4, UsersIdentityError, UsersIdentityErrorCode,
+    UsersIdentityResponseOk2, UsersIdentityResponseOkUser, UsersIdentityResponseOk3,
+    UsersIdentityResponseOkUser2, UsersIdentityResponseOk4, UsersIdentityResponseOkTeam2,
+    UsersIdentityError, UsersIdentityErrorCode,
 };
 
 pub use users_info::{UsersInfoResponse, UsersInfoError, UsersInfoErrorCode};

@@ -145,7 +145,7 @@ pub struct ObjsChannel {
     pub purpose: ObjsChannelPurpose,
     /// `topic`.
     #[serde(default)]
-    pub topic: ObjsChannelTopic,
+    pub topic: ObjsChannelPurpose,
     /// Field to determine whether a channel has ever been shared/disconnected in the past
     #[serde(
         default,
@@ -191,7 +191,7 @@ impl ObjsChannel {
         name: impl Into<String>,
         name_normalized: impl Into<String>,
         purpose: ObjsChannelPurpose,
-        topic: ObjsChannelTopic,
+        topic: ObjsChannelPurpose,
     ) -> Self {
         Self {
             created,
@@ -360,51 +360,6 @@ pub struct ObjsChannelPurpose {
 
 impl ObjsChannelPurpose {
     /// A [`ObjsChannelPurpose`] with its required fields ([`creator`](Self::creator), [`last_set`](Self::last_set), [`value`](Self::value)); set the others with the `with_*` methods.
-    pub fn new(
-        creator: impl Into<String>,
-        last_set: i64,
-        value: impl Into<String>,
-    ) -> Self {
-        Self {
-            creator: creator.into(),
-            last_set,
-            value: value.into(),
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `objs_channel.topic`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjsChannelTopic {
-    /// User ID or empty string, used for topic and purpose creation
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub creator: crate::models::DefsTopicPurposeCreator,
-    /// `last_set`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
-    pub last_set: i64,
-    /// `value`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub value: String,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ObjsChannelTopic {
-    /// A [`ObjsChannelTopic`] with its required fields ([`creator`](Self::creator), [`last_set`](Self::last_set), [`value`](Self::value)); set the others with the `with_*` methods.
     pub fn new(
         creator: impl Into<String>,
         last_set: i64,

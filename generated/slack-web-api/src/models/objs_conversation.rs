@@ -517,7 +517,7 @@ pub struct ObjsConversationConversationObject {
     pub priority: Option<f64>,
     /// `purpose`.
     #[serde(default)]
-    pub purpose: ObjsConversationConversationObjectPurpose,
+    pub purpose: crate::models::ObjsChannelPurpose,
     /// `shared_team_ids`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_team_ids: Option<Vec<crate::models::DefsTeam>>,
@@ -533,7 +533,7 @@ pub struct ObjsConversationConversationObject {
     pub timezone_count: Option<i64>,
     /// `topic`.
     #[serde(default)]
-    pub topic: ObjsConversationConversationObjectTopic,
+    pub topic: crate::models::ObjsChannelPurpose,
     /// Field to determine whether a channel has ever been shared/disconnected in the past
     #[serde(
         default,
@@ -602,8 +602,8 @@ impl ObjsConversationConversationObject {
         is_shared: bool,
         name: impl Into<String>,
         name_normalized: impl Into<String>,
-        purpose: ObjsConversationConversationObjectPurpose,
-        topic: ObjsConversationConversationObjectTopic,
+        purpose: crate::models::ObjsChannelPurpose,
+        topic: crate::models::ObjsChannelPurpose,
     ) -> Self {
         Self {
             created,
@@ -927,51 +927,6 @@ impl ObjsConversationConversationObjectDisplayCounts {
     }
 }
 
-/// `objs_conversation.Conversation object.purpose`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjsConversationConversationObjectPurpose {
-    /// User ID or empty string, used for topic and purpose creation
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub creator: crate::models::DefsTopicPurposeCreator,
-    /// `last_set`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
-    pub last_set: i64,
-    /// `value`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub value: String,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ObjsConversationConversationObjectPurpose {
-    /// A [`ObjsConversationConversationObjectPurpose`] with its required fields ([`creator`](Self::creator), [`last_set`](Self::last_set), [`value`](Self::value)); set the others with the `with_*` methods.
-    pub fn new(
-        creator: impl Into<String>,
-        last_set: i64,
-        value: impl Into<String>,
-    ) -> Self {
-        Self {
-            creator: creator.into(),
-            last_set,
-            value: value.into(),
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
 /// `objs_conversation.Conversation object.shares.item`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1030,51 +985,6 @@ impl ObjsConversationConversationObjectSharesItem {
     }
 }
 
-/// `objs_conversation.Conversation object.topic`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjsConversationConversationObjectTopic {
-    /// User ID or empty string, used for topic and purpose creation
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub creator: crate::models::DefsTopicPurposeCreator,
-    /// `last_set`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
-    pub last_set: i64,
-    /// `value`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub value: String,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ObjsConversationConversationObjectTopic {
-    /// A [`ObjsConversationConversationObjectTopic`] with its required fields ([`creator`](Self::creator), [`last_set`](Self::last_set), [`value`](Self::value)); set the others with the `with_*` methods.
-    pub fn new(
-        creator: impl Into<String>,
-        last_set: i64,
-        value: impl Into<String>,
-    ) -> Self {
-        Self {
-            creator: creator.into(),
-            last_set,
-            value: value.into(),
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
 /// Conversation MPIM Object
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1104,7 +1014,7 @@ pub struct ObjsConversationConversationMpimObject {
     pub creator: crate::models::DefsUserId,
     /// `display_counts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_counts: Option<ObjsConversationConversationMpimObjectDisplayCounts>,
+    pub display_counts: Option<ObjsConversationConversationObjectDisplayCounts>,
     /// Channel-like conversation ID
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsChannel,
@@ -1262,13 +1172,13 @@ pub struct ObjsConversationConversationMpimObject {
     pub priority: Option<f64>,
     /// `purpose`.
     #[serde(default)]
-    pub purpose: ObjsConversationConversationMpimObjectPurpose,
+    pub purpose: crate::models::ObjsChannelPurpose,
     /// `shared_team_ids`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_team_ids: Option<Vec<crate::models::DefsTeam>>,
     /// `shares`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shares: Option<Vec<ObjsConversationConversationMpimObjectSharesItem>>,
+    pub shares: Option<Vec<ObjsConversationConversationObjectSharesItem>>,
     /// `timezone_count`.
     #[serde(
         default,
@@ -1278,7 +1188,7 @@ pub struct ObjsConversationConversationMpimObject {
     pub timezone_count: Option<i64>,
     /// `topic`.
     #[serde(default)]
-    pub topic: ObjsConversationConversationMpimObjectTopic,
+    pub topic: crate::models::ObjsChannelPurpose,
     /// Field to determine whether a channel has ever been shared/disconnected in the past
     #[serde(
         default,
@@ -1340,8 +1250,8 @@ impl ObjsConversationConversationMpimObject {
         is_shared: bool,
         name: impl Into<String>,
         name_normalized: impl Into<String>,
-        purpose: ObjsConversationConversationMpimObjectPurpose,
-        topic: ObjsConversationConversationMpimObjectTopic,
+        purpose: crate::models::ObjsChannelPurpose,
+        topic: crate::models::ObjsChannelPurpose,
     ) -> Self {
         Self {
             created,
@@ -1388,7 +1298,7 @@ impl ObjsConversationConversationMpimObject {
     /// Sets [`display_counts`](Self::display_counts).
     pub fn with_display_counts(
         mut self,
-        value: ObjsConversationConversationMpimObjectDisplayCounts,
+        value: ObjsConversationConversationObjectDisplayCounts,
     ) -> Self {
         self.display_counts = Some(value);
         self
@@ -1538,7 +1448,7 @@ impl ObjsConversationConversationMpimObject {
     /// Sets [`shares`](Self::shares).
     pub fn with_shares(
         mut self,
-        value: Vec<ObjsConversationConversationMpimObjectSharesItem>,
+        value: Vec<ObjsConversationConversationObjectSharesItem>,
     ) -> Self {
         self.shares = Some(value);
         self
@@ -1578,191 +1488,6 @@ impl ObjsConversationConversationMpimObject {
     pub fn with_version(mut self, value: i64) -> Self {
         self.version = Some(value);
         self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `objs_conversation.Conversation MPIM Object.display_counts`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjsConversationConversationMpimObjectDisplayCounts {
-    /// `display_counts`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
-    pub display_counts: i64,
-    /// `guest_counts`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
-    pub guest_counts: i64,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ObjsConversationConversationMpimObjectDisplayCounts {
-    /// A [`ObjsConversationConversationMpimObjectDisplayCounts`] with its required fields ([`display_counts`](Self::display_counts), [`guest_counts`](Self::guest_counts)); set the others with the `with_*` methods.
-    pub fn new(display_counts: i64, guest_counts: i64) -> Self {
-        Self {
-            display_counts,
-            guest_counts,
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `objs_conversation.Conversation MPIM Object.purpose`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjsConversationConversationMpimObjectPurpose {
-    /// User ID or empty string, used for topic and purpose creation
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub creator: crate::models::DefsTopicPurposeCreator,
-    /// `last_set`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
-    pub last_set: i64,
-    /// `value`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub value: String,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ObjsConversationConversationMpimObjectPurpose {
-    /// A [`ObjsConversationConversationMpimObjectPurpose`] with its required fields ([`creator`](Self::creator), [`last_set`](Self::last_set), [`value`](Self::value)); set the others with the `with_*` methods.
-    pub fn new(
-        creator: impl Into<String>,
-        last_set: i64,
-        value: impl Into<String>,
-    ) -> Self {
-        Self {
-            creator: creator.into(),
-            last_set,
-            value: value.into(),
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `objs_conversation.Conversation MPIM Object.shares.item`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjsConversationConversationMpimObjectSharesItem {
-    /// User ID
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
-    pub accepted_user: Option<crate::models::DefsUserId>,
-    /// `is_active`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
-    pub is_active: bool,
-    /// Team Object
-    #[serde(default)]
-    pub team: crate::models::ObjsTeam,
-    /// User ID
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub user: crate::models::DefsUserId,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ObjsConversationConversationMpimObjectSharesItem {
-    /// A [`ObjsConversationConversationMpimObjectSharesItem`] with its required fields ([`is_active`](Self::is_active), [`team`](Self::team), [`user`](Self::user)); set the others with the `with_*` methods.
-    pub fn new(
-        is_active: bool,
-        team: crate::models::ObjsTeam,
-        user: impl Into<String>,
-    ) -> Self {
-        Self {
-            is_active,
-            team,
-            user: user.into(),
-            ..Default::default()
-        }
-    }
-
-    /// Sets [`accepted_user`](Self::accepted_user).
-    pub fn with_accepted_user(mut self, value: impl Into<String>) -> Self {
-        self.accepted_user = Some(value.into());
-        self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `objs_conversation.Conversation MPIM Object.topic`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjsConversationConversationMpimObjectTopic {
-    /// User ID or empty string, used for topic and purpose creation
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub creator: crate::models::DefsTopicPurposeCreator,
-    /// `last_set`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
-    pub last_set: i64,
-    /// `value`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub value: String,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ObjsConversationConversationMpimObjectTopic {
-    /// A [`ObjsConversationConversationMpimObjectTopic`] with its required fields ([`creator`](Self::creator), [`last_set`](Self::last_set), [`value`](Self::value)); set the others with the `with_*` methods.
-    pub fn new(
-        creator: impl Into<String>,
-        last_set: i64,
-        value: impl Into<String>,
-    ) -> Self {
-        Self {
-            creator: creator.into(),
-            last_set,
-            value: value.into(),
-            ..Default::default()
-        }
     }
 
     /// Adds a property the description does not list; it is kept in

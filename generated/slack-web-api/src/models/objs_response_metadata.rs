@@ -280,9 +280,7 @@ pub struct ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether {
     pub next_cursor: String,
     /// `warnings`.
     #[serde(default)]
-    pub warnings: Vec<
-        ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem,
-    >,
+    pub warnings: Vec<ObjsResponseMetadataDeprecationWarningWarningsItem>,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -293,9 +291,7 @@ impl ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether {
     pub fn new(
         messages: Vec<String>,
         next_cursor: impl Into<String>,
-        warnings: Vec<
-            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem,
-        >,
+        warnings: Vec<ObjsResponseMetadataDeprecationWarningWarningsItem>,
     ) -> Self {
         Self {
             messages,
@@ -314,99 +310,5 @@ impl ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// `objs_response_metadata.deprecation_warning and paging style together.warnings.item`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
-    /// `method_deprecated`
-    MethodDeprecated,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::MethodDeprecated => {
-                "method_deprecated"
-            }
-            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Other(
-                value,
-            ) => value,
-        }
-    }
-}
-
-impl Default
-for ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Other(
-            String::new(),
-        )
-    }
-}
-
-impl From<String>
-for ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "method_deprecated" => {
-                ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::MethodDeprecated
-            }
-            _ => {
-                ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Other(
-                    value,
-                )
-            }
-        }
-    }
-}
-
-impl From<&str>
-for ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
-    fn from(value: &str) -> Self {
-        ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::from(
-            value.to_string(),
-        )
-    }
-}
-
-impl From<ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem>
-for String {
-    fn from(
-        value: ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem,
-    ) -> Self {
-        match value {
-            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::Other(
-                value,
-            ) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr
-for ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem::from(
-                value,
-            ),
-        )
-    }
-}
-
-impl std::fmt::Display
-for ObjsResponseMetadataDeprecationWarningAndPagingStyleTogetherWarningsItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }

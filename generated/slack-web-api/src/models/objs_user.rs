@@ -665,7 +665,7 @@ pub struct ObjsUserEnterpriseUser {
     pub team_id: Option<crate::models::DefsWorkspaceId>,
     /// `team_profile`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_profile: Option<ObjsUserEnterpriseUserTeamProfile>,
+    pub team_profile: Option<ObjsUserUserObjectForNonEnterpriseTypeTeamProfile>,
     /// `teams`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teams: Option<Vec<crate::models::DefsWorkspaceId>>,
@@ -824,7 +824,7 @@ impl ObjsUserEnterpriseUser {
     /// Sets [`team_profile`](Self::team_profile).
     pub fn with_team_profile(
         mut self,
-        value: ObjsUserEnterpriseUserTeamProfile,
+        value: ObjsUserUserObjectForNonEnterpriseTypeTeamProfile,
     ) -> Self {
         self.team_profile = Some(value);
         self
@@ -858,39 +858,6 @@ impl ObjsUserEnterpriseUser {
     pub fn with_tz_offset(mut self, value: f64) -> Self {
         self.tz_offset = Some(value);
         self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `objs_user.enterprise user.team_profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ObjsUserEnterpriseUserTeamProfile {
-    /// `fields`.
-    #[serde(default)]
-    pub fields: Vec<crate::models::ObjsTeamProfileField>,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ObjsUserEnterpriseUserTeamProfile {
-    /// A [`ObjsUserEnterpriseUserTeamProfile`] with its required fields ([`fields`](Self::fields)); set the others with the `with_*` methods.
-    pub fn new(fields: Vec<crate::models::ObjsTeamProfileField>) -> Self {
-        Self {
-            fields,
-            ..Default::default()
-        }
     }
 
     /// Adds a property the description does not list; it is kept in

@@ -193,7 +193,7 @@ pub struct ReactionsListResponseItemsItemChannel {
     pub message: crate::models::ObjsMessage,
     /// `type`.
     #[serde(rename = "type", default)]
-    pub type_: ReactionsListResponseItemsItemChannelType,
+    pub type_: crate::models::PinsListResponseItemsItemsItemMessagePinType,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -204,7 +204,7 @@ impl ReactionsListResponseItemsItemChannel {
     pub fn new(
         channel: impl Into<String>,
         message: crate::models::ObjsMessage,
-        type_: ReactionsListResponseItemsItemChannelType,
+        type_: crate::models::PinsListResponseItemsItemsItemMessagePinType,
     ) -> Self {
         Self {
             channel: channel.into(),
@@ -226,72 +226,6 @@ impl ReactionsListResponseItemsItemChannel {
     }
 }
 
-/// `reactions_list.response.items.item.channel.type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum ReactionsListResponseItemsItemChannelType {
-    /// `message`
-    Message,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl ReactionsListResponseItemsItemChannelType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ReactionsListResponseItemsItemChannelType::Message => "message",
-            ReactionsListResponseItemsItemChannelType::Other(value) => value,
-        }
-    }
-}
-
-impl Default for ReactionsListResponseItemsItemChannelType {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        ReactionsListResponseItemsItemChannelType::Other(String::new())
-    }
-}
-
-impl From<String> for ReactionsListResponseItemsItemChannelType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "message" => ReactionsListResponseItemsItemChannelType::Message,
-            _ => ReactionsListResponseItemsItemChannelType::Other(value),
-        }
-    }
-}
-
-impl From<&str> for ReactionsListResponseItemsItemChannelType {
-    fn from(value: &str) -> Self {
-        ReactionsListResponseItemsItemChannelType::from(value.to_string())
-    }
-}
-
-impl From<ReactionsListResponseItemsItemChannelType> for String {
-    fn from(value: ReactionsListResponseItemsItemChannelType) -> Self {
-        match value {
-            ReactionsListResponseItemsItemChannelType::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for ReactionsListResponseItemsItemChannelType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(ReactionsListResponseItemsItemChannelType::from(value))
-    }
-}
-
-impl std::fmt::Display for ReactionsListResponseItemsItemChannelType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// `reactions_list.response.items.item.file`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -301,7 +235,7 @@ pub struct ReactionsListResponseItemsItemFile {
     pub file: crate::models::ObjsFile,
     /// `type`.
     #[serde(rename = "type", default)]
-    pub type_: ReactionsListResponseItemsItemFileType,
+    pub type_: crate::models::PinsListResponseItemsItemsItemFilePinType,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -311,7 +245,7 @@ impl ReactionsListResponseItemsItemFile {
     /// A [`ReactionsListResponseItemsItemFile`] with its required fields ([`file`](Self::file), [`type_`](Self::type_)); set the others with the `with_*` methods.
     pub fn new(
         file: crate::models::ObjsFile,
-        type_: ReactionsListResponseItemsItemFileType,
+        type_: crate::models::PinsListResponseItemsItemsItemFilePinType,
     ) -> Self {
         Self {
             file,
@@ -329,72 +263,6 @@ impl ReactionsListResponseItemsItemFile {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// `reactions_list.response.items.item.file.type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum ReactionsListResponseItemsItemFileType {
-    /// `file`
-    File,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl ReactionsListResponseItemsItemFileType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ReactionsListResponseItemsItemFileType::File => "file",
-            ReactionsListResponseItemsItemFileType::Other(value) => value,
-        }
-    }
-}
-
-impl Default for ReactionsListResponseItemsItemFileType {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        ReactionsListResponseItemsItemFileType::Other(String::new())
-    }
-}
-
-impl From<String> for ReactionsListResponseItemsItemFileType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "file" => ReactionsListResponseItemsItemFileType::File,
-            _ => ReactionsListResponseItemsItemFileType::Other(value),
-        }
-    }
-}
-
-impl From<&str> for ReactionsListResponseItemsItemFileType {
-    fn from(value: &str) -> Self {
-        ReactionsListResponseItemsItemFileType::from(value.to_string())
-    }
-}
-
-impl From<ReactionsListResponseItemsItemFileType> for String {
-    fn from(value: ReactionsListResponseItemsItemFileType) -> Self {
-        match value {
-            ReactionsListResponseItemsItemFileType::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for ReactionsListResponseItemsItemFileType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(ReactionsListResponseItemsItemFileType::from(value))
-    }
-}
-
-impl std::fmt::Display for ReactionsListResponseItemsItemFileType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

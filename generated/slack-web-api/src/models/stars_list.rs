@@ -250,7 +250,7 @@ pub struct StarsListResponseItemsItemWithMessage {
     pub message: crate::models::ObjsMessage,
     /// `type`.
     #[serde(rename = "type", default)]
-    pub type_: StarsListResponseItemsItemWithMessageType,
+    pub type_: crate::models::PinsListResponseItemsItemsItemMessagePinType,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -262,7 +262,7 @@ impl StarsListResponseItemsItemWithMessage {
         channel: impl Into<String>,
         date_create: i64,
         message: crate::models::ObjsMessage,
-        type_: StarsListResponseItemsItemWithMessageType,
+        type_: crate::models::PinsListResponseItemsItemsItemMessagePinType,
     ) -> Self {
         Self {
             channel: channel.into(),
@@ -285,72 +285,6 @@ impl StarsListResponseItemsItemWithMessage {
     }
 }
 
-/// `stars_list.response.items.item.with_message.type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum StarsListResponseItemsItemWithMessageType {
-    /// `message`
-    Message,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl StarsListResponseItemsItemWithMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StarsListResponseItemsItemWithMessageType::Message => "message",
-            StarsListResponseItemsItemWithMessageType::Other(value) => value,
-        }
-    }
-}
-
-impl Default for StarsListResponseItemsItemWithMessageType {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        StarsListResponseItemsItemWithMessageType::Other(String::new())
-    }
-}
-
-impl From<String> for StarsListResponseItemsItemWithMessageType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "message" => StarsListResponseItemsItemWithMessageType::Message,
-            _ => StarsListResponseItemsItemWithMessageType::Other(value),
-        }
-    }
-}
-
-impl From<&str> for StarsListResponseItemsItemWithMessageType {
-    fn from(value: &str) -> Self {
-        StarsListResponseItemsItemWithMessageType::from(value.to_string())
-    }
-}
-
-impl From<StarsListResponseItemsItemWithMessageType> for String {
-    fn from(value: StarsListResponseItemsItemWithMessageType) -> Self {
-        match value {
-            StarsListResponseItemsItemWithMessageType::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for StarsListResponseItemsItemWithMessageType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(StarsListResponseItemsItemWithMessageType::from(value))
-    }
-}
-
-impl std::fmt::Display for StarsListResponseItemsItemWithMessageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// `stars_list.response.items.item.date_create`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -363,7 +297,7 @@ pub struct StarsListResponseItemsItemDateCreate {
     pub file: crate::models::ObjsFile,
     /// `type`.
     #[serde(rename = "type", default)]
-    pub type_: StarsListResponseItemsItemDateCreateType,
+    pub type_: crate::models::PinsListResponseItemsItemsItemFilePinType,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -374,7 +308,7 @@ impl StarsListResponseItemsItemDateCreate {
     pub fn new(
         date_create: i64,
         file: crate::models::ObjsFile,
-        type_: StarsListResponseItemsItemDateCreateType,
+        type_: crate::models::PinsListResponseItemsItemsItemFilePinType,
     ) -> Self {
         Self {
             date_create,
@@ -396,72 +330,6 @@ impl StarsListResponseItemsItemDateCreate {
     }
 }
 
-/// `stars_list.response.items.item.date_create.type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum StarsListResponseItemsItemDateCreateType {
-    /// `file`
-    File,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl StarsListResponseItemsItemDateCreateType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StarsListResponseItemsItemDateCreateType::File => "file",
-            StarsListResponseItemsItemDateCreateType::Other(value) => value,
-        }
-    }
-}
-
-impl Default for StarsListResponseItemsItemDateCreateType {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        StarsListResponseItemsItemDateCreateType::Other(String::new())
-    }
-}
-
-impl From<String> for StarsListResponseItemsItemDateCreateType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "file" => StarsListResponseItemsItemDateCreateType::File,
-            _ => StarsListResponseItemsItemDateCreateType::Other(value),
-        }
-    }
-}
-
-impl From<&str> for StarsListResponseItemsItemDateCreateType {
-    fn from(value: &str) -> Self {
-        StarsListResponseItemsItemDateCreateType::from(value.to_string())
-    }
-}
-
-impl From<StarsListResponseItemsItemDateCreateType> for String {
-    fn from(value: StarsListResponseItemsItemDateCreateType) -> Self {
-        match value {
-            StarsListResponseItemsItemDateCreateType::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for StarsListResponseItemsItemDateCreateType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(StarsListResponseItemsItemDateCreateType::from(value))
-    }
-}
-
-impl std::fmt::Display for StarsListResponseItemsItemDateCreateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// `stars_list.response.items.item.comment`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -477,7 +345,7 @@ pub struct StarsListResponseItemsItemComment {
     pub file: crate::models::ObjsFile,
     /// `type`.
     #[serde(rename = "type", default)]
-    pub type_: StarsListResponseItemsItemCommentType,
+    pub type_: crate::models::ReactionsListResponseItemsItemCommentType,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -489,7 +357,7 @@ impl StarsListResponseItemsItemComment {
         comment: crate::models::ObjsComment,
         date_create: i64,
         file: crate::models::ObjsFile,
-        type_: StarsListResponseItemsItemCommentType,
+        type_: crate::models::ReactionsListResponseItemsItemCommentType,
     ) -> Self {
         Self {
             comment,
@@ -509,72 +377,6 @@ impl StarsListResponseItemsItemComment {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// `stars_list.response.items.item.comment.type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum StarsListResponseItemsItemCommentType {
-    /// `file_comment`
-    FileComment,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl StarsListResponseItemsItemCommentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StarsListResponseItemsItemCommentType::FileComment => "file_comment",
-            StarsListResponseItemsItemCommentType::Other(value) => value,
-        }
-    }
-}
-
-impl Default for StarsListResponseItemsItemCommentType {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        StarsListResponseItemsItemCommentType::Other(String::new())
-    }
-}
-
-impl From<String> for StarsListResponseItemsItemCommentType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "file_comment" => StarsListResponseItemsItemCommentType::FileComment,
-            _ => StarsListResponseItemsItemCommentType::Other(value),
-        }
-    }
-}
-
-impl From<&str> for StarsListResponseItemsItemCommentType {
-    fn from(value: &str) -> Self {
-        StarsListResponseItemsItemCommentType::from(value.to_string())
-    }
-}
-
-impl From<StarsListResponseItemsItemCommentType> for String {
-    fn from(value: StarsListResponseItemsItemCommentType) -> Self {
-        match value {
-            StarsListResponseItemsItemCommentType::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for StarsListResponseItemsItemCommentType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(StarsListResponseItemsItemCommentType::from(value))
-    }
-}
-
-impl std::fmt::Display for StarsListResponseItemsItemCommentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -14,7 +14,7 @@ pub struct TeamProfileGetResponse {
     pub ok: crate::models::DefsOkTrue,
     /// `profile`.
     #[serde(default)]
-    pub profile: TeamProfileGetResponseProfile,
+    pub profile: crate::models::ObjsUserUserObjectForNonEnterpriseTypeTeamProfile,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -24,44 +24,11 @@ impl TeamProfileGetResponse {
     /// A [`TeamProfileGetResponse`] with its required fields ([`ok`](Self::ok), [`profile`](Self::profile)); set the others with the `with_*` methods.
     pub fn new(
         ok: crate::models::DefsOkTrue,
-        profile: TeamProfileGetResponseProfile,
+        profile: crate::models::ObjsUserUserObjectForNonEnterpriseTypeTeamProfile,
     ) -> Self {
         Self {
             ok,
             profile,
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `team_profile_get.response.profile`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TeamProfileGetResponseProfile {
-    /// `fields`.
-    #[serde(default)]
-    pub fields: Vec<crate::models::ObjsTeamProfileField>,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl TeamProfileGetResponseProfile {
-    /// A [`TeamProfileGetResponseProfile`] with its required fields ([`fields`](Self::fields)); set the others with the `with_*` methods.
-    pub fn new(fields: Vec<crate::models::ObjsTeamProfileField>) -> Self {
-        Self {
-            fields,
             ..Default::default()
         }
     }

@@ -148,7 +148,7 @@ pub struct UsersIdentityResponseOk {
     pub team: UsersIdentityResponseOkTeam,
     /// `user`.
     #[serde(default)]
-    pub user: UsersIdentityResponseOkUser,
+    pub user: crate::models::RtmConnectResponseSelf,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -159,7 +159,7 @@ impl UsersIdentityResponseOk {
     pub fn new(
         ok: crate::models::DefsOkTrue,
         team: UsersIdentityResponseOkTeam,
-        user: UsersIdentityResponseOkUser,
+        user: crate::models::RtmConnectResponseSelf,
     ) -> Self {
         Self {
             ok,
@@ -214,43 +214,6 @@ impl UsersIdentityResponseOkTeam {
     }
 }
 
-/// `users_identity.response.ok.user`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UsersIdentityResponseOkUser {
-    /// User ID
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub id: crate::models::DefsUserId,
-    /// `name`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub name: String,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl UsersIdentityResponseOkUser {
-    /// A [`UsersIdentityResponseOkUser`] with its required fields ([`id`](Self::id), [`name`](Self::name)); set the others with the `with_*` methods.
-    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            name: name.into(),
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
 /// Schema for 'identity.basic,identity.email' scopes
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -260,10 +223,10 @@ pub struct UsersIdentityResponseOk2 {
     pub ok: crate::models::DefsOkTrue,
     /// `team`.
     #[serde(default)]
-    pub team: UsersIdentityResponseOkTeam2,
+    pub team: UsersIdentityResponseOkTeam,
     /// `user`.
     #[serde(default)]
-    pub user: UsersIdentityResponseOkUser2,
+    pub user: UsersIdentityResponseOkUser,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -273,8 +236,8 @@ impl UsersIdentityResponseOk2 {
     /// A [`UsersIdentityResponseOk2`] with its required fields ([`ok`](Self::ok), [`team`](Self::team), [`user`](Self::user)); set the others with the `with_*` methods.
     pub fn new(
         ok: crate::models::DefsOkTrue,
-        team: UsersIdentityResponseOkTeam2,
-        user: UsersIdentityResponseOkUser2,
+        team: UsersIdentityResponseOkTeam,
+        user: UsersIdentityResponseOkUser,
     ) -> Self {
         Self {
             ok,
@@ -296,43 +259,10 @@ impl UsersIdentityResponseOk2 {
     }
 }
 
-/// `users_identity.response.ok.team`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UsersIdentityResponseOkTeam2 {
-    /// Team ID
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub id: crate::models::DefsTeam,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl UsersIdentityResponseOkTeam2 {
-    /// A [`UsersIdentityResponseOkTeam2`] with its required fields ([`id`](Self::id)); set the others with the `with_*` methods.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
 /// `users_identity.response.ok.user`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct UsersIdentityResponseOkUser2 {
+pub struct UsersIdentityResponseOkUser {
     /// `email`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub email: String,
@@ -347,8 +277,8 @@ pub struct UsersIdentityResponseOkUser2 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-impl UsersIdentityResponseOkUser2 {
-    /// A [`UsersIdentityResponseOkUser2`] with its required fields ([`email`](Self::email), [`id`](Self::id), [`name`](Self::name)); set the others with the `with_*` methods.
+impl UsersIdentityResponseOkUser {
+    /// A [`UsersIdentityResponseOkUser`] with its required fields ([`email`](Self::email), [`id`](Self::id), [`name`](Self::name)); set the others with the `with_*` methods.
     pub fn new(
         email: impl Into<String>,
         id: impl Into<String>,
@@ -383,10 +313,10 @@ pub struct UsersIdentityResponseOk3 {
     pub ok: crate::models::DefsOkTrue,
     /// `team`.
     #[serde(default)]
-    pub team: UsersIdentityResponseOkTeam3,
+    pub team: UsersIdentityResponseOkTeam,
     /// `user`.
     #[serde(default)]
-    pub user: UsersIdentityResponseOkUser3,
+    pub user: UsersIdentityResponseOkUser2,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -396,8 +326,8 @@ impl UsersIdentityResponseOk3 {
     /// A [`UsersIdentityResponseOk3`] with its required fields ([`ok`](Self::ok), [`team`](Self::team), [`user`](Self::user)); set the others with the `with_*` methods.
     pub fn new(
         ok: crate::models::DefsOkTrue,
-        team: UsersIdentityResponseOkTeam3,
-        user: UsersIdentityResponseOkUser3,
+        team: UsersIdentityResponseOkTeam,
+        user: UsersIdentityResponseOkUser2,
     ) -> Self {
         Self {
             ok,
@@ -419,43 +349,10 @@ impl UsersIdentityResponseOk3 {
     }
 }
 
-/// `users_identity.response.ok.team`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UsersIdentityResponseOkTeam3 {
-    /// Team ID
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub id: crate::models::DefsTeam,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl UsersIdentityResponseOkTeam3 {
-    /// A [`UsersIdentityResponseOkTeam3`] with its required fields ([`id`](Self::id)); set the others with the `with_*` methods.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
 /// `users_identity.response.ok.user`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct UsersIdentityResponseOkUser3 {
+pub struct UsersIdentityResponseOkUser2 {
     /// User ID
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub id: crate::models::DefsUserId,
@@ -485,8 +382,8 @@ pub struct UsersIdentityResponseOkUser3 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-impl UsersIdentityResponseOkUser3 {
-    /// A [`UsersIdentityResponseOkUser3`] with its required fields ([`id`](Self::id), [`image_192`](Self::image_192), [`image_24`](Self::image_24), [`image_32`](Self::image_32), [`image_48`](Self::image_48), [`image_512`](Self::image_512), [`image_72`](Self::image_72), [`name`](Self::name)); set the others with the `with_*` methods.
+impl UsersIdentityResponseOkUser2 {
+    /// A [`UsersIdentityResponseOkUser2`] with its required fields ([`id`](Self::id), [`image_192`](Self::image_192), [`image_24`](Self::image_24), [`image_32`](Self::image_32), [`image_48`](Self::image_48), [`image_512`](Self::image_512), [`image_72`](Self::image_72), [`name`](Self::name)); set the others with the `with_*` methods.
     #[allow(
         clippy::too_many_arguments,
         reason = "one argument per required property of the description"
@@ -535,10 +432,10 @@ pub struct UsersIdentityResponseOk4 {
     pub ok: crate::models::DefsOkTrue,
     /// `team`.
     #[serde(default)]
-    pub team: UsersIdentityResponseOkTeam4,
+    pub team: UsersIdentityResponseOkTeam2,
     /// `user`.
     #[serde(default)]
-    pub user: UsersIdentityResponseOkUser4,
+    pub user: crate::models::RtmConnectResponseSelf,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -548,8 +445,8 @@ impl UsersIdentityResponseOk4 {
     /// A [`UsersIdentityResponseOk4`] with its required fields ([`ok`](Self::ok), [`team`](Self::team), [`user`](Self::user)); set the others with the `with_*` methods.
     pub fn new(
         ok: crate::models::DefsOkTrue,
-        team: UsersIdentityResponseOkTeam4,
-        user: UsersIdentityResponseOkUser4,
+        team: UsersIdentityResponseOkTeam2,
+        user: crate::models::RtmConnectResponseSelf,
     ) -> Self {
         Self {
             ok,
@@ -574,7 +471,7 @@ impl UsersIdentityResponseOk4 {
 /// `users_identity.response.ok.team`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct UsersIdentityResponseOkTeam4 {
+pub struct UsersIdentityResponseOkTeam2 {
     /// `domain`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub domain: String,
@@ -613,8 +510,8 @@ pub struct UsersIdentityResponseOkTeam4 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-impl UsersIdentityResponseOkTeam4 {
-    /// A [`UsersIdentityResponseOkTeam4`] with its required fields ([`domain`](Self::domain), [`id`](Self::id), [`image_102`](Self::image_102), [`image_132`](Self::image_132), [`image_230`](Self::image_230), [`image_34`](Self::image_34), [`image_44`](Self::image_44), [`image_68`](Self::image_68), [`image_88`](Self::image_88), [`image_default`](Self::image_default), [`name`](Self::name)); set the others with the `with_*` methods.
+impl UsersIdentityResponseOkTeam2 {
+    /// A [`UsersIdentityResponseOkTeam2`] with its required fields ([`domain`](Self::domain), [`id`](Self::id), [`image_102`](Self::image_102), [`image_132`](Self::image_132), [`image_230`](Self::image_230), [`image_34`](Self::image_34), [`image_44`](Self::image_44), [`image_68`](Self::image_68), [`image_88`](Self::image_88), [`image_default`](Self::image_default), [`name`](Self::name)); set the others with the `with_*` methods.
     #[allow(
         clippy::too_many_arguments,
         reason = "one argument per required property of the description"
@@ -643,43 +540,6 @@ impl UsersIdentityResponseOkTeam4 {
             image_68: image_68.into(),
             image_88: image_88.into(),
             image_default,
-            name: name.into(),
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `users_identity.response.ok.user`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UsersIdentityResponseOkUser4 {
-    /// User ID
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub id: crate::models::DefsUserId,
-    /// `name`.
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
-    pub name: String,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl UsersIdentityResponseOkUser4 {
-    /// A [`UsersIdentityResponseOkUser4`] with its required fields ([`id`](Self::id), [`name`](Self::name)); set the others with the `with_*` methods.
-    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
             name: name.into(),
             ..Default::default()
         }

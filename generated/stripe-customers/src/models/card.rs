@@ -76,7 +76,9 @@ pub struct Card {
     pub address_zip_check: Option<String>,
     /// A set of available payout methods for this card. Only values from this set should be passed as the `method` when creating a payout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available_payout_methods: Option<Vec<CardAvailablePayoutMethodsItem>>,
+    pub available_payout_methods: Option<
+        Vec<crate::models::BankAccountAvailablePayoutMethodsItem>,
+    >,
     /// Card brand. Can be `American Express`, `Diners Club`, `Discover`, `Eftpos Australia`, `JCB`, `MasterCard`, `UnionPay`, `Visa`, or `Unknown`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub brand: String,
@@ -96,7 +98,7 @@ pub struct Card {
     pub currency: Option<String>,
     /// The customer that this card belongs to. This attribute will not be in the card object if the card belongs to an account or recipient instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer: Option<Box<CardCustomer>>,
+    pub customer: Option<Box<crate::models::BankAccountCustomer>>,
     /// If a CVC was provided, results of the check: `pass`, `fail`, `unavailable`, or `unchecked`. A result of unchecked indicates that CVC was provided but hasn't been checked yet. Checks are typically performed when attaching a card to a Customer object, or when creating a charge. For more details, see [Check if a card is valid without a charge](https://support.stripe.com/questions/check-if-a-card-is-valid-without-a-charge).
     #[serde(
         default,
@@ -254,7 +256,7 @@ impl Card {
     /// Sets [`available_payout_methods`](Self::available_payout_methods).
     pub fn with_available_payout_methods(
         mut self,
-        value: Vec<CardAvailablePayoutMethodsItem>,
+        value: Vec<crate::models::BankAccountAvailablePayoutMethodsItem>,
     ) -> Self {
         self.available_payout_methods = Some(value);
         self
@@ -273,7 +275,7 @@ impl Card {
     }
 
     /// Sets [`customer`](Self::customer).
-    pub fn with_customer(mut self, value: CardCustomer) -> Self {
+    pub fn with_customer(mut self, value: crate::models::BankAccountCustomer) -> Self {
         self.customer = Some(Box::new(value));
         self
     }
@@ -338,210 +340,6 @@ impl Card {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// `card.available_payout_methods.item`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum CardAvailablePayoutMethodsItem {
-    /// `instant`
-    Instant,
-    /// `standard`
-    Standard,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl CardAvailablePayoutMethodsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CardAvailablePayoutMethodsItem::Instant => "instant",
-            CardAvailablePayoutMethodsItem::Standard => "standard",
-            CardAvailablePayoutMethodsItem::Other(value) => value,
-        }
-    }
-}
-
-impl Default for CardAvailablePayoutMethodsItem {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        CardAvailablePayoutMethodsItem::Other(String::new())
-    }
-}
-
-impl From<String> for CardAvailablePayoutMethodsItem {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "instant" => CardAvailablePayoutMethodsItem::Instant,
-            "standard" => CardAvailablePayoutMethodsItem::Standard,
-            _ => CardAvailablePayoutMethodsItem::Other(value),
-        }
-    }
-}
-
-impl From<&str> for CardAvailablePayoutMethodsItem {
-    fn from(value: &str) -> Self {
-        CardAvailablePayoutMethodsItem::from(value.to_string())
-    }
-}
-
-impl From<CardAvailablePayoutMethodsItem> for String {
-    fn from(value: CardAvailablePayoutMethodsItem) -> Self {
-        match value {
-            CardAvailablePayoutMethodsItem::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for CardAvailablePayoutMethodsItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(CardAvailablePayoutMethodsItem::from(value))
-    }
-}
-
-impl std::fmt::Display for CardAvailablePayoutMethodsItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The customer that this card belongs to. This attribute will not be in the card object if the card belongs to an account or recipient instead.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
-pub enum CardCustomer {
-    /// `string`.
-    String(String),
-    /// `customer`.
-    Customer(crate::models::Customer),
-    /// `deleted_customer`.
-    DeletedCustomer(crate::models::DeletedCustomer),
-    /// A value that matches none of the documented alternatives, kept as it arrived.
-    Other(serde_json::Value),
-}
-
-impl Default for CardCustomer {
-    /// `null` as an undocumented value: what a missing required property decodes to.
-    fn default() -> Self {
-        CardCustomer::Other(serde_json::Value::Null)
-    }
-}
-
-impl serde::Serialize for CardCustomer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            CardCustomer::String(value) => serde::Serialize::serialize(value, serializer),
-            CardCustomer::Customer(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            CardCustomer::DeletedCustomer(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            CardCustomer::Other(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CardCustomer {
-    /// By shape: the alternatives whose JSON kind and required
-    /// properties fit, best fit first; the first that decodes wins.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::String,
-                nullable: false,
-                required: &[],
-                known: &[],
-                values: &[],
-            },
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::Object,
-                nullable: false,
-                required: &["created", "id", "livemode", "object"],
-                known: &[
-                    "address",
-                    "balance",
-                    "cash_balance",
-                    "created",
-                    "currency",
-                    "default_source",
-                    "delinquent",
-                    "description",
-                    "discount",
-                    "email",
-                    "id",
-                    "invoice_credit_balance",
-                    "invoice_prefix",
-                    "invoice_settings",
-                    "livemode",
-                    "metadata",
-                    "name",
-                    "next_invoice_sequence",
-                    "object",
-                    "phone",
-                    "preferred_locales",
-                    "shipping",
-                    "sources",
-                    "subscriptions",
-                    "tax",
-                    "tax_exempt",
-                    "tax_ids",
-                    "test_clock",
-                ],
-                values: &[],
-            },
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::Object,
-                nullable: false,
-                required: &["deleted", "id", "object"],
-                known: &["deleted", "id", "object"],
-                values: &[],
-            },
-        ];
-        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
-            let decoded = match index {
-                0 => serde_json::from_value(value.clone()).map(CardCustomer::String),
-                1 => serde_json::from_value(value.clone()).map(CardCustomer::Customer),
-                2 => {
-                    serde_json::from_value(value.clone())
-                        .map(CardCustomer::DeletedCustomer)
-                }
-                _ => continue,
-            };
-            if let Ok(decoded) = decoded {
-                return Ok(decoded);
-            }
-        }
-        Ok(CardCustomer::Other(value))
-    }
-}
-
-impl From<String> for CardCustomer {
-    fn from(value: String) -> Self {
-        CardCustomer::String(value)
-    }
-}
-
-impl From<crate::models::Customer> for CardCustomer {
-    fn from(value: crate::models::Customer) -> Self {
-        CardCustomer::Customer(value)
-    }
-}
-
-impl From<crate::models::DeletedCustomer> for CardCustomer {
-    fn from(value: crate::models::DeletedCustomer) -> Self {
-        CardCustomer::DeletedCustomer(value)
     }
 }
 

@@ -645,7 +645,7 @@ impl std::fmt::Display for CustomerObject {
 pub struct CustomerSources {
     /// Details about each object.
     #[serde(default)]
-    pub data: Vec<CustomerSourcesDataItem>,
+    pub data: Vec<crate::models::ApiErrorsSource>,
     /// True if this list has another page of items after this one that can be fetched.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub has_more: bool,
@@ -663,7 +663,7 @@ pub struct CustomerSources {
 impl CustomerSources {
     /// A [`CustomerSources`] with its required fields ([`data`](Self::data), [`has_more`](Self::has_more), [`object`](Self::object), [`url`](Self::url)); set the others with the `with_*` methods.
     pub fn new(
-        data: Vec<CustomerSourcesDataItem>,
+        data: Vec<crate::models::ApiErrorsSource>,
         has_more: bool,
         object: CustomerSourcesObject,
         url: impl Into<String>,
@@ -686,225 +686,6 @@ impl CustomerSources {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// Polymorphic
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
-pub enum CustomerSourcesDataItem {
-    /// `bank_account`.
-    BankAccount(crate::models::BankAccount),
-    /// `card`.
-    Card(crate::models::Card),
-    /// `source`.
-    Source(crate::models::Source),
-    /// A value that matches none of the documented alternatives, kept as it arrived.
-    Other(serde_json::Value),
-}
-
-impl Default for CustomerSourcesDataItem {
-    /// `null` as an undocumented value: what a missing required property decodes to.
-    fn default() -> Self {
-        CustomerSourcesDataItem::Other(serde_json::Value::Null)
-    }
-}
-
-impl serde::Serialize for CustomerSourcesDataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            CustomerSourcesDataItem::BankAccount(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            CustomerSourcesDataItem::Card(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            CustomerSourcesDataItem::Source(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            CustomerSourcesDataItem::Other(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CustomerSourcesDataItem {
-    /// By shape: the alternatives whose JSON kind and required
-    /// properties fit, best fit first; the first that decodes wins.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::Object,
-                nullable: false,
-                required: &["country", "currency", "id", "last4", "object", "status"],
-                known: &[
-                    "account",
-                    "account_holder_name",
-                    "account_holder_type",
-                    "account_type",
-                    "available_payout_methods",
-                    "bank_name",
-                    "country",
-                    "currency",
-                    "customer",
-                    "default_for_currency",
-                    "fingerprint",
-                    "future_requirements",
-                    "id",
-                    "last4",
-                    "metadata",
-                    "object",
-                    "requirements",
-                    "routing_number",
-                    "status",
-                ],
-                values: &[],
-            },
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::Object,
-                nullable: false,
-                required: &[
-                    "brand",
-                    "exp_month",
-                    "exp_year",
-                    "funding",
-                    "id",
-                    "last4",
-                    "object",
-                ],
-                known: &[
-                    "account",
-                    "address_city",
-                    "address_country",
-                    "address_line1",
-                    "address_line1_check",
-                    "address_line2",
-                    "address_state",
-                    "address_zip",
-                    "address_zip_check",
-                    "available_payout_methods",
-                    "brand",
-                    "country",
-                    "currency",
-                    "customer",
-                    "cvc_check",
-                    "default_for_currency",
-                    "dynamic_last4",
-                    "exp_month",
-                    "exp_year",
-                    "fingerprint",
-                    "funding",
-                    "id",
-                    "last4",
-                    "metadata",
-                    "name",
-                    "object",
-                    "status",
-                    "tokenization_method",
-                ],
-                values: &[],
-            },
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::Object,
-                nullable: false,
-                required: &[
-                    "client_secret",
-                    "created",
-                    "flow",
-                    "id",
-                    "livemode",
-                    "object",
-                    "status",
-                    "type",
-                ],
-                known: &[
-                    "ach_credit_transfer",
-                    "ach_debit",
-                    "acss_debit",
-                    "alipay",
-                    "amount",
-                    "au_becs_debit",
-                    "bancontact",
-                    "card",
-                    "card_present",
-                    "client_secret",
-                    "code_verification",
-                    "created",
-                    "currency",
-                    "customer",
-                    "eps",
-                    "flow",
-                    "giropay",
-                    "id",
-                    "ideal",
-                    "klarna",
-                    "livemode",
-                    "metadata",
-                    "multibanco",
-                    "object",
-                    "owner",
-                    "p24",
-                    "receiver",
-                    "redirect",
-                    "sepa_debit",
-                    "sofort",
-                    "source_order",
-                    "statement_descriptor",
-                    "status",
-                    "three_d_secure",
-                    "type",
-                    "usage",
-                    "wechat",
-                ],
-                values: &[],
-            },
-        ];
-        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
-            let decoded = match index {
-                0 => {
-                    serde_json::from_value(value.clone())
-                        .map(CustomerSourcesDataItem::BankAccount)
-                }
-                1 => {
-                    serde_json::from_value(value.clone())
-                        .map(CustomerSourcesDataItem::Card)
-                }
-                2 => {
-                    serde_json::from_value(value.clone())
-                        .map(CustomerSourcesDataItem::Source)
-                }
-                _ => continue,
-            };
-            if let Ok(decoded) = decoded {
-                return Ok(decoded);
-            }
-        }
-        Ok(CustomerSourcesDataItem::Other(value))
-    }
-}
-
-impl From<crate::models::BankAccount> for CustomerSourcesDataItem {
-    fn from(value: crate::models::BankAccount) -> Self {
-        CustomerSourcesDataItem::BankAccount(value)
-    }
-}
-
-impl From<crate::models::Card> for CustomerSourcesDataItem {
-    fn from(value: crate::models::Card) -> Self {
-        CustomerSourcesDataItem::Card(value)
-    }
-}
-
-impl From<crate::models::Source> for CustomerSourcesDataItem {
-    fn from(value: crate::models::Source) -> Self {
-        CustomerSourcesDataItem::Source(value)
     }
 }
 
@@ -988,7 +769,7 @@ pub struct CustomerSubscriptions {
     pub has_more: bool,
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
     #[serde(default)]
-    pub object: CustomerSubscriptionsObject,
+    pub object: CustomerSourcesObject,
     /// The URL where this list can be accessed.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub url: String,
@@ -1002,7 +783,7 @@ impl CustomerSubscriptions {
     pub fn new(
         data: Vec<crate::models::Subscription>,
         has_more: bool,
-        object: CustomerSubscriptionsObject,
+        object: CustomerSourcesObject,
         url: impl Into<String>,
     ) -> Self {
         Self {
@@ -1023,72 +804,6 @@ impl CustomerSubscriptions {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum CustomerSubscriptionsObject {
-    /// `list`
-    List,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl CustomerSubscriptionsObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CustomerSubscriptionsObject::List => "list",
-            CustomerSubscriptionsObject::Other(value) => value,
-        }
-    }
-}
-
-impl Default for CustomerSubscriptionsObject {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        CustomerSubscriptionsObject::Other(String::new())
-    }
-}
-
-impl From<String> for CustomerSubscriptionsObject {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "list" => CustomerSubscriptionsObject::List,
-            _ => CustomerSubscriptionsObject::Other(value),
-        }
-    }
-}
-
-impl From<&str> for CustomerSubscriptionsObject {
-    fn from(value: &str) -> Self {
-        CustomerSubscriptionsObject::from(value.to_string())
-    }
-}
-
-impl From<CustomerSubscriptionsObject> for String {
-    fn from(value: CustomerSubscriptionsObject) -> Self {
-        match value {
-            CustomerSubscriptionsObject::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for CustomerSubscriptionsObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(CustomerSubscriptionsObject::from(value))
-    }
-}
-
-impl std::fmt::Display for CustomerSubscriptionsObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -1180,7 +895,7 @@ pub struct CustomerTaxIds {
     pub has_more: bool,
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
     #[serde(default)]
-    pub object: CustomerTaxIdsObject,
+    pub object: CustomerSourcesObject,
     /// The URL where this list can be accessed.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub url: String,
@@ -1194,7 +909,7 @@ impl CustomerTaxIds {
     pub fn new(
         data: Vec<crate::models::TaxId>,
         has_more: bool,
-        object: CustomerTaxIdsObject,
+        object: CustomerSourcesObject,
         url: impl Into<String>,
     ) -> Self {
         Self {
@@ -1215,72 +930,6 @@ impl CustomerTaxIds {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum CustomerTaxIdsObject {
-    /// `list`
-    List,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl CustomerTaxIdsObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CustomerTaxIdsObject::List => "list",
-            CustomerTaxIdsObject::Other(value) => value,
-        }
-    }
-}
-
-impl Default for CustomerTaxIdsObject {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        CustomerTaxIdsObject::Other(String::new())
-    }
-}
-
-impl From<String> for CustomerTaxIdsObject {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "list" => CustomerTaxIdsObject::List,
-            _ => CustomerTaxIdsObject::Other(value),
-        }
-    }
-}
-
-impl From<&str> for CustomerTaxIdsObject {
-    fn from(value: &str) -> Self {
-        CustomerTaxIdsObject::from(value.to_string())
-    }
-}
-
-impl From<CustomerTaxIdsObject> for String {
-    fn from(value: CustomerTaxIdsObject) -> Self {
-        match value {
-            CustomerTaxIdsObject::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for CustomerTaxIdsObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(CustomerTaxIdsObject::from(value))
-    }
-}
-
-impl std::fmt::Display for CustomerTaxIdsObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -15,7 +15,7 @@ pub struct DeletedCustomer {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default)]
-    pub object: DeletedCustomerObject,
+    pub object: crate::models::CustomerObject,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -26,7 +26,7 @@ impl DeletedCustomer {
     pub fn new(
         deleted: bool,
         id: impl Into<String>,
-        object: DeletedCustomerObject,
+        object: crate::models::CustomerObject,
     ) -> Self {
         Self {
             deleted,
@@ -45,71 +45,5 @@ impl DeletedCustomer {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// String representing the object's type. Objects of the same type share the same value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum DeletedCustomerObject {
-    /// `customer`
-    Customer,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl DeletedCustomerObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            DeletedCustomerObject::Customer => "customer",
-            DeletedCustomerObject::Other(value) => value,
-        }
-    }
-}
-
-impl Default for DeletedCustomerObject {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        DeletedCustomerObject::Other(String::new())
-    }
-}
-
-impl From<String> for DeletedCustomerObject {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "customer" => DeletedCustomerObject::Customer,
-            _ => DeletedCustomerObject::Other(value),
-        }
-    }
-}
-
-impl From<&str> for DeletedCustomerObject {
-    fn from(value: &str) -> Self {
-        DeletedCustomerObject::from(value.to_string())
-    }
-}
-
-impl From<DeletedCustomerObject> for String {
-    fn from(value: DeletedCustomerObject) -> Self {
-        match value {
-            DeletedCustomerObject::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for DeletedCustomerObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(DeletedCustomerObject::from(value))
-    }
-}
-
-impl std::fmt::Display for DeletedCustomerObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }

@@ -22,7 +22,7 @@ pub struct Discount {
     pub coupon: std::collections::BTreeMap<String, serde_json::Value>,
     /// The ID of the customer associated with this discount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer: Option<Box<DiscountCustomer>>,
+    pub customer: Option<Box<crate::models::BankAccountCustomer>>,
     /// If the coupon has a duration of `repeating`, the date that this discount will end. If the coupon has a duration of `once` or `forever`, this attribute will be null.
     #[serde(
         default,
@@ -96,7 +96,7 @@ impl Discount {
     }
 
     /// Sets [`customer`](Self::customer).
-    pub fn with_customer(mut self, value: DiscountCustomer) -> Self {
+    pub fn with_customer(mut self, value: crate::models::BankAccountCustomer) -> Self {
         self.customer = Some(Box::new(value));
         self
     }
@@ -140,146 +140,6 @@ impl Discount {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// The ID of the customer associated with this discount.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
-pub enum DiscountCustomer {
-    /// `string`.
-    String(String),
-    /// `customer`.
-    Customer(crate::models::Customer),
-    /// `deleted_customer`.
-    DeletedCustomer(crate::models::DeletedCustomer),
-    /// A value that matches none of the documented alternatives, kept as it arrived.
-    Other(serde_json::Value),
-}
-
-impl Default for DiscountCustomer {
-    /// `null` as an undocumented value: what a missing required property decodes to.
-    fn default() -> Self {
-        DiscountCustomer::Other(serde_json::Value::Null)
-    }
-}
-
-impl serde::Serialize for DiscountCustomer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            DiscountCustomer::String(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            DiscountCustomer::Customer(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            DiscountCustomer::DeletedCustomer(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            DiscountCustomer::Other(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DiscountCustomer {
-    /// By shape: the alternatives whose JSON kind and required
-    /// properties fit, best fit first; the first that decodes wins.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        const SHAPES: &[sdkgen_runtime::de::Shape] = &[
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::String,
-                nullable: false,
-                required: &[],
-                known: &[],
-                values: &[],
-            },
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::Object,
-                nullable: false,
-                required: &["created", "id", "livemode", "object"],
-                known: &[
-                    "address",
-                    "balance",
-                    "cash_balance",
-                    "created",
-                    "currency",
-                    "default_source",
-                    "delinquent",
-                    "description",
-                    "discount",
-                    "email",
-                    "id",
-                    "invoice_credit_balance",
-                    "invoice_prefix",
-                    "invoice_settings",
-                    "livemode",
-                    "metadata",
-                    "name",
-                    "next_invoice_sequence",
-                    "object",
-                    "phone",
-                    "preferred_locales",
-                    "shipping",
-                    "sources",
-                    "subscriptions",
-                    "tax",
-                    "tax_exempt",
-                    "tax_ids",
-                    "test_clock",
-                ],
-                values: &[],
-            },
-            sdkgen_runtime::de::Shape {
-                kind: sdkgen_runtime::de::Kind::Object,
-                nullable: false,
-                required: &["deleted", "id", "object"],
-                known: &["deleted", "id", "object"],
-                values: &[],
-            },
-        ];
-        for index in sdkgen_runtime::de::ranked(&value, SHAPES) {
-            let decoded = match index {
-                0 => serde_json::from_value(value.clone()).map(DiscountCustomer::String),
-                1 => {
-                    serde_json::from_value(value.clone()).map(DiscountCustomer::Customer)
-                }
-                2 => {
-                    serde_json::from_value(value.clone())
-                        .map(DiscountCustomer::DeletedCustomer)
-                }
-                _ => continue,
-            };
-            if let Ok(decoded) = decoded {
-                return Ok(decoded);
-            }
-        }
-        Ok(DiscountCustomer::Other(value))
-    }
-}
-
-impl From<String> for DiscountCustomer {
-    fn from(value: String) -> Self {
-        DiscountCustomer::String(value)
-    }
-}
-
-impl From<crate::models::Customer> for DiscountCustomer {
-    fn from(value: crate::models::Customer) -> Self {
-        DiscountCustomer::Customer(value)
-    }
-}
-
-impl From<crate::models::DeletedCustomer> for DiscountCustomer {
-    fn from(value: crate::models::DeletedCustomer) -> Self {
-        DiscountCustomer::DeletedCustomer(value)
     }
 }
 

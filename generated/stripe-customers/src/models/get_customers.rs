@@ -187,7 +187,7 @@ pub struct GetCustomersResponse {
     pub has_more: bool,
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
     #[serde(default)]
-    pub object: GetCustomersResponseObject,
+    pub object: crate::models::CustomerSourcesObject,
     /// The URL where this list can be accessed.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub url: String,
@@ -201,7 +201,7 @@ impl GetCustomersResponse {
     pub fn new(
         data: Vec<crate::models::Customer>,
         has_more: bool,
-        object: GetCustomersResponseObject,
+        object: crate::models::CustomerSourcesObject,
         url: impl Into<String>,
     ) -> Self {
         Self {
@@ -222,71 +222,5 @@ impl GetCustomersResponse {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum GetCustomersResponseObject {
-    /// `list`
-    List,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl GetCustomersResponseObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GetCustomersResponseObject::List => "list",
-            GetCustomersResponseObject::Other(value) => value,
-        }
-    }
-}
-
-impl Default for GetCustomersResponseObject {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        GetCustomersResponseObject::Other(String::new())
-    }
-}
-
-impl From<String> for GetCustomersResponseObject {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "list" => GetCustomersResponseObject::List,
-            _ => GetCustomersResponseObject::Other(value),
-        }
-    }
-}
-
-impl From<&str> for GetCustomersResponseObject {
-    fn from(value: &str) -> Self {
-        GetCustomersResponseObject::from(value.to_string())
-    }
-}
-
-impl From<GetCustomersResponseObject> for String {
-    fn from(value: GetCustomersResponseObject) -> Self {
-        match value {
-            GetCustomersResponseObject::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for GetCustomersResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(GetCustomersResponseObject::from(value))
-    }
-}
-
-impl std::fmt::Display for GetCustomersResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }

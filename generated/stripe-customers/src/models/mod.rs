@@ -30,26 +30,24 @@ pub use bank_account::{
     BankAccountObject,
 };
 
-pub use card::{Card, CardAvailablePayoutMethodsItem, CardCustomer, CardObject};
+pub use card::{Card, CardObject};
 pub use cash_balance::{CashBalance, CashBalanceObject};
 pub use customer::{
     Customer, CustomerDefaultSource, CustomerObject, CustomerSources,
-    CustomerSourcesDataItem, CustomerSourcesObject, CustomerSubscriptions,
-    CustomerSubscriptionsObject, CustomerTaxExempt, CustomerTaxIds, CustomerTaxIdsObject,
+    CustomerSourcesObject, CustomerSubscriptions, CustomerTaxExempt, CustomerTaxIds,
     CustomerTestClock,
 };
 
 pub use customer_tax::{CustomerTax, CustomerTaxAutomaticTax};
-pub use deleted_customer::{DeletedCustomer, DeletedCustomerObject};
-pub use discount::{Discount, DiscountCustomer, DiscountObject};
+pub use deleted_customer::DeletedCustomer;
+pub use discount::{Discount, DiscountObject};
 pub use error::ErrorModel;
 pub use invoice_setting_customer_setting::InvoiceSettingCustomerSetting;
 pub use shipping::Shipping;
 pub use source::{Source, SourceObject, SourceType};
 pub use subscription::{
-    Subscription, SubscriptionCollectionMethod, SubscriptionCustomer,
-    SubscriptionDefaultSource, SubscriptionItems, SubscriptionItemsObject,
-    SubscriptionObject, SubscriptionStatus, SubscriptionTestClock,
+    Subscription, SubscriptionCollectionMethod, SubscriptionItems, SubscriptionObject,
+    SubscriptionStatus,
 };
 
 pub use tax_id::{TaxId, TaxIdCustomer, TaxIdObject, TaxIdType};
@@ -59,7 +57,6 @@ pub use test_helpers_test_clock::{
 
 pub use get_customers::{
     GetCustomersCreated, GetCustomersCreatedRangeQuerySpecs, GetCustomersResponse,
-    GetCustomersResponseObject,
 };
 
 pub use post_customers::{
@@ -68,15 +65,12 @@ pub use post_customers::{
     PostCustomersCashBalanceSettings, PostCustomersCashBalanceSettingsReconciliationMode,
     PostCustomersInvoiceSettings, PostCustomersInvoiceSettingsCustomFields,
     PostCustomersInvoiceSettingsCustomFieldsVariant1Item,
-    PostCustomersInvoiceSettingsCustomFieldsVariant2,
     PostCustomersInvoiceSettingsRenderingOptions,
     PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParam,
     PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDisplay,
-    PostCustomersInvoiceSettingsRenderingOptionsVariant2, PostCustomersMetadata,
-    PostCustomersMetadataVariant2, PostCustomersShipping,
-    PostCustomersShippingCustomerShipping, PostCustomersShippingCustomerShippingAddress,
-    PostCustomersShippingVariant2, PostCustomersTax, PostCustomersTaxIpAddress,
-    PostCustomersTaxExempt, PostCustomersTaxIdDataItem, PostCustomersTaxIdDataItemType,
+    PostCustomersMetadata, PostCustomersShipping, PostCustomersShippingCustomerShipping,
+    PostCustomersTax, PostCustomersTaxExempt, PostCustomersTaxIdDataItem,
+    PostCustomersTaxIdDataItemType,
 };
 
 pub use get_customers_customer::GetCustomersCustomerResponse;

@@ -509,7 +509,7 @@ pub enum PostCustomersInvoiceSettingsCustomFields {
     /// `array`.
     Array(Vec<PostCustomersInvoiceSettingsCustomFieldsVariant1Item>),
     /// `variant2`.
-    Variant2(PostCustomersInvoiceSettingsCustomFieldsVariant2),
+    Variant2(PostCustomersAddressVariant2),
     /// A value that matches none of the documented alternatives, kept as it arrived.
     Other(serde_json::Value),
 }
@@ -589,9 +589,8 @@ for PostCustomersInvoiceSettingsCustomFields {
     }
 }
 
-impl From<PostCustomersInvoiceSettingsCustomFieldsVariant2>
-for PostCustomersInvoiceSettingsCustomFields {
-    fn from(value: PostCustomersInvoiceSettingsCustomFieldsVariant2) -> Self {
+impl From<PostCustomersAddressVariant2> for PostCustomersInvoiceSettingsCustomFields {
+    fn from(value: PostCustomersAddressVariant2) -> Self {
         PostCustomersInvoiceSettingsCustomFields::Variant2(value)
     }
 }
@@ -633,72 +632,6 @@ impl PostCustomersInvoiceSettingsCustomFieldsVariant1Item {
     }
 }
 
-/// `PostCustomers.invoice_settings.custom_fields.variant2`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum PostCustomersInvoiceSettingsCustomFieldsVariant2 {
-    /// ``
-    Empty,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl PostCustomersInvoiceSettingsCustomFieldsVariant2 {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PostCustomersInvoiceSettingsCustomFieldsVariant2::Empty => "",
-            PostCustomersInvoiceSettingsCustomFieldsVariant2::Other(value) => value,
-        }
-    }
-}
-
-impl Default for PostCustomersInvoiceSettingsCustomFieldsVariant2 {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        PostCustomersInvoiceSettingsCustomFieldsVariant2::Other(String::new())
-    }
-}
-
-impl From<String> for PostCustomersInvoiceSettingsCustomFieldsVariant2 {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "" => PostCustomersInvoiceSettingsCustomFieldsVariant2::Empty,
-            _ => PostCustomersInvoiceSettingsCustomFieldsVariant2::Other(value),
-        }
-    }
-}
-
-impl From<&str> for PostCustomersInvoiceSettingsCustomFieldsVariant2 {
-    fn from(value: &str) -> Self {
-        PostCustomersInvoiceSettingsCustomFieldsVariant2::from(value.to_string())
-    }
-}
-
-impl From<PostCustomersInvoiceSettingsCustomFieldsVariant2> for String {
-    fn from(value: PostCustomersInvoiceSettingsCustomFieldsVariant2) -> Self {
-        match value {
-            PostCustomersInvoiceSettingsCustomFieldsVariant2::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for PostCustomersInvoiceSettingsCustomFieldsVariant2 {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(PostCustomersInvoiceSettingsCustomFieldsVariant2::from(value))
-    }
-}
-
-impl std::fmt::Display for PostCustomersInvoiceSettingsCustomFieldsVariant2 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// `PostCustomers.invoice_settings.rendering_options`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -709,7 +642,7 @@ pub enum PostCustomersInvoiceSettingsRenderingOptions {
         PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParam,
     ),
     /// `variant2`.
-    Variant2(PostCustomersInvoiceSettingsRenderingOptionsVariant2),
+    Variant2(PostCustomersAddressVariant2),
     /// A value that matches none of the documented alternatives, kept as it arrived.
     Other(serde_json::Value),
 }
@@ -793,9 +726,9 @@ for PostCustomersInvoiceSettingsRenderingOptions {
     }
 }
 
-impl From<PostCustomersInvoiceSettingsRenderingOptionsVariant2>
+impl From<PostCustomersAddressVariant2>
 for PostCustomersInvoiceSettingsRenderingOptions {
-    fn from(value: PostCustomersInvoiceSettingsRenderingOptionsVariant2) -> Self {
+    fn from(value: PostCustomersAddressVariant2) -> Self {
         PostCustomersInvoiceSettingsRenderingOptions::Variant2(value)
     }
 }
@@ -952,72 +885,6 @@ for PostCustomersInvoiceSettingsRenderingOptionsRenderingOptionsParamAmountTaxDi
     }
 }
 
-/// `PostCustomers.invoice_settings.rendering_options.variant2`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
-    /// ``
-    Empty,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PostCustomersInvoiceSettingsRenderingOptionsVariant2::Empty => "",
-            PostCustomersInvoiceSettingsRenderingOptionsVariant2::Other(value) => value,
-        }
-    }
-}
-
-impl Default for PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        PostCustomersInvoiceSettingsRenderingOptionsVariant2::Other(String::new())
-    }
-}
-
-impl From<String> for PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "" => PostCustomersInvoiceSettingsRenderingOptionsVariant2::Empty,
-            _ => PostCustomersInvoiceSettingsRenderingOptionsVariant2::Other(value),
-        }
-    }
-}
-
-impl From<&str> for PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
-    fn from(value: &str) -> Self {
-        PostCustomersInvoiceSettingsRenderingOptionsVariant2::from(value.to_string())
-    }
-}
-
-impl From<PostCustomersInvoiceSettingsRenderingOptionsVariant2> for String {
-    fn from(value: PostCustomersInvoiceSettingsRenderingOptionsVariant2) -> Self {
-        match value {
-            PostCustomersInvoiceSettingsRenderingOptionsVariant2::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(PostCustomersInvoiceSettingsRenderingOptionsVariant2::from(value))
-    }
-}
-
-impl std::fmt::Display for PostCustomersInvoiceSettingsRenderingOptionsVariant2 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1026,7 +893,7 @@ pub enum PostCustomersMetadata {
     /// `object`.
     Object(std::collections::BTreeMap<String, String>),
     /// `variant2`.
-    Variant2(PostCustomersMetadataVariant2),
+    Variant2(PostCustomersAddressVariant2),
     /// A value that matches none of the documented alternatives, kept as it arrived.
     Other(serde_json::Value),
 }
@@ -1105,75 +972,9 @@ impl From<std::collections::BTreeMap<String, String>> for PostCustomersMetadata 
     }
 }
 
-impl From<PostCustomersMetadataVariant2> for PostCustomersMetadata {
-    fn from(value: PostCustomersMetadataVariant2) -> Self {
+impl From<PostCustomersAddressVariant2> for PostCustomersMetadata {
+    fn from(value: PostCustomersAddressVariant2) -> Self {
         PostCustomersMetadata::Variant2(value)
-    }
-}
-
-/// `PostCustomers.metadata.variant2`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum PostCustomersMetadataVariant2 {
-    /// ``
-    Empty,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl PostCustomersMetadataVariant2 {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PostCustomersMetadataVariant2::Empty => "",
-            PostCustomersMetadataVariant2::Other(value) => value,
-        }
-    }
-}
-
-impl Default for PostCustomersMetadataVariant2 {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        PostCustomersMetadataVariant2::Other(String::new())
-    }
-}
-
-impl From<String> for PostCustomersMetadataVariant2 {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "" => PostCustomersMetadataVariant2::Empty,
-            _ => PostCustomersMetadataVariant2::Other(value),
-        }
-    }
-}
-
-impl From<&str> for PostCustomersMetadataVariant2 {
-    fn from(value: &str) -> Self {
-        PostCustomersMetadataVariant2::from(value.to_string())
-    }
-}
-
-impl From<PostCustomersMetadataVariant2> for String {
-    fn from(value: PostCustomersMetadataVariant2) -> Self {
-        match value {
-            PostCustomersMetadataVariant2::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for PostCustomersMetadataVariant2 {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(PostCustomersMetadataVariant2::from(value))
-    }
-}
-
-impl std::fmt::Display for PostCustomersMetadataVariant2 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -1185,7 +986,7 @@ pub enum PostCustomersShipping {
     /// `customer_shipping`.
     CustomerShipping(PostCustomersShippingCustomerShipping),
     /// `variant2`.
-    Variant2(PostCustomersShippingVariant2),
+    Variant2(PostCustomersAddressVariant2),
     /// A value that matches none of the documented alternatives, kept as it arrived.
     Other(serde_json::Value),
 }
@@ -1264,8 +1065,8 @@ impl From<PostCustomersShippingCustomerShipping> for PostCustomersShipping {
     }
 }
 
-impl From<PostCustomersShippingVariant2> for PostCustomersShipping {
-    fn from(value: PostCustomersShippingVariant2) -> Self {
+impl From<PostCustomersAddressVariant2> for PostCustomersShipping {
+    fn from(value: PostCustomersAddressVariant2) -> Self {
         PostCustomersShipping::Variant2(value)
     }
 }
@@ -1276,7 +1077,7 @@ impl From<PostCustomersShippingVariant2> for PostCustomersShipping {
 pub struct PostCustomersShippingCustomerShipping {
     /// optional_fields_address
     #[serde(default)]
-    pub address: PostCustomersShippingCustomerShippingAddress,
+    pub address: PostCustomersAddressOptionalFieldsAddress,
     /// `name`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub name: String,
@@ -1295,7 +1096,7 @@ pub struct PostCustomersShippingCustomerShipping {
 impl PostCustomersShippingCustomerShipping {
     /// A [`PostCustomersShippingCustomerShipping`] with its required fields ([`address`](Self::address), [`name`](Self::name)); set the others with the `with_*` methods.
     pub fn new(
-        address: PostCustomersShippingCustomerShippingAddress,
+        address: PostCustomersAddressOptionalFieldsAddress,
         name: impl Into<String>,
     ) -> Self {
         Self {
@@ -1323,177 +1124,6 @@ impl PostCustomersShippingCustomerShipping {
     }
 }
 
-/// optional_fields_address
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PostCustomersShippingCustomerShippingAddress {
-    /// `city`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
-    pub city: Option<String>,
-    /// `country`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
-    pub country: Option<String>,
-    /// `line1`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
-    pub line1: Option<String>,
-    /// `line2`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
-    pub line2: Option<String>,
-    /// `postal_code`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
-    pub postal_code: Option<String>,
-    /// `state`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
-    pub state: Option<String>,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl PostCustomersShippingCustomerShippingAddress {
-    /// An empty [`PostCustomersShippingCustomerShippingAddress`]: every field at its default; set them with the `with_*` methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets [`city`](Self::city).
-    pub fn with_city(mut self, value: impl Into<String>) -> Self {
-        self.city = Some(value.into());
-        self
-    }
-
-    /// Sets [`country`](Self::country).
-    pub fn with_country(mut self, value: impl Into<String>) -> Self {
-        self.country = Some(value.into());
-        self
-    }
-
-    /// Sets [`line1`](Self::line1).
-    pub fn with_line1(mut self, value: impl Into<String>) -> Self {
-        self.line1 = Some(value.into());
-        self
-    }
-
-    /// Sets [`line2`](Self::line2).
-    pub fn with_line2(mut self, value: impl Into<String>) -> Self {
-        self.line2 = Some(value.into());
-        self
-    }
-
-    /// Sets [`postal_code`](Self::postal_code).
-    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
-        self.postal_code = Some(value.into());
-        self
-    }
-
-    /// Sets [`state`](Self::state).
-    pub fn with_state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-/// `PostCustomers.shipping.variant2`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum PostCustomersShippingVariant2 {
-    /// ``
-    Empty,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl PostCustomersShippingVariant2 {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PostCustomersShippingVariant2::Empty => "",
-            PostCustomersShippingVariant2::Other(value) => value,
-        }
-    }
-}
-
-impl Default for PostCustomersShippingVariant2 {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        PostCustomersShippingVariant2::Other(String::new())
-    }
-}
-
-impl From<String> for PostCustomersShippingVariant2 {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "" => PostCustomersShippingVariant2::Empty,
-            _ => PostCustomersShippingVariant2::Other(value),
-        }
-    }
-}
-
-impl From<&str> for PostCustomersShippingVariant2 {
-    fn from(value: &str) -> Self {
-        PostCustomersShippingVariant2::from(value.to_string())
-    }
-}
-
-impl From<PostCustomersShippingVariant2> for String {
-    fn from(value: PostCustomersShippingVariant2) -> Self {
-        match value {
-            PostCustomersShippingVariant2::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for PostCustomersShippingVariant2 {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(PostCustomersShippingVariant2::from(value))
-    }
-}
-
-impl std::fmt::Display for PostCustomersShippingVariant2 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// tax_param
 ///
 /// Tax details about the customer.
@@ -1502,7 +1132,7 @@ impl std::fmt::Display for PostCustomersShippingVariant2 {
 pub struct PostCustomersTax {
     /// `ip_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<PostCustomersTaxIpAddress>,
+    pub ip_address: Option<PostCustomersAddressVariant2>,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -1515,7 +1145,7 @@ impl PostCustomersTax {
     }
 
     /// Sets [`ip_address`](Self::ip_address).
-    pub fn with_ip_address(mut self, value: PostCustomersTaxIpAddress) -> Self {
+    pub fn with_ip_address(mut self, value: PostCustomersAddressVariant2) -> Self {
         self.ip_address = Some(value);
         self
     }
@@ -1529,72 +1159,6 @@ impl PostCustomersTax {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// `PostCustomers.tax.ip_address`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum PostCustomersTaxIpAddress {
-    /// ``
-    Empty,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl PostCustomersTaxIpAddress {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PostCustomersTaxIpAddress::Empty => "",
-            PostCustomersTaxIpAddress::Other(value) => value,
-        }
-    }
-}
-
-impl Default for PostCustomersTaxIpAddress {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        PostCustomersTaxIpAddress::Other(String::new())
-    }
-}
-
-impl From<String> for PostCustomersTaxIpAddress {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "" => PostCustomersTaxIpAddress::Empty,
-            _ => PostCustomersTaxIpAddress::Other(value),
-        }
-    }
-}
-
-impl From<&str> for PostCustomersTaxIpAddress {
-    fn from(value: &str) -> Self {
-        PostCustomersTaxIpAddress::from(value.to_string())
-    }
-}
-
-impl From<PostCustomersTaxIpAddress> for String {
-    fn from(value: PostCustomersTaxIpAddress) -> Self {
-        match value {
-            PostCustomersTaxIpAddress::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for PostCustomersTaxIpAddress {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(PostCustomersTaxIpAddress::from(value))
-    }
-}
-
-impl std::fmt::Display for PostCustomersTaxIpAddress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
