@@ -43,8 +43,6 @@ pub mod guides {
     pub mod github_token {}
 }
 
-#[cfg(test)]
-mod example_tests;
 pub use auth::Scheme;
 pub use client::{GithubClient, Configuration, ConfigurationBuilder, Environment};
 pub use sdkgen_runtime::{

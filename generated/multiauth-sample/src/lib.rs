@@ -78,8 +78,6 @@ pub mod guides {
     pub mod custom_auth {}
 }
 
-#[cfg(test)]
-mod example_tests;
 pub use auth::Scheme;
 pub use client::{
     MultiauthSampleClient, Configuration, ConfigurationBuilder, Environment,

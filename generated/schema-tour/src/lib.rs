@@ -36,9 +36,6 @@ mod auth;
 mod client;
 pub mod controllers;
 pub mod models;
-
-#[cfg(test)]
-mod example_tests;
 pub use auth::Scheme;
 pub use client::{SchemaTourClient, Configuration, ConfigurationBuilder, Environment};
 pub use sdkgen_runtime::{

@@ -65,8 +65,6 @@ pub mod guides {
     pub mod slack_auth {}
 }
 
-#[cfg(test)]
-mod example_tests;
 pub use auth::Scheme;
 pub use client::{SlackWebApiClient, Configuration, ConfigurationBuilder, Environment};
 pub use sdkgen_runtime::{

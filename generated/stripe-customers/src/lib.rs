@@ -45,8 +45,6 @@ pub mod guides {
     pub mod bearer_auth {}
 }
 
-#[cfg(test)]
-mod example_tests;
 pub use auth::Scheme;
 pub use client::{StripeClient, Configuration, ConfigurationBuilder, Environment};
 pub use sdkgen_runtime::{

@@ -944,7 +944,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             let view = operation_view(op, method, names, &types, &scheme_variant, api)?;
             uses_multipart |= view.body == "multipart";
             has_pagination |= view.pagination.is_some();
-            if let Some(t) = example_test(op, &view, &types, &mut test_namer) {
+            if let Some(t) = example_test(op, &view, &types, &mut test_namer, &lib) {
                 example_tests.push(t);
             }
             operations.push(view);
@@ -2201,13 +2201,18 @@ fn path_expr_from(api: &Api, place: &str, root: TypeId, path: &[String]) -> Opti
     })
 }
 
-fn example_test(op: &Operation, view: &OperationView, types: &Types<'_>, namer: &mut Namer) -> Option<ExampleTestView> {
+/// The test of `op`'s examples, in the crate's `tests/` folder: it names the
+/// crate's items by the library name `lib`.
+fn example_test(op: &Operation, view: &OperationView, types: &Types<'_>, namer: &mut Namer, lib: &str) -> Option<ExampleTestView> {
+    // Type expressions are written from inside the crate (`crate::models::X`);
+    // the test is another crate.
+    let outside = |expr: &str| expr.replace("crate::", &format!("{lib}::"));
     let examples = |responses: &[crate::model::Response], decoding: &dyn Fn(&crate::model::Response) -> (String, &'static str)| {
         responses
             .iter()
             .map(|r| (r, decoding(r)))
             .filter(|(_, (_, kind))| *kind == "json")
-            .flat_map(|(r, (ty, _))| r.examples.iter().map(move |(_, v)| ExampleView { ty: ty.clone(), body: lit(&v.to_string()) }))
+            .flat_map(|(r, (ty, _))| r.examples.iter().map(move |(_, v)| ExampleView { ty: outside(&ty), body: lit(&v.to_string()) }))
             .collect::<Vec<_>>()
     };
     let success = examples(&op.successes, &|r| response_decoding(r, types));
@@ -2216,10 +2221,10 @@ fn example_test(op: &Operation, view: &OperationView, types: &Types<'_>, namer: 
         return None;
     }
     // A per-operation error-body enum lives in its controller's module; the
-    // tests module reaches it through the re-export in `crate::controllers`.
+    // test reaches it through the re-export in `controllers`.
     let (error_ty, error_decoder) = match &view.error_enum {
-        Some(e) => (format!("crate::controllers::{}", e.name), format!("crate::controllers::{}::decode", e.name)),
-        None => (view.error_ty.clone(), view.error_decoder.clone()),
+        Some(e) => (format!("{lib}::controllers::{}", e.name), format!("{lib}::controllers::{}::decode", e.name)),
+        None => (outside(&view.error_ty), view.error_decoder.clone()),
     };
     Some(ExampleTestView {
         test: namer.unique(snake(&format!("{}_examples_decode", op.id))),

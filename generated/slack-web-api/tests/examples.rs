@@ -8,9 +8,9 @@
 #[test]
 fn admin_apps_approve_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminAppsApproveResponse,
-        crate::models::AdminAppsApproveError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsApproveResponse,
+        slack_web_api::models::AdminAppsApproveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -20,14 +20,14 @@ fn admin_apps_approve_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminAppsApproveError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsApproveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -35,9 +35,9 @@ fn admin_apps_approve_examples_decode() {
 #[test]
 fn admin_apps_restrict_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminAppsRestrictResponse,
-        crate::models::AdminAppsRestrictError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsRestrictResponse,
+        slack_web_api::models::AdminAppsRestrictError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -47,14 +47,14 @@ fn admin_apps_restrict_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminAppsRestrictError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsRestrictError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -62,9 +62,9 @@ fn admin_apps_restrict_examples_decode() {
 #[test]
 fn admin_apps_approved_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminAppsApprovedListResponse,
-        crate::models::AdminAppsApprovedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsApprovedListResponse,
+        slack_web_api::models::AdminAppsApprovedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -77,14 +77,14 @@ fn admin_apps_approved_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminAppsApprovedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsApprovedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -92,9 +92,9 @@ fn admin_apps_approved_list_examples_decode() {
 #[test]
 fn admin_apps_requests_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminAppsRequestsListResponse,
-        crate::models::AdminAppsRequestsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsRequestsListResponse,
+        slack_web_api::models::AdminAppsRequestsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -107,8 +107,8 @@ fn admin_apps_requests_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminAppsRequestsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsRequestsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -117,7 +117,7 @@ fn admin_apps_requests_list_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -125,9 +125,9 @@ fn admin_apps_requests_list_examples_decode() {
 #[test]
 fn admin_apps_restricted_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminAppsRestrictedListResponse,
-        crate::models::AdminAppsRestrictedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsRestrictedListResponse,
+        slack_web_api::models::AdminAppsRestrictedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -140,14 +140,14 @@ fn admin_apps_restricted_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminAppsRestrictedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsRestrictedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -155,9 +155,9 @@ fn admin_apps_restricted_list_examples_decode() {
 #[test]
 fn admin_conversations_archive_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsArchiveResponse,
-        crate::models::AdminConversationsArchiveError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsArchiveResponse,
+        slack_web_api::models::AdminConversationsArchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -167,14 +167,14 @@ fn admin_conversations_archive_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsArchiveError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsArchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -182,9 +182,9 @@ fn admin_conversations_archive_examples_decode() {
 #[test]
 fn admin_conversations_convert_to_private_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsConvertToPrivateResponse,
-        crate::models::AdminConversationsConvertToPrivateError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsConvertToPrivateResponse,
+        slack_web_api::models::AdminConversationsConvertToPrivateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -194,14 +194,14 @@ fn admin_conversations_convert_to_private_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsConvertToPrivateError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsConvertToPrivateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -209,9 +209,9 @@ fn admin_conversations_convert_to_private_examples_decode() {
 #[test]
 fn admin_conversations_create_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsCreateResponse,
-        crate::models::AdminConversationsCreateError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsCreateResponse,
+        slack_web_api::models::AdminConversationsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"channel_id\":\"C12345\",\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -221,14 +221,14 @@ fn admin_conversations_create_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsCreateError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -236,9 +236,9 @@ fn admin_conversations_create_examples_decode() {
 #[test]
 fn admin_conversations_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsDeleteResponse,
-        crate::models::AdminConversationsDeleteError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsDeleteResponse,
+        slack_web_api::models::AdminConversationsDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -248,14 +248,14 @@ fn admin_conversations_delete_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsDeleteError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -263,9 +263,9 @@ fn admin_conversations_delete_examples_decode() {
 #[test]
 fn admin_conversations_disconnect_shared_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsDisconnectSharedResponse,
-        crate::models::AdminConversationsDisconnectSharedError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsDisconnectSharedResponse,
+        slack_web_api::models::AdminConversationsDisconnectSharedError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -275,14 +275,14 @@ fn admin_conversations_disconnect_shared_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsDisconnectSharedError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsDisconnectSharedError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -290,9 +290,9 @@ fn admin_conversations_disconnect_shared_examples_decode() {
 #[test]
 fn admin_conversations_get_conversation_prefs_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsGetConversationPrefsResponse,
-        crate::models::AdminConversationsGetConversationPrefsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsGetConversationPrefsResponse,
+        slack_web_api::models::AdminConversationsGetConversationPrefsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -302,14 +302,14 @@ fn admin_conversations_get_conversation_prefs_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsGetConversationPrefsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsGetConversationPrefsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -317,9 +317,9 @@ fn admin_conversations_get_conversation_prefs_examples_decode() {
 #[test]
 fn admin_conversations_get_teams_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsGetTeamsResponse,
-        crate::models::AdminConversationsGetTeamsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsGetTeamsResponse,
+        slack_web_api::models::AdminConversationsGetTeamsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"teams\":[\"T1234\",\"T5678\"]}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -329,14 +329,14 @@ fn admin_conversations_get_teams_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsGetTeamsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsGetTeamsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -344,9 +344,9 @@ fn admin_conversations_get_teams_examples_decode() {
 #[test]
 fn admin_conversations_invite_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsInviteResponse,
-        crate::models::AdminConversationsInviteError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsInviteResponse,
+        slack_web_api::models::AdminConversationsInviteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -356,14 +356,14 @@ fn admin_conversations_invite_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsInviteError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsInviteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -371,9 +371,9 @@ fn admin_conversations_invite_examples_decode() {
 #[test]
 fn admin_conversations_rename_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsRenameResponse,
-        crate::models::AdminConversationsRenameError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRenameResponse,
+        slack_web_api::models::AdminConversationsRenameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -383,14 +383,14 @@ fn admin_conversations_rename_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsRenameError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRenameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -398,9 +398,9 @@ fn admin_conversations_rename_examples_decode() {
 #[test]
 fn admin_conversations_search_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsSearchResponse,
-        crate::models::AdminConversationsSearchError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsSearchResponse,
+        slack_web_api::models::AdminConversationsSearchError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -412,7 +412,7 @@ fn admin_conversations_search_examples_decode() {
         panic!("success example does not decode: {e:?}");
     }
     if let Err(e) = serde_json::from_str::<
-        crate::models::AdminConversationsSearchError,
+        slack_web_api::models::AdminConversationsSearchError,
     >("{\"error\":\"not_an_enterprise\",\"ok\":false}") {
         panic!("error example does not decode: {e}");
     }
@@ -421,9 +421,9 @@ fn admin_conversations_search_examples_decode() {
 #[test]
 fn admin_conversations_set_conversation_prefs_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsSetConversationPrefsResponse,
-        crate::models::AdminConversationsSetConversationPrefsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsSetConversationPrefsResponse,
+        slack_web_api::models::AdminConversationsSetConversationPrefsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -433,14 +433,14 @@ fn admin_conversations_set_conversation_prefs_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsSetConversationPrefsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsSetConversationPrefsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -448,9 +448,9 @@ fn admin_conversations_set_conversation_prefs_examples_decode() {
 #[test]
 fn admin_conversations_set_teams_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsSetTeamsResponse,
-        crate::models::AdminConversationsSetTeamsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsSetTeamsResponse,
+        slack_web_api::models::AdminConversationsSetTeamsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -460,14 +460,14 @@ fn admin_conversations_set_teams_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsSetTeamsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsSetTeamsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -475,9 +475,9 @@ fn admin_conversations_set_teams_examples_decode() {
 #[test]
 fn admin_conversations_unarchive_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsUnarchiveResponse,
-        crate::models::AdminConversationsUnarchiveError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsUnarchiveResponse,
+        slack_web_api::models::AdminConversationsUnarchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -487,14 +487,14 @@ fn admin_conversations_unarchive_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsUnarchiveError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsUnarchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -502,9 +502,9 @@ fn admin_conversations_unarchive_examples_decode() {
 #[test]
 fn admin_conversations_ekm_list_original_connected_channel_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsEkmListOriginalConnectedChannelInfoResponse,
-        crate::models::AdminConversationsEkmListOriginalConnectedChannelInfoError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsEkmListOriginalConnectedChannelInfoResponse,
+        slack_web_api::models::AdminConversationsEkmListOriginalConnectedChannelInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -517,14 +517,14 @@ fn admin_conversations_ekm_list_original_connected_channel_info_examples_decode(
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsEkmListOriginalConnectedChannelInfoError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsEkmListOriginalConnectedChannelInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -532,9 +532,9 @@ fn admin_conversations_ekm_list_original_connected_channel_info_examples_decode(
 #[test]
 fn admin_conversations_restrict_access_add_group_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsRestrictAccessAddGroupResponse,
-        crate::models::AdminConversationsRestrictAccessAddGroupError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRestrictAccessAddGroupResponse,
+        slack_web_api::models::AdminConversationsRestrictAccessAddGroupError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -544,14 +544,14 @@ fn admin_conversations_restrict_access_add_group_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsRestrictAccessAddGroupError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRestrictAccessAddGroupError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -559,9 +559,9 @@ fn admin_conversations_restrict_access_add_group_examples_decode() {
 #[test]
 fn admin_conversations_restrict_access_list_groups_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsRestrictAccessListGroupsResponse,
-        crate::models::AdminConversationsRestrictAccessListGroupsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRestrictAccessListGroupsResponse,
+        slack_web_api::models::AdminConversationsRestrictAccessListGroupsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"group_ids\":[\"YOUR_GROUP_ID\"],\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -571,14 +571,14 @@ fn admin_conversations_restrict_access_list_groups_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsRestrictAccessListGroupsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRestrictAccessListGroupsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -586,9 +586,9 @@ fn admin_conversations_restrict_access_list_groups_examples_decode() {
 #[test]
 fn admin_conversations_restrict_access_remove_group_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsRestrictAccessRemoveGroupResponse,
-        crate::models::AdminConversationsRestrictAccessRemoveGroupError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRestrictAccessRemoveGroupResponse,
+        slack_web_api::models::AdminConversationsRestrictAccessRemoveGroupError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -598,14 +598,14 @@ fn admin_conversations_restrict_access_remove_group_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsRestrictAccessRemoveGroupError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRestrictAccessRemoveGroupError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -613,9 +613,9 @@ fn admin_conversations_restrict_access_remove_group_examples_decode() {
 #[test]
 fn admin_emoji_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminEmojiAddResponse,
-        crate::models::AdminEmojiAddError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiAddResponse,
+        slack_web_api::models::AdminEmojiAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -625,14 +625,14 @@ fn admin_emoji_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminEmojiAddError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -640,9 +640,9 @@ fn admin_emoji_add_examples_decode() {
 #[test]
 fn admin_emoji_add_alias_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminEmojiAddAliasResponse,
-        crate::models::AdminEmojiAddAliasError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiAddAliasResponse,
+        slack_web_api::models::AdminEmojiAddAliasError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -652,14 +652,14 @@ fn admin_emoji_add_alias_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminEmojiAddAliasError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiAddAliasError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -667,9 +667,9 @@ fn admin_emoji_add_alias_examples_decode() {
 #[test]
 fn admin_emoji_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminEmojiListResponse,
-        crate::models::AdminEmojiListError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiListResponse,
+        slack_web_api::models::AdminEmojiListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -682,14 +682,14 @@ fn admin_emoji_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminEmojiListError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -697,9 +697,9 @@ fn admin_emoji_list_examples_decode() {
 #[test]
 fn admin_emoji_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminEmojiRemoveResponse,
-        crate::models::AdminEmojiRemoveError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiRemoveResponse,
+        slack_web_api::models::AdminEmojiRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -709,14 +709,14 @@ fn admin_emoji_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminEmojiRemoveError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -724,9 +724,9 @@ fn admin_emoji_remove_examples_decode() {
 #[test]
 fn admin_emoji_rename_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminEmojiRenameResponse,
-        crate::models::AdminEmojiRenameError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiRenameResponse,
+        slack_web_api::models::AdminEmojiRenameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -736,14 +736,14 @@ fn admin_emoji_rename_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminEmojiRenameError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiRenameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -751,9 +751,9 @@ fn admin_emoji_rename_examples_decode() {
 #[test]
 fn admin_invite_requests_approve_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminInviteRequestsApproveResponse,
-        crate::models::AdminInviteRequestsApproveError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsApproveResponse,
+        slack_web_api::models::AdminInviteRequestsApproveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -763,14 +763,14 @@ fn admin_invite_requests_approve_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminInviteRequestsApproveError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsApproveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -778,9 +778,9 @@ fn admin_invite_requests_approve_examples_decode() {
 #[test]
 fn admin_invite_requests_deny_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminInviteRequestsDenyResponse,
-        crate::models::AdminInviteRequestsDenyError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsDenyResponse,
+        slack_web_api::models::AdminInviteRequestsDenyError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -790,14 +790,14 @@ fn admin_invite_requests_deny_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminInviteRequestsDenyError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsDenyError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -805,9 +805,9 @@ fn admin_invite_requests_deny_examples_decode() {
 #[test]
 fn admin_invite_requests_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminInviteRequestsListResponse,
-        crate::models::AdminInviteRequestsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsListResponse,
+        slack_web_api::models::AdminInviteRequestsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -817,14 +817,14 @@ fn admin_invite_requests_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminInviteRequestsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -832,9 +832,9 @@ fn admin_invite_requests_list_examples_decode() {
 #[test]
 fn admin_invite_requests_approved_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminInviteRequestsApprovedListResponse,
-        crate::models::AdminInviteRequestsApprovedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsApprovedListResponse,
+        slack_web_api::models::AdminInviteRequestsApprovedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -844,14 +844,14 @@ fn admin_invite_requests_approved_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminInviteRequestsApprovedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsApprovedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -859,9 +859,9 @@ fn admin_invite_requests_approved_list_examples_decode() {
 #[test]
 fn admin_invite_requests_denied_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminInviteRequestsDeniedListResponse,
-        crate::models::AdminInviteRequestsDeniedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsDeniedListResponse,
+        slack_web_api::models::AdminInviteRequestsDeniedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -871,14 +871,14 @@ fn admin_invite_requests_denied_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminInviteRequestsDeniedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsDeniedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -886,9 +886,9 @@ fn admin_invite_requests_denied_list_examples_decode() {
 #[test]
 fn admin_teams_admins_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsAdminsListResponse,
-        crate::models::AdminTeamsAdminsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsAdminsListResponse,
+        slack_web_api::models::AdminTeamsAdminsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"admin_ids\":[\"U1234\"],\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -898,14 +898,14 @@ fn admin_teams_admins_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsAdminsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsAdminsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -913,9 +913,9 @@ fn admin_teams_admins_list_examples_decode() {
 #[test]
 fn admin_teams_create_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsCreateResponse,
-        crate::models::AdminTeamsCreateError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsCreateResponse,
+        slack_web_api::models::AdminTeamsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"team\":\"T12345\"}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -925,14 +925,14 @@ fn admin_teams_create_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsCreateError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -940,9 +940,9 @@ fn admin_teams_create_examples_decode() {
 #[test]
 fn admin_teams_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsListResponse,
-        crate::models::AdminTeamsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsListResponse,
+        slack_web_api::models::AdminTeamsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -955,14 +955,14 @@ fn admin_teams_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -970,9 +970,9 @@ fn admin_teams_list_examples_decode() {
 #[test]
 fn admin_teams_owners_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsOwnersListResponse,
-        crate::models::AdminTeamsOwnersListError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsOwnersListResponse,
+        slack_web_api::models::AdminTeamsOwnersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"owner_ids\":[\"U1234\"]}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -982,14 +982,14 @@ fn admin_teams_owners_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsOwnersListError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsOwnersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -997,9 +997,9 @@ fn admin_teams_owners_list_examples_decode() {
 #[test]
 fn admin_teams_settings_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsSettingsInfoResponse,
-        crate::models::AdminTeamsSettingsInfoError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsInfoResponse,
+        slack_web_api::models::AdminTeamsSettingsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1012,14 +1012,14 @@ fn admin_teams_settings_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsSettingsInfoError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1027,9 +1027,9 @@ fn admin_teams_settings_info_examples_decode() {
 #[test]
 fn admin_teams_settings_set_default_channels_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsSettingsSetDefaultChannelsResponse,
-        crate::models::AdminTeamsSettingsSetDefaultChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetDefaultChannelsResponse,
+        slack_web_api::models::AdminTeamsSettingsSetDefaultChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1039,14 +1039,14 @@ fn admin_teams_settings_set_default_channels_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsSettingsSetDefaultChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetDefaultChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1054,9 +1054,9 @@ fn admin_teams_settings_set_default_channels_examples_decode() {
 #[test]
 fn admin_teams_settings_set_description_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsSettingsSetDescriptionResponse,
-        crate::models::AdminTeamsSettingsSetDescriptionError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetDescriptionResponse,
+        slack_web_api::models::AdminTeamsSettingsSetDescriptionError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1066,14 +1066,14 @@ fn admin_teams_settings_set_description_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsSettingsSetDescriptionError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetDescriptionError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1081,9 +1081,9 @@ fn admin_teams_settings_set_description_examples_decode() {
 #[test]
 fn admin_teams_settings_set_discoverability_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsSettingsSetDiscoverabilityResponse,
-        crate::models::AdminTeamsSettingsSetDiscoverabilityError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetDiscoverabilityResponse,
+        slack_web_api::models::AdminTeamsSettingsSetDiscoverabilityError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1093,14 +1093,14 @@ fn admin_teams_settings_set_discoverability_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsSettingsSetDiscoverabilityError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetDiscoverabilityError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1108,9 +1108,9 @@ fn admin_teams_settings_set_discoverability_examples_decode() {
 #[test]
 fn admin_teams_settings_set_icon_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsSettingsSetIconResponse,
-        crate::models::AdminTeamsSettingsSetIconError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetIconResponse,
+        slack_web_api::models::AdminTeamsSettingsSetIconError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1120,14 +1120,14 @@ fn admin_teams_settings_set_icon_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsSettingsSetIconError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetIconError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1135,9 +1135,9 @@ fn admin_teams_settings_set_icon_examples_decode() {
 #[test]
 fn admin_teams_settings_set_name_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsSettingsSetNameResponse,
-        crate::models::AdminTeamsSettingsSetNameError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetNameResponse,
+        slack_web_api::models::AdminTeamsSettingsSetNameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1147,14 +1147,14 @@ fn admin_teams_settings_set_name_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsSettingsSetNameError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetNameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1162,9 +1162,9 @@ fn admin_teams_settings_set_name_examples_decode() {
 #[test]
 fn admin_usergroups_add_channels_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsergroupsAddChannelsResponse,
-        crate::models::AdminUsergroupsAddChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsAddChannelsResponse,
+        slack_web_api::models::AdminUsergroupsAddChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1174,14 +1174,14 @@ fn admin_usergroups_add_channels_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsergroupsAddChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsAddChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1189,9 +1189,9 @@ fn admin_usergroups_add_channels_examples_decode() {
 #[test]
 fn admin_usergroups_add_teams_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsergroupsAddTeamsResponse,
-        crate::models::AdminUsergroupsAddTeamsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsAddTeamsResponse,
+        slack_web_api::models::AdminUsergroupsAddTeamsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1201,14 +1201,14 @@ fn admin_usergroups_add_teams_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsergroupsAddTeamsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsAddTeamsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1216,9 +1216,9 @@ fn admin_usergroups_add_teams_examples_decode() {
 #[test]
 fn admin_usergroups_list_channels_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsergroupsListChannelsResponse,
-        crate::models::AdminUsergroupsListChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsListChannelsResponse,
+        slack_web_api::models::AdminUsergroupsListChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1231,14 +1231,14 @@ fn admin_usergroups_list_channels_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsergroupsListChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsListChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1246,9 +1246,9 @@ fn admin_usergroups_list_channels_examples_decode() {
 #[test]
 fn admin_usergroups_remove_channels_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsergroupsRemoveChannelsResponse,
-        crate::models::AdminUsergroupsRemoveChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsRemoveChannelsResponse,
+        slack_web_api::models::AdminUsergroupsRemoveChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1258,14 +1258,14 @@ fn admin_usergroups_remove_channels_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsergroupsRemoveChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsRemoveChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1273,9 +1273,9 @@ fn admin_usergroups_remove_channels_examples_decode() {
 #[test]
 fn admin_users_assign_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersAssignResponse,
-        crate::models::AdminUsersAssignError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersAssignResponse,
+        slack_web_api::models::AdminUsersAssignError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1285,14 +1285,14 @@ fn admin_users_assign_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersAssignError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersAssignError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1300,9 +1300,9 @@ fn admin_users_assign_examples_decode() {
 #[test]
 fn admin_users_invite_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersInviteResponse,
-        crate::models::AdminUsersInviteError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersInviteResponse,
+        slack_web_api::models::AdminUsersInviteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1312,14 +1312,14 @@ fn admin_users_invite_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersInviteError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersInviteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1327,9 +1327,9 @@ fn admin_users_invite_examples_decode() {
 #[test]
 fn admin_users_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersListResponse,
-        crate::models::AdminUsersListError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersListResponse,
+        slack_web_api::models::AdminUsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1342,14 +1342,14 @@ fn admin_users_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersListError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1357,9 +1357,9 @@ fn admin_users_list_examples_decode() {
 #[test]
 fn admin_users_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersRemoveResponse,
-        crate::models::AdminUsersRemoveError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersRemoveResponse,
+        slack_web_api::models::AdminUsersRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1369,14 +1369,14 @@ fn admin_users_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersRemoveError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1384,9 +1384,9 @@ fn admin_users_remove_examples_decode() {
 #[test]
 fn admin_users_set_admin_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersSetAdminResponse,
-        crate::models::AdminUsersSetAdminError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetAdminResponse,
+        slack_web_api::models::AdminUsersSetAdminError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1396,14 +1396,14 @@ fn admin_users_set_admin_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersSetAdminError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetAdminError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1411,9 +1411,9 @@ fn admin_users_set_admin_examples_decode() {
 #[test]
 fn admin_users_set_expiration_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersSetExpirationResponse,
-        crate::models::AdminUsersSetExpirationError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetExpirationResponse,
+        slack_web_api::models::AdminUsersSetExpirationError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1423,14 +1423,14 @@ fn admin_users_set_expiration_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersSetExpirationError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetExpirationError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1438,9 +1438,9 @@ fn admin_users_set_expiration_examples_decode() {
 #[test]
 fn admin_users_set_owner_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersSetOwnerResponse,
-        crate::models::AdminUsersSetOwnerError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetOwnerResponse,
+        slack_web_api::models::AdminUsersSetOwnerError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1450,14 +1450,14 @@ fn admin_users_set_owner_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersSetOwnerError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetOwnerError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1465,9 +1465,9 @@ fn admin_users_set_owner_examples_decode() {
 #[test]
 fn admin_users_set_regular_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersSetRegularResponse,
-        crate::models::AdminUsersSetRegularError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetRegularResponse,
+        slack_web_api::models::AdminUsersSetRegularError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1477,14 +1477,14 @@ fn admin_users_set_regular_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersSetRegularError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetRegularError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1492,9 +1492,9 @@ fn admin_users_set_regular_examples_decode() {
 #[test]
 fn admin_users_session_invalidate_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersSessionInvalidateResponse,
-        crate::models::AdminUsersSessionInvalidateError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSessionInvalidateResponse,
+        slack_web_api::models::AdminUsersSessionInvalidateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1504,14 +1504,14 @@ fn admin_users_session_invalidate_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersSessionInvalidateError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSessionInvalidateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1519,9 +1519,9 @@ fn admin_users_session_invalidate_examples_decode() {
 #[test]
 fn admin_users_session_reset_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersSessionResetResponse,
-        crate::models::AdminUsersSessionResetError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSessionResetResponse,
+        slack_web_api::models::AdminUsersSessionResetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1531,14 +1531,14 @@ fn admin_users_session_reset_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersSessionResetError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSessionResetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1546,9 +1546,9 @@ fn admin_users_session_reset_examples_decode() {
 #[test]
 fn api_test_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ApiTestResponse,
-        crate::models::ApiTestError,
-        crate::Scheme,
+        slack_web_api::models::ApiTestResponse,
+        slack_web_api::models::ApiTestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1558,8 +1558,8 @@ fn api_test_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ApiTestError,
-        crate::Scheme,
+        slack_web_api::models::ApiTestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1568,7 +1568,7 @@ fn api_test_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1576,9 +1576,9 @@ fn api_test_examples_decode() {
 #[test]
 fn apps_event_authorizations_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsEventAuthorizationsListResponse,
-        crate::models::AppsEventAuthorizationsListError,
-        crate::Scheme,
+        slack_web_api::models::AppsEventAuthorizationsListResponse,
+        slack_web_api::models::AppsEventAuthorizationsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1591,14 +1591,14 @@ fn apps_event_authorizations_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsEventAuthorizationsListError,
-        crate::Scheme,
+        slack_web_api::models::AppsEventAuthorizationsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1606,9 +1606,9 @@ fn apps_event_authorizations_list_examples_decode() {
 #[test]
 fn apps_uninstall_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsUninstallResponse,
-        crate::models::AppsUninstallError,
-        crate::Scheme,
+        slack_web_api::models::AppsUninstallResponse,
+        slack_web_api::models::AppsUninstallError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1618,14 +1618,14 @@ fn apps_uninstall_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsUninstallError,
-        crate::Scheme,
+        slack_web_api::models::AppsUninstallError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1633,9 +1633,9 @@ fn apps_uninstall_examples_decode() {
 #[test]
 fn apps_permissions_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsPermissionsInfoResponse,
-        crate::models::AppsPermissionsInfoError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsInfoResponse,
+        slack_web_api::models::AppsPermissionsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1648,14 +1648,14 @@ fn apps_permissions_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsPermissionsInfoError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1663,9 +1663,9 @@ fn apps_permissions_info_examples_decode() {
 #[test]
 fn apps_permissions_request_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsPermissionsRequestResponse,
-        crate::models::AppsPermissionsRequestError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsRequestResponse,
+        slack_web_api::models::AppsPermissionsRequestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1675,14 +1675,14 @@ fn apps_permissions_request_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsPermissionsRequestError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsRequestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_trigger_id\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1690,9 +1690,9 @@ fn apps_permissions_request_examples_decode() {
 #[test]
 fn apps_permissions_resources_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsPermissionsResourcesListResponse,
-        crate::models::AppsPermissionsResourcesListError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsResourcesListResponse,
+        slack_web_api::models::AppsPermissionsResourcesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1705,14 +1705,14 @@ fn apps_permissions_resources_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsPermissionsResourcesListError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsResourcesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1720,9 +1720,9 @@ fn apps_permissions_resources_list_examples_decode() {
 #[test]
 fn apps_permissions_scopes_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsPermissionsScopesListResponse,
-        crate::models::AppsPermissionsScopesListError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsScopesListResponse,
+        slack_web_api::models::AppsPermissionsScopesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1735,14 +1735,14 @@ fn apps_permissions_scopes_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsPermissionsScopesListError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsScopesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1750,9 +1750,9 @@ fn apps_permissions_scopes_list_examples_decode() {
 #[test]
 fn apps_permissions_users_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsPermissionsUsersListResponse,
-        crate::models::AppsPermissionsUsersListError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsUsersListResponse,
+        slack_web_api::models::AppsPermissionsUsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1765,14 +1765,14 @@ fn apps_permissions_users_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsPermissionsUsersListError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsUsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1780,9 +1780,9 @@ fn apps_permissions_users_list_examples_decode() {
 #[test]
 fn apps_permissions_users_request_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsPermissionsUsersRequestResponse,
-        crate::models::AppsPermissionsUsersRequestError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsUsersRequestResponse,
+        slack_web_api::models::AppsPermissionsUsersRequestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1792,14 +1792,14 @@ fn apps_permissions_users_request_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsPermissionsUsersRequestError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsUsersRequestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_trigger_id\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1807,9 +1807,9 @@ fn apps_permissions_users_request_examples_decode() {
 #[test]
 fn auth_revoke_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AuthRevokeResponse,
-        crate::models::AuthRevokeError,
-        crate::Scheme,
+        slack_web_api::models::AuthRevokeResponse,
+        slack_web_api::models::AuthRevokeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"revoked\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1819,14 +1819,14 @@ fn auth_revoke_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AuthRevokeError,
-        crate::Scheme,
+        slack_web_api::models::AuthRevokeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1834,9 +1834,9 @@ fn auth_revoke_examples_decode() {
 #[test]
 fn auth_test_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AuthTestResponse,
-        crate::models::AuthTestError,
-        crate::Scheme,
+        slack_web_api::models::AuthTestResponse,
+        slack_web_api::models::AuthTestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1849,14 +1849,14 @@ fn auth_test_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AuthTestError,
-        crate::Scheme,
+        slack_web_api::models::AuthTestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1864,9 +1864,9 @@ fn auth_test_examples_decode() {
 #[test]
 fn bots_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::BotsInfoResponse,
-        crate::models::BotsInfoError,
-        crate::Scheme,
+        slack_web_api::models::BotsInfoResponse,
+        slack_web_api::models::BotsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1879,14 +1879,14 @@ fn bots_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::BotsInfoError,
-        crate::Scheme,
+        slack_web_api::models::BotsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"bot_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1894,9 +1894,9 @@ fn bots_info_examples_decode() {
 #[test]
 fn calls_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::CallsAddResponse,
-        crate::models::CallsAddError,
-        crate::Scheme,
+        slack_web_api::models::CallsAddResponse,
+        slack_web_api::models::CallsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1906,14 +1906,14 @@ fn calls_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::CallsAddError,
-        crate::Scheme,
+        slack_web_api::models::CallsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1921,9 +1921,9 @@ fn calls_add_examples_decode() {
 #[test]
 fn calls_end_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::CallsEndResponse,
-        crate::models::CallsEndError,
-        crate::Scheme,
+        slack_web_api::models::CallsEndResponse,
+        slack_web_api::models::CallsEndError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1933,14 +1933,14 @@ fn calls_end_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::CallsEndError,
-        crate::Scheme,
+        slack_web_api::models::CallsEndError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1948,9 +1948,9 @@ fn calls_end_examples_decode() {
 #[test]
 fn calls_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::CallsInfoResponse,
-        crate::models::CallsInfoError,
-        crate::Scheme,
+        slack_web_api::models::CallsInfoResponse,
+        slack_web_api::models::CallsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1960,14 +1960,14 @@ fn calls_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::CallsInfoError,
-        crate::Scheme,
+        slack_web_api::models::CallsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -1975,9 +1975,9 @@ fn calls_info_examples_decode() {
 #[test]
 fn calls_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::CallsUpdateResponse,
-        crate::models::CallsUpdateError,
-        crate::Scheme,
+        slack_web_api::models::CallsUpdateResponse,
+        slack_web_api::models::CallsUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1987,14 +1987,14 @@ fn calls_update_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::CallsUpdateError,
-        crate::Scheme,
+        slack_web_api::models::CallsUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2002,9 +2002,9 @@ fn calls_update_examples_decode() {
 #[test]
 fn calls_participants_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::CallsParticipantsAddResponse,
-        crate::models::CallsParticipantsAddError,
-        crate::Scheme,
+        slack_web_api::models::CallsParticipantsAddResponse,
+        slack_web_api::models::CallsParticipantsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2014,14 +2014,14 @@ fn calls_participants_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::CallsParticipantsAddError,
-        crate::Scheme,
+        slack_web_api::models::CallsParticipantsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2029,9 +2029,9 @@ fn calls_participants_add_examples_decode() {
 #[test]
 fn calls_participants_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::CallsParticipantsRemoveResponse,
-        crate::models::CallsParticipantsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::CallsParticipantsRemoveResponse,
+        slack_web_api::models::CallsParticipantsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2041,14 +2041,14 @@ fn calls_participants_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::CallsParticipantsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::CallsParticipantsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2056,9 +2056,9 @@ fn calls_participants_remove_examples_decode() {
 #[test]
 fn chat_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatDeleteResponse,
-        crate::models::ChatDeleteError,
-        crate::Scheme,
+        slack_web_api::models::ChatDeleteResponse,
+        slack_web_api::models::ChatDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2071,14 +2071,14 @@ fn chat_delete_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatDeleteError,
-        crate::Scheme,
+        slack_web_api::models::ChatDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"message_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2086,9 +2086,9 @@ fn chat_delete_examples_decode() {
 #[test]
 fn chat_delete_scheduled_message_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatDeleteScheduledMessageResponse,
-        crate::models::ChatDeleteScheduledMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatDeleteScheduledMessageResponse,
+        slack_web_api::models::ChatDeleteScheduledMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2098,8 +2098,8 @@ fn chat_delete_scheduled_message_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatDeleteScheduledMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatDeleteScheduledMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2108,7 +2108,7 @@ fn chat_delete_scheduled_message_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2116,9 +2116,9 @@ fn chat_delete_scheduled_message_examples_decode() {
 #[test]
 fn chat_get_permalink_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatGetPermalinkResponse,
-        crate::models::ChatGetPermalinkError,
-        crate::Scheme,
+        slack_web_api::models::ChatGetPermalinkResponse,
+        slack_web_api::models::ChatGetPermalinkError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2131,14 +2131,14 @@ fn chat_get_permalink_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatGetPermalinkError,
-        crate::Scheme,
+        slack_web_api::models::ChatGetPermalinkError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2146,9 +2146,9 @@ fn chat_get_permalink_examples_decode() {
 #[test]
 fn chat_me_message_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatMeMessageResponse,
-        crate::models::ChatMeMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatMeMessageResponse,
+        slack_web_api::models::ChatMeMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2161,14 +2161,14 @@ fn chat_me_message_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatMeMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatMeMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2176,9 +2176,9 @@ fn chat_me_message_examples_decode() {
 #[test]
 fn chat_post_ephemeral_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatPostEphemeralResponse,
-        crate::models::ChatPostEphemeralError,
-        crate::Scheme,
+        slack_web_api::models::ChatPostEphemeralResponse,
+        slack_web_api::models::ChatPostEphemeralError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2191,8 +2191,8 @@ fn chat_post_ephemeral_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatPostEphemeralError,
-        crate::Scheme,
+        slack_web_api::models::ChatPostEphemeralError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2201,7 +2201,7 @@ fn chat_post_ephemeral_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2209,9 +2209,9 @@ fn chat_post_ephemeral_examples_decode() {
 #[test]
 fn chat_post_message_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatPostMessageResponse,
-        crate::models::ChatPostMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatPostMessageResponse,
+        slack_web_api::models::ChatPostMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2224,8 +2224,8 @@ fn chat_post_message_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatPostMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatPostMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2234,7 +2234,7 @@ fn chat_post_message_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2242,9 +2242,9 @@ fn chat_post_message_examples_decode() {
 #[test]
 fn chat_schedule_message_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatScheduleMessageResponse,
-        crate::models::ChatScheduleMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatScheduleMessageResponse,
+        slack_web_api::models::ChatScheduleMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2257,14 +2257,14 @@ fn chat_schedule_message_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatScheduleMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatScheduleMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"time_in_past\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2272,9 +2272,9 @@ fn chat_schedule_message_examples_decode() {
 #[test]
 fn chat_unfurl_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatUnfurlResponse,
-        crate::models::ChatUnfurlError,
-        crate::Scheme,
+        slack_web_api::models::ChatUnfurlResponse,
+        slack_web_api::models::ChatUnfurlError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2284,14 +2284,14 @@ fn chat_unfurl_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatUnfurlError,
-        crate::Scheme,
+        slack_web_api::models::ChatUnfurlError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"cannot_unfurl_url\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2299,9 +2299,9 @@ fn chat_unfurl_examples_decode() {
 #[test]
 fn chat_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatUpdateResponse,
-        crate::models::ChatUpdateError,
-        crate::Scheme,
+        slack_web_api::models::ChatUpdateResponse,
+        slack_web_api::models::ChatUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2314,8 +2314,8 @@ fn chat_update_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatUpdateError,
-        crate::Scheme,
+        slack_web_api::models::ChatUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2324,7 +2324,7 @@ fn chat_update_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2332,9 +2332,9 @@ fn chat_update_examples_decode() {
 #[test]
 fn chat_scheduled_messages_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatScheduledMessagesListResponse,
-        crate::models::ChatScheduledMessagesListError,
-        crate::Scheme,
+        slack_web_api::models::ChatScheduledMessagesListResponse,
+        slack_web_api::models::ChatScheduledMessagesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2347,14 +2347,14 @@ fn chat_scheduled_messages_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatScheduledMessagesListError,
-        crate::Scheme,
+        slack_web_api::models::ChatScheduledMessagesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_channel\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2362,9 +2362,9 @@ fn chat_scheduled_messages_list_examples_decode() {
 #[test]
 fn conversations_archive_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsArchiveResponse,
-        crate::models::ConversationsArchiveError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsArchiveResponse,
+        slack_web_api::models::ConversationsArchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2374,14 +2374,14 @@ fn conversations_archive_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsArchiveError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsArchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2389,9 +2389,9 @@ fn conversations_archive_examples_decode() {
 #[test]
 fn conversations_close_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsCloseResponse,
-        crate::models::ConversationsCloseError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsCloseResponse,
+        slack_web_api::models::ConversationsCloseError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2401,14 +2401,14 @@ fn conversations_close_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsCloseError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsCloseError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2416,9 +2416,9 @@ fn conversations_close_examples_decode() {
 #[test]
 fn conversations_create_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsCreateResponse,
-        crate::models::ConversationsCreateError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsCreateResponse,
+        slack_web_api::models::ConversationsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2431,14 +2431,14 @@ fn conversations_create_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsCreateError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"name_taken\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2446,9 +2446,9 @@ fn conversations_create_examples_decode() {
 #[test]
 fn conversations_history_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsHistoryResponse,
-        crate::models::ConversationsHistoryError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsHistoryResponse,
+        slack_web_api::models::ConversationsHistoryError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2461,14 +2461,14 @@ fn conversations_history_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsHistoryError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsHistoryError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2476,9 +2476,9 @@ fn conversations_history_examples_decode() {
 #[test]
 fn conversations_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsInfoResponse,
-        crate::models::ConversationsInfoError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsInfoResponse,
+        slack_web_api::models::ConversationsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2491,14 +2491,14 @@ fn conversations_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsInfoError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2506,9 +2506,9 @@ fn conversations_info_examples_decode() {
 #[test]
 fn conversations_invite_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsInviteResponse,
-        crate::models::ConversationsInviteError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsInviteResponse,
+        slack_web_api::models::ConversationsInviteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2521,8 +2521,8 @@ fn conversations_invite_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsInviteError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsInviteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2531,7 +2531,7 @@ fn conversations_invite_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2539,9 +2539,9 @@ fn conversations_invite_examples_decode() {
 #[test]
 fn conversations_join_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsJoinResponse,
-        crate::models::ConversationsJoinError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsJoinResponse,
+        slack_web_api::models::ConversationsJoinError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2554,14 +2554,14 @@ fn conversations_join_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsJoinError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsJoinError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"is_archived\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2569,9 +2569,9 @@ fn conversations_join_examples_decode() {
 #[test]
 fn conversations_kick_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsKickResponse,
-        crate::models::ConversationsKickError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsKickResponse,
+        slack_web_api::models::ConversationsKickError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2581,14 +2581,14 @@ fn conversations_kick_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsKickError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsKickError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"cant_kick_self\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2596,9 +2596,9 @@ fn conversations_kick_examples_decode() {
 #[test]
 fn conversations_leave_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsLeaveResponse,
-        crate::models::ConversationsLeaveError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsLeaveResponse,
+        slack_web_api::models::ConversationsLeaveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2608,14 +2608,14 @@ fn conversations_leave_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsLeaveError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsLeaveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"cant_leave_general\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2623,9 +2623,9 @@ fn conversations_leave_examples_decode() {
 #[test]
 fn conversations_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsListResponse,
-        crate::models::ConversationsListError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsListResponse,
+        slack_web_api::models::ConversationsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2638,14 +2638,14 @@ fn conversations_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsListError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2653,9 +2653,9 @@ fn conversations_list_examples_decode() {
 #[test]
 fn conversations_mark_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsMarkResponse,
-        crate::models::ConversationsMarkError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsMarkResponse,
+        slack_web_api::models::ConversationsMarkError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2665,14 +2665,14 @@ fn conversations_mark_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsMarkError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsMarkError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2680,9 +2680,9 @@ fn conversations_mark_examples_decode() {
 #[test]
 fn conversations_members_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsMembersResponse,
-        crate::models::ConversationsMembersError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsMembersResponse,
+        slack_web_api::models::ConversationsMembersError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2695,14 +2695,14 @@ fn conversations_members_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsMembersError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsMembersError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2710,9 +2710,9 @@ fn conversations_members_examples_decode() {
 #[test]
 fn conversations_open_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsOpenResponse,
-        crate::models::ConversationsOpenError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsOpenResponse,
+        slack_web_api::models::ConversationsOpenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2725,14 +2725,14 @@ fn conversations_open_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsOpenError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsOpenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2740,9 +2740,9 @@ fn conversations_open_examples_decode() {
 #[test]
 fn conversations_rename_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsRenameResponse,
-        crate::models::ConversationsRenameError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsRenameResponse,
+        slack_web_api::models::ConversationsRenameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2755,14 +2755,14 @@ fn conversations_rename_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsRenameError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsRenameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"not_in_channel\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2770,9 +2770,9 @@ fn conversations_rename_examples_decode() {
 #[test]
 fn conversations_replies_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsRepliesResponse,
-        crate::models::ConversationsRepliesError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsRepliesResponse,
+        slack_web_api::models::ConversationsRepliesError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2785,14 +2785,14 @@ fn conversations_replies_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsRepliesError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsRepliesError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"thread_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2800,9 +2800,9 @@ fn conversations_replies_examples_decode() {
 #[test]
 fn conversations_set_purpose_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsSetPurposeResponse,
-        crate::models::ConversationsSetPurposeError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsSetPurposeResponse,
+        slack_web_api::models::ConversationsSetPurposeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2812,14 +2812,14 @@ fn conversations_set_purpose_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsSetPurposeError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsSetPurposeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2827,9 +2827,9 @@ fn conversations_set_purpose_examples_decode() {
 #[test]
 fn conversations_set_topic_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsSetTopicResponse,
-        crate::models::ConversationsSetTopicError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsSetTopicResponse,
+        slack_web_api::models::ConversationsSetTopicError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2839,14 +2839,14 @@ fn conversations_set_topic_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsSetTopicError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsSetTopicError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2854,9 +2854,9 @@ fn conversations_set_topic_examples_decode() {
 #[test]
 fn conversations_unarchive_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsUnarchiveResponse,
-        crate::models::ConversationsUnarchiveError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsUnarchiveResponse,
+        slack_web_api::models::ConversationsUnarchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2866,14 +2866,14 @@ fn conversations_unarchive_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsUnarchiveError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsUnarchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2881,9 +2881,9 @@ fn conversations_unarchive_examples_decode() {
 #[test]
 fn dialog_open_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::DialogOpenResponse,
-        crate::models::DialogOpenError,
-        crate::Scheme,
+        slack_web_api::models::DialogOpenResponse,
+        slack_web_api::models::DialogOpenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2893,14 +2893,14 @@ fn dialog_open_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::DialogOpenError,
-        crate::Scheme,
+        slack_web_api::models::DialogOpenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"missing_trigger\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2908,9 +2908,9 @@ fn dialog_open_examples_decode() {
 #[test]
 fn dnd_end_dnd_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::DndEndDndResponse,
-        crate::models::DndEndDndError,
-        crate::Scheme,
+        slack_web_api::models::DndEndDndResponse,
+        slack_web_api::models::DndEndDndError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2920,14 +2920,14 @@ fn dnd_end_dnd_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::DndEndDndError,
-        crate::Scheme,
+        slack_web_api::models::DndEndDndError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2935,9 +2935,9 @@ fn dnd_end_dnd_examples_decode() {
 #[test]
 fn dnd_end_snooze_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::DndEndSnoozeResponse,
-        crate::models::DndEndSnoozeError,
-        crate::Scheme,
+        slack_web_api::models::DndEndSnoozeResponse,
+        slack_web_api::models::DndEndSnoozeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2947,14 +2947,14 @@ fn dnd_end_snooze_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::DndEndSnoozeError,
-        crate::Scheme,
+        slack_web_api::models::DndEndSnoozeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2962,9 +2962,9 @@ fn dnd_end_snooze_examples_decode() {
 #[test]
 fn dnd_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::DndInfoResponse,
-        crate::models::DndInfoError,
-        crate::Scheme,
+        slack_web_api::models::DndInfoResponse,
+        slack_web_api::models::DndInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2974,14 +2974,14 @@ fn dnd_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::DndInfoError,
-        crate::Scheme,
+        slack_web_api::models::DndInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -2989,9 +2989,9 @@ fn dnd_info_examples_decode() {
 #[test]
 fn dnd_set_snooze_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::DndSetSnoozeResponse,
-        crate::models::DndSetSnoozeError,
-        crate::Scheme,
+        slack_web_api::models::DndSetSnoozeResponse,
+        slack_web_api::models::DndSetSnoozeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3001,14 +3001,14 @@ fn dnd_set_snooze_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::DndSetSnoozeError,
-        crate::Scheme,
+        slack_web_api::models::DndSetSnoozeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3016,9 +3016,9 @@ fn dnd_set_snooze_examples_decode() {
 #[test]
 fn dnd_team_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::DndTeamInfoResponse,
-        crate::models::DndTeamInfoError,
-        crate::Scheme,
+        slack_web_api::models::DndTeamInfoResponse,
+        slack_web_api::models::DndTeamInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3031,14 +3031,14 @@ fn dnd_team_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::DndTeamInfoError,
-        crate::Scheme,
+        slack_web_api::models::DndTeamInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3046,9 +3046,9 @@ fn dnd_team_info_examples_decode() {
 #[test]
 fn emoji_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::EmojiListResponse,
-        crate::models::EmojiListError,
-        crate::Scheme,
+        slack_web_api::models::EmojiListResponse,
+        slack_web_api::models::EmojiListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3058,14 +3058,14 @@ fn emoji_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::EmojiListError,
-        crate::Scheme,
+        slack_web_api::models::EmojiListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3073,9 +3073,9 @@ fn emoji_list_examples_decode() {
 #[test]
 fn files_comments_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesCommentsDeleteResponse,
-        crate::models::FilesCommentsDeleteError,
-        crate::Scheme,
+        slack_web_api::models::FilesCommentsDeleteResponse,
+        slack_web_api::models::FilesCommentsDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3085,14 +3085,14 @@ fn files_comments_delete_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesCommentsDeleteError,
-        crate::Scheme,
+        slack_web_api::models::FilesCommentsDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"file_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3100,9 +3100,9 @@ fn files_comments_delete_examples_decode() {
 #[test]
 fn files_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesDeleteResponse,
-        crate::models::FilesDeleteError,
-        crate::Scheme,
+        slack_web_api::models::FilesDeleteResponse,
+        slack_web_api::models::FilesDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3112,14 +3112,14 @@ fn files_delete_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesDeleteError,
-        crate::Scheme,
+        slack_web_api::models::FilesDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3127,9 +3127,9 @@ fn files_delete_examples_decode() {
 #[test]
 fn files_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesInfoResponse,
-        crate::models::FilesInfoError,
-        crate::Scheme,
+        slack_web_api::models::FilesInfoResponse,
+        slack_web_api::models::FilesInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3142,14 +3142,14 @@ fn files_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesInfoError,
-        crate::Scheme,
+        slack_web_api::models::FilesInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3157,9 +3157,9 @@ fn files_info_examples_decode() {
 #[test]
 fn files_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesListResponse,
-        crate::models::FilesListError,
-        crate::Scheme,
+        slack_web_api::models::FilesListResponse,
+        slack_web_api::models::FilesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3172,14 +3172,14 @@ fn files_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesListError,
-        crate::Scheme,
+        slack_web_api::models::FilesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3187,9 +3187,9 @@ fn files_list_examples_decode() {
 #[test]
 fn files_revoke_public_url_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRevokePublicUrlResponse,
-        crate::models::FilesRevokePublicUrlError,
-        crate::Scheme,
+        slack_web_api::models::FilesRevokePublicUrlResponse,
+        slack_web_api::models::FilesRevokePublicUrlError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3199,14 +3199,14 @@ fn files_revoke_public_url_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRevokePublicUrlError,
-        crate::Scheme,
+        slack_web_api::models::FilesRevokePublicUrlError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3214,9 +3214,9 @@ fn files_revoke_public_url_examples_decode() {
 #[test]
 fn files_shared_public_url_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesSharedPublicUrlResponse,
-        crate::models::FilesSharedPublicUrlError,
-        crate::Scheme,
+        slack_web_api::models::FilesSharedPublicUrlResponse,
+        slack_web_api::models::FilesSharedPublicUrlError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3226,14 +3226,14 @@ fn files_shared_public_url_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesSharedPublicUrlError,
-        crate::Scheme,
+        slack_web_api::models::FilesSharedPublicUrlError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3241,9 +3241,9 @@ fn files_shared_public_url_examples_decode() {
 #[test]
 fn files_upload_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesUploadResponse,
-        crate::models::FilesUploadError,
-        crate::Scheme,
+        slack_web_api::models::FilesUploadResponse,
+        slack_web_api::models::FilesUploadError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3256,14 +3256,14 @@ fn files_upload_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesUploadError,
-        crate::Scheme,
+        slack_web_api::models::FilesUploadError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3271,9 +3271,9 @@ fn files_upload_examples_decode() {
 #[test]
 fn files_remote_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRemoteAddResponse,
-        crate::models::FilesRemoteAddError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteAddResponse,
+        slack_web_api::models::FilesRemoteAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3283,14 +3283,14 @@ fn files_remote_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRemoteAddError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3298,9 +3298,9 @@ fn files_remote_add_examples_decode() {
 #[test]
 fn files_remote_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRemoteInfoResponse,
-        crate::models::FilesRemoteInfoError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteInfoResponse,
+        slack_web_api::models::FilesRemoteInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3310,14 +3310,14 @@ fn files_remote_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRemoteInfoError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3325,9 +3325,9 @@ fn files_remote_info_examples_decode() {
 #[test]
 fn files_remote_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRemoteListResponse,
-        crate::models::FilesRemoteListError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteListResponse,
+        slack_web_api::models::FilesRemoteListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3337,14 +3337,14 @@ fn files_remote_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRemoteListError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3352,9 +3352,9 @@ fn files_remote_list_examples_decode() {
 #[test]
 fn files_remote_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRemoteRemoveResponse,
-        crate::models::FilesRemoteRemoveError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteRemoveResponse,
+        slack_web_api::models::FilesRemoteRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3364,14 +3364,14 @@ fn files_remote_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRemoteRemoveError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3379,9 +3379,9 @@ fn files_remote_remove_examples_decode() {
 #[test]
 fn files_remote_share_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRemoteShareResponse,
-        crate::models::FilesRemoteShareError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteShareResponse,
+        slack_web_api::models::FilesRemoteShareError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3391,14 +3391,14 @@ fn files_remote_share_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRemoteShareError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteShareError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3406,9 +3406,9 @@ fn files_remote_share_examples_decode() {
 #[test]
 fn files_remote_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRemoteUpdateResponse,
-        crate::models::FilesRemoteUpdateError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteUpdateResponse,
+        slack_web_api::models::FilesRemoteUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3418,14 +3418,14 @@ fn files_remote_update_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRemoteUpdateError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3433,9 +3433,9 @@ fn files_remote_update_examples_decode() {
 #[test]
 fn migration_exchange_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::MigrationExchangeResponse,
-        crate::models::MigrationExchangeError,
-        crate::Scheme,
+        slack_web_api::models::MigrationExchangeResponse,
+        slack_web_api::models::MigrationExchangeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3448,8 +3448,8 @@ fn migration_exchange_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::MigrationExchangeError,
-        crate::Scheme,
+        slack_web_api::models::MigrationExchangeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3458,7 +3458,7 @@ fn migration_exchange_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3466,9 +3466,9 @@ fn migration_exchange_examples_decode() {
 #[test]
 fn oauth_access_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::OauthAccessResponse,
-        crate::models::OauthAccessError,
-        crate::Scheme,
+        slack_web_api::models::OauthAccessResponse,
+        slack_web_api::models::OauthAccessError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3481,14 +3481,14 @@ fn oauth_access_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::OauthAccessError,
-        crate::Scheme,
+        slack_web_api::models::OauthAccessError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3496,9 +3496,9 @@ fn oauth_access_examples_decode() {
 #[test]
 fn oauth_token_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::OauthTokenResponse,
-        crate::models::OauthTokenError,
-        crate::Scheme,
+        slack_web_api::models::OauthTokenResponse,
+        slack_web_api::models::OauthTokenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3511,14 +3511,14 @@ fn oauth_token_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::OauthTokenError,
-        crate::Scheme,
+        slack_web_api::models::OauthTokenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3526,9 +3526,9 @@ fn oauth_token_examples_decode() {
 #[test]
 fn oauth_v2_access_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::OauthV2AccessResponse,
-        crate::models::OauthV2AccessError,
-        crate::Scheme,
+        slack_web_api::models::OauthV2AccessResponse,
+        slack_web_api::models::OauthV2AccessError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3541,14 +3541,14 @@ fn oauth_v2_access_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::OauthV2AccessError,
-        crate::Scheme,
+        slack_web_api::models::OauthV2AccessError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3556,9 +3556,9 @@ fn oauth_v2_access_examples_decode() {
 #[test]
 fn pins_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::PinsAddResponse,
-        crate::models::PinsAddError,
-        crate::Scheme,
+        slack_web_api::models::PinsAddResponse,
+        slack_web_api::models::PinsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3568,14 +3568,14 @@ fn pins_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::PinsAddError,
-        crate::Scheme,
+        slack_web_api::models::PinsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3583,9 +3583,9 @@ fn pins_add_examples_decode() {
 #[test]
 fn pins_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::PinsListResponse,
-        crate::models::PinsListError,
-        crate::Scheme,
+        slack_web_api::models::PinsListResponse,
+        slack_web_api::models::PinsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3598,14 +3598,14 @@ fn pins_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::PinsListError,
-        crate::Scheme,
+        slack_web_api::models::PinsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3613,9 +3613,9 @@ fn pins_list_examples_decode() {
 #[test]
 fn pins_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::PinsRemoveResponse,
-        crate::models::PinsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::PinsRemoveResponse,
+        slack_web_api::models::PinsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3625,14 +3625,14 @@ fn pins_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::PinsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::PinsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"no_pin\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3640,9 +3640,9 @@ fn pins_remove_examples_decode() {
 #[test]
 fn reactions_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ReactionsAddResponse,
-        crate::models::ReactionsAddError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsAddResponse,
+        slack_web_api::models::ReactionsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3652,14 +3652,14 @@ fn reactions_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ReactionsAddError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"already_reacted\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3668,8 +3668,8 @@ fn reactions_add_examples_decode() {
 fn reactions_get_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
         std::collections::BTreeMap<String, serde_json::Value>,
-        crate::models::ReactionsGetError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsGetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3681,7 +3681,7 @@ fn reactions_get_examples_decode() {
         panic!("success example does not decode: {e:?}");
     }
     if let Err(e) = serde_json::from_str::<
-        crate::models::ReactionsGetError,
+        slack_web_api::models::ReactionsGetError,
     >("{\"error\":\"invalid_auth\",\"ok\":false}") {
         panic!("error example does not decode: {e}");
     }
@@ -3690,9 +3690,9 @@ fn reactions_get_examples_decode() {
 #[test]
 fn reactions_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ReactionsListResponse,
-        crate::models::ReactionsListError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsListResponse,
+        slack_web_api::models::ReactionsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3705,14 +3705,14 @@ fn reactions_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ReactionsListError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3720,9 +3720,9 @@ fn reactions_list_examples_decode() {
 #[test]
 fn reactions_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ReactionsRemoveResponse,
-        crate::models::ReactionsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsRemoveResponse,
+        slack_web_api::models::ReactionsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3732,14 +3732,14 @@ fn reactions_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ReactionsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"no_reaction\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3747,9 +3747,9 @@ fn reactions_remove_examples_decode() {
 #[test]
 fn reminders_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::RemindersAddResponse,
-        crate::models::RemindersAddError,
-        crate::Scheme,
+        slack_web_api::models::RemindersAddResponse,
+        slack_web_api::models::RemindersAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3759,14 +3759,14 @@ fn reminders_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::RemindersAddError,
-        crate::Scheme,
+        slack_web_api::models::RemindersAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3774,9 +3774,9 @@ fn reminders_add_examples_decode() {
 #[test]
 fn reminders_complete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::RemindersCompleteResponse,
-        crate::models::RemindersCompleteError,
-        crate::Scheme,
+        slack_web_api::models::RemindersCompleteResponse,
+        slack_web_api::models::RemindersCompleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3786,14 +3786,14 @@ fn reminders_complete_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::RemindersCompleteError,
-        crate::Scheme,
+        slack_web_api::models::RemindersCompleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3801,9 +3801,9 @@ fn reminders_complete_examples_decode() {
 #[test]
 fn reminders_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::RemindersDeleteResponse,
-        crate::models::RemindersDeleteError,
-        crate::Scheme,
+        slack_web_api::models::RemindersDeleteResponse,
+        slack_web_api::models::RemindersDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3813,14 +3813,14 @@ fn reminders_delete_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::RemindersDeleteError,
-        crate::Scheme,
+        slack_web_api::models::RemindersDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3828,9 +3828,9 @@ fn reminders_delete_examples_decode() {
 #[test]
 fn reminders_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::RemindersInfoResponse,
-        crate::models::RemindersInfoError,
-        crate::Scheme,
+        slack_web_api::models::RemindersInfoResponse,
+        slack_web_api::models::RemindersInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3840,14 +3840,14 @@ fn reminders_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::RemindersInfoError,
-        crate::Scheme,
+        slack_web_api::models::RemindersInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3855,9 +3855,9 @@ fn reminders_info_examples_decode() {
 #[test]
 fn reminders_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::RemindersListResponse,
-        crate::models::RemindersListError,
-        crate::Scheme,
+        slack_web_api::models::RemindersListResponse,
+        slack_web_api::models::RemindersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3867,14 +3867,14 @@ fn reminders_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::RemindersListError,
-        crate::Scheme,
+        slack_web_api::models::RemindersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3882,9 +3882,9 @@ fn reminders_list_examples_decode() {
 #[test]
 fn rtm_connect_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::RtmConnectResponse,
-        crate::models::RtmConnectError,
-        crate::Scheme,
+        slack_web_api::models::RtmConnectResponse,
+        slack_web_api::models::RtmConnectError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3897,14 +3897,14 @@ fn rtm_connect_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::RtmConnectError,
-        crate::Scheme,
+        slack_web_api::models::RtmConnectError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3912,9 +3912,9 @@ fn rtm_connect_examples_decode() {
 #[test]
 fn search_messages_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::SearchMessagesResponse,
-        crate::models::SearchMessagesError,
-        crate::Scheme,
+        slack_web_api::models::SearchMessagesResponse,
+        slack_web_api::models::SearchMessagesError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3927,14 +3927,14 @@ fn search_messages_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::SearchMessagesError,
-        crate::Scheme,
+        slack_web_api::models::SearchMessagesError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"No query passed\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3942,9 +3942,9 @@ fn search_messages_examples_decode() {
 #[test]
 fn stars_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::StarsAddResponse,
-        crate::models::StarsAddError,
-        crate::Scheme,
+        slack_web_api::models::StarsAddResponse,
+        slack_web_api::models::StarsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3954,14 +3954,14 @@ fn stars_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::StarsAddError,
-        crate::Scheme,
+        slack_web_api::models::StarsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3969,9 +3969,9 @@ fn stars_add_examples_decode() {
 #[test]
 fn stars_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::StarsListResponse,
-        crate::models::StarsListError,
-        crate::Scheme,
+        slack_web_api::models::StarsListResponse,
+        slack_web_api::models::StarsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3981,14 +3981,14 @@ fn stars_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::StarsListError,
-        crate::Scheme,
+        slack_web_api::models::StarsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -3996,9 +3996,9 @@ fn stars_list_examples_decode() {
 #[test]
 fn stars_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::StarsRemoveResponse,
-        crate::models::StarsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::StarsRemoveResponse,
+        slack_web_api::models::StarsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4008,14 +4008,14 @@ fn stars_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::StarsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::StarsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4023,9 +4023,9 @@ fn stars_remove_examples_decode() {
 #[test]
 fn team_access_logs_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::TeamAccessLogsResponse,
-        crate::models::TeamAccessLogsError,
-        crate::Scheme,
+        slack_web_api::models::TeamAccessLogsResponse,
+        slack_web_api::models::TeamAccessLogsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4038,14 +4038,14 @@ fn team_access_logs_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::TeamAccessLogsError,
-        crate::Scheme,
+        slack_web_api::models::TeamAccessLogsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"paid_only\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4053,9 +4053,9 @@ fn team_access_logs_examples_decode() {
 #[test]
 fn team_billable_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::TeamBillableInfoResponse,
-        crate::models::TeamBillableInfoError,
-        crate::Scheme,
+        slack_web_api::models::TeamBillableInfoResponse,
+        slack_web_api::models::TeamBillableInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4068,14 +4068,14 @@ fn team_billable_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::TeamBillableInfoError,
-        crate::Scheme,
+        slack_web_api::models::TeamBillableInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4083,9 +4083,9 @@ fn team_billable_info_examples_decode() {
 #[test]
 fn team_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::TeamInfoResponse,
-        crate::models::TeamInfoError,
-        crate::Scheme,
+        slack_web_api::models::TeamInfoResponse,
+        slack_web_api::models::TeamInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4098,14 +4098,14 @@ fn team_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::TeamInfoError,
-        crate::Scheme,
+        slack_web_api::models::TeamInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4113,9 +4113,9 @@ fn team_info_examples_decode() {
 #[test]
 fn team_integration_logs_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::TeamIntegrationLogsResponse,
-        crate::models::TeamIntegrationLogsError,
-        crate::Scheme,
+        slack_web_api::models::TeamIntegrationLogsResponse,
+        slack_web_api::models::TeamIntegrationLogsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4125,14 +4125,14 @@ fn team_integration_logs_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::TeamIntegrationLogsError,
-        crate::Scheme,
+        slack_web_api::models::TeamIntegrationLogsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4140,9 +4140,9 @@ fn team_integration_logs_examples_decode() {
 #[test]
 fn team_profile_get_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::TeamProfileGetResponse,
-        crate::models::TeamProfileGetError,
-        crate::Scheme,
+        slack_web_api::models::TeamProfileGetResponse,
+        slack_web_api::models::TeamProfileGetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4155,14 +4155,14 @@ fn team_profile_get_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::TeamProfileGetError,
-        crate::Scheme,
+        slack_web_api::models::TeamProfileGetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4170,9 +4170,9 @@ fn team_profile_get_examples_decode() {
 #[test]
 fn usergroups_create_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsCreateResponse,
-        crate::models::UsergroupsCreateError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsCreateResponse,
+        slack_web_api::models::UsergroupsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4182,14 +4182,14 @@ fn usergroups_create_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsCreateError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4197,9 +4197,9 @@ fn usergroups_create_examples_decode() {
 #[test]
 fn usergroups_disable_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsDisableResponse,
-        crate::models::UsergroupsDisableError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsDisableResponse,
+        slack_web_api::models::UsergroupsDisableError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4209,14 +4209,14 @@ fn usergroups_disable_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsDisableError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsDisableError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4224,9 +4224,9 @@ fn usergroups_disable_examples_decode() {
 #[test]
 fn usergroups_enable_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsEnableResponse,
-        crate::models::UsergroupsEnableError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsEnableResponse,
+        slack_web_api::models::UsergroupsEnableError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4236,14 +4236,14 @@ fn usergroups_enable_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsEnableError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsEnableError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4251,9 +4251,9 @@ fn usergroups_enable_examples_decode() {
 #[test]
 fn usergroups_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsListResponse,
-        crate::models::UsergroupsListError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsListResponse,
+        slack_web_api::models::UsergroupsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4266,14 +4266,14 @@ fn usergroups_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsListError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4281,9 +4281,9 @@ fn usergroups_list_examples_decode() {
 #[test]
 fn usergroups_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsUpdateResponse,
-        crate::models::UsergroupsUpdateError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsUpdateResponse,
+        slack_web_api::models::UsergroupsUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4296,14 +4296,14 @@ fn usergroups_update_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsUpdateError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4311,9 +4311,9 @@ fn usergroups_update_examples_decode() {
 #[test]
 fn usergroups_users_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsUsersListResponse,
-        crate::models::UsergroupsUsersListError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsUsersListResponse,
+        slack_web_api::models::UsergroupsUsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4326,14 +4326,14 @@ fn usergroups_users_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsUsersListError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsUsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4341,9 +4341,9 @@ fn usergroups_users_list_examples_decode() {
 #[test]
 fn usergroups_users_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsUsersUpdateResponse,
-        crate::models::UsergroupsUsersUpdateError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsUsersUpdateResponse,
+        slack_web_api::models::UsergroupsUsersUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4356,14 +4356,14 @@ fn usergroups_users_update_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsUsersUpdateError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsUsersUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4371,9 +4371,9 @@ fn usergroups_users_update_examples_decode() {
 #[test]
 fn users_conversations_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersConversationsResponse,
-        crate::models::UsersConversationsError,
-        crate::Scheme,
+        slack_web_api::models::UsersConversationsResponse,
+        slack_web_api::models::UsersConversationsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4386,14 +4386,14 @@ fn users_conversations_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersConversationsError,
-        crate::Scheme,
+        slack_web_api::models::UsersConversationsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4401,9 +4401,9 @@ fn users_conversations_examples_decode() {
 #[test]
 fn users_delete_photo_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersDeletePhotoResponse,
-        crate::models::UsersDeletePhotoError,
-        crate::Scheme,
+        slack_web_api::models::UsersDeletePhotoResponse,
+        slack_web_api::models::UsersDeletePhotoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4413,14 +4413,14 @@ fn users_delete_photo_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersDeletePhotoError,
-        crate::Scheme,
+        slack_web_api::models::UsersDeletePhotoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4428,9 +4428,9 @@ fn users_delete_photo_examples_decode() {
 #[test]
 fn users_get_presence_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersGetPresenceResponse,
-        crate::models::UsersGetPresenceError,
-        crate::Scheme,
+        slack_web_api::models::UsersGetPresenceResponse,
+        slack_web_api::models::UsersGetPresenceError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"presence\":\"active\"}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4440,14 +4440,14 @@ fn users_get_presence_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersGetPresenceError,
-        crate::Scheme,
+        slack_web_api::models::UsersGetPresenceError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4455,9 +4455,9 @@ fn users_get_presence_examples_decode() {
 #[test]
 fn users_identity_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersIdentityResponse,
-        crate::models::UsersIdentityError,
-        crate::Scheme,
+        slack_web_api::models::UsersIdentityResponse,
+        slack_web_api::models::UsersIdentityError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4470,14 +4470,14 @@ fn users_identity_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersIdentityError,
-        crate::Scheme,
+        slack_web_api::models::UsersIdentityError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"account_inactive\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4485,9 +4485,9 @@ fn users_identity_examples_decode() {
 #[test]
 fn users_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersInfoResponse,
-        crate::models::UsersInfoError,
-        crate::Scheme,
+        slack_web_api::models::UsersInfoResponse,
+        slack_web_api::models::UsersInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4500,14 +4500,14 @@ fn users_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersInfoError,
-        crate::Scheme,
+        slack_web_api::models::UsersInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"user_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4515,9 +4515,9 @@ fn users_info_examples_decode() {
 #[test]
 fn users_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersListResponse,
-        crate::models::UsersListError,
-        crate::Scheme,
+        slack_web_api::models::UsersListResponse,
+        slack_web_api::models::UsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4530,14 +4530,14 @@ fn users_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersListError,
-        crate::Scheme,
+        slack_web_api::models::UsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4545,9 +4545,9 @@ fn users_list_examples_decode() {
 #[test]
 fn users_lookup_by_email_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersLookupByEmailResponse,
-        crate::models::UsersLookupByEmailError,
-        crate::Scheme,
+        slack_web_api::models::UsersLookupByEmailResponse,
+        slack_web_api::models::UsersLookupByEmailError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4560,14 +4560,14 @@ fn users_lookup_by_email_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersLookupByEmailError,
-        crate::Scheme,
+        slack_web_api::models::UsersLookupByEmailError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"users_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4575,9 +4575,9 @@ fn users_lookup_by_email_examples_decode() {
 #[test]
 fn users_set_active_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersSetActiveResponse,
-        crate::models::UsersSetActiveError,
-        crate::Scheme,
+        slack_web_api::models::UsersSetActiveResponse,
+        slack_web_api::models::UsersSetActiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4587,14 +4587,14 @@ fn users_set_active_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersSetActiveError,
-        crate::Scheme,
+        slack_web_api::models::UsersSetActiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4602,9 +4602,9 @@ fn users_set_active_examples_decode() {
 #[test]
 fn users_set_photo_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersSetPhotoResponse,
-        crate::models::UsersSetPhotoError,
-        crate::Scheme,
+        slack_web_api::models::UsersSetPhotoResponse,
+        slack_web_api::models::UsersSetPhotoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4614,14 +4614,14 @@ fn users_set_photo_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersSetPhotoError,
-        crate::Scheme,
+        slack_web_api::models::UsersSetPhotoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4629,9 +4629,9 @@ fn users_set_photo_examples_decode() {
 #[test]
 fn users_set_presence_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersSetPresenceResponse,
-        crate::models::UsersSetPresenceError,
-        crate::Scheme,
+        slack_web_api::models::UsersSetPresenceResponse,
+        slack_web_api::models::UsersSetPresenceError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4641,14 +4641,14 @@ fn users_set_presence_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersSetPresenceError,
-        crate::Scheme,
+        slack_web_api::models::UsersSetPresenceError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4656,9 +4656,9 @@ fn users_set_presence_examples_decode() {
 #[test]
 fn users_profile_get_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersProfileGetResponse,
-        crate::models::UsersProfileGetError,
-        crate::Scheme,
+        slack_web_api::models::UsersProfileGetResponse,
+        slack_web_api::models::UsersProfileGetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4671,14 +4671,14 @@ fn users_profile_get_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersProfileGetError,
-        crate::Scheme,
+        slack_web_api::models::UsersProfileGetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"user_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4686,9 +4686,9 @@ fn users_profile_get_examples_decode() {
 #[test]
 fn users_profile_set_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersProfileSetResponse,
-        crate::models::UsersProfileSetError,
-        crate::Scheme,
+        slack_web_api::models::UsersProfileSetResponse,
+        slack_web_api::models::UsersProfileSetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4701,14 +4701,14 @@ fn users_profile_set_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersProfileSetError,
-        crate::Scheme,
+        slack_web_api::models::UsersProfileSetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_profile\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4716,9 +4716,9 @@ fn users_profile_set_examples_decode() {
 #[test]
 fn views_open_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ViewsOpenResponse,
-        crate::models::ViewsOpenError,
-        crate::Scheme,
+        slack_web_api::models::ViewsOpenResponse,
+        slack_web_api::models::ViewsOpenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4731,8 +4731,8 @@ fn views_open_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ViewsOpenError,
-        crate::Scheme,
+        slack_web_api::models::ViewsOpenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4741,7 +4741,7 @@ fn views_open_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4749,9 +4749,9 @@ fn views_open_examples_decode() {
 #[test]
 fn views_publish_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ViewsPublishResponse,
-        crate::models::ViewsPublishError,
-        crate::Scheme,
+        slack_web_api::models::ViewsPublishResponse,
+        slack_web_api::models::ViewsPublishError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4764,8 +4764,8 @@ fn views_publish_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ViewsPublishError,
-        crate::Scheme,
+        slack_web_api::models::ViewsPublishError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4774,7 +4774,7 @@ fn views_publish_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4782,9 +4782,9 @@ fn views_publish_examples_decode() {
 #[test]
 fn views_push_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ViewsPushResponse,
-        crate::models::ViewsPushError,
-        crate::Scheme,
+        slack_web_api::models::ViewsPushResponse,
+        slack_web_api::models::ViewsPushError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4797,8 +4797,8 @@ fn views_push_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ViewsPushError,
-        crate::Scheme,
+        slack_web_api::models::ViewsPushError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4807,7 +4807,7 @@ fn views_push_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4815,9 +4815,9 @@ fn views_push_examples_decode() {
 #[test]
 fn views_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ViewsUpdateResponse,
-        crate::models::ViewsUpdateError,
-        crate::Scheme,
+        slack_web_api::models::ViewsUpdateResponse,
+        slack_web_api::models::ViewsUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4830,14 +4830,14 @@ fn views_update_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ViewsUpdateError,
-        crate::Scheme,
+        slack_web_api::models::ViewsUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4845,9 +4845,9 @@ fn views_update_examples_decode() {
 #[test]
 fn workflows_step_completed_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::WorkflowsStepCompletedResponse,
-        crate::models::WorkflowsStepCompletedError,
-        crate::Scheme,
+        slack_web_api::models::WorkflowsStepCompletedResponse,
+        slack_web_api::models::WorkflowsStepCompletedError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4857,14 +4857,14 @@ fn workflows_step_completed_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::WorkflowsStepCompletedError,
-        crate::Scheme,
+        slack_web_api::models::WorkflowsStepCompletedError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4872,9 +4872,9 @@ fn workflows_step_completed_examples_decode() {
 #[test]
 fn workflows_step_failed_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::WorkflowsStepFailedResponse,
-        crate::models::WorkflowsStepFailedError,
-        crate::Scheme,
+        slack_web_api::models::WorkflowsStepFailedResponse,
+        slack_web_api::models::WorkflowsStepFailedError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4884,14 +4884,14 @@ fn workflows_step_failed_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::WorkflowsStepFailedError,
-        crate::Scheme,
+        slack_web_api::models::WorkflowsStepFailedError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
@@ -4899,9 +4899,9 @@ fn workflows_step_failed_examples_decode() {
 #[test]
 fn workflows_update_step_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::WorkflowsUpdateStepResponse,
-        crate::models::WorkflowsUpdateStepError,
-        crate::Scheme,
+        slack_web_api::models::WorkflowsUpdateStepResponse,
+        slack_web_api::models::WorkflowsUpdateStepError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4911,14 +4911,14 @@ fn workflows_update_step_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::WorkflowsUpdateStepError,
-        crate::Scheme,
+        slack_web_api::models::WorkflowsUpdateStepError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
