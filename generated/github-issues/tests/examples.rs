@@ -3,4 +3,5 @@
 
 //! Every example in the API description decodes into its type, through the same
 //! decoding path the client uses (so success and error bodies are also told apart
-//! the way the client tells them apart).
+//! the way the client tells them apart). Each test is compiled with the feature
+//! of its operation's controller.

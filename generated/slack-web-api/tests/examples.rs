@@ -3,8 +3,10 @@
 
 //! Every example in the API description decodes into its type, through the same
 //! decoding path the client uses (so success and error bodies are also told apart
-//! the way the client tells them apart).
+//! the way the client tells them apart). Each test is compiled with the feature
+//! of its operation's controller.
 
+#[cfg(feature = "admin_apps")]
 #[test]
 fn admin_apps_approve_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -32,6 +34,7 @@ fn admin_apps_approve_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_apps")]
 #[test]
 fn admin_apps_restrict_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -59,6 +62,7 @@ fn admin_apps_restrict_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_apps_approved")]
 #[test]
 fn admin_apps_approved_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -89,6 +93,7 @@ fn admin_apps_approved_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_apps_requests")]
 #[test]
 fn admin_apps_requests_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -122,6 +127,7 @@ fn admin_apps_requests_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_apps_restricted")]
 #[test]
 fn admin_apps_restricted_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -152,6 +158,7 @@ fn admin_apps_restricted_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_archive_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -179,6 +186,7 @@ fn admin_conversations_archive_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_convert_to_private_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -206,6 +214,7 @@ fn admin_conversations_convert_to_private_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_create_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -233,6 +242,7 @@ fn admin_conversations_create_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -260,6 +270,7 @@ fn admin_conversations_delete_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_disconnect_shared_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -287,6 +298,7 @@ fn admin_conversations_disconnect_shared_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_get_conversation_prefs_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -314,6 +326,7 @@ fn admin_conversations_get_conversation_prefs_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_get_teams_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -341,6 +354,7 @@ fn admin_conversations_get_teams_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_invite_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -368,6 +382,7 @@ fn admin_conversations_invite_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_rename_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -395,6 +410,7 @@ fn admin_conversations_rename_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_search_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -418,6 +434,7 @@ fn admin_conversations_search_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_set_conversation_prefs_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -445,6 +462,7 @@ fn admin_conversations_set_conversation_prefs_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_set_teams_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -472,6 +490,7 @@ fn admin_conversations_set_teams_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_unarchive_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -499,6 +518,7 @@ fn admin_conversations_unarchive_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations_ekm")]
 #[test]
 fn admin_conversations_ekm_list_original_connected_channel_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -529,6 +549,7 @@ fn admin_conversations_ekm_list_original_connected_channel_info_examples_decode(
     }
 }
 
+#[cfg(feature = "admin_conversations_restrict_access")]
 #[test]
 fn admin_conversations_restrict_access_add_group_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -556,6 +577,7 @@ fn admin_conversations_restrict_access_add_group_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations_restrict_access")]
 #[test]
 fn admin_conversations_restrict_access_list_groups_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -583,6 +605,7 @@ fn admin_conversations_restrict_access_list_groups_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_conversations_restrict_access")]
 #[test]
 fn admin_conversations_restrict_access_remove_group_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -610,6 +633,7 @@ fn admin_conversations_restrict_access_remove_group_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_emoji")]
 #[test]
 fn admin_emoji_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -637,6 +661,7 @@ fn admin_emoji_add_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_emoji")]
 #[test]
 fn admin_emoji_add_alias_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -664,6 +689,7 @@ fn admin_emoji_add_alias_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_emoji")]
 #[test]
 fn admin_emoji_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -694,6 +720,7 @@ fn admin_emoji_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_emoji")]
 #[test]
 fn admin_emoji_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -721,6 +748,7 @@ fn admin_emoji_remove_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_emoji")]
 #[test]
 fn admin_emoji_rename_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -748,6 +776,7 @@ fn admin_emoji_rename_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_invite_requests")]
 #[test]
 fn admin_invite_requests_approve_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -775,6 +804,7 @@ fn admin_invite_requests_approve_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_invite_requests")]
 #[test]
 fn admin_invite_requests_deny_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -802,6 +832,7 @@ fn admin_invite_requests_deny_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_invite_requests")]
 #[test]
 fn admin_invite_requests_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -829,6 +860,7 @@ fn admin_invite_requests_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_invite_requests_approved")]
 #[test]
 fn admin_invite_requests_approved_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -856,6 +888,7 @@ fn admin_invite_requests_approved_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_invite_requests_denied")]
 #[test]
 fn admin_invite_requests_denied_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -883,6 +916,7 @@ fn admin_invite_requests_denied_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_teams_admins")]
 #[test]
 fn admin_teams_admins_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -910,6 +944,7 @@ fn admin_teams_admins_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_teams")]
 #[test]
 fn admin_teams_create_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -937,6 +972,7 @@ fn admin_teams_create_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_teams")]
 #[test]
 fn admin_teams_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -967,6 +1003,7 @@ fn admin_teams_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_teams_owners")]
 #[test]
 fn admin_teams_owners_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -994,6 +1031,7 @@ fn admin_teams_owners_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_teams_settings")]
 #[test]
 fn admin_teams_settings_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1024,6 +1062,7 @@ fn admin_teams_settings_info_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_teams_settings")]
 #[test]
 fn admin_teams_settings_set_default_channels_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1051,6 +1090,7 @@ fn admin_teams_settings_set_default_channels_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_teams_settings")]
 #[test]
 fn admin_teams_settings_set_description_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1078,6 +1118,7 @@ fn admin_teams_settings_set_description_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_teams_settings")]
 #[test]
 fn admin_teams_settings_set_discoverability_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1105,6 +1146,7 @@ fn admin_teams_settings_set_discoverability_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_teams_settings")]
 #[test]
 fn admin_teams_settings_set_icon_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1132,6 +1174,7 @@ fn admin_teams_settings_set_icon_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_teams_settings")]
 #[test]
 fn admin_teams_settings_set_name_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1159,6 +1202,7 @@ fn admin_teams_settings_set_name_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_usergroups")]
 #[test]
 fn admin_usergroups_add_channels_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1186,6 +1230,7 @@ fn admin_usergroups_add_channels_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_usergroups")]
 #[test]
 fn admin_usergroups_add_teams_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1213,6 +1258,7 @@ fn admin_usergroups_add_teams_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_usergroups")]
 #[test]
 fn admin_usergroups_list_channels_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1243,6 +1289,7 @@ fn admin_usergroups_list_channels_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_usergroups")]
 #[test]
 fn admin_usergroups_remove_channels_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1270,6 +1317,7 @@ fn admin_usergroups_remove_channels_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_assign_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1297,6 +1345,7 @@ fn admin_users_assign_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_invite_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1324,6 +1373,7 @@ fn admin_users_invite_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1354,6 +1404,7 @@ fn admin_users_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1381,6 +1432,7 @@ fn admin_users_remove_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_set_admin_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1408,6 +1460,7 @@ fn admin_users_set_admin_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_set_expiration_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1435,6 +1488,7 @@ fn admin_users_set_expiration_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_set_owner_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1462,6 +1516,7 @@ fn admin_users_set_owner_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_set_regular_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1489,6 +1544,7 @@ fn admin_users_set_regular_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_users_session")]
 #[test]
 fn admin_users_session_invalidate_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1516,6 +1572,7 @@ fn admin_users_session_invalidate_examples_decode() {
     }
 }
 
+#[cfg(feature = "admin_users_session")]
 #[test]
 fn admin_users_session_reset_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1543,6 +1600,7 @@ fn admin_users_session_reset_examples_decode() {
     }
 }
 
+#[cfg(feature = "api")]
 #[test]
 fn api_test_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1573,6 +1631,7 @@ fn api_test_examples_decode() {
     }
 }
 
+#[cfg(feature = "apps_event_authorizations")]
 #[test]
 fn apps_event_authorizations_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1603,6 +1662,7 @@ fn apps_event_authorizations_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "apps")]
 #[test]
 fn apps_uninstall_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1630,6 +1690,7 @@ fn apps_uninstall_examples_decode() {
     }
 }
 
+#[cfg(feature = "apps_permissions")]
 #[test]
 fn apps_permissions_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1660,6 +1721,7 @@ fn apps_permissions_info_examples_decode() {
     }
 }
 
+#[cfg(feature = "apps_permissions")]
 #[test]
 fn apps_permissions_request_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1687,6 +1749,7 @@ fn apps_permissions_request_examples_decode() {
     }
 }
 
+#[cfg(feature = "apps_permissions_resources")]
 #[test]
 fn apps_permissions_resources_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1717,6 +1780,7 @@ fn apps_permissions_resources_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "apps_permissions_scopes")]
 #[test]
 fn apps_permissions_scopes_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1747,6 +1811,7 @@ fn apps_permissions_scopes_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "apps_permissions_users")]
 #[test]
 fn apps_permissions_users_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1777,6 +1842,7 @@ fn apps_permissions_users_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "apps_permissions_users")]
 #[test]
 fn apps_permissions_users_request_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1804,6 +1870,7 @@ fn apps_permissions_users_request_examples_decode() {
     }
 }
 
+#[cfg(feature = "auth")]
 #[test]
 fn auth_revoke_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1831,6 +1898,7 @@ fn auth_revoke_examples_decode() {
     }
 }
 
+#[cfg(feature = "auth")]
 #[test]
 fn auth_test_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1861,6 +1929,7 @@ fn auth_test_examples_decode() {
     }
 }
 
+#[cfg(feature = "bots")]
 #[test]
 fn bots_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1891,6 +1960,7 @@ fn bots_info_examples_decode() {
     }
 }
 
+#[cfg(feature = "calls")]
 #[test]
 fn calls_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1918,6 +1988,7 @@ fn calls_add_examples_decode() {
     }
 }
 
+#[cfg(feature = "calls")]
 #[test]
 fn calls_end_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1945,6 +2016,7 @@ fn calls_end_examples_decode() {
     }
 }
 
+#[cfg(feature = "calls")]
 #[test]
 fn calls_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1972,6 +2044,7 @@ fn calls_info_examples_decode() {
     }
 }
 
+#[cfg(feature = "calls")]
 #[test]
 fn calls_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -1999,6 +2072,7 @@ fn calls_update_examples_decode() {
     }
 }
 
+#[cfg(feature = "calls_participants")]
 #[test]
 fn calls_participants_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2026,6 +2100,7 @@ fn calls_participants_add_examples_decode() {
     }
 }
 
+#[cfg(feature = "calls_participants")]
 #[test]
 fn calls_participants_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2053,6 +2128,7 @@ fn calls_participants_remove_examples_decode() {
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2083,6 +2159,7 @@ fn chat_delete_examples_decode() {
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_delete_scheduled_message_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2113,6 +2190,7 @@ fn chat_delete_scheduled_message_examples_decode() {
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_get_permalink_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2143,6 +2221,7 @@ fn chat_get_permalink_examples_decode() {
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_me_message_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2173,6 +2252,7 @@ fn chat_me_message_examples_decode() {
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_post_ephemeral_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2206,6 +2286,7 @@ fn chat_post_ephemeral_examples_decode() {
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_post_message_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2239,6 +2320,7 @@ fn chat_post_message_examples_decode() {
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_schedule_message_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2269,6 +2351,7 @@ fn chat_schedule_message_examples_decode() {
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_unfurl_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2296,6 +2379,7 @@ fn chat_unfurl_examples_decode() {
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2329,6 +2413,7 @@ fn chat_update_examples_decode() {
     }
 }
 
+#[cfg(feature = "chat_scheduled_messages")]
 #[test]
 fn chat_scheduled_messages_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2359,6 +2444,7 @@ fn chat_scheduled_messages_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_archive_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2386,6 +2472,7 @@ fn conversations_archive_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_close_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2413,6 +2500,7 @@ fn conversations_close_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_create_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2443,6 +2531,7 @@ fn conversations_create_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_history_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2473,6 +2562,7 @@ fn conversations_history_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2503,6 +2593,7 @@ fn conversations_info_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_invite_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2536,6 +2627,7 @@ fn conversations_invite_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_join_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2566,6 +2658,7 @@ fn conversations_join_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_kick_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2593,6 +2686,7 @@ fn conversations_kick_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_leave_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2620,6 +2714,7 @@ fn conversations_leave_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2650,6 +2745,7 @@ fn conversations_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_mark_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2677,6 +2773,7 @@ fn conversations_mark_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_members_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2707,6 +2804,7 @@ fn conversations_members_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_open_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2737,6 +2835,7 @@ fn conversations_open_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_rename_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2767,6 +2866,7 @@ fn conversations_rename_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_replies_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2797,6 +2897,7 @@ fn conversations_replies_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_set_purpose_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2824,6 +2925,7 @@ fn conversations_set_purpose_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_set_topic_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2851,6 +2953,7 @@ fn conversations_set_topic_examples_decode() {
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_unarchive_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2878,6 +2981,7 @@ fn conversations_unarchive_examples_decode() {
     }
 }
 
+#[cfg(feature = "dialog")]
 #[test]
 fn dialog_open_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2905,6 +3009,7 @@ fn dialog_open_examples_decode() {
     }
 }
 
+#[cfg(feature = "dnd")]
 #[test]
 fn dnd_end_dnd_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2932,6 +3037,7 @@ fn dnd_end_dnd_examples_decode() {
     }
 }
 
+#[cfg(feature = "dnd")]
 #[test]
 fn dnd_end_snooze_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2959,6 +3065,7 @@ fn dnd_end_snooze_examples_decode() {
     }
 }
 
+#[cfg(feature = "dnd")]
 #[test]
 fn dnd_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -2986,6 +3093,7 @@ fn dnd_info_examples_decode() {
     }
 }
 
+#[cfg(feature = "dnd")]
 #[test]
 fn dnd_set_snooze_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3013,6 +3121,7 @@ fn dnd_set_snooze_examples_decode() {
     }
 }
 
+#[cfg(feature = "dnd")]
 #[test]
 fn dnd_team_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3043,6 +3152,7 @@ fn dnd_team_info_examples_decode() {
     }
 }
 
+#[cfg(feature = "emoji")]
 #[test]
 fn emoji_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3070,6 +3180,7 @@ fn emoji_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "files_comments")]
 #[test]
 fn files_comments_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3097,6 +3208,7 @@ fn files_comments_delete_examples_decode() {
     }
 }
 
+#[cfg(feature = "files")]
 #[test]
 fn files_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3124,6 +3236,7 @@ fn files_delete_examples_decode() {
     }
 }
 
+#[cfg(feature = "files")]
 #[test]
 fn files_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3154,6 +3267,7 @@ fn files_info_examples_decode() {
     }
 }
 
+#[cfg(feature = "files")]
 #[test]
 fn files_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3184,6 +3298,7 @@ fn files_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "files")]
 #[test]
 fn files_revoke_public_url_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3211,6 +3326,7 @@ fn files_revoke_public_url_examples_decode() {
     }
 }
 
+#[cfg(feature = "files")]
 #[test]
 fn files_shared_public_url_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3238,6 +3354,7 @@ fn files_shared_public_url_examples_decode() {
     }
 }
 
+#[cfg(feature = "files")]
 #[test]
 fn files_upload_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3268,6 +3385,7 @@ fn files_upload_examples_decode() {
     }
 }
 
+#[cfg(feature = "files_remote")]
 #[test]
 fn files_remote_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3295,6 +3413,7 @@ fn files_remote_add_examples_decode() {
     }
 }
 
+#[cfg(feature = "files_remote")]
 #[test]
 fn files_remote_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3322,6 +3441,7 @@ fn files_remote_info_examples_decode() {
     }
 }
 
+#[cfg(feature = "files_remote")]
 #[test]
 fn files_remote_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3349,6 +3469,7 @@ fn files_remote_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "files_remote")]
 #[test]
 fn files_remote_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3376,6 +3497,7 @@ fn files_remote_remove_examples_decode() {
     }
 }
 
+#[cfg(feature = "files_remote")]
 #[test]
 fn files_remote_share_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3403,6 +3525,7 @@ fn files_remote_share_examples_decode() {
     }
 }
 
+#[cfg(feature = "files_remote")]
 #[test]
 fn files_remote_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3430,6 +3553,7 @@ fn files_remote_update_examples_decode() {
     }
 }
 
+#[cfg(feature = "migration")]
 #[test]
 fn migration_exchange_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3463,6 +3587,7 @@ fn migration_exchange_examples_decode() {
     }
 }
 
+#[cfg(feature = "oauth")]
 #[test]
 fn oauth_access_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3493,6 +3618,7 @@ fn oauth_access_examples_decode() {
     }
 }
 
+#[cfg(feature = "oauth")]
 #[test]
 fn oauth_token_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3523,6 +3649,7 @@ fn oauth_token_examples_decode() {
     }
 }
 
+#[cfg(feature = "oauth_v2")]
 #[test]
 fn oauth_v2_access_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3553,6 +3680,7 @@ fn oauth_v2_access_examples_decode() {
     }
 }
 
+#[cfg(feature = "pins")]
 #[test]
 fn pins_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3580,6 +3708,7 @@ fn pins_add_examples_decode() {
     }
 }
 
+#[cfg(feature = "pins")]
 #[test]
 fn pins_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3610,6 +3739,7 @@ fn pins_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "pins")]
 #[test]
 fn pins_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3637,6 +3767,7 @@ fn pins_remove_examples_decode() {
     }
 }
 
+#[cfg(feature = "reactions")]
 #[test]
 fn reactions_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3664,6 +3795,7 @@ fn reactions_add_examples_decode() {
     }
 }
 
+#[cfg(feature = "reactions")]
 #[test]
 fn reactions_get_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3687,6 +3819,7 @@ fn reactions_get_examples_decode() {
     }
 }
 
+#[cfg(feature = "reactions")]
 #[test]
 fn reactions_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3717,6 +3850,7 @@ fn reactions_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "reactions")]
 #[test]
 fn reactions_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3744,6 +3878,7 @@ fn reactions_remove_examples_decode() {
     }
 }
 
+#[cfg(feature = "reminders")]
 #[test]
 fn reminders_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3771,6 +3906,7 @@ fn reminders_add_examples_decode() {
     }
 }
 
+#[cfg(feature = "reminders")]
 #[test]
 fn reminders_complete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3798,6 +3934,7 @@ fn reminders_complete_examples_decode() {
     }
 }
 
+#[cfg(feature = "reminders")]
 #[test]
 fn reminders_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3825,6 +3962,7 @@ fn reminders_delete_examples_decode() {
     }
 }
 
+#[cfg(feature = "reminders")]
 #[test]
 fn reminders_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3852,6 +3990,7 @@ fn reminders_info_examples_decode() {
     }
 }
 
+#[cfg(feature = "reminders")]
 #[test]
 fn reminders_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3879,6 +4018,7 @@ fn reminders_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "rtm")]
 #[test]
 fn rtm_connect_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3909,6 +4049,7 @@ fn rtm_connect_examples_decode() {
     }
 }
 
+#[cfg(feature = "search")]
 #[test]
 fn search_messages_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3939,6 +4080,7 @@ fn search_messages_examples_decode() {
     }
 }
 
+#[cfg(feature = "stars")]
 #[test]
 fn stars_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3966,6 +4108,7 @@ fn stars_add_examples_decode() {
     }
 }
 
+#[cfg(feature = "stars")]
 #[test]
 fn stars_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -3993,6 +4136,7 @@ fn stars_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "stars")]
 #[test]
 fn stars_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4020,6 +4164,7 @@ fn stars_remove_examples_decode() {
     }
 }
 
+#[cfg(feature = "team")]
 #[test]
 fn team_access_logs_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4050,6 +4195,7 @@ fn team_access_logs_examples_decode() {
     }
 }
 
+#[cfg(feature = "team")]
 #[test]
 fn team_billable_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4080,6 +4226,7 @@ fn team_billable_info_examples_decode() {
     }
 }
 
+#[cfg(feature = "team")]
 #[test]
 fn team_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4110,6 +4257,7 @@ fn team_info_examples_decode() {
     }
 }
 
+#[cfg(feature = "team")]
 #[test]
 fn team_integration_logs_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4137,6 +4285,7 @@ fn team_integration_logs_examples_decode() {
     }
 }
 
+#[cfg(feature = "team_profile")]
 #[test]
 fn team_profile_get_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4167,6 +4316,7 @@ fn team_profile_get_examples_decode() {
     }
 }
 
+#[cfg(feature = "usergroups")]
 #[test]
 fn usergroups_create_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4194,6 +4344,7 @@ fn usergroups_create_examples_decode() {
     }
 }
 
+#[cfg(feature = "usergroups")]
 #[test]
 fn usergroups_disable_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4221,6 +4372,7 @@ fn usergroups_disable_examples_decode() {
     }
 }
 
+#[cfg(feature = "usergroups")]
 #[test]
 fn usergroups_enable_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4248,6 +4400,7 @@ fn usergroups_enable_examples_decode() {
     }
 }
 
+#[cfg(feature = "usergroups")]
 #[test]
 fn usergroups_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4278,6 +4431,7 @@ fn usergroups_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "usergroups")]
 #[test]
 fn usergroups_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4308,6 +4462,7 @@ fn usergroups_update_examples_decode() {
     }
 }
 
+#[cfg(feature = "usergroups_users")]
 #[test]
 fn usergroups_users_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4338,6 +4493,7 @@ fn usergroups_users_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "usergroups_users")]
 #[test]
 fn usergroups_users_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4368,6 +4524,7 @@ fn usergroups_users_update_examples_decode() {
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_conversations_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4398,6 +4555,7 @@ fn users_conversations_examples_decode() {
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_delete_photo_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4425,6 +4583,7 @@ fn users_delete_photo_examples_decode() {
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_get_presence_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4452,6 +4611,7 @@ fn users_get_presence_examples_decode() {
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_identity_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4482,6 +4642,7 @@ fn users_identity_examples_decode() {
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4512,6 +4673,7 @@ fn users_info_examples_decode() {
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4542,6 +4704,7 @@ fn users_list_examples_decode() {
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_lookup_by_email_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4572,6 +4735,7 @@ fn users_lookup_by_email_examples_decode() {
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_set_active_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4599,6 +4763,7 @@ fn users_set_active_examples_decode() {
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_set_photo_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4626,6 +4791,7 @@ fn users_set_photo_examples_decode() {
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_set_presence_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4653,6 +4819,7 @@ fn users_set_presence_examples_decode() {
     }
 }
 
+#[cfg(feature = "users_profile")]
 #[test]
 fn users_profile_get_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4683,6 +4850,7 @@ fn users_profile_get_examples_decode() {
     }
 }
 
+#[cfg(feature = "users_profile")]
 #[test]
 fn users_profile_set_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4713,6 +4881,7 @@ fn users_profile_set_examples_decode() {
     }
 }
 
+#[cfg(feature = "views")]
 #[test]
 fn views_open_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4746,6 +4915,7 @@ fn views_open_examples_decode() {
     }
 }
 
+#[cfg(feature = "views")]
 #[test]
 fn views_publish_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4779,6 +4949,7 @@ fn views_publish_examples_decode() {
     }
 }
 
+#[cfg(feature = "views")]
 #[test]
 fn views_push_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4812,6 +4983,7 @@ fn views_push_examples_decode() {
     }
 }
 
+#[cfg(feature = "views")]
 #[test]
 fn views_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4842,6 +5014,7 @@ fn views_update_examples_decode() {
     }
 }
 
+#[cfg(feature = "workflows")]
 #[test]
 fn workflows_step_completed_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4869,6 +5042,7 @@ fn workflows_step_completed_examples_decode() {
     }
 }
 
+#[cfg(feature = "workflows")]
 #[test]
 fn workflows_step_failed_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
@@ -4896,6 +5070,7 @@ fn workflows_step_failed_examples_decode() {
     }
 }
 
+#[cfg(feature = "workflows")]
 #[test]
 fn workflows_update_step_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
