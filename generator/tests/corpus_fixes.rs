@@ -416,8 +416,9 @@ fn package_names_from_titles_are_valid() {
 }
 
 /// An operation with several error bodies, none of them an object with a
-/// code or message, and examples: the example test names the error-body enum
-/// through `crate::controllers` (it is declared in the controller's module),
+/// code or message, and examples: the example test (in the crate's `tests/`)
+/// names the error-body enum through `<lib>::controllers` (it is declared in
+/// the controller's module),
 /// and its `ApiError` impl is no `match self { _ => None }` (clippy's
 /// `match_single_binding`, 720 warnings over 11 AWS descriptions).
 #[test]
@@ -431,9 +432,9 @@ fn error_body_enums_are_reachable_from_example_tests_and_lint_clean() {
             "404": { "description": "b", "content": { "application/json": { "schema": { "type": "integer" } } } }
         } } } }
     })));
-    let tests = file(&files, "src/example_tests.rs");
-    assert!(tests.contains("crate::controllers::XErrorBody"), "{tests}");
-    assert!(tests.contains("crate::controllers::XErrorBody::decode"), "{tests}");
+    let tests = file(&files, "tests/examples.rs");
+    assert!(tests.contains("fixes::controllers::XErrorBody"), "{tests}");
+    assert!(tests.contains("fixes::controllers::XErrorBody::decode"), "{tests}");
     let controller = file(&files, "src/controllers/t.rs");
     let at = controller.find("impl crate::ApiError for XErrorBody").unwrap();
     let body = &controller[at..];

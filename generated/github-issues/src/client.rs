@@ -286,9 +286,14 @@ impl GithubClient {
     /// Operations tagged `issues`.
     ///
     /// Interact with GitHub Issues.
+    ///
+    /// Needs the `issues` feature (on by default, through `full`).
+    #[cfg(feature = "issues")]
     pub fn issues(&self) -> crate::controllers::IssuesController {
         crate::controllers::IssuesController::new(self.clone())
     }
+
+    #[cfg(feature = "issues")]
     pub(crate) fn core(&self) -> &sdkgen_runtime::Core {
         &self.inner.core
     }

@@ -11,10 +11,16 @@
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! // Reads the credential from `GITHUB_TOKEN`.
 //! let client = github_issues::GithubClient::from_env()?;
-//! let response = client.issues().list_for_repo("owner", "repo").send().await?;
+
+#![cfg_attr(
+    feature = "issues",
+    doc = "let response = client.issues().list_for_repo(\"owner\", \"repo\").send().await?;"
+)]
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The call needs the `issues` feature, on by default (see [Cargo features](#cargo-features)).
 //!
 //! Every operation is a method on a controller (one per tag) that returns a request
 //! builder: required parameters are arguments, optional ones are setters, and
@@ -28,6 +34,14 @@
 //! a response omits decodes to its type's default value, and properties the
 //! description does not list are kept in each model's `additional_properties`.
 //! String enums have a catch-all variant for values the description does not list.
+//!
+//! # Cargo features
+//!
+//! Each controller is compiled with the cargo feature named after its module
+//! (`issues` for `IssuesController`), and `full`, on by default, enables
+//! them all. With `default-features = false, features = ["rustls", "issues"]`
+//! only that controller, its request builders and the models only it uses are
+//! compiled: models several controllers share are always compiled.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -43,8 +57,6 @@ pub mod guides {
     pub mod github_token {}
 }
 
-#[cfg(test)]
-mod example_tests;
 pub use auth::Scheme;
 pub use client::{GithubClient, Configuration, ConfigurationBuilder, Environment};
 pub use sdkgen_runtime::{

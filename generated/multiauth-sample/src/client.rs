@@ -510,6 +510,9 @@ impl MultiauthSampleClient {
     /// Operations tagged `authentication`.
     ///
     /// Endpoints protected by basic, API key, bearer and custom schemes, alone or combined.
+    ///
+    /// Needs the `authentication` feature (on by default, through `full`).
+    #[cfg(feature = "authentication")]
     pub fn authentication(&self) -> crate::controllers::AuthenticationController {
         crate::controllers::AuthenticationController::new(self.clone())
     }
@@ -517,9 +520,14 @@ impl MultiauthSampleClient {
     /// Operations tagged `oauth2`.
     ///
     /// Endpoints protected by the OAuth 2 grants.
+    ///
+    /// Needs the `oauth2` feature (on by default, through `full`).
+    #[cfg(feature = "oauth2")]
     pub fn oauth2(&self) -> crate::controllers::Oauth2Controller {
         crate::controllers::Oauth2Controller::new(self.clone())
     }
+
+    #[cfg(any(feature = "authentication", feature = "oauth2"))]
     pub(crate) fn core(&self) -> &sdkgen_runtime::Core {
         &self.inner.core
     }

@@ -32,6 +32,14 @@
 //! a response omits decodes to its type's default value, and properties the
 //! description does not list are kept in each model's `additional_properties`.
 //! String enums have a catch-all variant for values the description does not list.
+//!
+//! # Cargo features
+//!
+//! Each controller is compiled with the cargo feature named after its module
+//! (`authentication` for `AuthenticationController`), and `full`, on by default, enables
+//! them all. With `default-features = false, features = ["rustls", "authentication"]`
+//! only that controller, its request builders and the models only it uses are
+//! compiled: models several controllers share are always compiled.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -78,8 +86,6 @@ pub mod guides {
     pub mod custom_auth {}
 }
 
-#[cfg(test)]
-mod example_tests;
 pub use auth::Scheme;
 pub use client::{
     MultiauthSampleClient, Configuration, ConfigurationBuilder, Environment,

@@ -266,6 +266,9 @@ impl SchemaTourClient {
     /// Operations tagged `pets`.
     ///
     /// Pets of every kind.
+    ///
+    /// Needs the `pets` feature (on by default, through `full`).
+    #[cfg(feature = "pets")]
     pub fn pets(&self) -> crate::controllers::PetsController {
         crate::controllers::PetsController::new(self.clone())
     }
@@ -273,6 +276,9 @@ impl SchemaTourClient {
     /// Operations tagged `search`.
     ///
     /// Parameter styles.
+    ///
+    /// Needs the `search` feature (on by default, through `full`).
+    #[cfg(feature = "search")]
     pub fn search(&self) -> crate::controllers::SearchController {
         crate::controllers::SearchController::new(self.clone())
     }
@@ -280,9 +286,14 @@ impl SchemaTourClient {
     /// Operations tagged `media`.
     ///
     /// Request and response media types.
+    ///
+    /// Needs the `media` feature (on by default, through `full`).
+    #[cfg(feature = "media")]
     pub fn media(&self) -> crate::controllers::MediaController {
         crate::controllers::MediaController::new(self.clone())
     }
+
+    #[cfg(any(feature = "pets", feature = "search", feature = "media"))]
     pub(crate) fn core(&self) -> &sdkgen_runtime::Core {
         &self.inner.core
     }

@@ -12,10 +12,16 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = schema_tour::SchemaTourClient::new(schema_tour::Configuration::default())?;
-//! let response = client.media().add_note("body").send().await?;
+
+#![cfg_attr(
+    feature = "media",
+    doc = "let response = client.media().add_note(\"body\").send().await?;"
+)]
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The call needs the `media` feature, on by default (see [Cargo features](#cargo-features)).
 //!
 //! Every operation is a method on a controller (one per tag) that returns a request
 //! builder: required parameters are arguments, optional ones are setters, and
@@ -29,6 +35,14 @@
 //! a response omits decodes to its type's default value, and properties the
 //! description does not list are kept in each model's `additional_properties`.
 //! String enums have a catch-all variant for values the description does not list.
+//!
+//! # Cargo features
+//!
+//! Each controller is compiled with the cargo feature named after its module
+//! (`pets` for `PetsController`), and `full`, on by default, enables
+//! them all. With `default-features = false, features = ["rustls", "pets"]`
+//! only that controller, its request builders and the models only it uses are
+//! compiled: models several controllers share are always compiled.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -36,9 +50,6 @@ mod auth;
 mod client;
 pub mod controllers;
 pub mod models;
-
-#[cfg(test)]
-mod example_tests;
 pub use auth::Scheme;
 pub use client::{SchemaTourClient, Configuration, ConfigurationBuilder, Environment};
 pub use sdkgen_runtime::{

@@ -313,16 +313,25 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `admin.apps`.
+    ///
+    /// Needs the `admin_apps` feature (on by default, through `full`).
+    #[cfg(feature = "admin_apps")]
     pub fn admin_apps(&self) -> crate::controllers::AdminAppsController {
         crate::controllers::AdminAppsController::new(self.clone())
     }
 
     /// Operations tagged `admin`.
+    ///
+    /// Needs the `admin` feature (on by default, through `full`).
+    #[cfg(feature = "admin")]
     pub fn admin(&self) -> crate::controllers::AdminController {
         crate::controllers::AdminController::new(self.clone())
     }
 
     /// Operations tagged `admin.apps.approved`.
+    ///
+    /// Needs the `admin_apps_approved` feature (on by default, through `full`).
+    #[cfg(feature = "admin_apps_approved")]
     pub fn admin_apps_approved(
         &self,
     ) -> crate::controllers::AdminAppsApprovedController {
@@ -330,6 +339,9 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `admin.apps.requests`.
+    ///
+    /// Needs the `admin_apps_requests` feature (on by default, through `full`).
+    #[cfg(feature = "admin_apps_requests")]
     pub fn admin_apps_requests(
         &self,
     ) -> crate::controllers::AdminAppsRequestsController {
@@ -337,6 +349,9 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `admin.apps.restricted`.
+    ///
+    /// Needs the `admin_apps_restricted` feature (on by default, through `full`).
+    #[cfg(feature = "admin_apps_restricted")]
     pub fn admin_apps_restricted(
         &self,
     ) -> crate::controllers::AdminAppsRestrictedController {
@@ -344,6 +359,9 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `admin.conversations`.
+    ///
+    /// Needs the `admin_conversations` feature (on by default, through `full`).
+    #[cfg(feature = "admin_conversations")]
     pub fn admin_conversations(
         &self,
     ) -> crate::controllers::AdminConversationsController {
@@ -351,6 +369,9 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `admin.conversations.ekm`.
+    ///
+    /// Needs the `admin_conversations_ekm` feature (on by default, through `full`).
+    #[cfg(feature = "admin_conversations_ekm")]
     pub fn admin_conversations_ekm(
         &self,
     ) -> crate::controllers::AdminConversationsEkmController {
@@ -358,6 +379,9 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `admin.conversations.restrictAccess`.
+    ///
+    /// Needs the `admin_conversations_restrict_access` feature (on by default, through `full`).
+    #[cfg(feature = "admin_conversations_restrict_access")]
     pub fn admin_conversations_restrict_access(
         &self,
     ) -> crate::controllers::AdminConversationsRestrictAccessController {
@@ -365,11 +389,17 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `admin.emoji`.
+    ///
+    /// Needs the `admin_emoji` feature (on by default, through `full`).
+    #[cfg(feature = "admin_emoji")]
     pub fn admin_emoji(&self) -> crate::controllers::AdminEmojiController {
         crate::controllers::AdminEmojiController::new(self.clone())
     }
 
     /// Operations tagged `admin.inviteRequests`.
+    ///
+    /// Needs the `admin_invite_requests` feature (on by default, through `full`).
+    #[cfg(feature = "admin_invite_requests")]
     pub fn admin_invite_requests(
         &self,
     ) -> crate::controllers::AdminInviteRequestsController {
@@ -377,6 +407,9 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `admin.inviteRequests.approved`.
+    ///
+    /// Needs the `admin_invite_requests_approved` feature (on by default, through `full`).
+    #[cfg(feature = "admin_invite_requests_approved")]
     pub fn admin_invite_requests_approved(
         &self,
     ) -> crate::controllers::AdminInviteRequestsApprovedController {
@@ -384,6 +417,9 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `admin.inviteRequests.denied`.
+    ///
+    /// Needs the `admin_invite_requests_denied` feature (on by default, through `full`).
+    #[cfg(feature = "admin_invite_requests_denied")]
     pub fn admin_invite_requests_denied(
         &self,
     ) -> crate::controllers::AdminInviteRequestsDeniedController {
@@ -391,21 +427,33 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `admin.teams.admins`.
+    ///
+    /// Needs the `admin_teams_admins` feature (on by default, through `full`).
+    #[cfg(feature = "admin_teams_admins")]
     pub fn admin_teams_admins(&self) -> crate::controllers::AdminTeamsAdminsController {
         crate::controllers::AdminTeamsAdminsController::new(self.clone())
     }
 
     /// Operations tagged `admin.teams`.
+    ///
+    /// Needs the `admin_teams` feature (on by default, through `full`).
+    #[cfg(feature = "admin_teams")]
     pub fn admin_teams(&self) -> crate::controllers::AdminTeamsController {
         crate::controllers::AdminTeamsController::new(self.clone())
     }
 
     /// Operations tagged `admin.teams.owners`.
+    ///
+    /// Needs the `admin_teams_owners` feature (on by default, through `full`).
+    #[cfg(feature = "admin_teams_owners")]
     pub fn admin_teams_owners(&self) -> crate::controllers::AdminTeamsOwnersController {
         crate::controllers::AdminTeamsOwnersController::new(self.clone())
     }
 
     /// Operations tagged `admin.teams.settings`.
+    ///
+    /// Needs the `admin_teams_settings` feature (on by default, through `full`).
+    #[cfg(feature = "admin_teams_settings")]
     pub fn admin_teams_settings(
         &self,
     ) -> crate::controllers::AdminTeamsSettingsController {
@@ -413,16 +461,25 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `admin.usergroups`.
+    ///
+    /// Needs the `admin_usergroups` feature (on by default, through `full`).
+    #[cfg(feature = "admin_usergroups")]
     pub fn admin_usergroups(&self) -> crate::controllers::AdminUsergroupsController {
         crate::controllers::AdminUsergroupsController::new(self.clone())
     }
 
     /// Operations tagged `admin.users`.
+    ///
+    /// Needs the `admin_users` feature (on by default, through `full`).
+    #[cfg(feature = "admin_users")]
     pub fn admin_users(&self) -> crate::controllers::AdminUsersController {
         crate::controllers::AdminUsersController::new(self.clone())
     }
 
     /// Operations tagged `admin.users.session`.
+    ///
+    /// Needs the `admin_users_session` feature (on by default, through `full`).
+    #[cfg(feature = "admin_users_session")]
     pub fn admin_users_session(
         &self,
     ) -> crate::controllers::AdminUsersSessionController {
@@ -430,11 +487,17 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `api`.
+    ///
+    /// Needs the `api` feature (on by default, through `full`).
+    #[cfg(feature = "api")]
     pub fn api(&self) -> crate::controllers::ApiController {
         crate::controllers::ApiController::new(self.clone())
     }
 
     /// Operations tagged `apps.event.authorizations`.
+    ///
+    /// Needs the `apps_event_authorizations` feature (on by default, through `full`).
+    #[cfg(feature = "apps_event_authorizations")]
     pub fn apps_event_authorizations(
         &self,
     ) -> crate::controllers::AppsEventAuthorizationsController {
@@ -442,16 +505,25 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `apps`.
+    ///
+    /// Needs the `apps` feature (on by default, through `full`).
+    #[cfg(feature = "apps")]
     pub fn apps(&self) -> crate::controllers::AppsController {
         crate::controllers::AppsController::new(self.clone())
     }
 
     /// Operations tagged `apps.permissions`.
+    ///
+    /// Needs the `apps_permissions` feature (on by default, through `full`).
+    #[cfg(feature = "apps_permissions")]
     pub fn apps_permissions(&self) -> crate::controllers::AppsPermissionsController {
         crate::controllers::AppsPermissionsController::new(self.clone())
     }
 
     /// Operations tagged `apps.permissions.resources`.
+    ///
+    /// Needs the `apps_permissions_resources` feature (on by default, through `full`).
+    #[cfg(feature = "apps_permissions_resources")]
     pub fn apps_permissions_resources(
         &self,
     ) -> crate::controllers::AppsPermissionsResourcesController {
@@ -459,6 +531,9 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `apps.permissions.scopes`.
+    ///
+    /// Needs the `apps_permissions_scopes` feature (on by default, through `full`).
+    #[cfg(feature = "apps_permissions_scopes")]
     pub fn apps_permissions_scopes(
         &self,
     ) -> crate::controllers::AppsPermissionsScopesController {
@@ -466,6 +541,9 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `apps.permissions.users`.
+    ///
+    /// Needs the `apps_permissions_users` feature (on by default, through `full`).
+    #[cfg(feature = "apps_permissions_users")]
     pub fn apps_permissions_users(
         &self,
     ) -> crate::controllers::AppsPermissionsUsersController {
@@ -473,31 +551,49 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `auth`.
+    ///
+    /// Needs the `auth` feature (on by default, through `full`).
+    #[cfg(feature = "auth")]
     pub fn auth(&self) -> crate::controllers::AuthController {
         crate::controllers::AuthController::new(self.clone())
     }
 
     /// Operations tagged `bots`.
+    ///
+    /// Needs the `bots` feature (on by default, through `full`).
+    #[cfg(feature = "bots")]
     pub fn bots(&self) -> crate::controllers::BotsController {
         crate::controllers::BotsController::new(self.clone())
     }
 
     /// Operations tagged `calls`.
+    ///
+    /// Needs the `calls` feature (on by default, through `full`).
+    #[cfg(feature = "calls")]
     pub fn calls(&self) -> crate::controllers::CallsController {
         crate::controllers::CallsController::new(self.clone())
     }
 
     /// Operations tagged `calls.participants`.
+    ///
+    /// Needs the `calls_participants` feature (on by default, through `full`).
+    #[cfg(feature = "calls_participants")]
     pub fn calls_participants(&self) -> crate::controllers::CallsParticipantsController {
         crate::controllers::CallsParticipantsController::new(self.clone())
     }
 
     /// Operations tagged `chat`.
+    ///
+    /// Needs the `chat` feature (on by default, through `full`).
+    #[cfg(feature = "chat")]
     pub fn chat(&self) -> crate::controllers::ChatController {
         crate::controllers::ChatController::new(self.clone())
     }
 
     /// Operations tagged `chat.scheduledMessages`.
+    ///
+    /// Needs the `chat_scheduled_messages` feature (on by default, through `full`).
+    #[cfg(feature = "chat_scheduled_messages")]
     pub fn chat_scheduled_messages(
         &self,
     ) -> crate::controllers::ChatScheduledMessagesController {
@@ -505,129 +601,266 @@ impl SlackWebApiClient {
     }
 
     /// Operations tagged `conversations`.
+    ///
+    /// Needs the `conversations` feature (on by default, through `full`).
+    #[cfg(feature = "conversations")]
     pub fn conversations(&self) -> crate::controllers::ConversationsController {
         crate::controllers::ConversationsController::new(self.clone())
     }
 
     /// Operations tagged `dialog`.
+    ///
+    /// Needs the `dialog` feature (on by default, through `full`).
+    #[cfg(feature = "dialog")]
     pub fn dialog(&self) -> crate::controllers::DialogController {
         crate::controllers::DialogController::new(self.clone())
     }
 
     /// Operations tagged `dnd`.
+    ///
+    /// Needs the `dnd` feature (on by default, through `full`).
+    #[cfg(feature = "dnd")]
     pub fn dnd(&self) -> crate::controllers::DndController {
         crate::controllers::DndController::new(self.clone())
     }
 
     /// Operations tagged `emoji`.
+    ///
+    /// Needs the `emoji` feature (on by default, through `full`).
+    #[cfg(feature = "emoji")]
     pub fn emoji(&self) -> crate::controllers::EmojiController {
         crate::controllers::EmojiController::new(self.clone())
     }
 
     /// Operations tagged `files.comments`.
+    ///
+    /// Needs the `files_comments` feature (on by default, through `full`).
+    #[cfg(feature = "files_comments")]
     pub fn files_comments(&self) -> crate::controllers::FilesCommentsController {
         crate::controllers::FilesCommentsController::new(self.clone())
     }
 
     /// Operations tagged `files`.
+    ///
+    /// Needs the `files` feature (on by default, through `full`).
+    #[cfg(feature = "files")]
     pub fn files(&self) -> crate::controllers::FilesController {
         crate::controllers::FilesController::new(self.clone())
     }
 
     /// Operations tagged `files.remote`.
+    ///
+    /// Needs the `files_remote` feature (on by default, through `full`).
+    #[cfg(feature = "files_remote")]
     pub fn files_remote(&self) -> crate::controllers::FilesRemoteController {
         crate::controllers::FilesRemoteController::new(self.clone())
     }
 
     /// Operations tagged `migration`.
+    ///
+    /// Needs the `migration` feature (on by default, through `full`).
+    #[cfg(feature = "migration")]
     pub fn migration(&self) -> crate::controllers::MigrationController {
         crate::controllers::MigrationController::new(self.clone())
     }
 
     /// Operations tagged `oauth`.
+    ///
+    /// Needs the `oauth` feature (on by default, through `full`).
+    #[cfg(feature = "oauth")]
     pub fn oauth(&self) -> crate::controllers::OauthController {
         crate::controllers::OauthController::new(self.clone())
     }
 
     /// Operations tagged `oauth.v2`.
+    ///
+    /// Needs the `oauth_v2` feature (on by default, through `full`).
+    #[cfg(feature = "oauth_v2")]
     pub fn oauth_v2(&self) -> crate::controllers::OauthV2Controller {
         crate::controllers::OauthV2Controller::new(self.clone())
     }
 
     /// Operations tagged `pins`.
+    ///
+    /// Needs the `pins` feature (on by default, through `full`).
+    #[cfg(feature = "pins")]
     pub fn pins(&self) -> crate::controllers::PinsController {
         crate::controllers::PinsController::new(self.clone())
     }
 
     /// Operations tagged `reactions`.
+    ///
+    /// Needs the `reactions` feature (on by default, through `full`).
+    #[cfg(feature = "reactions")]
     pub fn reactions(&self) -> crate::controllers::ReactionsController {
         crate::controllers::ReactionsController::new(self.clone())
     }
 
     /// Operations tagged `reminders`.
+    ///
+    /// Needs the `reminders` feature (on by default, through `full`).
+    #[cfg(feature = "reminders")]
     pub fn reminders(&self) -> crate::controllers::RemindersController {
         crate::controllers::RemindersController::new(self.clone())
     }
 
     /// Operations tagged `rtm`.
+    ///
+    /// Needs the `rtm` feature (on by default, through `full`).
+    #[cfg(feature = "rtm")]
     pub fn rtm(&self) -> crate::controllers::RtmController {
         crate::controllers::RtmController::new(self.clone())
     }
 
     /// Operations tagged `search`.
+    ///
+    /// Needs the `search` feature (on by default, through `full`).
+    #[cfg(feature = "search")]
     pub fn search(&self) -> crate::controllers::SearchController {
         crate::controllers::SearchController::new(self.clone())
     }
 
     /// Operations tagged `stars`.
+    ///
+    /// Needs the `stars` feature (on by default, through `full`).
+    #[cfg(feature = "stars")]
     pub fn stars(&self) -> crate::controllers::StarsController {
         crate::controllers::StarsController::new(self.clone())
     }
 
     /// Operations tagged `team`.
+    ///
+    /// Needs the `team` feature (on by default, through `full`).
+    #[cfg(feature = "team")]
     pub fn team(&self) -> crate::controllers::TeamController {
         crate::controllers::TeamController::new(self.clone())
     }
 
     /// Operations tagged `team.profile`.
+    ///
+    /// Needs the `team_profile` feature (on by default, through `full`).
+    #[cfg(feature = "team_profile")]
     pub fn team_profile(&self) -> crate::controllers::TeamProfileController {
         crate::controllers::TeamProfileController::new(self.clone())
     }
 
     /// Operations tagged `usergroups`.
+    ///
+    /// Needs the `usergroups` feature (on by default, through `full`).
+    #[cfg(feature = "usergroups")]
     pub fn usergroups(&self) -> crate::controllers::UsergroupsController {
         crate::controllers::UsergroupsController::new(self.clone())
     }
 
     /// Operations tagged `usergroups.users`.
+    ///
+    /// Needs the `usergroups_users` feature (on by default, through `full`).
+    #[cfg(feature = "usergroups_users")]
     pub fn usergroups_users(&self) -> crate::controllers::UsergroupsUsersController {
         crate::controllers::UsergroupsUsersController::new(self.clone())
     }
 
     /// Operations tagged `users`.
+    ///
+    /// Needs the `users` feature (on by default, through `full`).
+    #[cfg(feature = "users")]
     pub fn users(&self) -> crate::controllers::UsersController {
         crate::controllers::UsersController::new(self.clone())
     }
 
     /// Operations tagged `users.profile`.
+    ///
+    /// Needs the `users_profile` feature (on by default, through `full`).
+    #[cfg(feature = "users_profile")]
     pub fn users_profile(&self) -> crate::controllers::UsersProfileController {
         crate::controllers::UsersProfileController::new(self.clone())
     }
 
     /// Operations tagged `views`.
+    ///
+    /// Needs the `views` feature (on by default, through `full`).
+    #[cfg(feature = "views")]
     pub fn views(&self) -> crate::controllers::ViewsController {
         crate::controllers::ViewsController::new(self.clone())
     }
 
     /// Operations tagged `workflows`.
+    ///
+    /// Needs the `workflows` feature (on by default, through `full`).
+    #[cfg(feature = "workflows")]
     pub fn workflows(&self) -> crate::controllers::WorkflowsController {
         crate::controllers::WorkflowsController::new(self.clone())
     }
 
     /// Operations tagged `openid.connect`.
+    ///
+    /// Needs the `openid_connect` feature (on by default, through `full`).
+    #[cfg(feature = "openid_connect")]
     pub fn openid_connect(&self) -> crate::controllers::OpenidConnectController {
         crate::controllers::OpenidConnectController::new(self.clone())
     }
+
+    #[cfg(
+        any(
+            feature = "admin_apps",
+            feature = "admin",
+            feature = "admin_apps_approved",
+            feature = "admin_apps_requests",
+            feature = "admin_apps_restricted",
+            feature = "admin_conversations",
+            feature = "admin_conversations_ekm",
+            feature = "admin_conversations_restrict_access",
+            feature = "admin_emoji",
+            feature = "admin_invite_requests",
+            feature = "admin_invite_requests_approved",
+            feature = "admin_invite_requests_denied",
+            feature = "admin_teams_admins",
+            feature = "admin_teams",
+            feature = "admin_teams_owners",
+            feature = "admin_teams_settings",
+            feature = "admin_usergroups",
+            feature = "admin_users",
+            feature = "admin_users_session",
+            feature = "api",
+            feature = "apps_event_authorizations",
+            feature = "apps",
+            feature = "apps_permissions",
+            feature = "apps_permissions_resources",
+            feature = "apps_permissions_scopes",
+            feature = "apps_permissions_users",
+            feature = "auth",
+            feature = "bots",
+            feature = "calls",
+            feature = "calls_participants",
+            feature = "chat",
+            feature = "chat_scheduled_messages",
+            feature = "conversations",
+            feature = "dialog",
+            feature = "dnd",
+            feature = "emoji",
+            feature = "files_comments",
+            feature = "files",
+            feature = "files_remote",
+            feature = "migration",
+            feature = "oauth",
+            feature = "oauth_v2",
+            feature = "pins",
+            feature = "reactions",
+            feature = "reminders",
+            feature = "rtm",
+            feature = "search",
+            feature = "stars",
+            feature = "team",
+            feature = "team_profile",
+            feature = "usergroups",
+            feature = "usergroups_users",
+            feature = "users",
+            feature = "users_profile",
+            feature = "views",
+            feature = "workflows",
+            feature = "openid_connect"
+        )
+    )]
     pub(crate) fn core(&self) -> &sdkgen_runtime::Core {
         &self.inner.core
     }

@@ -14,25 +14,16 @@
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! // Reads the credential from `SLACK_BOT_TOKEN`.
 //! let client = SlackWebApiClient::from_env()?;
-//! // Calls are retried by `RetryPolicy::default()`: a 429 after its Retry-After,
-//! // server errors where the operation is safe to send twice.
-//!
-//! // Every item of `conversations_list`, fetching pages as they are needed.
-//! let mut items = std::pin::pin!(client.conversations().list().exclude_archived(true).limit(200).items());
-//! while let Some(item) = items.try_next().await? {
-//!     println!("{item:?}");
-//! }
-//!
-//! // `chat_postMessage`, telling the API's own errors from the rest.
-//! match client.chat().post_message("C0123456789").text("Hello from Rust").send().await {
-//!     Ok(response) => println!("{response:?}"),
-//!     Err(e @ Error::Api { .. }) => eprintln!("the API refused: {}", e.code().unwrap_or("unknown")),
-//!     Err(Error::RateLimited { retry_after, .. }) => eprintln!("rate limited after the retries: {retry_after:?}"),
-//!     Err(other) => return Err(other.into()),
-//! }
+
+#![cfg_attr(
+    all(feature = "chat", feature = "conversations"),
+    doc = "// Calls are retried by `RetryPolicy::default()`: a 429 after its Retry-After,\n// server errors where the operation is safe to send twice.\n\n// Every item of `conversations_list`, fetching pages as they are needed.\nlet mut items = std::pin::pin!(client.conversations().list().exclude_archived(true).limit(200).items());\nwhile let Some(item) = items.try_next().await? {\n    println!(\"{item:?}\");\n}\n\n// `chat_postMessage`, telling the API's own errors from the rest.\nmatch client.chat().post_message(\"C0123456789\").text(\"Hello from Rust\").send().await {\n    Ok(response) => println!(\"{response:?}\"),\n    Err(e @ Error::Api { .. }) => eprintln!(\"the API refused: {}\", e.code().unwrap_or(\"unknown\")),\n    Err(Error::RateLimited { retry_after, .. }) => eprintln!(\"rate limited after the retries: {retry_after:?}\"),\n    Err(other) => return Err(other.into()),\n}"
+)]
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The calls need the `chat` and `conversations` features, on by default (see [Cargo features](#cargo-features)).
 //!
 //! Every operation is a method on a controller (one per tag) that returns a request
 //! builder: required parameters are arguments, optional ones are setters, and
@@ -46,6 +37,14 @@
 //! a response omits decodes to its type's default value, and properties the
 //! description does not list are kept in each model's `additional_properties`.
 //! String enums have a catch-all variant for values the description does not list.
+//!
+//! # Cargo features
+//!
+//! Each controller is compiled with the cargo feature named after its module
+//! (`chat` for `ChatController`), and `full`, on by default, enables
+//! them all. With `default-features = false, features = ["rustls", "chat"]`
+//! only that controller, its request builders and the models only it uses are
+//! compiled: models several controllers share are always compiled.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -65,8 +64,6 @@ pub mod guides {
     pub mod slack_auth {}
 }
 
-#[cfg(test)]
-mod example_tests;
 pub use auth::Scheme;
 pub use client::{SlackWebApiClient, Configuration, ConfigurationBuilder, Environment};
 pub use sdkgen_runtime::{

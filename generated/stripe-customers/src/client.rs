@@ -294,9 +294,14 @@ impl StripeClient {
     }
 
     /// Operations tagged `customers`.
+    ///
+    /// Needs the `customers` feature (on by default, through `full`).
+    #[cfg(feature = "customers")]
     pub fn customers(&self) -> crate::controllers::CustomersController {
         crate::controllers::CustomersController::new(self.clone())
     }
+
+    #[cfg(feature = "customers")]
     pub(crate) fn core(&self) -> &sdkgen_runtime::Core {
         &self.inner.core
     }

@@ -10,10 +10,16 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = stripe_customers::StripeClient::new(stripe_customers::Configuration::default())?;
-//! let response = client.customers().get_customers_customer("customer").send().await?;
+
+#![cfg_attr(
+    feature = "customers",
+    doc = "let response = client.customers().get_customers_customer(\"customer\").send().await?;"
+)]
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The call needs the `customers` feature, on by default (see [Cargo features](#cargo-features)).
 //!
 //! Every operation is a method on a controller (one per tag) that returns a request
 //! builder: required parameters are arguments, optional ones are setters, and
@@ -27,6 +33,14 @@
 //! a response omits decodes to its type's default value, and properties the
 //! description does not list are kept in each model's `additional_properties`.
 //! String enums have a catch-all variant for values the description does not list.
+//!
+//! # Cargo features
+//!
+//! Each controller is compiled with the cargo feature named after its module
+//! (`customers` for `CustomersController`), and `full`, on by default, enables
+//! them all. With `default-features = false, features = ["rustls", "customers"]`
+//! only that controller, its request builders and the models only it uses are
+//! compiled: models several controllers share are always compiled.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -45,8 +59,6 @@ pub mod guides {
     pub mod bearer_auth {}
 }
 
-#[cfg(test)]
-mod example_tests;
 pub use auth::Scheme;
 pub use client::{StripeClient, Configuration, ConfigurationBuilder, Environment};
 pub use sdkgen_runtime::{

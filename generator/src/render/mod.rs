@@ -73,7 +73,7 @@ pub fn render_with(view: &CrateView, templates: &Templates) -> Result<FileSet, D
         (PathBuf::from("src/auth.rs"), "auth.rs", None),
         (PathBuf::from("src/controllers/mod.rs"), "controllers_mod.rs", None),
         (PathBuf::from("src/models/mod.rs"), "models_mod.rs", None),
-        (PathBuf::from("src/example_tests.rs"), "example_tests.rs", None),
+        (PathBuf::from("tests/examples.rs"), "example_tests.rs", None),
     ];
     if view.has_oauth {
         jobs.push((PathBuf::from("src/oauth/mod.rs"), "oauth_mod.rs", None));

@@ -28,7 +28,7 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
     ("controller.rs", "src/controllers/<tag>.rs: one controller, its request builders and error codes"),
     ("models_mod.rs", "src/models/mod.rs: declares and re-exports the model modules"),
     ("model.rs", "src/models/<schema>.rs: the types of one schema or one operation's inline schemas"),
-    ("example_tests.rs", "src/example_tests.rs: tests decoding every example of the description"),
+    ("example_tests.rs", "tests/examples.rs: tests decoding every example of the description"),
     ("oauth_mod.rs", "src/oauth/mod.rs: the OAuth 2 module (APIs with an OAuth 2 scheme)"),
     ("oauth_scheme.rs", "src/oauth/<scheme>.rs: one OAuth 2 scheme's credentials, scopes and manager"),
     ("oauth_guide.md", "docs/<scheme>.md: the guide to one OAuth 2 scheme"),

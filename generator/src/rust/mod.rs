@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod docs;
+pub mod features;
 pub mod quick_start;
 mod recursion;
 pub mod sanitize;

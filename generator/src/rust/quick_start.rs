@@ -21,6 +21,14 @@ pub struct QuickStart {
     pub uses_lits: Vec<String>,
     /// `body` as doc line literals.
     pub body_lits: Vec<String>,
+    /// The cargo features of the controllers the calls use, sorted.
+    pub features: Vec<String>,
+    /// A `cfg` predicate true when those features are on: the body's doc
+    /// lines are written only then, so the doc test compiles with any features.
+    pub cfg: String,
+    /// The body, after a comment on retries, as one doc string literal (one
+    /// `cfg_attr` in `lib.rs` instead of one per line).
+    pub body_block_lit: String,
 }
 
 /// The quick start the settings ask for; `None` when they name no example.
@@ -43,6 +51,7 @@ pub fn quick_start(
                 .hint("name an operation that [pagination] applies to"));
         };
         let call = call(controller, op, example, settings_path)?;
+        out.features.push(controller.feature.clone());
         out.uses.push(format!("use {lib}::pagination::TryStreamExt as _;"));
         if pagination.items_field.is_some() {
             out.body.push(format!("// Every item of `{}`, fetching pages as they are needed.", example.operation));
@@ -60,6 +69,7 @@ pub fn quick_start(
     if let Some(example) = &docs.example {
         let (controller, op) = find(controllers, example, settings_path)?;
         let call = call(controller, op, example, settings_path)?;
+        out.features.push(controller.feature.clone());
         imports.push("Error".into());
         if !out.body.is_empty() {
             out.body.push(String::new());
@@ -78,6 +88,18 @@ pub fn quick_start(
     let doc = |line: &String| if line.is_empty() { lit("") } else { lit(&format!(" {line}")) };
     out.uses_lits = out.uses.iter().map(doc).collect();
     out.body_lits = out.body.iter().map(doc).collect();
+    // Unlike the `//!` lines around it, a `doc` attribute inside `cfg_attr`
+    // keeps its text as written: no leading space to strip.
+    let mut block = vec![
+        "// Calls are retried by `RetryPolicy::default()`: a 429 after its Retry-After,".to_string(),
+        "// server errors where the operation is safe to send twice.".to_string(),
+        String::new(),
+    ];
+    block.extend(out.body.iter().cloned());
+    out.body_block_lit = lit(&block.join("\n"));
+    out.features.sort();
+    out.features.dedup();
+    out.cfg = crate::rust::features::cfg("all", &out.features);
     Ok(Some(out))
 }
 

@@ -50,6 +50,16 @@ pub struct CrateView {
     pub model_files: Vec<ModelFileView>,
     /// Operations whose examples are tested.
     pub example_tests: Vec<ExampleTestView>,
+    /// The cargo features of the controllers, in controller order (`full`
+    /// enables them all).
+    pub features: Vec<FeatureView>,
+    /// A `cfg` predicate true when any controller is compiled
+    /// (`any(feature = "a", ...)`; `any()`, false, without controllers): what
+    /// only controllers use is gated on it.
+    pub any_controller_cfg: String,
+    /// The controller the docs of the features take as their example: the
+    /// quick start's first, else the first controller.
+    pub feature_example: Option<FeatureExample>,
     /// Count of operations.
     pub operation_count: usize,
     /// Whether any operation sends multipart bodies.
@@ -66,6 +76,8 @@ pub struct CrateView {
     pub example_call: Option<String>,
     /// The same as a doc line literal, sending it and printing the result.
     pub example_doc_lit: Option<String>,
+    /// The cargo feature of [`Self::example_call`]'s controller.
+    pub example_feature: Option<String>,
     /// The quick start the settings ask for (`[docs]`).
     pub quick_start: Option<crate::rust::quick_start::QuickStart>,
     /// Package description, plain text.
@@ -234,6 +246,29 @@ pub struct ControllerView {
     pub operations: Vec<OperationView>,
     /// Controllers this one leads to (tags that are never first).
     pub groups: Vec<GroupView>,
+    /// The cargo feature that compiles it.
+    pub feature: String,
+}
+
+/// A controller and its feature, as an example in the docs.
+#[derive(Debug, Serialize)]
+pub struct FeatureExample {
+    /// Feature name.
+    pub feature: String,
+    /// Controller struct name.
+    pub controller: String,
+}
+
+/// A cargo feature of the generated crate.
+#[derive(Debug, Serialize)]
+pub struct FeatureView {
+    /// Feature name.
+    pub name: String,
+    /// What it enables, as TOML string literals (a group controller's
+    /// feature enables the controllers it leads to).
+    pub enables: Vec<String>,
+    /// The `Cargo.toml` comment above it (one line).
+    pub comment: String,
 }
 
 /// A controller reached from a group controller.
@@ -245,6 +280,8 @@ pub struct GroupView {
     pub name: String,
     /// Docs.
     pub docs: Vec<String>,
+    /// Its controller's cargo feature (enabled by the group's).
+    pub feature: String,
 }
 
 /// One operation.
@@ -440,6 +477,9 @@ pub struct ModelFileView {
     pub docs: Vec<String>,
     /// Types, in order.
     pub types: Vec<TypeView>,
+    /// The cargo feature that compiles it, when only one controller uses its
+    /// types; `None`: always compiled.
+    pub feature: Option<String>,
 }
 
 /// One generated type.
@@ -599,6 +639,8 @@ pub struct ExampleTestView {
     pub success: Vec<ExampleView>,
     /// Error examples.
     pub errors: Vec<ExampleView>,
+    /// The cargo feature of the operation's controller.
+    pub feature: String,
 }
 
 /// One example body and the type it decodes to.
@@ -913,6 +955,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             accessor: accessor_namer.unique(snake(&t.name)),
         })
         .collect();
+    let tag_features = super::features::tag_features(&ctl_names.iter().map(|c| c.module.clone()).collect::<Vec<_>>());
     let mut controllers = Vec::new();
     let mut example_tests = Vec::new();
     let mut test_namer = Namer::new();
@@ -944,7 +987,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             let view = operation_view(op, method, names, &types, &scheme_variant, api)?;
             uses_multipart |= view.body == "multipart";
             has_pagination |= view.pagination.is_some();
-            if let Some(t) = example_test(op, &view, &types, &mut test_namer) {
+            if let Some(t) = example_test(op, &view, &types, &mut test_namer, &lib, &tag_features[ti]) {
                 example_tests.push(t);
             }
             operations.push(view);
@@ -961,6 +1004,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
                 GroupView {
                     accessor: snake(short),
                     name: ctl_names[g].name.clone(),
+                    feature: tag_features[g].clone(),
                     docs: vec![lit(&format!(" Operations tagged `{}`.", member.name.replace('`', "'")))],
                 }
             })
@@ -978,10 +1022,31 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             docs,
             operations,
             groups,
+            feature: tag_features[ti].clone(),
         });
     }
 
-    let model_files = model_files(api, &names, &types);
+    let type_features: Vec<Option<String>> = super::features::model_gates(api, &names.modules)
+        .into_iter()
+        .map(|tag| tag.map(|t| tag_features[t].clone()))
+        .collect();
+    let model_files = model_files(api, &names, &types, &type_features);
+    let features = controllers
+        .iter()
+        .map(|c| {
+            let (enables, comment) = if c.groups.is_empty() {
+                (Vec::new(), format!("The `{}` controller ({}).", c.accessor, plural(c.operations.len(), "operation")))
+            } else {
+                (
+                    c.groups.iter().map(|g| lit(&g.feature)).collect(),
+                    format!("The `{}` controller, with the {} it leads to.", c.accessor, plural(c.groups.len(), "controller")),
+                )
+            };
+            FeatureView { name: c.feature.clone(), enables, comment }
+        })
+        .collect();
+    let any_controller_cfg =
+        super::features::cfg("any", &controllers.iter().map(|c| c.feature.clone()).collect::<Vec<_>>());
 
     let mut crate_docs = vec![lit(&format!(" Client for {}.", api.title))];
     if let Some(d) = &api.description {
@@ -992,6 +1057,10 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         .iter()
         .find_map(|s| s.env_var.clone().map(|var| EnvExample { var, setter: s.field.clone() }));
 
+    let example_feature = controllers
+        .iter()
+        .find(|c| c.operations.iter().any(|o| !o.required.is_empty() && o.required.iter().all(|p| p.arg_ty == "impl Into<String>")))
+        .map(|c| c.feature.clone());
     let example_call = controllers.iter().find_map(|c| {
         c.operations
             .iter()
@@ -1041,6 +1110,12 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     let api_base_url = api.servers.first().map_or_else(String::new, |s| {
         s.variables.iter().fold(s.url.clone(), |url, (k, v)| url.replace(&format!("{{{k}}}"), v))
     });
+    let feature_example = quick_start
+        .as_ref()
+        .and_then(|q| q.features.first())
+        .and_then(|f| controllers.iter().find(|c| &c.feature == f))
+        .or(controllers.first())
+        .map(|c| FeatureExample { feature: c.feature.clone(), controller: c.name.clone() });
     let app = crate::rust::app::app_view(settings, api, &schemes, &api_base_url, settings_path)?;
     Ok(CrateView {
         app,
@@ -1053,8 +1128,9 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         credential_vars,
         warnings,
         client_doc_lit: lit(&format!(" The client for {}.", api.title)),
-        example_doc_lit: example_call.as_ref().map(|c| lit(&format!(" let response = {c}.send().await?;"))),
+        example_doc_lit: example_call.as_ref().map(|c| lit(&format!("let response = {c}.send().await?;"))),
         example_call,
+        example_feature,
         description: description.clone(),
         user_agent_lit: lit(&format!("{package}/{version}")),
         package,
@@ -1075,12 +1151,20 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         controllers,
         model_files,
         example_tests,
+        features,
+        any_controller_cfg,
+        feature_example,
         operation_count: api.operations.len(),
         uses_multipart,
         has_pagination,
         uses_json,
         env_example,
     })
+}
+
+/// `n` and `what`, plural when `n` is not 1 (`1 operation`, `3 operations`).
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 { format!("{n} {what}") } else { format!("{n} {what}s") }
 }
 
 /// The request builder of operation `id`: `<Op>Request`, or `<Op>RequestBuilder`
@@ -1729,7 +1813,9 @@ fn param_view(
     }
 }
 
-fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFileView> {
+/// `features` is the feature of each type (see [`super::features::model_gates`]),
+/// the same for every type of one module.
+fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, features: &[Option<String>]) -> Vec<ModelFileView> {
     let boxed = boxed_fields(api);
     let mut files: Vec<ModelFileView> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -1896,7 +1982,7 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>) -> Vec<ModelFile
                     api.operations[*o].id.replace('`', "'")
                 ))],
             };
-            files.push(ModelFileView { module: module.to_string(), docs, types: Vec::new() });
+            files.push(ModelFileView { module: module.to_string(), docs, types: Vec::new(), feature: features[i].clone() });
             files.len() - 1
         });
         files[file].types.push(view);
@@ -2201,13 +2287,25 @@ fn path_expr_from(api: &Api, place: &str, root: TypeId, path: &[String]) -> Opti
     })
 }
 
-fn example_test(op: &Operation, view: &OperationView, types: &Types<'_>, namer: &mut Namer) -> Option<ExampleTestView> {
+/// The test of `op`'s examples, in the crate's `tests/` folder: it names the
+/// crate's items by the library name `lib`, and is compiled with `feature`.
+fn example_test(
+    op: &Operation,
+    view: &OperationView,
+    types: &Types<'_>,
+    namer: &mut Namer,
+    lib: &str,
+    feature: &str,
+) -> Option<ExampleTestView> {
+    // Type expressions are written from inside the crate (`crate::models::X`);
+    // the test is another crate.
+    let outside = |expr: &str| expr.replace("crate::", &format!("{lib}::"));
     let examples = |responses: &[crate::model::Response], decoding: &dyn Fn(&crate::model::Response) -> (String, &'static str)| {
         responses
             .iter()
             .map(|r| (r, decoding(r)))
             .filter(|(_, (_, kind))| *kind == "json")
-            .flat_map(|(r, (ty, _))| r.examples.iter().map(move |(_, v)| ExampleView { ty: ty.clone(), body: lit(&v.to_string()) }))
+            .flat_map(|(r, (ty, _))| r.examples.iter().map(move |(_, v)| ExampleView { ty: outside(&ty), body: lit(&v.to_string()) }))
             .collect::<Vec<_>>()
     };
     let success = examples(&op.successes, &|r| response_decoding(r, types));
@@ -2216,10 +2314,10 @@ fn example_test(op: &Operation, view: &OperationView, types: &Types<'_>, namer: 
         return None;
     }
     // A per-operation error-body enum lives in its controller's module; the
-    // tests module reaches it through the re-export in `crate::controllers`.
+    // test reaches it through the re-export in `controllers`.
     let (error_ty, error_decoder) = match &view.error_enum {
-        Some(e) => (format!("crate::controllers::{}", e.name), format!("crate::controllers::{}::decode", e.name)),
-        None => (view.error_ty.clone(), view.error_decoder.clone()),
+        Some(e) => (format!("{lib}::controllers::{}", e.name), format!("{lib}::controllers::{}::decode", e.name)),
+        None => (outside(&view.error_ty), view.error_decoder.clone()),
     };
     Some(ExampleTestView {
         test: namer.unique(snake(&format!("{}_examples_decode", op.id))),
@@ -2231,6 +2329,7 @@ fn example_test(op: &Operation, view: &OperationView, types: &Types<'_>, namer: 
         }),
         success,
         errors,
+        feature: feature.to_string(),
     })
 }
 

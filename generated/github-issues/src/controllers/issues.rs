@@ -492,8 +492,9 @@ pub enum IssuesListForRepoErrorBody {
 
 impl IssuesListForRepoErrorBody {
     /// Decodes an error body by its status; `None` when the status is not
-    /// documented or the body is not what the description says.
-    pub(crate) fn decode(
+    /// documented or the body is not what the description says. Public for
+    /// the crate's example tests (in `tests/`, outside the library).
+    pub fn decode(
         status: sdkgen_runtime::http::StatusCode,
         body: &[u8],
     ) -> Option<Self> {
@@ -630,8 +631,9 @@ pub enum IssuesCreateErrorBody {
 
 impl IssuesCreateErrorBody {
     /// Decodes an error body by its status; `None` when the status is not
-    /// documented or the body is not what the description says.
-    pub(crate) fn decode(
+    /// documented or the body is not what the description says. Public for
+    /// the crate's example tests (in `tests/`, outside the library).
+    pub fn decode(
         status: sdkgen_runtime::http::StatusCode,
         body: &[u8],
     ) -> Option<Self> {
@@ -878,8 +880,9 @@ pub enum IssuesUpdateErrorBody {
 
 impl IssuesUpdateErrorBody {
     /// Decodes an error body by its status; `None` when the status is not
-    /// documented or the body is not what the description says.
-    pub(crate) fn decode(
+    /// documented or the body is not what the description says. Public for
+    /// the crate's example tests (in `tests/`, outside the library).
+    pub fn decode(
         status: sdkgen_runtime::http::StatusCode,
         body: &[u8],
     ) -> Option<Self> {

@@ -3,7 +3,10 @@
 
 //! One controller per tag; each method returns a request builder.
 
+#[cfg(feature = "issues")]
 mod issues;
+
+#[cfg(feature = "issues")]
 pub use issues::{
     IssuesController, IssuesListForRepoRequest, IssuesListForRepoErrorBody,
     IssuesCreateRequestBuilder, IssuesCreateErrorBody, IssuesGetRequest,

@@ -4,33 +4,81 @@
 //! Types of request and response bodies: one module per component schema and one
 //! per operation for the schemas written inline in it.
 
+#[cfg(feature = "issues")]
 mod author_association;
+
+#[cfg(feature = "issues")]
 mod basic_error;
+
+#[cfg(feature = "issues")]
 mod issue;
+
+#[cfg(feature = "issues")]
 mod issue_comment;
+
+#[cfg(feature = "issues")]
 mod nullable_integration;
+
+#[cfg(feature = "issues")]
 mod nullable_license_simple;
+
+#[cfg(feature = "issues")]
 mod nullable_milestone;
+
+#[cfg(feature = "issues")]
 mod nullable_simple_user;
+
+#[cfg(feature = "issues")]
 mod reaction_rollup;
+
+#[cfg(feature = "issues")]
 mod repository;
+
+#[cfg(feature = "issues")]
 mod simple_user;
+
+#[cfg(feature = "issues")]
 mod validation_error;
+
+#[cfg(feature = "issues")]
 mod issues_list_for_repo;
+
+#[cfg(feature = "issues")]
 mod issues_create;
+
+#[cfg(feature = "issues")]
 mod issues_update;
+
+#[cfg(feature = "issues")]
 pub use author_association::AuthorAssociation;
+
+#[cfg(feature = "issues")]
 pub use basic_error::BasicError;
+
+#[cfg(feature = "issues")]
 pub use issue::{
     Issue, IssueLabelsItem, IssueLabelsItemVariant2, IssuePullRequest, IssueStateReason,
 };
 
+#[cfg(feature = "issues")]
 pub use issue_comment::IssueComment;
+
+#[cfg(feature = "issues")]
 pub use nullable_integration::{NullableIntegration, NullableIntegrationPermissions};
+
+#[cfg(feature = "issues")]
 pub use nullable_license_simple::NullableLicenseSimple;
+
+#[cfg(feature = "issues")]
 pub use nullable_milestone::{NullableMilestone, NullableMilestoneState};
+
+#[cfg(feature = "issues")]
 pub use nullable_simple_user::NullableSimpleUser;
+
+#[cfg(feature = "issues")]
 pub use reaction_rollup::ReactionRollup;
+
+#[cfg(feature = "issues")]
 pub use repository::{
     Repository, RepositoryMergeCommitMessage, RepositoryMergeCommitTitle,
     RepositoryPermissions, RepositorySquashMergeCommitMessage,
@@ -38,21 +86,27 @@ pub use repository::{
     RepositoryTemplateRepositoryOwner, RepositoryTemplateRepositoryPermissions,
 };
 
+#[cfg(feature = "issues")]
 pub use simple_user::SimpleUser;
+
+#[cfg(feature = "issues")]
 pub use validation_error::{
     ValidationError, ValidationErrorErrorsItem, ValidationErrorErrorsItemValue,
 };
 
+#[cfg(feature = "issues")]
 pub use issues_list_for_repo::{
     IssuesListForRepoState, IssuesListForRepoSort, IssuesListForRepoDirection,
 };
 
+#[cfg(feature = "issues")]
 pub use issues_create::{
     IssuesCreateRequest, IssuesCreateRequestLabelsItem,
     IssuesCreateRequestLabelsItemVariant2, IssuesCreateRequestMilestone,
     IssuesCreateError503,
 };
 
+#[cfg(feature = "issues")]
 pub use issues_update::{
     IssuesUpdateRequest, IssuesUpdateRequestStateReason, IssuesUpdateError503,
 };

@@ -3,14 +3,20 @@
 
 //! One controller per tag; each method returns a request builder.
 
+#[cfg(feature = "authentication")]
 mod authentication;
+
+#[cfg(feature = "oauth2")]
 mod oauth2;
+
+#[cfg(feature = "authentication")]
 pub use authentication::{
     AuthenticationController, CustomAuthenticationRequest, Oauth2Request,
     CustomQueryOrHeaderParamRequest, BasicAndApiKeyAndApiHeaderRequest,
     MultipleAuthCombinationRequest, NoAuthRequest,
 };
 
+#[cfg(feature = "oauth2")]
 pub use oauth2::{
     Oauth2Controller, Oauth2StatusRequest, Oauth2UserRequest, OauthOrCombinationRequest,
 };

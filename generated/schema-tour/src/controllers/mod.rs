@@ -3,16 +3,26 @@
 
 //! One controller per tag; each method returns a request builder.
 
+#[cfg(feature = "pets")]
 mod pets;
+
+#[cfg(feature = "search")]
 mod search;
+
+#[cfg(feature = "media")]
 mod media;
+
+#[cfg(feature = "pets")]
 pub use pets::{
     PetsController, ListPetsRequest, CreatePetRequest, CreatePetOutput,
     CreatePetErrorBody, GetPetRequest, ListShapesRequest, GetTreeRequest,
     PatchPetRequest, ListVehiclesRequest,
 };
 
+#[cfg(feature = "search")]
 pub use search::{SearchController, SearchRequest};
+
+#[cfg(feature = "media")]
 pub use media::{
     MediaController, UploadPhotoRequest, UploadPhotoMediaType, AddNoteRequest,
     AddNoteMediaType,

@@ -364,8 +364,9 @@ pub enum CreatePetErrorBody {
 
 impl CreatePetErrorBody {
     /// Decodes an error body by its status; `None` when the status is not
-    /// documented or the body is not what the description says.
-    pub(crate) fn decode(
+    /// documented or the body is not what the description says. Public for
+    /// the crate's example tests (in `tests/`, outside the library).
+    pub fn decode(
         status: sdkgen_runtime::http::StatusCode,
         body: &[u8],
     ) -> Option<Self> {

@@ -6,45 +6,125 @@
 
 mod expr;
 mod nested;
+
+#[cfg(feature = "pets")]
 mod vehicle;
+
+#[cfg(feature = "pets")]
 mod car;
+
+#[cfg(feature = "pets")]
 mod bike;
+
+#[cfg(feature = "search")]
 mod filter;
+
+#[cfg(feature = "search")]
 mod page;
+
+#[cfg(feature = "pets")]
 mod pet_id;
+
+#[cfg(feature = "pets")]
 mod pet;
+
+#[cfg(feature = "pets")]
 mod cat;
+
+#[cfg(feature = "pets")]
 mod dog;
+
+#[cfg(feature = "pets")]
 mod lizard;
+
+#[cfg(feature = "pets")]
 mod created;
+
+#[cfg(feature = "pets")]
 mod shape;
+
+#[cfg(feature = "pets")]
 mod circle;
+
+#[cfg(feature = "pets")]
 mod rectangle;
+
+#[cfg(feature = "pets")]
 mod node;
+
+#[cfg(feature = "pets")]
 mod leaf;
+
+#[cfg(feature = "pets")]
 mod branch;
+
+#[cfg(feature = "pets")]
 mod validation_error;
+
+#[cfg(feature = "pets")]
 mod problem;
+
+#[cfg(feature = "pets")]
 mod list_pets;
 pub use expr::Expr;
 pub use nested::Nested;
+
+#[cfg(feature = "pets")]
 pub use vehicle::Vehicle;
+
+#[cfg(feature = "pets")]
 pub use car::Car;
+
+#[cfg(feature = "pets")]
 pub use bike::Bike;
+
+#[cfg(feature = "search")]
 pub use filter::Filter;
+
+#[cfg(feature = "search")]
 pub use page::Page;
+
+#[cfg(feature = "pets")]
 pub use pet_id::PetId;
+
+#[cfg(feature = "pets")]
 pub use pet::Pet;
+
+#[cfg(feature = "pets")]
 pub use cat::Cat;
+
+#[cfg(feature = "pets")]
 pub use dog::Dog;
+
+#[cfg(feature = "pets")]
 pub use lizard::{Lizard, LizardColor};
+
+#[cfg(feature = "pets")]
 pub use created::{Created, CreatedTag};
+
+#[cfg(feature = "pets")]
 pub use shape::Shape;
+
+#[cfg(feature = "pets")]
 pub use circle::Circle;
+
+#[cfg(feature = "pets")]
 pub use rectangle::Rectangle;
+
+#[cfg(feature = "pets")]
 pub use node::Node;
+
+#[cfg(feature = "pets")]
 pub use leaf::Leaf;
+
+#[cfg(feature = "pets")]
 pub use branch::Branch;
+
+#[cfg(feature = "pets")]
 pub use validation_error::{ValidationError, ValidationErrorErrorsItem};
+
+#[cfg(feature = "pets")]
 pub use problem::Problem;
+
+#[cfg(feature = "pets")]
 pub use list_pets::ListPetsResponse;

@@ -3,74 +3,197 @@
 
 //! One controller per tag; each method returns a request builder.
 
+#[cfg(feature = "admin_apps")]
 mod admin_apps;
+
+#[cfg(feature = "admin")]
 mod admin;
+
+#[cfg(feature = "admin_apps_approved")]
 mod admin_apps_approved;
+
+#[cfg(feature = "admin_apps_requests")]
 mod admin_apps_requests;
+
+#[cfg(feature = "admin_apps_restricted")]
 mod admin_apps_restricted;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations;
+
+#[cfg(feature = "admin_conversations_ekm")]
 mod admin_conversations_ekm;
+
+#[cfg(feature = "admin_conversations_restrict_access")]
 mod admin_conversations_restrict_access;
+
+#[cfg(feature = "admin_emoji")]
 mod admin_emoji;
+
+#[cfg(feature = "admin_invite_requests")]
 mod admin_invite_requests;
+
+#[cfg(feature = "admin_invite_requests_approved")]
 mod admin_invite_requests_approved;
+
+#[cfg(feature = "admin_invite_requests_denied")]
 mod admin_invite_requests_denied;
+
+#[cfg(feature = "admin_teams_admins")]
 mod admin_teams_admins;
+
+#[cfg(feature = "admin_teams")]
 mod admin_teams;
+
+#[cfg(feature = "admin_teams_owners")]
 mod admin_teams_owners;
+
+#[cfg(feature = "admin_teams_settings")]
 mod admin_teams_settings;
+
+#[cfg(feature = "admin_usergroups")]
 mod admin_usergroups;
+
+#[cfg(feature = "admin_users")]
 mod admin_users;
+
+#[cfg(feature = "admin_users_session")]
 mod admin_users_session;
+
+#[cfg(feature = "api")]
 mod api;
+
+#[cfg(feature = "apps_event_authorizations")]
 mod apps_event_authorizations;
+
+#[cfg(feature = "apps")]
 mod apps;
+
+#[cfg(feature = "apps_permissions")]
 mod apps_permissions;
+
+#[cfg(feature = "apps_permissions_resources")]
 mod apps_permissions_resources;
+
+#[cfg(feature = "apps_permissions_scopes")]
 mod apps_permissions_scopes;
+
+#[cfg(feature = "apps_permissions_users")]
 mod apps_permissions_users;
+
+#[cfg(feature = "auth")]
 mod auth;
+
+#[cfg(feature = "bots")]
 mod bots;
+
+#[cfg(feature = "calls")]
 mod calls;
+
+#[cfg(feature = "calls_participants")]
 mod calls_participants;
+
+#[cfg(feature = "chat")]
 mod chat;
+
+#[cfg(feature = "chat_scheduled_messages")]
 mod chat_scheduled_messages;
+
+#[cfg(feature = "conversations")]
 mod conversations;
+
+#[cfg(feature = "dialog")]
 mod dialog;
+
+#[cfg(feature = "dnd")]
 mod dnd;
+
+#[cfg(feature = "emoji")]
 mod emoji;
+
+#[cfg(feature = "files_comments")]
 mod files_comments;
+
+#[cfg(feature = "files")]
 mod files;
+
+#[cfg(feature = "files_remote")]
 mod files_remote;
+
+#[cfg(feature = "migration")]
 mod migration;
+
+#[cfg(feature = "oauth")]
 mod oauth;
+
+#[cfg(feature = "oauth_v2")]
 mod oauth_v2;
+
+#[cfg(feature = "pins")]
 mod pins;
+
+#[cfg(feature = "reactions")]
 mod reactions;
+
+#[cfg(feature = "reminders")]
 mod reminders;
+
+#[cfg(feature = "rtm")]
 mod rtm;
+
+#[cfg(feature = "search")]
 mod search;
+
+#[cfg(feature = "stars")]
 mod stars;
+
+#[cfg(feature = "team")]
 mod team;
+
+#[cfg(feature = "team_profile")]
 mod team_profile;
+
+#[cfg(feature = "usergroups")]
 mod usergroups;
+
+#[cfg(feature = "usergroups_users")]
 mod usergroups_users;
+
+#[cfg(feature = "users")]
 mod users;
+
+#[cfg(feature = "users_profile")]
 mod users_profile;
+
+#[cfg(feature = "views")]
 mod views;
+
+#[cfg(feature = "workflows")]
 mod workflows;
+
+#[cfg(feature = "openid_connect")]
 mod openid_connect;
+
+#[cfg(feature = "admin_apps")]
 pub use admin_apps::{
     AdminAppsController, AdminAppsApproveRequest, AdminAppsRestrictRequest,
 };
 
+#[cfg(feature = "admin")]
 pub use admin::AdminController;
+
+#[cfg(feature = "admin_apps_approved")]
 pub use admin_apps_approved::{AdminAppsApprovedController, AdminAppsApprovedListRequest};
+
+#[cfg(feature = "admin_apps_requests")]
 pub use admin_apps_requests::{AdminAppsRequestsController, AdminAppsRequestsListRequest};
+
+#[cfg(feature = "admin_apps_restricted")]
 pub use admin_apps_restricted::{
     AdminAppsRestrictedController, AdminAppsRestrictedListRequest,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations::{
     AdminConversationsController, AdminConversationsArchiveRequest,
     AdminConversationsConvertToPrivateRequest, AdminConversationsCreateRequest,
@@ -81,11 +204,13 @@ pub use admin_conversations::{
     AdminConversationsSetTeamsRequest, AdminConversationsUnarchiveRequest,
 };
 
+#[cfg(feature = "admin_conversations_ekm")]
 pub use admin_conversations_ekm::{
     AdminConversationsEkmController,
     AdminConversationsEkmListOriginalConnectedChannelInfoRequest,
 };
 
+#[cfg(feature = "admin_conversations_restrict_access")]
 pub use admin_conversations_restrict_access::{
     AdminConversationsRestrictAccessController,
     AdminConversationsRestrictAccessAddGroupRequest,
@@ -93,30 +218,40 @@ pub use admin_conversations_restrict_access::{
     AdminConversationsRestrictAccessRemoveGroupRequest,
 };
 
+#[cfg(feature = "admin_emoji")]
 pub use admin_emoji::{
     AdminEmojiController, AdminEmojiAddRequest, AdminEmojiAddAliasRequest,
     AdminEmojiListRequest, AdminEmojiRemoveRequest, AdminEmojiRenameRequest,
 };
 
+#[cfg(feature = "admin_invite_requests")]
 pub use admin_invite_requests::{
     AdminInviteRequestsController, AdminInviteRequestsApproveRequest,
     AdminInviteRequestsDenyRequest, AdminInviteRequestsListRequest,
 };
 
+#[cfg(feature = "admin_invite_requests_approved")]
 pub use admin_invite_requests_approved::{
     AdminInviteRequestsApprovedController, AdminInviteRequestsApprovedListRequest,
 };
 
+#[cfg(feature = "admin_invite_requests_denied")]
 pub use admin_invite_requests_denied::{
     AdminInviteRequestsDeniedController, AdminInviteRequestsDeniedListRequest,
 };
 
+#[cfg(feature = "admin_teams_admins")]
 pub use admin_teams_admins::{AdminTeamsAdminsController, AdminTeamsAdminsListRequest};
+
+#[cfg(feature = "admin_teams")]
 pub use admin_teams::{
     AdminTeamsController, AdminTeamsCreateRequest, AdminTeamsListRequest,
 };
 
+#[cfg(feature = "admin_teams_owners")]
 pub use admin_teams_owners::{AdminTeamsOwnersController, AdminTeamsOwnersListRequest};
+
+#[cfg(feature = "admin_teams_settings")]
 pub use admin_teams_settings::{
     AdminTeamsSettingsController, AdminTeamsSettingsInfoRequest,
     AdminTeamsSettingsSetDefaultChannelsRequest, AdminTeamsSettingsSetDescriptionRequest,
@@ -124,12 +259,14 @@ pub use admin_teams_settings::{
     AdminTeamsSettingsSetNameRequest,
 };
 
+#[cfg(feature = "admin_usergroups")]
 pub use admin_usergroups::{
     AdminUsergroupsController, AdminUsergroupsAddChannelsRequest,
     AdminUsergroupsAddTeamsRequest, AdminUsergroupsListChannelsRequest,
     AdminUsergroupsRemoveChannelsRequest,
 };
 
+#[cfg(feature = "admin_users")]
 pub use admin_users::{
     AdminUsersController, AdminUsersAssignRequest, AdminUsersInviteRequest,
     AdminUsersListRequest, AdminUsersRemoveRequest, AdminUsersSetAdminRequest,
@@ -137,46 +274,63 @@ pub use admin_users::{
     AdminUsersSetRegularRequest,
 };
 
+#[cfg(feature = "admin_users_session")]
 pub use admin_users_session::{
     AdminUsersSessionController, AdminUsersSessionInvalidateRequest,
     AdminUsersSessionResetRequest,
 };
 
+#[cfg(feature = "api")]
 pub use api::{ApiController, ApiTestRequest};
+
+#[cfg(feature = "apps_event_authorizations")]
 pub use apps_event_authorizations::{
     AppsEventAuthorizationsController, AppsEventAuthorizationsListRequest,
 };
 
+#[cfg(feature = "apps")]
 pub use apps::{AppsController, AppsUninstallRequest};
+
+#[cfg(feature = "apps_permissions")]
 pub use apps_permissions::{
     AppsPermissionsController, AppsPermissionsInfoRequest, AppsPermissionsRequestRequest,
 };
 
+#[cfg(feature = "apps_permissions_resources")]
 pub use apps_permissions_resources::{
     AppsPermissionsResourcesController, AppsPermissionsResourcesListRequest,
 };
 
+#[cfg(feature = "apps_permissions_scopes")]
 pub use apps_permissions_scopes::{
     AppsPermissionsScopesController, AppsPermissionsScopesListRequest,
 };
 
+#[cfg(feature = "apps_permissions_users")]
 pub use apps_permissions_users::{
     AppsPermissionsUsersController, AppsPermissionsUsersListRequest,
     AppsPermissionsUsersRequestRequest,
 };
 
+#[cfg(feature = "auth")]
 pub use auth::{AuthController, AuthRevokeRequest, AuthTestRequest};
+
+#[cfg(feature = "bots")]
 pub use bots::{BotsController, BotsInfoRequest};
+
+#[cfg(feature = "calls")]
 pub use calls::{
     CallsController, CallsAddRequest, CallsEndRequest, CallsInfoRequest,
     CallsUpdateRequest,
 };
 
+#[cfg(feature = "calls_participants")]
 pub use calls_participants::{
     CallsParticipantsController, CallsParticipantsAddRequest,
     CallsParticipantsRemoveRequest,
 };
 
+#[cfg(feature = "chat")]
 pub use chat::{
     ChatController, ChatDeleteRequest, ChatDeleteScheduledMessageRequest,
     ChatGetPermalinkRequest, ChatMeMessageRequest, ChatPostEphemeralRequest,
@@ -184,10 +338,12 @@ pub use chat::{
     ChatUpdateRequest,
 };
 
+#[cfg(feature = "chat_scheduled_messages")]
 pub use chat_scheduled_messages::{
     ChatScheduledMessagesController, ChatScheduledMessagesListRequest,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations::{
     ConversationsController, ConversationsArchiveRequest, ConversationsCloseRequest,
     ConversationsCreateRequest, ConversationsHistoryRequest, ConversationsInfoRequest,
@@ -198,57 +354,88 @@ pub use conversations::{
     ConversationsSetTopicRequest, ConversationsUnarchiveRequest,
 };
 
+#[cfg(feature = "dialog")]
 pub use dialog::{DialogController, DialogOpenRequest};
+
+#[cfg(feature = "dnd")]
 pub use dnd::{
     DndController, DndEndDndRequest, DndEndSnoozeRequest, DndInfoRequest,
     DndSetSnoozeRequest, DndTeamInfoRequest,
 };
 
+#[cfg(feature = "emoji")]
 pub use emoji::{EmojiController, EmojiListRequest};
+
+#[cfg(feature = "files_comments")]
 pub use files_comments::{FilesCommentsController, FilesCommentsDeleteRequest};
+
+#[cfg(feature = "files")]
 pub use files::{
     FilesController, FilesDeleteRequest, FilesInfoRequest, FilesListRequest,
     FilesRevokePublicUrlRequest, FilesSharedPublicUrlRequest, FilesUploadRequest,
 };
 
+#[cfg(feature = "files_remote")]
 pub use files_remote::{
     FilesRemoteController, FilesRemoteAddRequest, FilesRemoteInfoRequest,
     FilesRemoteListRequest, FilesRemoteRemoveRequest, FilesRemoteShareRequest,
     FilesRemoteUpdateRequest,
 };
 
+#[cfg(feature = "migration")]
 pub use migration::{MigrationController, MigrationExchangeRequest};
+
+#[cfg(feature = "oauth")]
 pub use oauth::{OauthController, OauthAccessRequest, OauthTokenRequest};
+
+#[cfg(feature = "oauth_v2")]
 pub use oauth_v2::{OauthV2Controller, OauthV2AccessRequest};
+
+#[cfg(feature = "pins")]
 pub use pins::{PinsController, PinsAddRequest, PinsListRequest, PinsRemoveRequest};
+
+#[cfg(feature = "reactions")]
 pub use reactions::{
     ReactionsController, ReactionsAddRequest, ReactionsGetRequest, ReactionsListRequest,
     ReactionsRemoveRequest,
 };
 
+#[cfg(feature = "reminders")]
 pub use reminders::{
     RemindersController, RemindersAddRequest, RemindersCompleteRequest,
     RemindersDeleteRequest, RemindersInfoRequest, RemindersListRequest,
 };
 
+#[cfg(feature = "rtm")]
 pub use rtm::{RtmController, RtmConnectRequest};
+
+#[cfg(feature = "search")]
 pub use search::{SearchController, SearchMessagesRequest};
+
+#[cfg(feature = "stars")]
 pub use stars::{StarsController, StarsAddRequest, StarsListRequest, StarsRemoveRequest};
+
+#[cfg(feature = "team")]
 pub use team::{
     TeamController, TeamAccessLogsRequest, TeamBillableInfoRequest, TeamInfoRequest,
     TeamIntegrationLogsRequest,
 };
 
+#[cfg(feature = "team_profile")]
 pub use team_profile::{TeamProfileController, TeamProfileGetRequest};
+
+#[cfg(feature = "usergroups")]
 pub use usergroups::{
     UsergroupsController, UsergroupsCreateRequest, UsergroupsDisableRequest,
     UsergroupsEnableRequest, UsergroupsListRequest, UsergroupsUpdateRequest,
 };
 
+#[cfg(feature = "usergroups_users")]
 pub use usergroups_users::{
     UsergroupsUsersController, UsergroupsUsersListRequest, UsergroupsUsersUpdateRequest,
 };
 
+#[cfg(feature = "users")]
 pub use users::{
     UsersController, UsersConversationsRequest, UsersDeletePhotoRequest,
     UsersGetPresenceRequest, UsersIdentityRequest, UsersInfoRequest, UsersListRequest,
@@ -256,20 +443,24 @@ pub use users::{
     UsersSetPresenceRequest,
 };
 
+#[cfg(feature = "users_profile")]
 pub use users_profile::{
     UsersProfileController, UsersProfileGetRequest, UsersProfileSetRequest,
 };
 
+#[cfg(feature = "views")]
 pub use views::{
     ViewsController, ViewsOpenRequest, ViewsPublishRequest, ViewsPushRequest,
     ViewsUpdateRequest,
 };
 
+#[cfg(feature = "workflows")]
 pub use workflows::{
     WorkflowsController, WorkflowsStepCompletedRequest, WorkflowsStepFailedRequest,
     WorkflowsUpdateStepRequest,
 };
 
+#[cfg(feature = "openid_connect")]
 pub use openid_connect::{
     OpenidConnectController, OpenidConnectTokenRequest, OpenidConnectUserInfoRequest,
 };

@@ -21,6 +21,8 @@ mod defs_ok_false;
 mod defs_ok_true;
 mod defs_optional_app_id;
 mod defs_pinned_info;
+
+#[cfg(feature = "reminders")]
 mod defs_reminder_id;
 mod defs_subteam_id;
 mod defs_team;
@@ -31,6 +33,8 @@ mod defs_workspace_id;
 mod objs_bot_profile;
 mod objs_channel;
 mod objs_comment;
+
+#[cfg(feature = "files")]
 mod objs_comments;
 mod objs_conversation;
 mod objs_enterprise_user;
@@ -41,7 +45,11 @@ mod objs_message;
 mod objs_paging;
 mod objs_primary_owner;
 mod objs_reaction;
+
+#[cfg(feature = "reminders")]
 mod objs_reminder;
+
+#[cfg(feature = "apps_permissions")]
 mod objs_resources;
 mod objs_response_metadata;
 mod objs_scopes;
@@ -52,181 +60,527 @@ mod objs_team_profile_field_option;
 mod objs_user;
 mod objs_user_profile;
 mod objs_user_profile_short;
+
+#[cfg(feature = "admin_apps")]
 mod admin_apps_approve;
+
+#[cfg(feature = "admin_apps_approved")]
 mod admin_apps_approved_list;
+
+#[cfg(feature = "admin_apps_requests")]
 mod admin_apps_requests_list;
+
+#[cfg(feature = "admin_apps")]
 mod admin_apps_restrict;
+
+#[cfg(feature = "admin_apps_restricted")]
 mod admin_apps_restricted_list;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations_archive;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations_convert_to_private;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations_create;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations_delete;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations_disconnect_shared;
+
+#[cfg(feature = "admin_conversations_ekm")]
 mod admin_conversations_ekm_list_original_connected_channel_info;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations_get_conversation_prefs;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations_get_teams;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations_invite;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations_rename;
+
+#[cfg(feature = "admin_conversations_restrict_access")]
 mod admin_conversations_restrict_access_add_group;
+
+#[cfg(feature = "admin_conversations_restrict_access")]
 mod admin_conversations_restrict_access_list_groups;
+
+#[cfg(feature = "admin_conversations_restrict_access")]
 mod admin_conversations_restrict_access_remove_group;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations_search;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations_set_conversation_prefs;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations_set_teams;
+
+#[cfg(feature = "admin_conversations")]
 mod admin_conversations_unarchive;
+
+#[cfg(feature = "admin_emoji")]
 mod admin_emoji_add;
+
+#[cfg(feature = "admin_emoji")]
 mod admin_emoji_add_alias;
+
+#[cfg(feature = "admin_emoji")]
 mod admin_emoji_list;
+
+#[cfg(feature = "admin_emoji")]
 mod admin_emoji_remove;
+
+#[cfg(feature = "admin_emoji")]
 mod admin_emoji_rename;
+
+#[cfg(feature = "admin_invite_requests")]
 mod admin_invite_requests_approve;
+
+#[cfg(feature = "admin_invite_requests_approved")]
 mod admin_invite_requests_approved_list;
+
+#[cfg(feature = "admin_invite_requests_denied")]
 mod admin_invite_requests_denied_list;
+
+#[cfg(feature = "admin_invite_requests")]
 mod admin_invite_requests_deny;
+
+#[cfg(feature = "admin_invite_requests")]
 mod admin_invite_requests_list;
+
+#[cfg(feature = "admin_teams_admins")]
 mod admin_teams_admins_list;
+
+#[cfg(feature = "admin_teams")]
 mod admin_teams_create;
+
+#[cfg(feature = "admin_teams")]
 mod admin_teams_list;
+
+#[cfg(feature = "admin_teams_owners")]
 mod admin_teams_owners_list;
+
+#[cfg(feature = "admin_teams_settings")]
 mod admin_teams_settings_info;
+
+#[cfg(feature = "admin_teams_settings")]
 mod admin_teams_settings_set_default_channels;
+
+#[cfg(feature = "admin_teams_settings")]
 mod admin_teams_settings_set_description;
+
+#[cfg(feature = "admin_teams_settings")]
 mod admin_teams_settings_set_discoverability;
+
+#[cfg(feature = "admin_teams_settings")]
 mod admin_teams_settings_set_icon;
+
+#[cfg(feature = "admin_teams_settings")]
 mod admin_teams_settings_set_name;
+
+#[cfg(feature = "admin_usergroups")]
 mod admin_usergroups_add_channels;
+
+#[cfg(feature = "admin_usergroups")]
 mod admin_usergroups_add_teams;
+
+#[cfg(feature = "admin_usergroups")]
 mod admin_usergroups_list_channels;
+
+#[cfg(feature = "admin_usergroups")]
 mod admin_usergroups_remove_channels;
+
+#[cfg(feature = "admin_users")]
 mod admin_users_assign;
+
+#[cfg(feature = "admin_users")]
 mod admin_users_invite;
+
+#[cfg(feature = "admin_users")]
 mod admin_users_list;
+
+#[cfg(feature = "admin_users")]
 mod admin_users_remove;
+
+#[cfg(feature = "admin_users_session")]
 mod admin_users_session_invalidate;
+
+#[cfg(feature = "admin_users_session")]
 mod admin_users_session_reset;
+
+#[cfg(feature = "admin_users")]
 mod admin_users_set_admin;
+
+#[cfg(feature = "admin_users")]
 mod admin_users_set_expiration;
+
+#[cfg(feature = "admin_users")]
 mod admin_users_set_owner;
+
+#[cfg(feature = "admin_users")]
 mod admin_users_set_regular;
+
+#[cfg(feature = "api")]
 mod api_test;
+
+#[cfg(feature = "apps_event_authorizations")]
 mod apps_event_authorizations_list;
+
+#[cfg(feature = "apps_permissions")]
 mod apps_permissions_info;
+
+#[cfg(feature = "apps_permissions")]
 mod apps_permissions_request;
+
+#[cfg(feature = "apps_permissions_resources")]
 mod apps_permissions_resources_list;
+
+#[cfg(feature = "apps_permissions_scopes")]
 mod apps_permissions_scopes_list;
+
+#[cfg(feature = "apps_permissions_users")]
 mod apps_permissions_users_list;
+
+#[cfg(feature = "apps_permissions_users")]
 mod apps_permissions_users_request;
+
+#[cfg(feature = "apps")]
 mod apps_uninstall;
+
+#[cfg(feature = "auth")]
 mod auth_revoke;
+
+#[cfg(feature = "auth")]
 mod auth_test;
+
+#[cfg(feature = "bots")]
 mod bots_info;
+
+#[cfg(feature = "calls")]
 mod calls_add;
+
+#[cfg(feature = "calls")]
 mod calls_end;
+
+#[cfg(feature = "calls")]
 mod calls_info;
+
+#[cfg(feature = "calls_participants")]
 mod calls_participants_add;
+
+#[cfg(feature = "calls_participants")]
 mod calls_participants_remove;
+
+#[cfg(feature = "calls")]
 mod calls_update;
+
+#[cfg(feature = "chat")]
 mod chat_delete;
+
+#[cfg(feature = "chat")]
 mod chat_delete_scheduled_message;
+
+#[cfg(feature = "chat")]
 mod chat_get_permalink;
+
+#[cfg(feature = "chat")]
 mod chat_me_message;
+
+#[cfg(feature = "chat")]
 mod chat_post_ephemeral;
+
+#[cfg(feature = "chat")]
 mod chat_post_message;
+
+#[cfg(feature = "chat")]
 mod chat_schedule_message;
+
+#[cfg(feature = "chat_scheduled_messages")]
 mod chat_scheduled_messages_list;
+
+#[cfg(feature = "chat")]
 mod chat_unfurl;
+
+#[cfg(feature = "chat")]
 mod chat_update;
+
+#[cfg(feature = "conversations")]
 mod conversations_archive;
+
+#[cfg(feature = "conversations")]
 mod conversations_close;
+
+#[cfg(feature = "conversations")]
 mod conversations_create;
+
+#[cfg(feature = "conversations")]
 mod conversations_history;
+
+#[cfg(feature = "conversations")]
 mod conversations_info;
+
+#[cfg(feature = "conversations")]
 mod conversations_invite;
+
+#[cfg(feature = "conversations")]
 mod conversations_join;
+
+#[cfg(feature = "conversations")]
 mod conversations_kick;
+
+#[cfg(feature = "conversations")]
 mod conversations_leave;
+
+#[cfg(feature = "conversations")]
 mod conversations_list;
+
+#[cfg(feature = "conversations")]
 mod conversations_mark;
+
+#[cfg(feature = "conversations")]
 mod conversations_members;
+
+#[cfg(feature = "conversations")]
 mod conversations_open;
+
+#[cfg(feature = "conversations")]
 mod conversations_rename;
+
+#[cfg(feature = "conversations")]
 mod conversations_replies;
+
+#[cfg(feature = "conversations")]
 mod conversations_set_purpose;
+
+#[cfg(feature = "conversations")]
 mod conversations_set_topic;
+
+#[cfg(feature = "conversations")]
 mod conversations_unarchive;
+
+#[cfg(feature = "dialog")]
 mod dialog_open;
+
+#[cfg(feature = "dnd")]
 mod dnd_end_dnd;
+
+#[cfg(feature = "dnd")]
 mod dnd_end_snooze;
+
+#[cfg(feature = "dnd")]
 mod dnd_info;
+
+#[cfg(feature = "dnd")]
 mod dnd_set_snooze;
+
+#[cfg(feature = "dnd")]
 mod dnd_team_info;
+
+#[cfg(feature = "emoji")]
 mod emoji_list;
+
+#[cfg(feature = "files_comments")]
 mod files_comments_delete;
+
+#[cfg(feature = "files")]
 mod files_delete;
+
+#[cfg(feature = "files")]
 mod files_info;
+
+#[cfg(feature = "files")]
 mod files_list;
+
+#[cfg(feature = "files_remote")]
 mod files_remote_add;
+
+#[cfg(feature = "files_remote")]
 mod files_remote_info;
+
+#[cfg(feature = "files_remote")]
 mod files_remote_list;
+
+#[cfg(feature = "files_remote")]
 mod files_remote_remove;
+
+#[cfg(feature = "files_remote")]
 mod files_remote_share;
+
+#[cfg(feature = "files_remote")]
 mod files_remote_update;
+
+#[cfg(feature = "files")]
 mod files_revoke_public_url;
+
+#[cfg(feature = "files")]
 mod files_shared_public_url;
+
+#[cfg(feature = "files")]
 mod files_upload;
+
+#[cfg(feature = "migration")]
 mod migration_exchange;
+
+#[cfg(feature = "oauth")]
 mod oauth_access;
+
+#[cfg(feature = "oauth")]
 mod oauth_token;
+
+#[cfg(feature = "oauth_v2")]
 mod oauth_v2_access;
+
+#[cfg(feature = "pins")]
 mod pins_add;
 mod pins_list;
+
+#[cfg(feature = "pins")]
 mod pins_remove;
+
+#[cfg(feature = "reactions")]
 mod reactions_add;
+
+#[cfg(feature = "reactions")]
 mod reactions_get;
 mod reactions_list;
+
+#[cfg(feature = "reactions")]
 mod reactions_remove;
+
+#[cfg(feature = "reminders")]
 mod reminders_add;
+
+#[cfg(feature = "reminders")]
 mod reminders_complete;
+
+#[cfg(feature = "reminders")]
 mod reminders_delete;
+
+#[cfg(feature = "reminders")]
 mod reminders_info;
+
+#[cfg(feature = "reminders")]
 mod reminders_list;
 mod rtm_connect;
+
+#[cfg(feature = "search")]
 mod search_messages;
+
+#[cfg(feature = "stars")]
 mod stars_add;
+
+#[cfg(feature = "stars")]
 mod stars_list;
+
+#[cfg(feature = "stars")]
 mod stars_remove;
+
+#[cfg(feature = "team")]
 mod team_access_logs;
+
+#[cfg(feature = "team")]
 mod team_billable_info;
+
+#[cfg(feature = "team")]
 mod team_info;
+
+#[cfg(feature = "team")]
 mod team_integration_logs;
+
+#[cfg(feature = "team_profile")]
 mod team_profile_get;
+
+#[cfg(feature = "usergroups")]
 mod usergroups_create;
+
+#[cfg(feature = "usergroups")]
 mod usergroups_disable;
+
+#[cfg(feature = "usergroups")]
 mod usergroups_enable;
+
+#[cfg(feature = "usergroups")]
 mod usergroups_list;
+
+#[cfg(feature = "usergroups")]
 mod usergroups_update;
+
+#[cfg(feature = "usergroups_users")]
 mod usergroups_users_list;
+
+#[cfg(feature = "usergroups_users")]
 mod usergroups_users_update;
+
+#[cfg(feature = "users")]
 mod users_conversations;
+
+#[cfg(feature = "users")]
 mod users_delete_photo;
+
+#[cfg(feature = "users")]
 mod users_get_presence;
+
+#[cfg(feature = "users")]
 mod users_identity;
+
+#[cfg(feature = "users")]
 mod users_info;
+
+#[cfg(feature = "users")]
 mod users_list;
+
+#[cfg(feature = "users")]
 mod users_lookup_by_email;
+
+#[cfg(feature = "users_profile")]
 mod users_profile_get;
+
+#[cfg(feature = "users_profile")]
 mod users_profile_set;
+
+#[cfg(feature = "users")]
 mod users_set_active;
+
+#[cfg(feature = "users")]
 mod users_set_photo;
+
+#[cfg(feature = "users")]
 mod users_set_presence;
+
+#[cfg(feature = "views")]
 mod views_open;
+
+#[cfg(feature = "views")]
 mod views_publish;
+
+#[cfg(feature = "views")]
 mod views_push;
+
+#[cfg(feature = "views")]
 mod views_update;
+
+#[cfg(feature = "workflows")]
 mod workflows_step_completed;
+
+#[cfg(feature = "workflows")]
 mod workflows_step_failed;
+
+#[cfg(feature = "workflows")]
 mod workflows_update_step;
+
+#[cfg(feature = "openid_connect")]
 mod openid_connect_token;
+
+#[cfg(feature = "openid_connect")]
 mod openid_connect_user_info;
 pub use blocks::{Blocks, BlocksItem};
 pub use defs_app_id::DefsAppId;
@@ -245,6 +599,8 @@ pub use defs_ok_false::DefsOkFalse;
 pub use defs_ok_true::DefsOkTrue;
 pub use defs_optional_app_id::DefsOptionalAppId;
 pub use defs_pinned_info::DefsPinnedInfo;
+
+#[cfg(feature = "reminders")]
 pub use defs_reminder_id::DefsReminderId;
 pub use defs_subteam_id::DefsSubteamId;
 pub use defs_team::DefsTeam;
@@ -255,6 +611,8 @@ pub use defs_workspace_id::DefsWorkspaceId;
 pub use objs_bot_profile::{ObjsBotProfile, ObjsBotProfileIcons};
 pub use objs_channel::{ObjsChannel, ObjsChannelPurpose};
 pub use objs_comment::ObjsComment;
+
+#[cfg(feature = "files")]
 pub use objs_comments::ObjsComments;
 pub use objs_conversation::{
     ObjsConversation, ObjsConversationConversationObject,
@@ -275,7 +633,11 @@ pub use objs_message::{ObjsMessage, ObjsMessageAttachmentsItem, ObjsMessageIcons
 pub use objs_paging::ObjsPaging;
 pub use objs_primary_owner::ObjsPrimaryOwner;
 pub use objs_reaction::ObjsReaction;
+
+#[cfg(feature = "reminders")]
 pub use objs_reminder::ObjsReminder;
+
+#[cfg(feature = "apps_permissions")]
 pub use objs_resources::ObjsResources;
 pub use objs_response_metadata::{
     ObjsResponseMetadata, ObjsResponseMetadataNewPagingStyle,
@@ -296,50 +658,65 @@ pub use objs_user::{
 
 pub use objs_user_profile::{ObjsUserProfile, ObjsUserProfileFields};
 pub use objs_user_profile_short::ObjsUserProfileShort;
+
+#[cfg(feature = "admin_apps")]
 pub use admin_apps_approve::{AdminAppsApproveResponse, AdminAppsApproveError};
+
+#[cfg(feature = "admin_apps_approved")]
 pub use admin_apps_approved_list::{
     AdminAppsApprovedListResponse, AdminAppsApprovedListError,
 };
 
+#[cfg(feature = "admin_apps_requests")]
 pub use admin_apps_requests_list::{
     AdminAppsRequestsListResponse, AdminAppsRequestsListError,
 };
 
+#[cfg(feature = "admin_apps")]
 pub use admin_apps_restrict::{AdminAppsRestrictResponse, AdminAppsRestrictError};
+
+#[cfg(feature = "admin_apps_restricted")]
 pub use admin_apps_restricted_list::{
     AdminAppsRestrictedListResponse, AdminAppsRestrictedListError,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations_archive::{
     AdminConversationsArchiveResponse, AdminConversationsArchiveError,
     AdminConversationsArchiveErrorCode,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations_convert_to_private::{
     AdminConversationsConvertToPrivateResponse, AdminConversationsConvertToPrivateError,
     AdminConversationsConvertToPrivateErrorCode,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations_create::{
     AdminConversationsCreateResponse, AdminConversationsCreateError,
     AdminConversationsCreateErrorCode,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations_delete::{
     AdminConversationsDeleteResponse, AdminConversationsDeleteError,
     AdminConversationsDeleteErrorCode,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations_disconnect_shared::{
     AdminConversationsDisconnectSharedResponse, AdminConversationsDisconnectSharedError,
     AdminConversationsDisconnectSharedErrorCode,
 };
 
+#[cfg(feature = "admin_conversations_ekm")]
 pub use admin_conversations_ekm_list_original_connected_channel_info::{
     AdminConversationsEkmListOriginalConnectedChannelInfoResponse,
     AdminConversationsEkmListOriginalConnectedChannelInfoError,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations_get_conversation_prefs::{
     AdminConversationsGetConversationPrefsResponse,
     AdminConversationsGetConversationPrefsResponsePrefs,
@@ -348,313 +725,422 @@ pub use admin_conversations_get_conversation_prefs::{
     AdminConversationsGetConversationPrefsErrorCode,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations_get_teams::{
     AdminConversationsGetTeamsResponse, AdminConversationsGetTeamsError,
     AdminConversationsGetTeamsErrorCode,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations_invite::{
     AdminConversationsInviteResponse, AdminConversationsInviteError,
     AdminConversationsInviteErrorCode,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations_rename::{
     AdminConversationsRenameResponse, AdminConversationsRenameError,
     AdminConversationsRenameErrorCode,
 };
 
+#[cfg(feature = "admin_conversations_restrict_access")]
 pub use admin_conversations_restrict_access_add_group::{
     AdminConversationsRestrictAccessAddGroupResponse,
     AdminConversationsRestrictAccessAddGroupError,
 };
 
+#[cfg(feature = "admin_conversations_restrict_access")]
 pub use admin_conversations_restrict_access_list_groups::{
     AdminConversationsRestrictAccessListGroupsResponse,
     AdminConversationsRestrictAccessListGroupsError,
 };
 
+#[cfg(feature = "admin_conversations_restrict_access")]
 pub use admin_conversations_restrict_access_remove_group::{
     AdminConversationsRestrictAccessRemoveGroupResponse,
     AdminConversationsRestrictAccessRemoveGroupError,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations_search::{
     AdminConversationsSearchResponse, AdminConversationsSearchError,
     AdminConversationsSearchErrorCode,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations_set_conversation_prefs::{
     AdminConversationsSetConversationPrefsResponse,
     AdminConversationsSetConversationPrefsError,
     AdminConversationsSetConversationPrefsErrorCode,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations_set_teams::{
     AdminConversationsSetTeamsResponse, AdminConversationsSetTeamsError,
 };
 
+#[cfg(feature = "admin_conversations")]
 pub use admin_conversations_unarchive::{
     AdminConversationsUnarchiveResponse, AdminConversationsUnarchiveError,
     AdminConversationsUnarchiveErrorCode,
 };
 
+#[cfg(feature = "admin_emoji")]
 pub use admin_emoji_add::{AdminEmojiAddResponse, AdminEmojiAddError};
+
+#[cfg(feature = "admin_emoji")]
 pub use admin_emoji_add_alias::{AdminEmojiAddAliasResponse, AdminEmojiAddAliasError};
+
+#[cfg(feature = "admin_emoji")]
 pub use admin_emoji_list::{AdminEmojiListResponse, AdminEmojiListError};
+
+#[cfg(feature = "admin_emoji")]
 pub use admin_emoji_remove::{AdminEmojiRemoveResponse, AdminEmojiRemoveError};
+
+#[cfg(feature = "admin_emoji")]
 pub use admin_emoji_rename::{AdminEmojiRenameResponse, AdminEmojiRenameError};
+
+#[cfg(feature = "admin_invite_requests")]
 pub use admin_invite_requests_approve::{
     AdminInviteRequestsApproveResponse, AdminInviteRequestsApproveError,
 };
 
+#[cfg(feature = "admin_invite_requests_approved")]
 pub use admin_invite_requests_approved_list::{
     AdminInviteRequestsApprovedListResponse, AdminInviteRequestsApprovedListError,
 };
 
+#[cfg(feature = "admin_invite_requests_denied")]
 pub use admin_invite_requests_denied_list::{
     AdminInviteRequestsDeniedListResponse, AdminInviteRequestsDeniedListError,
 };
 
+#[cfg(feature = "admin_invite_requests")]
 pub use admin_invite_requests_deny::{
     AdminInviteRequestsDenyResponse, AdminInviteRequestsDenyError,
 };
 
+#[cfg(feature = "admin_invite_requests")]
 pub use admin_invite_requests_list::{
     AdminInviteRequestsListResponse, AdminInviteRequestsListError,
 };
 
+#[cfg(feature = "admin_teams_admins")]
 pub use admin_teams_admins_list::{
     AdminTeamsAdminsListResponse, AdminTeamsAdminsListError,
 };
 
+#[cfg(feature = "admin_teams")]
 pub use admin_teams_create::{AdminTeamsCreateResponse, AdminTeamsCreateError};
+
+#[cfg(feature = "admin_teams")]
 pub use admin_teams_list::{AdminTeamsListResponse, AdminTeamsListError};
+
+#[cfg(feature = "admin_teams_owners")]
 pub use admin_teams_owners_list::{
     AdminTeamsOwnersListResponse, AdminTeamsOwnersListError,
 };
 
+#[cfg(feature = "admin_teams_settings")]
 pub use admin_teams_settings_info::{
     AdminTeamsSettingsInfoResponse, AdminTeamsSettingsInfoError,
 };
 
+#[cfg(feature = "admin_teams_settings")]
 pub use admin_teams_settings_set_default_channels::{
     AdminTeamsSettingsSetDefaultChannelsResponse,
     AdminTeamsSettingsSetDefaultChannelsError,
 };
 
+#[cfg(feature = "admin_teams_settings")]
 pub use admin_teams_settings_set_description::{
     AdminTeamsSettingsSetDescriptionResponse, AdminTeamsSettingsSetDescriptionError,
 };
 
+#[cfg(feature = "admin_teams_settings")]
 pub use admin_teams_settings_set_discoverability::{
     AdminTeamsSettingsSetDiscoverabilityResponse,
     AdminTeamsSettingsSetDiscoverabilityError,
 };
 
+#[cfg(feature = "admin_teams_settings")]
 pub use admin_teams_settings_set_icon::{
     AdminTeamsSettingsSetIconResponse, AdminTeamsSettingsSetIconError,
 };
 
+#[cfg(feature = "admin_teams_settings")]
 pub use admin_teams_settings_set_name::{
     AdminTeamsSettingsSetNameResponse, AdminTeamsSettingsSetNameError,
 };
 
+#[cfg(feature = "admin_usergroups")]
 pub use admin_usergroups_add_channels::{
     AdminUsergroupsAddChannelsResponse, AdminUsergroupsAddChannelsError,
 };
 
+#[cfg(feature = "admin_usergroups")]
 pub use admin_usergroups_add_teams::{
     AdminUsergroupsAddTeamsResponse, AdminUsergroupsAddTeamsError,
 };
 
+#[cfg(feature = "admin_usergroups")]
 pub use admin_usergroups_list_channels::{
     AdminUsergroupsListChannelsResponse, AdminUsergroupsListChannelsError,
 };
 
+#[cfg(feature = "admin_usergroups")]
 pub use admin_usergroups_remove_channels::{
     AdminUsergroupsRemoveChannelsResponse, AdminUsergroupsRemoveChannelsError,
 };
 
+#[cfg(feature = "admin_users")]
 pub use admin_users_assign::{AdminUsersAssignResponse, AdminUsersAssignError};
+
+#[cfg(feature = "admin_users")]
 pub use admin_users_invite::{AdminUsersInviteResponse, AdminUsersInviteError};
+
+#[cfg(feature = "admin_users")]
 pub use admin_users_list::{AdminUsersListResponse, AdminUsersListError};
+
+#[cfg(feature = "admin_users")]
 pub use admin_users_remove::{AdminUsersRemoveResponse, AdminUsersRemoveError};
+
+#[cfg(feature = "admin_users_session")]
 pub use admin_users_session_invalidate::{
     AdminUsersSessionInvalidateResponse, AdminUsersSessionInvalidateError,
 };
 
+#[cfg(feature = "admin_users_session")]
 pub use admin_users_session_reset::{
     AdminUsersSessionResetResponse, AdminUsersSessionResetError,
 };
 
+#[cfg(feature = "admin_users")]
 pub use admin_users_set_admin::{AdminUsersSetAdminResponse, AdminUsersSetAdminError};
+
+#[cfg(feature = "admin_users")]
 pub use admin_users_set_expiration::{
     AdminUsersSetExpirationResponse, AdminUsersSetExpirationError,
 };
 
+#[cfg(feature = "admin_users")]
 pub use admin_users_set_owner::{AdminUsersSetOwnerResponse, AdminUsersSetOwnerError};
+
+#[cfg(feature = "admin_users")]
 pub use admin_users_set_regular::{
     AdminUsersSetRegularResponse, AdminUsersSetRegularError,
 };
 
+#[cfg(feature = "api")]
 pub use api_test::{ApiTestResponse, ApiTestError};
+
+#[cfg(feature = "apps_event_authorizations")]
 pub use apps_event_authorizations_list::{
     AppsEventAuthorizationsListResponse, AppsEventAuthorizationsListError,
 };
 
+#[cfg(feature = "apps_permissions")]
 pub use apps_permissions_info::{
     AppsPermissionsInfoResponse, AppsPermissionsInfoResponseInfo,
     AppsPermissionsInfoResponseInfoAppHome, AppsPermissionsInfoResponseInfoTeam,
     AppsPermissionsInfoError, AppsPermissionsInfoErrorCode,
 };
 
+#[cfg(feature = "apps_permissions")]
 pub use apps_permissions_request::{
     AppsPermissionsRequestResponse, AppsPermissionsRequestError,
     AppsPermissionsRequestErrorCode,
 };
 
+#[cfg(feature = "apps_permissions_resources")]
 pub use apps_permissions_resources_list::{
     AppsPermissionsResourcesListResponse,
     AppsPermissionsResourcesListResponseResourcesItem, AppsPermissionsResourcesListError,
     AppsPermissionsResourcesListErrorCode,
 };
 
+#[cfg(feature = "apps_permissions_scopes")]
 pub use apps_permissions_scopes_list::{
     AppsPermissionsScopesListResponse, AppsPermissionsScopesListResponseScopes,
     AppsPermissionsScopesListError, AppsPermissionsScopesListErrorCode,
 };
 
+#[cfg(feature = "apps_permissions_users")]
 pub use apps_permissions_users_list::{
     AppsPermissionsUsersListResponse, AppsPermissionsUsersListError,
 };
 
+#[cfg(feature = "apps_permissions_users")]
 pub use apps_permissions_users_request::{
     AppsPermissionsUsersRequestResponse, AppsPermissionsUsersRequestError,
 };
 
+#[cfg(feature = "apps")]
 pub use apps_uninstall::{
     AppsUninstallResponse, AppsUninstallError, AppsUninstallErrorCode,
 };
 
+#[cfg(feature = "auth")]
 pub use auth_revoke::{AuthRevokeResponse, AuthRevokeError, AuthRevokeErrorCode};
+
+#[cfg(feature = "auth")]
 pub use auth_test::{AuthTestResponse, AuthTestError, AuthTestErrorCode};
+
+#[cfg(feature = "bots")]
 pub use bots_info::{
     BotsInfoResponse, BotsInfoResponseBot, BotsInfoError, BotsInfoErrorCode,
 };
 
+#[cfg(feature = "calls")]
 pub use calls_add::{CallsAddResponse, CallsAddError};
+
+#[cfg(feature = "calls")]
 pub use calls_end::{CallsEndResponse, CallsEndError};
+
+#[cfg(feature = "calls")]
 pub use calls_info::{CallsInfoResponse, CallsInfoError};
+
+#[cfg(feature = "calls_participants")]
 pub use calls_participants_add::{
     CallsParticipantsAddResponse, CallsParticipantsAddError,
 };
 
+#[cfg(feature = "calls_participants")]
 pub use calls_participants_remove::{
     CallsParticipantsRemoveResponse, CallsParticipantsRemoveError,
 };
 
+#[cfg(feature = "calls")]
 pub use calls_update::{CallsUpdateResponse, CallsUpdateError};
+
+#[cfg(feature = "chat")]
 pub use chat_delete::{ChatDeleteResponse, ChatDeleteError, ChatDeleteErrorCode};
+
+#[cfg(feature = "chat")]
 pub use chat_delete_scheduled_message::{
     ChatDeleteScheduledMessageResponse, ChatDeleteScheduledMessageError,
     ChatDeleteScheduledMessageErrorCode,
 };
 
+#[cfg(feature = "chat")]
 pub use chat_get_permalink::{
     ChatGetPermalinkResponse, ChatGetPermalinkError, ChatGetPermalinkErrorCode,
 };
 
+#[cfg(feature = "chat")]
 pub use chat_me_message::{
     ChatMeMessageResponse, ChatMeMessageError, ChatMeMessageErrorCode,
 };
 
+#[cfg(feature = "chat")]
 pub use chat_post_ephemeral::{
     ChatPostEphemeralResponse, ChatPostEphemeralError, ChatPostEphemeralErrorCode,
 };
 
+#[cfg(feature = "chat")]
 pub use chat_post_message::{
     ChatPostMessageResponse, ChatPostMessageError, ChatPostMessageErrorCode,
 };
 
+#[cfg(feature = "chat")]
 pub use chat_schedule_message::{
     ChatScheduleMessageResponse, ChatScheduleMessageResponseMessage,
     ChatScheduleMessageError, ChatScheduleMessageErrorCode,
 };
 
+#[cfg(feature = "chat_scheduled_messages")]
 pub use chat_scheduled_messages_list::{
     ChatScheduledMessagesListResponse,
     ChatScheduledMessagesListResponseScheduledMessagesItem,
     ChatScheduledMessagesListError, ChatScheduledMessagesListErrorCode,
 };
 
+#[cfg(feature = "chat")]
 pub use chat_unfurl::{ChatUnfurlResponse, ChatUnfurlError, ChatUnfurlErrorCode};
+
+#[cfg(feature = "chat")]
 pub use chat_update::{
     ChatUpdateResponse, ChatUpdateResponseMessage, ChatUpdateError, ChatUpdateErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_archive::{
     ConversationsArchiveResponse, ConversationsArchiveError,
     ConversationsArchiveErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_close::{
     ConversationsCloseResponse, ConversationsCloseError, ConversationsCloseErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_create::{
     ConversationsCreateResponse, ConversationsCreateError, ConversationsCreateErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_history::{
     ConversationsHistoryResponse, ConversationsHistoryError,
     ConversationsHistoryErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_info::{
     ConversationsInfoResponse, ConversationsInfoError, ConversationsInfoErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_invite::{
     ConversationsInviteResponse, ConversationsInviteError, ConversationsInviteErrorCode,
     ConversationsInviteErrorErrorsItem, ConversationsInviteErrorErrorsItemError,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_join::{
     ConversationsJoinResponse, ConversationsJoinResponseResponseMetadata,
     ConversationsJoinError, ConversationsJoinErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_kick::{
     ConversationsKickResponse, ConversationsKickError, ConversationsKickErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_leave::{
     ConversationsLeaveResponse, ConversationsLeaveError, ConversationsLeaveErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_list::{
     ConversationsListResponse, ConversationsListError, ConversationsListErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_mark::{
     ConversationsMarkResponse, ConversationsMarkError, ConversationsMarkErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_members::{
     ConversationsMembersResponse, ConversationsMembersError,
     ConversationsMembersErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_open::{
     ConversationsOpenResponse, ConversationsOpenResponseChannel,
     ConversationsOpenResponseChannelId, ConversationsOpenError,
     ConversationsOpenErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_rename::{
     ConversationsRenameResponse, ConversationsRenameError, ConversationsRenameErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_replies::{
     ConversationsRepliesResponse, ConversationsRepliesResponseMessagesItem,
     ConversationsRepliesResponseMessagesItemReplyCount,
@@ -662,59 +1148,107 @@ pub use conversations_replies::{
     ConversationsRepliesErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_set_purpose::{
     ConversationsSetPurposeResponse, ConversationsSetPurposeError,
     ConversationsSetPurposeErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_set_topic::{
     ConversationsSetTopicResponse, ConversationsSetTopicError,
     ConversationsSetTopicErrorCode,
 };
 
+#[cfg(feature = "conversations")]
 pub use conversations_unarchive::{
     ConversationsUnarchiveResponse, ConversationsUnarchiveError,
     ConversationsUnarchiveErrorCode,
 };
 
+#[cfg(feature = "dialog")]
 pub use dialog_open::{DialogOpenResponse, DialogOpenError, DialogOpenErrorCode};
+
+#[cfg(feature = "dnd")]
 pub use dnd_end_dnd::{DndEndDndResponse, DndEndDndError, DndEndDndErrorCode};
+
+#[cfg(feature = "dnd")]
 pub use dnd_end_snooze::{DndEndSnoozeResponse, DndEndSnoozeError, DndEndSnoozeErrorCode};
+
+#[cfg(feature = "dnd")]
 pub use dnd_info::{DndInfoResponse, DndInfoError, DndInfoErrorCode};
+
+#[cfg(feature = "dnd")]
 pub use dnd_set_snooze::{DndSetSnoozeResponse, DndSetSnoozeError, DndSetSnoozeErrorCode};
+
+#[cfg(feature = "dnd")]
 pub use dnd_team_info::{DndTeamInfoResponse, DndTeamInfoError};
+
+#[cfg(feature = "emoji")]
 pub use emoji_list::{EmojiListResponse, EmojiListError};
+
+#[cfg(feature = "files_comments")]
 pub use files_comments_delete::{
     FilesCommentsDeleteResponse, FilesCommentsDeleteError, FilesCommentsDeleteErrorCode,
 };
 
+#[cfg(feature = "files")]
 pub use files_delete::{FilesDeleteResponse, FilesDeleteError, FilesDeleteErrorCode};
+
+#[cfg(feature = "files")]
 pub use files_info::{FilesInfoResponse, FilesInfoError, FilesInfoErrorCode};
+
+#[cfg(feature = "files")]
 pub use files_list::{FilesListResponse, FilesListError, FilesListErrorCode};
+
+#[cfg(feature = "files_remote")]
 pub use files_remote_add::{FilesRemoteAddResponse, FilesRemoteAddError};
+
+#[cfg(feature = "files_remote")]
 pub use files_remote_info::{FilesRemoteInfoResponse, FilesRemoteInfoError};
+
+#[cfg(feature = "files_remote")]
 pub use files_remote_list::{FilesRemoteListResponse, FilesRemoteListError};
+
+#[cfg(feature = "files_remote")]
 pub use files_remote_remove::{FilesRemoteRemoveResponse, FilesRemoteRemoveError};
+
+#[cfg(feature = "files_remote")]
 pub use files_remote_share::{FilesRemoteShareResponse, FilesRemoteShareError};
+
+#[cfg(feature = "files_remote")]
 pub use files_remote_update::{FilesRemoteUpdateResponse, FilesRemoteUpdateError};
+
+#[cfg(feature = "files")]
 pub use files_revoke_public_url::{
     FilesRevokePublicUrlResponse, FilesRevokePublicUrlError,
     FilesRevokePublicUrlErrorCode,
 };
 
+#[cfg(feature = "files")]
 pub use files_shared_public_url::{
     FilesSharedPublicUrlResponse, FilesSharedPublicUrlError,
     FilesSharedPublicUrlErrorCode,
 };
 
+#[cfg(feature = "files")]
 pub use files_upload::{FilesUploadResponse, FilesUploadError, FilesUploadErrorCode};
+
+#[cfg(feature = "migration")]
 pub use migration_exchange::{
     MigrationExchangeResponse, MigrationExchangeError, MigrationExchangeErrorCode,
 };
 
+#[cfg(feature = "oauth")]
 pub use oauth_access::{OauthAccessResponse, OauthAccessError};
+
+#[cfg(feature = "oauth")]
 pub use oauth_token::{OauthTokenResponse, OauthTokenError};
+
+#[cfg(feature = "oauth_v2")]
 pub use oauth_v2_access::{OauthV2AccessResponse, OauthV2AccessError};
+
+#[cfg(feature = "pins")]
 pub use pins_add::{PinsAddResponse, PinsAddError, PinsAddErrorCode};
 pub use pins_list::{
     PinsListResponse, PinsListResponseItems, PinsListResponseItemsItemsItem,
@@ -724,8 +1258,13 @@ pub use pins_list::{
     PinsListErrorCode,
 };
 
+#[cfg(feature = "pins")]
 pub use pins_remove::{PinsRemoveResponse, PinsRemoveError, PinsRemoveErrorCode};
+
+#[cfg(feature = "reactions")]
 pub use reactions_add::{ReactionsAddResponse, ReactionsAddError, ReactionsAddErrorCode};
+
+#[cfg(feature = "reactions")]
 pub use reactions_get::{ReactionsGetError, ReactionsGetErrorCode};
 pub use reactions_list::{
     ReactionsListResponse, ReactionsListResponseItemsItem,
@@ -734,23 +1273,30 @@ pub use reactions_list::{
     ReactionsListError, ReactionsListErrorCode,
 };
 
+#[cfg(feature = "reactions")]
 pub use reactions_remove::{
     ReactionsRemoveResponse, ReactionsRemoveError, ReactionsRemoveErrorCode,
 };
 
+#[cfg(feature = "reminders")]
 pub use reminders_add::{RemindersAddResponse, RemindersAddError, RemindersAddErrorCode};
+
+#[cfg(feature = "reminders")]
 pub use reminders_complete::{
     RemindersCompleteResponse, RemindersCompleteError, RemindersCompleteErrorCode,
 };
 
+#[cfg(feature = "reminders")]
 pub use reminders_delete::{
     RemindersDeleteResponse, RemindersDeleteError, RemindersDeleteErrorCode,
 };
 
+#[cfg(feature = "reminders")]
 pub use reminders_info::{
     RemindersInfoResponse, RemindersInfoError, RemindersInfoErrorCode,
 };
 
+#[cfg(feature = "reminders")]
 pub use reminders_list::{
     RemindersListResponse, RemindersListError, RemindersListErrorCode,
 };
@@ -760,8 +1306,13 @@ pub use rtm_connect::{
     RtmConnectErrorCode,
 };
 
+#[cfg(feature = "search")]
 pub use search_messages::{SearchMessagesResponse, SearchMessagesError};
+
+#[cfg(feature = "stars")]
 pub use stars_add::{StarsAddResponse, StarsAddError, StarsAddErrorCode};
+
+#[cfg(feature = "stars")]
 pub use stars_list::{
     StarsListResponse, StarsListResponseItemsItem, StarsListResponseItemsItemWithMessage,
     StarsListResponseItemsItemDateCreate, StarsListResponseItemsItemComment,
@@ -771,61 +1322,82 @@ pub use stars_list::{
     StarsListError, StarsListErrorCode,
 };
 
+#[cfg(feature = "stars")]
 pub use stars_remove::{StarsRemoveResponse, StarsRemoveError, StarsRemoveErrorCode};
+
+#[cfg(feature = "team")]
 pub use team_access_logs::{
     TeamAccessLogsResponse, TeamAccessLogsResponseLoginsItem, TeamAccessLogsError,
     TeamAccessLogsErrorCode,
 };
 
+#[cfg(feature = "team")]
 pub use team_billable_info::{TeamBillableInfoResponse, TeamBillableInfoError};
+
+#[cfg(feature = "team")]
 pub use team_info::{TeamInfoResponse, TeamInfoError, TeamInfoErrorCode};
+
+#[cfg(feature = "team")]
 pub use team_integration_logs::{
     TeamIntegrationLogsResponse, TeamIntegrationLogsResponseLogsItem,
     TeamIntegrationLogsError, TeamIntegrationLogsErrorCode,
 };
 
+#[cfg(feature = "team_profile")]
 pub use team_profile_get::{
     TeamProfileGetResponse, TeamProfileGetError, TeamProfileGetErrorCode,
 };
 
+#[cfg(feature = "usergroups")]
 pub use usergroups_create::{
     UsergroupsCreateResponse, UsergroupsCreateError, UsergroupsCreateErrorCode,
 };
 
+#[cfg(feature = "usergroups")]
 pub use usergroups_disable::{
     UsergroupsDisableResponse, UsergroupsDisableError, UsergroupsDisableErrorCode,
 };
 
+#[cfg(feature = "usergroups")]
 pub use usergroups_enable::{
     UsergroupsEnableResponse, UsergroupsEnableError, UsergroupsEnableErrorCode,
 };
 
+#[cfg(feature = "usergroups")]
 pub use usergroups_list::{
     UsergroupsListResponse, UsergroupsListError, UsergroupsListErrorCode,
 };
 
+#[cfg(feature = "usergroups")]
 pub use usergroups_update::{
     UsergroupsUpdateResponse, UsergroupsUpdateError, UsergroupsUpdateErrorCode,
 };
 
+#[cfg(feature = "usergroups_users")]
 pub use usergroups_users_list::{
     UsergroupsUsersListResponse, UsergroupsUsersListError, UsergroupsUsersListErrorCode,
 };
 
+#[cfg(feature = "usergroups_users")]
 pub use usergroups_users_update::{
     UsergroupsUsersUpdateResponse, UsergroupsUsersUpdateError,
     UsergroupsUsersUpdateErrorCode,
 };
 
+#[cfg(feature = "users")]
 pub use users_conversations::{
     UsersConversationsResponse, UsersConversationsError, UsersConversationsErrorCode,
 };
 
+#[cfg(feature = "users")]
 pub use users_delete_photo::{
     UsersDeletePhotoResponse, UsersDeletePhotoError, UsersDeletePhotoErrorCode,
 };
 
+#[cfg(feature = "users")]
 pub use users_get_presence::{UsersGetPresenceResponse, UsersGetPresenceError};
+
+#[cfg(feature = "users")]
 pub use users_identity::{
     UsersIdentityResponse, UsersIdentityResponseOk, UsersIdentityResponseOkTeam,
     UsersIdentityResponseOk2, UsersIdentityResponseOkUser, UsersIdentityResponseOk3,
@@ -833,47 +1405,72 @@ pub use users_identity::{
     UsersIdentityError, UsersIdentityErrorCode,
 };
 
+#[cfg(feature = "users")]
 pub use users_info::{UsersInfoResponse, UsersInfoError, UsersInfoErrorCode};
+
+#[cfg(feature = "users")]
 pub use users_list::{UsersListResponse, UsersListError, UsersListErrorCode};
+
+#[cfg(feature = "users")]
 pub use users_lookup_by_email::{
     UsersLookupByEmailResponse, UsersLookupByEmailError, UsersLookupByEmailErrorCode,
 };
 
+#[cfg(feature = "users_profile")]
 pub use users_profile_get::{
     UsersProfileGetResponse, UsersProfileGetError, UsersProfileGetErrorCode,
 };
 
+#[cfg(feature = "users_profile")]
 pub use users_profile_set::{
     UsersProfileSetResponse, UsersProfileSetError, UsersProfileSetErrorCode,
 };
 
+#[cfg(feature = "users")]
 pub use users_set_active::{
     UsersSetActiveResponse, UsersSetActiveError, UsersSetActiveErrorCode,
 };
 
+#[cfg(feature = "users")]
 pub use users_set_photo::{
     UsersSetPhotoResponse, UsersSetPhotoResponseProfile, UsersSetPhotoError,
     UsersSetPhotoErrorCode,
 };
 
+#[cfg(feature = "users")]
 pub use users_set_presence::{
     UsersSetPresenceResponse, UsersSetPresenceError, UsersSetPresenceErrorCode,
 };
 
+#[cfg(feature = "views")]
 pub use views_open::{ViewsOpenResponse, ViewsOpenError};
+
+#[cfg(feature = "views")]
 pub use views_publish::{ViewsPublishResponse, ViewsPublishError};
+
+#[cfg(feature = "views")]
 pub use views_push::{ViewsPushResponse, ViewsPushError};
+
+#[cfg(feature = "views")]
 pub use views_update::{ViewsUpdateResponse, ViewsUpdateError};
+
+#[cfg(feature = "workflows")]
 pub use workflows_step_completed::{
     WorkflowsStepCompletedResponse, WorkflowsStepCompletedError,
 };
 
+#[cfg(feature = "workflows")]
 pub use workflows_step_failed::{WorkflowsStepFailedResponse, WorkflowsStepFailedError};
+
+#[cfg(feature = "workflows")]
 pub use workflows_update_step::{WorkflowsUpdateStepResponse, WorkflowsUpdateStepError};
+
+#[cfg(feature = "openid_connect")]
 pub use openid_connect_token::{
     OpenidConnectTokenGrantType, OpenidConnectTokenResponse, OpenidConnectTokenError,
 };
 
+#[cfg(feature = "openid_connect")]
 pub use openid_connect_user_info::{
     OpenidConnectUserInfoResponse, OpenidConnectUserInfoError,
 };

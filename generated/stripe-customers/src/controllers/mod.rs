@@ -3,7 +3,10 @@
 
 //! One controller per tag; each method returns a request builder.
 
+#[cfg(feature = "customers")]
 mod customers;
+
+#[cfg(feature = "customers")]
 pub use customers::{
     CustomersController, GetCustomersRequest, PostCustomersRequest,
     GetCustomersCustomerRequest, DeleteCustomersCustomerRequest,

@@ -4,61 +4,129 @@
 //! Types of request and response bodies: one module per component schema and one
 //! per operation for the schemas written inline in it.
 
+#[cfg(feature = "customers")]
 mod address;
+
+#[cfg(feature = "customers")]
 mod api_errors;
+
+#[cfg(feature = "customers")]
 mod bank_account;
+
+#[cfg(feature = "customers")]
 mod card;
+
+#[cfg(feature = "customers")]
 mod cash_balance;
+
+#[cfg(feature = "customers")]
 mod customer;
+
+#[cfg(feature = "customers")]
 mod customer_tax;
+
+#[cfg(feature = "customers")]
 mod deleted_customer;
+
+#[cfg(feature = "customers")]
 mod discount;
+
+#[cfg(feature = "customers")]
 mod error;
+
+#[cfg(feature = "customers")]
 mod invoice_setting_customer_setting;
+
+#[cfg(feature = "customers")]
 mod shipping;
+
+#[cfg(feature = "customers")]
 mod source;
+
+#[cfg(feature = "customers")]
 mod subscription;
+
+#[cfg(feature = "customers")]
 mod tax_id;
+
+#[cfg(feature = "customers")]
 mod test_helpers_test_clock;
+
+#[cfg(feature = "customers")]
 mod get_customers;
+
+#[cfg(feature = "customers")]
 mod post_customers;
+
+#[cfg(feature = "customers")]
 mod get_customers_customer;
+
+#[cfg(feature = "customers")]
 pub use address::Address;
+
+#[cfg(feature = "customers")]
 pub use api_errors::{ApiErrors, ApiErrorsSource, ApiErrorsType};
+
+#[cfg(feature = "customers")]
 pub use bank_account::{
     BankAccount, BankAccountAvailablePayoutMethodsItem, BankAccountCustomer,
     BankAccountObject,
 };
 
+#[cfg(feature = "customers")]
 pub use card::{Card, CardObject};
+
+#[cfg(feature = "customers")]
 pub use cash_balance::{CashBalance, CashBalanceObject};
+
+#[cfg(feature = "customers")]
 pub use customer::{
     Customer, CustomerDefaultSource, CustomerObject, CustomerSources,
     CustomerSourcesObject, CustomerSubscriptions, CustomerTaxExempt, CustomerTaxIds,
     CustomerTestClock,
 };
 
+#[cfg(feature = "customers")]
 pub use customer_tax::{CustomerTax, CustomerTaxAutomaticTax};
+
+#[cfg(feature = "customers")]
 pub use deleted_customer::DeletedCustomer;
+
+#[cfg(feature = "customers")]
 pub use discount::{Discount, DiscountObject};
+
+#[cfg(feature = "customers")]
 pub use error::ErrorModel;
+
+#[cfg(feature = "customers")]
 pub use invoice_setting_customer_setting::InvoiceSettingCustomerSetting;
+
+#[cfg(feature = "customers")]
 pub use shipping::Shipping;
+
+#[cfg(feature = "customers")]
 pub use source::{Source, SourceObject, SourceType};
+
+#[cfg(feature = "customers")]
 pub use subscription::{
     Subscription, SubscriptionCollectionMethod, SubscriptionItems, SubscriptionObject,
     SubscriptionStatus,
 };
 
+#[cfg(feature = "customers")]
 pub use tax_id::{TaxId, TaxIdCustomer, TaxIdObject, TaxIdType};
+
+#[cfg(feature = "customers")]
 pub use test_helpers_test_clock::{
     TestHelpersTestClock, TestHelpersTestClockObject, TestHelpersTestClockStatus,
 };
 
+#[cfg(feature = "customers")]
 pub use get_customers::{
     GetCustomersCreated, GetCustomersCreatedRangeQuerySpecs, GetCustomersResponse,
 };
 
+#[cfg(feature = "customers")]
 pub use post_customers::{
     PostCustomersAddress, PostCustomersAddressOptionalFieldsAddress,
     PostCustomersAddressVariant2, PostCustomersCashBalance,
@@ -73,4 +141,5 @@ pub use post_customers::{
     PostCustomersTaxIdDataItemType,
 };
 
+#[cfg(feature = "customers")]
 pub use get_customers_customer::GetCustomersCustomerResponse;

@@ -3,14 +3,16 @@
 
 //! Every example in the API description decodes into its type, through the same
 //! decoding path the client uses (so success and error bodies are also told apart
-//! the way the client tells them apart).
+//! the way the client tells them apart). Each test is compiled with the feature
+//! of its operation's controller.
 
+#[cfg(feature = "admin_apps")]
 #[test]
 fn admin_apps_approve_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminAppsApproveResponse,
-        crate::models::AdminAppsApproveError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsApproveResponse,
+        slack_web_api::models::AdminAppsApproveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -20,24 +22,25 @@ fn admin_apps_approve_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminAppsApproveError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsApproveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_apps")]
 #[test]
 fn admin_apps_restrict_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminAppsRestrictResponse,
-        crate::models::AdminAppsRestrictError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsRestrictResponse,
+        slack_web_api::models::AdminAppsRestrictError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -47,24 +50,25 @@ fn admin_apps_restrict_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminAppsRestrictError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsRestrictError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_apps_approved")]
 #[test]
 fn admin_apps_approved_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminAppsApprovedListResponse,
-        crate::models::AdminAppsApprovedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsApprovedListResponse,
+        slack_web_api::models::AdminAppsApprovedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -77,24 +81,25 @@ fn admin_apps_approved_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminAppsApprovedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsApprovedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_apps_requests")]
 #[test]
 fn admin_apps_requests_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminAppsRequestsListResponse,
-        crate::models::AdminAppsRequestsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsRequestsListResponse,
+        slack_web_api::models::AdminAppsRequestsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -107,8 +112,8 @@ fn admin_apps_requests_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminAppsRequestsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsRequestsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -117,17 +122,18 @@ fn admin_apps_requests_list_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_apps_restricted")]
 #[test]
 fn admin_apps_restricted_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminAppsRestrictedListResponse,
-        crate::models::AdminAppsRestrictedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsRestrictedListResponse,
+        slack_web_api::models::AdminAppsRestrictedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -140,24 +146,25 @@ fn admin_apps_restricted_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminAppsRestrictedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminAppsRestrictedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_archive_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsArchiveResponse,
-        crate::models::AdminConversationsArchiveError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsArchiveResponse,
+        slack_web_api::models::AdminConversationsArchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -167,24 +174,25 @@ fn admin_conversations_archive_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsArchiveError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsArchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_convert_to_private_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsConvertToPrivateResponse,
-        crate::models::AdminConversationsConvertToPrivateError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsConvertToPrivateResponse,
+        slack_web_api::models::AdminConversationsConvertToPrivateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -194,24 +202,25 @@ fn admin_conversations_convert_to_private_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsConvertToPrivateError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsConvertToPrivateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_create_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsCreateResponse,
-        crate::models::AdminConversationsCreateError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsCreateResponse,
+        slack_web_api::models::AdminConversationsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"channel_id\":\"C12345\",\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -221,24 +230,25 @@ fn admin_conversations_create_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsCreateError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsDeleteResponse,
-        crate::models::AdminConversationsDeleteError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsDeleteResponse,
+        slack_web_api::models::AdminConversationsDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -248,24 +258,25 @@ fn admin_conversations_delete_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsDeleteError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_disconnect_shared_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsDisconnectSharedResponse,
-        crate::models::AdminConversationsDisconnectSharedError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsDisconnectSharedResponse,
+        slack_web_api::models::AdminConversationsDisconnectSharedError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -275,24 +286,25 @@ fn admin_conversations_disconnect_shared_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsDisconnectSharedError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsDisconnectSharedError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_get_conversation_prefs_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsGetConversationPrefsResponse,
-        crate::models::AdminConversationsGetConversationPrefsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsGetConversationPrefsResponse,
+        slack_web_api::models::AdminConversationsGetConversationPrefsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -302,24 +314,25 @@ fn admin_conversations_get_conversation_prefs_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsGetConversationPrefsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsGetConversationPrefsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_get_teams_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsGetTeamsResponse,
-        crate::models::AdminConversationsGetTeamsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsGetTeamsResponse,
+        slack_web_api::models::AdminConversationsGetTeamsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"teams\":[\"T1234\",\"T5678\"]}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -329,24 +342,25 @@ fn admin_conversations_get_teams_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsGetTeamsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsGetTeamsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_invite_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsInviteResponse,
-        crate::models::AdminConversationsInviteError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsInviteResponse,
+        slack_web_api::models::AdminConversationsInviteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -356,24 +370,25 @@ fn admin_conversations_invite_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsInviteError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsInviteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_rename_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsRenameResponse,
-        crate::models::AdminConversationsRenameError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRenameResponse,
+        slack_web_api::models::AdminConversationsRenameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -383,24 +398,25 @@ fn admin_conversations_rename_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsRenameError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRenameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_search_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsSearchResponse,
-        crate::models::AdminConversationsSearchError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsSearchResponse,
+        slack_web_api::models::AdminConversationsSearchError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -412,18 +428,19 @@ fn admin_conversations_search_examples_decode() {
         panic!("success example does not decode: {e:?}");
     }
     if let Err(e) = serde_json::from_str::<
-        crate::models::AdminConversationsSearchError,
+        slack_web_api::models::AdminConversationsSearchError,
     >("{\"error\":\"not_an_enterprise\",\"ok\":false}") {
         panic!("error example does not decode: {e}");
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_set_conversation_prefs_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsSetConversationPrefsResponse,
-        crate::models::AdminConversationsSetConversationPrefsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsSetConversationPrefsResponse,
+        slack_web_api::models::AdminConversationsSetConversationPrefsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -433,24 +450,25 @@ fn admin_conversations_set_conversation_prefs_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsSetConversationPrefsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsSetConversationPrefsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_set_teams_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsSetTeamsResponse,
-        crate::models::AdminConversationsSetTeamsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsSetTeamsResponse,
+        slack_web_api::models::AdminConversationsSetTeamsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -460,24 +478,25 @@ fn admin_conversations_set_teams_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsSetTeamsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsSetTeamsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations")]
 #[test]
 fn admin_conversations_unarchive_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsUnarchiveResponse,
-        crate::models::AdminConversationsUnarchiveError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsUnarchiveResponse,
+        slack_web_api::models::AdminConversationsUnarchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -487,24 +506,25 @@ fn admin_conversations_unarchive_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsUnarchiveError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsUnarchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations_ekm")]
 #[test]
 fn admin_conversations_ekm_list_original_connected_channel_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsEkmListOriginalConnectedChannelInfoResponse,
-        crate::models::AdminConversationsEkmListOriginalConnectedChannelInfoError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsEkmListOriginalConnectedChannelInfoResponse,
+        slack_web_api::models::AdminConversationsEkmListOriginalConnectedChannelInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -517,24 +537,25 @@ fn admin_conversations_ekm_list_original_connected_channel_info_examples_decode(
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsEkmListOriginalConnectedChannelInfoError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsEkmListOriginalConnectedChannelInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations_restrict_access")]
 #[test]
 fn admin_conversations_restrict_access_add_group_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsRestrictAccessAddGroupResponse,
-        crate::models::AdminConversationsRestrictAccessAddGroupError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRestrictAccessAddGroupResponse,
+        slack_web_api::models::AdminConversationsRestrictAccessAddGroupError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -544,24 +565,25 @@ fn admin_conversations_restrict_access_add_group_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsRestrictAccessAddGroupError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRestrictAccessAddGroupError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations_restrict_access")]
 #[test]
 fn admin_conversations_restrict_access_list_groups_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsRestrictAccessListGroupsResponse,
-        crate::models::AdminConversationsRestrictAccessListGroupsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRestrictAccessListGroupsResponse,
+        slack_web_api::models::AdminConversationsRestrictAccessListGroupsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"group_ids\":[\"YOUR_GROUP_ID\"],\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -571,24 +593,25 @@ fn admin_conversations_restrict_access_list_groups_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsRestrictAccessListGroupsError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRestrictAccessListGroupsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_conversations_restrict_access")]
 #[test]
 fn admin_conversations_restrict_access_remove_group_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminConversationsRestrictAccessRemoveGroupResponse,
-        crate::models::AdminConversationsRestrictAccessRemoveGroupError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRestrictAccessRemoveGroupResponse,
+        slack_web_api::models::AdminConversationsRestrictAccessRemoveGroupError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -598,24 +621,25 @@ fn admin_conversations_restrict_access_remove_group_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminConversationsRestrictAccessRemoveGroupError,
-        crate::Scheme,
+        slack_web_api::models::AdminConversationsRestrictAccessRemoveGroupError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_emoji")]
 #[test]
 fn admin_emoji_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminEmojiAddResponse,
-        crate::models::AdminEmojiAddError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiAddResponse,
+        slack_web_api::models::AdminEmojiAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -625,24 +649,25 @@ fn admin_emoji_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminEmojiAddError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_emoji")]
 #[test]
 fn admin_emoji_add_alias_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminEmojiAddAliasResponse,
-        crate::models::AdminEmojiAddAliasError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiAddAliasResponse,
+        slack_web_api::models::AdminEmojiAddAliasError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -652,24 +677,25 @@ fn admin_emoji_add_alias_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminEmojiAddAliasError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiAddAliasError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_emoji")]
 #[test]
 fn admin_emoji_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminEmojiListResponse,
-        crate::models::AdminEmojiListError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiListResponse,
+        slack_web_api::models::AdminEmojiListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -682,24 +708,25 @@ fn admin_emoji_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminEmojiListError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_emoji")]
 #[test]
 fn admin_emoji_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminEmojiRemoveResponse,
-        crate::models::AdminEmojiRemoveError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiRemoveResponse,
+        slack_web_api::models::AdminEmojiRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -709,24 +736,25 @@ fn admin_emoji_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminEmojiRemoveError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_emoji")]
 #[test]
 fn admin_emoji_rename_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminEmojiRenameResponse,
-        crate::models::AdminEmojiRenameError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiRenameResponse,
+        slack_web_api::models::AdminEmojiRenameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -736,24 +764,25 @@ fn admin_emoji_rename_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminEmojiRenameError,
-        crate::Scheme,
+        slack_web_api::models::AdminEmojiRenameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_invite_requests")]
 #[test]
 fn admin_invite_requests_approve_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminInviteRequestsApproveResponse,
-        crate::models::AdminInviteRequestsApproveError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsApproveResponse,
+        slack_web_api::models::AdminInviteRequestsApproveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -763,24 +792,25 @@ fn admin_invite_requests_approve_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminInviteRequestsApproveError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsApproveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_invite_requests")]
 #[test]
 fn admin_invite_requests_deny_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminInviteRequestsDenyResponse,
-        crate::models::AdminInviteRequestsDenyError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsDenyResponse,
+        slack_web_api::models::AdminInviteRequestsDenyError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -790,24 +820,25 @@ fn admin_invite_requests_deny_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminInviteRequestsDenyError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsDenyError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_invite_requests")]
 #[test]
 fn admin_invite_requests_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminInviteRequestsListResponse,
-        crate::models::AdminInviteRequestsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsListResponse,
+        slack_web_api::models::AdminInviteRequestsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -817,24 +848,25 @@ fn admin_invite_requests_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminInviteRequestsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_invite_requests_approved")]
 #[test]
 fn admin_invite_requests_approved_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminInviteRequestsApprovedListResponse,
-        crate::models::AdminInviteRequestsApprovedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsApprovedListResponse,
+        slack_web_api::models::AdminInviteRequestsApprovedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -844,24 +876,25 @@ fn admin_invite_requests_approved_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminInviteRequestsApprovedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsApprovedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_invite_requests_denied")]
 #[test]
 fn admin_invite_requests_denied_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminInviteRequestsDeniedListResponse,
-        crate::models::AdminInviteRequestsDeniedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsDeniedListResponse,
+        slack_web_api::models::AdminInviteRequestsDeniedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -871,24 +904,25 @@ fn admin_invite_requests_denied_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminInviteRequestsDeniedListError,
-        crate::Scheme,
+        slack_web_api::models::AdminInviteRequestsDeniedListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_teams_admins")]
 #[test]
 fn admin_teams_admins_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsAdminsListResponse,
-        crate::models::AdminTeamsAdminsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsAdminsListResponse,
+        slack_web_api::models::AdminTeamsAdminsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"admin_ids\":[\"U1234\"],\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -898,24 +932,25 @@ fn admin_teams_admins_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsAdminsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsAdminsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_teams")]
 #[test]
 fn admin_teams_create_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsCreateResponse,
-        crate::models::AdminTeamsCreateError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsCreateResponse,
+        slack_web_api::models::AdminTeamsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"team\":\"T12345\"}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -925,24 +960,25 @@ fn admin_teams_create_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsCreateError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_teams")]
 #[test]
 fn admin_teams_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsListResponse,
-        crate::models::AdminTeamsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsListResponse,
+        slack_web_api::models::AdminTeamsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -955,24 +991,25 @@ fn admin_teams_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsListError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_teams_owners")]
 #[test]
 fn admin_teams_owners_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsOwnersListResponse,
-        crate::models::AdminTeamsOwnersListError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsOwnersListResponse,
+        slack_web_api::models::AdminTeamsOwnersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"owner_ids\":[\"U1234\"]}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -982,24 +1019,25 @@ fn admin_teams_owners_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsOwnersListError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsOwnersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_teams_settings")]
 #[test]
 fn admin_teams_settings_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsSettingsInfoResponse,
-        crate::models::AdminTeamsSettingsInfoError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsInfoResponse,
+        slack_web_api::models::AdminTeamsSettingsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1012,24 +1050,25 @@ fn admin_teams_settings_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsSettingsInfoError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_teams_settings")]
 #[test]
 fn admin_teams_settings_set_default_channels_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsSettingsSetDefaultChannelsResponse,
-        crate::models::AdminTeamsSettingsSetDefaultChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetDefaultChannelsResponse,
+        slack_web_api::models::AdminTeamsSettingsSetDefaultChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1039,24 +1078,25 @@ fn admin_teams_settings_set_default_channels_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsSettingsSetDefaultChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetDefaultChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_teams_settings")]
 #[test]
 fn admin_teams_settings_set_description_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsSettingsSetDescriptionResponse,
-        crate::models::AdminTeamsSettingsSetDescriptionError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetDescriptionResponse,
+        slack_web_api::models::AdminTeamsSettingsSetDescriptionError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1066,24 +1106,25 @@ fn admin_teams_settings_set_description_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsSettingsSetDescriptionError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetDescriptionError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_teams_settings")]
 #[test]
 fn admin_teams_settings_set_discoverability_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsSettingsSetDiscoverabilityResponse,
-        crate::models::AdminTeamsSettingsSetDiscoverabilityError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetDiscoverabilityResponse,
+        slack_web_api::models::AdminTeamsSettingsSetDiscoverabilityError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1093,24 +1134,25 @@ fn admin_teams_settings_set_discoverability_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsSettingsSetDiscoverabilityError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetDiscoverabilityError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_teams_settings")]
 #[test]
 fn admin_teams_settings_set_icon_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsSettingsSetIconResponse,
-        crate::models::AdminTeamsSettingsSetIconError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetIconResponse,
+        slack_web_api::models::AdminTeamsSettingsSetIconError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1120,24 +1162,25 @@ fn admin_teams_settings_set_icon_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsSettingsSetIconError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetIconError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_teams_settings")]
 #[test]
 fn admin_teams_settings_set_name_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminTeamsSettingsSetNameResponse,
-        crate::models::AdminTeamsSettingsSetNameError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetNameResponse,
+        slack_web_api::models::AdminTeamsSettingsSetNameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1147,24 +1190,25 @@ fn admin_teams_settings_set_name_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminTeamsSettingsSetNameError,
-        crate::Scheme,
+        slack_web_api::models::AdminTeamsSettingsSetNameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_usergroups")]
 #[test]
 fn admin_usergroups_add_channels_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsergroupsAddChannelsResponse,
-        crate::models::AdminUsergroupsAddChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsAddChannelsResponse,
+        slack_web_api::models::AdminUsergroupsAddChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1174,24 +1218,25 @@ fn admin_usergroups_add_channels_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsergroupsAddChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsAddChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_usergroups")]
 #[test]
 fn admin_usergroups_add_teams_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsergroupsAddTeamsResponse,
-        crate::models::AdminUsergroupsAddTeamsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsAddTeamsResponse,
+        slack_web_api::models::AdminUsergroupsAddTeamsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1201,24 +1246,25 @@ fn admin_usergroups_add_teams_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsergroupsAddTeamsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsAddTeamsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_usergroups")]
 #[test]
 fn admin_usergroups_list_channels_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsergroupsListChannelsResponse,
-        crate::models::AdminUsergroupsListChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsListChannelsResponse,
+        slack_web_api::models::AdminUsergroupsListChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1231,24 +1277,25 @@ fn admin_usergroups_list_channels_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsergroupsListChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsListChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_usergroups")]
 #[test]
 fn admin_usergroups_remove_channels_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsergroupsRemoveChannelsResponse,
-        crate::models::AdminUsergroupsRemoveChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsRemoveChannelsResponse,
+        slack_web_api::models::AdminUsergroupsRemoveChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1258,24 +1305,25 @@ fn admin_usergroups_remove_channels_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsergroupsRemoveChannelsError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsergroupsRemoveChannelsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"not_an_admin\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_assign_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersAssignResponse,
-        crate::models::AdminUsersAssignError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersAssignResponse,
+        slack_web_api::models::AdminUsersAssignError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1285,24 +1333,25 @@ fn admin_users_assign_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersAssignError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersAssignError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_invite_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersInviteResponse,
-        crate::models::AdminUsersInviteError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersInviteResponse,
+        slack_web_api::models::AdminUsersInviteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1312,24 +1361,25 @@ fn admin_users_invite_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersInviteError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersInviteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersListResponse,
-        crate::models::AdminUsersListError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersListResponse,
+        slack_web_api::models::AdminUsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1342,24 +1392,25 @@ fn admin_users_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersListError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersRemoveResponse,
-        crate::models::AdminUsersRemoveError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersRemoveResponse,
+        slack_web_api::models::AdminUsersRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1369,24 +1420,25 @@ fn admin_users_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersRemoveError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_set_admin_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersSetAdminResponse,
-        crate::models::AdminUsersSetAdminError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetAdminResponse,
+        slack_web_api::models::AdminUsersSetAdminError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1396,24 +1448,25 @@ fn admin_users_set_admin_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersSetAdminError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetAdminError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_set_expiration_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersSetExpirationResponse,
-        crate::models::AdminUsersSetExpirationError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetExpirationResponse,
+        slack_web_api::models::AdminUsersSetExpirationError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1423,24 +1476,25 @@ fn admin_users_set_expiration_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersSetExpirationError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetExpirationError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_set_owner_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersSetOwnerResponse,
-        crate::models::AdminUsersSetOwnerError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetOwnerResponse,
+        slack_web_api::models::AdminUsersSetOwnerError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1450,24 +1504,25 @@ fn admin_users_set_owner_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersSetOwnerError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetOwnerError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_users")]
 #[test]
 fn admin_users_set_regular_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersSetRegularResponse,
-        crate::models::AdminUsersSetRegularError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetRegularResponse,
+        slack_web_api::models::AdminUsersSetRegularError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1477,24 +1532,25 @@ fn admin_users_set_regular_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersSetRegularError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSetRegularError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_users_session")]
 #[test]
 fn admin_users_session_invalidate_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersSessionInvalidateResponse,
-        crate::models::AdminUsersSessionInvalidateError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSessionInvalidateResponse,
+        slack_web_api::models::AdminUsersSessionInvalidateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1504,24 +1560,25 @@ fn admin_users_session_invalidate_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersSessionInvalidateError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSessionInvalidateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "admin_users_session")]
 #[test]
 fn admin_users_session_reset_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AdminUsersSessionResetResponse,
-        crate::models::AdminUsersSessionResetError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSessionResetResponse,
+        slack_web_api::models::AdminUsersSessionResetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1531,24 +1588,25 @@ fn admin_users_session_reset_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AdminUsersSessionResetError,
-        crate::Scheme,
+        slack_web_api::models::AdminUsersSessionResetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "api")]
 #[test]
 fn api_test_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ApiTestResponse,
-        crate::models::ApiTestError,
-        crate::Scheme,
+        slack_web_api::models::ApiTestResponse,
+        slack_web_api::models::ApiTestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1558,8 +1616,8 @@ fn api_test_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ApiTestError,
-        crate::Scheme,
+        slack_web_api::models::ApiTestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1568,17 +1626,18 @@ fn api_test_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "apps_event_authorizations")]
 #[test]
 fn apps_event_authorizations_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsEventAuthorizationsListResponse,
-        crate::models::AppsEventAuthorizationsListError,
-        crate::Scheme,
+        slack_web_api::models::AppsEventAuthorizationsListResponse,
+        slack_web_api::models::AppsEventAuthorizationsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1591,24 +1650,25 @@ fn apps_event_authorizations_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsEventAuthorizationsListError,
-        crate::Scheme,
+        slack_web_api::models::AppsEventAuthorizationsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "apps")]
 #[test]
 fn apps_uninstall_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsUninstallResponse,
-        crate::models::AppsUninstallError,
-        crate::Scheme,
+        slack_web_api::models::AppsUninstallResponse,
+        slack_web_api::models::AppsUninstallError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1618,24 +1678,25 @@ fn apps_uninstall_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsUninstallError,
-        crate::Scheme,
+        slack_web_api::models::AppsUninstallError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "apps_permissions")]
 #[test]
 fn apps_permissions_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsPermissionsInfoResponse,
-        crate::models::AppsPermissionsInfoError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsInfoResponse,
+        slack_web_api::models::AppsPermissionsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1648,24 +1709,25 @@ fn apps_permissions_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsPermissionsInfoError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "apps_permissions")]
 #[test]
 fn apps_permissions_request_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsPermissionsRequestResponse,
-        crate::models::AppsPermissionsRequestError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsRequestResponse,
+        slack_web_api::models::AppsPermissionsRequestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1675,24 +1737,25 @@ fn apps_permissions_request_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsPermissionsRequestError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsRequestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_trigger_id\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "apps_permissions_resources")]
 #[test]
 fn apps_permissions_resources_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsPermissionsResourcesListResponse,
-        crate::models::AppsPermissionsResourcesListError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsResourcesListResponse,
+        slack_web_api::models::AppsPermissionsResourcesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1705,24 +1768,25 @@ fn apps_permissions_resources_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsPermissionsResourcesListError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsResourcesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "apps_permissions_scopes")]
 #[test]
 fn apps_permissions_scopes_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsPermissionsScopesListResponse,
-        crate::models::AppsPermissionsScopesListError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsScopesListResponse,
+        slack_web_api::models::AppsPermissionsScopesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1735,24 +1799,25 @@ fn apps_permissions_scopes_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsPermissionsScopesListError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsScopesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "apps_permissions_users")]
 #[test]
 fn apps_permissions_users_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsPermissionsUsersListResponse,
-        crate::models::AppsPermissionsUsersListError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsUsersListResponse,
+        slack_web_api::models::AppsPermissionsUsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1765,24 +1830,25 @@ fn apps_permissions_users_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsPermissionsUsersListError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsUsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "apps_permissions_users")]
 #[test]
 fn apps_permissions_users_request_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AppsPermissionsUsersRequestResponse,
-        crate::models::AppsPermissionsUsersRequestError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsUsersRequestResponse,
+        slack_web_api::models::AppsPermissionsUsersRequestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1792,24 +1858,25 @@ fn apps_permissions_users_request_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AppsPermissionsUsersRequestError,
-        crate::Scheme,
+        slack_web_api::models::AppsPermissionsUsersRequestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_trigger_id\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "auth")]
 #[test]
 fn auth_revoke_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AuthRevokeResponse,
-        crate::models::AuthRevokeError,
-        crate::Scheme,
+        slack_web_api::models::AuthRevokeResponse,
+        slack_web_api::models::AuthRevokeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"revoked\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1819,24 +1886,25 @@ fn auth_revoke_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AuthRevokeError,
-        crate::Scheme,
+        slack_web_api::models::AuthRevokeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "auth")]
 #[test]
 fn auth_test_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::AuthTestResponse,
-        crate::models::AuthTestError,
-        crate::Scheme,
+        slack_web_api::models::AuthTestResponse,
+        slack_web_api::models::AuthTestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1849,24 +1917,25 @@ fn auth_test_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::AuthTestError,
-        crate::Scheme,
+        slack_web_api::models::AuthTestError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "bots")]
 #[test]
 fn bots_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::BotsInfoResponse,
-        crate::models::BotsInfoError,
-        crate::Scheme,
+        slack_web_api::models::BotsInfoResponse,
+        slack_web_api::models::BotsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -1879,24 +1948,25 @@ fn bots_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::BotsInfoError,
-        crate::Scheme,
+        slack_web_api::models::BotsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"bot_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "calls")]
 #[test]
 fn calls_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::CallsAddResponse,
-        crate::models::CallsAddError,
-        crate::Scheme,
+        slack_web_api::models::CallsAddResponse,
+        slack_web_api::models::CallsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1906,24 +1976,25 @@ fn calls_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::CallsAddError,
-        crate::Scheme,
+        slack_web_api::models::CallsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "calls")]
 #[test]
 fn calls_end_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::CallsEndResponse,
-        crate::models::CallsEndError,
-        crate::Scheme,
+        slack_web_api::models::CallsEndResponse,
+        slack_web_api::models::CallsEndError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1933,24 +2004,25 @@ fn calls_end_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::CallsEndError,
-        crate::Scheme,
+        slack_web_api::models::CallsEndError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "calls")]
 #[test]
 fn calls_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::CallsInfoResponse,
-        crate::models::CallsInfoError,
-        crate::Scheme,
+        slack_web_api::models::CallsInfoResponse,
+        slack_web_api::models::CallsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1960,24 +2032,25 @@ fn calls_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::CallsInfoError,
-        crate::Scheme,
+        slack_web_api::models::CallsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "calls")]
 #[test]
 fn calls_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::CallsUpdateResponse,
-        crate::models::CallsUpdateError,
-        crate::Scheme,
+        slack_web_api::models::CallsUpdateResponse,
+        slack_web_api::models::CallsUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -1987,24 +2060,25 @@ fn calls_update_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::CallsUpdateError,
-        crate::Scheme,
+        slack_web_api::models::CallsUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "calls_participants")]
 #[test]
 fn calls_participants_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::CallsParticipantsAddResponse,
-        crate::models::CallsParticipantsAddError,
-        crate::Scheme,
+        slack_web_api::models::CallsParticipantsAddResponse,
+        slack_web_api::models::CallsParticipantsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2014,24 +2088,25 @@ fn calls_participants_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::CallsParticipantsAddError,
-        crate::Scheme,
+        slack_web_api::models::CallsParticipantsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "calls_participants")]
 #[test]
 fn calls_participants_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::CallsParticipantsRemoveResponse,
-        crate::models::CallsParticipantsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::CallsParticipantsRemoveResponse,
+        slack_web_api::models::CallsParticipantsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2041,24 +2116,25 @@ fn calls_participants_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::CallsParticipantsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::CallsParticipantsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatDeleteResponse,
-        crate::models::ChatDeleteError,
-        crate::Scheme,
+        slack_web_api::models::ChatDeleteResponse,
+        slack_web_api::models::ChatDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2071,24 +2147,25 @@ fn chat_delete_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatDeleteError,
-        crate::Scheme,
+        slack_web_api::models::ChatDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"message_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_delete_scheduled_message_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatDeleteScheduledMessageResponse,
-        crate::models::ChatDeleteScheduledMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatDeleteScheduledMessageResponse,
+        slack_web_api::models::ChatDeleteScheduledMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2098,8 +2175,8 @@ fn chat_delete_scheduled_message_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatDeleteScheduledMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatDeleteScheduledMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2108,17 +2185,18 @@ fn chat_delete_scheduled_message_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_get_permalink_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatGetPermalinkResponse,
-        crate::models::ChatGetPermalinkError,
-        crate::Scheme,
+        slack_web_api::models::ChatGetPermalinkResponse,
+        slack_web_api::models::ChatGetPermalinkError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2131,24 +2209,25 @@ fn chat_get_permalink_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatGetPermalinkError,
-        crate::Scheme,
+        slack_web_api::models::ChatGetPermalinkError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_me_message_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatMeMessageResponse,
-        crate::models::ChatMeMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatMeMessageResponse,
+        slack_web_api::models::ChatMeMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2161,24 +2240,25 @@ fn chat_me_message_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatMeMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatMeMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_post_ephemeral_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatPostEphemeralResponse,
-        crate::models::ChatPostEphemeralError,
-        crate::Scheme,
+        slack_web_api::models::ChatPostEphemeralResponse,
+        slack_web_api::models::ChatPostEphemeralError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2191,8 +2271,8 @@ fn chat_post_ephemeral_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatPostEphemeralError,
-        crate::Scheme,
+        slack_web_api::models::ChatPostEphemeralError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2201,17 +2281,18 @@ fn chat_post_ephemeral_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_post_message_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatPostMessageResponse,
-        crate::models::ChatPostMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatPostMessageResponse,
+        slack_web_api::models::ChatPostMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2224,8 +2305,8 @@ fn chat_post_message_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatPostMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatPostMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2234,17 +2315,18 @@ fn chat_post_message_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_schedule_message_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatScheduleMessageResponse,
-        crate::models::ChatScheduleMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatScheduleMessageResponse,
+        slack_web_api::models::ChatScheduleMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2257,24 +2339,25 @@ fn chat_schedule_message_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatScheduleMessageError,
-        crate::Scheme,
+        slack_web_api::models::ChatScheduleMessageError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"time_in_past\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_unfurl_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatUnfurlResponse,
-        crate::models::ChatUnfurlError,
-        crate::Scheme,
+        slack_web_api::models::ChatUnfurlResponse,
+        slack_web_api::models::ChatUnfurlError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2284,24 +2367,25 @@ fn chat_unfurl_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatUnfurlError,
-        crate::Scheme,
+        slack_web_api::models::ChatUnfurlError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"cannot_unfurl_url\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "chat")]
 #[test]
 fn chat_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatUpdateResponse,
-        crate::models::ChatUpdateError,
-        crate::Scheme,
+        slack_web_api::models::ChatUpdateResponse,
+        slack_web_api::models::ChatUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2314,8 +2398,8 @@ fn chat_update_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatUpdateError,
-        crate::Scheme,
+        slack_web_api::models::ChatUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2324,17 +2408,18 @@ fn chat_update_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "chat_scheduled_messages")]
 #[test]
 fn chat_scheduled_messages_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ChatScheduledMessagesListResponse,
-        crate::models::ChatScheduledMessagesListError,
-        crate::Scheme,
+        slack_web_api::models::ChatScheduledMessagesListResponse,
+        slack_web_api::models::ChatScheduledMessagesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2347,24 +2432,25 @@ fn chat_scheduled_messages_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ChatScheduledMessagesListError,
-        crate::Scheme,
+        slack_web_api::models::ChatScheduledMessagesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_channel\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_archive_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsArchiveResponse,
-        crate::models::ConversationsArchiveError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsArchiveResponse,
+        slack_web_api::models::ConversationsArchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2374,24 +2460,25 @@ fn conversations_archive_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsArchiveError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsArchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_close_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsCloseResponse,
-        crate::models::ConversationsCloseError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsCloseResponse,
+        slack_web_api::models::ConversationsCloseError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2401,24 +2488,25 @@ fn conversations_close_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsCloseError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsCloseError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_create_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsCreateResponse,
-        crate::models::ConversationsCreateError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsCreateResponse,
+        slack_web_api::models::ConversationsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2431,24 +2519,25 @@ fn conversations_create_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsCreateError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"name_taken\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_history_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsHistoryResponse,
-        crate::models::ConversationsHistoryError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsHistoryResponse,
+        slack_web_api::models::ConversationsHistoryError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2461,24 +2550,25 @@ fn conversations_history_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsHistoryError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsHistoryError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsInfoResponse,
-        crate::models::ConversationsInfoError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsInfoResponse,
+        slack_web_api::models::ConversationsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2491,24 +2581,25 @@ fn conversations_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsInfoError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_invite_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsInviteResponse,
-        crate::models::ConversationsInviteError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsInviteResponse,
+        slack_web_api::models::ConversationsInviteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2521,8 +2612,8 @@ fn conversations_invite_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsInviteError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsInviteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2531,17 +2622,18 @@ fn conversations_invite_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_join_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsJoinResponse,
-        crate::models::ConversationsJoinError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsJoinResponse,
+        slack_web_api::models::ConversationsJoinError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2554,24 +2646,25 @@ fn conversations_join_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsJoinError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsJoinError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"is_archived\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_kick_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsKickResponse,
-        crate::models::ConversationsKickError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsKickResponse,
+        slack_web_api::models::ConversationsKickError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2581,24 +2674,25 @@ fn conversations_kick_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsKickError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsKickError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"cant_kick_self\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_leave_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsLeaveResponse,
-        crate::models::ConversationsLeaveError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsLeaveResponse,
+        slack_web_api::models::ConversationsLeaveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2608,24 +2702,25 @@ fn conversations_leave_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsLeaveError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsLeaveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"cant_leave_general\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsListResponse,
-        crate::models::ConversationsListError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsListResponse,
+        slack_web_api::models::ConversationsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2638,24 +2733,25 @@ fn conversations_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsListError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_mark_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsMarkResponse,
-        crate::models::ConversationsMarkError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsMarkResponse,
+        slack_web_api::models::ConversationsMarkError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2665,24 +2761,25 @@ fn conversations_mark_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsMarkError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsMarkError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_members_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsMembersResponse,
-        crate::models::ConversationsMembersError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsMembersResponse,
+        slack_web_api::models::ConversationsMembersError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2695,24 +2792,25 @@ fn conversations_members_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsMembersError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsMembersError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_open_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsOpenResponse,
-        crate::models::ConversationsOpenError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsOpenResponse,
+        slack_web_api::models::ConversationsOpenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2725,24 +2823,25 @@ fn conversations_open_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsOpenError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsOpenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_rename_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsRenameResponse,
-        crate::models::ConversationsRenameError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsRenameResponse,
+        slack_web_api::models::ConversationsRenameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2755,24 +2854,25 @@ fn conversations_rename_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsRenameError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsRenameError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"not_in_channel\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_replies_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsRepliesResponse,
-        crate::models::ConversationsRepliesError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsRepliesResponse,
+        slack_web_api::models::ConversationsRepliesError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -2785,24 +2885,25 @@ fn conversations_replies_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsRepliesError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsRepliesError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"thread_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_set_purpose_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsSetPurposeResponse,
-        crate::models::ConversationsSetPurposeError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsSetPurposeResponse,
+        slack_web_api::models::ConversationsSetPurposeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2812,24 +2913,25 @@ fn conversations_set_purpose_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsSetPurposeError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsSetPurposeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_set_topic_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsSetTopicResponse,
-        crate::models::ConversationsSetTopicError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsSetTopicResponse,
+        slack_web_api::models::ConversationsSetTopicError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2839,24 +2941,25 @@ fn conversations_set_topic_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsSetTopicError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsSetTopicError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "conversations")]
 #[test]
 fn conversations_unarchive_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ConversationsUnarchiveResponse,
-        crate::models::ConversationsUnarchiveError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsUnarchiveResponse,
+        slack_web_api::models::ConversationsUnarchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2866,24 +2969,25 @@ fn conversations_unarchive_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ConversationsUnarchiveError,
-        crate::Scheme,
+        slack_web_api::models::ConversationsUnarchiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "dialog")]
 #[test]
 fn dialog_open_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::DialogOpenResponse,
-        crate::models::DialogOpenError,
-        crate::Scheme,
+        slack_web_api::models::DialogOpenResponse,
+        slack_web_api::models::DialogOpenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2893,24 +2997,25 @@ fn dialog_open_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::DialogOpenError,
-        crate::Scheme,
+        slack_web_api::models::DialogOpenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"missing_trigger\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "dnd")]
 #[test]
 fn dnd_end_dnd_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::DndEndDndResponse,
-        crate::models::DndEndDndError,
-        crate::Scheme,
+        slack_web_api::models::DndEndDndResponse,
+        slack_web_api::models::DndEndDndError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2920,24 +3025,25 @@ fn dnd_end_dnd_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::DndEndDndError,
-        crate::Scheme,
+        slack_web_api::models::DndEndDndError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "dnd")]
 #[test]
 fn dnd_end_snooze_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::DndEndSnoozeResponse,
-        crate::models::DndEndSnoozeError,
-        crate::Scheme,
+        slack_web_api::models::DndEndSnoozeResponse,
+        slack_web_api::models::DndEndSnoozeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2947,24 +3053,25 @@ fn dnd_end_snooze_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::DndEndSnoozeError,
-        crate::Scheme,
+        slack_web_api::models::DndEndSnoozeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "dnd")]
 #[test]
 fn dnd_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::DndInfoResponse,
-        crate::models::DndInfoError,
-        crate::Scheme,
+        slack_web_api::models::DndInfoResponse,
+        slack_web_api::models::DndInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -2974,24 +3081,25 @@ fn dnd_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::DndInfoError,
-        crate::Scheme,
+        slack_web_api::models::DndInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "dnd")]
 #[test]
 fn dnd_set_snooze_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::DndSetSnoozeResponse,
-        crate::models::DndSetSnoozeError,
-        crate::Scheme,
+        slack_web_api::models::DndSetSnoozeResponse,
+        slack_web_api::models::DndSetSnoozeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3001,24 +3109,25 @@ fn dnd_set_snooze_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::DndSetSnoozeError,
-        crate::Scheme,
+        slack_web_api::models::DndSetSnoozeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "dnd")]
 #[test]
 fn dnd_team_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::DndTeamInfoResponse,
-        crate::models::DndTeamInfoError,
-        crate::Scheme,
+        slack_web_api::models::DndTeamInfoResponse,
+        slack_web_api::models::DndTeamInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3031,24 +3140,25 @@ fn dnd_team_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::DndTeamInfoError,
-        crate::Scheme,
+        slack_web_api::models::DndTeamInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "emoji")]
 #[test]
 fn emoji_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::EmojiListResponse,
-        crate::models::EmojiListError,
-        crate::Scheme,
+        slack_web_api::models::EmojiListResponse,
+        slack_web_api::models::EmojiListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3058,24 +3168,25 @@ fn emoji_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::EmojiListError,
-        crate::Scheme,
+        slack_web_api::models::EmojiListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "files_comments")]
 #[test]
 fn files_comments_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesCommentsDeleteResponse,
-        crate::models::FilesCommentsDeleteError,
-        crate::Scheme,
+        slack_web_api::models::FilesCommentsDeleteResponse,
+        slack_web_api::models::FilesCommentsDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3085,24 +3196,25 @@ fn files_comments_delete_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesCommentsDeleteError,
-        crate::Scheme,
+        slack_web_api::models::FilesCommentsDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"file_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "files")]
 #[test]
 fn files_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesDeleteResponse,
-        crate::models::FilesDeleteError,
-        crate::Scheme,
+        slack_web_api::models::FilesDeleteResponse,
+        slack_web_api::models::FilesDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3112,24 +3224,25 @@ fn files_delete_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesDeleteError,
-        crate::Scheme,
+        slack_web_api::models::FilesDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "files")]
 #[test]
 fn files_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesInfoResponse,
-        crate::models::FilesInfoError,
-        crate::Scheme,
+        slack_web_api::models::FilesInfoResponse,
+        slack_web_api::models::FilesInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3142,24 +3255,25 @@ fn files_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesInfoError,
-        crate::Scheme,
+        slack_web_api::models::FilesInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "files")]
 #[test]
 fn files_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesListResponse,
-        crate::models::FilesListError,
-        crate::Scheme,
+        slack_web_api::models::FilesListResponse,
+        slack_web_api::models::FilesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3172,24 +3286,25 @@ fn files_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesListError,
-        crate::Scheme,
+        slack_web_api::models::FilesListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "files")]
 #[test]
 fn files_revoke_public_url_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRevokePublicUrlResponse,
-        crate::models::FilesRevokePublicUrlError,
-        crate::Scheme,
+        slack_web_api::models::FilesRevokePublicUrlResponse,
+        slack_web_api::models::FilesRevokePublicUrlError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3199,24 +3314,25 @@ fn files_revoke_public_url_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRevokePublicUrlError,
-        crate::Scheme,
+        slack_web_api::models::FilesRevokePublicUrlError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "files")]
 #[test]
 fn files_shared_public_url_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesSharedPublicUrlResponse,
-        crate::models::FilesSharedPublicUrlError,
-        crate::Scheme,
+        slack_web_api::models::FilesSharedPublicUrlResponse,
+        slack_web_api::models::FilesSharedPublicUrlError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3226,24 +3342,25 @@ fn files_shared_public_url_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesSharedPublicUrlError,
-        crate::Scheme,
+        slack_web_api::models::FilesSharedPublicUrlError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "files")]
 #[test]
 fn files_upload_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesUploadResponse,
-        crate::models::FilesUploadError,
-        crate::Scheme,
+        slack_web_api::models::FilesUploadResponse,
+        slack_web_api::models::FilesUploadError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3256,24 +3373,25 @@ fn files_upload_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesUploadError,
-        crate::Scheme,
+        slack_web_api::models::FilesUploadError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "files_remote")]
 #[test]
 fn files_remote_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRemoteAddResponse,
-        crate::models::FilesRemoteAddError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteAddResponse,
+        slack_web_api::models::FilesRemoteAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3283,24 +3401,25 @@ fn files_remote_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRemoteAddError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "files_remote")]
 #[test]
 fn files_remote_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRemoteInfoResponse,
-        crate::models::FilesRemoteInfoError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteInfoResponse,
+        slack_web_api::models::FilesRemoteInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3310,24 +3429,25 @@ fn files_remote_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRemoteInfoError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "files_remote")]
 #[test]
 fn files_remote_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRemoteListResponse,
-        crate::models::FilesRemoteListError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteListResponse,
+        slack_web_api::models::FilesRemoteListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3337,24 +3457,25 @@ fn files_remote_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRemoteListError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "files_remote")]
 #[test]
 fn files_remote_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRemoteRemoveResponse,
-        crate::models::FilesRemoteRemoveError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteRemoveResponse,
+        slack_web_api::models::FilesRemoteRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3364,24 +3485,25 @@ fn files_remote_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRemoteRemoveError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "files_remote")]
 #[test]
 fn files_remote_share_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRemoteShareResponse,
-        crate::models::FilesRemoteShareError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteShareResponse,
+        slack_web_api::models::FilesRemoteShareError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3391,24 +3513,25 @@ fn files_remote_share_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRemoteShareError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteShareError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "files_remote")]
 #[test]
 fn files_remote_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::FilesRemoteUpdateResponse,
-        crate::models::FilesRemoteUpdateError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteUpdateResponse,
+        slack_web_api::models::FilesRemoteUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3418,24 +3541,25 @@ fn files_remote_update_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::FilesRemoteUpdateError,
-        crate::Scheme,
+        slack_web_api::models::FilesRemoteUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "migration")]
 #[test]
 fn migration_exchange_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::MigrationExchangeResponse,
-        crate::models::MigrationExchangeError,
-        crate::Scheme,
+        slack_web_api::models::MigrationExchangeResponse,
+        slack_web_api::models::MigrationExchangeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3448,8 +3572,8 @@ fn migration_exchange_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::MigrationExchangeError,
-        crate::Scheme,
+        slack_web_api::models::MigrationExchangeError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3458,17 +3582,18 @@ fn migration_exchange_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "oauth")]
 #[test]
 fn oauth_access_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::OauthAccessResponse,
-        crate::models::OauthAccessError,
-        crate::Scheme,
+        slack_web_api::models::OauthAccessResponse,
+        slack_web_api::models::OauthAccessError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3481,24 +3606,25 @@ fn oauth_access_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::OauthAccessError,
-        crate::Scheme,
+        slack_web_api::models::OauthAccessError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "oauth")]
 #[test]
 fn oauth_token_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::OauthTokenResponse,
-        crate::models::OauthTokenError,
-        crate::Scheme,
+        slack_web_api::models::OauthTokenResponse,
+        slack_web_api::models::OauthTokenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3511,24 +3637,25 @@ fn oauth_token_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::OauthTokenError,
-        crate::Scheme,
+        slack_web_api::models::OauthTokenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "oauth_v2")]
 #[test]
 fn oauth_v2_access_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::OauthV2AccessResponse,
-        crate::models::OauthV2AccessError,
-        crate::Scheme,
+        slack_web_api::models::OauthV2AccessResponse,
+        slack_web_api::models::OauthV2AccessError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3541,24 +3668,25 @@ fn oauth_v2_access_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::OauthV2AccessError,
-        crate::Scheme,
+        slack_web_api::models::OauthV2AccessError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_client_id\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "pins")]
 #[test]
 fn pins_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::PinsAddResponse,
-        crate::models::PinsAddError,
-        crate::Scheme,
+        slack_web_api::models::PinsAddResponse,
+        slack_web_api::models::PinsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3568,24 +3696,25 @@ fn pins_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::PinsAddError,
-        crate::Scheme,
+        slack_web_api::models::PinsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"channel_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "pins")]
 #[test]
 fn pins_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::PinsListResponse,
-        crate::models::PinsListError,
-        crate::Scheme,
+        slack_web_api::models::PinsListResponse,
+        slack_web_api::models::PinsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3598,24 +3727,25 @@ fn pins_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::PinsListError,
-        crate::Scheme,
+        slack_web_api::models::PinsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "pins")]
 #[test]
 fn pins_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::PinsRemoveResponse,
-        crate::models::PinsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::PinsRemoveResponse,
+        slack_web_api::models::PinsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3625,24 +3755,25 @@ fn pins_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::PinsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::PinsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"no_pin\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "reactions")]
 #[test]
 fn reactions_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ReactionsAddResponse,
-        crate::models::ReactionsAddError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsAddResponse,
+        slack_web_api::models::ReactionsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3652,24 +3783,25 @@ fn reactions_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ReactionsAddError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"already_reacted\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "reactions")]
 #[test]
 fn reactions_get_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
         std::collections::BTreeMap<String, serde_json::Value>,
-        crate::models::ReactionsGetError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsGetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3681,18 +3813,19 @@ fn reactions_get_examples_decode() {
         panic!("success example does not decode: {e:?}");
     }
     if let Err(e) = serde_json::from_str::<
-        crate::models::ReactionsGetError,
+        slack_web_api::models::ReactionsGetError,
     >("{\"error\":\"invalid_auth\",\"ok\":false}") {
         panic!("error example does not decode: {e}");
     }
 }
 
+#[cfg(feature = "reactions")]
 #[test]
 fn reactions_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ReactionsListResponse,
-        crate::models::ReactionsListError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsListResponse,
+        slack_web_api::models::ReactionsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3705,24 +3838,25 @@ fn reactions_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ReactionsListError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "reactions")]
 #[test]
 fn reactions_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ReactionsRemoveResponse,
-        crate::models::ReactionsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsRemoveResponse,
+        slack_web_api::models::ReactionsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3732,24 +3866,25 @@ fn reactions_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ReactionsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::ReactionsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"no_reaction\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "reminders")]
 #[test]
 fn reminders_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::RemindersAddResponse,
-        crate::models::RemindersAddError,
-        crate::Scheme,
+        slack_web_api::models::RemindersAddResponse,
+        slack_web_api::models::RemindersAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3759,24 +3894,25 @@ fn reminders_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::RemindersAddError,
-        crate::Scheme,
+        slack_web_api::models::RemindersAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "reminders")]
 #[test]
 fn reminders_complete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::RemindersCompleteResponse,
-        crate::models::RemindersCompleteError,
-        crate::Scheme,
+        slack_web_api::models::RemindersCompleteResponse,
+        slack_web_api::models::RemindersCompleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3786,24 +3922,25 @@ fn reminders_complete_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::RemindersCompleteError,
-        crate::Scheme,
+        slack_web_api::models::RemindersCompleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "reminders")]
 #[test]
 fn reminders_delete_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::RemindersDeleteResponse,
-        crate::models::RemindersDeleteError,
-        crate::Scheme,
+        slack_web_api::models::RemindersDeleteResponse,
+        slack_web_api::models::RemindersDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3813,24 +3950,25 @@ fn reminders_delete_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::RemindersDeleteError,
-        crate::Scheme,
+        slack_web_api::models::RemindersDeleteError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "reminders")]
 #[test]
 fn reminders_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::RemindersInfoResponse,
-        crate::models::RemindersInfoError,
-        crate::Scheme,
+        slack_web_api::models::RemindersInfoResponse,
+        slack_web_api::models::RemindersInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3840,24 +3978,25 @@ fn reminders_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::RemindersInfoError,
-        crate::Scheme,
+        slack_web_api::models::RemindersInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "reminders")]
 #[test]
 fn reminders_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::RemindersListResponse,
-        crate::models::RemindersListError,
-        crate::Scheme,
+        slack_web_api::models::RemindersListResponse,
+        slack_web_api::models::RemindersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3867,24 +4006,25 @@ fn reminders_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::RemindersListError,
-        crate::Scheme,
+        slack_web_api::models::RemindersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "rtm")]
 #[test]
 fn rtm_connect_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::RtmConnectResponse,
-        crate::models::RtmConnectError,
-        crate::Scheme,
+        slack_web_api::models::RtmConnectResponse,
+        slack_web_api::models::RtmConnectError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3897,24 +4037,25 @@ fn rtm_connect_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::RtmConnectError,
-        crate::Scheme,
+        slack_web_api::models::RtmConnectError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "search")]
 #[test]
 fn search_messages_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::SearchMessagesResponse,
-        crate::models::SearchMessagesError,
-        crate::Scheme,
+        slack_web_api::models::SearchMessagesResponse,
+        slack_web_api::models::SearchMessagesError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -3927,24 +4068,25 @@ fn search_messages_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::SearchMessagesError,
-        crate::Scheme,
+        slack_web_api::models::SearchMessagesError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"No query passed\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "stars")]
 #[test]
 fn stars_add_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::StarsAddResponse,
-        crate::models::StarsAddError,
-        crate::Scheme,
+        slack_web_api::models::StarsAddResponse,
+        slack_web_api::models::StarsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3954,24 +4096,25 @@ fn stars_add_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::StarsAddError,
-        crate::Scheme,
+        slack_web_api::models::StarsAddError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "stars")]
 #[test]
 fn stars_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::StarsListResponse,
-        crate::models::StarsListError,
-        crate::Scheme,
+        slack_web_api::models::StarsListResponse,
+        slack_web_api::models::StarsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -3981,24 +4124,25 @@ fn stars_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::StarsListError,
-        crate::Scheme,
+        slack_web_api::models::StarsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "stars")]
 #[test]
 fn stars_remove_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::StarsRemoveResponse,
-        crate::models::StarsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::StarsRemoveResponse,
+        slack_web_api::models::StarsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4008,24 +4152,25 @@ fn stars_remove_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::StarsRemoveError,
-        crate::Scheme,
+        slack_web_api::models::StarsRemoveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "team")]
 #[test]
 fn team_access_logs_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::TeamAccessLogsResponse,
-        crate::models::TeamAccessLogsError,
-        crate::Scheme,
+        slack_web_api::models::TeamAccessLogsResponse,
+        slack_web_api::models::TeamAccessLogsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4038,24 +4183,25 @@ fn team_access_logs_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::TeamAccessLogsError,
-        crate::Scheme,
+        slack_web_api::models::TeamAccessLogsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"paid_only\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "team")]
 #[test]
 fn team_billable_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::TeamBillableInfoResponse,
-        crate::models::TeamBillableInfoError,
-        crate::Scheme,
+        slack_web_api::models::TeamBillableInfoResponse,
+        slack_web_api::models::TeamBillableInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4068,24 +4214,25 @@ fn team_billable_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::TeamBillableInfoError,
-        crate::Scheme,
+        slack_web_api::models::TeamBillableInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "team")]
 #[test]
 fn team_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::TeamInfoResponse,
-        crate::models::TeamInfoError,
-        crate::Scheme,
+        slack_web_api::models::TeamInfoResponse,
+        slack_web_api::models::TeamInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4098,24 +4245,25 @@ fn team_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::TeamInfoError,
-        crate::Scheme,
+        slack_web_api::models::TeamInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "team")]
 #[test]
 fn team_integration_logs_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::TeamIntegrationLogsResponse,
-        crate::models::TeamIntegrationLogsError,
-        crate::Scheme,
+        slack_web_api::models::TeamIntegrationLogsResponse,
+        slack_web_api::models::TeamIntegrationLogsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4125,24 +4273,25 @@ fn team_integration_logs_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::TeamIntegrationLogsError,
-        crate::Scheme,
+        slack_web_api::models::TeamIntegrationLogsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "team_profile")]
 #[test]
 fn team_profile_get_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::TeamProfileGetResponse,
-        crate::models::TeamProfileGetError,
-        crate::Scheme,
+        slack_web_api::models::TeamProfileGetResponse,
+        slack_web_api::models::TeamProfileGetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4155,24 +4304,25 @@ fn team_profile_get_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::TeamProfileGetError,
-        crate::Scheme,
+        slack_web_api::models::TeamProfileGetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "usergroups")]
 #[test]
 fn usergroups_create_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsCreateResponse,
-        crate::models::UsergroupsCreateError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsCreateResponse,
+        slack_web_api::models::UsergroupsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4182,24 +4332,25 @@ fn usergroups_create_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsCreateError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsCreateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "usergroups")]
 #[test]
 fn usergroups_disable_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsDisableResponse,
-        crate::models::UsergroupsDisableError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsDisableResponse,
+        slack_web_api::models::UsergroupsDisableError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4209,24 +4360,25 @@ fn usergroups_disable_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsDisableError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsDisableError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "usergroups")]
 #[test]
 fn usergroups_enable_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsEnableResponse,
-        crate::models::UsergroupsEnableError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsEnableResponse,
+        slack_web_api::models::UsergroupsEnableError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4236,24 +4388,25 @@ fn usergroups_enable_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsEnableError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsEnableError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "usergroups")]
 #[test]
 fn usergroups_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsListResponse,
-        crate::models::UsergroupsListError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsListResponse,
+        slack_web_api::models::UsergroupsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4266,24 +4419,25 @@ fn usergroups_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsListError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "usergroups")]
 #[test]
 fn usergroups_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsUpdateResponse,
-        crate::models::UsergroupsUpdateError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsUpdateResponse,
+        slack_web_api::models::UsergroupsUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4296,24 +4450,25 @@ fn usergroups_update_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsUpdateError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "usergroups_users")]
 #[test]
 fn usergroups_users_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsUsersListResponse,
-        crate::models::UsergroupsUsersListError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsUsersListResponse,
+        slack_web_api::models::UsergroupsUsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4326,24 +4481,25 @@ fn usergroups_users_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsUsersListError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsUsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "usergroups_users")]
 #[test]
 fn usergroups_users_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsergroupsUsersUpdateResponse,
-        crate::models::UsergroupsUsersUpdateError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsUsersUpdateResponse,
+        slack_web_api::models::UsergroupsUsersUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4356,24 +4512,25 @@ fn usergroups_users_update_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsergroupsUsersUpdateError,
-        crate::Scheme,
+        slack_web_api::models::UsergroupsUsersUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_conversations_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersConversationsResponse,
-        crate::models::UsersConversationsError,
-        crate::Scheme,
+        slack_web_api::models::UsersConversationsResponse,
+        slack_web_api::models::UsersConversationsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4386,24 +4543,25 @@ fn users_conversations_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersConversationsError,
-        crate::Scheme,
+        slack_web_api::models::UsersConversationsError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_delete_photo_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersDeletePhotoResponse,
-        crate::models::UsersDeletePhotoError,
-        crate::Scheme,
+        slack_web_api::models::UsersDeletePhotoResponse,
+        slack_web_api::models::UsersDeletePhotoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4413,24 +4571,25 @@ fn users_delete_photo_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersDeletePhotoError,
-        crate::Scheme,
+        slack_web_api::models::UsersDeletePhotoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_get_presence_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersGetPresenceResponse,
-        crate::models::UsersGetPresenceError,
-        crate::Scheme,
+        slack_web_api::models::UsersGetPresenceResponse,
+        slack_web_api::models::UsersGetPresenceError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true,\"presence\":\"active\"}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4440,24 +4599,25 @@ fn users_get_presence_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersGetPresenceError,
-        crate::Scheme,
+        slack_web_api::models::UsersGetPresenceError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_identity_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersIdentityResponse,
-        crate::models::UsersIdentityError,
-        crate::Scheme,
+        slack_web_api::models::UsersIdentityResponse,
+        slack_web_api::models::UsersIdentityError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4470,24 +4630,25 @@ fn users_identity_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersIdentityError,
-        crate::Scheme,
+        slack_web_api::models::UsersIdentityError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"account_inactive\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_info_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersInfoResponse,
-        crate::models::UsersInfoError,
-        crate::Scheme,
+        slack_web_api::models::UsersInfoResponse,
+        slack_web_api::models::UsersInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4500,24 +4661,25 @@ fn users_info_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersInfoError,
-        crate::Scheme,
+        slack_web_api::models::UsersInfoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"user_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_list_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersListResponse,
-        crate::models::UsersListError,
-        crate::Scheme,
+        slack_web_api::models::UsersListResponse,
+        slack_web_api::models::UsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4530,24 +4692,25 @@ fn users_list_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersListError,
-        crate::Scheme,
+        slack_web_api::models::UsersListError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_cursor\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_lookup_by_email_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersLookupByEmailResponse,
-        crate::models::UsersLookupByEmailError,
-        crate::Scheme,
+        slack_web_api::models::UsersLookupByEmailResponse,
+        slack_web_api::models::UsersLookupByEmailError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4560,24 +4723,25 @@ fn users_lookup_by_email_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersLookupByEmailError,
-        crate::Scheme,
+        slack_web_api::models::UsersLookupByEmailError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"users_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_set_active_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersSetActiveResponse,
-        crate::models::UsersSetActiveError,
-        crate::Scheme,
+        slack_web_api::models::UsersSetActiveResponse,
+        slack_web_api::models::UsersSetActiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4587,24 +4751,25 @@ fn users_set_active_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersSetActiveError,
-        crate::Scheme,
+        slack_web_api::models::UsersSetActiveError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_set_photo_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersSetPhotoResponse,
-        crate::models::UsersSetPhotoError,
-        crate::Scheme,
+        slack_web_api::models::UsersSetPhotoResponse,
+        slack_web_api::models::UsersSetPhotoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4614,24 +4779,25 @@ fn users_set_photo_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersSetPhotoError,
-        crate::Scheme,
+        slack_web_api::models::UsersSetPhotoError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "users")]
 #[test]
 fn users_set_presence_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersSetPresenceResponse,
-        crate::models::UsersSetPresenceError,
-        crate::Scheme,
+        slack_web_api::models::UsersSetPresenceResponse,
+        slack_web_api::models::UsersSetPresenceError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4641,24 +4807,25 @@ fn users_set_presence_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersSetPresenceError,
-        crate::Scheme,
+        slack_web_api::models::UsersSetPresenceError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "users_profile")]
 #[test]
 fn users_profile_get_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersProfileGetResponse,
-        crate::models::UsersProfileGetError,
-        crate::Scheme,
+        slack_web_api::models::UsersProfileGetResponse,
+        slack_web_api::models::UsersProfileGetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4671,24 +4838,25 @@ fn users_profile_get_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersProfileGetError,
-        crate::Scheme,
+        slack_web_api::models::UsersProfileGetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"user_not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "users_profile")]
 #[test]
 fn users_profile_set_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::UsersProfileSetResponse,
-        crate::models::UsersProfileSetError,
-        crate::Scheme,
+        slack_web_api::models::UsersProfileSetResponse,
+        slack_web_api::models::UsersProfileSetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4701,24 +4869,25 @@ fn users_profile_set_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::UsersProfileSetError,
-        crate::Scheme,
+        slack_web_api::models::UsersProfileSetError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_profile\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "views")]
 #[test]
 fn views_open_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ViewsOpenResponse,
-        crate::models::ViewsOpenError,
-        crate::Scheme,
+        slack_web_api::models::ViewsOpenResponse,
+        slack_web_api::models::ViewsOpenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4731,8 +4900,8 @@ fn views_open_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ViewsOpenError,
-        crate::Scheme,
+        slack_web_api::models::ViewsOpenError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4741,17 +4910,18 @@ fn views_open_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "views")]
 #[test]
 fn views_publish_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ViewsPublishResponse,
-        crate::models::ViewsPublishError,
-        crate::Scheme,
+        slack_web_api::models::ViewsPublishResponse,
+        slack_web_api::models::ViewsPublishError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4764,8 +4934,8 @@ fn views_publish_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ViewsPublishError,
-        crate::Scheme,
+        slack_web_api::models::ViewsPublishError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4774,17 +4944,18 @@ fn views_publish_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "views")]
 #[test]
 fn views_push_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ViewsPushResponse,
-        crate::models::ViewsPushError,
-        crate::Scheme,
+        slack_web_api::models::ViewsPushResponse,
+        slack_web_api::models::ViewsPushError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4797,8 +4968,8 @@ fn views_push_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ViewsPushError,
-        crate::Scheme,
+        slack_web_api::models::ViewsPushError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4807,17 +4978,18 @@ fn views_push_examples_decode() {
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "views")]
 #[test]
 fn views_update_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::ViewsUpdateResponse,
-        crate::models::ViewsUpdateError,
-        crate::Scheme,
+        slack_web_api::models::ViewsUpdateResponse,
+        slack_web_api::models::ViewsUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(
             200,
@@ -4830,24 +5002,25 @@ fn views_update_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::ViewsUpdateError,
-        crate::Scheme,
+        slack_web_api::models::ViewsUpdateError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"not_found\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "workflows")]
 #[test]
 fn workflows_step_completed_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::WorkflowsStepCompletedResponse,
-        crate::models::WorkflowsStepCompletedError,
-        crate::Scheme,
+        slack_web_api::models::WorkflowsStepCompletedResponse,
+        slack_web_api::models::WorkflowsStepCompletedError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4857,24 +5030,25 @@ fn workflows_step_completed_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::WorkflowsStepCompletedError,
-        crate::Scheme,
+        slack_web_api::models::WorkflowsStepCompletedError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "workflows")]
 #[test]
 fn workflows_step_failed_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::WorkflowsStepFailedResponse,
-        crate::models::WorkflowsStepFailedError,
-        crate::Scheme,
+        slack_web_api::models::WorkflowsStepFailedResponse,
+        slack_web_api::models::WorkflowsStepFailedError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4884,24 +5058,25 @@ fn workflows_step_failed_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::WorkflowsStepFailedError,
-        crate::Scheme,
+        slack_web_api::models::WorkflowsStepFailedError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
 
+#[cfg(feature = "workflows")]
 #[test]
 fn workflows_update_step_examples_decode() {
     if let Err(e) = sdkgen_runtime::response::json::<
-        crate::models::WorkflowsUpdateStepResponse,
-        crate::models::WorkflowsUpdateStepError,
-        crate::Scheme,
+        slack_web_api::models::WorkflowsUpdateStepResponse,
+        slack_web_api::models::WorkflowsUpdateStepError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"ok\":true}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
@@ -4911,14 +5086,14 @@ fn workflows_update_step_examples_decode() {
     }
     match sdkgen_runtime::response::json::<
         serde_json::Value,
-        crate::models::WorkflowsUpdateStepError,
-        crate::Scheme,
+        slack_web_api::models::WorkflowsUpdateStepError,
+        slack_web_api::Scheme,
     >(
         sdkgen_runtime::Raw::new(200, "{\"error\":\"invalid_auth\",\"ok\":false}"),
         Some(("ok", sdkgen_runtime::response::Pinned::Bool(false))),
         sdkgen_runtime::response::error_body,
     ) {
-        Err(crate::Error::Api { .. }) => {}
+        Err(slack_web_api::Error::Api { .. }) => {}
         other => panic!("error example is not an API error: {other:?}"),
     }
 }
