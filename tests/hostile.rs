@@ -16,8 +16,25 @@ fn root() -> PathBuf {
 
 /// The enum values of the `Self` schema in `fixtures/hostile.json`.
 const VALUES: &[&str] = &[
-    "a\"b", "back\\slash", "*/", "#", "line\nbreak", "{{ x }}", "{% y %}", "日本", "type", "Self", "self", "", "+1",
-    "-1", "1", "unknown", "Unknown", "other", "Other",
+    "a\"b",
+    "back\\slash",
+    "*/",
+    "#",
+    "line\nbreak",
+    "{{ x }}",
+    "{% y %}",
+    "日本",
+    "type",
+    "Self",
+    "self",
+    "",
+    "+1",
+    "-1",
+    "1",
+    "unknown",
+    "Unknown",
+    "other",
+    "Other",
 ];
 
 const ROUND_TRIP: &str = r####"

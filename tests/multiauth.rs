@@ -14,8 +14,7 @@ use std::time::Duration;
 
 use multiauth_sample::models::{ErrorResponse, ServerResponse};
 use multiauth_sample::{
-    BasicCredentials, Configuration, ConfigurationBuilder, Error, MultiauthSampleClient,
-    OAuthCcgCredentials, OAuthToken, Scheme,
+    BasicCredentials, Configuration, ConfigurationBuilder, Error, MultiauthSampleClient, OAuthCcgCredentials, OAuthToken, Scheme,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -64,10 +63,7 @@ const SECRETS: &[&str] = &[
 
 fn assert_no_secrets(what: &str, text: &str) {
     for secret in SECRETS {
-        assert!(
-            !text.contains(secret),
-            "{what} shows the secret `{secret}`: {text}"
-        );
+        assert!(!text.contains(secret), "{what} shows the secret `{secret}`: {text}");
     }
 }
 
@@ -99,18 +95,7 @@ const API_HEADER: [Cred; 2] = [HeaderToken, HeaderApiKey];
 /// basicAuth AND apiKey AND apiHeader.
 const BASIC_AND_KEYS: [Cred; 5] = [Basic, QueryToken, QueryApiKey, HeaderToken, HeaderApiKey];
 /// Every scheme configured (OAuthCCG by client credentials).
-const EVERYTHING: [Cred; 10] = [
-    Basic,
-    QueryToken,
-    QueryApiKey,
-    HeaderToken,
-    HeaderApiKey,
-    Bearer,
-    Custom,
-    AcgToken,
-    RopcgToken,
-    CcgClient,
-];
+const EVERYTHING: [Cred; 10] = [Basic, QueryToken, QueryApiKey, HeaderToken, HeaderApiKey, Bearer, Custom, AcgToken, RopcgToken, CcgClient];
 
 fn with(creds: &[&[Cred]]) -> Vec<Cred> {
     creds.concat()
@@ -141,10 +126,7 @@ fn client(server: &MockServer, creds: &[Cred]) -> MultiauthSampleClient {
 }
 
 /// A client for `server` configured by `f` (for credentials `Cred` does not cover).
-fn client_with(
-    server: &MockServer,
-    f: impl FnOnce(ConfigurationBuilder) -> ConfigurationBuilder,
-) -> MultiauthSampleClient {
+fn client_with(server: &MockServer, f: impl FnOnce(ConfigurationBuilder) -> ConfigurationBuilder) -> MultiauthSampleClient {
     let config = f(Configuration::builder().base_url(server.uri())).build();
     MultiauthSampleClient::new(config).expect("client")
 }
@@ -164,9 +146,7 @@ async fn api_server() -> MockServer {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"message": "ok", "passed": true})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"message": "ok", "passed": true})))
         .mount(&server)
         .await;
     server
@@ -217,14 +197,12 @@ impl Sent {
 
     /// The `apiKey` scheme: query parameters `token` and `api-key`.
     fn api_key(self) -> Self {
-        self.query("token", QUERY_TOKEN)
-            .query("api-key", QUERY_API_KEY)
+        self.query("token", QUERY_TOKEN).query("api-key", QUERY_API_KEY)
     }
 
     /// The `apiHeader` scheme: headers `token` and `api-key`.
     fn api_header(self) -> Self {
-        self.header("token", HEADER_TOKEN)
-            .header("api-key", HEADER_API_KEY)
+        self.header("token", HEADER_TOKEN).header("api-key", HEADER_API_KEY)
     }
 
     /// Reads a received request; a header or query parameter sent twice fails.
@@ -252,18 +230,12 @@ impl Sent {
 /// The requests the API received, without those to the token endpoint.
 async fn api_requests(server: &MockServer) -> Vec<Request> {
     let requests = server.received_requests().await.expect("recording is on");
-    requests
-        .into_iter()
-        .filter(|r| r.url.path() != CCG_TOKEN_PATH)
-        .collect()
+    requests.into_iter().filter(|r| r.url.path() != CCG_TOKEN_PATH).collect()
 }
 
 async fn token_requests(server: &MockServer) -> usize {
     let requests = server.received_requests().await.expect("recording is on");
-    requests
-        .iter()
-        .filter(|r| r.url.path() == CCG_TOKEN_PATH)
-        .count()
+    requests.iter().filter(|r| r.url.path() == CCG_TOKEN_PATH).count()
 }
 
 /// What the token endpoint received, to explain a failure.
@@ -353,17 +325,10 @@ impl Op {
 
 /// Calls `op` once on `server` and returns what the API received.
 async fn call_and_capture(server: &MockServer, client: &MultiauthSampleClient, op: Op) -> Sent {
-    let response = op
-        .call(client)
-        .await
-        .unwrap_or_else(|e| panic!("{op:?} failed: {e} ({e:?})"));
+    let response = op.call(client).await.unwrap_or_else(|e| panic!("{op:?} failed: {e} ({e:?})"));
     assert_eq!(response.message, "ok");
     let requests = api_requests(server).await;
-    assert_eq!(
-        requests.len(),
-        1,
-        "{op:?}: expected one API request, got {requests:?}"
-    );
+    assert_eq!(requests.len(), 1, "{op:?}: expected one API request, got {requests:?}");
     assert_eq!(requests[0].method.as_str(), "GET");
     assert_eq!(requests[0].url.path(), op.path());
     Sent::of(&requests[0])
@@ -383,10 +348,7 @@ async fn missing(op: Op, creds: &[Cred], alternatives: &[&[Scheme]]) -> String {
         panic!("{op:?} with {creds:?} should fail");
     };
     match &error {
-        Error::MissingCredentials {
-            operation,
-            alternatives: named,
-        } => {
+        Error::MissingCredentials { operation, alternatives: named } => {
             assert_eq!(*operation, op.id());
             assert_eq!(*named, alternatives, "{op:?} with {creds:?}");
         }
@@ -395,20 +357,9 @@ async fn missing(op: Op, creds: &[Cred], alternatives: &[&[Scheme]]) -> String {
     assert_nothing_sent(&server).await;
 
     let shown = error.to_string();
-    let expected = alternatives
-        .iter()
-        .map(|alt| {
-            alt.iter()
-                .map(|s| s.name())
-                .collect::<Vec<_>>()
-                .join(" and ")
-        })
-        .collect::<Vec<_>>()
-        .join(" or ");
-    assert!(
-        shown.starts_with(&format!("`{}` needs credentials for {expected}", op.id())),
-        "{shown}"
-    );
+    let expected =
+        alternatives.iter().map(|alt| alt.iter().map(|s| s.name()).collect::<Vec<_>>().join(" and ")).collect::<Vec<_>>().join(" or ");
+    assert!(shown.starts_with(&format!("`{}` needs credentials for {expected}", op.id())), "{shown}");
     assert_no_secrets("MissingCredentials (Display)", &shown);
     assert_no_secrets("MissingCredentials (Debug)", &format!("{error:?}"));
     shown
@@ -419,15 +370,9 @@ async fn missing(op: Op, creds: &[Cred], alternatives: &[&[Scheme]]) -> String {
 
 #[tokio::test]
 async fn custom_authentication_sends_only_the_custom_authorization() {
-    assert_eq!(
-        sent(Op::CustomAuthentication, &[Custom]).await,
-        Sent::nothing().custom()
-    );
+    assert_eq!(sent(Op::CustomAuthentication, &[Custom]).await, Sent::nothing().custom());
     // Everything else configured too: still only CustomAuth.
-    assert_eq!(
-        sent(Op::CustomAuthentication, &EVERYTHING).await,
-        Sent::nothing().custom()
-    );
+    assert_eq!(sent(Op::CustomAuthentication, &EVERYTHING).await, Sent::nothing().custom());
 }
 
 #[tokio::test]
@@ -444,14 +389,8 @@ async fn custom_authentication_without_custom_auth_is_missing_credentials() {
 
 #[tokio::test]
 async fn oauth2_sends_only_the_bearer_token() {
-    assert_eq!(
-        sent(Op::Oauth2, &[Bearer]).await,
-        Sent::nothing().bearer(BEARER)
-    );
-    assert_eq!(
-        sent(Op::Oauth2, &EVERYTHING).await,
-        Sent::nothing().bearer(BEARER)
-    );
+    assert_eq!(sent(Op::Oauth2, &[Bearer]).await, Sent::nothing().bearer(BEARER));
+    assert_eq!(sent(Op::Oauth2, &EVERYTHING).await, Sent::nothing().bearer(BEARER));
 }
 
 #[tokio::test]
@@ -460,12 +399,7 @@ async fn oauth2_without_a_bearer_token_is_missing_credentials() {
     missing(Op::Oauth2, &[], alternatives).await;
     // Tokens of the OAuth 2 grants are also bearer tokens on the wire, but
     // belong to other schemes.
-    missing(
-        Op::Oauth2,
-        &[CcgToken, AcgToken, RopcgToken, Custom],
-        alternatives,
-    )
-    .await;
+    missing(Op::Oauth2, &[CcgToken, AcgToken, RopcgToken, Custom], alternatives).await;
     missing(Op::Oauth2, &BASIC_AND_KEYS, alternatives).await;
 }
 
@@ -474,17 +408,11 @@ async fn oauth2_without_a_bearer_token_is_missing_credentials() {
 
 #[tokio::test]
 async fn oauth2_status_sends_the_ccg_token() {
-    assert_eq!(
-        sent(Op::Oauth2Status, &[CcgToken]).await,
-        Sent::nothing().bearer(CCG_PLAIN)
-    );
+    assert_eq!(sent(Op::Oauth2Status, &[CcgToken]).await, Sent::nothing().bearer(CCG_PLAIN));
 
     let server = api_server().await;
     let client = client(&server, &[CcgClient, Bearer]);
-    assert_eq!(
-        call_and_capture(&server, &client, Op::Oauth2Status).await,
-        Sent::nothing().bearer(CCG_ISSUED)
-    );
+    assert_eq!(call_and_capture(&server, &client, Op::Oauth2Status).await, Sent::nothing().bearer(CCG_ISSUED));
     assert_eq!(token_requests(&server).await, 1);
 }
 
@@ -492,12 +420,7 @@ async fn oauth2_status_sends_the_ccg_token() {
 async fn oauth2_status_without_ccg_is_missing_credentials() {
     let alternatives: &[&[Scheme]] = &[&[Scheme::OAuthCcg]];
     missing(Op::Oauth2Status, &[], alternatives).await;
-    missing(
-        Op::Oauth2Status,
-        &[Bearer, AcgToken, RopcgToken, Custom],
-        alternatives,
-    )
-    .await;
+    missing(Op::Oauth2Status, &[Bearer, AcgToken, RopcgToken, Custom], alternatives).await;
 }
 
 // ---------------------------------------------------------------------------
@@ -536,19 +459,8 @@ async fn oauth2_user_with_an_expired_acg_token_fails_before_sending() {
     let server = api_server().await;
     let expired = OAuthToken::bearer(ACG).with_expires_at(1);
     let client = client_with(&server, |b| b.o_auth_acg(expired).o_auth_ropcg(ROPCG));
-    let error = Op::Oauth2User
-        .call(&client)
-        .await
-        .expect_err("expired token");
-    assert!(
-        matches!(
-            error,
-            Error::TokenExpired {
-                scheme: Scheme::OAuthAcg
-            }
-        ),
-        "{error:?}"
-    );
+    let error = Op::Oauth2User.call(&client).await.expect_err("expired token");
+    assert!(matches!(error, Error::TokenExpired { scheme: Scheme::OAuthAcg }), "{error:?}");
     assert_nothing_sent(&server).await;
     assert_no_secrets("TokenExpired", &format!("{error} {error:?}"));
 }
@@ -560,21 +472,10 @@ async fn oauth2_user_with_an_expired_ropcg_token_is_token_expired() {
     let server = api_server().await;
     let expired = OAuthToken::bearer(ROPCG).with_expires_at(1);
     let client = client_with(&server, |b| b.o_auth_acg(ACG).o_auth_ropcg(expired));
-    let error = Op::Oauth2User
-        .call(&client)
-        .await
-        .expect_err("expired token");
+    let error = Op::Oauth2User.call(&client).await.expect_err("expired token");
     assert_nothing_sent(&server).await;
     assert_no_secrets("expired ROPCG token error", &format!("{error} {error:?}"));
-    assert!(
-        matches!(
-            error,
-            Error::TokenExpired {
-                scheme: Scheme::OAuthRopcg
-            }
-        ),
-        "{error:?} ({error})"
-    );
+    assert!(matches!(error, Error::TokenExpired { scheme: Scheme::OAuthRopcg }), "{error:?} ({error})");
 }
 
 // ---------------------------------------------------------------------------
@@ -583,10 +484,7 @@ async fn oauth2_user_with_an_expired_ropcg_token_is_token_expired() {
 #[tokio::test]
 async fn custom_query_or_header_param_prefers_the_query_pair() {
     let op = Op::CustomQueryOrHeaderParam;
-    assert_eq!(
-        sent(op, &with(&[&API_KEY, &API_HEADER])).await,
-        Sent::nothing().api_key()
-    );
+    assert_eq!(sent(op, &with(&[&API_KEY, &API_HEADER])).await, Sent::nothing().api_key());
     assert_eq!(sent(op, &API_KEY).await, Sent::nothing().api_key());
     assert_eq!(sent(op, &EVERYTHING).await, Sent::nothing().api_key());
 }
@@ -596,28 +494,16 @@ async fn custom_query_or_header_param_falls_back_to_the_header_pair() {
     let op = Op::CustomQueryOrHeaderParam;
     assert_eq!(sent(op, &API_HEADER).await, Sent::nothing().api_header());
     // Half of the query pair is not enough, and that half is not sent either.
-    assert_eq!(
-        sent(op, &[QueryToken, HeaderToken, HeaderApiKey]).await,
-        Sent::nothing().api_header()
-    );
-    assert_eq!(
-        sent(op, &[QueryApiKey, HeaderToken, HeaderApiKey]).await,
-        Sent::nothing().api_header()
-    );
+    assert_eq!(sent(op, &[QueryToken, HeaderToken, HeaderApiKey]).await, Sent::nothing().api_header());
+    assert_eq!(sent(op, &[QueryApiKey, HeaderToken, HeaderApiKey]).await, Sent::nothing().api_header());
     // Schemes the operation does not list are not sent.
-    assert_eq!(
-        sent(op, &[Basic, Bearer, Custom, HeaderToken, HeaderApiKey]).await,
-        Sent::nothing().api_header()
-    );
+    assert_eq!(sent(op, &[Basic, Bearer, Custom, HeaderToken, HeaderApiKey]).await, Sent::nothing().api_header());
 }
 
 #[tokio::test]
 async fn custom_query_or_header_param_with_half_pairs_is_missing_credentials() {
     let op = Op::CustomQueryOrHeaderParam;
-    let alternatives: &[&[Scheme]] = &[
-        &[Scheme::ApiKeyToken, Scheme::ApiKeyApiKey],
-        &[Scheme::ApiHeaderToken, Scheme::ApiHeaderApiKey],
-    ];
+    let alternatives: &[&[Scheme]] = &[&[Scheme::ApiKeyToken, Scheme::ApiKeyApiKey], &[Scheme::ApiHeaderToken, Scheme::ApiHeaderApiKey]];
     for creds in [
         &[][..],
         &[QueryToken],
@@ -655,31 +541,18 @@ async fn basic_and_api_key_and_api_header_sends_all_five() {
     let all_five = Sent::nothing().basic().api_key().api_header();
     assert_eq!(sent(op, &BASIC_AND_KEYS).await, all_five);
     // Bearer and custom credentials (same `Authorization` header) stay out.
-    assert_eq!(
-        sent(op, &EVERYTHING).await,
-        Sent::nothing().basic().api_key().api_header()
-    );
+    assert_eq!(sent(op, &EVERYTHING).await, Sent::nothing().basic().api_key().api_header());
 }
 
 #[tokio::test]
 async fn basic_and_api_key_and_api_header_with_any_one_missing_is_missing_credentials() {
     let op = Op::BasicAndApiKeyAndApiHeader;
-    let alternatives: &[&[Scheme]] = &[&[
-        Scheme::BasicAuth,
-        Scheme::ApiKeyToken,
-        Scheme::ApiKeyApiKey,
-        Scheme::ApiHeaderToken,
-        Scheme::ApiHeaderApiKey,
-    ]];
+    let alternatives: &[&[Scheme]] =
+        &[&[Scheme::BasicAuth, Scheme::ApiKeyToken, Scheme::ApiKeyApiKey, Scheme::ApiHeaderToken, Scheme::ApiHeaderApiKey]];
     for left_out in BASIC_AND_KEYS {
         let creds: Vec<Cred> = EVERYTHING.into_iter().filter(|c| *c != left_out).collect();
         let shown = missing(op, &creds, alternatives).await;
-        assert!(
-            shown.contains(
-                "basicAuth and apiKeyToken and apiKeyApiKey and apiHeaderToken and apiHeaderApiKey"
-            ),
-            "{shown}"
-        );
+        assert!(shown.contains("basicAuth and apiKeyToken and apiKeyApiKey and apiHeaderToken and apiHeaderApiKey"), "{shown}");
     }
     missing(op, &[], alternatives).await;
 }
@@ -691,10 +564,7 @@ async fn basic_and_api_key_and_api_header_with_any_one_missing_is_missing_creden
 async fn oauth_or_combination_with_only_a_bearer_token_sends_it() {
     let server = api_server().await;
     let client = client(&server, &[Bearer]);
-    assert_eq!(
-        call_and_capture(&server, &client, Op::OauthOrCombination).await,
-        Sent::nothing().bearer(BEARER)
-    );
+    assert_eq!(call_and_capture(&server, &client, Op::OauthOrCombination).await, Sent::nothing().bearer(BEARER));
     assert_eq!(token_requests(&server).await, 0);
 }
 
@@ -702,17 +572,11 @@ async fn oauth_or_combination_with_only_a_bearer_token_sends_it() {
 async fn oauth_or_combination_prefers_the_fetched_ccg_token() {
     let server = api_server().await;
     let client = client(&server, &[CcgClient, Bearer]);
-    assert_eq!(
-        call_and_capture(&server, &client, Op::OauthOrCombination).await,
-        Sent::nothing().bearer(CCG_ISSUED)
-    );
+    assert_eq!(call_and_capture(&server, &client, Op::OauthOrCombination).await, Sent::nothing().bearer(CCG_ISSUED));
     assert_eq!(token_requests(&server).await, 1);
 
     // The token is kept: a second call fetches nothing and sends the same.
-    Op::OauthOrCombination
-        .call(&client)
-        .await
-        .expect("second call");
+    Op::OauthOrCombination.call(&client).await.expect("second call");
     let requests = api_requests(&server).await;
     assert_eq!(requests.len(), 2);
     assert_eq!(Sent::of(&requests[1]), Sent::nothing().bearer(CCG_ISSUED));
@@ -723,10 +587,7 @@ async fn oauth_or_combination_prefers_the_fetched_ccg_token() {
 async fn oauth_or_combination_prefers_a_plain_ccg_token() {
     let server = api_server().await;
     let client = client(&server, &[CcgToken, Bearer]);
-    assert_eq!(
-        call_and_capture(&server, &client, Op::OauthOrCombination).await,
-        Sent::nothing().bearer(CCG_PLAIN)
-    );
+    assert_eq!(call_and_capture(&server, &client, Op::OauthOrCombination).await, Sent::nothing().bearer(CCG_PLAIN));
     assert_eq!(token_requests(&server).await, 0);
 }
 
@@ -741,19 +602,8 @@ async fn oauth2_status_with_an_expired_ccg_token_it_cannot_renew_is_token_expire
     let client = client_with(&server, |b| b.o_auth_ccg(expired));
     let outcome = Op::Oauth2Status.call(&client).await;
     let token_calls = token_request_summaries(&server).await;
-    assert!(
-        matches!(
-            outcome,
-            Err(Error::TokenExpired {
-                scheme: Scheme::OAuthCcg
-            })
-        ),
-        "{outcome:?}; token endpoint got {token_calls:?}"
-    );
-    assert!(
-        token_calls.is_empty(),
-        "grant without client credentials: {token_calls:?}"
-    );
+    assert!(matches!(outcome, Err(Error::TokenExpired { scheme: Scheme::OAuthCcg })), "{outcome:?}; token endpoint got {token_calls:?}");
+    assert!(token_calls.is_empty(), "grant without client credentials: {token_calls:?}");
     assert_nothing_sent(&server).await;
 }
 
@@ -763,22 +613,13 @@ async fn oauth2_status_with_an_expired_ccg_token_it_cannot_renew_is_token_expire
 async fn oauth_or_combination_skips_an_expired_ccg_token_it_cannot_renew() {
     let server = api_server().await;
     let expired = OAuthToken::bearer(CCG_PLAIN).with_expires_at(1);
-    let client = client_with(&server, |b| {
-        b.o_auth_ccg(expired).o_auth_bearer_token(BEARER)
-    });
+    let client = client_with(&server, |b| b.o_auth_ccg(expired).o_auth_bearer_token(BEARER));
     let outcome = Op::OauthOrCombination.call(&client).await;
     let token_calls = token_request_summaries(&server).await;
     let sent: Vec<Sent> = api_requests(&server).await.iter().map(Sent::of).collect();
     assert!(outcome.is_ok(), "{outcome:?}");
-    assert_eq!(
-        sent,
-        vec![Sent::nothing().bearer(BEARER)],
-        "token endpoint got {token_calls:?}"
-    );
-    assert!(
-        token_calls.is_empty(),
-        "grant without client credentials: {token_calls:?}"
-    );
+    assert_eq!(sent, vec![Sent::nothing().bearer(BEARER)], "token endpoint got {token_calls:?}");
+    assert!(token_calls.is_empty(), "grant without client credentials: {token_calls:?}");
 }
 
 /// An API 401 is retried only after renewing an OAuth token the client can
@@ -786,11 +627,7 @@ async fn oauth_or_combination_skips_an_expired_ccg_token_it_cannot_renew() {
 /// credentials) is not renewable, so there is exactly one request.
 #[tokio::test]
 async fn a_401_is_not_retried_without_a_renewable_token() {
-    for (op, creds) in [
-        (Op::Oauth2, Bearer),
-        (Op::OauthOrCombination, Bearer),
-        (Op::Oauth2Status, CcgToken),
-    ] {
+    for (op, creds) in [(Op::Oauth2, Bearer), (Op::OauthOrCombination, Bearer), (Op::Oauth2Status, CcgToken)] {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
             .respond_with(ResponseTemplate::new(401).set_body_json(json!({
@@ -801,21 +638,10 @@ async fn a_401_is_not_retried_without_a_renewable_token() {
             .await;
         let client = client(&server, &[creds]);
         let error = op.call(&client).await.expect_err("401");
-        assert_eq!(
-            error.status().map(|s| s.as_u16()),
-            Some(401),
-            "{op:?}: {error:?}"
-        );
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{op:?}: {error:?}");
         let token_calls = token_request_summaries(&server).await;
-        assert!(
-            token_calls.is_empty(),
-            "{op:?} with {creds:?}: {token_calls:?}"
-        );
-        assert_eq!(
-            api_requests(&server).await.len(),
-            1,
-            "{op:?} with {creds:?} was retried"
-        );
+        assert!(token_calls.is_empty(), "{op:?} with {creds:?}: {token_calls:?}");
+        assert_eq!(api_requests(&server).await.len(), 1, "{op:?} with {creds:?} was retried");
         assert_no_secrets("401 error", &format!("{error} {error:?}"));
     }
 }
@@ -834,20 +660,8 @@ async fn oauth_or_combination_reports_a_refused_ccg_grant_before_sending() {
         .mount(&server)
         .await;
     let client = client(&server, &[CcgClient, Bearer]);
-    let error = Op::OauthOrCombination
-        .call(&client)
-        .await
-        .expect_err("refused grant");
-    assert!(
-        matches!(
-            error,
-            Error::Token {
-                scheme: Scheme::OAuthCcg,
-                ..
-            }
-        ),
-        "{error:?}"
-    );
+    let error = Op::OauthOrCombination.call(&client).await.expect_err("refused grant");
+    assert!(matches!(error, Error::Token { scheme: Scheme::OAuthCcg, .. }), "{error:?}");
     assert!(api_requests(&server).await.is_empty());
     assert_eq!(token_requests(&server).await, 1);
     assert_no_secrets("Token error", &format!("{error} {error:?}"));
@@ -869,42 +683,23 @@ async fn oauth_or_combination_without_either_is_missing_credentials() {
 const MULTIPLE_AUTH_ALTERNATIVES: &[&[Scheme]] = &[
     &[Scheme::CustomAuth],
     &[Scheme::OAuthBearerToken],
-    &[
-        Scheme::BasicAuth,
-        Scheme::ApiKeyToken,
-        Scheme::ApiKeyApiKey,
-        Scheme::ApiHeaderToken,
-        Scheme::ApiHeaderApiKey,
-    ],
+    &[Scheme::BasicAuth, Scheme::ApiKeyToken, Scheme::ApiKeyApiKey, Scheme::ApiHeaderToken, Scheme::ApiHeaderApiKey],
 ];
 
 #[tokio::test]
 async fn multiple_auth_combination_uses_the_first_satisfiable_alternative() {
     let op = Op::MultipleAuthCombination;
     // CustomAuth first, whatever else is configured.
-    assert_eq!(
-        sent(op, &with(&[&[Custom], &BASIC_AND_KEYS])).await,
-        Sent::nothing().custom()
-    );
+    assert_eq!(sent(op, &with(&[&[Custom], &BASIC_AND_KEYS])).await, Sent::nothing().custom());
     assert_eq!(sent(op, &EVERYTHING).await, Sent::nothing().custom());
     // Then the bearer token.
-    assert_eq!(
-        sent(op, &with(&[&[Bearer], &BASIC_AND_KEYS])).await,
-        Sent::nothing().bearer(BEARER)
-    );
+    assert_eq!(sent(op, &with(&[&[Bearer], &BASIC_AND_KEYS])).await, Sent::nothing().bearer(BEARER));
     assert_eq!(sent(op, &[Bearer]).await, Sent::nothing().bearer(BEARER));
     // Then all five of the third alternative.
-    assert_eq!(
-        sent(op, &BASIC_AND_KEYS).await,
-        Sent::nothing().basic().api_key().api_header()
-    );
+    assert_eq!(sent(op, &BASIC_AND_KEYS).await, Sent::nothing().basic().api_key().api_header());
     // OAuth grant tokens are no alternative here and are not sent.
     assert_eq!(
-        sent(
-            op,
-            &with(&[&BASIC_AND_KEYS, &[AcgToken, RopcgToken, CcgToken]])
-        )
-        .await,
+        sent(op, &with(&[&BASIC_AND_KEYS, &[AcgToken, RopcgToken, CcgToken]])).await,
         Sent::nothing().basic().api_key().api_header()
     );
 }
@@ -922,10 +717,7 @@ async fn multiple_auth_combination_with_an_incomplete_third_alternative_is_missi
         "{shown}"
     );
     for left_out in BASIC_AND_KEYS {
-        let creds: Vec<Cred> = BASIC_AND_KEYS
-            .into_iter()
-            .filter(|c| *c != left_out)
-            .collect();
+        let creds: Vec<Cred> = BASIC_AND_KEYS.into_iter().filter(|c| *c != left_out).collect();
         let creds = with(&[&creds, &[AcgToken, RopcgToken, CcgToken]]);
         missing(op, &creds, MULTIPLE_AUTH_ALTERNATIVES).await;
     }
@@ -941,15 +733,8 @@ async fn no_auth_sends_no_credentials_even_when_configured() {
 
     let server = api_server().await;
     let client = client(&server, &EVERYTHING);
-    assert_eq!(
-        call_and_capture(&server, &client, Op::NoAuth).await,
-        Sent::nothing()
-    );
-    assert_eq!(
-        token_requests(&server).await,
-        0,
-        "no token fetched for `security: []`"
-    );
+    assert_eq!(call_and_capture(&server, &client, Op::NoAuth).await, Sent::nothing());
+    assert_eq!(token_requests(&server).await, 0, "no token fetched for `security: []`");
 }
 
 // ---------------------------------------------------------------------------
@@ -964,10 +749,7 @@ async fn credentials_that_cannot_be_sent_in_a_header_fail_before_sending() {
     let cases: [(Op, Configure); 3] = [
         (Op::CustomAuthentication, |b| b.custom_auth(INJECTED)),
         (Op::Oauth2, |b| b.o_auth_bearer_token(INJECTED)),
-        (Op::CustomQueryOrHeaderParam, |b| {
-            b.api_header_token(INJECTED)
-                .api_header_api_key(HEADER_API_KEY)
-        }),
+        (Op::CustomQueryOrHeaderParam, |b| b.api_header_token(INJECTED).api_header_api_key(HEADER_API_KEY)),
     ];
     for (op, configure) in cases {
         let server = api_server().await;
@@ -975,10 +757,7 @@ async fn credentials_that_cannot_be_sent_in_a_header_fail_before_sending() {
         let Err(error) = op.call(&client).await else {
             panic!("{op:?}: a header value with a line break was sent");
         };
-        assert!(
-            matches!(error, Error::InvalidRequest { .. }),
-            "{op:?}: {error:?}"
-        );
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{op:?}: {error:?}");
         assert_nothing_sent(&server).await;
         assert_no_secrets("InvalidRequest", &format!("{error} {error:?}"));
     }
@@ -997,10 +776,7 @@ async fn debug_of_configuration_client_and_requests_shows_no_secret() {
 
         let client = MultiauthSampleClient::new(config).expect("client");
         assert_no_secrets("client", &format!("{client:?} {client:#?}"));
-        assert_no_secrets(
-            "request builder",
-            &format!("{:?}", client.authentication().oauth2()),
-        );
+        assert_no_secrets("request builder", &format!("{:?}", client.authentication().oauth2()));
         assert_no_secrets("controller", &format!("{:?}", client.oauth2()));
     }
 }
@@ -1008,17 +784,9 @@ async fn debug_of_configuration_client_and_requests_shows_no_secret() {
 #[tokio::test]
 async fn transport_errors_show_no_query_or_header_credential() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(10)))
-        .mount(&server)
-        .await;
-    let client = client_with(&server, |b| {
-        configure(b.timeout(Duration::from_millis(300)), &BASIC_AND_KEYS)
-    });
-    let error = Op::BasicAndApiKeyAndApiHeader
-        .call(&client)
-        .await
-        .expect_err("times out");
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(10))).mount(&server).await;
+    let client = client_with(&server, |b| configure(b.timeout(Duration::from_millis(300)), &BASIC_AND_KEYS));
+    let error = Op::BasicAndApiKeyAndApiHeader.call(&client).await.expect_err("times out");
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert_no_secrets("Transport error", &format!("{error} {error:?}"));
 }

@@ -15,9 +15,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use multiauth_sample::oauth::PkceVerifier;
 use multiauth_sample::{
-    Configuration, ConfigurationBuilder, Error, MultiauthSampleClient, OAuthAcgCredentials,
-    OAuthAcgScope, OAuthCcgCredentials, OAuthError, OAuthErrorCode, OAuthRopcgCredentials,
-    OAuthToken, Scheme,
+    Configuration, ConfigurationBuilder, Error, MultiauthSampleClient, OAuthAcgCredentials, OAuthAcgScope, OAuthCcgCredentials, OAuthError,
+    OAuthErrorCode, OAuthRopcgCredentials, OAuthToken, Scheme,
 };
 use serde_json::{Map, Value, json};
 use slack_web_api::{SlackAuthCredentials, SlackAuthScope, SlackWebApiClient};
@@ -101,10 +100,7 @@ struct TokenCall {
 
 impl TokenCall {
     fn field(&self, name: &str) -> Option<&str> {
-        self.form
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -117,18 +113,8 @@ struct Refusal {
 }
 
 impl Refusal {
-    fn new(
-        status: u16,
-        error: &'static str,
-        slack_error: &'static str,
-        description: impl Into<String>,
-    ) -> Self {
-        Refusal {
-            status,
-            error,
-            slack_error,
-            description: description.into(),
-        }
+    fn new(status: u16, error: &'static str, slack_error: &'static str, description: impl Into<String>) -> Self {
+        Refusal { status, error, slack_error, description: description.into() }
     }
 
     fn invalid_grant(slack_error: &'static str, description: &str) -> Self {
@@ -138,19 +124,16 @@ impl Refusal {
     fn response(&self, flavor: Flavor) -> ResponseTemplate {
         match flavor {
             Flavor::Rfc6749 => {
-                let mut template = ResponseTemplate::new(self.status)
-                    .insert_header("cache-control", "no-store")
-                    .set_body_json(json!({
-                        "error": self.error,
-                        "error_description": self.description,
-                    }));
+                let mut template = ResponseTemplate::new(self.status).insert_header("cache-control", "no-store").set_body_json(json!({
+                    "error": self.error,
+                    "error_description": self.description,
+                }));
                 if self.status == 401 {
                     template = template.insert_header("www-authenticate", "Basic realm=\"oauth\"");
                 }
                 template
             }
-            Flavor::Slack => ResponseTemplate::new(200)
-                .set_body_json(json!({ "ok": false, "error": self.slack_error })),
+            Flavor::Slack => ResponseTemplate::new(200).set_body_json(json!({ "ok": false, "error": self.slack_error })),
         }
     }
 }
@@ -197,17 +180,11 @@ impl Default for AuthState {
 
 fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
     let text = String::from_utf8_lossy(body);
-    Url::parse(&format!("http://form.invalid/?{text}"))
-        .map(|url| url.query_pairs().into_owned().collect())
-        .unwrap_or_default()
+    Url::parse(&format!("http://form.invalid/?{text}")).map(|url| url.query_pairs().into_owned().collect()).unwrap_or_default()
 }
 
 fn header_value(request: &Request, name: &str) -> Option<String> {
-    request
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+    request.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
 /// Standard base64 (RFC 4648 §4), for reading `Authorization: Basic`.
@@ -245,10 +222,7 @@ fn parse_basic(authorization: &str) -> Option<(String, String)> {
 }
 
 fn scopes_of(scope: &str) -> Vec<&str> {
-    scope
-        .split([' ', ','])
-        .filter(|s| !s.is_empty())
-        .collect()
+    scope.split([' ', ',']).filter(|s| !s.is_empty()).collect()
 }
 
 impl AuthState {
@@ -284,21 +258,13 @@ impl AuthState {
         // Client authentication: HTTP basic, else form fields.
         let (client_id, secret) = match &call.basic {
             Some((id, secret)) => (id.clone(), Some(secret.clone())),
-            None => (
-                call.field("client_id").unwrap_or_default().to_string(),
-                call.field("client_secret").map(str::to_string),
-            ),
+            None => (call.field("client_id").unwrap_or_default().to_string(), call.field("client_secret").map(str::to_string)),
         };
         let Some(client) = self.clients.get(&client_id) else {
             return Err(Refusal::new(401, "invalid_client", "invalid_client_id", "unknown client"));
         };
         if secret.as_deref() != Some(client.secret.as_str()) {
-            return Err(Refusal::new(
-                401,
-                "invalid_client",
-                "bad_client_secret",
-                "client authentication failed",
-            ));
+            return Err(Refusal::new(401, "invalid_client", "bad_client_secret", "client authentication failed"));
         }
         match grant_type {
             "authorization_code" => {
@@ -322,10 +288,7 @@ impl AuthState {
                         return Err(Refusal::invalid_grant("invalid_code_verifier", "code_verifier missing"));
                     };
                     if PkceVerifier::new(verifier).challenge() != *challenge {
-                        return Err(Refusal::invalid_grant(
-                            "invalid_code_verifier",
-                            "PKCE verification failed",
-                        ));
+                        return Err(Refusal::invalid_grant("invalid_code_verifier", "PKCE verification failed"));
                     }
                 }
                 let extra = self.extra.clone();
@@ -339,16 +302,10 @@ impl AuthState {
                     return Err(Refusal::invalid_grant("invalid_refresh_token", "unknown refresh token"));
                 };
                 if grant.used {
-                    return Err(Refusal::invalid_grant(
-                        "invalid_refresh_token",
-                        "refresh token already used",
-                    ));
+                    return Err(Refusal::invalid_grant("invalid_refresh_token", "refresh token already used"));
                 }
                 if grant.client_id != client_id {
-                    return Err(Refusal::invalid_grant(
-                        "invalid_refresh_token",
-                        "refresh token issued to another client",
-                    ));
+                    return Err(Refusal::invalid_grant("invalid_refresh_token", "refresh token issued to another client"));
                 }
                 let granted = grant.scope.clone();
                 if let Some(requested) = call.field("scope") {
@@ -365,10 +322,7 @@ impl AuthState {
                 let username = call.field("username").unwrap_or_default();
                 let password = call.field("password").unwrap_or_default();
                 if self.users.get(username).map(String::as_str) != Some(password) {
-                    return Err(Refusal::invalid_grant(
-                        "invalid_grant",
-                        "invalid resource owner credentials",
-                    ));
+                    return Err(Refusal::invalid_grant("invalid_grant", "invalid resource owner credentials"));
                 }
                 let scope = call.field("scope").map(str::to_string);
                 Ok(self.issue(&client_id, scope, true, Map::new(), flavor))
@@ -386,30 +340,15 @@ impl AuthState {
         }
     }
 
-    fn issue(
-        &mut self,
-        client_id: &str,
-        scope: Option<String>,
-        with_refresh: bool,
-        extra: Map<String, Value>,
-        flavor: Flavor,
-    ) -> Value {
+    fn issue(&mut self, client_id: &str, scope: Option<String>, with_refresh: bool, extra: Map<String, Value>, flavor: Flavor) -> Value {
         let (access_kind, refresh_kind, token_type) = match flavor {
             Flavor::Rfc6749 => ("at", "rt", "Bearer"),
             Flavor::Slack => ("xoxb", "xoxe", "bot"),
         };
         let serial = self.next(access_kind);
         let access = format!("{}{access_kind}-{serial}", self.token_prefix);
-        let expires_at = self
-            .expires_in
-            .map(|s| SystemTime::now() + Duration::from_secs(s));
-        self.access_tokens.insert(
-            access.clone(),
-            IssuedToken {
-                client_id: client_id.to_string(),
-                expires_at,
-            },
-        );
+        let expires_at = self.expires_in.map(|s| SystemTime::now() + Duration::from_secs(s));
+        self.access_tokens.insert(access.clone(), IssuedToken { client_id: client_id.to_string(), expires_at });
         let mut body = Map::new();
         if flavor == Flavor::Slack {
             body.insert("ok".into(), json!(true));
@@ -422,14 +361,8 @@ impl AuthState {
         if with_refresh {
             let serial = self.next(refresh_kind);
             let refresh = format!("{}{refresh_kind}-{serial}", self.token_prefix);
-            self.refresh_tokens.insert(
-                refresh.clone(),
-                RefreshGrant {
-                    client_id: client_id.to_string(),
-                    scope: scope.clone(),
-                    used: false,
-                },
-            );
+            self.refresh_tokens
+                .insert(refresh.clone(), RefreshGrant { client_id: client_id.to_string(), scope: scope.clone(), used: false });
             body.insert("refresh_token".into(), json!(refresh));
         }
         if let Some(scope) = scope {
@@ -440,12 +373,9 @@ impl AuthState {
     }
 
     fn accepts(&self, token: &str, client_id: &str) -> bool {
-        self.access_tokens.get(token).is_some_and(|issued| {
-            issued.client_id == client_id
-                && issued
-                    .expires_at
-                    .is_none_or(|at| SystemTime::now() < at)
-        })
+        self.access_tokens
+            .get(token)
+            .is_some_and(|issued| issued.client_id == client_id && issued.expires_at.is_none_or(|at| SystemTime::now() < at))
     }
 }
 
@@ -472,11 +402,9 @@ struct ApiEndpoint {
 impl Respond for ApiEndpoint {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let authorized = authorization_values(request).iter().any(|value| {
-            value
-                .strip_prefix("Bearer ")
-                .is_some_and(|token| state.accepts(token, self.client_id))
-        });
+        let authorized = authorization_values(request)
+            .iter()
+            .any(|value| value.strip_prefix("Bearer ").is_some_and(|token| state.accepts(token, self.client_id)));
         match (self.flavor, authorized) {
             (Flavor::Rfc6749, true) => ResponseTemplate::new(200).set_body_json(json!({
                 "message": "Authentication successful.",
@@ -493,22 +421,14 @@ impl Respond for ApiEndpoint {
                 "team_id": "T1",
                 "user_id": "U1",
             })),
-            (Flavor::Slack, false) => {
-                ResponseTemplate::new(200).set_body_json(json!({ "ok": false, "error": "invalid_auth" }))
-            }
+            (Flavor::Slack, false) => ResponseTemplate::new(200).set_body_json(json!({ "ok": false, "error": "invalid_auth" })),
         }
     }
 }
 
 /// Every `Authorization` header value of a request.
 fn authorization_values(request: &Request) -> Vec<String> {
-    request
-        .headers
-        .get_all("authorization")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .map(str::to_string)
-        .collect()
+    request.headers.get_all("authorization").iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect()
 }
 
 /// The authorization server and API, on 127.0.0.1.
@@ -528,19 +448,12 @@ impl AuthServer {
             (SLACK_CLIENT, SLACK_SECRET, Some(SLACK_REDIRECT)),
         ];
         for (id, secret, redirect) in clients {
-            state.clients.insert(
-                id.to_string(),
-                RegisteredClient {
-                    secret: secret.to_string(),
-                    redirect_uri: redirect.map(str::to_string),
-                },
-            );
+            state
+                .clients
+                .insert(id.to_string(), RegisteredClient { secret: secret.to_string(), redirect_uri: redirect.map(str::to_string) });
         }
         state.users.insert(USERNAME.to_string(), PASSWORD.to_string());
-        AuthServer {
-            mock: MockServer::start().await,
-            state: Arc::new(Mutex::new(state)),
-        }
+        AuthServer { mock: MockServer::start().await, state: Arc::new(Mutex::new(state)) }
     }
 
     /// A server with the multi-auth sample's token endpoints and OAuth API
@@ -558,24 +471,13 @@ impl AuthServer {
     }
 
     async fn mount_token_endpoint(&self, at: &str, flavor: Flavor) {
-        Mock::given(method("POST"))
-            .and(path(at))
-            .respond_with(TokenEndpoint {
-                state: self.state.clone(),
-                flavor,
-            })
-            .mount(&self.mock)
-            .await;
+        Mock::given(method("POST")).and(path(at)).respond_with(TokenEndpoint { state: self.state.clone(), flavor }).mount(&self.mock).await;
     }
 
     async fn mount_api(&self, at: &str, client_id: &'static str, flavor: Flavor) {
         Mock::given(method("GET"))
             .and(path(at))
-            .respond_with(ApiEndpoint {
-                state: self.state.clone(),
-                client_id,
-                flavor,
-            })
+            .respond_with(ApiEndpoint { state: self.state.clone(), client_id, flavor })
             .mount(&self.mock)
             .await;
     }
@@ -599,12 +501,7 @@ impl AuthServer {
         let client_id = params.get("client_id").expect("client_id").clone();
         let redirect_uri = params.get("redirect_uri").expect("redirect_uri").clone();
         let mut state = self.state();
-        let registered = state
-            .clients
-            .get(&client_id)
-            .unwrap_or_else(|| panic!("unknown client {client_id}"))
-            .redirect_uri
-            .clone();
+        let registered = state.clients.get(&client_id).unwrap_or_else(|| panic!("unknown client {client_id}")).redirect_uri.clone();
         assert_eq!(registered.as_deref(), Some(redirect_uri.as_str()), "unregistered redirect URI");
         let challenge = params.get("code_challenge").cloned();
         if challenge.is_some() {
@@ -613,13 +510,7 @@ impl AuthServer {
         let code = format!("code-{}", state.next("code"));
         state.codes.insert(
             code.clone(),
-            CodeGrant {
-                client_id,
-                redirect_uri: redirect_uri.clone(),
-                challenge,
-                scope: params.get("scope").cloned(),
-                used: false,
-            },
+            CodeGrant { client_id, redirect_uri: redirect_uri.clone(), challenge, scope: params.get("scope").cloned(), used: false },
         );
         let mut callback = Url::parse(&redirect_uri).expect("redirect URI");
         callback.query_pairs_mut().append_pair("code", &code);
@@ -643,24 +534,13 @@ impl AuthServer {
     }
 
     fn seed_access_token(&self, token: &str, client_id: &str) {
-        self.state().access_tokens.insert(
-            token.to_string(),
-            IssuedToken {
-                client_id: client_id.to_string(),
-                expires_at: None,
-            },
-        );
+        self.state().access_tokens.insert(token.to_string(), IssuedToken { client_id: client_id.to_string(), expires_at: None });
     }
 
     fn seed_refresh_token(&self, token: &str, client_id: &str, scope: Option<&str>) {
-        self.state().refresh_tokens.insert(
-            token.to_string(),
-            RefreshGrant {
-                client_id: client_id.to_string(),
-                scope: scope.map(str::to_string),
-                used: false,
-            },
-        );
+        self.state()
+            .refresh_tokens
+            .insert(token.to_string(), RefreshGrant { client_id: client_id.to_string(), scope: scope.map(str::to_string), used: false });
     }
 
     fn revoke(&self, token: &str) {
@@ -672,9 +552,7 @@ impl AuthServer {
     }
 
     fn set_extra(&self, extra: Value) {
-        let Value::Object(map) = extra else {
-            panic!("extra fields must be an object")
-        };
+        let Value::Object(map) = extra else { panic!("extra fields must be an object") };
         self.state().extra = map;
     }
 
@@ -691,11 +569,7 @@ impl AuthServer {
     }
 
     async fn requests_to(&self, at: &str) -> Vec<Request> {
-        self.requests()
-            .await
-            .into_iter()
-            .filter(|r| r.url.path() == at)
-            .collect()
+        self.requests().await.into_iter().filter(|r| r.url.path() == at).collect()
     }
 }
 
@@ -704,10 +578,7 @@ impl AuthServer {
 // ---------------------------------------------------------------------------
 
 fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 fn query_pairs(url: &Url) -> Vec<(String, String)> {
@@ -719,10 +590,7 @@ fn basic(id: &str, secret: &str) -> Option<(String, String)> {
 }
 
 fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_secs()
+    SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970").as_secs()
 }
 
 fn acg_credentials() -> OAuthAcgCredentials {
@@ -733,24 +601,17 @@ fn ropcg_credentials() -> OAuthRopcgCredentials {
     OAuthRopcgCredentials::new(ROPCG_CLIENT, ROPCG_SECRET, USERNAME, PASSWORD)
 }
 
-fn multiauth_client(
-    server: &AuthServer,
-    configure: impl FnOnce(ConfigurationBuilder) -> ConfigurationBuilder,
-) -> MultiauthSampleClient {
+fn multiauth_client(server: &AuthServer, configure: impl FnOnce(ConfigurationBuilder) -> ConfigurationBuilder) -> MultiauthSampleClient {
     let config = configure(Configuration::builder().base_url(server.uri())).build();
     MultiauthSampleClient::new(config).expect("client")
 }
 
 fn slack_credentials(server: &AuthServer) -> SlackAuthCredentials {
-    SlackAuthCredentials::new(SLACK_CLIENT, SLACK_SECRET, SLACK_REDIRECT)
-        .with_token_url(format!("{}{SLACK_TOKEN_PATH}", server.uri()))
+    SlackAuthCredentials::new(SLACK_CLIENT, SLACK_SECRET, SLACK_REDIRECT).with_token_url(format!("{}{SLACK_TOKEN_PATH}", server.uri()))
 }
 
 fn slack_client(server: &AuthServer, credentials: SlackAuthCredentials) -> SlackWebApiClient {
-    let config = slack_web_api::Configuration::builder()
-        .base_url(server.uri())
-        .slack_auth(credentials)
-        .build();
+    let config = slack_web_api::Configuration::builder().base_url(server.uri()).slack_auth(credentials).build();
     SlackWebApiClient::new(config).expect("client")
 }
 
@@ -763,12 +624,7 @@ fn assert_provider_error(
     expected_description: Option<&str>,
 ) {
     match error {
-        OAuthError::Provider {
-            status,
-            code,
-            description,
-            uri,
-        } => {
+        OAuthError::Provider { status, code, description, uri } => {
             assert_eq!(code, &expected_code, "{error:?}");
             assert_eq!(status.map(|s| s.as_u16()), expected_status, "{error:?}");
             assert_eq!(description.as_deref(), expected_description, "{error:?}");
@@ -785,9 +641,7 @@ async fn wait_until(expired: impl Fn() -> bool) {
             return;
         }
         // The test crate's tokio has no `time` feature of its own.
-        tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_millis(100)))
-            .await
-            .expect("sleep");
+        tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_millis(100))).await.expect("sleep");
     }
     panic!("the token did not expire within 10 s");
 }
@@ -808,10 +662,7 @@ async fn authorization_code_flow_with_state_and_pkce() {
 
     // The server checks verifiers with the crate's S256 function: anchor it to
     // RFC 7636 appendix B first.
-    assert_eq!(
-        PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").challenge(),
-        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-    );
+    assert_eq!(PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").challenge(), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
 
     // The consent URL.
     let request = manager.authorization_request(true).expect("authorization request");
@@ -822,12 +673,7 @@ async fn authorization_code_flow_with_state_and_pkce() {
     assert_eq!(verifier.secret().len(), 43);
     assert_eq!(request.state().secret().len(), 43);
     for secret in [verifier.secret(), request.state().secret()] {
-        assert!(
-            secret
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
-            "not base64url: {secret}"
-        );
+        assert!(secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "not base64url: {secret}");
     }
     let url = Url::parse(request.url()).expect("consent URL");
     let base = Url::parse(&server.uri()).unwrap();
@@ -851,13 +697,8 @@ async fn authorization_code_flow_with_state_and_pkce() {
 
     // The user approves; the server redirects back with a code for that state.
     let callback = server.approve(request.url());
-    assert_eq!(
-        callback,
-        format!("{REDIRECT}?code=code-1&state={}", request.state().secret())
-    );
-    let code = manager
-        .parse_callback(&callback, request.state())
-        .expect("the callback's code");
+    assert_eq!(callback, format!("{REDIRECT}?code=code-1&state={}", request.state().secret()));
+    let code = manager.parse_callback(&callback, request.state()).expect("the callback's code");
     assert_eq!(code, "code-1");
     // Only the query string works too.
     let query = callback.split_once('?').unwrap().1;
@@ -870,19 +711,11 @@ async fn authorization_code_flow_with_state_and_pkce() {
     // The user declines.
     let denied = server.deny(request.url());
     let error = manager.parse_callback(&denied, request.state()).unwrap_err();
-    assert_provider_error(
-        &error,
-        OAuthErrorCode::AccessDenied,
-        None,
-        Some("The resource owner denied the request"),
-    );
+    assert_provider_error(&error, OAuthErrorCode::AccessDenied, None, Some("The resource owner denied the request"));
     assert_eq!(server.token_calls().len(), 0, "nothing sent before the exchange");
 
     // The code exchange.
-    let token = manager
-        .fetch_token_with_pkce(&code, verifier)
-        .await
-        .expect("token");
+    let token = manager.fetch_token_with_pkce(&code, verifier).await.expect("token");
     let calls = server.token_calls();
     assert_eq!(calls.len(), 1);
     let call = &calls[0];
@@ -909,10 +742,7 @@ async fn authorization_code_flow_with_state_and_pkce() {
     assert!((now + 3595..=now + 3600).contains(&expires_at), "{expires_at} vs now {now}");
     assert_eq!(token.refresh_token.as_ref().map(|r| r.secret()), Some("rt-1"));
     assert_eq!(token.scope.as_deref(), Some("file_requests.read"));
-    assert_eq!(
-        Value::Object(token.extra.clone()),
-        json!({ "account": { "id": "u-42", "name": USERNAME }, "issued_by": "sdkgen-tests" })
-    );
+    assert_eq!(Value::Object(token.extra.clone()), json!({ "account": { "id": "u-42", "name": USERNAME }, "issued_by": "sdkgen-tests" }));
     assert_eq!(token.get("issued_by"), Some(&json!("sdkgen-tests")));
     assert_eq!(manager.token(), Some(token.clone()), "the client keeps the token");
     assert!(!manager.is_token_expired());
@@ -926,13 +756,8 @@ async fn token_from_the_code_exchange_authorizes_calls() {
     let client = multiauth_client(&server, |b| b.o_auth_acg(acg_credentials()).o_auth_ropcg(ropcg_credentials()));
     let manager = client.o_auth_acg();
     let request = manager.authorization_request(true).unwrap();
-    let code = manager
-        .parse_callback(&server.approve(request.url()), request.state())
-        .unwrap();
-    let token = manager
-        .fetch_token_with_pkce(&code, request.pkce_verifier().unwrap())
-        .await
-        .expect("token");
+    let code = manager.parse_callback(&server.approve(request.url()), request.state()).unwrap();
+    let token = manager.fetch_token_with_pkce(&code, request.pkce_verifier().unwrap()).await.expect("token");
     assert_eq!(token.access_token.secret(), "at-1");
     assert_eq!(manager.token(), Some(token));
 
@@ -942,10 +767,7 @@ async fn token_from_the_code_exchange_authorizes_calls() {
     // token authorizing calls). The ROPCG credentials still count as ready, so the
     // refusal is about the header, not a missing credential.
     let response = client.oauth2().user().send().await;
-    assert!(
-        matches!(&response, Err(multiauth_sample::Error::InvalidRequest { .. })),
-        "{response:?}"
-    );
+    assert!(matches!(&response, Err(multiauth_sample::Error::InvalidRequest { .. })), "{response:?}");
     assert!(server.requests_to(USER_PATH).await.is_empty());
     assert_eq!(manager.token().map(|t| t.access_token.secret().to_string()), Some("at-1".to_string()));
 }
@@ -966,12 +788,7 @@ async fn user_endpoint_never_silently_drops_the_acg_token() {
     });
 
     let response = client.oauth2().user().send().await;
-    let sent: Vec<Vec<String>> = server
-        .requests_to(USER_PATH)
-        .await
-        .iter()
-        .map(authorization_values)
-        .collect();
+    let sent: Vec<Vec<String>> = server.requests_to(USER_PATH).await.iter().map(authorization_values).collect();
     for values in &sent {
         assert!(
             values.contains(&"Bearer acg-live".to_string()),
@@ -999,22 +816,10 @@ async fn refresh_rotates_and_a_used_refresh_token_is_invalid_grant() {
     let request = manager.authorization_request(false).unwrap();
     assert!(request.pkce_verifier().is_none());
     let url = Url::parse(request.url()).unwrap();
-    assert!(
-        url.query_pairs().all(|(k, _)| !k.starts_with("code_challenge")),
-        "{url}"
-    );
-    let code = manager
-        .parse_callback(&server.approve(request.url()), request.state())
-        .unwrap();
+    assert!(url.query_pairs().all(|(k, _)| !k.starts_with("code_challenge")), "{url}");
+    let code = manager.parse_callback(&server.approve(request.url()), request.state()).unwrap();
     let first = manager.fetch_token(&code).await.expect("token");
-    assert_eq!(
-        server.token_calls()[0].form,
-        pairs(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-        ])
-    );
+    assert_eq!(server.token_calls()[0].form, pairs(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT),]));
     assert_eq!(first.access_token.secret(), "at-1");
     assert_eq!(first.refresh_token.as_ref().unwrap().secret(), "rt-1");
 
@@ -1024,14 +829,7 @@ async fn refresh_rotates_and_a_used_refresh_token_is_invalid_grant() {
     assert_eq!(calls.len(), 2);
     assert_eq!(calls[1].path, ACG_TOKEN_PATH);
     assert_eq!(calls[1].basic, basic(ACG_CLIENT, ACG_SECRET));
-    assert_eq!(
-        calls[1].form,
-        pairs(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", "rt-1"),
-            ("scope", "file_requests.read"),
-        ])
-    );
+    assert_eq!(calls[1].form, pairs(&[("grant_type", "refresh_token"), ("refresh_token", "rt-1"), ("scope", "file_requests.read"),]));
     assert_eq!(second.access_token.secret(), "at-2");
     assert_eq!(second.refresh_token.as_ref().unwrap().secret(), "rt-2");
     assert_eq!(manager.token(), Some(second.clone()));
@@ -1049,12 +847,7 @@ async fn refresh_rotates_and_a_used_refresh_token_is_invalid_grant() {
     // The first refresh token, used once already, is refused.
     let stale = multiauth_client(&server, |b| b.o_auth_acg(acg_credentials().with_token(first.clone())));
     let error = stale.o_auth_acg().refresh_token().await.unwrap_err();
-    assert_provider_error(
-        &error,
-        OAuthErrorCode::InvalidGrant,
-        Some(400),
-        Some("refresh token already used"),
-    );
+    assert_provider_error(&error, OAuthErrorCode::InvalidGrant, Some(400), Some("refresh token already used"));
     assert_eq!(error.code(), Some(&OAuthErrorCode::InvalidGrant));
     assert_eq!(stale.o_auth_acg().token(), Some(first), "a refused refresh keeps the token");
     assert_eq!(server.token_calls()[3].field("refresh_token"), Some("rt-1"));
@@ -1068,17 +861,12 @@ async fn refresh_without_rotation_keeps_the_refresh_token() {
     let server = AuthServer::start().await;
     server.seed_refresh_token("rt-keep", ACG_CLIENT, Some("file_requests.read"));
     server.state().rotate = false;
-    let client = multiauth_client(&server, |b| {
-        b.o_auth_acg(acg_credentials().with_token(OAuthToken::bearer("old").with_refresh_token("rt-keep")))
-    });
+    let client =
+        multiauth_client(&server, |b| b.o_auth_acg(acg_credentials().with_token(OAuthToken::bearer("old").with_refresh_token("rt-keep"))));
 
     let token = client.o_auth_acg().refresh_token().await.expect("refresh");
     assert_eq!(token.access_token.secret(), "at-1");
-    assert_eq!(
-        token.refresh_token.as_ref().map(|r| r.secret()),
-        Some("rt-keep"),
-        "a response without refresh_token keeps the current one"
-    );
+    assert_eq!(token.refresh_token.as_ref().map(|r| r.secret()), Some("rt-keep"), "a response without refresh_token keeps the current one");
     assert_eq!(client.o_auth_acg().token(), Some(token));
     let again = client.o_auth_acg().refresh_token().await.expect("refresh again");
     assert_eq!(again.access_token.secret(), "at-2");
@@ -1102,47 +890,29 @@ async fn invalid_grant_for_bogus_and_reused_codes_and_invalid_client_for_a_wrong
 
     // A code used twice.
     let request = manager.authorization_request(false).unwrap();
-    let code = manager
-        .parse_callback(&server.approve(request.url()), request.state())
-        .unwrap();
+    let code = manager.parse_callback(&server.approve(request.url()), request.state()).unwrap();
     let token = manager.fetch_token(&code).await.expect("first use");
     let error = manager.fetch_token(&code).await.unwrap_err();
-    assert_provider_error(
-        &error,
-        OAuthErrorCode::InvalidGrant,
-        Some(400),
-        Some("authorization code already used"),
-    );
+    assert_provider_error(&error, OAuthErrorCode::InvalidGrant, Some(400), Some("authorization code already used"));
     assert_eq!(manager.token(), Some(token), "a refused exchange keeps the token");
 
     // A PKCE code exchanged without its verifier.
     let request = manager.authorization_request(true).unwrap();
-    let code = manager
-        .parse_callback(&server.approve(request.url()), request.state())
-        .unwrap();
+    let code = manager.parse_callback(&server.approve(request.url()), request.state()).unwrap();
     let error = manager.fetch_token(&code).await.unwrap_err();
     assert_provider_error(&error, OAuthErrorCode::InvalidGrant, Some(400), Some("code_verifier missing"));
 
     // A PKCE code with another request's verifier.
     let request = manager.authorization_request(true).unwrap();
     let foreign = manager.authorization_request(true).unwrap();
-    let code = manager
-        .parse_callback(&server.approve(request.url()), request.state())
-        .unwrap();
-    let error = manager
-        .fetch_token_with_pkce(&code, foreign.pkce_verifier().unwrap())
-        .await
-        .unwrap_err();
+    let code = manager.parse_callback(&server.approve(request.url()), request.state()).unwrap();
+    let error = manager.fetch_token_with_pkce(&code, foreign.pkce_verifier().unwrap()).await.unwrap_err();
     assert_provider_error(&error, OAuthErrorCode::InvalidGrant, Some(400), Some("PKCE verification failed"));
 
     // A wrong client secret.
     let request = manager.authorization_request(false).unwrap();
-    let code = manager
-        .parse_callback(&server.approve(request.url()), request.state())
-        .unwrap();
-    let wrong = multiauth_client(&server, |b| {
-        b.o_auth_acg(OAuthAcgCredentials::new(ACG_CLIENT, "wrong-secret", REDIRECT))
-    });
+    let code = manager.parse_callback(&server.approve(request.url()), request.state()).unwrap();
+    let wrong = multiauth_client(&server, |b| b.o_auth_acg(OAuthAcgCredentials::new(ACG_CLIENT, "wrong-secret", REDIRECT)));
     let error = wrong.o_auth_acg().fetch_token(&code).await.unwrap_err();
     assert!(
         matches!(
@@ -1178,9 +948,7 @@ async fn invalid_grant_for_bogus_and_reused_codes_and_invalid_client_for_a_wrong
 // ---------------------------------------------------------------------------
 
 fn expired_token() -> OAuthToken {
-    OAuthToken::bearer("old")
-        .with_expires_at(unix_now() - 60)
-        .with_refresh_token("r1")
+    OAuthToken::bearer("old").with_expires_at(unix_now() - 60).with_refresh_token("r1")
 }
 
 #[tokio::test]
@@ -1207,11 +975,8 @@ async fn expired_token_without_auto_refresh_fails_before_sending() {
     server.seed_refresh_token("r1-slack", SLACK_CLIENT, None);
     let slack = slack_client(
         &server,
-        slack_credentials(&server).with_token(
-            slack_web_api::OAuthToken::bearer("old")
-                .with_expires_at(unix_now() - 60)
-                .with_refresh_token("r1-slack"),
-        ),
+        slack_credentials(&server)
+            .with_token(slack_web_api::OAuthToken::bearer("old").with_expires_at(unix_now() - 60).with_refresh_token("r1-slack")),
     );
     // An operation that requires the token.
     match slack.emoji().list().send().await {
@@ -1226,10 +991,7 @@ async fn expired_token_without_auto_refresh_fails_before_sending() {
     let response = slack.auth().test().send().await;
     let sent = server.requests().await;
     assert!(
-        matches!(
-            response,
-            Err(slack_web_api::Error::TokenExpired { scheme: slack_web_api::Scheme::SlackAuth })
-        ),
+        matches!(response, Err(slack_web_api::Error::TokenExpired { scheme: slack_web_api::Scheme::SlackAuth })),
         "expected Error::TokenExpired, got {response:?}; requests sent: {:?}",
         sent.iter().map(|r| (r.url.path().to_string(), authorization_values(r))).collect::<Vec<_>>()
     );
@@ -1249,17 +1011,12 @@ async fn auto_refresh_is_single_flight_and_uses_the_rotated_refresh_token() {
     let sink = persisted.clone();
     let credentials = slack_credentials(&server)
         .with_scopes([SlackAuthScope::ChatWrite])
-        .with_token(
-            slack_web_api::OAuthToken::bearer("old")
-                .with_expires_at(unix_now() - 60)
-                .with_refresh_token("r1"),
-        )
+        .with_token(slack_web_api::OAuthToken::bearer("old").with_expires_at(unix_now() - 60).with_refresh_token("r1"))
         .with_auto_refresh(true)
         .on_token_refreshed(move |token| {
-            sink.lock().unwrap().push((
-                token.access_token.secret().to_string(),
-                token.refresh_token.as_ref().map(|r| r.secret().to_string()),
-            ));
+            sink.lock()
+                .unwrap()
+                .push((token.access_token.secret().to_string(), token.refresh_token.as_ref().map(|r| r.secret().to_string())));
         });
     let client = slack_client(&server, credentials);
 
@@ -1278,10 +1035,7 @@ async fn auto_refresh_is_single_flight_and_uses_the_rotated_refresh_token() {
     assert_eq!(token_calls.len(), 1);
     assert_eq!(token_calls[0].path, SLACK_TOKEN_PATH);
     assert_eq!(token_calls[0].basic, basic(SLACK_CLIENT, SLACK_SECRET));
-    assert_eq!(
-        token_calls[0].form,
-        pairs(&[("grant_type", "refresh_token"), ("refresh_token", "r1"), ("scope", "chat:write")])
-    );
+    assert_eq!(token_calls[0].form, pairs(&[("grant_type", "refresh_token"), ("refresh_token", "r1"), ("scope", "chat:write")]));
     let api = server.requests_to(SLACK_AUTH_TEST_PATH).await;
     assert_eq!(api.len(), 50);
     for request in &api {
@@ -1301,18 +1055,12 @@ async fn auto_refresh_is_single_flight_and_uses_the_rotated_refresh_token() {
     let api = server.requests_to(SLACK_AUTH_TEST_PATH).await;
     assert_eq!(api.len(), 51);
     assert_eq!(authorization_values(&api[50]), vec!["Bearer xoxb-2".to_string()]);
-    assert_eq!(
-        client.slack_auth().token().unwrap().refresh_token.unwrap().secret(),
-        "xoxe-2"
-    );
+    assert_eq!(client.slack_auth().token().unwrap().refresh_token.unwrap().secret(), "xoxe-2");
 
     // The callback saw each renewal once, with the new refresh token.
     assert_eq!(
         *persisted.lock().unwrap(),
-        vec![
-            ("xoxb-1".to_string(), Some("xoxe-1".to_string())),
-            ("xoxb-2".to_string(), Some("xoxe-2".to_string())),
-        ]
+        vec![("xoxb-1".to_string(), Some("xoxe-1".to_string())), ("xoxb-2".to_string(), Some("xoxe-2".to_string())),]
     );
 }
 
@@ -1402,20 +1150,8 @@ async fn client_credentials_token_rejected_by_the_api_is_fetched_again_once() {
     server.revoke("at-1");
     client.oauth2().status().send().await.expect("the call is retried with a new token");
     assert_eq!(server.grants("client_credentials"), 2);
-    let sent: Vec<Vec<String>> = server
-        .requests_to(STATUS_PATH)
-        .await
-        .iter()
-        .map(authorization_values)
-        .collect();
-    assert_eq!(
-        sent,
-        vec![
-            vec!["Bearer at-1".to_string()],
-            vec!["Bearer at-1".to_string()],
-            vec!["Bearer at-2".to_string()],
-        ]
-    );
+    let sent: Vec<Vec<String>> = server.requests_to(STATUS_PATH).await.iter().map(authorization_values).collect();
+    assert_eq!(sent, vec![vec!["Bearer at-1".to_string()], vec!["Bearer at-1".to_string()], vec!["Bearer at-2".to_string()],]);
 }
 
 // ---------------------------------------------------------------------------
@@ -1432,32 +1168,16 @@ async fn slack_consent_url_errors_in_ok_false_bodies_and_extra_token_fields() {
         "authed_user": { "id": "U2" },
         "enterprise": null,
     }));
-    let client = slack_client(
-        &server,
-        slack_credentials(&server).with_scopes([SlackAuthScope::ChatWrite]),
-    );
+    let client = slack_client(&server, slack_credentials(&server).with_scopes([SlackAuthScope::ChatWrite]));
     let manager = client.slack_auth();
 
     // The consent page is Slack's, whatever the base URL; scopes are comma-separated.
     let wide = slack_client(
         &server,
-        slack_credentials(&server).with_scopes([
-            SlackAuthScope::ChatWrite,
-            SlackAuthScope::ChannelsRead,
-            SlackAuthScope::UsersReadEmail,
-        ]),
+        slack_credentials(&server).with_scopes([SlackAuthScope::ChatWrite, SlackAuthScope::ChannelsRead, SlackAuthScope::UsersReadEmail]),
     );
-    let url = Url::parse(
-        &wide
-            .slack_auth()
-            .authorization_url_with("st-1", &[("user_scope", "identity.basic")])
-            .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(
-        (url.scheme(), url.host_str(), url.path()),
-        ("https", Some("slack.com"), "/oauth/v2/authorize")
-    );
+    let url = Url::parse(&wide.slack_auth().authorization_url_with("st-1", &[("user_scope", "identity.basic")]).unwrap()).unwrap();
+    assert_eq!((url.scheme(), url.host_str(), url.path()), ("https", Some("slack.com"), "/oauth/v2/authorize"));
     assert_eq!(
         query_pairs(&url),
         pairs(&[
@@ -1473,12 +1193,7 @@ async fn slack_consent_url_errors_in_ok_false_bodies_and_extra_token_fields() {
     // A refused code: HTTP 200 with `ok: false`.
     let error = manager.fetch_token("bogus").await.unwrap_err();
     match &error {
-        slack_web_api::OAuthError::Provider {
-            status,
-            code,
-            description,
-            uri,
-        } => {
+        slack_web_api::OAuthError::Provider { status, code, description, uri } => {
             assert_eq!(code, &slack_web_api::OAuthErrorCode::Other("invalid_code".into()));
             assert_eq!(status.map(|s| s.as_u16()), Some(200));
             assert_eq!((description, uri), (&None, &None));
@@ -1489,21 +1204,12 @@ async fn slack_consent_url_errors_in_ok_false_bodies_and_extra_token_fields() {
 
     // The flow, answered like Slack.
     let request = manager.authorization_request(false).unwrap();
-    let code = manager
-        .parse_callback(&server.approve(request.url()), request.state())
-        .unwrap();
+    let code = manager.parse_callback(&server.approve(request.url()), request.state()).unwrap();
     let token = manager.fetch_token(&code).await.expect("token");
     let call = server.token_calls().pop().unwrap();
     assert_eq!(call.path, SLACK_TOKEN_PATH);
     assert_eq!(call.basic, basic(SLACK_CLIENT, SLACK_SECRET));
-    assert_eq!(
-        call.form,
-        pairs(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", SLACK_REDIRECT),
-        ])
-    );
+    assert_eq!(call.form, pairs(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", SLACK_REDIRECT),]));
     assert_eq!(token.access_token.secret(), "xoxb-1");
     assert_eq!(token.token_type.as_deref(), Some("bot"));
     assert_eq!(token.scope.as_deref(), Some("chat:write"));
@@ -1533,7 +1239,6 @@ async fn slack_consent_url_errors_in_ok_false_bodies_and_extra_token_fields() {
     assert_eq!(stored["enterprise"], Value::Null);
     assert!(stored.as_object().unwrap().contains_key("enterprise"));
     assert_eq!(stored["access_token"], json!("xoxb-1"));
-
 }
 
 /// After `fetch_token` the Slack client sends the new token with its calls.
@@ -1544,9 +1249,7 @@ async fn slack_token_from_the_code_exchange_authorizes_calls() {
     let client = slack_client(&server, slack_credentials(&server).with_scopes([SlackAuthScope::ChatWrite]));
     let manager = client.slack_auth();
     let request = manager.authorization_request(false).unwrap();
-    let code = manager
-        .parse_callback(&server.approve(request.url()), request.state())
-        .unwrap();
+    let code = manager.parse_callback(&server.approve(request.url()), request.state()).unwrap();
     let token = manager.fetch_token(&code).await.expect("token");
     assert_eq!(token.access_token.secret(), "xoxb-1");
     assert_eq!(manager.token(), Some(token));
@@ -1599,25 +1302,15 @@ async fn debug_output_never_shows_secrets() {
     };
 
     let mut stored = OAuthToken::bearer("stored-access-1f").with_refresh_token("stored-refresh-2e");
-    stored
-        .extra
-        .insert("authed_user".into(), json!({ "access_token": "xoxp-user-secret" }));
+    stored.extra.insert("authed_user".into(), json!({ "access_token": "xoxp-user-secret" }));
     assert_clean("OAuthToken", format!("{stored:?}"));
-    assert_clean(
-        "OAuthAcgCredentials",
-        format!("{:?}", acg_credentials().with_token(stored.clone())),
-    );
+    assert_clean("OAuthAcgCredentials", format!("{:?}", acg_credentials().with_token(stored.clone())));
     assert_clean("OAuthRopcgCredentials", format!("{:?}", ropcg_credentials()));
-    assert_clean(
-        "OAuthCcgCredentials",
-        format!("{:?}", OAuthCcgCredentials::new(CCG_CLIENT, CCG_SECRET)),
-    );
+    assert_clean("OAuthCcgCredentials", format!("{:?}", OAuthCcgCredentials::new(CCG_CLIENT, CCG_SECRET)));
     assert_clean("SlackAuthCredentials", format!("{:?}", slack_credentials(&server)));
 
     let client = multiauth_client(&server, |b| {
-        b.o_auth_acg(acg_credentials())
-            .o_auth_ropcg(ropcg_credentials())
-            .o_auth_ccg(OAuthCcgCredentials::new(CCG_CLIENT, CCG_SECRET))
+        b.o_auth_acg(acg_credentials()).o_auth_ropcg(ropcg_credentials()).o_auth_ccg(OAuthCcgCredentials::new(CCG_CLIENT, CCG_SECRET))
     });
     let request = client.o_auth_acg().authorization_request(true).unwrap();
     let verifier = request.pkce_verifier().unwrap().secret().to_string();
@@ -1625,15 +1318,8 @@ async fn debug_output_never_shows_secrets() {
     assert!(!shown.contains(&verifier), "AuthorizationRequest shows the verifier: {shown}");
 
     // Tokens the client obtained.
-    let code = client
-        .o_auth_acg()
-        .parse_callback(&server.approve(request.url()), request.state())
-        .unwrap();
-    let token = client
-        .o_auth_acg()
-        .fetch_token_with_pkce(&code, request.pkce_verifier().unwrap())
-        .await
-        .unwrap();
+    let code = client.o_auth_acg().parse_callback(&server.approve(request.url()), request.state()).unwrap();
+    let token = client.o_auth_acg().fetch_token_with_pkce(&code, request.pkce_verifier().unwrap()).await.unwrap();
     assert!(token.access_token.secret().starts_with("SECRET-"));
     assert_clean("fetched OAuthToken", format!("{token:?}"));
     client.oauth2().status().send().await.expect("status");
@@ -1645,10 +1331,7 @@ async fn debug_output_never_shows_secrets() {
     // Errors.
     let reused = client.o_auth_acg().fetch_token(&code).await.unwrap_err();
     assert_clean("OAuthError::Provider", format!("{reused:?} {reused}"));
-    let mismatch = client
-        .o_auth_acg()
-        .parse_callback("code=c&state=other", request.state())
-        .unwrap_err();
+    let mismatch = client.o_auth_acg().parse_callback("code=c&state=other", request.state()).unwrap_err();
     assert_clean("OAuthError::StateMismatch", format!("{mismatch:?} {mismatch}"));
     let refresh = client.o_auth_acg().refresh_token().await.expect("refresh");
     assert_clean("refreshed OAuthToken", format!("{refresh:?}"));
@@ -1680,10 +1363,7 @@ async fn token_requests_do_not_follow_redirects() {
     server.mount_token_endpoint("/oauth2/elsewhere/token", Flavor::Rfc6749).await;
     let client = multiauth_client(&server, |b| b.o_auth_acg(acg_credentials()));
     let request = client.o_auth_acg().authorization_request(false).unwrap();
-    let code = client
-        .o_auth_acg()
-        .parse_callback(&server.approve(request.url()), request.state())
-        .unwrap();
+    let code = client.o_auth_acg().parse_callback(&server.approve(request.url()), request.state()).unwrap();
 
     let error = client.o_auth_acg().fetch_token(&code).await.unwrap_err();
     match &error {
@@ -1702,17 +1382,12 @@ async fn token_requests_do_not_follow_redirects() {
     let other_host = AuthServer::start().await;
     Mock::given(method("POST"))
         .and(path(CCG_TOKEN_PATH))
-        .respond_with(
-            ResponseTemplate::new(307).insert_header("location", format!("{}{CCG_TOKEN_PATH}", other_host.uri()).as_str()),
-        )
+        .respond_with(ResponseTemplate::new(307).insert_header("location", format!("{}{CCG_TOKEN_PATH}", other_host.uri()).as_str()))
         .mount(&server.mock)
         .await;
     let ccg = multiauth_client(&server, |b| b.o_auth_ccg(OAuthCcgCredentials::new(CCG_CLIENT, CCG_SECRET)));
     match ccg.oauth2().status().send().await {
-        Err(Error::Token {
-            scheme,
-            source: OAuthError::Status { status, .. },
-        }) => {
+        Err(Error::Token { scheme, source: OAuthError::Status { status, .. } }) => {
             assert_eq!(scheme, Scheme::OAuthCcg);
             assert_eq!(status.as_u16(), 307);
         }

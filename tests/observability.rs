@@ -128,7 +128,11 @@ async fn calls_go_through_a_reqwest_middleware_client_and_custom_transports() {
     client.conversations().list().send().await.unwrap();
 
     let sent = Arc::new(Mutex::new(Vec::new()));
-    let client = SlackWebApiClient::with_transport(config, Forwarding { http: sdkgen_runtime::transport::http_client_builder().build().unwrap(), sent: sent.clone() }).unwrap();
+    let client = SlackWebApiClient::with_transport(
+        config,
+        Forwarding { http: sdkgen_runtime::transport::http_client_builder().build().unwrap(), sent: sent.clone() },
+    )
+    .unwrap();
     client.conversations().list().send().await.unwrap();
     assert_eq!(sent.lock().unwrap().as_slice(), ["GET /conversations.list Bearer xoxb-observability-secret"]);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);

@@ -5,26 +5,23 @@
 
 use futures_util::{StreamExt as _, TryStreamExt as _};
 use serde_json::json;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// Pets 0..5 served from `offset`, two at a time.
 struct PetsFromOffset;
 
 impl Respond for PetsFromOffset {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let offset: usize =
-            request.url.query_pairs().find(|(k, _)| k == "offset").map_or(0, |(_, v)| v.parse().unwrap());
-        let pets: Vec<_> = (offset..5.min(offset + 2)).map(|i| json!({"kind": "cat", "name": format!("cat {i}"), "indoor": true})).collect();
+        let offset: usize = request.url.query_pairs().find(|(k, _)| k == "offset").map_or(0, |(_, v)| v.parse().unwrap());
+        let pets: Vec<_> =
+            (offset..5.min(offset + 2)).map(|i| json!({"kind": "cat", "name": format!("cat {i}"), "indoor": true})).collect();
         ResponseTemplate::new(200).set_body_json(json!({"items": pets, "total": 5}))
     }
 }
 
 fn offsets(requests: &[Request]) -> Vec<Option<String>> {
-    requests
-        .iter()
-        .map(|r| r.url.query_pairs().find(|(k, _)| k == "offset").map(|(_, v)| v.into_owned()))
-        .collect()
+    requests.iter().map(|r| r.url.query_pairs().find(|(k, _)| k == "offset").map(|(_, v)| v.into_owned())).collect()
 }
 
 #[tokio::test]
@@ -54,7 +51,8 @@ struct IssuePages {
 impl Respond for IssuePages {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let page: u32 = request.url.query_pairs().find(|(k, _)| k == "page").map_or(1, |(_, v)| v.parse().unwrap());
-        let issues: Vec<_> = (0..2).map(|i| json!({"id": page * 10 + i, "number": page * 10 + i, "title": format!("issue {page}.{i}")})).collect();
+        let issues: Vec<_> =
+            (0..2).map(|i| json!({"id": page * 10 + i, "number": page * 10 + i, "title": format!("issue {page}.{i}")})).collect();
         let mut links = vec![format!(r#"<{}/repositories/1/issues?page=1&per_page=2>; rel="first""#, self.base)];
         if page < 3 {
             links.push(format!(r#"<{}/repositories/1/issues?per_page=2&page={}>; rel="next""#, self.base, page + 1));
@@ -66,11 +64,7 @@ impl Respond for IssuePages {
 #[tokio::test]
 async fn a_link_walk_follows_the_next_url_until_there_is_none() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/repos/octo/hello/issues"))
-        .respond_with(IssuePages { base: server.uri() })
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).and(path("/repos/octo/hello/issues")).respond_with(IssuePages { base: server.uri() }).mount(&server).await;
     let config = github_issues::Configuration::builder().base_url(server.uri()).github_token("ghp_test").build();
     let client = github_issues::GithubClient::new(config).unwrap();
 

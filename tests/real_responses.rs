@@ -14,11 +14,7 @@ fn fixture(name: &str) -> Value {
 }
 
 async fn serve(server: &MockServer, verb: &str, route: &str, status: u16, body: Value) {
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(ResponseTemplate::new(status).set_body_json(body))
-        .mount(server)
-        .await;
+    Mock::given(method(verb)).and(path(route)).respond_with(ResponseTemplate::new(status).set_body_json(body)).mount(server).await;
 }
 
 async fn only_request(server: &MockServer) -> Request {
@@ -112,7 +108,8 @@ async fn an_undocumented_error_body_is_a_status_error_not_an_api_error() {
 
     // GitHub's own error body is the documented error.
     let server = MockServer::start().await;
-    let not_found = json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest/issues/issues#get-an-issue", "status": "404"});
+    let not_found =
+        json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest/issues/issues#get-an-issue", "status": "404"});
     serve(&server, "GET", "/repos/octo/hello/issues/1", 404, not_found).await;
     let err = github(&server).issues().get("octo", "hello", 1).send().await.unwrap_err();
     assert!(matches!(err, github_issues::Error::Api { .. }), "{err:?}");
@@ -162,9 +159,7 @@ async fn a_conversations_list_page_has_typed_channels() {
     serve(&server, "GET", "/conversations.list", 200, page.clone()).await;
     let response = slack(&server).conversations().list().send().await.unwrap();
     assert_eq!(response.channels.len(), 3);
-    let ObjsConversation::ConversationObject(general) = &response.channels[0] else {
-        panic!("{:?}", response.channels[0])
-    };
+    let ObjsConversation::ConversationObject(general) = &response.channels[0] else { panic!("{:?}", response.channels[0]) };
     assert_eq!(general.name, "general");
     assert_eq!(general.id, page["channels"][0]["id"].as_str().unwrap());
     assert!(general.is_channel && !general.is_private);

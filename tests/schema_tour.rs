@@ -4,10 +4,8 @@
 //! Each test checks the exact request the server received and the exact value
 //! the client decoded.
 
-use schema_tour::controllers::{
-    AddNoteMediaType, CreatePetErrorBody, CreatePetOutput, UploadPhotoMediaType,
-};
-use schema_tour::models::{Branch, Car, Cat, Dog, Expr, Nested, Filter, Leaf, Node, Page, Pet, PetId, Shape, Vehicle};
+use schema_tour::controllers::{AddNoteMediaType, CreatePetErrorBody, CreatePetOutput, UploadPhotoMediaType};
+use schema_tour::models::{Branch, Car, Cat, Dog, Expr, Filter, Leaf, Nested, Node, Page, Pet, PetId, Shape, Vehicle};
 use schema_tour::{ApiError, Configuration, Error, FileUpload, SchemaTourClient};
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -77,8 +75,7 @@ fn serializing_a_variant_writes_its_discriminator_value() {
 
 #[test]
 fn untagged_alternatives_are_told_apart_by_kind_and_required_properties() {
-    let shapes: Vec<Shape> =
-        serde_json::from_value(json!([{"radius": 2.5}, {"width": 1, "height": 2}, "blob", {"sides": 7}, 3])).unwrap();
+    let shapes: Vec<Shape> = serde_json::from_value(json!([{"radius": 2.5}, {"width": 1, "height": 2}, "blob", {"sides": 7}, 3])).unwrap();
     let Shape::Circle(c) = &shapes[0] else { panic!("{shapes:?}") };
     assert_eq!(c.radius, 2.5);
     let Shape::Rectangle(r) = &shapes[1] else { panic!("{shapes:?}") };
@@ -131,7 +128,10 @@ fn a_base_schema_with_a_discriminator_is_any_of_its_allof_subtypes() {
 // ---------------------------------------------------------------------------
 // Several responses per operation.
 
-async fn create_pet_answering(status: u16, body: Option<serde_json::Value>) -> (Result<CreatePetOutput, Error<CreatePetErrorBody>>, Request) {
+async fn create_pet_answering(
+    status: u16,
+    body: Option<serde_json::Value>,
+) -> (Result<CreatePetOutput, Error<CreatePetErrorBody>>, Request) {
     let server = MockServer::start().await;
     let mut response = ResponseTemplate::new(status);
     if let Some(body) = body {
@@ -255,23 +255,14 @@ async fn a_binary_body_goes_out_as_the_chosen_media_type() {
     Mock::given(method("PUT")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let c = client(&server);
     c.media().upload_photo("cat", FileUpload::new(b"\x89PNG".to_vec())).send().await.unwrap();
-    c.media()
-        .upload_photo("cat", b"\xff\xd8".as_slice())
-        .media_type(UploadPhotoMediaType::ImageJpeg)
-        .send()
-        .await
-        .unwrap();
+    c.media().upload_photo("cat", b"\xff\xd8".as_slice()).media_type(UploadPhotoMediaType::ImageJpeg).send().await.unwrap();
     // A file's own content type wins over the operation's.
     c.media().upload_photo("cat", FileUpload::new(b"GIF8".to_vec()).content_type("image/gif")).send().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let seen: Vec<(Option<&str>, &[u8])> = requests.iter().map(|r| (header(r, "content-type"), r.body.as_slice())).collect();
     assert_eq!(
         seen,
-        [
-            (Some("image/png"), b"\x89PNG".as_slice()),
-            (Some("image/jpeg"), b"\xff\xd8".as_slice()),
-            (Some("image/gif"), b"GIF8".as_slice()),
-        ]
+        [(Some("image/png"), b"\x89PNG".as_slice()), (Some("image/jpeg"), b"\xff\xd8".as_slice()), (Some("image/gif"), b"GIF8".as_slice()),]
     );
 }
 

@@ -13,10 +13,7 @@ const TOKEN: &str = "xoxb-test-token";
 
 /// A client talking to `server` with the test bot token.
 fn client_for(server: &MockServer) -> SlackWebApiClient {
-    let config = Configuration::builder()
-        .base_url(server.uri())
-        .slack_auth(TOKEN)
-        .build();
+    let config = Configuration::builder().base_url(server.uri()).slack_auth(TOKEN).build();
     SlackWebApiClient::new(config).expect("client")
 }
 
@@ -29,53 +26,29 @@ fn anonymous_client_for(server: &MockServer) -> SlackWebApiClient {
 /// The one request the server received.
 async fn single_request(server: &MockServer) -> Request {
     let mut requests = server.received_requests().await.expect("recording is on");
-    assert_eq!(
-        requests.len(),
-        1,
-        "expected exactly one request, got {requests:?}"
-    );
+    assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:?}");
     requests.remove(0)
 }
 
 fn header_str<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-    request
-        .headers
-        .get(name)
-        .map(|v| v.to_str().expect("ASCII header"))
+    request.headers.get(name).map(|v| v.to_str().expect("ASCII header"))
 }
 
 /// The credential travels only as `Authorization: Bearer`, never as the `token`
 /// parameter the description also declares (in the query, a header or the body).
 fn assert_bearer_only(request: &Request) {
-    assert_eq!(
-        header_str(request, "authorization"),
-        Some("Bearer xoxb-test-token")
-    );
+    assert_eq!(header_str(request, "authorization"), Some("Bearer xoxb-test-token"));
     assert!(request.headers.get("token").is_none(), "token header sent");
-    assert!(
-        request.url.query_pairs().all(|(k, _)| k != "token"),
-        "token query parameter sent: {}",
-        request.url
-    );
-    assert!(
-        !String::from_utf8_lossy(&request.body).contains(TOKEN),
-        "token in the body"
-    );
+    assert!(request.url.query_pairs().all(|(k, _)| k != "token"), "token query parameter sent: {}", request.url);
+    assert!(!String::from_utf8_lossy(&request.body).contains(TOKEN), "token in the body");
 }
 
 fn query_pairs(request: &Request) -> Vec<(String, String)> {
-    request
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+    request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 // 1. GET with query parameters.
@@ -126,26 +99,15 @@ async fn get_sends_optional_parameters_in_the_query_and_decodes_history() {
     let request = single_request(&server).await;
     assert_eq!(request.method.as_str(), "GET");
     assert_eq!(request.url.path(), "/conversations.history");
-    assert_eq!(
-        request.url.query(),
-        Some("channel=C123&inclusive=true&limit=50&cursor=dXNlcjpVMDYxTkZUVDI%3D")
-    );
+    assert_eq!(request.url.query(), Some("channel=C123&inclusive=true&limit=50&cursor=dXNlcjpVMDYxTkZUVDI%3D"));
     assert_eq!(
         query_pairs(&request),
-        pairs(&[
-            ("channel", "C123"),
-            ("inclusive", "true"),
-            ("limit", "50"),
-            ("cursor", "dXNlcjpVMDYxTkZUVDI="),
-        ])
+        pairs(&[("channel", "C123"), ("inclusive", "true"), ("limit", "50"), ("cursor", "dXNlcjpVMDYxTkZUVDI="),])
     );
     assert!(request.body.is_empty());
     assert!(request.headers.get("content-type").is_none());
     assert_eq!(header_str(&request, "accept"), Some("application/json"));
-    assert_eq!(
-        header_str(&request, "user-agent"),
-        Some("slack-web-api/0.1.0")
-    );
+    assert_eq!(header_str(&request, "user-agent"), Some("slack-web-api/0.1.0"));
     assert_bearer_only(&request);
 
     assert!(history.ok);
@@ -157,18 +119,12 @@ async fn get_sends_optional_parameters_in_the_query_and_decodes_history() {
     let first = &history.messages[0];
     assert_eq!(first.type_, "message");
     assert_eq!(first.user.as_deref(), Some("U012AB3CDE"));
-    assert_eq!(
-        first.text,
-        "I find you punny and would like to smell your nose letter"
-    );
+    assert_eq!(first.text, "I find you punny and would like to smell your nose letter");
     assert_eq!(first.ts, "1512085950.000216");
     assert_eq!(first.reply_count, None);
     assert_eq!(history.messages[1].reply_count, Some(3));
     // Not in the description's schema: kept as it arrived.
-    assert_eq!(
-        history.additional_properties.get("response_metadata"),
-        Some(&json!({ "next_cursor": "bmV4dF90czoxNTEyMDg1ODYxMDAwNTQz" }))
-    );
+    assert_eq!(history.additional_properties.get("response_metadata"), Some(&json!({ "next_cursor": "bmV4dF90czoxNTEyMDg1ODYxMDAwNTQz" })));
 }
 
 // 2. Form POST.
@@ -199,36 +155,17 @@ async fn post_message_sends_a_form_body_and_decodes_the_message() {
         .mount(&server)
         .await;
 
-    let posted: ChatPostMessageResponse = client_for(&server)
-        .chat()
-        .post_message("C123")
-        .text("hello & bye")
-        .unfurl_links(false)
-        .send()
-        .await
-        .expect("post");
+    let posted: ChatPostMessageResponse =
+        client_for(&server).chat().post_message("C123").text("hello & bye").unfurl_links(false).send().await.expect("post");
 
     let request = single_request(&server).await;
     assert_eq!(request.method.as_str(), "POST");
     assert_eq!(request.url.path(), "/chat.postMessage");
     assert_eq!(request.url.query(), None);
-    assert_eq!(
-        header_str(&request, "content-type"),
-        Some("application/x-www-form-urlencoded")
-    );
+    assert_eq!(header_str(&request, "content-type"), Some("application/x-www-form-urlencoded"));
     // `&` is percent-encoded and spaces become `+`.
-    assert_eq!(
-        String::from_utf8(request.body.clone()).unwrap(),
-        "channel=C123&text=hello+%26+bye&unfurl_links=false"
-    );
-    assert_eq!(
-        wire::form_pairs(&request.body),
-        pairs(&[
-            ("channel", "C123"),
-            ("text", "hello & bye"),
-            ("unfurl_links", "false")
-        ])
-    );
+    assert_eq!(String::from_utf8(request.body.clone()).unwrap(), "channel=C123&text=hello+%26+bye&unfurl_links=false");
+    assert_eq!(wire::form_pairs(&request.body), pairs(&[("channel", "C123"), ("text", "hello & bye"), ("unfurl_links", "false")]));
     assert_bearer_only(&request);
 
     assert!(posted.ok);
@@ -239,19 +176,10 @@ async fn post_message_sends_a_form_body_and_decodes_the_message() {
     assert_eq!(posted.message.bot_id, Some(json!("B123ABC456")));
     assert_eq!(posted.message.subtype.as_deref(), Some("bot_message"));
     assert_eq!(posted.message.ts, "1503435956.000247");
-    assert_eq!(
-        posted.message.additional_properties.get("sparkle"),
-        Some(&json!("not in the schema"))
-    );
+    assert_eq!(posted.message.additional_properties.get("sparkle"), Some(&json!("not in the schema")));
     assert_eq!(posted.additional_properties.len(), 2);
-    assert_eq!(
-        posted.additional_properties.get("warning"),
-        Some(&json!("superfluous_charset"))
-    );
-    assert_eq!(
-        posted.additional_properties.get("response_metadata"),
-        Some(&json!({ "warnings": ["superfluous_charset"] }))
-    );
+    assert_eq!(posted.additional_properties.get("warning"), Some(&json!("superfluous_charset")));
+    assert_eq!(posted.additional_properties.get("response_metadata"), Some(&json!({ "warnings": ["superfluous_charset"] })));
 }
 
 /// Message timestamps travel exactly as given: they are strings, not numbers (as
@@ -280,39 +208,17 @@ async fn message_timestamps_are_sent_verbatim() {
         .await;
     let client = client_for(&server);
 
-    let deleted = client
-        .chat()
-        .delete("C123", "1503435956.000200")
-        .send()
-        .await
-        .expect("delete");
+    let deleted = client.chat().delete("C123", "1503435956.000200").send().await.expect("delete");
     assert_eq!(deleted.ts, "1503435956.000200");
     // The replies call may or may not decode this minimal body; only what was
     // sent matters here.
-    let _ = client
-        .conversations()
-        .replies()
-        .channel("C123")
-        .ts("1503435956.000200")
-        .oldest("1503435900.000100")
-        .send()
-        .await;
+    let _ = client.conversations().replies().channel("C123").ts("1503435956.000200").oldest("1503435900.000100").send().await;
 
     let requests = server.received_requests().await.expect("recording is on");
     assert_eq!(requests.len(), 2, "{requests:?}");
-    assert_eq!(
-        wire::form_pairs(&requests[0].body),
-        pairs(&[("channel", "C123"), ("ts", "1503435956.000200")])
-    );
+    assert_eq!(wire::form_pairs(&requests[0].body), pairs(&[("channel", "C123"), ("ts", "1503435956.000200")]));
     let query: Vec<(String, String)> = requests[1].url.query_pairs().into_owned().collect();
-    assert_eq!(
-        query,
-        pairs(&[
-            ("channel", "C123"),
-            ("ts", "1503435956.000200"),
-            ("oldest", "1503435900.000100")
-        ])
-    );
+    assert_eq!(query, pairs(&[("channel", "C123"), ("ts", "1503435956.000200"), ("oldest", "1503435900.000100")]));
 }
 
 /// `blocks` and `attachments` are form fields holding JSON text. The setters
@@ -338,8 +244,7 @@ async fn blocks_and_attachments_are_typed_and_sent_as_json_text() {
     // Nested keys in sorted order, so the JSON text is the same whether or not
     // serde_json preserves insertion order.
     let blocks: Blocks = vec![
-        BlocksItem::new("section")
-            .with_additional_property("text", json!({ "text": "*hi* & bye", "type": "mrkdwn" })),
+        BlocksItem::new("section").with_additional_property("text", json!({ "text": "*hi* & bye", "type": "mrkdwn" })),
         BlocksItem::new("divider"),
     ];
     client
@@ -356,13 +261,7 @@ async fn blocks_and_attachments_are_typed_and_sent_as_json_text() {
     ]);
     let from_raw: Blocks = serde_json::from_value(raw).expect("any block array decodes");
     assert_eq!(from_raw, blocks);
-    client
-        .chat()
-        .post_message("C123")
-        .blocks(from_raw)
-        .send()
-        .await
-        .expect("post with blocks from raw JSON");
+    client.chat().post_message("C123").blocks(from_raw).send().await.expect("post with blocks from raw JSON");
 
     let requests = server.received_requests().await.expect("recording is on");
     assert_eq!(requests.len(), 2, "{requests:?}");
@@ -370,22 +269,13 @@ async fn blocks_and_attachments_are_typed_and_sent_as_json_text() {
     let blocks_wire = "%5B%7B%22type%22%3A%22section%22%2C%22text%22%3A%7B%22text%22%3A%22*hi*+%26+bye%22%2C%22type%22%3A%22mrkdwn%22%7D%7D%2C%7B%22type%22%3A%22divider%22%7D%5D";
     assert_eq!(
         String::from_utf8(requests[0].body.clone()).unwrap(),
-        format!(
-            "channel=C123&attachments=%5B%7B%22color%22%3A%22%2336a64f%22%2C%22text%22%3A%22ok%22%7D%5D&blocks={blocks_wire}"
-        )
+        format!("channel=C123&attachments=%5B%7B%22color%22%3A%22%2336a64f%22%2C%22text%22%3A%22ok%22%7D%5D&blocks={blocks_wire}")
     );
     assert_eq!(
         wire::form_pairs(&requests[0].body),
-        pairs(&[
-            ("channel", "C123"),
-            ("attachments", r##"[{"color":"#36a64f","text":"ok"}]"##),
-            ("blocks", blocks_json),
-        ])
+        pairs(&[("channel", "C123"), ("attachments", r##"[{"color":"#36a64f","text":"ok"}]"##), ("blocks", blocks_json),])
     );
-    assert_eq!(
-        String::from_utf8(requests[1].body.clone()).unwrap(),
-        format!("channel=C123&blocks={blocks_wire}")
-    );
+    assert_eq!(String::from_utf8(requests[1].body.clone()).unwrap(), format!("channel=C123&blocks={blocks_wire}"));
 }
 
 // 3. Multipart upload.
@@ -418,11 +308,7 @@ async fn files_upload_sends_multipart_with_the_file_and_text_fields() {
     let uploaded = client_for(&server)
         .files()
         .upload()
-        .file(
-            FileUpload::new(contents)
-                .file_name("report.csv")
-                .content_type("text/csv"),
-        )
+        .file(FileUpload::new(contents).file_name("report.csv").content_type("text/csv"))
         .title("Q3 report")
         .initial_comment("Here it is — café & co")
         .channels("C123,C456")
@@ -435,10 +321,7 @@ async fn files_upload_sends_multipart_with_the_file_and_text_fields() {
     assert_eq!(request.url.path(), "/files.upload");
     assert_eq!(request.url.query(), None);
     let content_type = header_str(&request, "content-type").expect("content type");
-    assert!(
-        content_type.starts_with("multipart/form-data; boundary="),
-        "content type: {content_type}"
-    );
+    assert!(content_type.starts_with("multipart/form-data; boundary="), "content type: {content_type}");
     assert_bearer_only(&request);
 
     let parts = wire::multipart_parts(content_type, &request.body);
@@ -468,10 +351,7 @@ async fn files_upload_sends_multipart_with_the_file_and_text_fields() {
     assert_eq!(file.size, Some(18));
     assert_eq!(file.created, Some(1532293501));
     assert_eq!(file.is_public, Some(true));
-    assert_eq!(
-        file.channels,
-        Some(vec!["C123".to_string(), "C456".to_string()])
-    );
+    assert_eq!(file.channels, Some(vec!["C123".to_string(), "C456".to_string()]));
 }
 
 // 4. `ok: false` with HTTP 200 is the documented error, with a typed code.
@@ -486,24 +366,12 @@ async fn ok_false_with_200_is_an_api_error_with_the_typed_code() {
         .mount(&server)
         .await;
 
-    let err = client_for(&server)
-        .chat()
-        .post_message("C404")
-        .text("anyone?")
-        .send()
-        .await
-        .expect_err("ok: false must be an error");
+    let err = client_for(&server).chat().post_message("C404").text("anyone?").send().await.expect_err("ok: false must be an error");
 
     assert_eq!(err.code(), Some("channel_not_found"));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
     assert_eq!(err.to_string(), "API error `channel_not_found` (HTTP 200)");
-    let Error::Api {
-        status,
-        error,
-        body: raw,
-        ..
-    } = err
-    else {
+    let Error::Api { status, error, body: raw, .. } = err else {
         panic!("expected Error::Api, got {err:?}");
     };
     assert_eq!(status.as_u16(), 200);
@@ -526,35 +394,17 @@ async fn an_undocumented_error_code_keeps_the_raw_string() {
         .mount(&server)
         .await;
 
-    let err = client_for(&server)
-        .chat()
-        .post_message("C123")
-        .text("hi")
-        .send()
-        .await
-        .expect_err("ok: false must be an error");
+    let err = client_for(&server).chat().post_message("C123").text("hi").send().await.expect_err("ok: false must be an error");
 
     assert_eq!(err.code(), Some("brand_new_error"));
-    let Error::Api {
-        status,
-        error,
-        body: raw,
-        ..
-    } = err
-    else {
+    let Error::Api { status, error, body: raw, .. } = err else {
         panic!("expected Error::Api, got {err:?}");
     };
     assert_eq!(status.as_u16(), 200);
-    assert_eq!(
-        error.error,
-        ChatPostMessageErrorCode::Other("brand_new_error".to_string())
-    );
+    assert_eq!(error.error, ChatPostMessageErrorCode::Other("brand_new_error".to_string()));
     assert_eq!(error.error.as_str(), "brand_new_error");
     assert!(!error.error.is_channel_not_found());
-    assert_eq!(
-        error.additional_properties.get("detail"),
-        Some(&json!("something new"))
-    );
+    assert_eq!(error.additional_properties.get("detail"), Some(&json!("something new")));
     assert_eq!(raw, body);
 }
 
@@ -565,11 +415,7 @@ async fn http_429_is_rate_limited_with_retry_after() {
     let body = r#"{"ok":false,"error":"ratelimited"}"#;
     Mock::given(method("POST"))
         .and(path("/chat.postMessage"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("Retry-After", "30")
-                .set_body_raw(body, "application/json"),
-        )
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "30").set_body_raw(body, "application/json"))
         .expect(1)
         .mount(&server)
         .await;
@@ -587,12 +433,7 @@ async fn http_429_is_rate_limited_with_retry_after() {
     assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(err.code(), None);
-    let Error::RateLimited {
-        retry_after,
-        body: raw,
-        ..
-    } = err
-    else {
+    let Error::RateLimited { retry_after, body: raw, .. } = err else {
         panic!("expected Error::RateLimited, got {err:?}");
     };
     assert_eq!(retry_after, Some(Duration::from_secs(30)));
@@ -610,13 +451,7 @@ async fn non_2xx_with_a_non_json_body_is_a_status_error() {
         .mount(&server)
         .await;
 
-    let err = client_for(&server)
-        .chat()
-        .post_message("C123")
-        .text("hi")
-        .send()
-        .await
-        .expect_err("500 must be an error");
+    let err = client_for(&server).chat().post_message("C123").text("hi").send().await.expect_err("500 must be an error");
 
     assert_eq!(err.code(), None);
     let Error::Status { status, body, .. } = err else {
@@ -637,21 +472,9 @@ async fn a_200_with_invalid_json_is_a_decode_error() {
         .mount(&server)
         .await;
 
-    let err = client_for(&server)
-        .chat()
-        .post_message("C123")
-        .text("hi")
-        .send()
-        .await
-        .expect_err("truncated JSON must be an error");
+    let err = client_for(&server).chat().post_message("C123").text("hi").send().await.expect_err("truncated JSON must be an error");
 
-    let Error::Decode {
-        status,
-        body: raw,
-        source,
-        ..
-    } = err
-    else {
+    let Error::Decode { status, body: raw, source, .. } = err else {
         panic!("expected Error::Decode, got {err:?}");
     };
     assert_eq!(status.as_u16(), 200);
@@ -670,28 +493,15 @@ async fn missing_credentials_fail_before_anything_is_sent() {
         .mount(&server)
         .await;
 
-    let err = anonymous_client_for(&server)
-        .chat()
-        .post_message("C123")
-        .text("hi")
-        .send()
-        .await
-        .expect_err("no credential configured");
+    let err = anonymous_client_for(&server).chat().post_message("C123").text("hi").send().await.expect_err("no credential configured");
 
-    let Error::MissingCredentials {
-        operation,
-        alternatives,
-    } = err
-    else {
+    let Error::MissingCredentials { operation, alternatives } = err else {
         panic!("expected Error::MissingCredentials, got {err:?}");
     };
     assert_eq!(operation, "chat_postMessage");
     assert_eq!(alternatives, &[&[Scheme::SlackAuth][..]][..]);
     let requests = server.received_requests().await.expect("recording is on");
-    assert!(
-        requests.is_empty(),
-        "requests reached the server: {requests:?}"
-    );
+    assert!(requests.is_empty(), "requests reached the server: {requests:?}");
 }
 
 #[tokio::test]
@@ -700,35 +510,20 @@ async fn none_scoped_operation_works_without_a_token() {
     Mock::given(method("GET"))
         .and(path("/api.test"))
         .and(query_param("foo", "bar"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({ "ok": true, "args": { "foo": "bar" } })),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "ok": true, "args": { "foo": "bar" } })))
         .expect(1)
         .mount(&server)
         .await;
 
-    let reply = anonymous_client_for(&server)
-        .api()
-        .test()
-        .foo("bar")
-        .send()
-        .await
-        .expect("api.test needs no token");
+    let reply = anonymous_client_for(&server).api().test().foo("bar").send().await.expect("api.test needs no token");
 
     let request = single_request(&server).await;
     assert_eq!(request.method.as_str(), "GET");
     assert_eq!(request.url.path(), "/api.test");
     assert_eq!(query_pairs(&request), pairs(&[("foo", "bar")]));
-    assert!(
-        request.headers.get("authorization").is_none(),
-        "sent Authorization"
-    );
+    assert!(request.headers.get("authorization").is_none(), "sent Authorization");
     assert!(reply.ok);
-    assert_eq!(
-        reply.additional_properties.get("args"),
-        Some(&json!({ "foo": "bar" }))
-    );
+    assert_eq!(reply.additional_properties.get("args"), Some(&json!({ "foo": "bar" })));
 }
 
 #[tokio::test]
@@ -741,12 +536,7 @@ async fn none_scoped_operation_still_sends_a_configured_token() {
         .mount(&server)
         .await;
 
-    let reply = client_for(&server)
-        .api()
-        .test()
-        .send()
-        .await
-        .expect("api.test");
+    let reply = client_for(&server).api().test().send().await.expect("api.test");
 
     let request = single_request(&server).await;
     assert_eq!(request.url.query(), None);
@@ -761,10 +551,7 @@ async fn debug_output_never_contains_the_token() {
     let server = MockServer::start().await;
     let client = client_for(&server);
     // The token is configured (so its absence below is redaction, not a missing value).
-    assert_eq!(
-        client.config().slack_auth().and_then(|c| c.token()).map(|t| t.access_token.secret()),
-        Some(TOKEN)
-    );
+    assert_eq!(client.config().slack_auth().and_then(|c| c.token()).map(|t| t.access_token.secret()), Some(TOKEN));
 
     let outputs = [
         format!("{client:?}"),
@@ -774,24 +561,14 @@ async fn debug_output_never_contains_the_token() {
         format!("{:?}", client.config().slack_auth().unwrap()),
         format!("{:?}", client.chat()),
         format!("{:?}", client.chat().post_message("C123").text("hi")),
-        format!(
-            "{:?}",
-            client
-                .files()
-                .upload()
-                .file(FileUpload::new(b"x".as_slice()).file_name("a.txt"))
-        ),
+        format!("{:?}", client.files().upload().file(FileUpload::new(b"x".as_slice()).file_name("a.txt"))),
         format!("{:?}", client.conversations().history().channel("C123")),
     ];
     for output in &outputs {
         assert!(!output.contains(TOKEN), "token leaked: {output}");
         assert!(!output.contains("xoxb"), "token prefix leaked: {output}");
     }
-    assert!(
-        outputs[2].contains("AccessToken(<redacted>)"),
-        "{}",
-        outputs[2]
-    );
+    assert!(outputs[2].contains("AccessToken(<redacted>)"), "{}", outputs[2]);
 }
 
 // 9. Clones share one client safely across tasks.
@@ -812,14 +589,7 @@ async fn fifty_concurrent_calls_through_clones_all_succeed() {
     let tasks: Vec<_> = (0..50)
         .map(|i| {
             let client = client.clone();
-            tokio::spawn(async move {
-                client
-                    .chat()
-                    .post_message("C123")
-                    .text(format!("message {i}"))
-                    .send()
-                    .await
-            })
+            tokio::spawn(async move { client.chat().post_message("C123").text(format!("message {i}")).send().await })
         })
         .collect();
     for task in tasks {
@@ -834,11 +604,7 @@ async fn fifty_concurrent_calls_through_clones_all_succeed() {
         .iter()
         .map(|r| {
             let fields = wire::form_pairs(&r.body);
-            fields
-                .into_iter()
-                .find(|(k, _)| k == "text")
-                .expect("text field")
-                .1
+            fields.into_iter().find(|(k, _)| k == "text").expect("text field").1
         })
         .collect();
     texts.sort();
@@ -854,25 +620,16 @@ const CHILD_MARKER: &str = "SDKGEN_TESTS_SLACK_FROM_ENV_CHILD";
 
 fn run_child(test_name: &str, token: Option<&str>) {
     let mut command = std::process::Command::new(std::env::current_exe().expect("test binary"));
-    command
-        .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_MARKER, "1");
+    command.args([test_name, "--exact", "--nocapture", "--test-threads=1"]).env(CHILD_MARKER, "1");
     match token {
         Some(token) => command.env("SLACK_BOT_TOKEN", token),
         None => command.env_remove("SLACK_BOT_TOKEN"),
     };
     let output = command.output().expect("run the child test");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "child test failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "child test failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     // Guard against the filter matching nothing (which would also succeed).
-    assert!(
-        stdout.contains("1 passed"),
-        "child did not run the test:\n{stdout}"
-    );
+    assert!(stdout.contains("1 passed"), "child did not run the test:\n{stdout}");
 }
 
 fn in_child() -> bool {
@@ -897,43 +654,20 @@ fn from_env_sends_slack_bot_token() {
             .await;
 
         let client = SlackWebApiClient::from_env().expect("SLACK_BOT_TOKEN is set");
-        assert_eq!(
-            client.config().slack_auth().and_then(|c| c.token()).map(|t| t.access_token.secret()),
-            Some("xoxb-from-env")
-        );
+        assert_eq!(client.config().slack_auth().and_then(|c| c.token()).map(|t| t.access_token.secret()), Some("xoxb-from-env"));
         assert_eq!(client.config().base_url(), "https://slack.com/api");
         // Same credential, pointed at the local server.
-        let local = client
-            .with_config(client.config().to_builder().base_url(server.uri()).build())
-            .expect("client");
-        local
-            .chat()
-            .post_message("C123")
-            .text("from env")
-            .send()
-            .await
-            .expect("post");
+        let local = client.with_config(client.config().to_builder().base_url(server.uri()).build()).expect("client");
+        local.chat().post_message("C123").text("from env").send().await.expect("post");
 
         // The builder route reads the same variable.
-        let config = Configuration::builder()
-            .base_url(server.uri())
-            .credentials_from_env()
-            .build();
-        SlackWebApiClient::new(config)
-            .expect("client")
-            .chat()
-            .post_message("C123")
-            .send()
-            .await
-            .expect("post");
+        let config = Configuration::builder().base_url(server.uri()).credentials_from_env().build();
+        SlackWebApiClient::new(config).expect("client").chat().post_message("C123").send().await.expect("post");
 
         let requests = server.received_requests().await.expect("recording is on");
         assert_eq!(requests.len(), 2);
         for request in &requests {
-            assert_eq!(
-                header_str(request, "authorization"),
-                Some("Bearer xoxb-from-env")
-            );
+            assert_eq!(header_str(request, "authorization"), Some("Bearer xoxb-from-env"));
         }
     });
 }
@@ -942,10 +676,7 @@ fn from_env_sends_slack_bot_token() {
 fn from_env_without_slack_bot_token_is_a_config_error() {
     if !in_child() {
         run_child("from_env_without_slack_bot_token_is_a_config_error", None);
-        return run_child(
-            "from_env_without_slack_bot_token_is_a_config_error",
-            Some(""),
-        );
+        return run_child("from_env_without_slack_bot_token_is_a_config_error", Some(""));
     }
     // Unset or empty: both count as missing.
     match SlackWebApiClient::from_env() {
@@ -955,14 +686,8 @@ fn from_env_without_slack_bot_token_is_a_config_error() {
         other => panic!("expected ConfigError::MissingEnv, got {other:?}"),
     }
     // A credential set before is kept when the variable is missing.
-    let config = Configuration::builder()
-        .slack_auth("xoxb-explicit")
-        .credentials_from_env()
-        .build();
-    assert_eq!(
-        config.slack_auth().and_then(|c| c.token()).map(|t| t.access_token.secret()),
-        Some("xoxb-explicit")
-    );
+    let config = Configuration::builder().slack_auth("xoxb-explicit").credentials_from_env().build();
+    assert_eq!(config.slack_auth().and_then(|c| c.token()).map(|t| t.access_token.secret()), Some("xoxb-explicit"));
 }
 
 /// Just enough decoding of request bodies to assert on them.
@@ -1011,22 +736,12 @@ mod wire {
 
     /// Splits a `multipart/form-data` body (RFC 7578) into its parts.
     pub fn multipart_parts(content_type: &str, body: &[u8]) -> Vec<Part> {
-        let boundary = content_type
-            .split(';')
-            .find_map(|p| p.trim().strip_prefix("boundary="))
-            .expect("boundary")
-            .trim_matches('"');
+        let boundary = content_type.split(';').find_map(|p| p.trim().strip_prefix("boundary=")).expect("boundary").trim_matches('"');
         let delimiter = format!("--{boundary}").into_bytes();
         let mut sections = split(body, &delimiter);
-        assert!(
-            sections.remove(0).is_empty(),
-            "preamble before the first boundary"
-        );
+        assert!(sections.remove(0).is_empty(), "preamble before the first boundary");
         let closing = sections.pop().expect("closing delimiter");
-        assert!(
-            closing.starts_with(b"--"),
-            "body does not end with the closing delimiter"
-        );
+        assert!(closing.starts_with(b"--"), "body does not end with the closing delimiter");
         sections
             .into_iter()
             .map(|section| {
@@ -1034,12 +749,7 @@ mod wire {
                 let section = section.strip_suffix(b"\r\n").expect("CRLF before boundary");
                 let end = find(section, b"\r\n\r\n").expect("blank line after part headers");
                 let headers = std::str::from_utf8(&section[..end]).expect("ASCII headers");
-                let mut part = Part {
-                    name: String::new(),
-                    file_name: None,
-                    content_type: None,
-                    body: section[end + 4..].to_vec(),
-                };
+                let mut part = Part { name: String::new(), file_name: None, content_type: None, body: section[end + 4..].to_vec() };
                 for line in headers.split("\r\n") {
                     let (key, value) = line.split_once(':').expect("header line");
                     match key.trim().to_ascii_lowercase().as_str() {
@@ -1099,10 +809,7 @@ async fn set_x_takes_an_option_and_none_leaves_the_parameter_out() {
         .unwrap();
     let request = single_request(&server).await;
     let pairs: Vec<(String, String)> = request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    assert_eq!(
-        pairs,
-        [("exclude_archived".to_string(), "true".to_string()), ("cursor".to_string(), "dXNlcjpVMEc5V0ZYTlo=".to_string())]
-    );
+    assert_eq!(pairs, [("exclude_archived".to_string(), "true".to_string()), ("cursor".to_string(), "dXNlcjpVMEc5V0ZYTlo=".to_string())]);
 }
 
 #[tokio::test]
@@ -1110,11 +817,9 @@ async fn response_headers_come_with_the_body_and_with_errors() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/chat.postMessage"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("x-slack-req-id", "req-ok-1")
-                .set_body_json(json!({"ok": true, "channel": "C1", "ts": "1503435956.000200", "message": {"type": "message", "ts": "1503435956.000200"}})),
-        )
+        .respond_with(ResponseTemplate::new(200).insert_header("x-slack-req-id", "req-ok-1").set_body_json(
+            json!({"ok": true, "channel": "C1", "ts": "1503435956.000200", "message": {"type": "message", "ts": "1503435956.000200"}}),
+        ))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -1162,11 +867,7 @@ impl wiremock::Respond for Sequence {
 }
 
 async fn serve_sequence(server: &MockServer, verb: &str, route: &str, statuses: Vec<(u16, Option<&'static str>)>) {
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(Sequence { statuses, calls: Default::default() })
-        .mount(server)
-        .await;
+    Mock::given(method(verb)).and(path(route)).respond_with(Sequence { statuses, calls: Default::default() }).mount(server).await;
 }
 
 /// A client retrying fast, so the tests do not wait for the default delays.

@@ -63,10 +63,8 @@ fn summary(api: &Api) -> Summary {
                 .collect(),
         );
         s.bodies.insert(op.id.clone(), op.body.as_ref().map(|b| b.media_type.clone()));
-        s.security.insert(
-            op.id.clone(),
-            op.security.iter().flatten().map(|u| (u.scheme.clone(), u.scopes.iter().cloned().collect())).collect(),
-        );
+        s.security
+            .insert(op.id.clone(), op.security.iter().flatten().map(|u| (u.scheme.clone(), u.scopes.iter().cloned().collect())).collect());
         s.discriminators.insert(op.id.clone(), op.discriminator.as_ref().map(|d| format!("{}={}", d.property, d.error)));
         s.error_codes.insert(
             op.id.clone(),

@@ -97,8 +97,8 @@ pub fn prepare(job: &mut SdkJob) -> Result<Option<Bump>, Diagnostic> {
     };
     let Some(change) = api_change(job)? else { return Ok(None) };
     let Some(next) = change.next.clone() else { return Ok(None) };
-    let text = std::fs::read_to_string(&settings_path)
-        .map_err(|e| Diagnostic::new(&settings_path, format!("cannot read the settings: {e}")))?;
+    let text =
+        std::fs::read_to_string(&settings_path).map_err(|e| Diagnostic::new(&settings_path, format!("cannot read the settings: {e}")))?;
     let settings_text = with_version(&text, &next);
     let changelog_path = settings_path.parent().unwrap_or(Path::new(".")).join(crate::workflow::CHANGELOG);
     let existing = match std::fs::read_to_string(&changelog_path) {
@@ -183,11 +183,7 @@ pub fn prepend(existing: &str, entry: &str) -> String {
     let title = "# Changelog";
     let rest = existing.trim_start();
     let body = rest.strip_prefix(title).map(str::trim_start).unwrap_or(rest);
-    if body.is_empty() {
-        format!("{title}\n\n{entry}\n")
-    } else {
-        format!("{title}\n\n{entry}\n\n{}\n", body.trim_end())
-    }
+    if body.is_empty() { format!("{title}\n\n{entry}\n") } else { format!("{title}\n\n{entry}\n\n{}\n", body.trim_end()) }
 }
 
 #[cfg(test)]
@@ -196,7 +192,8 @@ mod tests {
 
     #[test]
     fn the_version_is_set_where_it_is_and_nothing_else_moves() {
-        let text = "spec = \"a.json\"\n\n[crate]\nname = \"x\" # the name\nversion = \"0.1.0\" # bumped by sdkgen\n\n[auth]\nversion = \"keep\"\n";
+        let text =
+            "spec = \"a.json\"\n\n[crate]\nname = \"x\" # the name\nversion = \"0.1.0\" # bumped by sdkgen\n\n[auth]\nversion = \"keep\"\n";
         assert_eq!(
             with_version(text, "0.2.0"),
             "spec = \"a.json\"\n\n[crate]\nname = \"x\" # the name\nversion = \"0.2.0\" # bumped by sdkgen\n\n[auth]\nversion = \"keep\"\n"
@@ -208,9 +205,6 @@ mod tests {
     #[test]
     fn entries_go_on_top_under_the_title() {
         assert_eq!(prepend("", "## 0.1.1\n\n- a\n"), "# Changelog\n\n## 0.1.1\n\n- a\n");
-        assert_eq!(
-            prepend("# Changelog\n\n## 0.1.1\n\n- a\n", "## 0.2.0\n\n- b\n"),
-            "# Changelog\n\n## 0.2.0\n\n- b\n\n## 0.1.1\n\n- a\n"
-        );
+        assert_eq!(prepend("# Changelog\n\n## 0.1.1\n\n- a\n", "## 0.2.0\n\n- b\n"), "# Changelog\n\n## 0.2.0\n\n- b\n\n## 0.1.1\n\n- a\n");
     }
 }

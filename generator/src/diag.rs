@@ -42,12 +42,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic about `file` with no location yet.
     pub fn new(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: file.as_ref().to_path_buf(),
-            location: Location::default(),
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { file: file.as_ref().to_path_buf(), location: Location::default(), message: message.into(), hint: None }
     }
 
     /// Sets the JSON pointer of the problem.

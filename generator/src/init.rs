@@ -53,9 +53,8 @@ pub fn init(spec: &Path, name: Option<&str>, root: &Path) -> Result<Initialized,
     let dir = root.join("specs").join(&name);
     let settings_path = dir.join(SETTINGS_FILE);
     if settings_path.exists() {
-        return Err(Diagnostic::new(&settings_path, "the settings file exists already; nothing was written").hint(format!(
-            "edit it, or pick another folder with --name (the SDK `{name}` is set up: run `sdkgen generate`)"
-        )));
+        return Err(Diagnostic::new(&settings_path, "the settings file exists already; nothing was written")
+            .hint(format!("edit it, or pick another folder with --name (the SDK `{name}` is set up: run `sdkgen generate`)")));
     }
 
     let file_name = spec
@@ -106,8 +105,9 @@ pub fn init(spec: &Path, name: Option<&str>, root: &Path) -> Result<Initialized,
                 return Err(Diagnostic::new(&spec_path, "a different file of this name is in the SDK's folder; nothing was written")
                     .hint("move it away, or run init with --spec naming that file"));
             }
-            Err(_) => std::fs::write(&spec_path, &source)
-                .map_err(|e| Diagnostic::new(&spec_path, format!("cannot copy the description: {e}")))?,
+            Err(_) => {
+                std::fs::write(&spec_path, &source).map_err(|e| Diagnostic::new(&spec_path, format!("cannot copy the description: {e}")))?
+            }
         }
     }
     // `create_new`: a settings file that appeared since the check is not replaced.
@@ -228,11 +228,7 @@ fn toml_str(s: &str) -> String {
 
 /// A TOML key: bare when it can be, quoted otherwise (`[operations."a.b"]`).
 fn toml_key(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        s.to_string()
-    } else {
-        toml_str(s)
-    }
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') { s.to_string() } else { toml_str(s) }
 }
 
 /// Text from the description, safe inside a `#` comment: a newline there
@@ -396,11 +392,7 @@ fn settings_text(api: &OpenAPI, source_version: &str, name: &str, spec: &str) ->
     );
 
     // The style the description's parameters suggest; cursor when none does.
-    let style = if found.paging.contains_key("cursor") {
-        "cursor"
-    } else {
-        found.paging.keys().next().copied().unwrap_or("cursor")
-    };
+    let style = if found.paging.contains_key("cursor") { "cursor" } else { found.paging.keys().next().copied().unwrap_or("cursor") };
     o.push_str(
         "\n\
          # Operations taking the style's parameter get pages() and items() streams.\n\
@@ -412,8 +404,12 @@ fn settings_text(api: &OpenAPI, source_version: &str, name: &str, spec: &str) ->
     );
     let _ = writeln!(o, "# style = \"{style}\"");
     match style {
-        "offset" => o.push_str("# offset_param = \"offset\"\n#   cursor_param, next_cursor, page_param, first_page, link_param: the other styles\n"),
-        "page" => o.push_str("# page_param = \"page\"\n# first_page = 1\n#   cursor_param, next_cursor, offset_param, link_param: the other styles\n"),
+        "offset" => {
+            o.push_str("# offset_param = \"offset\"\n#   cursor_param, next_cursor, page_param, first_page, link_param: the other styles\n")
+        }
+        "page" => o.push_str(
+            "# page_param = \"page\"\n# first_page = 1\n#   cursor_param, next_cursor, offset_param, link_param: the other styles\n",
+        ),
         _ => o.push_str(
             "# cursor_param = \"cursor\"\n\
              # next_cursor = \"/meta/next_cursor\"\n\
@@ -589,15 +585,12 @@ mod tests {
         let uncommented: String = text
             .lines()
             .map(|l| match l.strip_prefix("# ") {
-                Some(rest) if rest.starts_with('[') || rest.split_once(" = ").is_some_and(|(k, _)| !k.contains(' ')) => {
-                    rest.to_string()
-                }
+                Some(rest) if rest.starts_with('[') || rest.split_once(" = ").is_some_and(|(k, _)| !k.contains(' ')) => rest.to_string(),
                 _ => l.to_string(),
             })
             .collect::<Vec<_>>()
             .join("\n");
-        let settings: crate::settings::Settings =
-            toml::from_str(&uncommented).unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
+        let settings: crate::settings::Settings = toml::from_str(&uncommented).unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
         assert!(settings.templates.is_some() && settings.app.as_ref().unwrap().openid.is_some());
         assert!(settings.auth.schemes.contains_key("pet auth") && settings.operations.contains_key("list.pets"));
         assert!(settings.pagination.is_some() && settings.docs.example.is_some());

@@ -309,7 +309,9 @@ fn templates(args: &TemplatesArgs) -> ExitCode {
         return match sdkgen::render::export(dir, args.force) {
             Ok(written) => {
                 println!("wrote {} templates to {}", written.len(), dir.display());
-                println!("keep the ones you change, delete the rest, and name the folder in sdkgen.toml (`templates = \"...\"`) or with --templates");
+                println!(
+                    "keep the ones you change, delete the rest, and name the folder in sdkgen.toml (`templates = \"...\"`) or with --templates"
+                );
                 ExitCode::SUCCESS
             }
             Err(d) => {

@@ -103,8 +103,7 @@ fn owned_files(dir: &Path) -> Result<Option<BTreeSet<PathBuf>>, Diagnostic> {
 fn some_entries(dir: &Path, limit: usize) -> Result<Vec<PathBuf>, Diagnostic> {
     match std::fs::read_dir(dir) {
         Ok(entries) => {
-            let mut names: Vec<PathBuf> =
-                entries.filter_map(|e| e.ok()).map(|e| PathBuf::from(e.file_name())).collect();
+            let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| PathBuf::from(e.file_name())).collect();
             names.sort();
             names.truncate(limit);
             Ok(names)
@@ -179,11 +178,8 @@ pub fn check_ownership(dir: &Path, drift: &Drift, force: bool) -> Result<(), Dia
     }
     if !drift.unowned.is_empty() {
         let names: Vec<String> = drift.unowned.iter().map(|p| slash(p)).collect();
-        return Err(Diagnostic::new(
-            dir,
-            format!("generating would overwrite files that {MANIFEST} does not list: {}", names.join(", ")),
-        )
-        .hint("move those files away, or pass --force to let sdkgen overwrite (and from then on own) them"));
+        return Err(Diagnostic::new(dir, format!("generating would overwrite files that {MANIFEST} does not list: {}", names.join(", ")))
+            .hint("move those files away, or pass --force to let sdkgen overwrite (and from then on own) them"));
     }
     Ok(())
 }
@@ -337,10 +333,7 @@ impl Staged {
             if restored == 0 {
                 "nothing was changed.".into()
             } else {
-                format!(
-                    "nothing was changed: the {} files already replaced or added were put back as they were.",
-                    restored
-                )
+                format!("nothing was changed: the {} files already replaced or added were put back as they were.", restored)
             }
         } else {
             format!("some files could not be put back:\n  {}", stuck.join("\n  "))

@@ -51,10 +51,7 @@ pub const FILES: &[(&str, &str)] = &[
 /// The runtime's version (from its Cargo.toml).
 pub fn version() -> &'static str {
     let manifest = FILES[0].1;
-    manifest
-        .lines()
-        .find_map(|line| line.strip_prefix("version = \"").and_then(|rest| rest.strip_suffix('"')))
-        .unwrap_or("0.1.0")
+    manifest.lines().find_map(|line| line.strip_prefix("version = \"").and_then(|rest| rest.strip_suffix('"'))).unwrap_or("0.1.0")
 }
 
 /// How the generated crate depends on the runtime.

@@ -402,9 +402,7 @@ impl Origin {
     pub fn header(&self) -> String {
         match self {
             Origin::Repository => "run `cargo run -p sdkgen -- generate`".into(),
-            Origin::Paths { settings: Some(_), .. } => {
-                "run `sdkgen generate` again with the same --spec, --settings and --out".into()
-            }
+            Origin::Paths { settings: Some(_), .. } => "run `sdkgen generate` again with the same --spec, --settings and --out".into(),
             Origin::Paths { settings: None, .. } => "run `sdkgen generate` again with the same --spec and --out".into(),
         }
     }
@@ -442,11 +440,8 @@ fn check_overlays(path: &Path, text: &str, settings: &Settings) -> Result<(), Di
         if resolved.is_file() {
             continue;
         }
-        let mut d = Diagnostic::new(
-            path,
-            format!("the overlay `{}` listed in `overlays` does not exist", resolved.display()),
-        )
-        .hint("create the overlay or fix its path; overlay paths are relative to the folder of the settings file");
+        let mut d = Diagnostic::new(path, format!("the overlay `{}` listed in `overlays` does not exist", resolved.display()))
+            .hint("create the overlay or fix its path; overlay paths are relative to the folder of the settings file");
         #[derive(Deserialize)]
         struct Spans {
             overlays: Vec<toml::Spanned<String>>,
@@ -485,14 +480,10 @@ fn check_templates(path: &Path, text: &str, settings: &Settings) -> Result<(), D
 /// sorted by name so runs are deterministic.
 pub fn discover(specs_dir: &Path, generated_dir: &Path) -> Result<Vec<SdkJob>, Diagnostic> {
     let entries = std::fs::read_dir(specs_dir).map_err(|e| {
-        Diagnostic::new(specs_dir, format!("cannot list SDK specs: {e}")).hint(
-            "run sdkgen from the repository root, or pass --spec and --out for a single SDK",
-        )
+        Diagnostic::new(specs_dir, format!("cannot list SDK specs: {e}"))
+            .hint("run sdkgen from the repository root, or pass --spec and --out for a single SDK")
     })?;
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join(SETTINGS_FILE).is_file())
-        .collect();
+    let mut dirs: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.join(SETTINGS_FILE).is_file()).collect();
     dirs.sort();
     let mut jobs = Vec::with_capacity(dirs.len());
     for dir in dirs {
@@ -507,8 +498,7 @@ pub fn discover(specs_dir: &Path, generated_dir: &Path) -> Result<Vec<SdkJob>, D
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let out_dir = generated_dir.join(&name);
         let repo_root = specs_dir.parent().unwrap_or(Path::new("."));
-        let runtime =
-            runtime_of(&settings, &settings_path, &out_dir, || crate::runtime::Runtime::default_for(repo_root, &out_dir));
+        let runtime = runtime_of(&settings, &settings_path, &out_dir, || crate::runtime::Runtime::default_for(repo_root, &out_dir));
         jobs.push(SdkJob {
             spec_path,
             overlay_paths: overlay_paths(&settings_path, &settings),
@@ -522,8 +512,9 @@ pub fn discover(specs_dir: &Path, generated_dir: &Path) -> Result<Vec<SdkJob>, D
         });
     }
     if jobs.is_empty() {
-        return Err(Diagnostic::new(specs_dir, "no SDKs found")
-            .hint(format!("add a folder with a {SETTINGS_FILE} under {}", specs_dir.display())));
+        return Err(
+            Diagnostic::new(specs_dir, "no SDKs found").hint(format!("add a folder with a {SETTINGS_FILE} under {}", specs_dir.display()))
+        );
     }
     Ok(jobs)
 }
@@ -554,11 +545,7 @@ pub fn single(spec: &Path, out: &Path, settings_path: Option<&Path>) -> Result<S
         spec_path: spec.to_path_buf(),
         settings,
         out_dir: out.to_path_buf(),
-        origin: Origin::Paths {
-            spec: spec.to_path_buf(),
-            out: out.to_path_buf(),
-            settings: settings_path.map(Path::to_path_buf),
-        },
+        origin: Origin::Paths { spec: spec.to_path_buf(), out: out.to_path_buf(), settings: settings_path.map(Path::to_path_buf) },
         changelog: None,
     })
 }
@@ -652,12 +639,7 @@ pub(crate) fn closest<'a>(key: &str, candidates: &[&'a str]) -> Option<&'a str> 
         }
         row[b.len()]
     };
-    candidates
-        .iter()
-        .map(|c| (distance(key, c), *c))
-        .filter(|(d, _)| *d <= 3.max(key.len() / 4))
-        .min()
-        .map(|(_, c)| c)
+    candidates.iter().map(|c| (distance(key, c), *c)).filter(|(d, _)| *d <= 3.max(key.len() / 4)).min().map(|(_, c)| c)
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {

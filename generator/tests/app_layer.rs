@@ -116,7 +116,11 @@ fn app_settings_naming_what_the_description_lacks_are_diagnostics() {
         (GOOD.replace("scheme = \"acmeAuth\"", "scheme = \"apiKey\""), "has no OAuth 2 authorization-code flow", "`acmeAuth`"),
         (GOOD.replace("team_id = ", "workspace_id = "), "[app.installation] has no field `workspace_id`", "team_id"),
         (GOOD.replace("\"/workspace/id\"", "\"workspace.id\""), "is not a JSON pointer", "\"/workspace.id\""),
-        (GOOD.replace("operation = \"whoAmI\"", "operation = \"auth_test\""), "identity operation `auth_test` is not an operation", "overlay"),
+        (
+            GOOD.replace("operation = \"whoAmI\"", "operation = \"auth_test\""),
+            "identity operation `auth_test` is not an operation",
+            "overlay",
+        ),
         (GOOD.replace("{timestamp}.{body}", "{body}"), "base_string must contain", "v0:{timestamp}:{body}"),
         (GOOD.replace("pkce = true", "pkce = true\nsurprise = 1"), "unknown field `surprise`", "settings reference"),
     ];

@@ -189,9 +189,7 @@ components:
 "##,
     );
     let default = file(&files, "src/controllers/default.rs");
-    let json_text = |method: &str, wire: &str, value: &str| {
-        format!("parts.{method}(\"{wire}\", serde_json::to_string(&{value}).map_err(")
-    };
+    let json_text = |method: &str, wire: &str, value: &str| format!("parts.{method}(\"{wire}\", serde_json::to_string(&{value}).map_err(");
     let flat: String = default.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(").replace(" )", ")").replace(" .", ".");
     for expected in [
         // Declared JSON: required, a typed alias; and a string, quoted as JSON.

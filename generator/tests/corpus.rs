@@ -104,8 +104,7 @@ fn corpus() {
     }
 
     if let Some(n) = env_number("SDKGEN_CORPUS_CHECK") {
-        let target = std::env::var_os("SDKGEN_CORPUS_TARGET")
-            .map_or_else(|| PathBuf::from("/tmp/corpus-target"), PathBuf::from);
+        let target = std::env::var_os("SDKGEN_CORPUS_TARGET").map_or_else(|| PathBuf::from("/tmp/corpus-target"), PathBuf::from);
         check_sample(&outcomes, n as usize, &target, scratch.path(), &rel, timeout);
     }
 }
@@ -188,12 +187,8 @@ fn generate_one(spec: &Path, out: &Path, timeout: Duration) -> Outcome {
 /// was killed; `Some(-1)` when it died from a signal.
 fn run_with_timeout(cmd: &mut Command, timeout: Duration) -> (Option<i32>, String) {
     let log = tempfile::tempfile().expect("temp file");
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log.try_clone().expect("clone temp file"))
-        .spawn()
-        .expect("spawn");
+    let mut child =
+        cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(log.try_clone().expect("clone temp file")).spawn().expect("spawn");
     let started = Instant::now();
     let status = loop {
         match child.try_wait().expect("wait") {
@@ -331,14 +326,7 @@ fn rank(seed: u64, name: &str) -> u64 {
     h ^ (h >> 31)
 }
 
-fn check_sample(
-    outcomes: &[Outcome],
-    n: usize,
-    target: &Path,
-    scratch: &Path,
-    rel: &dyn Fn(&Path) -> String,
-    timeout: Duration,
-) {
+fn check_sample(outcomes: &[Outcome], n: usize, target: &Path, scratch: &Path, rel: &dyn Fn(&Path) -> String, timeout: Duration) {
     let seed = env_number("SDKGEN_CORPUS_SEED").unwrap_or(0);
     let mut ok: Vec<&Outcome> = outcomes.iter().filter(|o| o.class == Class::Ok).collect();
     ok.sort_by_key(|o| (rank(seed, &rel(&o.spec)), o.spec.clone()));
@@ -396,14 +384,7 @@ fn check_sample(
             (true, false, _) => format!("CLIPPY FAILED ({errors} error line(s))"),
         };
         let warnings = if linted { warnings } else { warnings.max(1) };
-        println!(
-            "[{:>3}/{}] {:>6.1} s  {:<45} {}",
-            i + 1,
-            ok.len(),
-            started.elapsed().as_secs_f64(),
-            rel(&o.spec),
-            verdict
-        );
+        println!("[{:>3}/{}] {:>6.1} s  {:<45} {}", i + 1, ok.len(), started.elapsed().as_secs_f64(), rel(&o.spec), verdict);
         results.push((*o, built, warnings, text));
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -261,25 +261,15 @@ fn the_generated_crate_declares_one_link_struct() {
     std::fs::write(&spec, LINKS).unwrap();
     let job = sdkgen::settings::single(&spec, &dir.path().join("out"), None).unwrap();
     let files = sdkgen::workflow::render_job(&job, dir.path()).unwrap_or_else(|d| panic!("render: {d}"));
-    let models: String = files
-        .iter()
-        .filter(|(path, _)| path.starts_with(PathBuf::from("src/models")))
-        .map(|(_, text)| text.as_str())
-        .collect();
-    let structs: Vec<&str> = models
-        .split("pub struct ")
-        .skip(1)
-        .filter_map(|s| s.split_whitespace().next())
-        .collect();
+    let models: String =
+        files.iter().filter(|(path, _)| path.starts_with(PathBuf::from("src/models"))).map(|(_, text)| text.as_str()).collect();
+    let structs: Vec<&str> = models.split("pub struct ").skip(1).filter_map(|s| s.split_whitespace().next()).collect();
     assert!(structs.contains(&"PullRequestLinksComments"), "structs: {structs:?}");
     for gone in ["PullRequestLinksCommits", "PullRequestLinksHtml", "IssueLinks", "IssueLinksComments", "GetIssueResponseLabel"] {
         assert!(!structs.contains(&gone), "{gone} is declared; structs: {structs:?}");
     }
     for field in ["comments", "commits", "html"] {
-        assert!(
-            models.contains(&format!("pub {field}: PullRequestLinksComments,")),
-            "`{field}` is not typed with the kept struct"
-        );
+        assert!(models.contains(&format!("pub {field}: PullRequestLinksComments,")), "`{field}` is not typed with the kept struct");
     }
     assert!(models.contains("pub struct UserA ") && models.contains("pub struct UserB "));
 }

@@ -70,10 +70,16 @@ fn formats_and_version_from_settings() {
     let out = text(&o.stdout);
     assert!(out.starts_with("sdkgen diff: 1 breaking, 0 additions, 0 other (the crate goes 0.4.1 → 0.5.0: breaking)\n## Operations\n- BREAKING `listPets` (GET /pets): query parameter `limit` became required [request-parameter-became-required] — Rust: `pets().list_pets()` takes a new argument `limit`"), "{out}");
     let o = sdkgen(&["diff", "old.json", "added.json", "--version", "2.0.0", "--format", "markdown"], d);
-    assert_eq!(text(&o.stdout), "## 2.1.0\n\n### Added\n\n- `listPets` (GET /pets): new optional query parameter `q` [new-optional-request-parameter]\n\n");
+    assert_eq!(
+        text(&o.stdout),
+        "## 2.1.0\n\n### Added\n\n- `listPets` (GET /pets): new optional query parameter `q` [new-optional-request-parameter]\n\n"
+    );
     let o = sdkgen(&["diff", "old.json", "added.json", "--format", "json"], d);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!((v["current_version"].as_str(), v["next_version"].as_str(), v["verdict"].as_str()), (Some("0.1.0"), Some("0.1.1"), Some("patch")));
+    assert_eq!(
+        (v["current_version"].as_str(), v["next_version"].as_str(), v["verdict"].as_str()),
+        (Some("0.1.0"), Some("0.1.1"), Some("patch"))
+    );
     assert_eq!(v["entries"][0]["check"], "new-optional-request-parameter");
 }
 

@@ -52,9 +52,22 @@ fn adyen_transfers_v3_to_v4() {
     let added: Vec<&str> = log.entries.iter().filter(|e| e.check == "api-schema-added").map(|e| e.location.group()).collect();
     assert_eq!(
         added,
-        ["BankCategoryData", "InternalCategoryData", "IssuedCard", "PlatformPayment", "RelayedAuthorisationData", "TransferData", "TransferNotificationValidationFact"]
+        [
+            "BankCategoryData",
+            "InternalCategoryData",
+            "IssuedCard",
+            "PlatformPayment",
+            "RelayedAuthorisationData",
+            "TransferData",
+            "TransferNotificationValidationFact"
+        ]
     );
 
     let text = log.render(Format::Text, "0.1.0");
-    assert!(text.starts_with("sdkgen diff: 18 breaking, 9 additions, 0 other (the crate goes 0.1.0 → 0.2.0: breaking)\nAPI version 3 → 4\n## Schemas\n"), "{text}");
+    assert!(
+        text.starts_with(
+            "sdkgen diff: 18 breaking, 9 additions, 0 other (the crate goes 0.1.0 → 0.2.0: breaking)\nAPI version 3 → 4\n## Schemas\n"
+        ),
+        "{text}"
+    );
 }

@@ -22,11 +22,7 @@ fn spec_with_schemas(schemas: &str) -> String {
 fn a_schema_nested_ten_thousand_levels_deep_is_a_diagnostic() {
     let dir = tempfile::tempdir().unwrap();
     let depth = 10_000;
-    let nested = format!(
-        "{}{{\"type\":\"string\"}}{}",
-        "{\"type\":\"object\",\"properties\":{\"a\":".repeat(depth),
-        "}}".repeat(depth)
-    );
+    let nested = format!("{}{{\"type\":\"string\"}}{}", "{\"type\":\"object\",\"properties\":{\"a\":".repeat(depth), "}}".repeat(depth));
     let o = generate(&spec_with_schemas(&format!("{{\"Deep\":{nested}}}")), dir.path());
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
@@ -37,10 +33,7 @@ fn a_schema_nested_ten_thousand_levels_deep_is_a_diagnostic() {
 #[test]
 fn a_bare_ref_cycle_is_a_diagnostic_naming_the_cycle() {
     let dir = tempfile::tempdir().unwrap();
-    let o = generate(
-        &spec_with_schemas(r##"{"A":{"$ref":"#/components/schemas/B"},"B":{"$ref":"#/components/schemas/A"}}"##),
-        dir.path(),
-    );
+    let o = generate(&spec_with_schemas(r##"{"A":{"$ref":"#/components/schemas/B"},"B":{"$ref":"#/components/schemas/A"}}"##), dir.path());
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("#/components/schemas/A → #/components/schemas/B → #/components/schemas/A"), "{err}");
@@ -72,8 +65,7 @@ fn a_fifty_megabyte_description_generates() {
     let mut paths = Vec::new();
     let mut schemas = Vec::new();
     for i in 0..6000 {
-        let props: Vec<String> =
-            (0..30).map(|j| format!(r#""field_{j}":{{"type":"string","description":"{description}"}}"#)).collect();
+        let props: Vec<String> = (0..30).map(|j| format!(r#""field_{j}":{{"type":"string","description":"{description}"}}"#)).collect();
         schemas.push(format!(r#""Model{i}":{{"type":"object","properties":{{{}}}}}"#, props.join(",")));
         paths.push(format!(
             r##""/things{i}/{{id}}":{{"get":{{"operationId":"getThing{i}","tags":["tag{}"],"parameters":[{{"name":"id","in":"path","required":true,"schema":{{"type":"string"}}}}],"responses":{{"200":{{"description":"ok","content":{{"application/json":{{"schema":{{"$ref":"#/components/schemas/Model{i}"}}}}}}}}}}}}}}"##,
@@ -100,8 +92,7 @@ fn references_to_lists_of_references_in_another_file_do_not_multiply_without_bou
     let mut lists = serde_json::Map::new();
     lists.insert("l0".into(), serde_json::json!([{ "name": "x", "in": "query", "schema": { "type": "string" } }]));
     for level in 1..=8 {
-        let refs: Vec<serde_json::Value> =
-            (0..6).map(|_| serde_json::json!({ "$ref": format!("#/l{}", level - 1) })).collect();
+        let refs: Vec<serde_json::Value> = (0..6).map(|_| serde_json::json!({ "$ref": format!("#/l{}", level - 1) })).collect();
         lists.insert(format!("l{level}"), serde_json::Value::Array(refs));
     }
     std::fs::write(dir.path().join("lists.json"), serde_json::Value::Object(lists).to_string()).unwrap();

@@ -5,8 +5,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http::header::{HeaderName, HeaderValue};
 use http::StatusCode;
+use http::header::{HeaderName, HeaderValue};
 use tracing::Instrument as _;
 
 use crate::error::{ConfigError, Error, TransportError};
@@ -171,7 +171,13 @@ pub struct CoreSettings {
 
 impl CoreSettings {
     /// Settings for requests to `base_url`.
-    pub fn new(base_url: impl Into<String>, timeout: Duration, user_agent: impl Into<String>, retry_policy: RetryPolicy, hooks: Hooks) -> Self {
+    pub fn new(
+        base_url: impl Into<String>,
+        timeout: Duration,
+        user_agent: impl Into<String>,
+        retry_policy: RetryPolicy,
+        hooks: Hooks,
+    ) -> Self {
         CoreSettings { base_url: base_url.into(), timeout, user_agent: user_agent.into(), retry_policy, hooks }
     }
 }
@@ -181,8 +187,7 @@ impl Core {
     /// `transport` (or `http` itself).
     pub fn new(settings: CoreSettings, http: reqwest::Client, transport: Option<Arc<dyn Transport>>) -> Result<Self, ConfigError> {
         let raw = settings.base_url;
-        let base_url =
-            reqwest::Url::parse(&raw).map_err(|e| ConfigError::InvalidBaseUrl { url: raw.clone(), reason: e.to_string() })?;
+        let base_url = reqwest::Url::parse(&raw).map_err(|e| ConfigError::InvalidBaseUrl { url: raw.clone(), reason: e.to_string() })?;
         if base_url.cannot_be_a_base() {
             return Err(ConfigError::InvalidBaseUrl { url: raw, reason: "not a base URL".into() });
         }
@@ -284,7 +289,11 @@ async fn retried<C: Credentials, E>(
 
 /// Whether to retry after `outcome`: `None` to return it, else why and the
 /// server's `Retry-After` when it gave one.
-fn retry_wait<S, E>(outcome: &Result<Raw, Error<E, S>>, op: &Operation<S>, policy: &RetryPolicy) -> Option<(RetryReason, Option<Duration>)> {
+fn retry_wait<S, E>(
+    outcome: &Result<Raw, Error<E, S>>,
+    op: &Operation<S>,
+    policy: &RetryPolicy,
+) -> Option<(RetryReason, Option<Duration>)> {
     match outcome {
         Ok(raw) if raw.status == StatusCode::TOO_MANY_REQUESTS => match raw.retry_after {
             Some(after) if after > policy.max_retry_after => None,
@@ -391,8 +400,8 @@ fn build<E, S>(core: &Core, parts: RequestParts, options: &CallOptions) -> Resul
         .header(http::header::USER_AGENT, core.user_agent.clone())
         .header(http::header::ACCEPT, "application/json");
     for (name, value, secret) in parts.headers {
-        let mut value = HeaderValue::from_str(&value)
-            .map_err(|_| invalid(format!("header `{name}` has a value that cannot be sent in a header")))?;
+        let mut value =
+            HeaderValue::from_str(&value).map_err(|_| invalid(format!("header `{name}` has a value that cannot be sent in a header")))?;
         value.set_sensitive(secret);
         request = request.header(name, value);
     }
@@ -402,8 +411,8 @@ fn build<E, S>(core: &Core, parts: RequestParts, options: &CallOptions) -> Resul
         request = request.header(http::header::COOKIE, value);
     }
     if let Some(authorization) = parts.authorization {
-        let mut value = HeaderValue::from_str(&authorization)
-            .map_err(|_| invalid("the credential cannot be sent in the Authorization header"))?;
+        let mut value =
+            HeaderValue::from_str(&authorization).map_err(|_| invalid("the credential cannot be sent in the Authorization header"))?;
         value.set_sensitive(true);
         request = request.header(http::header::AUTHORIZATION, value);
     }
@@ -421,26 +430,22 @@ fn build<E, S>(core: &Core, parts: RequestParts, options: &CallOptions) -> Resul
                             part = part.file_name(file_name);
                         }
                         let content_type = file.content_type.as_deref().unwrap_or("application/octet-stream");
-                        part = part
-                            .mime_str(content_type)
-                            .map_err(|_| invalid(format!("`{content_type}` is not a valid content type")))?;
+                        part = part.mime_str(content_type).map_err(|_| invalid(format!("`{content_type}` is not a valid content type")))?;
                         form.part(name, part)
                     }
                 };
             }
             request.multipart(form)
         }
-        Body::Json(bytes) => {
-            request.header(http::header::CONTENT_TYPE, parts.content_type.unwrap_or("application/json")).body(bytes)
-        }
+        Body::Json(bytes) => request.header(http::header::CONTENT_TYPE, parts.content_type.unwrap_or("application/json")).body(bytes),
         Body::Bytes(file) => {
             let content_type =
                 file.content_type.clone().unwrap_or_else(|| parts.content_type.unwrap_or("application/octet-stream").to_string());
             request.header(http::header::CONTENT_TYPE, content_type).body(file.bytes)
         }
-        Body::Text(text) => request
-            .header(http::header::CONTENT_TYPE, parts.content_type.unwrap_or("text/plain; charset=utf-8"))
-            .body(text),
+        Body::Text(text) => {
+            request.header(http::header::CONTENT_TYPE, parts.content_type.unwrap_or("text/plain; charset=utf-8")).body(text)
+        }
     };
     let mut request = request.build().map_err(|e| invalid(format!("the request cannot be built: {}", e.without_url())))?;
     for (name, value) in &options.headers {

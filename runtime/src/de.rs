@@ -152,8 +152,7 @@ pub enum Kind {
 /// fewer undocumented ones) rank higher, a listed enum value ranks above another
 /// string; ties keep the declared order.
 pub fn ranked(value: &Value, shapes: &[Shape]) -> Vec<usize> {
-    let mut scored: Vec<(i64, usize)> =
-        shapes.iter().enumerate().filter_map(|(i, shape)| score(value, shape).map(|s| (s, i))).collect();
+    let mut scored: Vec<(i64, usize)> = shapes.iter().enumerate().filter_map(|(i, shape)| score(value, shape).map(|s| (s, i))).collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().map(|(_, i)| i).collect()
 }
@@ -184,12 +183,7 @@ fn score(value: &Value, shape: &Shape) -> Option<i64> {
 
 /// Serializes `value` with the discriminator `property` set to `tag` (the
 /// variant decides it, whatever the payload holds).
-pub fn with_tag<T: serde::Serialize, S: serde::Serializer>(
-    value: &T,
-    property: &str,
-    tag: &str,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
+pub fn with_tag<T: serde::Serialize, S: serde::Serializer>(value: &T, property: &str, tag: &str, serializer: S) -> Result<S::Ok, S::Error> {
     let mut json = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
     if let Value::Object(map) = &mut json {
         map.insert(property.to_string(), Value::String(tag.to_string()));

@@ -387,10 +387,8 @@ mod tests {
 
     #[test]
     fn missing_credentials_name_every_alternative() {
-        let e: Error<serde_json::Value, Scheme> = Error::MissingCredentials {
-            operation: "getPet",
-            alternatives: &[&[Scheme::ApiKey], &[Scheme::OAuth, Scheme::Basic]],
-        };
+        let e: Error<serde_json::Value, Scheme> =
+            Error::MissingCredentials { operation: "getPet", alternatives: &[&[Scheme::ApiKey], &[Scheme::OAuth, Scheme::Basic]] };
         assert_eq!(
             e.to_string(),
             "`getPet` needs credentials for apiKey or oauth and basic; no alternative has all its credentials configured"

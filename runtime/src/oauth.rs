@@ -8,7 +8,6 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-
 crate::secret::secret! {
     /// An OAuth 2 client secret.
     ClientSecret
@@ -503,8 +502,7 @@ pub async fn request_token(http: &reqwest::Client, request: TokenRequest<'_>) ->
         return Err(OAuthError::Status { status, body: String::from_utf8_lossy(&bytes).into_owned() });
     }
     let value = value.ok_or_else(|| OAuthError::Decode { status, reason: "the body is not JSON".into() })?;
-    let mut token: OAuthToken =
-        serde_json::from_value(value).map_err(|e| OAuthError::Decode { status, reason: e.to_string() })?;
+    let mut token: OAuthToken = serde_json::from_value(value).map_err(|e| OAuthError::Decode { status, reason: e.to_string() })?;
     if let Some(expires_in) = token.expires_in {
         token.expires_at = Some(now_unix().saturating_add(expires_in));
     }

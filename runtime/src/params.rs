@@ -59,18 +59,14 @@ pub fn styled<T: serde::Serialize + ?Sized>(
         _ => ",",
     };
     match serde_json::to_value(value).unwrap_or(Value::Null) {
-        Value::Array(items) if style == Style::Form && explode => {
-            items.iter().map(|item| (Cow::Borrowed(name), item_text(item))).collect()
-        }
+        Value::Array(items) if style == Style::Form && explode => items.iter().map(|item| (Cow::Borrowed(name), item_text(item))).collect(),
         Value::Array(items) => {
             vec![(Cow::Borrowed(name), items.iter().map(item_text).collect::<Vec<_>>().join(joiner))]
         }
         Value::Object(map) if style == Style::DeepObject => {
             map.iter().map(|(k, v)| (Cow::Owned(format!("{name}[{k}]")), item_text(v))).collect()
         }
-        Value::Object(map) if style == Style::Form && explode => {
-            map.iter().map(|(k, v)| (Cow::Owned(k.clone()), item_text(v))).collect()
-        }
+        Value::Object(map) if style == Style::Form && explode => map.iter().map(|(k, v)| (Cow::Owned(k.clone()), item_text(v))).collect(),
         Value::Object(map) => {
             let flat: Vec<String> = map.iter().flat_map(|(k, v)| [k.clone(), item_text(v)]).collect();
             vec![(Cow::Borrowed(name), flat.join(joiner))]
@@ -87,11 +83,9 @@ pub fn header_value<T: serde::Serialize + ?Sized>(explode: bool, value: &T) -> S
 fn simple(value: &Value, explode: bool, encode: impl Fn(&str) -> String) -> String {
     match value {
         Value::Array(items) => items.iter().map(|i| encode(&item_text(i))).collect::<Vec<_>>().join(","),
-        Value::Object(map) if explode => map
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(&item_text(v))))
-            .collect::<Vec<_>>()
-            .join(","),
+        Value::Object(map) if explode => {
+            map.iter().map(|(k, v)| format!("{}={}", encode(k), encode(&item_text(v)))).collect::<Vec<_>>().join(",")
+        }
         Value::Object(map) => map.iter().flat_map(|(k, v)| [encode(k), encode(&item_text(v))]).collect::<Vec<_>>().join(","),
         other => encode(&item_text(other)),
     }
@@ -107,9 +101,7 @@ pub fn path_segment<T: serde::Serialize + ?Sized>(name: &str, style: Style, expl
             if explode { format!(".{}", body.replace(',', ".")) } else { format!(".{body}") }
         }
         Style::Matrix => match &value {
-            Value::Array(items) if explode => {
-                items.iter().map(|i| format!(";{name}={}", encode_path(&item_text(i)))).collect()
-            }
+            Value::Array(items) if explode => items.iter().map(|i| format!(";{name}={}", encode_path(&item_text(i)))).collect(),
             Value::Object(map) if explode => {
                 map.iter().map(|(k, v)| format!(";{}={}", encode_path(k), encode_path(&item_text(v)))).collect()
             }
@@ -143,9 +135,8 @@ mod tests {
         // Keys in alphabetical order: serde_json keeps that order with or without
         // its `preserve_order` feature.
         let point = serde_json::json!({"B": 150, "G": 200, "R": 100});
-        let pairs = |v: Vec<(Cow<'static, str>, String)>| -> Vec<(String, String)> {
-            v.into_iter().map(|(k, v)| (k.into_owned(), v)).collect()
-        };
+        let pairs =
+            |v: Vec<(Cow<'static, str>, String)>| -> Vec<(String, String)> { v.into_iter().map(|(k, v)| (k.into_owned(), v)).collect() };
         let one = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
         assert_eq!(pairs(styled("color", Style::Form, false, &color)), one("color", "blue,black,brown"));
         assert_eq!(pairs(styled("color", Style::Form, true, &color)).len(), 3);

@@ -131,8 +131,7 @@ pub fn json<T: serde::de::DeserializeOwned, E, S>(
     errors: ErrorDecoder<E>,
 ) -> Result<T, Error<E, S>> {
     check_status(&raw, errors)?;
-    let decode_error =
-        |source| Error::Decode { status: raw.status, body: raw.text(), source, headers: Box::new(raw.headers.clone()) };
+    let decode_error = |source| Error::Decode { status: raw.status, body: raw.text(), source, headers: Box::new(raw.headers.clone()) };
     let Some((property, error_value)) = discriminator else {
         return serde_json::from_slice(&raw.body).map_err(decode_error);
     };

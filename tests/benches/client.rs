@@ -32,10 +32,8 @@ async fn serve() -> String {
             tokio::spawn(async move {
                 let mut buf = vec![0u8; 8192];
                 let mut pending = Vec::new();
-                let response = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{LIST_BODY}",
-                    LIST_BODY.len()
-                );
+                let response =
+                    format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{LIST_BODY}", LIST_BODY.len());
                 loop {
                     let n = match socket.read(&mut buf).await {
                         Ok(0) | Err(_) => return,
@@ -96,13 +94,7 @@ async fn call_overhead() {
         generated.push(started.elapsed() / calls);
         let started = Instant::now();
         for _ in 0..calls {
-            let response = raw
-                .get(&url)
-                .bearer_auth(TOKEN)
-                .header(reqwest::header::ACCEPT, "application/json")
-                .send()
-                .await
-                .unwrap();
+            let response = raw.get(&url).bearer_auth(TOKEN).header(reqwest::header::ACCEPT, "application/json").send().await.unwrap();
             assert!(response.status().is_success());
             let bytes = response.bytes().await.unwrap();
             let page: PlainList = serde_json::from_slice(&bytes).unwrap();

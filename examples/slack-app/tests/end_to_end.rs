@@ -118,12 +118,7 @@ async fn the_example_app_end_to_end() {
     let app = start_app(&slack, &database, &key);
 
     // 1. A workspace installs; its tokens rotate and expire within the window.
-    slack.lock().plans.push_back(Plan {
-        team: Some(("T0ACME", "Acme")),
-        user_id: "U0ANN",
-        expires_in: Some(600),
-        ..Plan::default()
-    });
+    slack.lock().plans.push_back(Plan { team: Some(("T0ACME", "Acme")), user_id: "U0ANN", expires_in: Some(600), ..Plan::default() });
     let (acme_callback, status, body) = install(&app).await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "Thanks for installing this app in Acme!"));
     {

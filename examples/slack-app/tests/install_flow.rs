@@ -107,12 +107,7 @@ async fn an_expired_state_is_refused_before_the_code_is_spent() {
 async fn id_tokens_that_are_not_right_are_refused() {
     let slack = MockSlack::start().await;
     let app = app_with(&slack, SqliteStore::open_in_memory().unwrap());
-    for (fault, expected) in [
-        ("aud", "WrongAudience"),
-        ("nonce", "NonceMismatch"),
-        ("expired", "Expired"),
-        ("key", "BadSignature"),
-    ] {
+    for (fault, expected) in [("aud", "WrongAudience"), ("nonce", "NonceMismatch"), ("expired", "Expired"), ("key", "BadSignature")] {
         slack.lock().id_token_fault = Some(fault);
         let callback = consent(app.begin_sign_in().await.unwrap().url()).await;
         match app.complete_sign_in(&callback).await {

@@ -7,7 +7,9 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::model::{Api, BodyKind, Field, Operation, Owner, Param, ParamLocation, Response, SchemeKind, Ty, TypeDef, TypeId, TypeKind, Variant};
+use crate::model::{
+    Api, BodyKind, Field, Operation, Owner, Param, ParamLocation, Response, SchemeKind, Ty, TypeDef, TypeId, TypeKind, Variant,
+};
 
 use super::rust_api::{Names, field};
 use super::{Entry, Impact, Level, Location};
@@ -127,15 +129,7 @@ fn id(name: &str) -> &'static str {
 }
 
 pub(super) fn run(old: &Api, new: &Api) -> Vec<Entry> {
-    let mut cx = Cx {
-        old,
-        new,
-        old_names: Names::of(old),
-        new_names: Names::of(new),
-        out: Vec::new(),
-        seen: HashSet::new(),
-        depth: 0,
-    };
+    let mut cx = Cx { old, new, old_names: Names::of(old), new_names: Names::of(new), out: Vec::new(), seen: HashSet::new(), depth: 0 };
     cx.operations();
     cx.schemas();
     cx.security_schemes();
@@ -290,8 +284,7 @@ impl<'a> Cx<'a> {
     // ---- operations -------------------------------------------------------
 
     fn operations(&mut self) {
-        let old_by_key: HashMap<(String, String), usize> =
-            self.old.operations.iter().enumerate().map(|(i, o)| (path_key(o), i)).collect();
+        let old_by_key: HashMap<(String, String), usize> = self.old.operations.iter().enumerate().map(|(i, o)| (path_key(o), i)).collect();
         let old_by_id: HashMap<&str, usize> = self.old.operations.iter().enumerate().map(|(i, o)| (o.id.as_str(), i)).collect();
         let mut matched = vec![false; self.old.operations.len()];
         let mut pairs = Vec::new();
@@ -351,7 +344,11 @@ impl<'a> Cx<'a> {
             self.push(
                 "api-tag-changed",
                 loc.clone(),
-                format!("filed under tag `{}` instead of `{}`", n.tags.first().map_or("", String::as_str), o.tags.first().map_or("", String::as_str)),
+                format!(
+                    "filed under tag `{}` instead of `{}`",
+                    n.tags.first().map_or("", String::as_str),
+                    o.tags.first().map_or("", String::as_str)
+                ),
                 Impact::None,
                 breaking(format!("`{old_call}` is now `{new_call}`")),
             );
@@ -366,7 +363,8 @@ impl<'a> Cx<'a> {
             );
         }
         if o.deprecated != n.deprecated {
-            let (check, what) = if n.deprecated { ("endpoint-deprecated", "deprecated") } else { ("endpoint-reactivated", "no longer deprecated") };
+            let (check, what) =
+                if n.deprecated { ("endpoint-deprecated", "deprecated") } else { ("endpoint-reactivated", "no longer deprecated") };
             self.push(check, loc.clone(), format!("operation {what}"), Impact::Compatible, Impact::Compatible);
         }
         self.params(o, n, &loc, &new_call);
@@ -428,7 +426,13 @@ impl<'a> Cx<'a> {
                     Impact::Compatible,
                 );
             }
-            let at = At { loc: loc.clone(), side: Side::Request, root: "param", label: format!("{place} parameter `{}`", np.name), path: String::new() };
+            let at = At {
+                loc: loc.clone(),
+                side: Side::Request,
+                root: "param",
+                label: format!("{place} parameter `{}`", np.name),
+                path: String::new(),
+            };
             self.root_ty(&at, &op.ty, &np.ty, (!op.required, !np.required));
         }
         for op in &o.params {
@@ -499,7 +503,8 @@ impl<'a> Cx<'a> {
                     );
                 }
                 for m in a.media_types.iter().filter(|m| !b.media_types.contains(m)) {
-                    let rust = if a.media_types.len() > 1 { breaking(format!("the media type variant for `{m}` is gone")) } else { Impact::None };
+                    let rust =
+                        if a.media_types.len() > 1 { breaking(format!("the media type variant for `{m}` is gone")) } else { Impact::None };
                     self.push(
                         "request-body-media-type-removed",
                         loc.clone(),
@@ -510,7 +515,8 @@ impl<'a> Cx<'a> {
                 }
                 match (&a.kind, &b.kind) {
                     (BodyKind::Json(x), BodyKind::Json(y)) => {
-                        let at = At { loc: loc.clone(), side: Side::Request, root: "body", label: "request body".into(), path: String::new() };
+                        let at =
+                            At { loc: loc.clone(), side: Side::Request, root: "body", label: "request body".into(), path: String::new() };
                         self.root_ty(&at, x, y, (!a.required, !b.required));
                     }
                     (x, y) if x == y => {}
@@ -539,8 +545,11 @@ impl<'a> Cx<'a> {
             false
         };
         let shape_reason = || format!("`{call}.send()` returns a different type (one body, or an enum by status)");
-        let (added, removed) =
-            if success { ("response-success-status-added", "response-success-status-removed") } else { ("response-non-success-status-added", "response-non-success-status-removed") };
+        let (added, removed) = if success {
+            ("response-success-status-added", "response-success-status-removed")
+        } else {
+            ("response-non-success-status-added", "response-non-success-status-removed")
+        };
         for r in new.iter().filter(|r| !old.iter().any(|q| q.status == r.status)) {
             let rust = if shape_changed { breaking(shape_reason()) } else { Impact::None };
             let wire = if success { Impact::Compatible } else { Impact::None };
@@ -562,11 +571,16 @@ impl<'a> Cx<'a> {
             let label = format!("response {}", a.status);
             if a.media_type != b.media_type && a.ty.is_some() && b.ty.is_some() {
                 let kind = |m: &Option<String>| m.as_deref().is_some_and(|m| m.contains("json"));
-                let rust = if kind(&a.media_type) != kind(&b.media_type) { breaking("the body is decoded differently") } else { Impact::None };
+                let rust =
+                    if kind(&a.media_type) != kind(&b.media_type) { breaking("the body is decoded differently") } else { Impact::None };
                 self.push(
                     "response-media-type-changed",
                     loc.clone(),
-                    format!("{label}: media type `{}` became `{}`", a.media_type.as_deref().unwrap_or(""), b.media_type.as_deref().unwrap_or("")),
+                    format!(
+                        "{label}: media type `{}` became `{}`",
+                        a.media_type.as_deref().unwrap_or(""),
+                        b.media_type.as_deref().unwrap_or("")
+                    ),
                     breaking("clients expect the old media type"),
                     rust,
                 );
@@ -695,7 +709,13 @@ impl<'a> Cx<'a> {
         let (rust_from, rust_to) = (self.old_names.rust_ty(a), self.new_names.rust_ty(b));
         let wire = if at.side == Side::Unused { Impact::None } else { breaking(format!("{from} → {to}")) };
         let rust = if rust_from == rust_to { Impact::None } else { breaking(format!("`{rust_from}` → `{rust_to}`")) };
-        self.push(&format!("{}-type-changed", at.prefix()), at.location(), format!("{} changed type from {from} to {to}", at.subject()), wire, rust);
+        self.push(
+            &format!("{}-type-changed", at.prefix()),
+            at.location(),
+            format!("{} changed type from {from} to {to}", at.subject()),
+            wire,
+            rust,
+        );
     }
 
     /// A type in words: `string`, `integer (int64)`, `array of `Pet``.
@@ -768,7 +788,13 @@ impl<'a> Cx<'a> {
                 Side::Response => breaking("clients may not expect it"),
                 Side::Unused => Impact::None,
             };
-            self.push(&format!("{}-one-of-added", at.prefix()), at.location(), format!("{} may also be `{}`", at.subject(), key.0), wire, Impact::Compatible);
+            self.push(
+                &format!("{}-one-of-added", at.prefix()),
+                at.location(),
+                format!("{} may also be `{}`", at.subject(), key.0),
+                wire,
+                Impact::Compatible,
+            );
         }
         for (key, _) in ka.iter().zip(va).filter(|(k, _)| !kb.contains(k)) {
             let wire = match at.side {
@@ -801,7 +827,13 @@ impl<'a> Cx<'a> {
                 Side::Unused => Impact::None,
             };
             // `#[non_exhaustive]` with a catch-all variant: matches already cover it.
-            self.push(&format!("{}-enum-value-added", at.prefix()), at.location(), format!("{} has a new value `{v}`", at.subject()), wire, Impact::Compatible);
+            self.push(
+                &format!("{}-enum-value-added", at.prefix()),
+                at.location(),
+                format!("{} has a new value `{v}`", at.subject()),
+                wire,
+                Impact::Compatible,
+            );
         }
         for v in va.iter().filter(|v| !vb.contains(v)) {
             let wire = match at.side {
@@ -831,10 +863,22 @@ impl<'a> Cx<'a> {
             let name = field(&f.name);
             let Some(old) = fa.iter().find(|g| g.name == f.name) else {
                 let (check, wire, rust) = match (at.side, f.required) {
-                    (Side::Request, true) => ("new-required-request-property".to_string(), breaking("clients do not send it"), breaking(format!("`{ty}::new()` takes a new argument `{name}`"))),
+                    (Side::Request, true) => (
+                        "new-required-request-property".to_string(),
+                        breaking("clients do not send it"),
+                        breaking(format!("`{ty}::new()` takes a new argument `{name}`")),
+                    ),
                     (Side::Request, false) => ("new-optional-request-property".to_string(), Impact::Compatible, Impact::Compatible),
-                    (_, true) => (format!("{side}-required-property-added"), if at.side == Side::Unused { Impact::None } else { Impact::Compatible }, breaking(format!("`{ty}::new()` takes a new argument `{name}`"))),
-                    (_, false) => (format!("{side}-optional-property-added"), if at.side == Side::Unused { Impact::None } else { Impact::Compatible }, Impact::Compatible),
+                    (_, true) => (
+                        format!("{side}-required-property-added"),
+                        if at.side == Side::Unused { Impact::None } else { Impact::Compatible },
+                        breaking(format!("`{ty}::new()` takes a new argument `{name}`")),
+                    ),
+                    (_, false) => (
+                        format!("{side}-optional-property-added"),
+                        if at.side == Side::Unused { Impact::None } else { Impact::Compatible },
+                        Impact::Compatible,
+                    ),
                 };
                 let req = if f.required { "required" } else { "optional" };
                 let msg = match &at.loc {
@@ -859,10 +903,22 @@ impl<'a> Cx<'a> {
                 } else {
                     breaking(format!("`{ty}::{name}` changes between `T` and `Option<T>`, and `{ty}::new()` arguments change"))
                 };
-                self.push(&format!("{side}-property-{what}"), here.location(), format!("{} {}", here.subject(), what.replace('-', " ")), wire, rust);
+                self.push(
+                    &format!("{side}-property-{what}"),
+                    here.location(),
+                    format!("{} {}", here.subject(), what.replace('-', " ")),
+                    wire,
+                    rust,
+                );
             }
             if f.deprecated && !old.deprecated {
-                self.push(&format!("{side}-property-deprecated"), here.location(), format!("{} deprecated", here.subject()), Impact::Compatible, Impact::Compatible);
+                self.push(
+                    &format!("{side}-property-deprecated"),
+                    here.location(),
+                    format!("{} deprecated", here.subject()),
+                    Impact::Compatible,
+                    Impact::Compatible,
+                );
             }
             self.ty(&here, &old.ty, &f.ty, (!old.required, !f.required));
         }
@@ -888,11 +944,7 @@ impl<'a> Cx<'a> {
 
     fn schemas(&mut self) {
         let components = |api: &'a Api| -> Vec<(String, TypeId)> {
-            api.types
-                .iter()
-                .enumerate()
-                .filter_map(|(i, t)| component(t).map(|name| (name.to_string(), TypeId(i))))
-                .collect()
+            api.types.iter().enumerate().filter_map(|(i, t)| component(t).map(|name| (name.to_string(), TypeId(i)))).collect()
         };
         let (old_c, new_c) = (components(self.old), components(self.new));
         let mut sides: HashMap<String, BTreeSet<Side>> = HashMap::new();
@@ -923,7 +975,13 @@ impl<'a> Cx<'a> {
                     Side::Response => format!("schema `{name}` (received)"),
                     Side::Unused => format!("schema `{name}`"),
                 };
-                let at = At { loc: Location::Schema { name: name.clone(), path: String::new() }, side, root: "schema", label, path: String::new() };
+                let at = At {
+                    loc: Location::Schema { name: name.clone(), path: String::new() },
+                    side,
+                    root: "schema",
+                    label,
+                    path: String::new(),
+                };
                 self.seen.clear();
                 self.depth = 0;
                 let (ta, tb) = (self.old.ty(*i), self.new.ty(*j));
@@ -956,7 +1014,13 @@ impl<'a> Cx<'a> {
         for s in &self.new.security_schemes {
             let loc = Location::SecurityScheme { name: s.name.clone() };
             match self.old.security_schemes.iter().find(|o| o.name == s.name) {
-                None => self.push("api-security-component-added", loc, format!("new security scheme `{}` ({})", s.name, kind(&s.kind)), Impact::None, Impact::Compatible),
+                None => self.push(
+                    "api-security-component-added",
+                    loc,
+                    format!("new security scheme `{}` ({})", s.name, kind(&s.kind)),
+                    Impact::None,
+                    Impact::Compatible,
+                ),
                 Some(o) if kind(&o.kind) != kind(&s.kind) => self.push(
                     "api-security-component-type-changed",
                     loc,

@@ -186,11 +186,7 @@ pub fn compare(old: &Api, new: &Api, settings: &Settings) -> Changelog {
     // parameters, tags of untagged operations); the parameter keeps the entry
     // point stable for checks that will read settings directly.
     let _ = settings;
-    Changelog {
-        entries: checks::run(old, new),
-        old_api_version: old.version.clone(),
-        new_api_version: new.version.clone(),
-    }
+    Changelog { entries: checks::run(old, new), old_api_version: old.version.clone(), new_api_version: new.version.clone() }
 }
 
 /// Loads one description as `sdkgen generate` would: overlays from `settings`
@@ -227,14 +223,19 @@ pub fn load_side(path: &Path, settings_path: Option<&Path>) -> Result<(Api, Sett
     let settings_file = path.join(crate::settings::SETTINGS_FILE);
     if settings_file.is_file() {
         let settings = crate::settings::read(&settings_file)?;
-        let spec = settings.spec.as_ref().map(|s| path.join(s)).ok_or_else(|| {
-            Diagnostic::new(&settings_file, "the settings name no description").hint("add `spec = \"<file>\"`")
-        })?;
+        let spec = settings
+            .spec
+            .as_ref()
+            .map(|s| path.join(s))
+            .ok_or_else(|| Diagnostic::new(&settings_file, "the settings name no description").hint("add `spec = \"<file>\"`"))?;
         let (api, settings) = load_model(&spec, Some(&settings_file))?;
         return Ok((api, settings, Some(settings_file)));
     }
-    Err(Diagnostic::new(path, "this folder is neither a generated crate (no .sdkgen/description.json) nor an SDK's settings folder (no sdkgen.toml)")
-        .hint("name a description file, a folder under generated/, or one under specs/"))
+    Err(Diagnostic::new(
+        path,
+        "this folder is neither a generated crate (no .sdkgen/description.json) nor an SDK's settings folder (no sdkgen.toml)",
+    )
+    .hint("name a description file, a folder under generated/, or one under specs/"))
 }
 
 /// Both descriptions loaded with one settings file (overlays and all), then
@@ -254,7 +255,8 @@ pub fn current_version(given: Option<&str>, settings: &Settings, settings_path: 
         (None, None) => ("0.1.0".to_string(), Path::new("--version")),
     };
     if parse_version(&version).is_none() {
-        return Err(Diagnostic::new(file, format!("`{version}` is not a version (major.minor.patch)")).hint("give the crate's current version, e.g. --version 0.4.1"));
+        return Err(Diagnostic::new(file, format!("`{version}` is not a version (major.minor.patch)"))
+            .hint("give the crate's current version, e.g. --version 0.4.1"));
     }
     Ok(version)
 }

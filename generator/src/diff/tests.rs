@@ -135,7 +135,10 @@ fn tag_change_moves_the_method() {
 fn parameters_added_removed_required_optional() {
     let old = doc(list(json!([query("limit", false, json!({ "type": "integer" }))])), json!({}));
     // A new optional parameter: a new setter.
-    let new = doc(list(json!([query("limit", false, json!({ "type": "integer" })), query("cursor", false, json!({ "type": "string" }))])), json!({}));
+    let new = doc(
+        list(json!([query("limit", false, json!({ "type": "integer" })), query("cursor", false, json!({ "type": "string" }))])),
+        json!({}),
+    );
     let log = diff(&old, &new);
     let e = one(&log, "new-optional-request-parameter");
     assert_eq!((e.level, &e.wire, &e.rust), (Level::NonBreaking, &Impact::Compatible, &Impact::Compatible));
@@ -144,7 +147,10 @@ fn parameters_added_removed_required_optional() {
     assert_eq!(log.verdict("0.0.3"), Verdict::Patch);
 
     // A new required one: a new positional argument.
-    let new = doc(list(json!([query("limit", false, json!({ "type": "integer" })), query("owner", true, json!({ "type": "string" }))])), json!({}));
+    let new = doc(
+        list(json!([query("limit", false, json!({ "type": "integer" })), query("owner", true, json!({ "type": "string" }))])),
+        json!({}),
+    );
     let e = one(&diff(&old, &new), "new-required-request-parameter").clone();
     assert_eq!(e.rust, Impact::Breaking("`pets().list_pets()` takes a new argument `owner`".into()));
     assert!(e.wire.is_breaking());
@@ -170,8 +176,20 @@ fn parameters_added_removed_required_optional() {
 
 #[test]
 fn parameter_type_and_enum_values() {
-    let old = doc(list(json!([query("sort", false, json!({ "type": "string", "enum": ["name", "age"] })), query("n", false, json!({ "type": "integer", "format": "int32" }))])), json!({}));
-    let new = doc(list(json!([query("sort", false, json!({ "type": "string", "enum": ["name", "size"] })), query("n", false, json!({ "type": "string" }))])), json!({}));
+    let old = doc(
+        list(json!([
+            query("sort", false, json!({ "type": "string", "enum": ["name", "age"] })),
+            query("n", false, json!({ "type": "integer", "format": "int32" }))
+        ])),
+        json!({}),
+    );
+    let new = doc(
+        list(json!([
+            query("sort", false, json!({ "type": "string", "enum": ["name", "size"] })),
+            query("n", false, json!({ "type": "string" }))
+        ])),
+        json!({}),
+    );
     let log = diff(&old, &new);
     let added = one(&log, "request-parameter-enum-value-added");
     assert_eq!((&added.wire, &added.rust), (&Impact::Compatible, &Impact::Compatible));
@@ -213,8 +231,14 @@ fn request_body_properties() {
 #[test]
 fn request_body_required_and_media_types() {
     let with = |required: bool, types: &[&str]| {
-        let content: serde_json::Map<String, Value> = types.iter().map(|t| (t.to_string(), json!({ "schema": { "type": "object", "properties": { "a": { "type": "string" } } } }))).collect();
-        doc(json!({ "/pets": { "post": { "operationId": "createPet", "tags": ["pets"], "requestBody": { "required": required, "content": content }, "responses": ok() } } }), json!({}))
+        let content: serde_json::Map<String, Value> = types
+            .iter()
+            .map(|t| (t.to_string(), json!({ "schema": { "type": "object", "properties": { "a": { "type": "string" } } } })))
+            .collect();
+        doc(
+            json!({ "/pets": { "post": { "operationId": "createPet", "tags": ["pets"], "requestBody": { "required": required, "content": content }, "responses": ok() } } }),
+            json!({}),
+        )
     };
     let log = diff(&with(false, &["application/json"]), &with(true, &["application/json", "application/vnd.pets+json"]));
     assert!(one(&log, "request-body-became-required").rust.is_breaking());
@@ -235,7 +259,9 @@ fn response_property_added_depends_on_required() {
     assert_eq!(e.location, Location::Schema { name: "Pet".into(), path: "age".into() });
     assert!(log.entries.iter().any(|e| e.check == "new-optional-request-property" && e.location.group() == "NewPet"));
     // Required: `Pet::new()` takes it.
-    let new = pets(json!({ "type": "object", "required": ["age"], "properties": { "name": { "type": "string" }, "age": { "type": "integer" } } }));
+    let new = pets(
+        json!({ "type": "object", "required": ["age"], "properties": { "name": { "type": "string" }, "age": { "type": "integer" } } }),
+    );
     let e = diff(&old, &new).entries.into_iter().find(|e| e.check == "response-required-property-added").expect("response side");
     assert_eq!(e.wire, Impact::Compatible);
     assert_eq!(e.rust, Impact::Breaking("`Pet::new()` takes a new argument `age`".into()));
@@ -255,16 +281,25 @@ fn response_property_removed_and_type_changed() {
 
 #[test]
 fn response_property_optional_required_and_nullable() {
-    let old = pets(json!({ "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "age": { "type": "integer" } } }));
-    let new = pets(json!({ "type": "object", "required": ["age"], "properties": { "name": { "type": "string" }, "age": { "type": "integer" } } }));
+    let old = pets(
+        json!({ "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "age": { "type": "integer" } } }),
+    );
+    let new = pets(
+        json!({ "type": "object", "required": ["age"], "properties": { "name": { "type": "string" }, "age": { "type": "integer" } } }),
+    );
     let log = diff(&old, &new);
     let optional = log.entries.iter().find(|e| e.check == "response-property-became-optional").unwrap();
     assert!(optional.wire.is_breaking());
-    assert_eq!(optional.rust, Impact::Breaking("`Pet::name` changes between `T` and `Option<T>`, and `Pet::new()` arguments change".into()));
+    assert_eq!(
+        optional.rust,
+        Impact::Breaking("`Pet::name` changes between `T` and `Option<T>`, and `Pet::new()` arguments change".into())
+    );
     let required = log.entries.iter().find(|e| e.check == "response-property-became-required").unwrap();
     assert_eq!((&required.wire, required.level), (&Impact::Compatible, Level::Breaking));
 
-    let new = pets(json!({ "type": "object", "required": ["name"], "properties": { "name": { "type": "string", "nullable": true }, "age": { "type": "integer" } } }));
+    let new = pets(
+        json!({ "type": "object", "required": ["name"], "properties": { "name": { "type": "string", "nullable": true }, "age": { "type": "integer" } } }),
+    );
     let log = diff(&old, &new);
     let e = log.entries.iter().find(|e| e.check == "response-property-became-nullable").unwrap();
     assert!(e.wire.is_breaking() && e.rust.is_breaking());
@@ -285,7 +320,9 @@ fn response_enum_values() {
 
 #[test]
 fn response_statuses_and_media_types() {
-    let op = |responses: Value| doc(json!({ "/pets": { "get": { "operationId": "listPets", "tags": ["pets"], "responses": responses } } }), json!({}));
+    let op = |responses: Value| {
+        doc(json!({ "/pets": { "get": { "operationId": "listPets", "tags": ["pets"], "responses": responses } } }), json!({}))
+    };
     let r200 = json!({ "description": "ok", "content": { "application/json": { "schema": { "type": "object", "properties": { "a": { "type": "string" } } } } } });
     let old = op(json!({ "200": r200.clone(), "404": { "description": "missing" } }));
     let new = op(json!({ "200": r200.clone(), "202": { "description": "accepted" }, "429": { "description": "slow down" } }));
@@ -306,7 +343,12 @@ fn response_statuses_and_media_types() {
 
 #[test]
 fn security_requirements_and_scopes() {
-    let op = |security: Value| doc(json!({ "/pets": { "get": { "operationId": "listPets", "tags": ["pets"], "security": security, "responses": ok() } } }), json!({}));
+    let op = |security: Value| {
+        doc(
+            json!({ "/pets": { "get": { "operationId": "listPets", "tags": ["pets"], "security": security, "responses": ok() } } }),
+            json!({}),
+        )
+    };
     let log = diff(&op(json!([])), &op(json!([{ "key": [] }])));
     let e = one(&log, "api-security-added");
     assert!(e.wire.is_breaking());
@@ -363,7 +405,8 @@ fn inline_nested_objects_report_their_path() {
 #[test]
 fn versions_and_renderings() {
     let old = doc(list(json!([query("limit", false, json!({ "type": "integer" }))])), json!({}));
-    let new = doc(list(json!([query("limit", true, json!({ "type": "integer" })), query("q", false, json!({ "type": "string" }))])), json!({}));
+    let new =
+        doc(list(json!([query("limit", true, json!({ "type": "integer" })), query("q", false, json!({ "type": "string" }))])), json!({}));
     let log = diff(&old, &new);
     assert_eq!(parse_version("1.2.3-beta.1+x"), Some((1, 2, 3)));
     assert_eq!(parse_version("1.2"), None);
@@ -377,7 +420,10 @@ fn versions_and_renderings() {
          - added `listPets` (GET /pets): new optional query parameter `q` [new-optional-request-parameter]\n"
     );
     let md = log.render(Format::Markdown, "0.4.1");
-    assert!(md.starts_with("## 0.5.0\n\n### Breaking changes\n\n- `listPets` (GET /pets): query parameter `limit` became required"), "{md}");
+    assert!(
+        md.starts_with("## 0.5.0\n\n### Breaking changes\n\n- `listPets` (GET /pets): query parameter `limit` became required"),
+        "{md}"
+    );
     assert!(md.contains("### Added\n\n- `listPets` (GET /pets): new optional query parameter `q`"), "{md}");
     let v: Value = serde_json::from_str(&log.render(Format::Json, "0.4.1")).unwrap();
     assert_eq!(v["next_version"], "0.5.0");

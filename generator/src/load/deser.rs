@@ -40,10 +40,8 @@ pub(crate) fn deserialize(src: &Source<'_>, doc: &Value, swagger2: bool) -> Resu
     let result = if depth > 64 {
         // Deep documents get a thread with a large stack (only address space is
         // reserved until it is used).
-        thread::scope(|s| {
-            thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, run).ok().and_then(|h| h.join().ok())
-        })
-        .unwrap_or_else(|| Err((Vec::new(), "could not start a thread to read a deeply nested document".into())))
+        thread::scope(|s| thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, run).ok().and_then(|h| h.join().ok()))
+            .unwrap_or_else(|| Err((Vec::new(), "could not start a thread to read a deeply nested document".into())))
     } else {
         run()
     };
@@ -378,9 +376,7 @@ fn schema_keywords(node: &Value) -> Result<(), Failure> {
             "exclusiveMinimum" | "exclusiveMaximum" | "uniqueItems" => v.is_boolean() || v.is_null(),
             "title" | "description" | "type" | "pattern" | "format" => v.is_string() || v.is_null(),
             "multipleOf" | "minimum" | "maximum" => v.is_number() || v.is_null(),
-            "minProperties" | "maxProperties" | "minItems" | "maxItems" | "minLength" | "maxLength" => {
-                v.is_u64() || v.is_null()
-            }
+            "minProperties" | "maxProperties" | "minItems" | "maxItems" | "minLength" | "maxLength" => v.is_u64() || v.is_null(),
             "enum" => v.is_array() || v.is_null(),
             "required" => match v {
                 Value::Array(items) => {
@@ -439,10 +435,7 @@ fn schema_keywords(node: &Value) -> Result<(), Failure> {
             "discriminator" => match v {
                 Value::Object(d) => {
                     if !d.get("propertyName").is_some_and(Value::is_string) {
-                        return Err((
-                            vec![key.clone(), "propertyName".into()],
-                            "missing field `propertyName` (a string)".into(),
-                        ));
+                        return Err((vec![key.clone(), "propertyName".into()], "missing field `propertyName` (a string)".into()));
                     }
                     if let Some(mapping) = d.get("mapping") {
                         if !mapping.as_object().is_some_and(|m| m.values().all(Value::is_string)) {
@@ -461,13 +454,12 @@ fn schema_keywords(node: &Value) -> Result<(), Failure> {
         };
         if !ok {
             let expected = match key.as_str() {
-                "nullable" | "readOnly" | "writeOnly" | "deprecated" | "exclusiveMinimum" | "exclusiveMaximum"
-                | "uniqueItems" => "a boolean",
+                "nullable" | "readOnly" | "writeOnly" | "deprecated" | "exclusiveMinimum" | "exclusiveMaximum" | "uniqueItems" => {
+                    "a boolean"
+                }
                 "title" | "description" | "type" | "pattern" | "format" => "a string",
                 "multipleOf" | "minimum" | "maximum" => "a number",
-                "minProperties" | "maxProperties" | "minItems" | "maxItems" | "minLength" | "maxLength" => {
-                    "a non-negative integer"
-                }
+                "minProperties" | "maxProperties" | "minItems" | "maxItems" | "minLength" | "maxLength" => "a non-negative integer",
                 "enum" => "an array of values",
                 "required" => "an array of property names",
                 "properties" => "an object of property schemas",
@@ -484,7 +476,14 @@ fn schema_keywords(node: &Value) -> Result<(), Failure> {
 
 /// Values tried in place of a member to see whether it alone is the problem.
 fn probes() -> [Value; 6] {
-    [Value::Null, Value::String(String::new()), Value::Bool(false), Value::from(0), Value::Object(Default::default()), Value::Array(Vec::new())]
+    [
+        Value::Null,
+        Value::String(String::new()),
+        Value::Bool(false),
+        Value::from(0),
+        Value::Object(Default::default()),
+        Value::Array(Vec::new()),
+    ]
 }
 
 /// Where inside a failing node the problem is, when `openapiv3`'s buffering lost

@@ -16,12 +16,7 @@ pub(crate) fn pointer_tokens(pointer: &str) -> Vec<String> {
     if pointer.is_empty() {
         return Vec::new();
     }
-    pointer
-        .strip_prefix('/')
-        .unwrap_or(pointer)
-        .split('/')
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect()
+    pointer.strip_prefix('/').unwrap_or(pointer).split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
 }
 
 /// 1-based line and column of the node at `pointer` (or of the deepest part of the

@@ -31,7 +31,6 @@ use serde_json::Value;
 
 use crate::diag::Diagnostic;
 
-
 /// One API description, loaded and upgraded to OpenAPI 3.0.
 #[derive(Debug, Clone)]
 pub struct LoadedSpec {
@@ -114,10 +113,7 @@ fn load_str_recording(
 
     let rewrite = if swagger2 { Some(swagger2::upgrade(&src, &mut doc)?) } else { None };
     let location = if swagger2 { "#/definitions" } else { "#/components/schemas" };
-    let warnings = normalize::typeless_alternatives(&doc, location)
-        .into_iter()
-        .map(|w| format!("{}: {w}", path.display()))
-        .collect();
+    let warnings = normalize::typeless_alternatives(&doc, location).into_iter().map(|w| format!("{}: {w}", path.display())).collect();
     normalize::normalize(&mut doc, rewrite.as_ref());
     if declared.kind == version::SpecVersion::V31 {
         version::finish_v31(&mut doc);
@@ -145,12 +141,7 @@ pub(crate) struct Source<'a> {
 impl Source<'_> {
     /// A diagnostic at `pointer` in this file, with its line and column when the
     /// pointer (or its deepest existing ancestor) can be found in the text.
-    pub(crate) fn diag_at(
-        &self,
-        pointer: &str,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Diagnostic {
+    pub(crate) fn diag_at(&self, pointer: &str, message: impl Into<String>, hint: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::new(self.path, message).at(pointer).hint(hint);
         match locate::locate(self.text, self.format, pointer) {
             Some((line, col)) => d.at_line(line, col),

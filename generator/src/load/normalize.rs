@@ -185,9 +185,7 @@ fn is_typeless_alternatives(map: &Map<String, Value>) -> bool {
     !list.is_empty()
         && ["type", "properties", "prefixItems", "anyOf", "oneOf", "allOf"].iter().all(|k| !map.contains_key(*k))
         && list.iter().all(|item| {
-            item.get("$ref").is_some()
-                || item.get("properties").is_some()
-                || item.get("type").and_then(Value::as_str) == Some("object")
+            item.get("$ref").is_some() || item.get("properties").is_some() || item.get("type").and_then(Value::as_str) == Some("object")
         })
 }
 
@@ -225,14 +223,22 @@ pub(crate) fn typeless_alternatives(doc: &Value, location: &str) -> Vec<String> 
 
 /// Keywords that describe a schema without constraining its shape.
 const ANNOTATIONS: &[&str] = &[
-    "title", "description", "example", "examples", "default", "deprecated", "readOnly", "writeOnly",
-    "externalDocs", "xml", "nullable", "$comment",
+    "title",
+    "description",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "externalDocs",
+    "xml",
+    "nullable",
+    "$comment",
 ];
 
 fn is_annotation_only(part: &Value) -> bool {
-    part.as_object().is_some_and(|m| {
-        !m.is_empty() && m.keys().all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
-    })
+    part.as_object().is_some_and(|m| !m.is_empty() && m.keys().all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")))
 }
 
 /// Moves `allOf` parts that only annotate into the schema (keywords it already has
@@ -326,8 +332,7 @@ fn split_types(map: &mut Map<String, Value>, names: &[String]) {
         if !map.contains_key(*keyword) {
             continue;
         }
-        let mut targets: Vec<usize> =
-            names.iter().enumerate().filter(|(_, n)| applies.contains(&n.as_str())).map(|(i, _)| i).collect();
+        let mut targets: Vec<usize> = names.iter().enumerate().filter(|(_, n)| applies.contains(&n.as_str())).map(|(i, _)| i).collect();
         if *keyword == "format" {
             targets = format_branch(map.get("format"), names).into_iter().collect();
         }

@@ -69,11 +69,7 @@ impl Overlay {
             Format::Yaml => serde_yaml_ng::from_str::<Value>(&text).map_err(|e| read::yaml_error(&src, &e))?,
         };
         let Value::Object(root) = doc else {
-            return Err(src.diag_at(
-                "",
-                format!("the overlay's root is {}, but an overlay is an object", kind_of(&doc)),
-                OVERLAY_HINT,
-            ));
+            return Err(src.diag_at("", format!("the overlay's root is {}, but an overlay is an object", kind_of(&doc)), OVERLAY_HINT));
         };
         check_root(&src, &root)?;
         let actions = match root.get("actions") {
@@ -454,7 +450,9 @@ mod tests {
     #[test]
     fn update_of_an_array_appends_the_value() {
         let doc = apply(
-            &format!("{HEAD}  - target: $.paths['/chat.delete'].post.parameters\n    update: {{name: as_user, in: formData, type: boolean}}\n"),
+            &format!(
+                "{HEAD}  - target: $.paths['/chat.delete'].post.parameters\n    update: {{name: as_user, in: formData, type: boolean}}\n"
+            ),
             slack_like(),
         )
         .unwrap();

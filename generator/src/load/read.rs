@@ -23,7 +23,9 @@ pub(crate) fn read_file(path: &Path, shown: &Path, site: Option<RefSite<'_>>) ->
         Err(err) => {
             let hint = match err.kind() {
                 ErrorKind::NotFound => match &site {
-                    Some(_) => "create the file or fix the path in the `$ref`; it is resolved relative to the directory of the file that contains the `$ref`",
+                    Some(_) => {
+                        "create the file or fix the path in the `$ref`; it is resolved relative to the directory of the file that contains the `$ref`"
+                    }
                     None => "check the path; a relative path is resolved from the current directory",
                 },
                 ErrorKind::PermissionDenied => "make the file readable by the current user",
@@ -33,11 +35,7 @@ pub(crate) fn read_file(path: &Path, shown: &Path, site: Option<RefSite<'_>>) ->
             return Err(match site {
                 Some(site) => site.src.diag_at(
                     site.pointer,
-                    format!(
-                        "cannot read `{}` (referenced by `{}`): {err}",
-                        shown.display(),
-                        site.reference
-                    ),
+                    format!("cannot read `{}` (referenced by `{}`): {err}", shown.display(), site.reference),
                     hint,
                 ),
                 None => Diagnostic::new(shown, format!("cannot read the file: {err}")).at("").hint(hint),
@@ -124,10 +122,7 @@ pub(crate) fn json_error(src: &Source<'_>, err: &serde_json::Error) -> Diagnosti
         "fix the JSON syntax at this position (a missing comma, quote or bracket, or a trailing comma, is the usual cause)"
     };
     let (line, col) = (err.line().max(1), err.column().max(1));
-    Diagnostic::new(src.path, format!("invalid JSON: {message}"))
-        .at("")
-        .at_line(line, col)
-        .hint(hint)
+    Diagnostic::new(src.path, format!("invalid JSON: {message}")).at("").at_line(line, col).hint(hint)
 }
 
 pub(crate) fn yaml_error(src: &Source<'_>, err: &serde_yaml_ng::Error) -> Diagnostic {

@@ -335,11 +335,9 @@ pub(crate) fn collect(root: &Value, ctx: Ctx, swagger2: bool) -> Result<Vec<Site
             Value::Object(map) => {
                 if matches!(ctx, Ctx::Object | Ctx::Schema) {
                     match map.get("$ref") {
-                        Some(Value::String(target)) => sites.push(Site {
-                            holder: pointer_of(&path),
-                            target: target.clone(),
-                            in_schema: walk::is_schema(ctx),
-                        }),
+                        Some(Value::String(target)) => {
+                            sites.push(Site { holder: pointer_of(&path), target: target.clone(), in_schema: walk::is_schema(ctx) })
+                        }
                         Some(other) => {
                             return Err((
                                 format!("{}/$ref", pointer_of(&path)),
@@ -457,13 +455,19 @@ fn missing_target(
         _ => None,
     });
     let in_file = file.map(|f| format!(" in `{}`", f.display())).unwrap_or_default();
-    let mut message = format!("`$ref` target `{reference}` does not exist{in_file}: there is no `{missing}` under `{}`", if parent_pointer.is_empty() { "/" } else { &parent_pointer });
+    let mut message = format!(
+        "`$ref` target `{reference}` does not exist{in_file}: there is no `{missing}` under `{}`",
+        if parent_pointer.is_empty() { "/" } else { &parent_pointer }
+    );
     if let Some(s) = &suggestion {
         message.push_str(&format!(" (did you mean `{s}`?)"));
     }
     let hint = match suggestion {
         Some(s) => format!("fix the spelling of the reference (`{s}` exists), or define `{missing}` under `{parent_pointer}`"),
-        None => format!("define `{missing}` under `{}`, or fix the spelling of the reference", if parent_pointer.is_empty() { "/" } else { &parent_pointer }),
+        None => format!(
+            "define `{missing}` under `{}`, or fix the spelling of the reference",
+            if parent_pointer.is_empty() { "/" } else { &parent_pointer }
+        ),
     };
     src.diag_at(holder, message, hint)
 }
@@ -529,10 +533,7 @@ fn check_cycles(src: &Source<'_>, doc: &Value, sites: &[Site]) -> Result<(), Dia
                 ));
             }
             chain.push(cur.to_string());
-            let next = fragment_tokens(&cur[1..])
-                .and_then(|t| get(doc, &t).ok())
-                .and_then(|node| node.get("$ref"))
-                .and_then(Value::as_str);
+            let next = fragment_tokens(&cur[1..]).and_then(|t| get(doc, &t).ok()).and_then(|node| node.get("$ref")).and_then(Value::as_str);
             match next {
                 Some(next) if next.starts_with('#') => cur = next,
                 _ => break,
@@ -615,15 +616,8 @@ impl<'a> External<'a> {
     fn new(main: Source<'a>, main_doc: &'a Value, swagger2: bool) -> Self {
         let main_dir = main.path.parent().map(Path::to_path_buf).unwrap_or_default();
         let main_canon = std::fs::canonicalize(main.path).ok();
-        let existing = if swagger2 {
-            main_doc.get("definitions")
-        } else {
-            main_doc.get("components").and_then(|c| c.get("schemas"))
-        };
-        let taken = existing
-            .and_then(Value::as_object)
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
+        let existing = if swagger2 { main_doc.get("definitions") } else { main_doc.get("components").and_then(|c| c.get("schemas")) };
+        let taken = existing.and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
         External {
             main,
             main_doc,
@@ -802,8 +796,8 @@ impl<'a> External<'a> {
     /// Processes the references inside a node copied out of `file`.
     fn rewrite_inner(&mut self, file: usize, base: &[String], value: &mut Value, ctx: Ctx) -> Result<(), Diagnostic> {
         let base_pointer = tokens_pointer(base);
-        let sites = collect(value, ctx, self.swagger2)
-            .map_err(|(p, m, h)| self.source(Some(file)).diag_at(&format!("{base_pointer}{p}"), m, h))?;
+        let sites =
+            collect(value, ctx, self.swagger2).map_err(|(p, m, h)| self.source(Some(file)).diag_at(&format!("{base_pointer}{p}"), m, h))?;
         let mut reps = Vec::with_capacity(sites.len());
         for site in &sites {
             let holder = format!("{base_pointer}{}", site.holder);

@@ -249,11 +249,7 @@ pub(crate) fn upgrade(src: &Source<'_>, doc: &mut Value) -> Result<Rewrite, Diag
 }
 
 fn wrong_type(src: &Source<'_>, ptr: &str, expected: &str, found: &Value) -> Diagnostic {
-    src.diag_at(
-        ptr,
-        format!("expected {expected}, found {}", kind_of(found)),
-        format!("make this {expected}, as Swagger 2.0 requires"),
-    )
+    src.diag_at(ptr, format!("expected {expected}, found {}", kind_of(found)), format!("make this {expected}, as Swagger 2.0 requires"))
 }
 
 fn string_field(src: &Source<'_>, ptr: &str, value: Value) -> Result<String, Diagnostic> {
@@ -387,13 +383,7 @@ impl Upgrader<'_> {
         Ok(())
     }
 
-    fn upgrade_operation(
-        &self,
-        path: &str,
-        method: &str,
-        op: &mut Map<String, Value>,
-        path_params: &[Value],
-    ) -> Result<(), Diagnostic> {
+    fn upgrade_operation(&self, path: &str, method: &str, op: &mut Map<String, Value>, path_params: &[Value]) -> Result<(), Diagnostic> {
         let op_ptr = pointer(["paths", path, method]);
         let consumes = match op.remove("consumes") {
             Some(v) => Some(media_list(self.src, &format!("{op_ptr}/consumes"), v)?),
@@ -809,7 +799,10 @@ fn security_scheme(src: &Source<'_>, name: &str, d: Map<String, Value>) -> Resul
     if kind == "oauth2" && !matches!(flow, "implicit" | "password" | "application" | "accessCode") {
         return Err(src.diag_at(
             &pointer(["securityDefinitions", name, "flow"]),
-            format!("oauth2 security definition `{name}` has flow {}; Swagger 2.0 allows `implicit`, `password`, `application` or `accessCode`", shown(d.get("flow"))),
+            format!(
+                "oauth2 security definition `{name}` has flow {}; Swagger 2.0 allows `implicit`, `password`, `application` or `accessCode`",
+                shown(d.get("flow"))
+            ),
             "set `flow` to one of the allowed values",
         ));
     }
@@ -944,9 +937,7 @@ pub(crate) fn original_pointer(original: &Value, upgraded: &[String]) -> Option<
             out.extend(response_tail(rest));
             out
         }
-        ["paths", ..] | ["info", ..] | ["tags", ..] | ["externalDocs", ..] | ["security", ..] => {
-            t.iter().map(|s| s.to_string()).collect()
-        }
+        ["paths", ..] | ["info", ..] | ["tags", ..] | ["externalDocs", ..] | ["security", ..] => t.iter().map(|s| s.to_string()).collect(),
         _ => return None,
     };
     // Only a pointer that exists in the original is a clear mapping.

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use openapiv3::{
-    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody,
-    Schema, SchemaKind, SecurityScheme, StatusCode, Type,
+    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody, Schema, SchemaKind,
+    SecurityScheme, StatusCode, Type,
 };
 use serde_json::{Value, json};
 
@@ -21,10 +21,7 @@ fn err(name: &str, text: &str) -> Diagnostic {
         Ok(_) => panic!("expected a diagnostic for {name}"),
         Err(d) => {
             assert!(d.hint.is_some(), "diagnostic without a hint: {d}");
-            assert!(
-                d.location.pointer.is_some() || d.location.line_col.is_some(),
-                "diagnostic without a location: {d}"
-            );
+            assert!(d.location.pointer.is_some() || d.location.line_col.is_some(), "diagnostic without a location: {d}");
             d
         }
     }
@@ -262,10 +259,7 @@ fn form_data_with_a_schema_is_a_json_field() {
     let rb = body(op(&a, "/chat", "post"));
     let media = &rb.content["application/x-www-form-urlencoded"];
     let s = schema_json(media.schema.as_ref().unwrap());
-    assert_eq!(
-        s["properties"]["blocks"],
-        json!({ "allOf": [{ "$ref": "#/components/schemas/blocks" }], "description": "Blocks as JSON" })
-    );
+    assert_eq!(s["properties"]["blocks"], json!({ "allOf": [{ "$ref": "#/components/schemas/blocks" }], "description": "Blocks as JSON" }));
     assert_eq!(s["properties"]["meta"], json!({ "type": "object", "properties": { "k": { "type": "string" } } }));
     assert_eq!(s["properties"]["text"], json!({ "type": "string" }));
     assert_eq!(s["required"], json!(["meta"]));
@@ -336,10 +330,7 @@ fn references_are_rewritten_and_globals_split() {
     })));
     let o = op(&a, "/pets", "post");
     assert_eq!(serde_json::to_value(&o.parameters[0]).unwrap(), json!({ "$ref": "#/components/parameters/limit" }));
-    assert_eq!(
-        serde_json::to_value(o.request_body.as_ref().unwrap()).unwrap(),
-        json!({ "$ref": "#/components/requestBodies/petBody" })
-    );
+    assert_eq!(serde_json::to_value(o.request_body.as_ref().unwrap()).unwrap(), json!({ "$ref": "#/components/requestBodies/petBody" }));
     assert_eq!(
         serde_json::to_value(&o.responses.responses[&StatusCode::Code(404)]).unwrap(),
         json!({ "$ref": "#/components/responses/NotFound" })
@@ -349,19 +340,10 @@ fn references_are_rewritten_and_globals_split() {
     assert!(!c.parameters.contains_key("note"), "form fields are not component parameters");
     let rb = c.request_bodies["petBody"].as_item().unwrap();
     assert!(rb.required);
-    assert_eq!(
-        schema_json(rb.content["application/json"].schema.as_ref().unwrap()),
-        json!({ "$ref": "#/components/schemas/Pet" })
-    );
+    assert_eq!(schema_json(rb.content["application/json"].schema.as_ref().unwrap()), json!({ "$ref": "#/components/schemas/Pet" }));
     let nf = c.responses["NotFound"].as_item().unwrap();
-    assert_eq!(
-        schema_json(nf.content["application/json"].schema.as_ref().unwrap()),
-        json!({ "$ref": "#/components/schemas/Error" })
-    );
-    assert_eq!(
-        schema_json(component_schema(&a, "Pet"))["properties"]["tags"]["items"],
-        json!({ "$ref": "#/components/schemas/Tag" })
-    );
+    assert_eq!(schema_json(nf.content["application/json"].schema.as_ref().unwrap()), json!({ "$ref": "#/components/schemas/Error" }));
+    assert_eq!(schema_json(component_schema(&a, "Pet"))["properties"]["tags"]["items"], json!({ "$ref": "#/components/schemas/Tag" }));
     // A referenced form field is inlined into the operation's body.
     let rb = body(op(&a, "/notes", "post"));
     let s = schema_json(rb.content["application/x-www-form-urlencoded"].schema.as_ref().unwrap());
@@ -575,10 +557,7 @@ fn openapi_31_is_down_converted() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(
-        schema_json(component_schema(a, "D"))["items"],
-        json!({ "anyOf": [{ "type": "string" }, { "type": "integer" }] })
-    );
+    assert_eq!(schema_json(component_schema(a, "D"))["items"], json!({ "anyOf": [{ "type": "string" }, { "type": "integer" }] }));
 }
 
 #[test]
@@ -590,7 +569,10 @@ fn openapi_31_without_paths_gets_empty_paths() {
 
 #[test]
 fn openapi_30_is_read_as_is() {
-    let spec = ok("spec.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n");
+    let spec = ok(
+        "spec.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n",
+    );
     assert_eq!(spec.source_version, "3.0.3");
     assert_eq!(spec.api.openapi, "3.0.3");
     // An integer YAML key is a status code.
@@ -776,10 +758,13 @@ fn dangling_reference_in_yaml_has_line() {
 
 #[test]
 fn reference_cycles() {
-    let d = err("c.json", &swagger(json!({ "definitions": {
-        "A": { "$ref": "#/definitions/B" },
-        "B": { "$ref": "#/definitions/A" }
-    }})));
+    let d = err(
+        "c.json",
+        &swagger(json!({ "definitions": {
+            "A": { "$ref": "#/definitions/B" },
+            "B": { "$ref": "#/definitions/A" }
+        }})),
+    );
     assert!(d.message.contains("cycle"), "{d}");
     assert!(d.message.contains("#/definitions/A → #/definitions/B → #/definitions/A"), "{d}");
     assert_eq!(ptr(&d), "/definitions/A");
@@ -812,25 +797,32 @@ fn duplicate_operation_id() {
 fn bad_path_and_status_keys() {
     let d = err("p.json", &openapi("3.0.0", json!({ "paths": { "pets": {} } })));
     assert_eq!(ptr(&d), "/paths/pets");
-    let d = err("p.json", &openapi("3.0.0", json!({ "paths": { "/pets": { "get": { "responses": { "200 OK": { "description": "x" } } } } } })));
+    let d =
+        err("p.json", &openapi("3.0.0", json!({ "paths": { "/pets": { "get": { "responses": { "200 OK": { "description": "x" } } } } } })));
     assert_eq!(ptr(&d), "/paths/~1pets/get/responses/200 OK");
 }
 
 #[test]
 fn wrong_type_is_reported_with_pointer_3_0() {
-    let text = openapi("3.0.0", json!({ "paths": { "/a": { "get": {
-        "parameters": [{ "in": "query", "name": "q", "required": "yes", "schema": { "type": "string" } }],
-        "responses": { "200": { "description": "ok" } }
-    }}}}));
+    let text = openapi(
+        "3.0.0",
+        json!({ "paths": { "/a": { "get": {
+            "parameters": [{ "in": "query", "name": "q", "required": "yes", "schema": { "type": "string" } }],
+            "responses": { "200": { "description": "ok" } }
+        }}}}),
+    );
     let d = err("w.json", &text);
     assert_eq!(ptr(&d), "/paths/~1a/get/parameters/0/required", "{d}");
     assert!(d.message.contains("invalid type: string \"yes\", expected a boolean"), "{d}");
     let line = text.lines().position(|l| l.contains("\"required\": \"yes\"")).unwrap() + 1;
     assert_eq!(d.location.line_col.map(|(l, _)| l), Some(line), "{d}");
 
-    let text = openapi("3.0.0", json!({ "components": { "schemas": { "S": { "type": "object", "properties": {
-        "a": { "type": "object", "required": "a" }
-    }}}}}));
+    let text = openapi(
+        "3.0.0",
+        json!({ "components": { "schemas": { "S": { "type": "object", "properties": {
+            "a": { "type": "object", "required": "a" }
+        }}}}}),
+    );
     let d = err("w.json", &text);
     assert!(ptr(&d).starts_with("/components/schemas/S/properties/a"), "{d}");
 }
@@ -850,7 +842,8 @@ fn wrong_type_after_upgrade_points_into_the_swagger_file() {
     let line = text.lines().position(|l| l.contains("\"required\": \"yes\"")).unwrap() + 1;
     assert_eq!(d.location.line_col.map(|(l, _)| l), Some(line), "{d}");
 
-    let text = swagger(json!({ "definitions": { "S": { "type": "object", "properties": { "n": { "type": "integer", "minLength": "x" } } } } }));
+    let text =
+        swagger(json!({ "definitions": { "S": { "type": "object", "properties": { "n": { "type": "integer", "minLength": "x" } } } } }));
     let d = err("w.json", &text);
     assert!(ptr(&d).starts_with("/definitions/S/properties/n"), "{d}");
     assert!(d.location.line_col.is_some());
@@ -922,10 +915,13 @@ fn non_string_ref_and_remote_ref() {
 
 #[test]
 fn body_and_form_together_is_an_error() {
-    let d = err("bf.json", &swagger(json!({ "paths": { "/a": { "post": {
-        "parameters": [{ "in": "body", "name": "b", "schema": {} }, { "in": "formData", "name": "f", "type": "string" }],
-        "responses": { "200": { "description": "ok" } }
-    }}}})));
+    let d = err(
+        "bf.json",
+        &swagger(json!({ "paths": { "/a": { "post": {
+            "parameters": [{ "in": "body", "name": "b", "schema": {} }, { "in": "formData", "name": "f", "type": "string" }],
+            "responses": { "200": { "description": "ok" } }
+        }}}})),
+    );
     assert_eq!(ptr(&d), "/paths/~1a/post/parameters/1");
     assert!(d.location.line_col.is_some());
 }
@@ -957,10 +953,7 @@ fn external_references_are_merged() {
     let o = op(a, "/pets", "get");
     let r = o.responses.responses[&StatusCode::Code(200)].as_item().unwrap();
     // `Pet` is taken in the main file, so the external one is `Pet_2`.
-    assert_eq!(
-        schema_json(r.content["application/json"].schema.as_ref().unwrap()),
-        json!({ "$ref": "#/components/schemas/Pet_2" })
-    );
+    assert_eq!(schema_json(r.content["application/json"].schema.as_ref().unwrap()), json!({ "$ref": "#/components/schemas/Pet_2" }));
     let pet2 = schema_json(component_schema(a, "Pet_2"));
     assert_eq!(pet2["properties"]["tag"], json!({ "$ref": "#/components/schemas/Tag" }));
     assert_eq!(pet2["properties"]["next"], json!({ "$ref": "#/components/schemas/Pet_2" }));
@@ -981,11 +974,8 @@ fn external_references_are_merged() {
 #[test]
 fn external_reference_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let main = write(
-        dir.path(),
-        "api.json",
-        &openapi("3.0.0", json!({ "components": { "schemas": { "A": { "$ref": "missing.json#/X" } } } })),
-    );
+    let main =
+        write(dir.path(), "api.json", &openapi("3.0.0", json!({ "components": { "schemas": { "A": { "$ref": "missing.json#/X" } } } })));
     let d = load(&main).unwrap_err();
     assert_eq!(d.file, main);
     assert_eq!(ptr(&d), "/components/schemas/A");
@@ -993,22 +983,16 @@ fn external_reference_errors() {
     assert!(d.location.line_col.is_some());
 
     write(dir.path(), "other.yaml", "X:\n  type: object\n  properties:\n    y: {$ref: '#/Nope'}\n");
-    let main = write(
-        dir.path(),
-        "api2.json",
-        &openapi("3.0.0", json!({ "components": { "schemas": { "A": { "$ref": "other.yaml#/X" } } } })),
-    );
+    let main =
+        write(dir.path(), "api2.json", &openapi("3.0.0", json!({ "components": { "schemas": { "A": { "$ref": "other.yaml#/X" } } } })));
     let d = load(&main).unwrap_err();
     assert_eq!(d.file, dir.path().join("other.yaml"));
     assert_eq!(ptr(&d), "/X/properties/y");
     assert_eq!(d.location.line_col.map(|(l, _)| l), Some(4), "{d}");
 
     write(dir.path(), "broken.yaml", "X: [\n");
-    let main = write(
-        dir.path(),
-        "api3.json",
-        &openapi("3.0.0", json!({ "components": { "schemas": { "A": { "$ref": "broken.yaml#/X" } } } })),
-    );
+    let main =
+        write(dir.path(), "api3.json", &openapi("3.0.0", json!({ "components": { "schemas": { "A": { "$ref": "broken.yaml#/X" } } } })));
     let d = load(&main).unwrap_err();
     assert_eq!(d.file, dir.path().join("broken.yaml"));
     assert!(d.message.contains("invalid YAML"), "{d}");
@@ -1063,7 +1047,6 @@ fn slack_v2_and_v3() {
     check_slack(&spec);
 }
 
-
 #[test]
 fn external_references_from_swagger_2() {
     let dir = tempfile::tempdir().unwrap();
@@ -1073,24 +1056,14 @@ fn external_references_from_swagger_2() {
         "items.yaml",
         "get:\n  operationId: getItems\n  parameters:\n    - {in: query, name: q, type: array, items: {type: string}, collectionFormat: multi}\n  responses:\n    default:\n      description: error\n      schema: {$ref: 'defs.json#/Error'}\n",
     );
-    let main = write(
-        dir.path(),
-        "api.yaml",
-        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    $ref: 'items.yaml'\n",
-    );
+    let main = write(dir.path(), "api.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    $ref: 'items.yaml'\n");
     let spec = load(&main).unwrap_or_else(|d| panic!("{d}"));
     let o = op(&spec.api, "/items", "get");
     assert_eq!(o.operation_id.as_deref(), Some("getItems"));
     assert!(matches!(param(o, 0), Parameter::Query { parameter_data, .. } if parameter_data.explode == Some(true)));
     let r = o.responses.default.as_ref().unwrap().as_item().unwrap();
-    assert_eq!(
-        schema_json(r.content["application/json"].schema.as_ref().unwrap()),
-        json!({ "$ref": "#/components/schemas/Error" })
-    );
-    assert_eq!(
-        schema_json(component_schema(&spec.api, "Error"))["properties"]["code"],
-        json!({ "type": "integer", "nullable": true })
-    );
+    assert_eq!(schema_json(r.content["application/json"].schema.as_ref().unwrap()), json!({ "$ref": "#/components/schemas/Error" }));
+    assert_eq!(schema_json(component_schema(&spec.api, "Error"))["properties"]["code"], json!({ "type": "integer", "nullable": true }));
 }
 
 #[test]
@@ -1109,8 +1082,14 @@ fn external_non_schema_cycle_is_an_error() {
 
 #[test]
 fn structural_errors_read_well() {
-    let d = err("c.json", &openapi("3.0.0", json!({ "paths": { "/a": { "get": {
-        "parameters": [{ "in": "query", "name": "q" }], "responses": { "200": { "description": "x" } } } } } })));
+    let d = err(
+        "c.json",
+        &openapi(
+            "3.0.0",
+            json!({ "paths": { "/a": { "get": {
+        "parameters": [{ "in": "query", "name": "q" }], "responses": { "200": { "description": "x" } } } } } }),
+        ),
+    );
     assert_eq!(ptr(&d), "/paths/~1a/get/parameters/0");
     assert!(d.message.contains("neither `schema` nor `content`"), "{d}");
 
@@ -1118,12 +1097,21 @@ fn structural_errors_read_well() {
     assert_eq!(ptr(&d), "/paths/~1a/get/responses/200");
     assert!(d.message.contains("missing field `description`"), "{d}");
 
-    let d = err("f.json", &openapi("3.0.0", json!({ "components": { "securitySchemes": { "s": { "type": "oauth2",
-        "flows": { "implicit": { "authorizationUrl": "x", "scopes": 5 } } } } } })));
+    let d = err(
+        "f.json",
+        &openapi(
+            "3.0.0",
+            json!({ "components": { "securitySchemes": { "s": { "type": "oauth2",
+        "flows": { "implicit": { "authorizationUrl": "x", "scopes": 5 } } } } } }),
+        ),
+    );
     assert_eq!(ptr(&d), "/components/securitySchemes/s/flows/implicit/scopes");
 
-    let d = err("g.json", &swagger(json!({ "paths": { "/a": { "get": {
-        "parameters": [{ "name": "q", "type": "string" }], "responses": { "200": { "description": "x" } } } } } })));
+    let d = err(
+        "g.json",
+        &swagger(json!({ "paths": { "/a": { "get": {
+        "parameters": [{ "name": "q", "type": "string" }], "responses": { "200": { "description": "x" } } } } } })),
+    );
     assert_eq!(ptr(&d), "/paths/~1a/get/parameters/0/in");
 
     let d = err("j.json", &swagger(json!({ "securityDefinitions": { "x": { "type": "weird" } } })));

@@ -52,8 +52,8 @@ pub(crate) fn child(parent: Ctx, key: &str, value: &Value, swagger2: bool) -> Op
             "examples" if swagger2 || !value.is_object() => None,
             "schema" | "items" => Some(if value.is_array() { Ctx::SchemaList } else { Ctx::Schema }),
             "headers" => Some(Ctx::NamesKeepX),
-            "examples" | "content" | "responses" | "callbacks" | "links" | "encoding" | "parameters"
-            | "requestBodies" | "securitySchemes" | "variables" | "scopes" | "mapping" => Some(Ctx::Names),
+            "examples" | "content" | "responses" | "callbacks" | "links" | "encoding" | "parameters" | "requestBodies"
+            | "securitySchemes" | "variables" | "scopes" | "mapping" => Some(Ctx::Names),
             _ => Some(Ctx::Object),
         },
         Ctx::Names => {
@@ -65,13 +65,9 @@ pub(crate) fn child(parent: Ctx, key: &str, value: &Value, swagger2: bool) -> Op
         }
         Ctx::NamesKeepX => Some(Ctx::Object),
         Ctx::Schema => match key {
-            "properties" | "patternProperties" | "definitions" | "$defs" | "dependentSchemas" => {
-                Some(Ctx::SchemaNames)
-            }
+            "properties" | "patternProperties" | "definitions" | "$defs" | "dependentSchemas" => Some(Ctx::SchemaNames),
             "items" | "additionalItems" => Some(if value.is_array() { Ctx::SchemaList } else { Ctx::Schema }),
-            "additionalProperties" | "unevaluatedProperties" | "unevaluatedItems" => {
-                value.is_object().then_some(Ctx::Schema)
-            }
+            "additionalProperties" | "unevaluatedProperties" | "unevaluatedItems" => value.is_object().then_some(Ctx::Schema),
             "not" | "contains" | "propertyNames" | "if" | "then" | "else" => Some(Ctx::Schema),
             "allOf" | "anyOf" | "oneOf" | "prefixItems" => Some(Ctx::SchemaList),
             _ => None,

@@ -4,8 +4,8 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use openapiv3::{
-    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody,
-    Response as OaResponse, Schema, SchemaKind, SecurityScheme as OaScheme, StatusCode, Type,
+    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response as OaResponse, Schema, SchemaKind,
+    SecurityScheme as OaScheme, StatusCode, Type,
 };
 
 use super::schema::Schemas;
@@ -59,11 +59,7 @@ pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Dia
         .map(|s| Server {
             url: s.url.clone(),
             description: s.description.clone(),
-            variables: s
-                .variables
-                .iter()
-                .flat_map(|vars| vars.iter().map(|(k, v)| (k.clone(), v.default.clone())))
-                .collect(),
+            variables: s.variables.iter().flat_map(|vars| vars.iter().map(|(k, v)| (k.clone(), v.default.clone()))).collect(),
         })
         .collect();
     let mut model = Api {
@@ -87,11 +83,7 @@ pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Dia
 /// that type becomes `Nullable`. Aliases carry their own nullability and union
 /// variants stay as they are (a null there is the catch-all's).
 fn nullable_uses(types: &mut [TypeDef], operations: &mut [Operation], nullable: &HashSet<TypeId>) {
-    let named: HashSet<TypeId> = nullable
-        .iter()
-        .copied()
-        .filter(|id| !matches!(types[id.0].kind, TypeKind::Alias(_)))
-        .collect();
+    let named: HashSet<TypeId> = nullable.iter().copied().filter(|id| !matches!(types[id.0].kind, TypeKind::Alias(_))).collect();
     if named.is_empty() {
         return;
     }
@@ -190,8 +182,7 @@ impl<'a> OpCtx<'a> {
                 ReferenceOr::Item(Parameter::Cookie { .. }) => ParamLocation::Cookie,
                 ReferenceOr::Reference { .. } => self.referenced_location(p),
             };
-            let (name, required, description, deprecated, explode, ty) =
-                self.param_data(data, location, schemas, &owner)?;
+            let (name, required, description, deprecated, explode, ty) = self.param_data(data, location, schemas, &owner)?;
             let style = match p {
                 ReferenceOr::Item(p) => Some(p),
                 ReferenceOr::Reference { reference } => self.parameter_ref(reference),
@@ -203,20 +194,8 @@ impl<'a> OpCtx<'a> {
                 credential_params.push(name);
                 continue;
             }
-            let param = Param {
-                name,
-                location,
-                required,
-                ty,
-                description,
-                deprecated,
-                explode,
-                style,
-                encoding: FieldEncoding::Default,
-            };
-            if let Some(existing) =
-                params.iter_mut().find(|e| e.name == param.name && e.location == param.location)
-            {
+            let param = Param { name, location, required, ty, description, deprecated, explode, style, encoding: FieldEncoding::Default };
+            if let Some(existing) = params.iter_mut().find(|e| e.name == param.name && e.location == param.location) {
                 *existing = param;
             } else {
                 params.push(param);
@@ -327,12 +306,8 @@ impl<'a> OpCtx<'a> {
             {
                 security_optional = true;
             }
-            security.push(
-                requirement
-                    .iter()
-                    .map(|(scheme, scopes)| SchemeUse { scheme: scheme.clone(), scopes: scopes.clone() })
-                    .collect(),
-            );
+            security
+                .push(requirement.iter().map(|(scheme, scopes)| SchemeUse { scheme: scheme.clone(), scopes: scopes.clone() }).collect());
         }
 
         let mut tags = op.tags.clone();
@@ -341,9 +316,7 @@ impl<'a> OpCtx<'a> {
                 crate::settings::Untagged::Path => first_path_segment(self.path),
                 crate::settings::Untagged::Default => None,
             };
-            tags.push(
-                by_path.or_else(|| self.settings.default_tag.clone()).unwrap_or_else(|| "default".to_string()),
-            );
+            tags.push(by_path.or_else(|| self.settings.default_tag.clone()).unwrap_or_else(|| "default".to_string()));
         }
         Ok(Operation {
             id: self.id.clone(),
@@ -467,16 +440,10 @@ impl<'a> OpCtx<'a> {
             BodyKind::Form | BodyKind::Multipart => {
                 let resolved = schema.and_then(|s| schemas.resolve(s));
                 let props: Vec<(String, &'a ReferenceOr<Box<Schema>>, bool)> = match resolved.map(|s| &s.schema_kind) {
-                    Some(SchemaKind::Type(Type::Object(o))) => o
-                        .properties
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v, o.required.contains(k)))
-                        .collect(),
-                    Some(SchemaKind::Any(a)) => a
-                        .properties
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v, a.required.contains(k)))
-                        .collect(),
+                    Some(SchemaKind::Type(Type::Object(o))) => {
+                        o.properties.iter().map(|(k, v)| (k.clone(), v, o.required.contains(k))).collect()
+                    }
+                    Some(SchemaKind::Any(a)) => a.properties.iter().map(|(k, v)| (k.clone(), v, a.required.contains(k))).collect(),
                     _ => Vec::new(),
                 };
                 for (name, prop, required) in props {
@@ -780,10 +747,7 @@ pub(crate) fn body_kind(media_type: &str) -> BodyKind {
     }
 }
 
-fn choose_media<'m>(
-    content: &'m indexmap::IndexMap<String, MediaType>,
-    wanted: Option<&str>,
-) -> Option<(&'m str, &'m MediaType)> {
+fn choose_media<'m>(content: &'m indexmap::IndexMap<String, MediaType>, wanted: Option<&str>) -> Option<(&'m str, &'m MediaType)> {
     if let Some(w) = wanted {
         if let Some((k, v)) = content.get_key_value(w) {
             return Some((k.as_str(), v));
@@ -791,19 +755,11 @@ fn choose_media<'m>(
     }
     // The first listed type the client encodes itself (JSON, forms, text);
     // else the first one, sent as bytes.
-    content
-        .iter()
-        .find(|(k, _)| !matches!(body_kind(k), BodyKind::Binary))
-        .or_else(|| content.iter().next())
-        .map(|(k, v)| (k.as_str(), v))
+    content.iter().find(|(k, _)| !matches!(body_kind(k), BodyKind::Binary)).or_else(|| content.iter().next()).map(|(k, v)| (k.as_str(), v))
 }
 
 fn choose_response_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
-    content
-        .iter()
-        .find(|(k, _)| matches!(body_kind(k), BodyKind::Json(_)))
-        .or_else(|| content.iter().next())
-        .map(|(k, v)| (k.as_str(), v))
+    content.iter().find(|(k, _)| matches!(body_kind(k), BodyKind::Json(_))).or_else(|| content.iter().next()).map(|(k, v)| (k.as_str(), v))
 }
 
 fn examples_of(media: &MediaType) -> Vec<(String, serde_json::Value)> {

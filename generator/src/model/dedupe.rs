@@ -263,15 +263,14 @@ fn roles(api: &Api) -> Vec<Role> {
 
 fn shape(kind: &TypeKind, kept: &[usize]) -> Shape {
     match kind {
-        TypeKind::Struct { fields } => Shape::Struct(
-            fields.iter().map(|f| (f.name.clone(), f.required, f.deprecated, ty_key(&f.ty, kept))).collect(),
-        ),
+        TypeKind::Struct { fields } => {
+            Shape::Struct(fields.iter().map(|f| (f.name.clone(), f.required, f.deprecated, ty_key(&f.ty, kept))).collect())
+        }
         TypeKind::Enum { values } => Shape::Enum(values.clone()),
         TypeKind::Alias(ty) => Shape::Alias(ty_key(ty, kept)),
-        TypeKind::Union { variants, tag } => Shape::Union(
-            variants.iter().map(|v| (v.name.clone(), ty_key(&v.ty, kept), v.tag_values.clone())).collect(),
-            tag.clone(),
-        ),
+        TypeKind::Union { variants, tag } => {
+            Shape::Union(variants.iter().map(|v| (v.name.clone(), ty_key(&v.ty, kept), v.tag_values.clone())).collect(), tag.clone())
+        }
     }
 }
 

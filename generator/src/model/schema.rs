@@ -7,10 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use openapiv3::{
-    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
-};
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
 use super::{Field, Owner, Ty, TypeDef, TypeId, TypeKind, Variant};
 use crate::diag::{Diagnostic, pointer};
@@ -43,15 +40,7 @@ struct Prop<'s> {
 
 impl<'a> Schemas<'a> {
     pub fn new(api: &'a OpenAPI, file: &'a Path) -> Self {
-        Schemas {
-            api,
-            file,
-            types: Vec::new(),
-            components: HashMap::new(),
-            renames: HashMap::new(),
-            depth: 0,
-            in_progress: HashMap::new(),
-        }
+        Schemas { api, file, types: Vec::new(), components: HashMap::new(), renames: HashMap::new(), depth: 0, in_progress: HashMap::new() }
     }
 
     /// Gives every component schema a [`TypeId`] (so references resolve in any
@@ -73,9 +62,7 @@ impl<'a> Schemas<'a> {
             let owner = Owner::Component(name.clone());
             let words = vec![name.clone()];
             let (kind, description) = match schema {
-                ReferenceOr::Reference { reference } => {
-                    (TypeKind::Alias(self.reference(reference)), None)
-                }
+                ReferenceOr::Reference { reference } => (TypeKind::Alias(self.reference(reference)), None),
                 ReferenceOr::Item(schema) => {
                     let kind = match self.subtype_union(name, schema) {
                         Some(kind) => kind,
@@ -102,8 +89,7 @@ impl<'a> Schemas<'a> {
                 ReferenceOr::Reference { .. } => None,
             })
             .filter(|(_, s)| {
-                s.schema_data.nullable
-                    || Self::alternatives_of(s).is_some_and(|alts| alts.iter().any(|a| self.is_null_only(a)))
+                s.schema_data.nullable || Self::alternatives_of(s).is_some_and(|alts| alts.iter().any(|a| self.is_null_only(a)))
             })
             .map(|(name, _)| self.components[name.as_str()])
             .collect()
@@ -189,9 +175,7 @@ impl<'a> Schemas<'a> {
     pub fn resolve_boxed(&self, schema: &'a ReferenceOr<Box<Schema>>) -> Option<&'a Schema> {
         match schema {
             ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { reference } => {
-                self.resolve(self.component_schema(reference)?)
-            }
+            ReferenceOr::Reference { reference } => self.resolve(self.component_schema(reference)?),
         }
     }
 
@@ -230,20 +214,14 @@ impl<'a> Schemas<'a> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             self.depth = 0;
-            return Err(Diagnostic::new(self.file, format!(
-                "schema nesting deeper than {MAX_DEPTH} levels at `{}`", name.join(".")
-            ))
-            .at(pointer(name))
-            .hint("move nested schemas into components and refer to them with $ref"));
+            return Err(Diagnostic::new(self.file, format!("schema nesting deeper than {MAX_DEPTH} levels at `{}`", name.join(".")))
+                .at(pointer(name))
+                .hint("move nested schemas into components and refer to them with $ref"));
         }
         let result = self.item_ty_inner(schema, name, owner);
         self.depth -= 1;
         let ty = result?;
-        Ok(if schema.schema_data.nullable && !matches!(ty, Ty::Any | Ty::Nullable(_)) {
-            Ty::Nullable(Box::new(ty))
-        } else {
-            ty
-        })
+        Ok(if schema.schema_data.nullable && !matches!(ty, Ty::Any | Ty::Nullable(_)) { Ty::Nullable(Box::new(ty)) } else { ty })
     }
 
     fn item_ty_inner(&mut self, schema: &'a Schema, name: &[String], owner: &Owner) -> Result<Ty, Diagnostic> {
@@ -275,9 +253,7 @@ impl<'a> Schemas<'a> {
                 Some(items) => Ty::Array(Box::new(self.ty_boxed(items, &child(name, "item"), owner)?)),
                 None => Ty::Array(Box::new(Ty::Any)),
             },
-            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => {
-                self.alternatives_ty(schema, alts, name, owner)?
-            }
+            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => self.alternatives_ty(schema, alts, name, owner)?,
             SchemaKind::AllOf { all_of } => {
                 if all_of.len() == 1 && schema_has_no_properties(schema) {
                     self.ty(&all_of[0], name, owner)?
@@ -428,10 +404,7 @@ impl<'a> Schemas<'a> {
                         .map(|d| {
                             d.mapping
                                 .iter()
-                                .filter(|(_, target)| {
-                                    *target == reference
-                                        || component.as_deref().is_some_and(|c| target.as_str() == c)
-                                })
+                                .filter(|(_, target)| *target == reference || component.as_deref().is_some_and(|c| target.as_str() == c))
                                 .map(|(k, _)| k.clone())
                                 .collect()
                         })
@@ -445,9 +418,8 @@ impl<'a> Schemas<'a> {
                     let words = match (&item.schema_data.title, &prop_names[i]) {
                         (Some(t), _) if !t.trim().is_empty() => vec![t.clone()],
                         (_, Some(prop)) if prop_names.iter().filter(|n| n.as_ref() == Some(prop)).count() > 1 => {
-                            let unique = all_props[i]
-                                .iter()
-                                .find(|p| all_props.iter().enumerate().all(|(j, other)| j == i || !other.contains(p)));
+                            let unique =
+                                all_props[i].iter().find(|p| all_props.iter().enumerate().all(|(j, other)| j == i || !other.contains(p)));
                             match (short_description(item), unique) {
                                 (Some(d), _) => vec![d],
                                 (None, Some(p)) => vec![format!("with_{p}")],
@@ -482,9 +454,7 @@ impl<'a> Schemas<'a> {
 
     fn map_of(&mut self, additional: Option<&'a AdditionalProperties>, name: &[String], owner: &Owner) -> Result<Ty, Diagnostic> {
         Ok(match additional {
-            Some(AdditionalProperties::Schema(s)) => {
-                Ty::Map(Box::new(self.ty(s, &child(name, "value"), owner)?))
-            }
+            Some(AdditionalProperties::Schema(s)) => Ty::Map(Box::new(self.ty(s, &child(name, "value"), owner)?)),
             _ => Ty::Map(Box::new(Ty::Any)),
         })
     }
@@ -514,9 +484,7 @@ impl<'a> Schemas<'a> {
     fn kind_of(&mut self, schema: &'a Schema, name: &[String], owner: &Owner) -> Result<TypeKind, Diagnostic> {
         let values = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => string_values(&s.enumeration),
-            SchemaKind::Any(a) if a.properties.is_empty() && a.all_of.is_empty() => {
-                string_values(&a.enumeration)
-            }
+            SchemaKind::Any(a) if a.properties.is_empty() && a.all_of.is_empty() => string_values(&a.enumeration),
             _ => Vec::new(),
         };
         if !values.is_empty() {
@@ -532,11 +500,7 @@ impl<'a> Schemas<'a> {
         if !is_object {
             // Not an object or enum: an alias of whatever it is, null included.
             let ty = self.item_ty_inner(schema, name, owner)?;
-            let ty = if schema.schema_data.nullable && !matches!(ty, Ty::Any | Ty::Nullable(_)) {
-                Ty::Nullable(Box::new(ty))
-            } else {
-                ty
-            };
+            let ty = if schema.schema_data.nullable && !matches!(ty, Ty::Any | Ty::Nullable(_)) { Ty::Nullable(Box::new(ty)) } else { ty };
             return Ok(TypeKind::Alias(ty));
         }
         // Collect first (borrowing the document), then convert.
@@ -619,8 +583,7 @@ impl<'a> Schemas<'a> {
 fn short_description(schema: &Schema) -> Option<String> {
     let d = schema.schema_data.description.as_deref()?.trim().trim_end_matches('.');
     let words = d.split_whitespace().count();
-    ((1..=6).contains(&words) && d.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '_'))
-        .then(|| d.to_string())
+    ((1..=6).contains(&words) && d.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '_')).then(|| d.to_string())
 }
 
 /// The schema's title and description, joined.

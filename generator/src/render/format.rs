@@ -48,7 +48,10 @@ mod tests {
     #[test]
     fn formats_and_reports_errors() {
         assert_eq!(super::rust("fn  a( ){let x=1;}").unwrap(), "fn a() {\n    let x = 1;\n}\n");
-        assert_eq!(super::rust("struct A{} impl A{fn a(){} fn b(){}}").unwrap(), "struct A {}\n\nimpl A {\n    fn a() {}\n\n    fn b() {}\n}\n");
+        assert_eq!(
+            super::rust("struct A{} impl A{fn a(){} fn b(){}}").unwrap(),
+            "struct A {}\n\nimpl A {\n    fn a() {}\n\n    fn b() {}\n}\n"
+        );
         let msg = super::rust("fn a() {\n  let = ;\n}").unwrap_err();
         assert!(msg.contains("expected"), "{msg}");
     }

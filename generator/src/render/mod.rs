@@ -51,8 +51,8 @@ pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
 /// perhaps replaced by override files).
 pub fn render_with(view: &CrateView, templates: &Templates) -> Result<FileSet, Diagnostic> {
     let tera = templates.engine()?;
-    let mut base = Context::from_serialize(view)
-        .map_err(|e| Diagnostic::new("templates/", format!("cannot pass the model to templates: {e}")))?;
+    let mut base =
+        Context::from_serialize(view).map_err(|e| Diagnostic::new("templates/", format!("cannot pass the model to templates: {e}")))?;
     let header = header_lines(view);
     base.insert("header", &header);
     // Per-controller and per-model files see only what they use: cloning the whole
@@ -131,7 +131,9 @@ pub fn render_with(view: &CrateView, templates: &Templates) -> Result<FileSet, D
                         .map_err(|e| match overrides.file_of(template) {
                             Some(file) => overrides::tera_diagnostic(file, &format!("rendering {} failed", path.display()), &e)
                                 .hint(format!("the template replaces the built-in `{template}`; fix it or delete it")),
-                            None => Diagnostic::new(format!("templates/{template}.tera"), format!("rendering {} failed: {e:#}", path.display())),
+                            None => {
+                                Diagnostic::new(format!("templates/{template}.tera"), format!("rendering {} failed: {e:#}", path.display()))
+                            }
                         })?;
                         done.push((path.clone(), finish(path, &text, header, overrides.file_of(template))?));
                     }
@@ -173,30 +175,20 @@ impl Item<'_> {
 /// Formats Rust, tidies other files, and puts the header on top. `template`
 /// is the override file the text came from, if any: invalid Rust from it is
 /// the user's template to fix, not a bug of sdkgen.
-fn finish(
-    path: &std::path::Path,
-    text: &str,
-    header: &[String],
-    template: Option<&std::path::Path>,
-) -> Result<String, Diagnostic> {
+fn finish(path: &std::path::Path, text: &str, header: &[String], template: Option<&std::path::Path>) -> Result<String, Diagnostic> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     match ext {
         "rs" => {
             let formatted = format::rust(text).map_err(|msg| {
-                let saved = std::env::temp_dir().join(format!(
-                    "sdkgen-invalid-{}",
-                    path.to_string_lossy().replace(['/', '\\'], "_")
-                ));
+                let saved = std::env::temp_dir().join(format!("sdkgen-invalid-{}", path.to_string_lossy().replace(['/', '\\'], "_")));
                 let _ = std::fs::write(&saved, text);
                 match template {
-                    Some(file) => Diagnostic::new(
-                        file,
-                        format!("the template rendered invalid Rust into {}: {msg}", path.display()),
-                    )
-                    .hint(format!(
-                        "this template overrides a built-in one; fix it so it renders valid Rust (the rendered text is in {})",
-                        saved.display()
-                    )),
+                    Some(file) => {
+                        Diagnostic::new(file, format!("the template rendered invalid Rust into {}: {msg}", path.display())).hint(format!(
+                            "this template overrides a built-in one; fix it so it renders valid Rust (the rendered text is in {})",
+                            saved.display()
+                        ))
+                    }
                     None => Diagnostic::new(path, format!("a template produced invalid Rust: {msg}")).hint(format!(
                         "this is a bug in templates/ or the generator, not in your spec; the rendered text is in {}",
                         saved.display()

@@ -54,10 +54,7 @@ pub struct Builtin {
 
 /// Every built-in template, in the order the generator lists them.
 pub fn builtins() -> Vec<Builtin> {
-    TEMPLATES
-        .iter()
-        .map(|&(name, source)| Builtin { name, description: description(name), source })
-        .collect()
+    TEMPLATES.iter().map(|&(name, source)| Builtin { name, description: description(name), source }).collect()
 }
 
 fn description(name: &str) -> &'static str {
@@ -105,8 +102,7 @@ impl Templates {
             let Some(&name) = name.filter(|_| path.is_file()) else {
                 return Err(unknown(&path, &file, &names));
             };
-            let source = std::fs::read_to_string(&path)
-                .map_err(|e| Diagnostic::new(&path, format!("cannot read the template: {e}")))?;
+            let source = std::fs::read_to_string(&path).map_err(|e| Diagnostic::new(&path, format!("cannot read the template: {e}")))?;
             overrides.insert(name, (path, source));
         }
         let templates = Templates { overrides };
@@ -129,8 +125,7 @@ impl Templates {
     pub(super) fn engine(&self) -> Result<Tera, Diagnostic> {
         let mut tera = Tera::new();
         tera.autoescape_on(Vec::<&str>::new());
-        tera.add_raw_templates(TEMPLATES.iter().copied())
-            .map_err(|e| Diagnostic::new("templates/", format!("template error: {e}")))?;
+        tera.add_raw_templates(TEMPLATES.iter().copied()).map_err(|e| Diagnostic::new("templates/", format!("template error: {e}")))?;
         for (name, (path, source)) in &self.overrides {
             tera.add_raw_template(name, source).map_err(|e| {
                 tera_diagnostic(path, "the template does not parse", &e).hint(format!(
@@ -176,8 +171,7 @@ fn unknown(path: &Path, file: &str, names: &[&str]) -> Diagnostic {
 /// Existing files are replaced only with `force`; without it nothing is
 /// written when any is in the way, so an export never half-happens.
 pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, Diagnostic> {
-    let targets: Vec<(PathBuf, &str)> =
-        TEMPLATES.iter().map(|(name, source)| (dir.join(format!("{name}.tera")), *source)).collect();
+    let targets: Vec<(PathBuf, &str)> = TEMPLATES.iter().map(|(name, source)| (dir.join(format!("{name}.tera")), *source)).collect();
     if !force {
         let existing: Vec<String> = targets
             .iter()
@@ -189,8 +183,7 @@ pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, Diagnostic> {
                 .hint("nothing was written; pass --force to replace them, or export into an empty folder"));
         }
     }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Diagnostic::new(dir, format!("cannot create the folder: {e}")))?;
+    std::fs::create_dir_all(dir).map_err(|e| Diagnostic::new(dir, format!("cannot create the folder: {e}")))?;
     let mut written = Vec::with_capacity(targets.len());
     for (path, source) in targets {
         std::fs::write(&path, source).map_err(|e| Diagnostic::new(&path, format!("cannot write the template: {e}")))?;

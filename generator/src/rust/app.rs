@@ -271,11 +271,8 @@ pub fn app_view(
         Some(openid) => {
             let (token_url_lit, token_path) = operation_url(&openid.token_operation, "openid token_operation")?;
             let (userinfo_url_lit, userinfo_path) = operation_url(&openid.userinfo_operation, "openid userinfo_operation")?;
-            let scopes = if openid.scopes.is_empty() {
-                vec!["openid".to_string(), "email".into(), "profile".into()]
-            } else {
-                openid.scopes.clone()
-            };
+            let scopes =
+                if openid.scopes.is_empty() { vec!["openid".to_string(), "email".into(), "profile".into()] } else { openid.scopes.clone() };
             Some(OpenIdView {
                 authorization_url_lit: lit(&openid.authorization_url),
                 token_url_lit,

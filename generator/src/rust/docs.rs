@@ -73,8 +73,8 @@ pub fn doc_lines(text: &str) -> Vec<String> {
 /// Elements whose tags mark a description as HTML rather than Markdown with
 /// a stray `<`.
 const HTML_TAGS: &[&str] = &[
-    "<p>", "</p>", "<a href", "</a>", "<code>", "<ul>", "<ol>", "<li>", "<br>", "<br/>", "<br />", "<strong>",
-    "<em>", "<b>", "</b>", "<i>", "</i>", "<pre>", "<h1>", "<h2>", "<h3>", "<h4>", "<table>", "<div>",
+    "<p>", "</p>", "<a href", "</a>", "<code>", "<ul>", "<ol>", "<li>", "<br>", "<br/>", "<br />", "<strong>", "<em>", "<b>", "</b>",
+    "<i>", "</i>", "<pre>", "<h1>", "<h2>", "<h3>", "<h4>", "<table>", "<div>",
 ];
 
 fn is_html(text: &str) -> bool {
@@ -194,9 +194,7 @@ fn markdown_line(line: &str) -> String {
                 out.push_str("&lt;");
             }
             '>' => out.push_str("&gt;"),
-            'h' if is_url_start(&chars[i..].iter().take(8).collect::<String>())
-                && (i == 0 || !matches!(chars[i - 1], '(' | '<' | '/')) =>
-            {
+            'h' if is_url_start(&chars[i..].iter().take(8).collect::<String>()) && (i == 0 || !matches!(chars[i - 1], '(' | '<' | '/')) => {
                 let mut end = i;
                 while end < chars.len() && !chars[end].is_whitespace() && !matches!(chars[end], ')' | '>' | ']' | '"' | '\'' | '`') {
                     end += 1;
@@ -250,9 +248,7 @@ mod tests {
 
     #[test]
     fn prose_is_made_safe_for_rustdoc() {
-        let lines = doc_lines(
-            "See [below](#channels) or [x](chat.postMessage).\n    indented code\n<x> is 1 < 2 https://api.slack.com/x.",
-        );
+        let lines = doc_lines("See [below](#channels) or [x](chat.postMessage).\n    indented code\n<x> is 1 < 2 https://api.slack.com/x.");
         assert_eq!(
             lines,
             vec![
@@ -270,21 +266,14 @@ mod tests {
         );
         assert_eq!(
             lines,
-            vec![
-                lit(" Retrieves a **Customer** object. See [the API](https://stripe.com/docs/api)."),
-                lit(""),
-                lit(" Second."),
-            ]
+            vec![lit(" Retrieves a **Customer** object. See [the API](https://stripe.com/docs/api)."), lit(""), lit(" Second."),]
         );
     }
 
     #[test]
     fn links_split_over_lines_are_joined() {
         let lines = doc_lines("Use [the dispute\nobject](https://stripe.com/docs/api#disputes) to\nrespond.");
-        assert_eq!(
-            lines,
-            vec![lit(" Use [the dispute object](https://stripe.com/docs/api#disputes) to"), lit(" respond.")]
-        );
+        assert_eq!(lines, vec![lit(" Use [the dispute object](https://stripe.com/docs/api#disputes) to"), lit(" respond.")]);
     }
 
     #[test]

@@ -69,8 +69,7 @@ pub fn model_gates(api: &Api, modules: &[String]) -> Vec<Option<usize>> {
             users[id.0].insert(ti);
         }
     }
-    let mut gate: Vec<Option<usize>> =
-        users.iter().map(|u| if u.len() == 1 { u.iter().next().copied() } else { None }).collect();
+    let mut gate: Vec<Option<usize>> = users.iter().map(|u| if u.len() == 1 { u.iter().next().copied() } else { None }).collect();
 
     let mut by_module: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, m) in modules.iter().enumerate() {

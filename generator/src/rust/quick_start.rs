@@ -78,7 +78,9 @@ pub fn quick_start(
         out.body.push(format!("match {call}.send().await {{"));
         out.body.push("    Ok(response) => println!(\"{response:?}\"),".into());
         out.body.push("    Err(e @ Error::Api { .. }) => eprintln!(\"the API refused: {}\", e.code().unwrap_or(\"unknown\")),".into());
-        out.body.push("    Err(Error::RateLimited { retry_after, .. }) => eprintln!(\"rate limited after the retries: {retry_after:?}\"),".into());
+        out.body.push(
+            "    Err(Error::RateLimited { retry_after, .. }) => eprintln!(\"rate limited after the retries: {retry_after:?}\"),".into(),
+        );
         out.body.push("    Err(other) => return Err(other.into()),".into());
         out.body.push("}".into());
     }
@@ -109,13 +111,10 @@ fn find<'v>(
     settings_path: &Path,
 ) -> Result<(&'v ControllerView, &'v OperationView), Diagnostic> {
     let wanted = lit(&example.operation);
-    controllers
-        .iter()
-        .find_map(|c| c.operations.iter().find(|o| o.id_lit == wanted).map(|o| (c, o)))
-        .ok_or_else(|| {
-            Diagnostic::new(settings_path, format!("[docs] names `{}`, which is not an operation of the description", example.operation))
-                .hint("use an operationId as the description writes it")
-        })
+    controllers.iter().find_map(|c| c.operations.iter().find(|o| o.id_lit == wanted).map(|o| (c, o))).ok_or_else(|| {
+        Diagnostic::new(settings_path, format!("[docs] names `{}`, which is not an operation of the description", example.operation))
+            .hint("use an operationId as the description writes it")
+    })
 }
 
 /// `client.chat().post_message("C1").text("Hello")`.
@@ -126,7 +125,11 @@ fn call(controller: &ControllerView, op: &OperationView, example: &ExampleCall, 
         let Some(value) = value_of(p) else {
             return Err(Diagnostic::new(
                 settings_path,
-                format!("[docs] example `{}` has no value for its required parameter `{}`", example.operation, p.wire_lit.trim_matches('"')),
+                format!(
+                    "[docs] example `{}` has no value for its required parameter `{}`",
+                    example.operation,
+                    p.wire_lit.trim_matches('"')
+                ),
             )
             .hint("add it to `arguments`"));
         };

@@ -84,18 +84,13 @@ pub fn boxed_fields(api: &Api) -> Vec<Vec<bool>> {
         .iter()
         .enumerate()
         .map(|(id, def)| match &def.kind {
-            TypeKind::Struct { fields } => fields
-                .iter()
-                .map(|f| direct_target(&f.ty).is_some_and(|t| comp[t.0] == comp[id]))
-                .collect(),
+            TypeKind::Struct { fields } => fields.iter().map(|f| direct_target(&f.ty).is_some_and(|t| comp[t.0] == comp[id])).collect(),
             // A cycle through a struct is already broken by the struct's boxed
             // fields: only variants holding unions (or aliases) need a box.
             TypeKind::Union { variants, .. } => variants
                 .iter()
                 .map(|v| {
-                    direct_target(&v.ty).is_some_and(|t| {
-                        comp[t.0] == comp[id] && !matches!(api.types[t.0].kind, TypeKind::Struct { .. })
-                    })
+                    direct_target(&v.ty).is_some_and(|t| comp[t.0] == comp[id] && !matches!(api.types[t.0].kind, TypeKind::Struct { .. }))
                 })
                 .collect(),
             _ => Vec::new(),

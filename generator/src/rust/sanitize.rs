@@ -10,22 +10,67 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (strict, reserved and weak ones that cannot be used plainly).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
-    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else", "enum", "extern",
+    "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
 ];
 
 /// Type names that generated code (or the prelude) already uses; a generated type
 /// with one of these names would shadow it.
 const RESERVED_TYPES: &[&str] = &[
-    "Self", "Option", "Some", "None", "Result", "Ok", "Err", "Box", "String", "Vec", "Default",
-    "Clone", "Copy", "Debug", "Display", "Send", "Sync", "Sized", "Fn", "FnMut", "FnOnce",
-    "Drop", "Iterator", "IntoIterator", "Into", "From", "TryFrom", "TryInto", "ToString",
-    "ToOwned", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "AsRef", "AsMut", "Extend",
-    "Error", "Value", "Map", "BTreeMap", "HashMap", "Future", "Duration", "Serialize",
-    "Deserialize", "Client", "Configuration", "Environment", "FileUpload", "Secret",
+    "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Box",
+    "String",
+    "Vec",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Display",
+    "Send",
+    "Sync",
+    "Sized",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Drop",
+    "Iterator",
+    "IntoIterator",
+    "Into",
+    "From",
+    "TryFrom",
+    "TryInto",
+    "ToString",
+    "ToOwned",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "AsRef",
+    "AsMut",
+    "Extend",
+    "Error",
+    "Value",
+    "Map",
+    "BTreeMap",
+    "HashMap",
+    "Future",
+    "Duration",
+    "Serialize",
+    "Deserialize",
+    "Client",
+    "Configuration",
+    "Environment",
+    "FileUpload",
+    "Secret",
 ];
 
 /// Words for the characters that would otherwise vanish from a name.
@@ -67,10 +112,7 @@ fn words(raw: &str) -> String {
 /// digits and `-`, starting with a letter, not a Rust keyword and not a name
 /// cargo reserves (`test`, `std`, ...): `"2FA API"` → `api-2fa-api`.
 pub fn package_name(raw: &str) -> String {
-    let ascii: String = raw
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { ' ' })
-        .collect();
+    let ascii: String = raw.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { ' ' }).collect();
     // Word by word, so a plural acronym stays one word (`APIs` → `apis`, where
     // case conversion alone would split it into `ap-is`).
     let words: Vec<String> = ascii

@@ -8,9 +8,7 @@ use super::docs::{doc_lines, doc_paragraphs, lit};
 use super::recursion::boxed_fields;
 use super::sanitize::{Namer, module_name, package_name, pascal, snake, type_name};
 use crate::diag::Diagnostic;
-use crate::model::{
-    Api, BodyKind, FieldEncoding, Operation, Owner, ParamLocation, SchemeKind, Ty, TypeId, TypeKind,
-};
+use crate::model::{Api, BodyKind, FieldEncoding, Operation, Owner, ParamLocation, SchemeKind, Ty, TypeId, TypeKind};
 use crate::settings::{Origin, SdkJob};
 
 /// Everything about the generated crate.
@@ -707,7 +705,13 @@ impl Types<'_> {
             Ty::Integer(_) => "i64".into(),
             Ty::Number => "f64".into(),
             Ty::Boolean => "bool".into(),
-            Ty::Binary => if here.is_some() { "String".into() } else { "crate::FileUpload".into() },
+            Ty::Binary => {
+                if here.is_some() {
+                    "String".into()
+                } else {
+                    "crate::FileUpload".into()
+                }
+            }
             Ty::Any => "serde_json::Value".into(),
             Ty::Array(inner) => format!("Vec<{}>", self.rust(inner, here)),
             Ty::Map(inner) => format!("std::collections::BTreeMap<String, {}>", self.rust(inner, here)),
@@ -718,11 +722,7 @@ impl Types<'_> {
 
     fn named(&self, id: TypeId, here: Option<&str>) -> String {
         let name = &self.names.names[id.0];
-        if here == Some(self.names.modules[id.0].as_str()) {
-            name.clone()
-        } else {
-            format!("crate::models::{name}")
-        }
+        if here == Some(self.names.modules[id.0].as_str()) { name.clone() } else { format!("crate::models::{name}") }
     }
 
     /// For scalar types (through aliases): the lenient decoder's name.
@@ -838,9 +838,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     let client = settings.krate.client.clone().unwrap_or_else(|| format!("{}Client", pascal(&package)));
     let version = settings.krate.version.clone().unwrap_or_else(|| "0.1.0".into());
     let description = settings.krate.description.clone().unwrap_or_else(|| format!("Client for {}", api.title));
-    let display = |p: &std::path::Path| {
-        p.strip_prefix(repo_root).unwrap_or(p).to_string_lossy().replace('\\', "/")
-    };
+    let display = |p: &std::path::Path| p.strip_prefix(repo_root).unwrap_or(p).to_string_lossy().replace('\\', "/");
 
     let names = TypeNames::new(api);
     let types = Types { api, names: &names, pagination: settings.pagination.as_ref() };
@@ -875,7 +873,16 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
 
     // Security schemes. Their managers' accessors come before the controllers'.
     let mut accessor_namer = Namer::with_reserved([
-        "new", "from_env", "config", "with_config", "clone", "http_client", "token_cell", "token_http", "http", "base_url",
+        "new",
+        "from_env",
+        "config",
+        "with_config",
+        "clone",
+        "http_client",
+        "token_cell",
+        "token_http",
+        "http",
+        "base_url",
     ]);
     let mut oauth_namer = Namer::with_reserved(["mod", "tests"]);
     let mut scheme_namer = Namer::new();
@@ -937,9 +944,8 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     // Controllers. Their types never take a model's name: `crate::controllers`
     // and `crate::models` are both glob-imported by callers, and a request
     // builder named like the body it sends reads as that body in docs.
-    let mut ctl_namer = Namer::with_reserved(
-        ["http", "models", "controllers", "Scheme"].into_iter().chain(names.names.iter().map(String::as_str)),
-    );
+    let mut ctl_namer =
+        Namer::with_reserved(["http", "models", "controllers", "Scheme"].into_iter().chain(names.names.iter().map(String::as_str)));
     let mut module_namer = Namer::with_reserved(["mod"]);
     struct CtlNames {
         module: String,
@@ -997,10 +1003,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             .iter()
             .map(|&g| {
                 let member = &api.tags[g];
-                let short = member
-                    .name
-                    .strip_prefix(&format!("{}.", tag.name))
-                    .unwrap_or(&member.name);
+                let short = member.name.strip_prefix(&format!("{}.", tag.name)).unwrap_or(&member.name);
                 GroupView {
                     accessor: snake(short),
                     name: ctl_names[g].name.clone(),
@@ -1026,10 +1029,8 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         });
     }
 
-    let type_features: Vec<Option<String>> = super::features::model_gates(api, &names.modules)
-        .into_iter()
-        .map(|tag| tag.map(|t| tag_features[t].clone()))
-        .collect();
+    let type_features: Vec<Option<String>> =
+        super::features::model_gates(api, &names.modules).into_iter().map(|tag| tag.map(|t| tag_features[t].clone())).collect();
     let model_files = model_files(api, &names, &types, &type_features);
     let features = controllers
         .iter()
@@ -1045,44 +1046,32 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             FeatureView { name: c.feature.clone(), enables, comment }
         })
         .collect();
-    let any_controller_cfg =
-        super::features::cfg("any", &controllers.iter().map(|c| c.feature.clone()).collect::<Vec<_>>());
+    let any_controller_cfg = super::features::cfg("any", &controllers.iter().map(|c| c.feature.clone()).collect::<Vec<_>>());
 
     let mut crate_docs = vec![lit(&format!(" Client for {}.", api.title))];
     if let Some(d) = &api.description {
         crate_docs.push(lit(""));
         crate_docs.extend(doc_lines(d));
     }
-    let env_example = schemes
-        .iter()
-        .find_map(|s| s.env_var.clone().map(|var| EnvExample { var, setter: s.field.clone() }));
+    let env_example = schemes.iter().find_map(|s| s.env_var.clone().map(|var| EnvExample { var, setter: s.field.clone() }));
 
     let example_feature = controllers
         .iter()
         .find(|c| c.operations.iter().any(|o| !o.required.is_empty() && o.required.iter().all(|p| p.arg_ty == "impl Into<String>")))
         .map(|c| c.feature.clone());
     let example_call = controllers.iter().find_map(|c| {
-        c.operations
-            .iter()
-            .find(|o| !o.required.is_empty() && o.required.iter().all(|p| p.arg_ty == "impl Into<String>"))
-            .map(|o| {
-                let args: Vec<String> = o.required.iter().map(|p| lit(&p.field)).collect();
-                format!("client.{}().{}({})", c.accessor, o.method, args.join(", "))
-            })
+        c.operations.iter().find(|o| !o.required.is_empty() && o.required.iter().all(|p| p.arg_ty == "impl Into<String>")).map(|o| {
+            let args: Vec<String> = o.required.iter().map(|p| lit(&p.field)).collect();
+            format!("client.{}().{}({})", c.accessor, o.method, args.join(", "))
+        })
     });
     // One request has one Authorization header: a requirement that ANDs two schemes
     // carried there cannot be met as written.
     let mut warnings = Vec::new();
-    let in_authorization = |name: &str| {
-        api.security_schemes.iter().any(|s| {
-            s.name == name
-                && !matches!(s.kind, SchemeKind::ApiKey { .. })
-        })
-    };
+    let in_authorization = |name: &str| api.security_schemes.iter().any(|s| s.name == name && !matches!(s.kind, SchemeKind::ApiKey { .. }));
     for op in &api.operations {
         for requirement in &op.security {
-            let clashing: Vec<&str> =
-                requirement.iter().map(|u| u.scheme.as_str()).filter(|n| in_authorization(n)).collect();
+            let clashing: Vec<&str> = requirement.iter().map(|u| u.scheme.as_str()).filter(|n| in_authorization(n)).collect();
             if clashing.len() > 1 {
                 warnings.push(format!(
                     "{}: operation `{}` requires {} together, but each is sent in the Authorization header; the client refuses such a call (Error::InvalidRequest) rather than drop one",
@@ -1097,9 +1086,10 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     let uses_json = controllers.iter().flat_map(|c| &c.operations).any(|o| o.response_kind == "json");
     let has_auth_code = schemes.iter().any(|s| s.oauth.as_ref().is_some_and(|o| o.flow == "authorization_code"));
     let mut credential_vars: Vec<String> = Vec::new();
-    for var in schemes.iter().flat_map(|s| {
-        s.env_lit.iter().cloned().chain(s.oauth.iter().flat_map(|o| o.env_vars.iter().map(|e| e.var_lit.clone())))
-    }) {
+    for var in schemes
+        .iter()
+        .flat_map(|s| s.env_lit.iter().cloned().chain(s.oauth.iter().flat_map(|o| o.env_vars.iter().map(|e| e.var_lit.clone()))))
+    {
         if !credential_vars.contains(&var) {
             credential_vars.push(var);
         }
@@ -1107,9 +1097,10 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     let has_non_oauth = schemes.iter().any(|s| s.oauth.is_none());
     let settings_path = job.settings_path.as_deref().unwrap_or(&job.spec_path);
     let quick_start = crate::rust::quick_start::quick_start(&settings.docs, &controllers, &lib, &client, settings_path)?;
-    let api_base_url = api.servers.first().map_or_else(String::new, |s| {
-        s.variables.iter().fold(s.url.clone(), |url, (k, v)| url.replace(&format!("{{{k}}}"), v))
-    });
+    let api_base_url = api
+        .servers
+        .first()
+        .map_or_else(String::new, |s| s.variables.iter().fold(s.url.clone(), |url, (k, v)| url.replace(&format!("{{{k}}}"), v)));
     let feature_example = quick_start
         .as_ref()
         .and_then(|q| q.features.first())
@@ -1240,7 +1231,8 @@ fn operation_view(
             ParamLocation::Body if body == "multipart" => "multipart",
             ParamLocation::Body => "form",
         };
-        let mut view = param_view(p.ty.clone(), field, lit(&p.name), location, p.explode, p.style, p.description.as_deref(), p.deprecated, types);
+        let mut view =
+            param_view(p.ty.clone(), field, lit(&p.name), location, p.explode, p.style, p.description.as_deref(), p.deprecated, types);
         let json_text = match p.encoding {
             FieldEncoding::Json => true,
             FieldEncoding::Styled => false,
@@ -1254,7 +1246,17 @@ fn operation_view(
     let body_field = match body_kind {
         Some(BodyKind::Json(ty)) => {
             let field = field_namer.unique("body".into());
-            let view = param_view(ty.clone(), field, lit("body"), "body", false, "form", op.body.as_ref().and_then(|b| b.description.as_deref()), false, types);
+            let view = param_view(
+                ty.clone(),
+                field,
+                lit("body"),
+                "body",
+                false,
+                "form",
+                op.body.as_ref().and_then(|b| b.description.as_deref()),
+                false,
+                types,
+            );
             Some(view)
         }
         Some(BodyKind::Binary) => {
@@ -1326,13 +1328,7 @@ fn operation_view(
         Some(first) if decoded.iter().all(|d| d == first) => (first.0.clone(), first.1.to_string(), None),
         Some(_) => {
             let name = names.output.clone();
-            let view = status_enum(
-                api,
-                &name,
-                &op.successes,
-                &decoded,
-                |_| false,
-            );
+            let view = status_enum(api, &name, &op.successes, &decoded, |_| false);
             (name, "enum".to_string(), Some(view))
         }
     };
@@ -1349,17 +1345,11 @@ fn operation_view(
         }
         Some(_) => {
             let name = names.error.clone();
-            let view = status_enum(
-                api,
-                &name,
-                &op.errors,
-                &error_payloads,
-                |r| match &r.ty {
-                    Some(Ty::Named(id)) => matches!(api.ty(*id).kind, TypeKind::Struct { .. }),
-                    Some(Ty::Any) => true,
-                    _ => false,
-                },
-            );
+            let view = status_enum(api, &name, &op.errors, &error_payloads, |r| match &r.ty {
+                Some(Ty::Named(id)) => matches!(api.ty(*id).kind, TypeKind::Struct { .. }),
+                Some(Ty::Any) => true,
+                _ => false,
+            });
             let decoder = format!("{name}::decode");
             (name, Some(view), decoder)
         }
@@ -1410,10 +1400,7 @@ fn operation_view(
     }
     if let Some(b) = op.body.as_ref().filter(|b| b.media_types.len() > 1 || !b.unsupported_media_types.is_empty()) {
         let quote = |m: &String| format!("`{}`", m.replace('`', "'"));
-        let mut line = format!(
-            "The body is sent as {}",
-            b.media_types.iter().map(quote).collect::<Vec<_>>().join(" or ")
-        );
+        let mut line = format!("The body is sent as {}", b.media_types.iter().map(quote).collect::<Vec<_>>().join(" or "));
         if b.media_types.len() > 1 {
             line.push_str(" (choose with the request's `media_type` setter)");
         }
@@ -1451,10 +1438,8 @@ fn operation_view(
         }
     }
 
-    let discriminator = op.discriminator.as_ref().map(|d| DiscriminatorView {
-        property_lit: lit(&d.property),
-        error_expr: pinned_expr(&d.error),
-    });
+    let discriminator =
+        op.discriminator.as_ref().map(|d| DiscriminatorView { property_lit: lit(&d.property), error_expr: pinned_expr(&d.error) });
     let security = op
         .security
         .iter()
@@ -1471,9 +1456,7 @@ fn operation_view(
     for p in &mut optional {
         p.setter = field_namer.unique(format!("set_{}", p.field.trim_start_matches("r#")));
     }
-    let builds_parts = body != "none"
-        || !optional.is_empty()
-        || required.iter().any(|p: &ParamView| p.location != "path");
+    let builds_parts = body != "none" || !optional.is_empty() || required.iter().any(|p: &ParamView| p.location != "path");
     let pagination = pagination_view(op, api, &optional, types);
     Ok(OperationView {
         pagination,
@@ -1746,8 +1729,8 @@ fn param_view(
     // Objects, and styles other than comma-joined or repeated values, go through
     // the runtime's styler (which works on the value's JSON form).
     let structured = encode == "json";
-    let styled_query = matches!(location, "query" | "cookie")
-        && (structured || matches!(style, "spaceDelimited" | "pipeDelimited" | "deepObject"));
+    let styled_query =
+        matches!(location, "query" | "cookie") && (structured || matches!(style, "spaceDelimited" | "pipeDelimited" | "deepObject"));
     let push = |value: &str| -> String {
         if styled_query {
             return format!(
@@ -1771,12 +1754,10 @@ fn param_view(
                 match conv("item") {
                     // Strings already: joined as they are.
                     item if item == "item" => format!("parts.{method}({wire_lit}, {value}.join(\",\"));"),
-                    item if item == "String::from(item)" => format!(
-                        "parts.{method}({wire_lit}, {value}.into_iter().map(String::from).collect::<Vec<_>>().join(\",\"));"
-                    ),
-                    item => format!(
-                        "parts.{method}({wire_lit}, {value}.into_iter().map(|item| {item}).collect::<Vec<_>>().join(\",\"));"
-                    ),
+                    item if item == "String::from(item)" => {
+                        format!("parts.{method}({wire_lit}, {value}.into_iter().map(String::from).collect::<Vec<_>>().join(\",\"));")
+                    }
+                    item => format!("parts.{method}({wire_lit}, {value}.into_iter().map(|item| {item}).collect::<Vec<_>>().join(\",\"));"),
                 }
             }
         } else {
@@ -1977,10 +1958,7 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, features: &[Opti
         let file = *index.entry(module).or_insert_with(|| {
             let docs = match &def.owner {
                 Owner::Component(n) => vec![lit(&format!(" The `{}` schema.", n.replace('`', "'")))],
-                Owner::Operation(o) => vec![lit(&format!(
-                    " Types of the `{}` operation.",
-                    api.operations[*o].id.replace('`', "'")
-                ))],
+                Owner::Operation(o) => vec![lit(&format!(" Types of the `{}` operation.", api.operations[*o].id.replace('`', "'")))],
             };
             files.push(ModelFileView { module: module.to_string(), docs, types: Vec::new(), feature: features[i].clone() });
             files.len() - 1
@@ -1992,18 +1970,11 @@ fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, features: &[Opti
 
 /// `new()` and the `with_*` setters of a struct whose fields `view` already
 /// names (`fields` are the model's, `boxed` says which are boxed).
-fn struct_build(
-    view: &TypeView,
-    fields: &[crate::model::Field],
-    boxed: &[bool],
-    types: &Types<'_>,
-    here: Option<&str>,
-) -> StructBuildView {
+fn struct_build(view: &TypeView, fields: &[crate::model::Field], boxed: &[bool], types: &Types<'_>, here: Option<&str>) -> StructBuildView {
     // Methods never take a field's name either (`m.with_x` the field beside
     // `m.with_x()` the setter of `x` would read as one thing).
-    let mut methods = Namer::with_reserved(
-        ["new"].into_iter().chain(view.fields.iter().map(|f| f.name.as_str())).chain([view.extra_field.as_str()]),
-    );
+    let mut methods =
+        Namer::with_reserved(["new"].into_iter().chain(view.fields.iter().map(|f| f.name.as_str())).chain([view.extra_field.as_str()]));
     let mut args = Namer::with_reserved(["self"]);
     let mut required = Vec::new();
     let mut optional = Vec::new();
@@ -2026,7 +1997,15 @@ fn struct_build(
                 (false, false) if string => ("impl Into<String>".to_string(), format!("{arg}.into()")),
                 (false, false) => (inner_ty, arg.clone()),
             };
-            required.push(BuildArgView { field: v.name.clone(), method: String::new(), arg, arg_ty, value, docs, deprecated: v.deprecated });
+            required.push(BuildArgView {
+                field: v.name.clone(),
+                method: String::new(),
+                arg,
+                arg_ty,
+                value,
+                docs,
+                deprecated: v.deprecated,
+            });
         } else {
             let method = methods.unique(format!("with_{}", v.name.trim_end_matches('_')));
             let (arg_ty, value) = if is_boxed {
@@ -2036,7 +2015,15 @@ fn struct_build(
             } else {
                 (inner_ty, "Some(value)".to_string())
             };
-            optional.push(BuildArgView { field: v.name.clone(), method, arg: "value".into(), arg_ty, value, docs, deprecated: v.deprecated });
+            optional.push(BuildArgView {
+                field: v.name.clone(),
+                method,
+                arg: "value".into(),
+                arg_ty,
+                value,
+                docs,
+                deprecated: v.deprecated,
+            });
         }
     }
     let name = &view.name;
@@ -2044,10 +2031,7 @@ fn struct_build(
         vec![lit(&format!(" An empty [`{name}`]: every field at its default; set them with the `with_*` methods."))]
     } else {
         let list: Vec<String> = required.iter().map(|a| format!("[`{}`](Self::{})", a.field, a.field)).collect();
-        vec![lit(&format!(
-            " A [`{name}`] with its required fields ({}); set the others with the `with_*` methods.",
-            list.join(", ")
-        ))]
+        vec![lit(&format!(" A [`{name}`] with its required fields ({}); set the others with the `with_*` methods.", list.join(", ")))]
     };
     StructBuildView {
         new_docs,
@@ -2132,30 +2116,47 @@ fn pagination_view(op: &Operation, api: &Api, optional: &[ParamView], types: &Ty
             };
             (
                 format!("let cursor = {cursor}?; Some(request.{setter}(Some(cursor)))"),
-                format!("following `{next_cursor}` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk."),
+                format!(
+                    "following `{next_cursor}` until it is empty; starts from the cursor set on this builder, so a saved cursor resumes a walk."
+                ),
             )
         }
         PaginationStyle::Offset => {
             let items = items_field.as_deref()?;
             let ty = &param.ty;
             (
-                format!("{} let offset = request.{field}.unwrap_or(0).checked_add({ty}::try_from(count).ok()?)?; Some(request.{setter}(Some(offset)))", count(items)),
-                format!("moving `{}` on by the items read until a page is empty; starts from the offset set on this builder.", settings.param().ok()?),
+                format!(
+                    "{} let offset = request.{field}.unwrap_or(0).checked_add({ty}::try_from(count).ok()?)?; Some(request.{setter}(Some(offset)))",
+                    count(items)
+                ),
+                format!(
+                    "moving `{}` on by the items read until a page is empty; starts from the offset set on this builder.",
+                    settings.param().ok()?
+                ),
             )
         }
         PaginationStyle::Page => {
             let items = items_field.as_deref()?;
             let first = settings.first_page.unwrap_or(1);
             (
-                format!("{} let number = request.{field}.unwrap_or({first}).checked_add(1)?; Some(request.{setter}(Some(number)))", count(items)),
-                format!("counting `{}` up until a page is empty; starts from the page set on this builder (else {first}).", settings.param().ok()?),
+                format!(
+                    "{} let number = request.{field}.unwrap_or({first}).checked_add(1)?; Some(request.{setter}(Some(number)))",
+                    count(items)
+                ),
+                format!(
+                    "counting `{}` up until a page is empty; starts from the page set on this builder (else {first}).",
+                    settings.param().ok()?
+                ),
             )
         }
         PaginationStyle::Link => (
             format!(
                 "let next = sdkgen_runtime::pagination::link_next(&page.headers, {param_lit})?; Some(request.{setter}(Some(next.parse().ok()?)))"
             ),
-            format!("following the `Link` header's `next` URL (its `{}`) until there is none; starts from the builder as it is.", settings.param().ok()?),
+            format!(
+                "following the `Link` header's `next` URL (its `{}`) until there is none; starts from the builder as it is.",
+                settings.param().ok()?
+            ),
         ),
     };
     let with_headers = settings.style == PaginationStyle::Link;
@@ -2323,10 +2324,10 @@ fn example_test(
         test: namer.unique(snake(&format!("{}_examples_decode", op.id))),
         error_ty,
         error_decoder,
-        discriminator: view.discriminator.as_ref().map(|d| DiscriminatorView {
-            property_lit: d.property_lit.clone(),
-            error_expr: d.error_expr.clone(),
-        }),
+        discriminator: view
+            .discriminator
+            .as_ref()
+            .map(|d| DiscriminatorView { property_lit: d.property_lit.clone(), error_expr: d.error_expr.clone() }),
         success,
         errors,
         feature: feature.to_string(),
@@ -2418,7 +2419,9 @@ fn oauth_view(
         env_vars,
         module_doc_lit: lit(&format!(" The `{}` security scheme: {flow_title}.", s.name.replace('`', "'"))),
         manager_reach_lit: lit(&format!(" [`{client}::{accessor}`](crate::{client}::{accessor}).")),
-        guide_link_lit: lit(&format!(" A step-by-step guide: [`guides::{module}`](crate::guides::{module}). Scheme: [`Scheme::{variant}`](crate::Scheme::{variant}).")),
+        guide_link_lit: lit(&format!(
+            " A step-by-step guide: [`guides::{module}`](crate::guides::{module}). Scheme: [`Scheme::{variant}`](crate::Scheme::{variant})."
+        )),
         guide: module.clone(),
         scopes_doc_lit: lit(&format!(" The scopes of the `{}` scheme.", s.name.replace('`', "'"))),
         module,

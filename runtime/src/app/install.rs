@@ -762,9 +762,7 @@ impl<C: AppClient> App<C> {
         if let (Some(identity), Some(token)) = (&settings.identity, &installation.bot_token) {
             let (_, answer) = post::form(&self.inner.http, &identity.url, &[], Some(token)).await.map_err(InstallError::Identity)?;
             let answer = serde_json::Value::Object(answer);
-            let text = |pointer: &str| {
-                (!pointer.is_empty()).then(|| answer.pointer(pointer)?.as_str().map(str::to_string)).flatten()
-            };
+            let text = |pointer: &str| (!pointer.is_empty()).then(|| answer.pointer(pointer)?.as_str().map(str::to_string)).flatten();
             installation.bot_id = text(identity.bot_id);
             if installation.is_enterprise_install {
                 installation.enterprise_url = text(identity.enterprise_url);

@@ -391,9 +391,7 @@ fn read_header(token: &str) -> Result<TokenHeader, OidcError> {
     let (Some(header), Some(_), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(malformed("not a signed JWT (three parts separated by dots)"));
     };
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(header)
-        .map_err(|_| malformed("the header is not base64url"))?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).map_err(|_| malformed("the header is not base64url"))?;
     let header: Map<String, Value> = serde_json::from_slice(&bytes).map_err(|_| malformed("the header is not a JSON object"))?;
     if header.contains_key("crit") {
         // RFC 7515 §4.1.11: extensions marked critical must be understood; we
@@ -433,15 +431,13 @@ fn asymmetric_algorithm(alg: &str) -> Option<Algorithm> {
 /// The one key with id `kid` (or, for a token without one, the only key)
 /// that can verify `alg` signatures.
 fn select_key(keys: &[Jwk], kid: Option<&str>, alg: Algorithm) -> Result<Option<DecodingKey>, OidcError> {
-    let mut candidates = keys
-        .iter()
-        .filter(|key| kid.is_none_or(|kid| key.common.key_id.as_deref() == Some(kid)) && key_fits(key, alg));
+    let mut candidates = keys.iter().filter(|key| kid.is_none_or(|kid| key.common.key_id.as_deref() == Some(kid)) && key_fits(key, alg));
     let (Some(key), None) = (candidates.next(), candidates.next()) else {
         return Ok(None);
     };
-    DecodingKey::from_jwk(key).map(Some).map_err(|e| OidcError::Jwks {
-        reason: format!("key `{}` cannot be read: {e}", key.common.key_id.as_deref().unwrap_or("(no id)")),
-    })
+    DecodingKey::from_jwk(key)
+        .map(Some)
+        .map_err(|e| OidcError::Jwks { reason: format!("key `{}` cannot be read: {e}", key.common.key_id.as_deref().unwrap_or("(no id)")) })
 }
 
 /// Whether `key` may verify `alg` signatures: a signing key, of the type the

@@ -108,7 +108,8 @@ impl RefreshGrant {
         ];
         let (status, body) = post::form(&self.http, &self.token_url, &form, None).await?;
         let text = |key: &str| body.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
-        let access_token = text("access_token").ok_or(OAuthError::Decode { status, reason: "no `access_token` in the refresh response".into() })?;
+        let access_token =
+            text("access_token").ok_or(OAuthError::Decode { status, reason: "no `access_token` in the refresh response".into() })?;
         // A provider that does not rotate the refresh token keeps the old one valid.
         let refresh_token = text("refresh_token").map(RefreshToken::new).unwrap_or_else(|| refresh_token.clone());
         let expires_in = body.get("expires_in").and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())));
@@ -200,8 +201,7 @@ impl Rotator {
     }
 
     fn needs_refresh(&self, snapshot: &Snapshot) -> bool {
-        snapshot.refresh_token.is_some()
-            && snapshot.expires_at.is_some_and(|at| now_unix().saturating_add(self.window.as_secs()) >= at)
+        snapshot.refresh_token.is_some() && snapshot.expires_at.is_some_and(|at| now_unix().saturating_add(self.window.as_secs()) >= at)
     }
 
     fn lock_for(&self, target: &TokenTarget) -> Arc<tokio::sync::Mutex<()>> {
@@ -212,7 +212,12 @@ impl Rotator {
         in_flight.entry(target.clone()).or_default().clone()
     }
 
-    async fn refresh<T, R, Fut>(&self, target: &TokenTarget, read: R, snapshot: impl Fn(&T) -> Option<Snapshot>) -> Result<Option<T>, RotationError>
+    async fn refresh<T, R, Fut>(
+        &self,
+        target: &TokenTarget,
+        read: R,
+        snapshot: impl Fn(&T) -> Option<Snapshot>,
+    ) -> Result<Option<T>, RotationError>
     where
         R: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<Option<T>, StoreError>>,
@@ -252,11 +257,7 @@ impl Rotator {
 }
 
 fn snapshot_of_bot(bot: &Bot) -> Snapshot {
-    Snapshot {
-        refresh_token: bot.bot_refresh_token.clone(),
-        expires_at: bot.bot_token_expires_at,
-        version: bot.version,
-    }
+    Snapshot { refresh_token: bot.bot_refresh_token.clone(), expires_at: bot.bot_token_expires_at, version: bot.version }
 }
 
 fn snapshot_of_user(installation: &Installation) -> Option<Snapshot> {

@@ -170,7 +170,8 @@ fn refuse(error: &str) -> Response {
 
 async fn oauth_v2_access(State(state): Shared, Form(form): Form<HashMap<String, String>>) -> Response {
     let mut s = state.lock().unwrap();
-    if form.get("client_id").map(String::as_str) != Some(CLIENT_ID) || form.get("client_secret").map(String::as_str) != Some(CLIENT_SECRET) {
+    if form.get("client_id").map(String::as_str) != Some(CLIENT_ID) || form.get("client_secret").map(String::as_str) != Some(CLIENT_SECRET)
+    {
         return refuse("invalid_client_id");
     }
     if form.get("grant_type").map(String::as_str) == Some("refresh_token") {
@@ -326,7 +327,8 @@ pub fn now() -> u64 {
 
 async fn openid_token(State(state): Shared, Form(form): Form<HashMap<String, String>>) -> Response {
     let mut s = state.lock().unwrap();
-    if form.get("client_id").map(String::as_str) != Some(CLIENT_ID) || form.get("client_secret").map(String::as_str) != Some(CLIENT_SECRET) {
+    if form.get("client_id").map(String::as_str) != Some(CLIENT_ID) || form.get("client_secret").map(String::as_str) != Some(CLIENT_SECRET)
+    {
         return refuse("invalid_client_id");
     }
     let Some(nonce) = form.get("code").and_then(|c| s.sign_in_codes.remove(c)) else { return refuse("invalid_code") };
@@ -334,7 +336,14 @@ async fn openid_token(State(state): Shared, Form(form): Form<HashMap<String, Str
     let access = format!("xoxp-oidc-{n}");
     s.tokens.insert(
         access.clone(),
-        TokenInfo { team_id: Some("T0ACME".into()), enterprise_id: None, user_id: "U0ANN".into(), bot: false, is_enterprise_install: false, valid: true },
+        TokenInfo {
+            team_id: Some("T0ACME".into()),
+            enterprise_id: None,
+            user_id: "U0ANN".into(),
+            bot: false,
+            is_enterprise_install: false,
+            valid: true,
+        },
     );
     let mut claims = json!({
         "iss": "https://slack.com",
