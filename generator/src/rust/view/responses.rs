@@ -1,0 +1,201 @@
+//! Responses: how success and error bodies are decoded, and the per-operation
+//! enums of documented statuses ([`StatusEnumView`]).
+
+use serde::Serialize;
+
+use super::types::Types;
+use crate::model::{Api, Ty, TypeKind};
+use crate::rust::docs::{doc_lines, lit};
+use crate::rust::sanitize::{Namer, pascal};
+
+/// An enum over the documented responses of one operation, chosen by status.
+#[derive(Debug, Serialize)]
+pub struct StatusEnumView {
+    /// Type name.
+    pub name: String,
+    /// Variants: specific codes first, then ranges, then `default`.
+    pub variants: Vec<StatusVariantView>,
+    /// Whether a variant covers every other status (`default`).
+    pub has_fallback: bool,
+    /// Whether every variant's payload implements `crate::ApiError`.
+    pub all_api_error: bool,
+    /// Whether any variant's payload does.
+    pub any_api_error: bool,
+}
+
+/// One documented response.
+#[derive(Debug, Serialize)]
+pub struct StatusVariantView {
+    /// Variant name.
+    pub name: String,
+    /// Payload type; `None` for a response without a body.
+    pub payload: Option<String>,
+    /// `json`, `unit`, `text` or `bytes`.
+    pub kind: String,
+    /// Match pattern over the status code (`404`, `400..=499`, `_`).
+    pub pattern: String,
+    /// Docs.
+    pub docs: Vec<String>,
+    /// Whether the payload implements `crate::ApiError`.
+    pub api_error: bool,
+    /// For a success response: the expression decoding `raw` into this variant.
+    pub decode: String,
+    /// For an error response: the function decoding its body.
+    pub decoder: String,
+}
+
+/// How a success response is decoded: its Rust type and `json`, `unit`, `text`
+/// or `bytes`.
+pub(super) fn response_decoding(r: &crate::model::Response, types: &Types<'_>) -> (String, &'static str) {
+    match &r.ty {
+        None => ("()".to_string(), "unit"),
+        Some(Ty::Binary) => ("Vec<u8>".to_string(), "bytes"),
+        Some(_) if r.media_type.as_deref().is_some_and(|m| m.starts_with("text/")) => ("String".to_string(), "text"),
+        Some(ty) => (types.rust(ty, None), "json"),
+    }
+}
+
+/// The payload of an error response: JSON of its type, or nothing (`unit`;
+/// text and binary error bodies stay in [`Error::body`](crate::Error)).
+pub(super) fn error_payload(r: &crate::model::Response, types: &Types<'_>) -> (String, &'static str) {
+    match &r.ty {
+        Some(ty @ (Ty::Named(_) | Ty::Any)) if !r.media_type.as_deref().is_some_and(|m| m.starts_with("text/")) => {
+            (types.rust(ty, None), "json")
+        }
+        Some(Ty::Binary | Ty::String) | None => ("()".to_string(), "unit"),
+        Some(ty) => (types.rust(ty, None), "json"),
+    }
+}
+
+/// Variant name of a status: its reason phrase.
+pub(super) fn status_variant(status: &str) -> String {
+    let phrase = match status {
+        "200" => "Ok",
+        "201" => "Created",
+        "202" => "Accepted",
+        "203" => "NonAuthoritativeInformation",
+        "204" => "NoContent",
+        "205" => "ResetContent",
+        "206" => "PartialContent",
+        "207" => "MultiStatus",
+        "208" => "AlreadyReported",
+        "226" => "ImUsed",
+        "400" => "BadRequest",
+        "401" => "Unauthorized",
+        "402" => "PaymentRequired",
+        "403" => "Forbidden",
+        "404" => "NotFound",
+        "405" => "MethodNotAllowed",
+        "406" => "NotAcceptable",
+        "407" => "ProxyAuthenticationRequired",
+        "408" => "RequestTimeout",
+        "409" => "Conflict",
+        "410" => "Gone",
+        "411" => "LengthRequired",
+        "412" => "PreconditionFailed",
+        "413" => "PayloadTooLarge",
+        "414" => "UriTooLong",
+        "415" => "UnsupportedMediaType",
+        "416" => "RangeNotSatisfiable",
+        "417" => "ExpectationFailed",
+        "418" => "ImATeapot",
+        "421" => "MisdirectedRequest",
+        "422" => "UnprocessableEntity",
+        "423" => "Locked",
+        "424" => "FailedDependency",
+        "425" => "TooEarly",
+        "426" => "UpgradeRequired",
+        "428" => "PreconditionRequired",
+        "429" => "TooManyRequests",
+        "431" => "RequestHeaderFieldsTooLarge",
+        "451" => "UnavailableForLegalReasons",
+        "500" => "InternalServerError",
+        "501" => "NotImplemented",
+        "502" => "BadGateway",
+        "503" => "ServiceUnavailable",
+        "504" => "GatewayTimeout",
+        "505" => "HttpVersionNotSupported",
+        "507" => "InsufficientStorage",
+        "508" => "LoopDetected",
+        "511" => "NetworkAuthenticationRequired",
+        "2XX" => "Success",
+        "4XX" => "ClientError",
+        "5XX" => "ServerError",
+        "default" => "Default",
+        other => return format!("Status{}", pascal(other)),
+    };
+    phrase.to_string()
+}
+
+/// The match pattern of a documented status over `u16` codes.
+pub(super) fn status_pattern(status: &str) -> String {
+    match status.as_bytes() {
+        [d, b'X' | b'x', b'X' | b'x'] if d.is_ascii_digit() => {
+            let d = d - b'0';
+            format!("{d}00..={d}99")
+        }
+        _ if status.parse::<u16>().is_ok() => status.to_string(),
+        _ => "_".to_string(),
+    }
+}
+
+/// The error decoder for a response: bodies of a declared object are checked
+/// for its properties (see `sdkgen_runtime::response::Documented`), others taken as they are.
+pub(super) fn error_decoder(r: &crate::model::Response, api: &Api) -> String {
+    match &r.ty {
+        Some(Ty::Named(id)) if matches!(api.ty(*id).kind, TypeKind::Struct { .. }) => "sdkgen_runtime::response::error_body".into(),
+        _ => "sdkgen_runtime::response::any_error_body".into(),
+    }
+}
+
+/// The enum `name` of an operation's documented `responses` (decoded as
+/// `decoded`); `api_error` says which payloads are API error bodies.
+pub(super) fn status_enum(
+    api: &Api,
+    name: &str,
+    responses: &[crate::model::Response],
+    decoded: &[(String, &'static str)],
+    api_error: impl Fn(&crate::model::Response) -> bool,
+) -> StatusEnumView {
+    let mut namer = Namer::new();
+    let variants: Vec<StatusVariantView> = responses
+        .iter()
+        .zip(decoded)
+        .map(|(r, (ty, kind))| {
+            let pattern = status_pattern(&r.status);
+            let what = if pattern == "_" { "Any other status".to_string() } else { format!("HTTP {}", r.status) };
+            let mut docs = vec![lit(&format!(" {what}."))];
+            if let Some(d) = &r.description {
+                docs.push(lit(""));
+                docs.extend(doc_lines(d));
+            }
+            StatusVariantView {
+                name: namer.unique(status_variant(&r.status)),
+                payload: (*kind != "unit").then(|| ty.clone()),
+                kind: kind.to_string(),
+                pattern,
+                docs,
+                api_error: *kind == "json" && api_error(r),
+                decode: String::new(),
+                decoder: error_decoder(r, api),
+            }
+        })
+        .collect();
+    StatusEnumView {
+        name: name.to_string(),
+        has_fallback: variants.iter().any(|v| v.pattern == "_"),
+        all_api_error: variants.iter().all(|v| v.api_error),
+        any_api_error: variants.iter().any(|v| v.api_error),
+        variants,
+    }
+}
+
+/// `serde_json::Value` constant → a `sdkgen_runtime::response::Pinned` expression.
+pub(super) fn pinned_expr(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Bool(b) => format!("sdkgen_runtime::response::Pinned::Bool({b})"),
+        serde_json::Value::Number(n) if n.is_i64() => format!("sdkgen_runtime::response::Pinned::Int({n})"),
+        serde_json::Value::String(s) => format!("sdkgen_runtime::response::Pinned::Str({})", lit(s)),
+        other => format!("sdkgen_runtime::response::Pinned::Str({})", lit(&other.to_string())),
+    }
+}

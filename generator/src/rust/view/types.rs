@@ -1,0 +1,184 @@
+//! Names of the model types ([`TypeNames`]) and the Rust type expressions
+//! that refer to them ([`Types`]).
+
+use std::collections::HashMap;
+
+use crate::model::{Api, Owner, Ty, TypeId, TypeKind};
+use crate::rust::docs::lit;
+use crate::rust::sanitize::{Namer, module_name, type_name};
+
+/// Names decided for the model types.
+pub(super) struct TypeNames {
+    pub(super) names: Vec<String>,
+    pub(super) modules: Vec<String>,
+}
+
+impl TypeNames {
+    /// Names every type of `api`, and the model module of each owner.
+    pub(super) fn new(api: &Api) -> Self {
+        let mut namer = Namer::new();
+        let names = api.types.iter().map(|t| namer.unique(type_name(&t.name.join("_")))).collect();
+        let mut module_namer = Namer::with_reserved(["mod", "models"]);
+        let mut module_of_owner: HashMap<String, String> = HashMap::new();
+        let modules = api
+            .types
+            .iter()
+            .map(|t| {
+                let key = match &t.owner {
+                    Owner::Component(name) => format!("c:{name}"),
+                    Owner::Operation(i) => format!("o:{}", api.operations[*i].id),
+                };
+                let raw = match &t.owner {
+                    Owner::Component(name) => name.clone(),
+                    Owner::Operation(i) => api.operations[*i].id.clone(),
+                };
+                module_of_owner.entry(key).or_insert_with(|| module_namer.unique(module_name(&raw))).clone()
+            })
+            .collect();
+        TypeNames { names, modules }
+    }
+}
+
+/// Renders Rust type expressions relative to a module.
+pub(super) struct Types<'a> {
+    pub(super) api: &'a Api,
+    pub(super) names: &'a TypeNames,
+    /// How the API pages (settings).
+    pub(super) pagination: Option<&'a crate::settings::PaginationSettings>,
+}
+
+impl Types<'_> {
+    /// The Rust type of `ty`, as seen from model module `here` (`None`: outside models).
+    pub(super) fn rust(&self, ty: &Ty, here: Option<&str>) -> String {
+        match ty {
+            Ty::String => "String".into(),
+            Ty::Integer(32) => "i32".into(),
+            Ty::Integer(_) => "i64".into(),
+            Ty::Number => "f64".into(),
+            Ty::Boolean => "bool".into(),
+            Ty::Binary => {
+                if here.is_some() {
+                    "String".into()
+                } else {
+                    "crate::FileUpload".into()
+                }
+            }
+            Ty::Any => "serde_json::Value".into(),
+            Ty::Array(inner) => format!("Vec<{}>", self.rust(inner, here)),
+            Ty::Map(inner) => format!("std::collections::BTreeMap<String, {}>", self.rust(inner, here)),
+            Ty::Nullable(inner) => format!("Option<{}>", self.rust(inner, here)),
+            Ty::Named(id) => self.named(*id, here),
+        }
+    }
+
+    /// The path of model type `id`, as seen from model module `here`.
+    pub(super) fn named(&self, id: TypeId, here: Option<&str>) -> String {
+        let name = &self.names.names[id.0];
+        if here == Some(self.names.modules[id.0].as_str()) { name.clone() } else { format!("crate::models::{name}") }
+    }
+
+    /// For scalar types (through aliases): the lenient decoder's name.
+    pub(super) fn scalar_decoder(&self, ty: &Ty) -> Option<&'static str> {
+        match ty {
+            Ty::String => Some("string"),
+            Ty::Integer(32) => Some("int32"),
+            Ty::Integer(_) => Some("int64"),
+            Ty::Number => Some("float"),
+            Ty::Boolean => Some("boolean"),
+            Ty::Named(id) => match &self.api.ty(*id).kind {
+                TypeKind::Alias(t) => self.scalar_decoder(t),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `ty` with aliases replaced by what they stand for.
+    pub(super) fn resolve(&self, ty: &Ty) -> Ty {
+        let mut ty = ty.clone();
+        for _ in 0..16 {
+            match &ty {
+                Ty::Named(id) => match &self.api.ty(*id).kind {
+                    TypeKind::Alias(inner) => ty = inner.clone(),
+                    _ => break,
+                },
+                Ty::Array(inner) => return Ty::Array(Box::new(self.resolve(inner))),
+                Ty::Map(inner) => return Ty::Map(Box::new(self.resolve(inner))),
+                Ty::Nullable(inner) => return Ty::Nullable(Box::new(self.resolve(inner))),
+                _ => break,
+            }
+        }
+        ty
+    }
+
+    /// A `sdkgen_runtime::de::Shape` expression: what a value of `ty` looks like in JSON,
+    /// for telling union alternatives apart.
+    pub(super) fn shape(&self, ty: &Ty) -> String {
+        let mut ty = self.resolve(ty);
+        let mut nullable = false;
+        while let Ty::Nullable(inner) = ty {
+            nullable = true;
+            ty = self.resolve(&inner);
+        }
+        let mut required: Vec<String> = Vec::new();
+        let mut known: Vec<String> = Vec::new();
+        let mut values: Vec<String> = Vec::new();
+        let kind = match &ty {
+            Ty::String | Ty::Binary => "String",
+            Ty::Integer(_) => "Integer",
+            Ty::Number => "Number",
+            Ty::Boolean => "Boolean",
+            Ty::Array(_) => "Array",
+            Ty::Map(_) => "Object",
+            Ty::Named(id) => match &self.api.ty(*id).kind {
+                TypeKind::Struct { fields } => {
+                    required = fields.iter().filter(|f| f.required).map(|f| lit(&f.name)).collect();
+                    known = fields.iter().map(|f| lit(&f.name)).collect();
+                    "Object"
+                }
+                TypeKind::Enum { values: v } => {
+                    values = v.iter().map(|v| lit(v)).collect();
+                    "String"
+                }
+                // Unions, and aliases too deep to follow.
+                TypeKind::Union { .. } | TypeKind::Alias(_) => "Any",
+            },
+            Ty::Any | Ty::Nullable(_) => "Any",
+        };
+        format!(
+            "sdkgen_runtime::de::Shape {{ kind: sdkgen_runtime::de::Kind::{kind}, nullable: {nullable}, required: &[{}], known: &[{}], values: &[{}] }}",
+            required.join(", "),
+            known.join(", "),
+            values.join(", ")
+        )
+    }
+
+    /// Whether values of `ty` are JSON objects or arrays of them (through
+    /// aliases and `null`): what a form field without an `encoding` sends as
+    /// one JSON text. `depth` bounds the walk through unions of unions.
+    pub(super) fn structured(&self, ty: &Ty, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        match self.resolve(ty) {
+            Ty::Nullable(inner) => self.structured(&inner, depth + 1),
+            Ty::Map(_) => true,
+            Ty::Array(inner) => matches!(self.resolve(&inner), Ty::Array(_)) || self.structured(&inner, depth + 1),
+            Ty::Named(id) => match &self.api.ty(id).kind {
+                TypeKind::Struct { .. } => true,
+                TypeKind::Union { variants, .. } => variants.iter().any(|v| self.structured(&v.ty, depth + 1)),
+                TypeKind::Enum { .. } | TypeKind::Alias(_) => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether `ty` is a string (through aliases).
+    pub(super) fn is_string(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::String => true,
+            Ty::Named(id) => matches!(&self.api.ty(*id).kind, TypeKind::Alias(t) if self.is_string(t)),
+            _ => false,
+        }
+    }
+}
