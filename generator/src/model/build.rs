@@ -111,22 +111,22 @@ fn nullable_uses(types: &mut [TypeDef], operations: &mut [Operation], nullable: 
 }
 
 /// A parameter's `style` (the default of its location when absent).
-fn style_of(p: &Parameter) -> &'static str {
+fn style_of(p: &Parameter) -> ParamStyle {
     use openapiv3::{PathStyle, QueryStyle};
     match p {
         Parameter::Query { style, .. } => match style {
-            QueryStyle::Form => "form",
-            QueryStyle::SpaceDelimited => "spaceDelimited",
-            QueryStyle::PipeDelimited => "pipeDelimited",
-            QueryStyle::DeepObject => "deepObject",
+            QueryStyle::Form => ParamStyle::Form,
+            QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+            QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+            QueryStyle::DeepObject => ParamStyle::DeepObject,
         },
         Parameter::Path { style, .. } => match style {
-            PathStyle::Simple => "simple",
-            PathStyle::Label => "label",
-            PathStyle::Matrix => "matrix",
+            PathStyle::Simple => ParamStyle::Simple,
+            PathStyle::Label => ParamStyle::Label,
+            PathStyle::Matrix => ParamStyle::Matrix,
         },
-        Parameter::Header { .. } => "simple",
-        Parameter::Cookie { .. } => "form",
+        Parameter::Header { .. } => ParamStyle::Simple,
+        Parameter::Cookie { .. } => ParamStyle::Form,
     }
 }
 
@@ -187,7 +187,7 @@ impl<'a> OpCtx<'a> {
                 ReferenceOr::Item(p) => Some(p),
                 ReferenceOr::Reference { reference } => self.parameter_ref(reference),
             }
-            .map_or("form", style_of);
+            .map_or(ParamStyle::Form, style_of);
             // File contents only travel in bodies: elsewhere a binary value is text.
             let ty = binary_as_string(ty);
             if credential.iter().any(|c| c == &name) {
@@ -212,7 +212,7 @@ impl<'a> OpCtx<'a> {
                     description: None,
                     deprecated: false,
                     explode: false,
-                    style: "simple",
+                    style: ParamStyle::Simple,
                     encoding: FieldEncoding::Default,
                 });
             }
@@ -477,7 +477,7 @@ impl<'a> OpCtx<'a> {
                         description,
                         deprecated,
                         explode: true,
-                        style: "form",
+                        style: ParamStyle::Form,
                         encoding,
                     });
                 }
@@ -788,11 +788,11 @@ fn security_schemes(api: &OpenAPI, settings: &Settings) -> Vec<SecurityScheme> {
             let (kind, description) = match scheme {
                 OaScheme::APIKey { location, name: param, description, .. } => {
                     let location = match location {
-                        openapiv3::APIKeyLocation::Query => "query",
-                        openapiv3::APIKeyLocation::Header => "header",
-                        openapiv3::APIKeyLocation::Cookie => "cookie",
+                        openapiv3::APIKeyLocation::Query => ApiKeyLocation::Query,
+                        openapiv3::APIKeyLocation::Header => ApiKeyLocation::Header,
+                        openapiv3::APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
                     };
-                    (SchemeKind::ApiKey { location: location.to_string(), param: param.clone() }, description)
+                    (SchemeKind::ApiKey { location, param: param.clone() }, description)
                 }
                 OaScheme::HTTP { scheme, bearer_format, description, .. } => {
                     let kind = match scheme.to_ascii_lowercase().as_str() {
@@ -805,12 +805,12 @@ fn security_schemes(api: &OpenAPI, settings: &Settings) -> Vec<SecurityScheme> {
                 OaScheme::OAuth2 { flows, description, .. } => {
                     let token_override = scheme_settings.and_then(|s| s.token_url.clone());
                     let url = |u: &str| Some(u.to_string()).filter(|u| !u.is_empty());
-                    let flow = |kind: &str,
+                    let flow = |kind: OAuthFlowKind,
                                 authorization_url: Option<&str>,
                                 token_url: Option<&str>,
                                 refresh_url: &Option<String>,
                                 scopes: &indexmap::IndexMap<String, String>| OAuthFlow {
-                        kind: kind.into(),
+                        kind,
                         authorization_url: authorization_url.and_then(url),
                         token_url: token_url.and_then(|t| token_override.clone().or_else(|| url(t))),
                         refresh_url: refresh_url.clone(),
@@ -818,16 +818,22 @@ fn security_schemes(api: &OpenAPI, settings: &Settings) -> Vec<SecurityScheme> {
                     };
                     let mut out = Vec::new();
                     if let Some(f) = &flows.authorization_code {
-                        out.push(flow("authorizationCode", Some(&f.authorization_url), Some(&f.token_url), &f.refresh_url, &f.scopes));
+                        out.push(flow(
+                            OAuthFlowKind::AuthorizationCode,
+                            Some(&f.authorization_url),
+                            Some(&f.token_url),
+                            &f.refresh_url,
+                            &f.scopes,
+                        ));
                     }
                     if let Some(f) = &flows.client_credentials {
-                        out.push(flow("clientCredentials", None, Some(&f.token_url), &f.refresh_url, &f.scopes));
+                        out.push(flow(OAuthFlowKind::ClientCredentials, None, Some(&f.token_url), &f.refresh_url, &f.scopes));
                     }
                     if let Some(f) = &flows.password {
-                        out.push(flow("password", None, Some(&f.token_url), &f.refresh_url, &f.scopes));
+                        out.push(flow(OAuthFlowKind::Password, None, Some(&f.token_url), &f.refresh_url, &f.scopes));
                     }
                     if let Some(f) = &flows.implicit {
-                        out.push(flow("implicit", Some(&f.authorization_url), None, &f.refresh_url, &f.scopes));
+                        out.push(flow(OAuthFlowKind::Implicit, Some(&f.authorization_url), None, &f.refresh_url, &f.scopes));
                     }
                     (SchemeKind::OAuth2 { flows: out }, description)
                 }

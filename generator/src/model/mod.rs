@@ -234,9 +234,8 @@ pub struct Param {
     /// For arrays and objects: one name/value pair per element (`true`) or one
     /// joined value.
     pub explode: bool,
-    /// `style`: `form`, `simple`, `spaceDelimited`, `pipeDelimited`,
-    /// `deepObject`, `label` or `matrix`.
-    pub style: &'static str,
+    /// `style`.
+    pub style: ParamStyle,
     /// For a field of a form body: what its `encoding` entry says.
     pub encoding: FieldEncoding,
 }
@@ -254,6 +253,40 @@ pub enum FieldEncoding {
     /// A `style` (`deepObject`, `form`, ...) for a URL-encoded body: the layout
     /// that style describes.
     Styled,
+}
+
+/// A parameter's `style`: how its value is laid out on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `form` (query, cookie and form-body default).
+    Form,
+    /// `simple` (path and header default).
+    Simple,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+    /// `label`.
+    Label,
+    /// `matrix`.
+    Matrix,
+}
+
+impl ParamStyle {
+    /// The variant of the runtime's `sdkgen_runtime::params::Style` for it.
+    pub fn runtime_variant(self) -> &'static str {
+        match self {
+            ParamStyle::Form => "Form",
+            ParamStyle::Simple => "Simple",
+            ParamStyle::SpaceDelimited => "SpaceDelimited",
+            ParamStyle::PipeDelimited => "PipeDelimited",
+            ParamStyle::DeepObject => "DeepObject",
+            ParamStyle::Label => "Label",
+            ParamStyle::Matrix => "Matrix",
+        }
+    }
 }
 
 /// Where a parameter goes.
@@ -363,8 +396,8 @@ pub struct SecurityScheme {
 pub enum SchemeKind {
     /// An API key.
     ApiKey {
-        /// `header`, `query` or `cookie`.
-        location: String,
+        /// Where the key goes.
+        location: ApiKeyLocation,
         /// Header, query or cookie name.
         param: String,
     },
@@ -392,11 +425,56 @@ pub enum SchemeKind {
     },
 }
 
+/// Where an API key is sent. Serialises (for the templates) as `header`,
+/// `query` or `cookie`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+impl ApiKeyLocation {
+    /// `header`, `query` or `cookie`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiKeyLocation::Header => "header",
+            ApiKeyLocation::Query => "query",
+            ApiKeyLocation::Cookie => "cookie",
+        }
+    }
+}
+
+impl std::fmt::Display for ApiKeyLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The grant of an OAuth 2 flow. Serialises (for the templates) as
+/// `authorization_code`, `client_credentials`, `password` or `implicit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OAuthFlowKind {
+    /// `authorizationCode`.
+    AuthorizationCode,
+    /// `clientCredentials`.
+    ClientCredentials,
+    /// `password`.
+    Password,
+    /// `implicit`.
+    Implicit,
+}
+
 /// An OAuth 2 flow.
 #[derive(Debug, Clone)]
 pub struct OAuthFlow {
-    /// `authorizationCode`, `clientCredentials`, `password` or `implicit`.
-    pub kind: String,
+    /// Its grant.
+    pub kind: OAuthFlowKind,
     /// Authorization endpoint.
     pub authorization_url: Option<String>,
     /// Token endpoint.

@@ -186,7 +186,7 @@ pub fn app_view(
     let oauth_schemes = || {
         schemes
             .iter()
-            .filter(|s| s.oauth.as_ref().is_some_and(|o| o.flow == "authorization_code"))
+            .filter(|s| s.oauth.as_ref().is_some_and(|o| o.flow == crate::model::OAuthFlowKind::AuthorizationCode))
             .map(|s| format!("`{}`", s.name))
             .collect::<Vec<_>>()
             .join(", ")
@@ -195,7 +195,7 @@ pub fn app_view(
         Diagnostic::new(settings_path, format!("[app] scheme `{}` is not a security scheme of the description", app.scheme))
             .hint(format!("name an OAuth 2 scheme with an authorization-code flow: {}", oauth_schemes()))
     })?;
-    let oauth = scheme.oauth.as_ref().filter(|o| o.flow == "authorization_code").ok_or_else(|| {
+    let oauth = scheme.oauth.as_ref().filter(|o| o.flow == crate::model::OAuthFlowKind::AuthorizationCode).ok_or_else(|| {
         Diagnostic::new(settings_path, format!("[app] scheme `{}` has no OAuth 2 authorization-code flow", app.scheme))
             .hint(format!("installs need one; candidates: {}", oauth_schemes()))
     })?;

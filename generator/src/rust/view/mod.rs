@@ -31,9 +31,9 @@ pub use examples::{ExampleTestView, ExampleView};
 pub use models::{BuildArgView, FieldView, ModelFileView, StructBuildView, TypeView, UnionVariantView, UnionView, VariantView};
 pub use operations::{DiscriminatorView, MediaTypesView, OperationView, PathArgView};
 pub use pagination::PaginationView;
-pub use parameters::ParamView;
+pub use parameters::{ParamEncode, ParamView, ParamViewLocation};
 pub use responses::{StatusEnumView, StatusVariantView};
-pub use schemes::{EnvVarView, OAuthView, SchemeView, ScopeView};
+pub use schemes::{EnvVarView, OAuthView, SchemeView, SchemeViewKind, ScopeView};
 
 use examples::example_test;
 use models::model_files;
@@ -411,7 +411,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
     }
     let has_oauth = schemes.iter().any(|s| s.oauth.is_some());
     let uses_json = controllers.iter().flat_map(|c| &c.operations).any(|o| o.response_kind == "json");
-    let has_auth_code = schemes.iter().any(|s| s.oauth.as_ref().is_some_and(|o| o.flow == "authorization_code"));
+    let has_auth_code = schemes.iter().any(|s| s.oauth.as_ref().is_some_and(|o| o.flow == crate::model::OAuthFlowKind::AuthorizationCode));
     let mut credential_vars: Vec<String> = Vec::new();
     for var in schemes
         .iter()

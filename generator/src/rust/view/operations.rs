@@ -8,11 +8,11 @@ use serde::Serialize;
 use super::PaginationView;
 use super::models::VariantView;
 use super::pagination::pagination_view;
-use super::parameters::{ParamView, param_view, send_as_json_text};
+use super::parameters::{ParamView, ParamViewLocation, param_view, send_as_json_text};
 use super::responses::{StatusEnumView, error_decoder, error_payload, pinned_expr, response_decoding, status_enum};
 use super::types::Types;
 use crate::diag::Diagnostic;
-use crate::model::{Api, BodyKind, FieldEncoding, Operation, ParamLocation, Ty, TypeKind};
+use crate::model::{Api, BodyKind, FieldEncoding, Operation, ParamLocation, ParamStyle, Ty, TypeKind};
 use crate::rust::docs::{doc_paragraphs, lit};
 use crate::rust::sanitize::{Namer, pascal, snake, type_name};
 
@@ -173,12 +173,12 @@ pub(super) fn operation_view(
             path_fields.insert(p.name.as_str(), field.clone());
         }
         let location = match p.location {
-            ParamLocation::Path => "path",
-            ParamLocation::Query => "query",
-            ParamLocation::Header => "header",
-            ParamLocation::Cookie => "cookie",
-            ParamLocation::Body if body == "multipart" => "multipart",
-            ParamLocation::Body => "form",
+            ParamLocation::Path => ParamViewLocation::Path,
+            ParamLocation::Query => ParamViewLocation::Query,
+            ParamLocation::Header => ParamViewLocation::Header,
+            ParamLocation::Cookie => ParamViewLocation::Cookie,
+            ParamLocation::Body if body == "multipart" => ParamViewLocation::Multipart,
+            ParamLocation::Body => ParamViewLocation::Form,
         };
         let mut view =
             param_view(p.ty.clone(), field, lit(&p.name), location, p.explode, p.style, p.description.as_deref(), p.deprecated, types);
@@ -199,21 +199,37 @@ pub(super) fn operation_view(
                 ty.clone(),
                 field,
                 lit("body"),
-                "body",
+                ParamViewLocation::Body,
                 false,
-                "form",
+                ParamStyle::Form,
                 op.body.as_ref().and_then(|b| b.description.as_deref()),
                 false,
                 types,
             );
             Some(view)
         }
-        Some(BodyKind::Binary) => {
-            Some(param_view(Ty::Binary, field_namer.unique("body".into()), lit("body"), "body", false, "form", None, false, types))
-        }
-        Some(BodyKind::Text) => {
-            Some(param_view(Ty::String, field_namer.unique("body".into()), lit("body"), "body", false, "form", None, false, types))
-        }
+        Some(BodyKind::Binary) => Some(param_view(
+            Ty::Binary,
+            field_namer.unique("body".into()),
+            lit("body"),
+            ParamViewLocation::Body,
+            false,
+            ParamStyle::Form,
+            None,
+            false,
+            types,
+        )),
+        Some(BodyKind::Text) => Some(param_view(
+            Ty::String,
+            field_namer.unique("body".into()),
+            lit("body"),
+            ParamViewLocation::Body,
+            false,
+            ParamStyle::Form,
+            None,
+            false,
+            types,
+        )),
         _ => None,
     };
     let body_required = op.body.as_ref().is_some_and(|b| b.required);
@@ -232,7 +248,7 @@ pub(super) fn operation_view(
         let Some(len) = rest[start..].find('}') else { break };
         fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         let name = &rest[start + 1..start + len];
-        let param = required.iter().find(|p: &&ParamView| p.location == "path" && path_fields.get(name) == Some(&p.field));
+        let param = required.iter().find(|p: &&ParamView| p.location == ParamViewLocation::Path && path_fields.get(name) == Some(&p.field));
         let binding = binding_namer.unique(param.map_or_else(|| "segment".to_string(), |p| p.arg.clone()));
         // Named arguments (`{id}`): the formatter lays out `format!` best with plain names.
         fmt.push_str(&format!("{{{binding}}}"));
@@ -405,7 +421,7 @@ pub(super) fn operation_view(
     for p in &mut optional {
         p.setter = field_namer.unique(format!("set_{}", p.field.trim_start_matches("r#")));
     }
-    let builds_parts = body != "none" || !optional.is_empty() || required.iter().any(|p: &ParamView| p.location != "path");
+    let builds_parts = body != "none" || !optional.is_empty() || required.iter().any(|p: &ParamView| p.location != ParamViewLocation::Path);
     let pagination = pagination_view(op, api, &optional, types);
     Ok(OperationView {
         pagination,

@@ -6,9 +6,30 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::CATCH_ALL;
-use crate::model::{Api, SchemeKind};
+use crate::model::{Api, ApiKeyLocation, OAuthFlowKind, SchemeKind};
 use crate::rust::docs::{doc_paragraphs, lit};
 use crate::rust::sanitize::{Namer, module_name, pascal, snake, type_name};
+
+/// How a request carries a scheme's credential: what the templates switch on
+/// (`s.kind == "bearer"`, …), so each variant serialises to that string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SchemeViewKind {
+    /// `Authorization: Bearer <token>` (bearer, OpenID Connect, OAuth 2 without flows).
+    #[serde(rename = "bearer")]
+    Bearer,
+    /// An API key in a header, query parameter or cookie.
+    #[serde(rename = "api_key")]
+    ApiKey,
+    /// HTTP basic.
+    #[serde(rename = "basic")]
+    Basic,
+    /// `Authorization: <Scheme> <credentials>` (other HTTP schemes).
+    #[serde(rename = "authorization")]
+    Authorization,
+    /// OAuth 2 with a token flow (see [`OAuthView`]).
+    #[serde(rename = "oauth2")]
+    OAuth2,
+}
 
 /// One security scheme.
 #[derive(Debug, Serialize)]
@@ -19,10 +40,10 @@ pub struct SchemeView {
     pub variant: String,
     /// Field/setter name on the configuration.
     pub field: String,
-    /// `bearer`, `api_key`, `basic` or `authorization` (other HTTP schemes).
-    pub kind: String,
-    /// Where an API key goes: `header`, `query` or `cookie`.
-    pub location: Option<String>,
+    /// How a request carries the credential.
+    pub kind: SchemeViewKind,
+    /// Where an API key goes.
+    pub location: Option<ApiKeyLocation>,
     /// Header/query/cookie name (API keys) or HTTP scheme word, as a literal.
     pub param_lit: Option<String>,
     /// Environment variable literal.
@@ -47,8 +68,9 @@ pub struct SchemeView {
 /// An OAuth 2 scheme's generated types.
 #[derive(Debug, Serialize)]
 pub struct OAuthView {
-    /// `authorization_code`, `client_credentials`, `password` or `implicit`.
-    pub flow: String,
+    /// The flow's grant (`authorization_code`, `client_credentials`,
+    /// `password` or `implicit` in the templates).
+    pub flow: OAuthFlowKind,
     /// Human name of the flow.
     pub flow_title: String,
     /// Module under `oauth`.
@@ -137,11 +159,13 @@ pub(super) fn scheme_views<'a>(
         let variant = scheme_namer.unique(pascal(&s.name));
         scheme_variant.insert(s.name.as_str(), variant.clone());
         let (kind, location, param) = match &s.kind {
-            SchemeKind::ApiKey { location, param } => ("api_key", Some(location.clone()), Some(lit(param))),
-            SchemeKind::Basic => ("basic", None, None),
-            SchemeKind::OAuth2 { flows } if !flows.is_empty() => ("oauth2", None, None),
-            SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect { .. } => ("bearer", None, None),
-            SchemeKind::OtherHttp { scheme } => ("authorization", None, Some(lit(&pascal(scheme)))),
+            SchemeKind::ApiKey { location, param } => (SchemeViewKind::ApiKey, Some(*location), Some(lit(param))),
+            SchemeKind::Basic => (SchemeViewKind::Basic, None, None),
+            SchemeKind::OAuth2 { flows } if !flows.is_empty() => (SchemeViewKind::OAuth2, None, None),
+            SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect { .. } => {
+                (SchemeViewKind::Bearer, None, None)
+            }
+            SchemeKind::OtherHttp { scheme } => (SchemeViewKind::Authorization, None, Some(lit(&pascal(scheme)))),
         };
         let what = match &s.kind {
             SchemeKind::ApiKey { location, param } => format!("API key sent in the `{param}` {location}."),
@@ -174,7 +198,7 @@ pub(super) fn scheme_views<'a>(
             name_lit: lit(&s.name),
             variant,
             field,
-            kind: kind.into(),
+            kind,
             location,
             param_lit: param,
             env_lit: s.env_var.as_deref().map(lit),
@@ -200,11 +224,11 @@ pub(super) fn oauth_view(
 ) -> OAuthView {
     use heck::ToShoutySnakeCase;
     let cfg = settings.get(&s.name).cloned().unwrap_or_default();
-    let (flow_name, flow_title) = match flow.kind.as_str() {
-        "authorizationCode" => ("authorization_code", "OAuth 2 authorization code grant"),
-        "clientCredentials" => ("client_credentials", "OAuth 2 client credentials grant"),
-        "password" => ("password", "OAuth 2 resource owner password grant"),
-        _ => ("implicit", "OAuth 2 implicit grant"),
+    let flow_title = match flow.kind {
+        OAuthFlowKind::AuthorizationCode => "OAuth 2 authorization code grant",
+        OAuthFlowKind::ClientCredentials => "OAuth 2 client credentials grant",
+        OAuthFlowKind::Password => "OAuth 2 resource owner password grant",
+        OAuthFlowKind::Implicit => "OAuth 2 implicit grant",
     };
     let base = type_name(&s.name);
     let module = module_namer.unique(module_name(&s.name));
@@ -250,7 +274,11 @@ pub(super) fn oauth_view(
             what: "the client secret".into(),
         },
     ];
-    if flow_name == "authorization_code" {
+    let needs_redirect_uri = match flow.kind {
+        OAuthFlowKind::AuthorizationCode => true,
+        OAuthFlowKind::ClientCredentials | OAuthFlowKind::Password | OAuthFlowKind::Implicit => false,
+    };
+    if needs_redirect_uri {
         env_vars.push(EnvVarView {
             var: env(&cfg.redirect_uri_env, "REDIRECT_URI"),
             var_lit: lit(&env(&cfg.redirect_uri_env, "REDIRECT_URI")),
@@ -260,7 +288,7 @@ pub(super) fn oauth_view(
     }
     let authorization_url = cfg.authorization_url.clone().or_else(|| flow.authorization_url.clone());
     OAuthView {
-        flow: flow_name.into(),
+        flow: flow.kind,
         flow_title: flow_title.into(),
         credentials: format!("{base}Credentials"),
         manager: format!("{base}Manager"),
