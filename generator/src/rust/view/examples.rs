@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::operations::{DiscriminatorView, OperationView};
-use super::responses::{error_payload, response_decoding};
+use super::responses::{BodyDecoding, error_payload, response_decoding};
 use super::types::Types;
 use crate::model::Operation;
 use crate::rust::docs::lit;
@@ -51,11 +51,11 @@ pub(super) fn example_test(
     // Type expressions are written from inside the crate (`crate::models::X`);
     // the test is another crate.
     let outside = |expr: &str| expr.replace("crate::", &format!("{lib}::"));
-    let examples = |responses: &[crate::model::Response], decoding: &dyn Fn(&crate::model::Response) -> (String, &'static str)| {
+    let examples = |responses: &[crate::model::Response], decoding: &dyn Fn(&crate::model::Response) -> (String, BodyDecoding)| {
         responses
             .iter()
             .map(|r| (r, decoding(r)))
-            .filter(|(_, (_, kind))| *kind == "json")
+            .filter(|(_, (_, kind))| *kind == BodyDecoding::Json)
             .flat_map(|(r, (ty, _))| r.examples.iter().map(move |(_, v)| ExampleView { ty: outside(&ty), body: lit(&v.to_string()) }))
             .collect::<Vec<_>>()
     };

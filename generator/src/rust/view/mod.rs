@@ -32,7 +32,7 @@ pub use models::{BuildArgView, FieldView, ModelFileView, StructBuildView, TypeVi
 pub use operations::{DiscriminatorView, MediaTypesView, OperationView, PathArgView};
 pub use pagination::PaginationView;
 pub use parameters::{ParamEncode, ParamView, ParamViewLocation};
-pub use responses::{StatusEnumView, StatusVariantView};
+pub use responses::{BodyDecoding, ResponseKind, StatusEnumView, StatusVariantView};
 pub use schemes::{EnvVarView, OAuthView, SchemeView, SchemeViewKind, ScopeView};
 
 use examples::example_test;
@@ -410,7 +410,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         }
     }
     let has_oauth = schemes.iter().any(|s| s.oauth.is_some());
-    let uses_json = controllers.iter().flat_map(|c| &c.operations).any(|o| o.response_kind == "json");
+    let uses_json = controllers.iter().flat_map(|c| &c.operations).any(|o| o.response_kind == ResponseKind::Json);
     let has_auth_code = schemes.iter().any(|s| s.oauth.as_ref().is_some_and(|o| o.flow == crate::model::OAuthFlowKind::AuthorizationCode));
     let mut credential_vars: Vec<String> = Vec::new();
     for var in schemes

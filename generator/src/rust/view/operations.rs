@@ -9,7 +9,9 @@ use super::PaginationView;
 use super::models::VariantView;
 use super::pagination::pagination_view;
 use super::parameters::{ParamView, ParamViewLocation, param_view, send_as_json_text};
-use super::responses::{StatusEnumView, error_decoder, error_payload, pinned_expr, response_decoding, status_enum};
+use super::responses::{
+    BodyDecoding, ResponseKind, StatusEnumView, error_decoder, error_payload, pinned_expr, response_decoding, status_enum,
+};
 use super::types::Types;
 use crate::diag::Diagnostic;
 use crate::model::{Api, BodyKind, FieldEncoding, Operation, ParamLocation, ParamStyle, Ty, TypeKind};
@@ -47,8 +49,8 @@ pub struct OperationView {
     pub body_field: Option<ParamView>,
     /// Success type.
     pub response_ty: String,
-    /// How the success body is decoded: `json`, `unit`, `text`, `bytes`.
-    pub response_kind: String,
+    /// How the success body is decoded.
+    pub response_kind: ResponseKind,
     /// Error type.
     pub error_ty: String,
     /// Several success responses with different bodies: their enum.
@@ -287,22 +289,22 @@ pub(super) fn operation_view(
         }
     });
 
-    let decoded: Vec<(String, &'static str)> = op.successes.iter().map(|r| response_decoding(r, types)).collect();
+    let decoded: Vec<(String, BodyDecoding)> = op.successes.iter().map(|r| response_decoding(r, types)).collect();
     let (response_ty, response_kind, output_enum) = match decoded.first() {
-        None => ("()".to_string(), "unit".to_string(), None),
-        Some(first) if decoded.iter().all(|d| d == first) => (first.0.clone(), first.1.to_string(), None),
+        None => ("()".to_string(), ResponseKind::Unit, None),
+        Some(first) if decoded.iter().all(|d| d == first) => (first.0.clone(), first.1.into(), None),
         Some(_) => {
             let name = names.output.clone();
             let view = status_enum(api, &name, &op.successes, &decoded, |_| false);
-            (name, "enum".to_string(), Some(view))
+            (name, ResponseKind::Enum, Some(view))
         }
     };
-    let error_payloads: Vec<(String, &'static str)> = op.errors.iter().map(|r| error_payload(r, types)).collect();
+    let error_payloads: Vec<(String, BodyDecoding)> = op.errors.iter().map(|r| error_payload(r, types)).collect();
     let (error_ty, error_enum, error_decoder) = match error_payloads.first() {
         None => ("serde_json::Value".to_string(), None, "sdkgen_runtime::response::any_error_body".to_string()),
         Some(first) if error_payloads.iter().all(|d| d == first) => {
             // Bodiless errors: any JSON they carry anyway is kept as a value.
-            if first.1 == "json" {
+            if first.1 == BodyDecoding::Json {
                 (first.0.clone(), None, error_decoder(&op.errors[0], api))
             } else {
                 ("serde_json::Value".to_string(), None, "sdkgen_runtime::response::any_error_body".to_string())
@@ -323,9 +325,11 @@ pub(super) fn operation_view(
     let mut output_enum = output_enum;
     if let Some(e) = &mut output_enum {
         for v in &mut e.variants {
-            let call = match v.kind.as_str() {
-                "json" => format!("sdkgen_runtime::response::json(raw, None, {error_decoder})"),
-                kind => format!("sdkgen_runtime::response::{kind}(raw, {error_decoder})"),
+            let call = match v.kind {
+                BodyDecoding::Json => format!("sdkgen_runtime::response::json(raw, None, {error_decoder})"),
+                kind @ (BodyDecoding::Unit | BodyDecoding::Text | BodyDecoding::Bytes) => {
+                    format!("sdkgen_runtime::response::{}(raw, {error_decoder})", kind.as_str())
+                }
             };
             v.decode = match v.payload {
                 Some(_) => format!("{call}.map({}::{})", e.name, v.name),

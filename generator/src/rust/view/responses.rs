@@ -8,6 +8,62 @@ use crate::model::{Api, Ty, TypeKind};
 use crate::rust::docs::{doc_lines, lit};
 use crate::rust::sanitize::{Namer, pascal};
 
+/// How one response body is decoded; serialises as `json`, `unit`, `text` or
+/// `bytes`, which (but `json`) also name the runtime's decoding function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyDecoding {
+    /// JSON of the payload type (`sdkgen_runtime::response::json`).
+    Json,
+    /// No body (`sdkgen_runtime::response::unit`).
+    Unit,
+    /// Text (`sdkgen_runtime::response::text`).
+    Text,
+    /// Raw bytes (`sdkgen_runtime::response::bytes`).
+    Bytes,
+}
+
+impl BodyDecoding {
+    /// `json`, `unit`, `text` or `bytes`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyDecoding::Json => "json",
+            BodyDecoding::Unit => "unit",
+            BodyDecoding::Text => "text",
+            BodyDecoding::Bytes => "bytes",
+        }
+    }
+}
+
+/// How an operation's success responses are decoded: all alike
+/// ([`BodyDecoding`]), or by status into an enum ([`StatusEnumView`]).
+/// Serialises as `json`, `unit`, `text`, `bytes` or `enum`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseKind {
+    /// JSON.
+    Json,
+    /// No body.
+    Unit,
+    /// Text.
+    Text,
+    /// Raw bytes.
+    Bytes,
+    /// Bodies differ by status: the operation's output enum.
+    Enum,
+}
+
+impl From<BodyDecoding> for ResponseKind {
+    fn from(d: BodyDecoding) -> Self {
+        match d {
+            BodyDecoding::Json => ResponseKind::Json,
+            BodyDecoding::Unit => ResponseKind::Unit,
+            BodyDecoding::Text => ResponseKind::Text,
+            BodyDecoding::Bytes => ResponseKind::Bytes,
+        }
+    }
+}
+
 /// An enum over the documented responses of one operation, chosen by status.
 #[derive(Debug, Serialize)]
 pub struct StatusEnumView {
@@ -30,8 +86,8 @@ pub struct StatusVariantView {
     pub name: String,
     /// Payload type; `None` for a response without a body.
     pub payload: Option<String>,
-    /// `json`, `unit`, `text` or `bytes`.
-    pub kind: String,
+    /// How its body is decoded.
+    pub kind: BodyDecoding,
     /// Match pattern over the status code (`404`, `400..=499`, `_`).
     pub pattern: String,
     /// Docs.
@@ -46,24 +102,24 @@ pub struct StatusVariantView {
 
 /// How a success response is decoded: its Rust type and `json`, `unit`, `text`
 /// or `bytes`.
-pub(super) fn response_decoding(r: &crate::model::Response, types: &Types<'_>) -> (String, &'static str) {
+pub(super) fn response_decoding(r: &crate::model::Response, types: &Types<'_>) -> (String, BodyDecoding) {
     match &r.ty {
-        None => ("()".to_string(), "unit"),
-        Some(Ty::Binary) => ("Vec<u8>".to_string(), "bytes"),
-        Some(_) if r.media_type.as_deref().is_some_and(|m| m.starts_with("text/")) => ("String".to_string(), "text"),
-        Some(ty) => (types.rust(ty, None), "json"),
+        None => ("()".to_string(), BodyDecoding::Unit),
+        Some(Ty::Binary) => ("Vec<u8>".to_string(), BodyDecoding::Bytes),
+        Some(_) if r.media_type.as_deref().is_some_and(|m| m.starts_with("text/")) => ("String".to_string(), BodyDecoding::Text),
+        Some(ty) => (types.rust(ty, None), BodyDecoding::Json),
     }
 }
 
 /// The payload of an error response: JSON of its type, or nothing (`unit`;
 /// text and binary error bodies stay in [`Error::body`](crate::Error)).
-pub(super) fn error_payload(r: &crate::model::Response, types: &Types<'_>) -> (String, &'static str) {
+pub(super) fn error_payload(r: &crate::model::Response, types: &Types<'_>) -> (String, BodyDecoding) {
     match &r.ty {
         Some(ty @ (Ty::Named(_) | Ty::Any)) if !r.media_type.as_deref().is_some_and(|m| m.starts_with("text/")) => {
-            (types.rust(ty, None), "json")
+            (types.rust(ty, None), BodyDecoding::Json)
         }
-        Some(Ty::Binary | Ty::String) | None => ("()".to_string(), "unit"),
-        Some(ty) => (types.rust(ty, None), "json"),
+        Some(Ty::Binary | Ty::String) | None => ("()".to_string(), BodyDecoding::Unit),
+        Some(ty) => (types.rust(ty, None), BodyDecoding::Json),
     }
 }
 
@@ -154,7 +210,7 @@ pub(super) fn status_enum(
     api: &Api,
     name: &str,
     responses: &[crate::model::Response],
-    decoded: &[(String, &'static str)],
+    decoded: &[(String, BodyDecoding)],
     api_error: impl Fn(&crate::model::Response) -> bool,
 ) -> StatusEnumView {
     let mut namer = Namer::new();
@@ -171,11 +227,11 @@ pub(super) fn status_enum(
             }
             StatusVariantView {
                 name: namer.unique(status_variant(&r.status)),
-                payload: (*kind != "unit").then(|| ty.clone()),
-                kind: kind.to_string(),
+                payload: (*kind != BodyDecoding::Unit).then(|| ty.clone()),
+                kind: *kind,
                 pattern,
                 docs,
-                api_error: *kind == "json" && api_error(r),
+                api_error: *kind == BodyDecoding::Json && api_error(r),
                 decode: String::new(),
                 decoder: error_decoder(r, api),
             }
