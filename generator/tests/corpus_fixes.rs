@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use sdkgen::model::{Api, Ty, TypeId, TypeKind};
+use sdkgen::model::{Api, StatusKey, Ty, TypeId, TypeKind};
 use sdkgen::render::FileSet;
 use serde_json::{Value, json};
 
@@ -161,7 +161,7 @@ fn references_to_the_wrong_kind_are_skipped() {
     })));
     let op = &api.operations[0];
     assert!(op.params.is_empty());
-    assert_eq!(op.error().map(|e| (e.status.as_str(), e.ty.is_none())), Some(("400", true)));
+    assert_eq!(op.error().map(|e| (e.status, e.ty.is_none())), Some((StatusKey::Code(400), true)));
     assert!(op.body.is_some(), "any JSON may be sent");
 }
 

@@ -130,14 +130,6 @@ fn style_of(p: &Parameter) -> ParamStyle {
     }
 }
 
-/// Orders documented statuses: codes ascending, then ranges, then `default`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum StatusKey {
-    Code(u16),
-    Range(u16),
-    Default,
-}
-
 /// `GET /pets/{id}` → `get_pets_id`.
 fn derive_id(method: &str, path: &str) -> String {
     let mut id = method.to_string();
@@ -225,38 +217,38 @@ impl<'a> OpCtx<'a> {
 
         // Responses: 2xx are successes, 4xx/5xx and `default` errors (`default`
         // is the success when nothing else is documented).
-        let mut success_entries: Vec<(StatusKey, String, &'a ReferenceOr<OaResponse>)> = Vec::new();
-        let mut error_entries: Vec<(StatusKey, String, &'a ReferenceOr<OaResponse>)> = Vec::new();
+        let mut success_entries: Vec<(StatusKey, &'a ReferenceOr<OaResponse>)> = Vec::new();
+        let mut error_entries: Vec<(StatusKey, &'a ReferenceOr<OaResponse>)> = Vec::new();
         for (code, response) in &op.responses.responses {
             let (class, key) = match code {
                 StatusCode::Code(n) => (n / 100, StatusKey::Code(*n)),
                 StatusCode::Range(n) => (*n, StatusKey::Range(*n)),
             };
             match class {
-                2 => success_entries.push((key, code.to_string(), response)),
-                4 | 5 => error_entries.push((key, code.to_string(), response)),
+                2 => success_entries.push((key, response)),
+                4 | 5 => error_entries.push((key, response)),
                 _ => {}
             }
         }
         if let Some(default) = &op.responses.default {
-            let entry = (StatusKey::Default, "default".to_string(), default);
+            let entry = (StatusKey::Default, default);
             if success_entries.is_empty() && error_entries.is_empty() {
                 success_entries.push(entry);
             } else {
                 error_entries.push(entry);
             }
         }
-        success_entries.sort_by_key(|(key, _, _)| *key);
-        error_entries.sort_by_key(|(key, _, _)| *key);
+        success_entries.sort_by_key(|(key, _)| *key);
+        error_entries.sort_by_key(|(key, _)| *key);
 
         let mut successes = Vec::with_capacity(success_entries.len());
-        for (i, (_, status, r)) in success_entries.iter().enumerate() {
-            let word = if i == 0 { "response".to_string() } else { format!("response_{}", status.to_ascii_lowercase()) };
-            successes.push(self.response(status.clone(), r, &word, schemas, &owner)?);
+        for (i, (status, r)) in success_entries.iter().enumerate() {
+            let word = if i == 0 { "response".to_string() } else { format!("response_{}", status.to_string().to_ascii_lowercase()) };
+            successes.push(self.response(*status, r, &word, schemas, &owner)?);
         }
         let mut errors = Vec::with_capacity(error_entries.len());
-        for (i, (_, status, r)) in error_entries.iter().enumerate() {
-            let word = if i == 0 { "error".to_string() } else { format!("error_{}", status.to_ascii_lowercase()) };
+        for (i, (status, r)) in error_entries.iter().enumerate() {
+            let word = if i == 0 { "error".to_string() } else { format!("error_{}", status.to_string().to_ascii_lowercase()) };
             let error_schema = self.response_schema(r).and_then(|s| schemas.resolve(s));
             let code_prop = error_schema.and_then(|s| self.error_code_property(s, schemas));
             let message = error_schema.and_then(|s| self.error_message_property(s, schemas));
@@ -270,7 +262,7 @@ impl<'a> OpCtx<'a> {
                 schemas.rename(vec![self.id.to_string(), word.clone(), prop.clone()], code_enum_name.clone());
             }
             let first_new_type = schemas.types.len();
-            let mut response = self.response(status.clone(), r, &word, schemas, &owner)?;
+            let mut response = self.response(*status, r, &word, schemas, &owner)?;
             response.error_message = message;
             response.error_code = code_prop.map(|path| ErrorCode {
                 enum_type: schemas.types[first_new_type..]
@@ -285,8 +277,8 @@ impl<'a> OpCtx<'a> {
         let error_message = errors.first().and_then(|e| e.error_message.clone());
 
         let discriminator = match (
-            success_entries.first().and_then(|(_, _, r)| self.response_schema(r)).and_then(|s| schemas.resolve(s)),
-            error_entries.first().and_then(|(_, _, r)| self.response_schema(r)).and_then(|s| schemas.resolve(s)),
+            success_entries.first().and_then(|(_, r)| self.response_schema(r)).and_then(|s| schemas.resolve(s)),
+            error_entries.first().and_then(|(_, r)| self.response_schema(r)).and_then(|s| schemas.resolve(s)),
         ) {
             (Some(s), Some(e)) => discriminator(s, e, schemas),
             _ => None,
@@ -550,7 +542,7 @@ impl<'a> OpCtx<'a> {
 
     fn response(
         &self,
-        status: String,
+        status: StatusKey,
         r: &'a ReferenceOr<OaResponse>,
         word: &str,
         schemas: &mut Schemas<'a>,

@@ -340,8 +340,8 @@ pub enum BodyKind {
 /// A documented response.
 #[derive(Debug, Clone)]
 pub struct Response {
-    /// Status code as written (`200`, `2XX`, `default`).
-    pub status: String,
+    /// Status it is documented for (`200`, `2XX`, `default`).
+    pub status: StatusKey,
     /// Description.
     pub description: Option<String>,
     /// Media type of the body.
@@ -354,6 +354,29 @@ pub struct Response {
     pub error_code: Option<ErrorCode>,
     /// For an error response: the property with a human-readable message.
     pub error_message: Option<Vec<String>>,
+}
+
+/// The status a response is documented for. Ordered as responses are: codes
+/// ascending, then ranges, then `default`. Displays as the description
+/// writes it: `404`, `2XX`, `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusKey {
+    /// One code, e.g. `404`.
+    Code(u16),
+    /// A range by its first digit: `2` is `2XX`.
+    Range(u16),
+    /// `default`: any status not documented otherwise.
+    Default,
+}
+
+impl std::fmt::Display for StatusKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusKey::Code(n) => write!(f, "{n}"),
+            StatusKey::Range(n) => write!(f, "{n}XX"),
+            StatusKey::Default => f.write_str("default"),
+        }
+    }
 }
 
 /// A property pinned to different constants in the success and error bodies

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::types::Types;
-use crate::model::{Api, Ty, TypeKind};
+use crate::model::{Api, StatusKey, Ty, TypeKind};
 use crate::rust::docs::{doc_lines, lit};
 use crate::rust::sanitize::{Namer, pascal};
 
@@ -124,74 +124,71 @@ pub(super) fn error_payload(r: &crate::model::Response, types: &Types<'_>) -> (S
 }
 
 /// Variant name of a status: its reason phrase.
-pub(super) fn status_variant(status: &str) -> String {
+pub(super) fn status_variant(status: StatusKey) -> String {
     let phrase = match status {
-        "200" => "Ok",
-        "201" => "Created",
-        "202" => "Accepted",
-        "203" => "NonAuthoritativeInformation",
-        "204" => "NoContent",
-        "205" => "ResetContent",
-        "206" => "PartialContent",
-        "207" => "MultiStatus",
-        "208" => "AlreadyReported",
-        "226" => "ImUsed",
-        "400" => "BadRequest",
-        "401" => "Unauthorized",
-        "402" => "PaymentRequired",
-        "403" => "Forbidden",
-        "404" => "NotFound",
-        "405" => "MethodNotAllowed",
-        "406" => "NotAcceptable",
-        "407" => "ProxyAuthenticationRequired",
-        "408" => "RequestTimeout",
-        "409" => "Conflict",
-        "410" => "Gone",
-        "411" => "LengthRequired",
-        "412" => "PreconditionFailed",
-        "413" => "PayloadTooLarge",
-        "414" => "UriTooLong",
-        "415" => "UnsupportedMediaType",
-        "416" => "RangeNotSatisfiable",
-        "417" => "ExpectationFailed",
-        "418" => "ImATeapot",
-        "421" => "MisdirectedRequest",
-        "422" => "UnprocessableEntity",
-        "423" => "Locked",
-        "424" => "FailedDependency",
-        "425" => "TooEarly",
-        "426" => "UpgradeRequired",
-        "428" => "PreconditionRequired",
-        "429" => "TooManyRequests",
-        "431" => "RequestHeaderFieldsTooLarge",
-        "451" => "UnavailableForLegalReasons",
-        "500" => "InternalServerError",
-        "501" => "NotImplemented",
-        "502" => "BadGateway",
-        "503" => "ServiceUnavailable",
-        "504" => "GatewayTimeout",
-        "505" => "HttpVersionNotSupported",
-        "507" => "InsufficientStorage",
-        "508" => "LoopDetected",
-        "511" => "NetworkAuthenticationRequired",
-        "2XX" => "Success",
-        "4XX" => "ClientError",
-        "5XX" => "ServerError",
-        "default" => "Default",
-        other => return format!("Status{}", pascal(other)),
+        StatusKey::Code(200) => "Ok",
+        StatusKey::Code(201) => "Created",
+        StatusKey::Code(202) => "Accepted",
+        StatusKey::Code(203) => "NonAuthoritativeInformation",
+        StatusKey::Code(204) => "NoContent",
+        StatusKey::Code(205) => "ResetContent",
+        StatusKey::Code(206) => "PartialContent",
+        StatusKey::Code(207) => "MultiStatus",
+        StatusKey::Code(208) => "AlreadyReported",
+        StatusKey::Code(226) => "ImUsed",
+        StatusKey::Code(400) => "BadRequest",
+        StatusKey::Code(401) => "Unauthorized",
+        StatusKey::Code(402) => "PaymentRequired",
+        StatusKey::Code(403) => "Forbidden",
+        StatusKey::Code(404) => "NotFound",
+        StatusKey::Code(405) => "MethodNotAllowed",
+        StatusKey::Code(406) => "NotAcceptable",
+        StatusKey::Code(407) => "ProxyAuthenticationRequired",
+        StatusKey::Code(408) => "RequestTimeout",
+        StatusKey::Code(409) => "Conflict",
+        StatusKey::Code(410) => "Gone",
+        StatusKey::Code(411) => "LengthRequired",
+        StatusKey::Code(412) => "PreconditionFailed",
+        StatusKey::Code(413) => "PayloadTooLarge",
+        StatusKey::Code(414) => "UriTooLong",
+        StatusKey::Code(415) => "UnsupportedMediaType",
+        StatusKey::Code(416) => "RangeNotSatisfiable",
+        StatusKey::Code(417) => "ExpectationFailed",
+        StatusKey::Code(418) => "ImATeapot",
+        StatusKey::Code(421) => "MisdirectedRequest",
+        StatusKey::Code(422) => "UnprocessableEntity",
+        StatusKey::Code(423) => "Locked",
+        StatusKey::Code(424) => "FailedDependency",
+        StatusKey::Code(425) => "TooEarly",
+        StatusKey::Code(426) => "UpgradeRequired",
+        StatusKey::Code(428) => "PreconditionRequired",
+        StatusKey::Code(429) => "TooManyRequests",
+        StatusKey::Code(431) => "RequestHeaderFieldsTooLarge",
+        StatusKey::Code(451) => "UnavailableForLegalReasons",
+        StatusKey::Code(500) => "InternalServerError",
+        StatusKey::Code(501) => "NotImplemented",
+        StatusKey::Code(502) => "BadGateway",
+        StatusKey::Code(503) => "ServiceUnavailable",
+        StatusKey::Code(504) => "GatewayTimeout",
+        StatusKey::Code(505) => "HttpVersionNotSupported",
+        StatusKey::Code(507) => "InsufficientStorage",
+        StatusKey::Code(508) => "LoopDetected",
+        StatusKey::Code(511) => "NetworkAuthenticationRequired",
+        StatusKey::Range(2) => "Success",
+        StatusKey::Range(4) => "ClientError",
+        StatusKey::Range(5) => "ServerError",
+        StatusKey::Default => "Default",
+        StatusKey::Code(_) | StatusKey::Range(_) => return format!("Status{}", pascal(&status.to_string())),
     };
     phrase.to_string()
 }
 
 /// The match pattern of a documented status over `u16` codes.
-pub(super) fn status_pattern(status: &str) -> String {
-    match status.as_bytes() {
-        [d, b'X' | b'x', b'X' | b'x'] if d.is_ascii_digit() => {
-            let d = d - b'0';
-            format!("{d}00..={d}99")
-        }
-        _ if status.parse::<u16>().is_ok() => status.to_string(),
-        _ => "_".to_string(),
+pub(super) fn status_pattern(status: StatusKey) -> String {
+    match status {
+        StatusKey::Range(d) => format!("{d}00..={d}99"),
+        StatusKey::Code(n) => n.to_string(),
+        StatusKey::Default => "_".to_string(),
     }
 }
 
@@ -218,7 +215,7 @@ pub(super) fn status_enum(
         .iter()
         .zip(decoded)
         .map(|(r, (ty, kind))| {
-            let pattern = status_pattern(&r.status);
+            let pattern = status_pattern(r.status);
             let what = if pattern == "_" { "Any other status".to_string() } else { format!("HTTP {}", r.status) };
             let mut docs = vec![lit(&format!(" {what}."))];
             if let Some(d) = &r.description {
@@ -226,7 +223,7 @@ pub(super) fn status_enum(
                 docs.extend(doc_lines(d));
             }
             StatusVariantView {
-                name: namer.unique(status_variant(&r.status)),
+                name: namer.unique(status_variant(r.status)),
                 payload: (*kind != BodyDecoding::Unit).then(|| ty.clone()),
                 kind: *kind,
                 pattern,
