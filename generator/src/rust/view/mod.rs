@@ -28,8 +28,10 @@ use crate::settings::{Origin, SdkJob};
 
 pub use api_errors::ApiErrorView;
 pub use examples::{ExampleTestView, ExampleView};
-pub use models::{BuildArgView, FieldView, ModelFileView, StructBuildView, TypeView, UnionVariantView, UnionView, VariantView};
-pub use operations::{DiscriminatorView, MediaTypesView, OperationView, PathArgView};
+pub use models::{
+    BuildArgView, FieldView, ModelFileView, StructBuildView, TypeView, TypeViewKind, UnionVariantView, UnionView, VariantView,
+};
+pub use operations::{DiscriminatorView, MediaTypesView, OperationView, PathArgView, RequestBodyKind};
 pub use pagination::PaginationView;
 pub use parameters::{ParamEncode, ParamView, ParamViewLocation};
 pub use responses::{BodyDecoding, ResponseKind, StatusEnumView, StatusVariantView};
@@ -318,7 +320,7 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
                 },
             };
             let view = operation_view(op, method, names, &types, &scheme_variant, api)?;
-            uses_multipart |= view.body == "multipart";
+            uses_multipart |= view.body == RequestBodyKind::Multipart;
             has_pagination |= view.pagination.is_some();
             if let Some(t) = example_test(op, &view, &types, &mut test_namer, &lib, &tag_features[ti]) {
                 example_tests.push(t);

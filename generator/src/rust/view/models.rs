@@ -27,11 +27,26 @@ pub struct ModelFileView {
     pub feature: Option<String>,
 }
 
+/// What a generated type is; serialises (for `model.rs.tera`) as `struct`,
+/// `enum`, `alias` or `union`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeViewKind {
+    /// A struct with fields.
+    Struct,
+    /// An enum of string values (with a catch-all).
+    Enum,
+    /// A type alias.
+    Alias,
+    /// An enum over alternative shapes.
+    Union,
+}
+
 /// One generated type.
 #[derive(Debug, Serialize)]
 pub struct TypeView {
-    /// `struct`, `enum` or `alias`.
-    pub kind: String,
+    /// What it is.
+    pub kind: TypeViewKind,
     /// Type name.
     pub name: String,
     /// Docs.
@@ -183,8 +198,14 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
         if docs.is_empty() {
             docs.push(lit(&format!(" `{}`.", def.name.join(".").replace('`', "'"))));
         }
+        let kind = match &def.kind {
+            TypeKind::Struct { .. } => TypeViewKind::Struct,
+            TypeKind::Enum { .. } => TypeViewKind::Enum,
+            TypeKind::Alias(_) => TypeViewKind::Alias,
+            TypeKind::Union { .. } => TypeViewKind::Union,
+        };
         let mut view = TypeView {
-            kind: String::new(),
+            kind,
             name,
             docs,
             fields: Vec::new(),
@@ -199,7 +220,6 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
         };
         match &def.kind {
             TypeKind::Struct { fields } => {
-                view.kind = "struct".into();
                 let mut namer = Namer::new();
                 for (fi, f) in fields.iter().enumerate() {
                     let ident = namer.unique(snake(&f.name));
@@ -246,7 +266,6 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
                 }
             }
             TypeKind::Enum { values } => {
-                view.kind = "enum".into();
                 let sanitized: Vec<String> = values.iter().map(|v| pascal(v)).collect();
                 let mut namer = Namer::with_reserved([CATCH_ALL]);
                 view.is_helpers = error_code_enums.contains(&i);
@@ -270,11 +289,9 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
                 view.other_variant = CATCH_ALL.into();
             }
             TypeKind::Alias(ty) => {
-                view.kind = "alias".into();
                 view.alias = types.rust(ty, here);
             }
             TypeKind::Union { variants, tag } => {
-                view.kind = "union".into();
                 let mut namer = Namer::with_reserved([CATCH_ALL]);
                 let mut out: Vec<UnionVariantView> = Vec::new();
                 for (vi, v) in variants.iter().enumerate() {

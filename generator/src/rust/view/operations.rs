@@ -43,8 +43,8 @@ pub struct OperationView {
     pub required: Vec<ParamView>,
     /// Optional parameters (setters).
     pub optional: Vec<ParamView>,
-    /// `none`, `form`, `multipart`, `json`, `binary`, `text`.
-    pub body: String,
+    /// How the request body is encoded.
+    pub body: RequestBodyKind,
     /// JSON body field (for `json`), and whether it is optional.
     pub body_field: Option<ParamView>,
     /// Success type.
@@ -76,6 +76,25 @@ pub struct OperationView {
     /// Whether the controller method takes more arguments than clippy's
     /// `too_many_arguments` allows (required parameters are arguments by design).
     pub many_args: bool,
+}
+
+/// How an operation's request body is encoded; serialises (for
+/// `controller.rs.tera`) as `none`, `form`, `multipart`, `json`, `binary` or `text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestBodyKind {
+    /// No body.
+    None,
+    /// URL-encoded form.
+    Form,
+    /// Multipart form.
+    Multipart,
+    /// JSON.
+    Json,
+    /// Raw bytes.
+    Binary,
+    /// Plain text.
+    Text,
 }
 
 /// The media types a request body can be sent as.
@@ -153,12 +172,12 @@ pub(super) fn operation_view(
     let mut field_namer = Namer::with_reserved(reserved);
     let body_kind = op.body.as_ref().map(|b| &b.kind);
     let body = match body_kind {
-        None => "none",
-        Some(BodyKind::Form) => "form",
-        Some(BodyKind::Multipart) => "multipart",
-        Some(BodyKind::Json(_)) => "json",
-        Some(BodyKind::Binary) => "binary",
-        Some(BodyKind::Text) => "text",
+        None => RequestBodyKind::None,
+        Some(BodyKind::Form) => RequestBodyKind::Form,
+        Some(BodyKind::Multipart) => RequestBodyKind::Multipart,
+        Some(BodyKind::Json(_)) => RequestBodyKind::Json,
+        Some(BodyKind::Binary) => RequestBodyKind::Binary,
+        Some(BodyKind::Text) => RequestBodyKind::Text,
     };
     let mut required = Vec::new();
     let mut optional = Vec::new();
@@ -179,7 +198,7 @@ pub(super) fn operation_view(
             ParamLocation::Query => ParamViewLocation::Query,
             ParamLocation::Header => ParamViewLocation::Header,
             ParamLocation::Cookie => ParamViewLocation::Cookie,
-            ParamLocation::Body if body == "multipart" => ParamViewLocation::Multipart,
+            ParamLocation::Body if body == RequestBodyKind::Multipart => ParamViewLocation::Multipart,
             ParamLocation::Body => ParamViewLocation::Form,
         };
         let mut view =
@@ -425,7 +444,8 @@ pub(super) fn operation_view(
     for p in &mut optional {
         p.setter = field_namer.unique(format!("set_{}", p.field.trim_start_matches("r#")));
     }
-    let builds_parts = body != "none" || !optional.is_empty() || required.iter().any(|p: &ParamView| p.location != ParamViewLocation::Path);
+    let builds_parts =
+        body != RequestBodyKind::None || !optional.is_empty() || required.iter().any(|p: &ParamView| p.location != ParamViewLocation::Path);
     let pagination = pagination_view(op, api, &optional, types);
     Ok(OperationView {
         pagination,
@@ -442,7 +462,7 @@ pub(super) fn operation_view(
         path_args,
         required,
         optional,
-        body: body.into(),
+        body,
         body_field: None,
         response_ty,
         response_kind,
