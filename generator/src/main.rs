@@ -206,18 +206,25 @@ fn main() -> ExitCode {
     let mut bumps = Vec::new();
     let mut api_changes = Vec::new();
     let result = jobs(target).map_err(workflow::Failure::from).and_then(|(mut jobs, root)| {
-        for job in &mut jobs {
-            if target.bump {
+        if target.bump {
+            for job in &mut jobs {
                 if let Some(bump) = sdkgen::bump::prepare(job)? {
                     bumps.push(bump);
                 }
-            } else if !write {
+            }
+        }
+        let outcomes = workflow::run(&jobs, &root, mode)?;
+        // Only a crate whose recorded description drifted can have an API
+        // change to tell: the others need no second load of their description.
+        for (job, outcome) in jobs.iter().zip(&outcomes) {
+            let recorded = std::path::Path::new(sdkgen::output::DESCRIPTION);
+            if !write && outcome.drift.changed.iter().any(|p| p == recorded) {
                 if let Some(change) = sdkgen::bump::api_change(job)? {
                     api_changes.push((job.name.clone(), change));
                 }
             }
         }
-        workflow::run(&jobs, &root, mode)
+        Ok(outcomes)
     });
     let outcomes = match result {
         Ok(o) => o,
