@@ -464,6 +464,24 @@ pub fn resolve_url(base: &reqwest::Url, url: &str) -> Result<String, OAuthError>
     reqwest::Url::parse(&joined).map(|u| u.to_string()).map_err(|_| OAuthError::InvalidUrl { url: url.to_string() })
 }
 
+/// Whether a provider's JSON answer refuses: an error status, or HTTP 200
+/// with `ok: false` (Slack).
+pub(crate) fn is_refusal(status: http::StatusCode, body: &serde_json::Map<String, serde_json::Value>) -> bool {
+    body.get("ok") == Some(&serde_json::Value::Bool(false)) || !status.is_success()
+}
+
+/// The RFC 6749 error of a provider's JSON answer (`error`,
+/// `error_description`, `error_uri`), when it names one.
+pub(crate) fn provider_error(status: http::StatusCode, body: &serde_json::Map<String, serde_json::Value>) -> Option<OAuthError> {
+    let text = |k: &str| body.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    Some(OAuthError::Provider {
+        status: Some(status),
+        code: OAuthErrorCode::from(text("error")?),
+        description: text("error_description"),
+        uri: text("error_uri"),
+    })
+}
+
 /// Posts a grant and reads the token (or the provider's error).
 pub async fn request_token(http: &reqwest::Client, request: TokenRequest<'_>) -> Result<OAuthToken, OAuthError> {
     let mut params = request.params;
@@ -487,15 +505,9 @@ pub async fn request_token(http: &reqwest::Client, request: TokenRequest<'_>) ->
     let value: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
     // RFC 6749 errors, and providers that answer 200 with `ok: false` (Slack).
     if let Some(serde_json::Value::Object(body)) = &value {
-        let refused = body.get("ok") == Some(&serde_json::Value::Bool(false)) || !status.is_success();
-        if let Some(code) = body.get("error").and_then(|e| e.as_str()).filter(|_| refused || !body.contains_key("access_token")) {
-            let text = |k: &str| body.get(k).and_then(|v| v.as_str()).map(str::to_string);
-            return Err(OAuthError::Provider {
-                status: Some(status),
-                code: OAuthErrorCode::from(code.to_string()),
-                description: text("error_description"),
-                uri: text("error_uri"),
-            });
+        let refused = is_refusal(status, body) || !body.contains_key("access_token");
+        if let Some(error) = provider_error(status, body).filter(|_| refused) {
+            return Err(error);
         }
     }
     if !status.is_success() {

@@ -720,6 +720,26 @@ impl<C: AppClient> App<C> {
         Ok(AuthorizationRequest::new(url.to_string(), state, pkce))
     }
 
+    /// Exchanges an authorization code at `token_url` (client credentials in
+    /// the form, as both install and sign-in endpoints take them).
+    async fn exchange_code(
+        &self,
+        token_url: &str,
+        code: &str,
+        redirect_uri: Option<&str>,
+        pkce_verifier: Option<&str>,
+    ) -> Result<(http::StatusCode, serde_json::Map<String, serde_json::Value>), InstallError> {
+        let mut form = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("client_id", self.inner.client_id.as_str()),
+            ("client_secret", self.inner.client_secret.secret()),
+        ];
+        form.extend(redirect_uri.map(|uri| ("redirect_uri", uri)));
+        form.extend(pkce_verifier.map(|verifier| ("code_verifier", verifier)));
+        post::form(&self.inner.http, token_url, &form, None).await.map_err(InstallError::Exchange)
+    }
+
     /// Consumes the state of a callback, telling why it is refused.
     async fn consume_state(&self, callback: &Callback) -> Result<Option<String>, InstallError> {
         let state = callback.state.as_deref().ok_or(InstallError::MissingState)?;
@@ -744,19 +764,8 @@ impl<C: AppClient> App<C> {
         }
         let code = callback.code.ok_or(InstallError::InvalidCallback { reason: "no `code` parameter".into() })?;
         let settings = &self.inner.settings;
-        let mut form = vec![
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("client_id", self.inner.client_id.as_str()),
-            ("client_secret", self.inner.client_secret.secret()),
-        ];
-        if let Some(redirect_uri) = &self.inner.redirect_uri {
-            form.push(("redirect_uri", redirect_uri));
-        }
-        if let Some(verifier) = &verifier {
-            form.push(("code_verifier", verifier));
-        }
-        let (_, body) = post::form(&self.inner.http, &settings.token_url, &form, None).await.map_err(InstallError::Exchange)?;
+        let redirect_uri = self.inner.redirect_uri.as_deref();
+        let (_, body) = self.exchange_code(&settings.token_url, &code, redirect_uri, verifier.as_deref()).await?;
         let body = serde_json::Value::Object(body);
         let mut installation = settings.installation.read(&body, &settings.scope_separator, now_unix());
         if let (Some(identity), Some(token)) = (&settings.identity, &installation.bot_token) {
@@ -899,16 +908,8 @@ impl<C: AppClient> App<C> {
             return Err(InstallError::Denied { code, description: callback.error_description });
         }
         let code = callback.code.ok_or(InstallError::InvalidCallback { reason: "no `code` parameter".into() })?;
-        let mut form = vec![
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("client_id", self.inner.client_id.as_str()),
-            ("client_secret", self.inner.client_secret.secret()),
-        ];
-        if let Some(redirect_uri) = &self.inner.sign_in_redirect_uri {
-            form.push(("redirect_uri", redirect_uri));
-        }
-        let (status, body) = post::form(&self.inner.http, &openid.token_url, &form, None).await.map_err(InstallError::Exchange)?;
+        let redirect_uri = self.inner.sign_in_redirect_uri.as_deref();
+        let (status, body) = self.exchange_code(&openid.token_url, &code, redirect_uri, None).await?;
         let text = |key: &str| body.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string);
         let decode = |reason: &str| InstallError::Exchange(OAuthError::Decode { status, reason: reason.to_string() });
         let id_token = text("id_token").ok_or_else(|| decode("no `id_token` in the token response"))?;

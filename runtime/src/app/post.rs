@@ -1,7 +1,7 @@
 //! Form posts to the provider's endpoints (token, identity, OpenID Connect),
 //! read as JSON objects with the provider's refusals told apart.
 
-use crate::oauth::{OAuthError, OAuthErrorCode};
+use crate::oauth::OAuthError;
 use crate::secret::AccessToken;
 
 /// Posts `form` (with a bearer token when given) and returns the JSON object
@@ -28,18 +28,8 @@ pub(crate) async fn form(
         }
         _ => return Err(OAuthError::Decode { status, reason: "the body is not a JSON object".into() }),
     };
-    let refused = body.get("ok") == Some(&serde_json::Value::Bool(false)) || !status.is_success();
-    if refused {
-        let text = |k: &str| body.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        return match text("error") {
-            Some(code) => Err(OAuthError::Provider {
-                status: Some(status),
-                code: OAuthErrorCode::from(code),
-                description: text("error_description"),
-                uri: text("error_uri"),
-            }),
-            None => Err(OAuthError::Status { status, body: String::new() }),
-        };
+    if crate::oauth::is_refusal(status, &body) {
+        return Err(crate::oauth::provider_error(status, &body).unwrap_or(OAuthError::Status { status, body: String::new() }));
     }
     Ok((status, body))
 }
