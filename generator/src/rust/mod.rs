@@ -8,6 +8,7 @@ pub mod features;
 pub mod quick_start;
 mod recursion;
 pub mod sanitize;
+pub mod tokens;
 pub mod view;
 
 pub use view::{CrateView, plan};

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::diag::Diagnostic;
 use crate::rust::docs::lit;
+use crate::rust::tokens::{ArgType, RustType};
 use crate::rust::view::{ControllerView, OperationView, ParamView};
 use crate::settings::{DocsSettings, ExampleCall};
 
@@ -150,7 +151,7 @@ fn call(controller: &ControllerView, op: &OperationView, example: &ExampleCall, 
 }
 
 /// A Rust literal of `value` for a parameter taking `arg_ty`.
-fn literal(arg_ty: &str, value: &str, settings_path: &Path) -> Result<String, Diagnostic> {
+fn literal(arg_ty: &ArgType, value: &str, settings_path: &Path) -> Result<String, Diagnostic> {
     let number = |ok: bool| {
         if ok {
             Ok(value.to_string())
@@ -159,9 +160,9 @@ fn literal(arg_ty: &str, value: &str, settings_path: &Path) -> Result<String, Di
         }
     };
     match arg_ty {
-        "i64" | "i32" => number(value.parse::<i64>().is_ok()),
-        "f64" => number(value.parse::<f64>().is_ok()),
-        "bool" => number(value == "true" || value == "false"),
+        ArgType::Exact(RustType::I64 | RustType::I32) => number(value.parse::<i64>().is_ok()),
+        ArgType::Exact(RustType::F64) => number(value.parse::<f64>().is_ok()),
+        ArgType::Exact(RustType::Bool) => number(value == "true" || value == "false"),
         _ => Ok(lit(value)),
     }
 }

@@ -7,14 +7,17 @@ use super::models::FieldView;
 use crate::model::{Api, Ty, TypeId, TypeKind};
 use crate::rust::docs::lit;
 use crate::rust::sanitize::{Namer, snake};
+use crate::rust::tokens::{Code, RustType, ident, lit_tokens};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
 
 /// How an error body exposes its code and message.
 #[derive(Debug, Serialize)]
 pub struct ApiErrorView {
     /// Expression for `code()` over `self`.
-    pub code_expr: String,
+    pub code_expr: Code,
     /// Expression for `message()` over `self`.
-    pub message_expr: String,
+    pub message_expr: Code,
     /// Literals of the required properties: a body is this error only if it has them.
     pub required: Vec<String>,
     /// Literals of every declared property: without required ones, a body is
@@ -32,17 +35,17 @@ pub(super) fn api_error_view(
     views: &[FieldView],
 ) -> ApiErrorView {
     // A declared property of the body itself: read the field as it is typed.
-    let field_expr = |prop: &str| -> Option<String> {
+    let field_expr = |prop: &str| -> Option<TokenStream> {
         let idx = fields.iter().position(|f| f.name == prop)?;
         let v = &views[idx];
-        let ty = v.ty.as_str();
+        let name = ident(&v.name);
         let enum_field = response.error_code.as_ref().is_some_and(|c| c.path == [prop] && c.enum_type.is_some());
-        Some(match (ty.starts_with("Option<"), enum_field) {
+        Some(match (&v.ty, enum_field) {
             // A body without its code decodes to the empty catch-all value: no code.
-            (false, true) => format!("Some(self.{}.as_str()).filter(|code| !code.is_empty())", v.name),
-            (true, true) => format!("self.{}.as_ref().map(|c| c.as_str())", v.name),
-            (false, false) if ty == "String" => format!("Some(self.{}.as_str())", v.name),
-            (true, false) if ty == "Option<String>" => format!("self.{}.as_deref()", v.name),
+            (RustType::Option(_), true) => quote!(self.#name.as_ref().map(|c| c.as_str())),
+            (_, true) => quote!(Some(self.#name.as_str()).filter(|code| !code.is_empty())),
+            (RustType::String, false) => quote!(Some(self.#name.as_str())),
+            (RustType::Option(inner), false) if **inner == RustType::String => quote!(self.#name.as_deref()),
             _ => return None,
         })
     };
@@ -50,9 +53,10 @@ pub(super) fn api_error_view(
         [prop] if fields.iter().any(|f| &f.name == prop) => field_expr(prop),
         _ => path_expr(api, root, path),
     };
+    let or_none = |e: Option<TokenStream>| Code::from(e.unwrap_or_else(|| quote!(None)));
     ApiErrorView {
-        code_expr: response.error_code.as_ref().and_then(|c| expr(&c.path)).unwrap_or_else(|| "None".into()),
-        message_expr: response.error_message.as_deref().and_then(expr).unwrap_or_else(|| "None".into()),
+        code_expr: or_none(response.error_code.as_ref().and_then(|c| expr(&c.path))),
+        message_expr: or_none(response.error_message.as_deref().and_then(expr)),
         required: fields.iter().filter(|f| f.required).map(|f| lit(&f.name)).collect(),
         properties: fields.iter().map(|f| lit(&f.name)).collect(),
     }
@@ -71,46 +75,80 @@ pub(super) fn struct_idents(fields: &[crate::model::Field]) -> (Vec<String>, Str
 /// catch-all map as JSON (a code the description does not declare, e.g.
 /// Slack's `error` beside a schema that lists only `ok`). `None` when the
 /// path ends at something that is not a string.
-pub(super) fn path_expr(api: &Api, root: TypeId, path: &[String]) -> Option<String> {
-    path_expr_from(api, "self", root, path)
+pub(super) fn path_expr(api: &Api, root: TypeId, path: &[String]) -> Option<TokenStream> {
+    path_expr_from(api, quote!(self), root, path)
+}
+
+/// Where a walk down a path has got to.
+enum At {
+    /// A place of type `T` (`self.error`).
+    Place(TokenStream),
+    /// An `Option<&T>` expression.
+    Opt(TokenStream),
+    /// An optional field of `base`, not yet borrowed: kept apart so that a
+    /// string ends as `.as_deref()` rather than `.as_ref().map(String::as_str)`.
+    OptField(Box<At>, Ident),
+}
+
+impl At {
+    /// `self` as an `Option<&T>` (or place) expression.
+    fn tokens(self) -> TokenStream {
+        match self {
+            At::Place(p) | At::Opt(p) => p,
+            At::OptField(base, name) => match *base {
+                At::Place(p) => quote!(#p.#name.as_ref()),
+                opt => {
+                    let e = opt.tokens();
+                    quote!(#e.and_then(|v| v.#name.as_ref()))
+                }
+            },
+        }
+    }
+
+    /// Whether it is an `Option`.
+    fn is_opt(&self) -> bool {
+        !matches!(self, At::Place(_))
+    }
 }
 
 /// [`path_expr`] over the value `place` (of type `root`) instead of `self`.
-pub(super) fn path_expr_from(api: &Api, place: &str, root: TypeId, path: &[String]) -> Option<String> {
-    enum At {
-        /// A place of type `T` (`self.error`).
-        Place(String),
-        /// An `Option<&T>` expression.
-        Opt(String),
-    }
-    let mut at = At::Place(place.into());
+pub(super) fn path_expr_from(api: &Api, place: TokenStream, root: TypeId, path: &[String]) -> Option<TokenStream> {
+    let mut at = At::Place(place);
     let mut ty = Ty::Named(root);
     let mut json = false;
     for seg in path {
+        let key = lit_tokens(&lit(seg));
         if json {
-            let At::Opt(e) = at else { return None };
-            at = At::Opt(format!("{e}.and_then(|v| v.get({}))", lit(seg)));
+            let e = at.tokens();
+            at = At::Opt(quote!(#e.and_then(|v| v.get(#key))));
             continue;
         }
         let Ty::Named(id) = ty else { return None };
         let TypeKind::Struct { fields } = &api.ty(id).kind else { return None };
         let (idents, extra) = struct_idents(fields);
         let Some(fi) = fields.iter().position(|f| &f.name == seg) else {
-            at = At::Opt(match at {
-                At::Place(p) => format!("{p}.{extra}.get({})", lit(seg)),
-                At::Opt(e) => format!("{e}.and_then(|v| v.{extra}.get({}))", lit(seg)),
-            });
+            let extra = ident(&extra);
+            at = match at {
+                At::Place(p) => At::Opt(quote!(#p.#extra.get(#key))),
+                opt => {
+                    let e = opt.tokens();
+                    At::Opt(quote!(#e.and_then(|v| v.#extra.get(#key))))
+                }
+            };
             json = true;
             continue;
         };
         let field = &fields[fi];
         let optional = !field.required || matches!(field.ty, Ty::Nullable(_));
-        let ident = &idents[fi];
+        let name = ident(&idents[fi]);
         at = match (at, optional) {
-            (At::Place(p), false) => At::Place(format!("{p}.{ident}")),
-            (At::Place(p), true) => At::Opt(format!("{p}.{ident}.as_ref()")),
-            (At::Opt(e), false) => At::Opt(format!("{e}.map(|v| &v.{ident})")),
-            (At::Opt(e), true) => At::Opt(format!("{e}.and_then(|v| v.{ident}.as_ref())")),
+            (At::Place(p), false) => At::Place(quote!(#p.#name)),
+            (place @ At::Place(_), true) => At::OptField(Box::new(place), name),
+            (opt, false) => {
+                let e = opt.tokens();
+                At::Opt(quote!(#e.map(|v| &v.#name)))
+            }
+            (opt, true) => At::OptField(Box::new(At::Opt(opt.tokens())), name),
         };
         ty = match &field.ty {
             Ty::Nullable(inner) => (**inner).clone(),
@@ -118,22 +156,34 @@ pub(super) fn path_expr_from(api: &Api, place: &str, root: TypeId, path: &[Strin
         };
     }
     if json {
-        let At::Opt(e) = at else { return None };
-        return Some(format!("{e}.and_then(|v| v.as_str())"));
+        let e = at.tokens();
+        return Some(quote!(#e.and_then(|v| v.as_str())));
     }
     let is_enum = matches!(ty, Ty::Named(id) if matches!(api.ty(id).kind, TypeKind::Enum { .. }));
     Some(match (at, ty) {
-        (At::Place(p), Ty::String) => format!("Some({p}.as_str())"),
         // `x.as_ref().map(String::as_str)` is what clippy calls `x.as_deref()`.
-        (At::Opt(e), Ty::String) => match (e.strip_suffix(".as_ref()"), e.strip_suffix(".as_ref())")) {
-            (Some(head), _) => format!("{head}.as_deref()"),
-            (_, Some(head)) => format!("{head}.as_deref())"),
-            _ => format!("{e}.map(String::as_str)"),
+        (At::OptField(base, name), Ty::String) => match *base {
+            At::Place(p) => quote!(#p.#name.as_deref()),
+            opt => {
+                let e = opt.tokens();
+                quote!(#e.and_then(|v| v.#name.as_deref()))
+            }
         },
-        (At::Place(p), Ty::Any) => format!("{p}.as_str()"),
-        (At::Opt(e), Ty::Any) => format!("{e}.and_then(|v| v.as_str())"),
-        (At::Place(p), _) if is_enum => format!("Some({p}.as_str()).filter(|code| !code.is_empty())"),
-        (At::Opt(e), _) if is_enum => format!("{e}.map(|c| c.as_str())"),
+        (At::Place(p), Ty::String) => quote!(Some(#p.as_str())),
+        (opt, Ty::String) => {
+            let e = opt.tokens();
+            quote!(#e.map(String::as_str))
+        }
+        (At::Place(p), Ty::Any) => quote!(#p.as_str()),
+        (opt, Ty::Any) => {
+            let e = opt.tokens();
+            quote!(#e.and_then(|v| v.as_str()))
+        }
+        (At::Place(p), _) if is_enum => quote!(Some(#p.as_str()).filter(|code| !code.is_empty())),
+        (opt, _) if is_enum && opt.is_opt() => {
+            let e = opt.tokens();
+            quote!(#e.map(|c| c.as_str()))
+        }
         _ => return None,
     })
 }

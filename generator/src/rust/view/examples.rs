@@ -9,6 +9,7 @@ use super::types::Types;
 use crate::model::Operation;
 use crate::rust::docs::lit;
 use crate::rust::sanitize::{Namer, snake};
+use crate::rust::tokens::RustType;
 
 /// Examples of one operation, checked by a generated test.
 #[derive(Debug, Serialize)]
@@ -50,13 +51,12 @@ pub(super) fn example_test(
 ) -> Option<ExampleTestView> {
     // Type expressions are written from inside the crate (`crate::models::X`);
     // the test is another crate.
-    let outside = |expr: &str| expr.replace("crate::", &format!("{lib}::"));
-    let examples = |responses: &[crate::model::Response], decoding: &dyn Fn(&crate::model::Response) -> (String, BodyDecoding)| {
+    let examples = |responses: &[crate::model::Response], decoding: &dyn Fn(&crate::model::Response) -> (RustType, BodyDecoding)| {
         responses
             .iter()
             .map(|r| (r, decoding(r)))
             .filter(|(_, (_, kind))| *kind == BodyDecoding::Json)
-            .flat_map(|(r, (ty, _))| r.examples.iter().map(move |(_, v)| ExampleView { ty: outside(&ty), body: lit(&v.to_string()) }))
+            .flat_map(|(r, (ty, _))| r.examples.iter().map(move |(_, v)| ExampleView { ty: ty.from_crate(lib), body: lit(&v.to_string()) }))
             .collect::<Vec<_>>()
     };
     let success = examples(&op.successes, &|r| response_decoding(r, types));
@@ -68,7 +68,7 @@ pub(super) fn example_test(
     // test reaches it through the re-export in `controllers`.
     let (error_ty, error_decoder) = match &view.error_enum {
         Some(e) => (format!("{lib}::controllers::{}", e.name), format!("{lib}::controllers::{}::decode", e.name)),
-        None => (outside(&view.error_ty), view.error_decoder.clone()),
+        None => (view.error_ty.from_crate(lib), view.error_decoder.to_string()),
     };
     Some(ExampleTestView {
         test: namer.unique(snake(&format!("{}_examples_decode", op.id))),

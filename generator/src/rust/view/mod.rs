@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use super::docs::{doc_lines, lit};
 use super::sanitize::{Namer, module_name, package_name, pascal, snake, type_name};
+use super::tokens::ArgType;
 use crate::diag::Diagnostic;
 use crate::model::{Api, SchemeKind};
 use crate::settings::{Origin, SdkJob};
@@ -386,10 +387,10 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
 
     let example_feature = controllers
         .iter()
-        .find(|c| c.operations.iter().any(|o| !o.required.is_empty() && o.required.iter().all(|p| p.arg_ty == "impl Into<String>")))
+        .find(|c| c.operations.iter().any(|o| !o.required.is_empty() && o.required.iter().all(|p| p.arg_ty == ArgType::IntoString)))
         .map(|c| c.feature.clone());
     let example_call = controllers.iter().find_map(|c| {
-        c.operations.iter().find(|o| !o.required.is_empty() && o.required.iter().all(|p| p.arg_ty == "impl Into<String>")).map(|o| {
+        c.operations.iter().find(|o| !o.required.is_empty() && o.required.iter().all(|p| p.arg_ty == ArgType::IntoString)).map(|o| {
             let args: Vec<String> = o.required.iter().map(|p| lit(&p.field)).collect();
             format!("client.{}().{}({})", c.accessor, o.method, args.join(", "))
         })

@@ -12,6 +12,8 @@ use crate::model::{Api, Owner, Ty, TypeId, TypeKind};
 use crate::rust::docs::{doc_lines, lit};
 use crate::rust::recursion::boxed_fields;
 use crate::rust::sanitize::{Namer, pascal, snake};
+use crate::rust::tokens::{ArgType, Code, RustType, ident};
+use quote::quote;
 
 /// One file under `src/models/`.
 #[derive(Debug, Serialize)]
@@ -60,7 +62,7 @@ pub struct TypeView {
     /// Catch-all variant of an enum.
     pub other_variant: String,
     /// Alias target.
-    pub alias: String,
+    pub alias: Option<RustType>,
     /// For an error body: how `code()` and `message()` read it.
     pub api_error: Option<ApiErrorView>,
     /// Union details.
@@ -101,9 +103,11 @@ pub struct BuildArgView {
     /// Binding of the argument.
     pub arg: String,
     /// Argument type.
-    pub arg_ty: String,
+    pub arg_ty: ArgType,
     /// The value stored in the field, from `arg`.
-    pub value: String,
+    pub value: Code,
+    /// Whether `value` is `arg` itself (`Self { field, .. }` shorthand).
+    pub shorthand: bool,
     /// Doc lines of the setter.
     pub docs: Vec<String>,
     /// The field is deprecated.
@@ -127,7 +131,7 @@ pub struct UnionVariantView {
     /// Variant name.
     pub name: String,
     /// Payload type.
-    pub ty: String,
+    pub ty: RustType,
     /// Docs.
     pub docs: Vec<String>,
     /// Discriminator values selecting it, as a match pattern (`"cat" | "Cat"`).
@@ -148,7 +152,7 @@ pub struct FieldView {
     /// Serde attribute contents (`rename = "x"`, `default`, ...).
     pub serde: Vec<String>,
     /// Type.
-    pub ty: String,
+    pub ty: RustType,
     /// Docs.
     pub docs: Vec<String>,
     /// Deprecated.
@@ -212,7 +216,7 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
             extra_field: String::new(),
             variants: Vec::new(),
             other_variant: String::new(),
-            alias: String::new(),
+            alias: None,
             api_error: None,
             union: None,
             is_helpers: false,
@@ -223,20 +227,17 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
                 let mut namer = Namer::new();
                 for (fi, f) in fields.iter().enumerate() {
                     let ident = namer.unique(snake(&f.name));
-                    let mut ty = types.rust(&f.ty, here);
-                    if boxed[i][fi] {
-                        ty = match &f.ty {
-                            Ty::Nullable(inner) => format!("Option<Box<{}>>", types.rust(inner, here)),
-                            _ => format!("Box<{ty}>"),
-                        };
-                    }
+                    let mut ty = match (&f.ty, boxed[i][fi]) {
+                        (Ty::Nullable(inner), true) => types.rust(inner, here).boxed().option(),
+                        (ty, true) => types.rust(ty, here).boxed(),
+                        (ty, false) => types.rust(ty, here),
+                    };
                     let mut serde = Vec::new();
                     if ident != f.name {
                         serde.push(format!("rename = {}", lit(&f.name)));
                     }
-                    let is_option = ty.starts_with("Option<");
-                    if !f.required && !is_option {
-                        ty = format!("Option<{ty}>");
+                    if !f.required && !ty.is_option() {
+                        ty = ty.option();
                     }
                     let inner = match &f.ty {
                         Ty::Nullable(t) => t.as_ref(),
@@ -245,7 +246,7 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
                     let decoder = types.scalar_decoder(inner).filter(|_| !boxed[i][fi]);
                     // Lenient: real responses omit documented-required fields.
                     serde.push("default".into());
-                    if ty.starts_with("Option<") {
+                    if ty.is_option() {
                         serde.push("skip_serializing_if = \"Option::is_none\"".into());
                         if let Some(d) = decoder {
                             serde.push(format!("deserialize_with = \"sdkgen_runtime::de::opt_{d}\""));
@@ -289,7 +290,7 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
                 view.other_variant = CATCH_ALL.into();
             }
             TypeKind::Alias(ty) => {
-                view.alias = types.rust(ty, here);
+                view.alias = Some(types.rust(ty, here));
             }
             TypeKind::Union { variants, tag } => {
                 let mut namer = Namer::with_reserved([CATCH_ALL]);
@@ -297,7 +298,7 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
                 for (vi, v) in variants.iter().enumerate() {
                     let mut ty = types.rust(&v.ty, here);
                     if boxed[i][vi] {
-                        ty = format!("Box<{ty}>");
+                        ty = ty.boxed();
                     }
                     let mut vdocs = vec![lit(&format!(" `{}`.", v.name.join(".").replace('`', "'")))];
                     if let (Some(tag), false) = (tag, v.tag_values.is_empty()) {
@@ -321,14 +322,14 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
                 }
                 // `From` for payload types no other alternative shares (aliases
                 // resolved: two names for `String` are one type).
-                let resolved: Vec<String> = variants
+                let resolved: Vec<RustType> = variants
                     .iter()
                     .zip(&out)
-                    .map(|(v, o)| if o.ty.starts_with("Box<") { o.ty.clone() } else { types.rust(&types.resolve(&v.ty), here) })
+                    .map(|(v, o)| if o.ty.is_box() { o.ty.clone() } else { types.rust(&types.resolve(&v.ty), here) })
                     .collect();
                 for vi in 0..out.len() {
                     let unique = resolved.iter().filter(|r| **r == resolved[vi]).count() == 1;
-                    out[vi].from = unique && resolved[vi] != "serde_json::Value";
+                    out[vi].from = unique && resolved[vi] != RustType::Json;
                 }
                 view.union = Some(UnionView { variants: out, tag_lit: tag.as_deref().map(lit), other: CATCH_ALL.into() });
             }
@@ -374,37 +375,41 @@ pub(super) fn struct_build(
         let string = types.is_string(inner) && !is_boxed;
         if f.required {
             let arg = args.unique(arg_base);
-            let (arg_ty, value) = match (nullable, is_boxed) {
-                (true, true) => (format!("Option<{inner_ty}>"), format!("{arg}.map(Box::new)")),
-                (true, false) => (format!("Option<{inner_ty}>"), arg.clone()),
-                (false, true) => (inner_ty, format!("Box::new({arg})")),
-                (false, false) if string => ("impl Into<String>".to_string(), format!("{arg}.into()")),
-                (false, false) => (inner_ty, arg.clone()),
+            let binding = ident(&arg);
+            // `plain`: the argument is stored as it is.
+            let (arg_ty, value, plain) = match (nullable, is_boxed) {
+                (true, true) => (ArgType::Exact(inner_ty.option()), quote!(#binding.map(Box::new)), false),
+                (true, false) => (ArgType::Exact(inner_ty.option()), quote!(#binding), true),
+                (false, true) => (ArgType::Exact(inner_ty), quote!(Box::new(#binding)), false),
+                (false, false) if string => (ArgType::IntoString, quote!(#binding.into()), false),
+                (false, false) => (ArgType::Exact(inner_ty), quote!(#binding), true),
             };
             required.push(BuildArgView {
+                shorthand: plain && arg == v.name,
                 field: v.name.clone(),
                 method: String::new(),
                 arg,
                 arg_ty,
-                value,
+                value: value.into(),
                 docs,
                 deprecated: v.deprecated,
             });
         } else {
             let method = methods.unique(format!("with_{}", v.name.trim_end_matches('_')));
             let (arg_ty, value) = if is_boxed {
-                (inner_ty, "Some(Box::new(value))".to_string())
+                (ArgType::Exact(inner_ty), quote!(Some(Box::new(value))))
             } else if string {
-                ("impl Into<String>".to_string(), "Some(value.into())".to_string())
+                (ArgType::IntoString, quote!(Some(value.into())))
             } else {
-                (inner_ty, "Some(value)".to_string())
+                (ArgType::Exact(inner_ty), quote!(Some(value)))
             };
             optional.push(BuildArgView {
                 field: v.name.clone(),
                 method,
                 arg: "value".into(),
                 arg_ty,
-                value,
+                value: value.into(),
+                shorthand: false,
                 docs,
                 deprecated: v.deprecated,
             });

@@ -17,6 +17,8 @@ use crate::diag::Diagnostic;
 use crate::model::{Api, BodyKind, FieldEncoding, Operation, ParamLocation, ParamStyle, Ty, TypeKind};
 use crate::rust::docs::{doc_paragraphs, lit};
 use crate::rust::sanitize::{Namer, pascal, snake, type_name};
+use crate::rust::tokens::{Code, RustType, ident};
+use quote::quote;
 
 /// One operation.
 #[derive(Debug, Serialize)]
@@ -48,17 +50,17 @@ pub struct OperationView {
     /// JSON body field (for `json`), and whether it is optional.
     pub body_field: Option<ParamView>,
     /// Success type.
-    pub response_ty: String,
+    pub response_ty: RustType,
     /// How the success body is decoded.
     pub response_kind: ResponseKind,
     /// Error type.
-    pub error_ty: String,
+    pub error_ty: RustType,
     /// Several success responses with different bodies: their enum.
     pub output_enum: Option<StatusEnumView>,
     /// Several error responses with different bodies: their enum.
     pub error_enum: Option<StatusEnumView>,
     /// Function decoding an error body from status and bytes.
-    pub error_decoder: String,
+    pub error_decoder: Code,
     /// Content type literal sent unless the caller picks another.
     pub content_type_lit: Option<String>,
     /// Several media types the body can be sent as: their enum and the setter.
@@ -114,7 +116,7 @@ pub struct PathArgView {
     /// Local variable named in the format string.
     pub binding: String,
     /// Its value, percent-encoded.
-    pub expr: String,
+    pub expr: Code,
 }
 
 /// How success and error bodies are told apart.
@@ -123,7 +125,7 @@ pub struct DiscriminatorView {
     /// Property literal.
     pub property_lit: String,
     /// Rust expression of the error value (`sdkgen_runtime::response::Pinned::Bool(false)`).
-    pub error_expr: String,
+    pub error_expr: Code,
 }
 
 /// The request builder of operation `id`: `<Op>Request`, or `<Op>RequestBuilder`
@@ -273,7 +275,7 @@ pub(super) fn operation_view(
         let binding = binding_namer.unique(param.map_or_else(|| "segment".to_string(), |p| p.arg.clone()));
         // Named arguments (`{id}`): the formatter lays out `format!` best with plain names.
         fmt.push_str(&format!("{{{binding}}}"));
-        let expr = param.map(|p| p.path_expr.clone()).unwrap_or_else(|| "String::new()".to_string());
+        let expr = param.map_or_else(|| quote!(String::new()).into(), |p| p.path_expr.clone());
         path_args.push(PathArgView { binding, expr });
         rest = &rest[start + len + 1..];
     }
@@ -308,25 +310,26 @@ pub(super) fn operation_view(
         }
     });
 
-    let decoded: Vec<(String, BodyDecoding)> = op.successes.iter().map(|r| response_decoding(r, types)).collect();
+    let decoded: Vec<(RustType, BodyDecoding)> = op.successes.iter().map(|r| response_decoding(r, types)).collect();
     let (response_ty, response_kind, output_enum) = match decoded.first() {
-        None => ("()".to_string(), ResponseKind::Unit, None),
+        None => (RustType::Unit, ResponseKind::Unit, None),
         Some(first) if decoded.iter().all(|d| d == first) => (first.0.clone(), first.1.into(), None),
         Some(_) => {
             let name = names.output.clone();
             let view = status_enum(api, &name, &op.successes, &decoded, |_| false);
-            (name, ResponseKind::Enum, Some(view))
+            (RustType::Local(name), ResponseKind::Enum, Some(view))
         }
     };
-    let error_payloads: Vec<(String, BodyDecoding)> = op.errors.iter().map(|r| error_payload(r, types)).collect();
+    let any_error_body = || quote!(sdkgen_runtime::response::any_error_body);
+    let error_payloads: Vec<(RustType, BodyDecoding)> = op.errors.iter().map(|r| error_payload(r, types)).collect();
     let (error_ty, error_enum, error_decoder) = match error_payloads.first() {
-        None => ("serde_json::Value".to_string(), None, "sdkgen_runtime::response::any_error_body".to_string()),
+        None => (RustType::Json, None, any_error_body()),
         Some(first) if error_payloads.iter().all(|d| d == first) => {
             // Bodiless errors: any JSON they carry anyway is kept as a value.
             if first.1 == BodyDecoding::Json {
                 (first.0.clone(), None, error_decoder(&op.errors[0], api))
             } else {
-                ("serde_json::Value".to_string(), None, "sdkgen_runtime::response::any_error_body".to_string())
+                (RustType::Json, None, any_error_body())
             }
         }
         Some(_) => {
@@ -336,24 +339,29 @@ pub(super) fn operation_view(
                 Some(Ty::Any) => true,
                 _ => false,
             });
-            let decoder = format!("{name}::decode");
-            (name, Some(view), decoder)
+            let enum_name = ident(&name);
+            (RustType::Local(name), Some(view), quote!(#enum_name::decode))
         }
     };
 
     let mut output_enum = output_enum;
     if let Some(e) = &mut output_enum {
+        let enum_name = ident(&e.name);
+        let decoder = &error_decoder;
         for v in &mut e.variants {
             let call = match v.kind {
-                BodyDecoding::Json => format!("sdkgen_runtime::response::json(raw, None, {error_decoder})"),
+                BodyDecoding::Json => quote!(sdkgen_runtime::response::json(raw, None, #decoder)),
                 kind @ (BodyDecoding::Unit | BodyDecoding::Text | BodyDecoding::Bytes) => {
-                    format!("sdkgen_runtime::response::{}(raw, {error_decoder})", kind.as_str())
+                    let function = ident(kind.as_str());
+                    quote!(sdkgen_runtime::response::#function(raw, #decoder))
                 }
             };
+            let variant = ident(&v.name);
             v.decode = match v.payload {
-                Some(_) => format!("{call}.map({}::{})", e.name, v.name),
-                None => format!("{call}.map(|()| {}::{})", e.name, v.name),
-            };
+                Some(_) => quote!(#call.map(#enum_name::#variant)),
+                None => quote!(#call.map(|()| #enum_name::#variant)),
+            }
+            .into();
         }
     }
 
@@ -469,7 +477,7 @@ pub(super) fn operation_view(
         error_ty,
         output_enum,
         error_enum,
-        error_decoder,
+        error_decoder: error_decoder.into(),
         content_type_lit,
         media_types,
         discriminator,

@@ -6,6 +6,9 @@ use serde::Serialize;
 use super::types::Types;
 use crate::model::{ParamStyle, Ty, TypeKind};
 use crate::rust::docs::{doc_lines, lit};
+use crate::rust::tokens::{ArgType, Code, RustType, ident, lit_tokens};
+use proc_macro2::TokenStream;
+use quote::quote;
 
 /// Where a parameter's value goes; serialises (for the templates) as `path`,
 /// `query`, `header`, `cookie`, `form`, `multipart` or `body`.
@@ -51,15 +54,18 @@ pub struct ParamView {
     /// Where the value goes.
     pub location: ParamViewLocation,
     /// Stored type (without the `Option` of optional parameters).
-    pub ty: String,
+    pub ty: RustType,
     /// Argument type of the method/setter.
-    pub arg_ty: String,
+    pub arg_ty: ArgType,
     /// Name of the method argument.
     pub arg: String,
     /// Expression converting the argument into the stored type.
-    pub convert: String,
+    pub convert: Code,
+    /// Whether `convert` is the argument itself, named like the field
+    /// (`Self { field, .. }` shorthand).
+    pub shorthand: bool,
     /// The same for a setter, whose argument is `value`.
-    pub convert_value: String,
+    pub convert_value: Code,
     /// For an optional parameter: the `set_x(Option<T>)` setter's name.
     pub setter: String,
     /// How the value is encoded.
@@ -73,43 +79,87 @@ pub struct ParamView {
     /// Deprecated.
     pub deprecated: bool,
     /// Statement adding a required value (`self.<field>`) to `parts`.
-    pub push_required: String,
+    pub push_required: Code,
     /// Statement adding an optional value (`value`) to `parts`.
-    pub push_optional: String,
+    pub push_optional: Code,
     /// Expression of the value as a path segment.
-    pub path_expr: String,
+    pub path_expr: Code,
 }
 
 /// A form field sent as one JSON text (`blocks=[{"type":"section"}]`): the
 /// setter takes the typed value, serialized with `serde_json` when sent.
 pub(super) fn send_as_json_text(view: &mut ParamView) {
     let method = match view.location {
-        ParamViewLocation::Multipart => "text_part",
+        ParamViewLocation::Multipart => quote!(text_part),
         ParamViewLocation::Form
         | ParamViewLocation::Path
         | ParamViewLocation::Query
         | ParamViewLocation::Header
         | ParamViewLocation::Cookie
-        | ParamViewLocation::Body => "form",
+        | ParamViewLocation::Body => quote!(form),
     };
-    let push = |value: &str| {
-        format!(
-            "parts.{method}({}, serde_json::to_string(&{value}).map_err(|e| crate::Error::InvalidRequest {{ message: e.to_string() }})?);",
-            view.wire_lit
-        )
+    let wire = lit_tokens(&view.wire_lit);
+    let push = |value: TokenStream| -> Code {
+        quote! {
+            parts.#method(#wire, serde_json::to_string(&#value).map_err(|e| crate::Error::InvalidRequest { message: e.to_string() })?);
+        }
+        .into()
     };
-    view.push_required = push(&format!("self.{}", view.field));
-    view.push_optional = push("value");
+    let field = ident(&view.field);
+    view.push_required = push(quote!(self.#field));
+    view.push_optional = push(quote!(value));
     view.encode = ParamEncode::Json;
     if !view.docs.is_empty() {
         view.docs.push(lit(""));
     }
-    let raw = if view.ty.contains("serde_json::Value") {
+    let raw = if mentions_json_value(&view.ty) {
         String::new()
     } else {
         format!(" From raw JSON: `serde_json::from_value::<{}>(value)`.", view.ty)
     };
     view.docs.push(lit(&format!(" Sent as one JSON text.{raw}")));
+}
+
+/// Whether `ty` is or holds `serde_json::Value` (raw JSON needs no
+/// `from_value` hint).
+fn mentions_json_value(ty: &RustType) -> bool {
+    match ty {
+        RustType::Json => true,
+        RustType::Vec(inner) | RustType::Map(inner) | RustType::Option(inner) | RustType::Box(inner) => mentions_json_value(inner),
+        RustType::String
+        | RustType::I32
+        | RustType::I64
+        | RustType::F64
+        | RustType::Bool
+        | RustType::FileUpload
+        | RustType::Unit
+        | RustType::Bytes
+        | RustType::Local(_)
+        | RustType::Model(_) => false,
+    }
+}
+
+/// How one element of a parameter becomes text.
+enum ToText {
+    /// It is a `String` already.
+    Itself,
+    /// An enum of strings: `String::from(v)`.
+    FromEnum,
+    /// `v.to_string()`.
+    Display,
+    /// Through the runtime's JSON styler.
+    Json,
+}
+
+impl ToText {
+    fn apply(&self, v: &TokenStream) -> TokenStream {
+        match self {
+            ToText::Itself => v.clone(),
+            ToText::FromEnum => quote!(String::from(#v)),
+            ToText::Display => quote!(#v.to_string()),
+            ToText::Json => quote!(sdkgen_runtime::params::json_param(&#v)),
+        }
+    }
 }
 
 /// The view of one parameter of type `ty`: its setter `field`, wire name
@@ -143,37 +193,36 @@ pub(super) fn param_view(
     };
     // Clippy rejects placeholder names (`foo`) as bindings, though not as fields.
     let arg = if matches!(field.as_str(), "foo" | "baz" | "quux") { format!("{field}_") } else { field.clone() };
-    let (arg_ty, convert, convert_value) = if types.is_string(&ty) && stored == "String" {
-        ("impl Into<String>".to_string(), format!("{arg}.into()"), "value.into()".to_string())
+    let binding = ident(&arg);
+    let (arg_ty, convert, convert_value) = if types.is_string(&ty) && stored == RustType::String {
+        (ArgType::IntoString, quote!(#binding.into()), quote!(value.into()))
     } else if matches!(ty, Ty::Binary) {
-        ("impl Into<crate::FileUpload>".to_string(), format!("{arg}.into()"), "value.into()".to_string())
+        (ArgType::IntoFileUpload, quote!(#binding.into()), quote!(value.into()))
     } else {
-        (stored.clone(), arg.clone(), "value".to_string())
+        (ArgType::Exact(stored.clone()), quote!(#binding), quote!(value))
     };
-    let elem_ty = types.rust(&elem, None);
-    let conv = |v: &str| -> String {
-        match encode {
-            ParamEncode::File => v.to_string(),
-            ParamEncode::Json => format!("sdkgen_runtime::params::json_param(&{v})"),
-            ParamEncode::String if elem_ty == "String" => v.to_string(),
-            ParamEncode::String if matches!(elem, Ty::Named(_)) && types.is_string(&elem) => v.to_string(),
-            ParamEncode::String if matches!(elem, Ty::Named(id) if matches!(types.api.ty(id).kind, TypeKind::Enum { .. })) => {
-                format!("String::from({v})")
-            }
-            ParamEncode::String => format!("{v}.to_string()"),
-        }
+    let shorthand = matches!(arg_ty, ArgType::Exact(_)) && arg == field;
+    let to_text = match encode {
+        ParamEncode::File => ToText::Itself,
+        ParamEncode::Json => ToText::Json,
+        ParamEncode::String if types.rust(&elem, None) == RustType::String => ToText::Itself,
+        ParamEncode::String if matches!(elem, Ty::Named(_)) && types.is_string(&elem) => ToText::Itself,
+        ParamEncode::String if matches!(elem, Ty::Named(id) if matches!(types.api.ty(id).kind, TypeKind::Enum { .. })) => ToText::FromEnum,
+        ParamEncode::String => ToText::Display,
     };
     let method = match (location, encode) {
         // Path values are formatted into the path (`path_expr`), never pushed.
-        (ParamViewLocation::Query | ParamViewLocation::Path, _) => "query",
-        (ParamViewLocation::Header, _) => "header",
-        (ParamViewLocation::Cookie, _) => "cookie",
-        (ParamViewLocation::Form, _) => "form",
-        (ParamViewLocation::Multipart, ParamEncode::File) => "file_part",
-        (ParamViewLocation::Multipart, ParamEncode::String | ParamEncode::Json) => "text_part",
-        (ParamViewLocation::Body, _) => "body",
+        (ParamViewLocation::Query | ParamViewLocation::Path, _) => quote!(query),
+        (ParamViewLocation::Header, _) => quote!(header),
+        (ParamViewLocation::Cookie, _) => quote!(cookie),
+        (ParamViewLocation::Form, _) => quote!(form),
+        (ParamViewLocation::Multipart, ParamEncode::File) => quote!(file_part),
+        (ParamViewLocation::Multipart, ParamEncode::String | ParamEncode::Json) => quote!(text_part),
+        (ParamViewLocation::Body, _) => quote!(body),
     };
-    let style_expr = format!("sdkgen_runtime::params::Style::{}", style.runtime_variant());
+    let wire = lit_tokens(&wire_lit);
+    let style_variant = ident(style.runtime_variant());
+    let style_expr = quote!(sdkgen_runtime::params::Style::#style_variant);
     // Objects, and styles other than comma-joined or repeated values, go through
     // the runtime's styler (which works on the value's JSON form).
     let structured = encode == ParamEncode::Json;
@@ -191,60 +240,62 @@ pub(super) fn param_view(
         ParamStyle::Form | ParamStyle::Simple => (false, false),
     };
     let styled_query = query_like && (structured || styled_in_query);
-    let push = |value: &str| -> String {
-        if styled_query {
-            return format!(
-                "for (name, value) in sdkgen_runtime::params::styled({wire_lit}, {style_expr}, {explode}, &{value}) {{ parts.{method}(name, value); }}"
-            );
-        }
-        if location == ParamViewLocation::Header && structured {
-            return format!("parts.header({wire_lit}, sdkgen_runtime::params::header_value({explode}, &{value}));");
-        }
-        if location == ParamViewLocation::Body {
-            return match (&ty, encode) {
-                (Ty::Binary, _) => format!("parts.bytes({value});"),
-                (Ty::String, _) => format!("parts.text({value});"),
-                _ => format!("parts.json(&{value}).map_err(|message| crate::Error::InvalidRequest {{ message }})?;"),
-            };
-        }
-        if is_array {
-            if explode || location == ParamViewLocation::Multipart {
-                format!("for item in {value} {{ parts.{method}({wire_lit}, {}); }}", conv("item"))
-            } else {
-                match conv("item") {
-                    // Strings already: joined as they are.
-                    item if item == "item" => format!("parts.{method}({wire_lit}, {value}.join(\",\"));"),
-                    item if item == "String::from(item)" => {
-                        format!("parts.{method}({wire_lit}, {value}.into_iter().map(String::from).collect::<Vec<_>>().join(\",\"));")
-                    }
-                    item => format!("parts.{method}({wire_lit}, {value}.into_iter().map(|item| {item}).collect::<Vec<_>>().join(\",\"));"),
+    let push = |value: TokenStream| -> Code {
+        let tokens = if styled_query {
+            quote! {
+                for (name, value) in sdkgen_runtime::params::styled(#wire, #style_expr, #explode, &#value) { parts.#method(name, value); }
+            }
+        } else if location == ParamViewLocation::Header && structured {
+            quote!(parts.header(#wire, sdkgen_runtime::params::header_value(#explode, &#value));)
+        } else if location == ParamViewLocation::Body {
+            match (&ty, encode) {
+                (Ty::Binary, _) => quote!(parts.bytes(#value);),
+                (Ty::String, _) => quote!(parts.text(#value);),
+                _ => quote!(parts.json(&#value).map_err(|message| crate::Error::InvalidRequest { message })?;),
+            }
+        } else if is_array && (explode || location == ParamViewLocation::Multipart) {
+            let item = to_text.apply(&quote!(item));
+            quote!(for item in #value { parts.#method(#wire, #item); })
+        } else if is_array {
+            match to_text {
+                // Strings already: joined as they are.
+                ToText::Itself => quote!(parts.#method(#wire, #value.join(","));),
+                ToText::FromEnum => quote!(parts.#method(#wire, #value.into_iter().map(String::from).collect::<Vec<_>>().join(","));),
+                ToText::Display | ToText::Json => {
+                    let item = to_text.apply(&quote!(item));
+                    quote!(parts.#method(#wire, #value.into_iter().map(|item| #item).collect::<Vec<_>>().join(","));)
                 }
             }
         } else {
-            format!("parts.{method}({wire_lit}, {});", conv(value))
-        }
+            let text = to_text.apply(&value);
+            quote!(parts.#method(#wire, #text);)
+        };
+        tokens.into()
     };
-    let push_required = push(&format!("self.{field}"));
-    let push_optional = push("value");
+    let this = ident(&field);
+    let push_required = push(quote!(self.#this));
+    let push_optional = push(quote!(value));
     let path_expr = if structured || is_array || styled_in_path {
-        format!("sdkgen_runtime::params::path_segment({wire_lit}, {style_expr}, {explode}, &self.{field})")
+        quote!(sdkgen_runtime::params::path_segment(#wire, #style_expr, #explode, &self.#this))
     } else if types.is_string(&ty) {
-        format!("sdkgen_runtime::params::encode_path(&self.{field})")
+        quote!(sdkgen_runtime::params::encode_path(&self.#this))
     } else {
-        format!("sdkgen_runtime::params::encode_path(&{})", conv(&format!("self.{field}")))
+        let text = to_text.apply(&quote!(self.#this));
+        quote!(sdkgen_runtime::params::encode_path(&#text))
     };
     ParamView {
         push_required,
         push_optional,
-        path_expr,
+        path_expr: path_expr.into(),
         field,
         wire_lit,
         location,
         ty: stored,
         arg_ty,
         arg,
-        convert,
-        convert_value,
+        convert: convert.into(),
+        shorthand,
+        convert_value: convert_value.into(),
         setter: String::new(),
         encode,
         is_array,

@@ -7,6 +7,9 @@ use super::types::Types;
 use crate::model::{Api, StatusKey, Ty, TypeKind};
 use crate::rust::docs::{doc_lines, lit};
 use crate::rust::sanitize::{Namer, pascal};
+use crate::rust::tokens::{Code, RustType, lit_tokens};
+use proc_macro2::{Literal, TokenStream};
+use quote::{ToTokens, quote};
 
 /// How one response body is decoded; serialises as `json`, `unit`, `text` or
 /// `bytes`, which (but `json`) also name the runtime's decoding function.
@@ -85,40 +88,42 @@ pub struct StatusVariantView {
     /// Variant name.
     pub name: String,
     /// Payload type; `None` for a response without a body.
-    pub payload: Option<String>,
+    pub payload: Option<RustType>,
     /// How its body is decoded.
     pub kind: BodyDecoding,
     /// Match pattern over the status code (`404`, `400..=499`, `_`).
-    pub pattern: String,
+    pub pattern: Code,
+    /// Whether it is `default`: any status no other variant names.
+    pub fallback: bool,
     /// Docs.
     pub docs: Vec<String>,
     /// Whether the payload implements `crate::ApiError`.
     pub api_error: bool,
     /// For a success response: the expression decoding `raw` into this variant.
-    pub decode: String,
+    pub decode: Code,
     /// For an error response: the function decoding its body.
-    pub decoder: String,
+    pub decoder: Code,
 }
 
 /// How a success response is decoded: its Rust type and `json`, `unit`, `text`
 /// or `bytes`.
-pub(super) fn response_decoding(r: &crate::model::Response, types: &Types<'_>) -> (String, BodyDecoding) {
+pub(super) fn response_decoding(r: &crate::model::Response, types: &Types<'_>) -> (RustType, BodyDecoding) {
     match &r.ty {
-        None => ("()".to_string(), BodyDecoding::Unit),
-        Some(Ty::Binary) => ("Vec<u8>".to_string(), BodyDecoding::Bytes),
-        Some(_) if r.media_type.as_deref().is_some_and(|m| m.starts_with("text/")) => ("String".to_string(), BodyDecoding::Text),
+        None => (RustType::Unit, BodyDecoding::Unit),
+        Some(Ty::Binary) => (RustType::Bytes, BodyDecoding::Bytes),
+        Some(_) if r.media_type.as_deref().is_some_and(|m| m.starts_with("text/")) => (RustType::String, BodyDecoding::Text),
         Some(ty) => (types.rust(ty, None), BodyDecoding::Json),
     }
 }
 
 /// The payload of an error response: JSON of its type, or nothing (`unit`;
 /// text and binary error bodies stay in [`Error::body`](crate::Error)).
-pub(super) fn error_payload(r: &crate::model::Response, types: &Types<'_>) -> (String, BodyDecoding) {
+pub(super) fn error_payload(r: &crate::model::Response, types: &Types<'_>) -> (RustType, BodyDecoding) {
     match &r.ty {
         Some(ty @ (Ty::Named(_) | Ty::Any)) if !r.media_type.as_deref().is_some_and(|m| m.starts_with("text/")) => {
             (types.rust(ty, None), BodyDecoding::Json)
         }
-        Some(Ty::Binary | Ty::String) | None => ("()".to_string(), BodyDecoding::Unit),
+        Some(Ty::Binary | Ty::String) | None => (RustType::Unit, BodyDecoding::Unit),
         Some(ty) => (types.rust(ty, None), BodyDecoding::Json),
     }
 }
@@ -184,20 +189,24 @@ pub(super) fn status_variant(status: StatusKey) -> String {
 }
 
 /// The match pattern of a documented status over `u16` codes.
-pub(super) fn status_pattern(status: StatusKey) -> String {
+pub(super) fn status_pattern(status: StatusKey) -> TokenStream {
     match status {
-        StatusKey::Range(d) => format!("{d}00..={d}99"),
-        StatusKey::Code(n) => n.to_string(),
-        StatusKey::Default => "_".to_string(),
+        StatusKey::Range(d) => {
+            let low = Literal::u16_unsuffixed(d * 100);
+            let high = Literal::u16_unsuffixed(d * 100 + 99);
+            quote!(#low..=#high)
+        }
+        StatusKey::Code(n) => Literal::u16_unsuffixed(n).into_token_stream(),
+        StatusKey::Default => quote!(_),
     }
 }
 
 /// The error decoder for a response: bodies of a declared object are checked
 /// for its properties (see `sdkgen_runtime::response::Documented`), others taken as they are.
-pub(super) fn error_decoder(r: &crate::model::Response, api: &Api) -> String {
+pub(super) fn error_decoder(r: &crate::model::Response, api: &Api) -> TokenStream {
     match &r.ty {
-        Some(Ty::Named(id)) if matches!(api.ty(*id).kind, TypeKind::Struct { .. }) => "sdkgen_runtime::response::error_body".into(),
-        _ => "sdkgen_runtime::response::any_error_body".into(),
+        Some(Ty::Named(id)) if matches!(api.ty(*id).kind, TypeKind::Struct { .. }) => quote!(sdkgen_runtime::response::error_body),
+        _ => quote!(sdkgen_runtime::response::any_error_body),
     }
 }
 
@@ -207,7 +216,7 @@ pub(super) fn status_enum(
     api: &Api,
     name: &str,
     responses: &[crate::model::Response],
-    decoded: &[(String, BodyDecoding)],
+    decoded: &[(RustType, BodyDecoding)],
     api_error: impl Fn(&crate::model::Response) -> bool,
 ) -> StatusEnumView {
     let mut namer = Namer::new();
@@ -215,8 +224,8 @@ pub(super) fn status_enum(
         .iter()
         .zip(decoded)
         .map(|(r, (ty, kind))| {
-            let pattern = status_pattern(r.status);
-            let what = if pattern == "_" { "Any other status".to_string() } else { format!("HTTP {}", r.status) };
+            let fallback = r.status == StatusKey::Default;
+            let what = if fallback { "Any other status".to_string() } else { format!("HTTP {}", r.status) };
             let mut docs = vec![lit(&format!(" {what}."))];
             if let Some(d) = &r.description {
                 docs.push(lit(""));
@@ -226,17 +235,18 @@ pub(super) fn status_enum(
                 name: namer.unique(status_variant(r.status)),
                 payload: (*kind != BodyDecoding::Unit).then(|| ty.clone()),
                 kind: *kind,
-                pattern,
+                pattern: status_pattern(r.status).into(),
+                fallback,
                 docs,
                 api_error: *kind == BodyDecoding::Json && api_error(r),
-                decode: String::new(),
-                decoder: error_decoder(r, api),
+                decode: Code::default(),
+                decoder: error_decoder(r, api).into(),
             }
         })
         .collect();
     StatusEnumView {
         name: name.to_string(),
-        has_fallback: variants.iter().any(|v| v.pattern == "_"),
+        has_fallback: variants.iter().any(|v| v.fallback),
         all_api_error: variants.iter().all(|v| v.api_error),
         any_api_error: variants.iter().any(|v| v.api_error),
         variants,
@@ -244,11 +254,21 @@ pub(super) fn status_enum(
 }
 
 /// `serde_json::Value` constant → a `sdkgen_runtime::response::Pinned` expression.
-pub(super) fn pinned_expr(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Bool(b) => format!("sdkgen_runtime::response::Pinned::Bool({b})"),
-        serde_json::Value::Number(n) if n.is_i64() => format!("sdkgen_runtime::response::Pinned::Int({n})"),
-        serde_json::Value::String(s) => format!("sdkgen_runtime::response::Pinned::Str({})", lit(s)),
-        other => format!("sdkgen_runtime::response::Pinned::Str({})", lit(&other.to_string())),
-    }
+pub(super) fn pinned_expr(v: &serde_json::Value) -> Code {
+    let tokens = match v {
+        serde_json::Value::Bool(b) => quote!(sdkgen_runtime::response::Pinned::Bool(#b)),
+        serde_json::Value::Number(n) if n.is_i64() => {
+            let n = proc_macro2::Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
+            quote!(sdkgen_runtime::response::Pinned::Int(#n))
+        }
+        serde_json::Value::String(s) => {
+            let s = lit_tokens(&lit(s));
+            quote!(sdkgen_runtime::response::Pinned::Str(#s))
+        }
+        other => {
+            let s = lit_tokens(&lit(&other.to_string()));
+            quote!(sdkgen_runtime::response::Pinned::Str(#s))
+        }
+    };
+    tokens.into()
 }

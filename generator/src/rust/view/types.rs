@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::model::{Api, Owner, Ty, TypeId, TypeKind};
 use crate::rust::docs::lit;
 use crate::rust::sanitize::{Namer, module_name, type_name};
+use crate::rust::tokens::RustType;
 
 /// Names decided for the model types.
 pub(super) struct TypeNames {
@@ -49,32 +50,28 @@ pub(super) struct Types<'a> {
 
 impl Types<'_> {
     /// The Rust type of `ty`, as seen from model module `here` (`None`: outside models).
-    pub(super) fn rust(&self, ty: &Ty, here: Option<&str>) -> String {
+    pub(super) fn rust(&self, ty: &Ty, here: Option<&str>) -> RustType {
         match ty {
-            Ty::String => "String".into(),
-            Ty::Integer(32) => "i32".into(),
-            Ty::Integer(_) => "i64".into(),
-            Ty::Number => "f64".into(),
-            Ty::Boolean => "bool".into(),
-            Ty::Binary => {
-                if here.is_some() {
-                    "String".into()
-                } else {
-                    "crate::FileUpload".into()
-                }
-            }
-            Ty::Any => "serde_json::Value".into(),
-            Ty::Array(inner) => format!("Vec<{}>", self.rust(inner, here)),
-            Ty::Map(inner) => format!("std::collections::BTreeMap<String, {}>", self.rust(inner, here)),
-            Ty::Nullable(inner) => format!("Option<{}>", self.rust(inner, here)),
+            Ty::String => RustType::String,
+            Ty::Integer(32) => RustType::I32,
+            Ty::Integer(_) => RustType::I64,
+            Ty::Number => RustType::F64,
+            Ty::Boolean => RustType::Bool,
+            // Models hold file contents as text; requests take an upload.
+            Ty::Binary if here.is_some() => RustType::String,
+            Ty::Binary => RustType::FileUpload,
+            Ty::Any => RustType::Json,
+            Ty::Array(inner) => RustType::Vec(Box::new(self.rust(inner, here))),
+            Ty::Map(inner) => RustType::Map(Box::new(self.rust(inner, here))),
+            Ty::Nullable(inner) => self.rust(inner, here).option(),
             Ty::Named(id) => self.named(*id, here),
         }
     }
 
     /// The path of model type `id`, as seen from model module `here`.
-    pub(super) fn named(&self, id: TypeId, here: Option<&str>) -> String {
-        let name = &self.names.names[id.0];
-        if here == Some(self.names.modules[id.0].as_str()) { name.clone() } else { format!("crate::models::{name}") }
+    pub(super) fn named(&self, id: TypeId, here: Option<&str>) -> RustType {
+        let name = self.names.names[id.0].clone();
+        if here == Some(self.names.modules[id.0].as_str()) { RustType::Local(name) } else { RustType::Model(name) }
     }
 
     /// For scalar types (through aliases): the lenient decoder's name.
