@@ -9,7 +9,9 @@ use serde::Serialize;
 use crate::diag::Diagnostic;
 use crate::model::Api;
 use crate::rust::docs::lit;
+use crate::rust::tokens::{Code, lit_tokens};
 use crate::settings::Settings;
+use quote::quote;
 
 /// The installation fields a token response can fill (the runtime's
 /// `InstallationFields`).
@@ -59,7 +61,9 @@ pub struct AppView {
     /// Scope separator literal.
     pub scope_separator_lit: String,
     /// `Some("user_scope".into())` or `None`.
-    pub user_scope_param: String,
+    pub user_scope_param: Code,
+    /// Whether installs ask for the installer's own scopes too.
+    pub asks_user_scopes: bool,
     /// Whether installs send PKCE.
     pub pkce: bool,
     /// Rotation window in seconds.
@@ -137,7 +141,11 @@ pub struct OpenIdView {
     /// Literal.
     pub jwks_url_lit: String,
     /// `vec!["openid".to_string(), ...]`.
-    pub scopes_expr: String,
+    pub scopes_expr: Code,
+    /// The scopes for docs: `"openid", "email", "profile"`.
+    pub scopes_shown: String,
+    /// The issuer, for docs.
+    pub issuer: String,
     /// The token operation's path, for docs.
     pub token_path: String,
     /// The UserInfo operation's path, for docs.
@@ -279,7 +287,12 @@ pub fn app_view(
                 userinfo_url_lit,
                 issuer_lit: lit(&openid.issuer),
                 jwks_url_lit: lit(&openid.jwks_url),
-                scopes_expr: format!("vec![{}]", scopes.iter().map(|s| format!("{}.to_string()", lit(s))).collect::<Vec<_>>().join(", ")),
+                scopes_expr: {
+                    let each = scopes.iter().map(|s| lit_tokens(&lit(s)));
+                    quote!(vec![#(#each.to_string()),*]).into()
+                },
+                scopes_shown: scopes.iter().map(|s| lit(s)).collect::<Vec<_>>().join(", "),
+                issuer: openid.issuer.clone(),
                 token_path,
                 userinfo_path,
             })
@@ -320,9 +333,13 @@ pub fn app_view(
         token_url_lit,
         scope_separator_lit: oauth.scope_separator_lit.clone(),
         user_scope_param: match &app.user_scope_param {
-            Some(p) => format!("Some({}.to_string())", lit(p)),
-            None => "None".into(),
+            Some(p) => {
+                let p = lit_tokens(&lit(p));
+                quote!(Some(#p.to_string())).into()
+            }
+            None => quote!(None).into(),
         },
+        asks_user_scopes: app.user_scope_param.is_some(),
         pkce: app.pkce,
         rotation_window_secs: app.rotation_window_minutes.unwrap_or(120) * 60,
         rotation_window_minutes: app.rotation_window_minutes.unwrap_or(120),

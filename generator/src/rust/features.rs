@@ -11,7 +11,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::sanitize::Namer;
+use super::tokens::Code;
 use crate::model::{Api, BodyKind, Ty, TypeId, TypeKind};
+use proc_macro2::TokenStream;
+use quote::quote;
 
 /// Feature names the generated `Cargo.toml` already uses (or that cargo gives
 /// a meaning to), which a controller's feature never takes.
@@ -28,14 +31,24 @@ pub fn tag_features(modules: &[String]) -> Vec<String> {
 }
 
 /// A `cfg` predicate on `features`: `feature = "a"` for one (clippy's
-/// `non_minimal_cfg` refuses `any(feature = "a")`), else `<op>(feature = "a", ...)`
-/// with `op` `any` or `all` (`any()` is false, `all()` true).
-pub fn cfg(op: &str, features: &[String]) -> String {
-    let each: Vec<String> = features.iter().map(|f| format!("feature = {f:?}")).collect();
-    match each.as_slice() {
-        [one] => one.clone(),
-        _ => format!("{op}({})", each.join(", ")),
+/// `non_minimal_cfg` refuses `any(feature = "a")`), else `any(...)` or
+/// `all(...)` (`any()` is false, `all()` true).
+pub fn cfg(op: CfgOp, features: &[String]) -> Code {
+    let each: Vec<TokenStream> = features.iter().map(|f| quote!(feature = #f)).collect();
+    match (each.as_slice(), op) {
+        ([one], _) => one.clone().into(),
+        (_, CfgOp::Any) => quote!(any(#(#each),*)).into(),
+        (_, CfgOp::All) => quote!(all(#(#each),*)).into(),
     }
+}
+
+/// How [`cfg`] joins several features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CfgOp {
+    /// Any of them.
+    Any,
+    /// All of them.
+    All,
 }
 
 /// For each model type: the tag whose feature gates it, or `None` when it is

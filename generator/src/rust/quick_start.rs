@@ -26,7 +26,7 @@ pub struct QuickStart {
     pub features: Vec<String>,
     /// A `cfg` predicate true when those features are on: the body's doc
     /// lines are written only then, so the doc test compiles with any features.
-    pub cfg: String,
+    pub cfg: crate::rust::tokens::Code,
     /// The body, after a comment on retries, as one doc string literal (one
     /// `cfg_attr` in `lib.rs` instead of one per line).
     pub body_block_lit: String,
@@ -102,7 +102,7 @@ pub fn quick_start(
     out.body_block_lit = lit(&block.join("\n"));
     out.features.sort();
     out.features.dedup();
-    out.cfg = crate::rust::features::cfg("all", &out.features);
+    out.cfg = crate::rust::features::cfg(crate::rust::features::CfgOp::All, &out.features);
     Ok(Some(out))
 }
 

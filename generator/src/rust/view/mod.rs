@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::docs::{doc_lines, lit};
 use super::sanitize::{Namer, module_name, package_name, pascal, snake, type_name};
-use super::tokens::ArgType;
+use super::tokens::{ArgType, Code};
 use crate::diag::Diagnostic;
 use crate::model::{Api, SchemeKind};
 use crate::settings::{Origin, SdkJob};
@@ -87,7 +87,7 @@ pub struct CrateView {
     /// A `cfg` predicate true when any controller is compiled
     /// (`any(feature = "a", ...)`; `any()`, false, without controllers): what
     /// only controllers use is gated on it.
-    pub any_controller_cfg: String,
+    pub any_controller_cfg: Code,
     /// The controller the docs of the features take as their example: the
     /// quick start's first, else the first controller.
     pub feature_example: Option<FeatureExample>,
@@ -376,7 +376,8 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             FeatureView { name: c.feature.clone(), enables, comment }
         })
         .collect();
-    let any_controller_cfg = super::features::cfg("any", &controllers.iter().map(|c| c.feature.clone()).collect::<Vec<_>>());
+    let any_controller_cfg =
+        super::features::cfg(super::features::CfgOp::Any, &controllers.iter().map(|c| c.feature.clone()).collect::<Vec<_>>());
 
     let mut crate_docs = vec![lit(&format!(" Client for {}.", api.title))];
     if let Some(d) = &api.description {

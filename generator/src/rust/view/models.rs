@@ -12,7 +12,7 @@ use crate::model::{Api, Owner, Ty, TypeId, TypeKind};
 use crate::rust::docs::{doc_lines, lit};
 use crate::rust::recursion::boxed_fields;
 use crate::rust::sanitize::{Namer, pascal, snake};
-use crate::rust::tokens::{ArgType, Code, RustType, ident};
+use crate::rust::tokens::{ArgType, Code, RustType, ident, lit_tokens};
 use quote::quote;
 
 /// One file under `src/models/`.
@@ -139,7 +139,7 @@ pub struct UnionVariantView {
     /// The discriminator value it is written with.
     pub tag_lit: Option<String>,
     /// `sdkgen_runtime::de::Shape` expression describing it.
-    pub shape: String,
+    pub shape: Code,
     /// Whether a `From` impl is generated for its payload type.
     pub from: bool,
 }
@@ -149,8 +149,8 @@ pub struct UnionVariantView {
 pub struct FieldView {
     /// Field name.
     pub name: String,
-    /// Serde attribute contents (`rename = "x"`, `default`, ...).
-    pub serde: Vec<String>,
+    /// Serde attribute contents (`rename = "x", default, ...`).
+    pub serde: Code,
     /// Type.
     pub ty: RustType,
     /// Docs.
@@ -234,7 +234,8 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
                     };
                     let mut serde = Vec::new();
                     if ident != f.name {
-                        serde.push(format!("rename = {}", lit(&f.name)));
+                        let wire = lit_tokens(&lit(&f.name));
+                        serde.push(quote!(rename = #wire));
                     }
                     if !f.required && !ty.is_option() {
                         ty = ty.option();
@@ -245,19 +246,19 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
                     };
                     let decoder = types.scalar_decoder(inner).filter(|_| !boxed[i][fi]);
                     // Lenient: real responses omit documented-required fields.
-                    serde.push("default".into());
+                    serde.push(quote!(default));
                     if ty.is_option() {
-                        serde.push("skip_serializing_if = \"Option::is_none\"".into());
-                        if let Some(d) = decoder {
-                            serde.push(format!("deserialize_with = \"sdkgen_runtime::de::opt_{d}\""));
-                        }
-                    } else if let Some(d) = decoder {
-                        serde.push(format!("deserialize_with = \"sdkgen_runtime::de::{d}\""));
+                        serde.push(quote!(skip_serializing_if = "Option::is_none"));
+                    }
+                    if let Some(d) = decoder {
+                        let path = format!("sdkgen_runtime::de::{}{d}", if ty.is_option() { "opt_" } else { "" });
+                        serde.push(quote!(deserialize_with = #path));
                     }
                     let mut fdocs = f.description.as_deref().map(doc_lines).unwrap_or_default();
                     if fdocs.is_empty() {
                         fdocs.push(lit(&format!(" `{}`.", f.name.replace('`', "'"))));
                     }
+                    let serde = quote!(#(#serde),*).into();
                     view.fields.push(FieldView { name: ident, serde, ty, docs: fdocs, deprecated: f.deprecated });
                 }
                 view.extra_field = namer.unique("additional_properties".into());

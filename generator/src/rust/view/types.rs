@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use crate::model::{Api, Owner, Ty, TypeId, TypeKind};
 use crate::rust::docs::lit;
 use crate::rust::sanitize::{Namer, module_name, type_name};
-use crate::rust::tokens::RustType;
+use crate::rust::tokens::{Code, RustType, lit_tokens};
+use proc_macro2::TokenStream;
+use quote::quote;
 
 /// Names decided for the model types.
 pub(super) struct TypeNames {
@@ -110,44 +112,49 @@ impl Types<'_> {
 
     /// A `sdkgen_runtime::de::Shape` expression: what a value of `ty` looks like in JSON,
     /// for telling union alternatives apart.
-    pub(super) fn shape(&self, ty: &Ty) -> String {
+    pub(super) fn shape(&self, ty: &Ty) -> Code {
         let mut ty = self.resolve(ty);
         let mut nullable = false;
         while let Ty::Nullable(inner) = ty {
             nullable = true;
             ty = self.resolve(&inner);
         }
-        let mut required: Vec<String> = Vec::new();
-        let mut known: Vec<String> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
+        let names = |names: &mut dyn Iterator<Item = &String>| -> Vec<TokenStream> { names.map(|n| lit_tokens(&lit(n))).collect() };
+        let mut required: Vec<TokenStream> = Vec::new();
+        let mut known: Vec<TokenStream> = Vec::new();
+        let mut values: Vec<TokenStream> = Vec::new();
         let kind = match &ty {
-            Ty::String | Ty::Binary => "String",
-            Ty::Integer(_) => "Integer",
-            Ty::Number => "Number",
-            Ty::Boolean => "Boolean",
-            Ty::Array(_) => "Array",
-            Ty::Map(_) => "Object",
+            Ty::String | Ty::Binary => quote!(String),
+            Ty::Integer(_) => quote!(Integer),
+            Ty::Number => quote!(Number),
+            Ty::Boolean => quote!(Boolean),
+            Ty::Array(_) => quote!(Array),
+            Ty::Map(_) => quote!(Object),
             Ty::Named(id) => match &self.api.ty(*id).kind {
                 TypeKind::Struct { fields } => {
-                    required = fields.iter().filter(|f| f.required).map(|f| lit(&f.name)).collect();
-                    known = fields.iter().map(|f| lit(&f.name)).collect();
-                    "Object"
+                    required = names(&mut fields.iter().filter(|f| f.required).map(|f| &f.name));
+                    known = names(&mut fields.iter().map(|f| &f.name));
+                    quote!(Object)
                 }
                 TypeKind::Enum { values: v } => {
-                    values = v.iter().map(|v| lit(v)).collect();
-                    "String"
+                    values = names(&mut v.iter());
+                    quote!(String)
                 }
                 // Unions, and aliases too deep to follow.
-                TypeKind::Union { .. } | TypeKind::Alias(_) => "Any",
+                TypeKind::Union { .. } | TypeKind::Alias(_) => quote!(Any),
             },
-            Ty::Any | Ty::Nullable(_) => "Any",
+            Ty::Any | Ty::Nullable(_) => quote!(Any),
         };
-        format!(
-            "sdkgen_runtime::de::Shape {{ kind: sdkgen_runtime::de::Kind::{kind}, nullable: {nullable}, required: &[{}], known: &[{}], values: &[{}] }}",
-            required.join(", "),
-            known.join(", "),
-            values.join(", ")
-        )
+        quote! {
+            sdkgen_runtime::de::Shape {
+                kind: sdkgen_runtime::de::Kind::#kind,
+                nullable: #nullable,
+                required: &[#(#required),*],
+                known: &[#(#known),*],
+                values: &[#(#values),*],
+            }
+        }
+        .into()
     }
 
     /// Whether values of `ty` are JSON objects or arrays of them (through
