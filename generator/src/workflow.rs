@@ -30,13 +30,13 @@ pub fn render_job(job: &SdkJob, repo_root: &Path) -> Result<FileSet, Diagnostic>
     }
     lap("load");
     let api = model::build(&loaded.api, &job.spec_path, &job.settings)?;
+    for warning in &api.warnings {
+        eprintln!("warning: {warning}");
+    }
     let ids: Vec<&str> = api.operations.iter().map(|o| o.id.as_str()).collect();
     crate::settings::check_operation_keys(job, &ids)?;
     lap("model");
     let view = rust::plan(&api, job, repo_root)?;
-    for warning in &view.warnings {
-        eprintln!("warning: {warning}");
-    }
     lap("plan");
     let mut files = render::render_with(&view, &templates)?;
     files.insert(PathBuf::from(output::DESCRIPTION), recorded);

@@ -71,7 +71,9 @@ pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Dia
         operations,
         types,
         security_schemes,
+        warnings: Vec::new(),
     };
+    model.warnings = authorization_clashes(&model, file);
     // Last, once every reference (nullable ones included) is final: repeated
     // inline objects become one type before anything is named in Rust.
     super::dedupe::merge_identical(&mut model);
@@ -893,4 +895,28 @@ fn tags(api: &OpenAPI, operations: &[Operation], _settings: &Settings) -> Vec<Ta
             t
         })
         .collect()
+}
+
+/// One request has one `Authorization` header: a security requirement that
+/// ANDs two schemes carried there cannot be met as written. The generated
+/// client refuses such a call rather than drop a credential; this says so
+/// when generating, pointing at the requirement.
+fn authorization_clashes(api: &Api, file: &Path) -> Vec<String> {
+    let in_header = |name: &str| api.security_schemes.iter().any(|s| s.name == name && s.kind.uses_authorization_header());
+    let mut warnings = Vec::new();
+    for op in &api.operations {
+        for requirement in &op.security {
+            let clashing: Vec<String> =
+                requirement.iter().map(|u| u.scheme.as_str()).filter(|n| in_header(n)).map(|n| format!("`{n}`")).collect();
+            if clashing.len() > 1 {
+                warnings.push(format!(
+                    "{}: operation `{}` requires {} together, but each is sent in the Authorization header; the client refuses such a call (Error::InvalidRequest) rather than drop one",
+                    file.display(),
+                    op.id,
+                    clashing.join(" and "),
+                ));
+            }
+        }
+    }
+    warnings
 }

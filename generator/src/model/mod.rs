@@ -30,6 +30,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Security schemes in declared order.
     pub security_schemes: Vec<SecurityScheme>,
+    /// What the description asks for that cannot work as written, found while
+    /// building (file and place named); generation goes on.
+    pub warnings: Vec<String>,
 }
 
 /// Index into [`Api::types`].
@@ -446,6 +449,21 @@ pub enum SchemeKind {
         /// The scheme name, e.g. `digest`.
         scheme: String,
     },
+}
+
+impl SchemeKind {
+    /// Whether the credential goes in the `Authorization` header, which a
+    /// request has only one of.
+    pub fn uses_authorization_header(&self) -> bool {
+        match self {
+            SchemeKind::ApiKey { .. } => false,
+            SchemeKind::Basic
+            | SchemeKind::Bearer { .. }
+            | SchemeKind::OAuth2 { .. }
+            | SchemeKind::OpenIdConnect { .. }
+            | SchemeKind::OtherHttp { .. } => true,
+        }
+    }
 }
 
 /// Where an API key is sent. Serialises (for the templates) as `header`,

@@ -24,7 +24,7 @@ use super::docs::{doc_lines, lit};
 use super::sanitize::{Namer, module_name, package_name, pascal, snake, type_name};
 use super::tokens::{ArgType, Code};
 use crate::diag::Diagnostic;
-use crate::model::{Api, SchemeKind};
+use crate::model::Api;
 use crate::settings::{Origin, SdkJob};
 
 pub use api_errors::ApiErrorView;
@@ -128,9 +128,6 @@ pub struct CrateView {
     pub runtime: crate::runtime::Runtime,
     /// Literals of every environment variable that can hold a credential.
     pub credential_vars: Vec<String>,
-    /// Problems worth telling the user that do not stop generation.
-    #[serde(skip)]
-    pub warnings: Vec<String>,
 }
 
 /// A documented way to configure the client from the environment.
@@ -396,23 +393,6 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             format!("client.{}().{}({})", c.accessor, o.method, args.join(", "))
         })
     });
-    // One request has one Authorization header: a requirement that ANDs two schemes
-    // carried there cannot be met as written.
-    let mut warnings = Vec::new();
-    let in_authorization = |name: &str| api.security_schemes.iter().any(|s| s.name == name && !matches!(s.kind, SchemeKind::ApiKey { .. }));
-    for op in &api.operations {
-        for requirement in &op.security {
-            let clashing: Vec<&str> = requirement.iter().map(|u| u.scheme.as_str()).filter(|n| in_authorization(n)).collect();
-            if clashing.len() > 1 {
-                warnings.push(format!(
-                    "{}: operation `{}` requires {} together, but each is sent in the Authorization header; the client refuses such a call (Error::InvalidRequest) rather than drop one",
-                    job.spec_path.display(),
-                    op.id,
-                    clashing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" and "),
-                ));
-            }
-        }
-    }
     let has_oauth = schemes.iter().any(|s| s.oauth.is_some());
     let uses_json = controllers.iter().flat_map(|c| &c.operations).any(|o| o.response_kind == ResponseKind::Json);
     let has_auth_code = schemes.iter().any(|s| s.oauth.as_ref().is_some_and(|o| o.flow == crate::model::OAuthFlowKind::AuthorizationCode));
@@ -448,7 +428,6 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         runtime_dependency: job.runtime.dependency(),
         runtime: job.runtime.clone(),
         credential_vars,
-        warnings,
         client_doc_lit: lit(&format!(" The client for {}.", api.title)),
         example_doc_lit: example_call.as_ref().map(|c| lit(&format!("let response = {c}.send().await?;"))),
         example_call,
