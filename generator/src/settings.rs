@@ -298,7 +298,18 @@ pub struct SchemeSettings {
     /// What joins scopes in requests (RFC 6749: a space; Slack: a comma).
     pub scope_separator: Option<String>,
     /// How the client authenticates at the token endpoint: `basic` (default) or `post`.
-    pub token_auth: Option<String>,
+    pub token_auth: Option<TokenAuth>,
+}
+
+/// How a client authenticates at an OAuth 2 token endpoint (RFC 6749 §2.3.1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenAuth {
+    /// HTTP Basic with the client id and secret.
+    #[default]
+    Basic,
+    /// The client id and secret in the form body.
+    Post,
 }
 
 /// How responses are read.
@@ -661,6 +672,19 @@ mod tests {
         let err = read(&path).unwrap_err();
         assert_eq!(err.location.line_col.map(|l| l.0), Some(3));
         assert!(err.message.contains("nmae"), "{err}");
+    }
+
+    #[test]
+    fn a_token_auth_other_than_basic_or_post_is_a_diagnostic_with_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE);
+        std::fs::write(&path, "spec = \"a.json\"\n[auth.schemes.oauth]\ntoken_auth = \"client_secret_post\"\n").unwrap();
+        let err = read(&path).unwrap_err();
+        assert_eq!(err.location.line_col, Some((3, 14)));
+        assert!(err.message.contains("unknown variant `client_secret_post`, expected `basic` or `post`"), "{err}");
+        std::fs::write(&path, "spec = \"a.json\"\n[auth.schemes.oauth]\ntoken_auth = \"post\"\n").unwrap();
+        let settings = read(&path).unwrap();
+        assert_eq!(settings.auth.schemes["oauth"].token_auth, Some(TokenAuth::Post));
     }
 
     #[test]

@@ -3,12 +3,15 @@
 
 use std::collections::HashMap;
 
+use proc_macro2::TokenStream;
+use quote::quote;
 use serde::Serialize;
 
 use super::CATCH_ALL;
 use crate::model::{Api, ApiKeyLocation, OAuthFlowKind, SchemeKind};
 use crate::rust::docs::{doc_paragraphs, lit};
 use crate::rust::sanitize::{Namer, module_name, pascal, snake, type_name};
+use crate::rust::tokens::Code;
 
 /// How a request carries a scheme's credential: what the templates switch on
 /// (`s.kind == "bearer"`, …), so each variant serialises to that string.
@@ -92,9 +95,17 @@ pub struct OAuthView {
     /// Scope separator literal.
     pub scope_separator_lit: String,
     /// `Basic` or `Post`.
-    pub token_auth: String,
+    pub token_auth: Code,
     /// Environment variables read by `from_env`.
     pub env_vars: Vec<EnvVarView>,
+    /// The variable holding an access token.
+    pub token_var: String,
+    /// The variable holding the client id.
+    pub client_id_var: String,
+    /// The variable holding the client secret.
+    pub client_secret_var: String,
+    /// The variable holding the redirect URI (authorization-code flow).
+    pub redirect_uri_var: Option<String>,
     /// Module doc.
     pub module_doc_lit: String,
     /// How to reach the manager.
@@ -134,9 +145,7 @@ pub struct EnvVarView {
     /// Name literal.
     pub var_lit: String,
     /// Statement storing `value`.
-    pub assign: String,
-    /// What it holds.
-    pub what: String,
+    pub assign: Code,
 }
 
 /// The security schemes' views, in the description's order, and the `Scheme`
@@ -254,37 +263,22 @@ pub(super) fn oauth_view(
         .collect();
     let prefix = s.name.to_shouty_snake_case();
     let env = |given: &Option<String>, suffix: &str| given.clone().unwrap_or_else(|| format!("{prefix}_{suffix}"));
+    let var = |name: String, assign: TokenStream| EnvVarView { var_lit: lit(&name), var: name, assign: assign.into() };
+    let token_var = env(&s.env_var, "TOKEN");
+    let client_id_var = env(&cfg.client_id_env, "CLIENT_ID");
+    let client_secret_var = env(&cfg.client_secret_env, "CLIENT_SECRET");
     let mut env_vars = vec![
-        EnvVarView {
-            var: env(&s.env_var, "TOKEN"),
-            var_lit: lit(&env(&s.env_var, "TOKEN")),
-            assign: "credentials.token = Some(OAuthToken::bearer(value));".into(),
-            what: "an access token".into(),
-        },
-        EnvVarView {
-            var: env(&cfg.client_id_env, "CLIENT_ID"),
-            var_lit: lit(&env(&cfg.client_id_env, "CLIENT_ID")),
-            assign: "credentials.client_id = Some(ClientId::new(value));".into(),
-            what: "the client id".into(),
-        },
-        EnvVarView {
-            var: env(&cfg.client_secret_env, "CLIENT_SECRET"),
-            var_lit: lit(&env(&cfg.client_secret_env, "CLIENT_SECRET")),
-            assign: "credentials.client_secret = Some(ClientSecret::new(value));".into(),
-            what: "the client secret".into(),
-        },
+        var(token_var.clone(), quote!(credentials.token = Some(OAuthToken::bearer(value));)),
+        var(client_id_var.clone(), quote!(credentials.client_id = Some(ClientId::new(value));)),
+        var(client_secret_var.clone(), quote!(credentials.client_secret = Some(ClientSecret::new(value));)),
     ];
     let needs_redirect_uri = match flow.kind {
         OAuthFlowKind::AuthorizationCode => true,
         OAuthFlowKind::ClientCredentials | OAuthFlowKind::Password | OAuthFlowKind::Implicit => false,
     };
-    if needs_redirect_uri {
-        env_vars.push(EnvVarView {
-            var: env(&cfg.redirect_uri_env, "REDIRECT_URI"),
-            var_lit: lit(&env(&cfg.redirect_uri_env, "REDIRECT_URI")),
-            assign: "credentials.redirect_uri = Some(value);".into(),
-            what: "the redirect URI".into(),
-        });
+    let redirect_uri_var = needs_redirect_uri.then(|| env(&cfg.redirect_uri_env, "REDIRECT_URI"));
+    if let Some(name) = &redirect_uri_var {
+        env_vars.push(var(name.clone(), quote!(credentials.redirect_uri = Some(value);)));
     }
     let authorization_url = cfg.authorization_url.clone().or_else(|| flow.authorization_url.clone());
     OAuthView {
@@ -297,7 +291,14 @@ pub(super) fn oauth_view(
         authorization_url_lit: Some(lit(authorization_url.as_deref().unwrap_or(""))),
         token_url_lit: flow.token_url.as_deref().map(lit),
         scope_separator_lit: lit(cfg.scope_separator.as_deref().unwrap_or(" ")),
-        token_auth: if cfg.token_auth.as_deref() == Some("post") { "Post".into() } else { "Basic".into() },
+        token_auth: match cfg.token_auth.unwrap_or_default() {
+            crate::settings::TokenAuth::Basic => quote!(Basic).into(),
+            crate::settings::TokenAuth::Post => quote!(Post).into(),
+        },
+        token_var,
+        client_id_var,
+        client_secret_var,
+        redirect_uri_var,
         env_vars,
         module_doc_lit: lit(&format!(" The `{}` security scheme: {flow_title}.", s.name.replace('`', "'"))),
         manager_reach_lit: lit(&format!(" [`{client}::{accessor}`](crate::{client}::{accessor}).")),
