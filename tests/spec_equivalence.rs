@@ -51,7 +51,7 @@ fn summary(api: &Api) -> Summary {
         tags: api.tags.iter().map(|t| t.name.clone()).collect(),
     };
     for op in &api.operations {
-        s.operations.insert(op.id.clone(), (op.method.clone(), op.path.clone(), op.tags[0].clone()));
+        s.operations.insert(op.id.clone(), (op.method.to_string(), op.path.clone(), op.tags[0].clone()));
         s.params.insert(
             op.id.clone(),
             op.params

@@ -215,7 +215,7 @@ struct Cx<'a> {
 }
 
 fn op_location(op: &Operation) -> Location {
-    Location::Operation { id: op.id.clone(), method: op.method.clone(), path: op.path.clone() }
+    Location::Operation { id: op.id.clone(), method: op.method.to_string(), path: op.path.clone() }
 }
 
 /// `/pets/{id}` and `/pets/{petId}` are one path.
@@ -233,7 +233,7 @@ fn path_key(op: &Operation) -> (String, String) {
             _ => {}
         }
     }
-    (op.method.clone(), key)
+    (op.method.to_string(), key)
 }
 
 /// The name of a component schema's own type. Types inline in a component

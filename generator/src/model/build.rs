@@ -13,8 +13,6 @@ use super::*;
 use crate::diag::{Diagnostic, pointer};
 use crate::settings::Settings;
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 /// Builds the model of `api` (read from `file`) with the SDK's `settings`;
 /// structurally identical inline types come out as one ([`super::merge_identical`]).
 pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Diagnostic> {
@@ -30,12 +28,10 @@ pub fn build(api: &OpenAPI, file: &Path, settings: &Settings) -> Result<Api, Dia
                 .at(pointer(["paths", path.as_str()]))
                 .hint("inline the path item"));
         };
-        for (method, op) in item.iter() {
-            if !METHODS.contains(&method) {
-                continue;
-            }
+        for (key, op) in item.iter() {
+            let Some(method) = HttpMethod::from_key(key) else { continue };
             let index = operations.len();
-            let mut id = op.operation_id.clone().unwrap_or_else(|| derive_id(method, path));
+            let mut id = op.operation_id.clone().unwrap_or_else(|| derive_id(key, path));
             if !seen_ids.insert(id.clone()) {
                 let base = id.clone();
                 let mut n = 2;
@@ -148,7 +144,7 @@ struct OpCtx<'a> {
     index: usize,
     id: String,
     path: &'a str,
-    method: &'a str,
+    method: HttpMethod,
 }
 
 impl<'a> OpCtx<'a> {
@@ -314,7 +310,7 @@ impl<'a> OpCtx<'a> {
         }
         Ok(Operation {
             id: self.id.clone(),
-            method: self.method.to_ascii_uppercase(),
+            method: self.method,
             path: self.path.to_string(),
             summary: op.summary.clone(),
             description: op.description.clone(),
@@ -331,12 +327,7 @@ impl<'a> OpCtx<'a> {
             security,
             security_optional,
             credential_params,
-            retry_safe: self
-                .settings
-                .operations
-                .get(self.id.as_str())
-                .and_then(|o| o.retry_safe)
-                .unwrap_or(matches!(self.method, "get" | "head" | "options" | "put" | "delete")),
+            retry_safe: self.settings.operations.get(self.id.as_str()).and_then(|o| o.retry_safe).unwrap_or(self.method.retry_safe()),
         })
     }
 

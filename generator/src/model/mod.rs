@@ -168,8 +168,8 @@ pub enum Ty {
 pub struct Operation {
     /// `operationId` (derived from method and path when absent).
     pub id: String,
-    /// HTTP method, upper case.
-    pub method: String,
+    /// HTTP method.
+    pub method: HttpMethod,
     /// Path template, e.g. `/chat.postMessage` or `/pets/{id}`.
     pub path: String,
     /// `summary`.
@@ -449,6 +449,75 @@ pub enum SchemeKind {
         /// The scheme name, e.g. `digest`.
         scheme: String,
     },
+}
+
+/// An HTTP method an operation can use. Displays upper case (`GET`), as
+/// HTTP and `http::Method`'s constants write it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method of a path item's key (`get`, `post`, ...); `None` for other keys.
+    pub fn from_key(key: &str) -> Option<HttpMethod> {
+        Some(match key {
+            "get" => HttpMethod::Get,
+            "put" => HttpMethod::Put,
+            "post" => HttpMethod::Post,
+            "delete" => HttpMethod::Delete,
+            "options" => HttpMethod::Options,
+            "head" => HttpMethod::Head,
+            "patch" => HttpMethod::Patch,
+            "trace" => HttpMethod::Trace,
+            _ => return None,
+        })
+    }
+
+    /// Whether a failed attempt is retried unless the settings say
+    /// otherwise: the idempotent methods of RFC 9110 §9.2.2 but `TRACE`, a
+    /// diagnostic echo nobody needs repeated.
+    pub fn retry_safe(self) -> bool {
+        match self {
+            HttpMethod::Get | HttpMethod::Head | HttpMethod::Options | HttpMethod::Put | HttpMethod::Delete => true,
+            HttpMethod::Post | HttpMethod::Patch | HttpMethod::Trace => false,
+        }
+    }
+
+    /// Upper case, as sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl SchemeKind {

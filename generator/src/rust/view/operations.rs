@@ -18,7 +18,7 @@ use crate::model::{Api, BodyKind, FieldEncoding, Operation, ParamLocation, Param
 use crate::rust::docs::{doc_paragraphs, lit};
 use crate::rust::sanitize::{Namer, pascal, snake, type_name};
 use crate::rust::tokens::{Code, RustType, ident};
-use quote::quote;
+use quote::{ToTokens, quote};
 
 /// One operation.
 #[derive(Debug, Serialize)]
@@ -36,7 +36,7 @@ pub struct OperationView {
     /// Deprecation note literal, when deprecated.
     pub deprecated: Option<String>,
     /// `GET`, `POST`, ...
-    pub http_method: String,
+    pub http_method: Code,
     /// `format!` string literal for the path.
     pub path_format_lit: String,
     /// Path segments, in template order.
@@ -465,7 +465,7 @@ pub(super) fn operation_view(
         builder: names.builder.clone(),
         docs,
         deprecated: op.deprecated.then(|| lit("deprecated by the API description")),
-        http_method: op.method.clone(),
+        http_method: ident(op.method.as_str()).into_token_stream().into(),
         path_format_lit: lit(&fmt),
         path_args,
         required,
