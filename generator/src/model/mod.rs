@@ -612,4 +612,18 @@ impl Api {
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
+
+    /// The type `id` stands for: through aliases of named types (a `$ref`
+    /// component, an operation's type merged into an identical one) to the
+    /// first type that is not such an alias. Gives up on a cycle of aliases
+    /// and returns where it stopped.
+    pub fn resolve(&self, mut id: TypeId) -> &TypeDef {
+        for _ in 0..=self.types.len() {
+            match &self.ty(id).kind {
+                TypeKind::Alias(Ty::Named(next)) => id = *next,
+                _ => break,
+            }
+        }
+        self.ty(id)
+    }
 }

@@ -124,7 +124,7 @@ pub(super) fn path_expr_from(api: &Api, place: TokenStream, root: TypeId, path: 
             continue;
         }
         let Ty::Named(id) = ty else { return None };
-        let TypeKind::Struct { fields } = &api.ty(id).kind else { return None };
+        let TypeKind::Struct { fields } = &api.resolve(id).kind else { return None };
         let (idents, extra) = struct_idents(fields);
         let Some(fi) = fields.iter().position(|f| &f.name == seg) else {
             let extra = ident(&extra);
@@ -159,7 +159,7 @@ pub(super) fn path_expr_from(api: &Api, place: TokenStream, root: TypeId, path: 
         let e = at.tokens();
         return Some(quote!(#e.and_then(|v| v.as_str())));
     }
-    let is_enum = matches!(ty, Ty::Named(id) if matches!(api.ty(id).kind, TypeKind::Enum { .. }));
+    let is_enum = matches!(ty, Ty::Named(id) if matches!(api.resolve(id).kind, TypeKind::Enum { .. }));
     Some(match (at, ty) {
         // `x.as_ref().map(String::as_str)` is what clippy calls `x.as_deref()`.
         (At::OptField(base, name), Ty::String) => match *base {

@@ -335,7 +335,7 @@ pub(super) fn operation_view(
         Some(_) => {
             let name = names.error.clone();
             let view = status_enum(api, &name, &op.errors, &error_payloads, |r| match &r.ty {
-                Some(Ty::Named(id)) => matches!(api.ty(*id).kind, TypeKind::Struct { .. }),
+                Some(Ty::Named(id)) => matches!(api.resolve(*id).kind, TypeKind::Struct { .. }),
                 Some(Ty::Any) => true,
                 _ => false,
             });

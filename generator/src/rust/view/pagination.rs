@@ -48,7 +48,7 @@ pub(super) fn pagination_view(op: &Operation, api: &Api, optional: &[ParamView],
     // (`Some(None)`), or none the stream can find (`None`).
     let (items, item_ty): (Option<Option<String>>, Option<RustType>) = match body {
         Ty::Array(item) => (Some(None), Some(types.rust(item, None))),
-        Ty::Named(root) => match &api.ty(*root).kind {
+        Ty::Named(root) => match &api.resolve(*root).kind {
             TypeKind::Struct { fields } => {
                 let (idents, _) = struct_idents(fields);
                 let arrays: Vec<usize> = fields
@@ -90,7 +90,7 @@ pub(super) fn pagination_view(op: &Operation, api: &Api, optional: &[ParamView],
                 return None;
             }
             let Ty::Named(root) = body else { return None };
-            let TypeKind::Struct { fields } = &api.ty(*root).kind else { return None };
+            let TypeKind::Struct { fields } = &api.resolve(*root).kind else { return None };
             let next_cursor = settings.next_cursor.as_deref()?;
             let path = crate::model::property_path(next_cursor);
             let (idents, _) = struct_idents(fields);

@@ -184,7 +184,7 @@ pub(super) fn param_view(
     let encode = match &elem {
         Ty::Binary => ParamEncode::File,
         Ty::String | Ty::Integer(_) | Ty::Number | Ty::Boolean => ParamEncode::String,
-        Ty::Named(id) => match &types.api.ty(*id).kind {
+        Ty::Named(id) => match &types.api.resolve(*id).kind {
             TypeKind::Enum { .. } => ParamEncode::String,
             TypeKind::Alias(Ty::String | Ty::Integer(_) | Ty::Number | Ty::Boolean) => ParamEncode::String,
             _ => ParamEncode::Json,
@@ -207,7 +207,9 @@ pub(super) fn param_view(
         ParamEncode::Json => ToText::Json,
         ParamEncode::String if types.rust(&elem, None) == RustType::String => ToText::Itself,
         ParamEncode::String if matches!(elem, Ty::Named(_)) && types.is_string(&elem) => ToText::Itself,
-        ParamEncode::String if matches!(elem, Ty::Named(id) if matches!(types.api.ty(id).kind, TypeKind::Enum { .. })) => ToText::FromEnum,
+        ParamEncode::String if matches!(elem, Ty::Named(id) if matches!(types.api.resolve(id).kind, TypeKind::Enum { .. })) => {
+            ToText::FromEnum
+        }
         ParamEncode::String => ToText::Display,
     };
     let method = match (location, encode) {

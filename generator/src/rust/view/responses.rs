@@ -205,7 +205,7 @@ pub(super) fn status_pattern(status: StatusKey) -> TokenStream {
 /// for its properties (see `sdkgen_runtime::response::Documented`), others taken as they are.
 pub(super) fn error_decoder(r: &crate::model::Response, api: &Api) -> TokenStream {
     match &r.ty {
-        Some(Ty::Named(id)) if matches!(api.ty(*id).kind, TypeKind::Struct { .. }) => quote!(sdkgen_runtime::response::error_body),
+        Some(Ty::Named(id)) if matches!(api.resolve(*id).kind, TypeKind::Struct { .. }) => quote!(sdkgen_runtime::response::error_body),
         _ => quote!(sdkgen_runtime::response::any_error_body),
     }
 }
