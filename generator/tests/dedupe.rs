@@ -76,7 +76,7 @@ paths:
           content:
             application/json:
               # The same shape as getIssue's response, but an operation's
-              # own response keeps its name.
+              # own response keeps its name, as an alias of the first.
               schema:
                 type: object
                 properties:
@@ -156,7 +156,7 @@ fn find(api: &Api, words: &str) -> Option<TypeId> {
 /// The type a struct's field refers to (through `Option`, arrays and maps).
 fn field_type(api: &Api, of: &str, field: &str) -> TypeId {
     let id = find(api, of).unwrap_or_else(|| panic!("no type {of}; types: {:?}", names(api)));
-    let TypeKind::Struct { fields } = &api.ty(id).kind else { panic!("{of} is not a struct") };
+    let TypeKind::Struct { fields } = &api.resolve(id).kind else { panic!("{of} is not a struct") };
     let f = fields.iter().find(|f| f.name == field).unwrap_or_else(|| panic!("{of} has no {field}"));
     let mut ty = &f.ty;
     loop {
@@ -166,6 +166,15 @@ fn field_type(api: &Api, of: &str, field: &str) -> TypeId {
             other => panic!("{of}.{field} is {other:?}"),
         }
     }
+}
+
+/// The whole crate, rendered in memory as `sdkgen generate` would.
+fn render(text: &str) -> sdkgen::render::FileSet {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(&spec, text).unwrap();
+    let job = sdkgen::settings::single(&spec, &dir.path().join("out"), None).unwrap();
+    sdkgen::workflow::render_job(&job, dir.path()).unwrap_or_else(|d| panic!("render: {d}"))
 }
 
 fn names(api: &Api) -> Vec<String> {
@@ -238,6 +247,22 @@ fn an_operations_own_types_keep_their_names() {
 }
 
 #[test]
+fn an_operations_own_copy_is_an_alias_of_the_first() {
+    let api = model(LINKS);
+    let first = find(&api, "getIssue.response").unwrap();
+    let copy = find(&api, "getOther.response").unwrap();
+    assert!(matches!(api.ty(copy).kind, TypeKind::Alias(Ty::Named(id)) if id == first), "{:?}", api.ty(copy).kind);
+    assert!(matches!(api.ty(first).kind, TypeKind::Struct { .. }));
+    assert!(std::ptr::eq(api.resolve(copy), api.ty(first)));
+
+    let files = render(LINKS);
+    let model_file = |name: &str| files.get(&PathBuf::from(format!("src/models/{name}.rs"))).unwrap_or_else(|| panic!("no {name}"));
+    assert!(model_file("get_other").contains("pub type GetOtherResponse = crate::models::GetIssueResponse;"));
+    assert!(!model_file("get_other").contains("pub struct"));
+    assert!(model_file("get_issue").contains("pub struct GetIssueResponse {"));
+}
+
+#[test]
 fn an_error_body_is_never_shared_with_a_plain_object() {
     // Merging would give the plain object the error body's `code()` and
     // `message()`: what the generated code does with a type counts.
@@ -256,11 +281,7 @@ fn the_same_description_always_keeps_the_same_names() {
 /// and the `_links` fields are typed with it.
 #[test]
 fn the_generated_crate_declares_one_link_struct() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.yaml");
-    std::fs::write(&spec, LINKS).unwrap();
-    let job = sdkgen::settings::single(&spec, &dir.path().join("out"), None).unwrap();
-    let files = sdkgen::workflow::render_job(&job, dir.path()).unwrap_or_else(|d| panic!("render: {d}"));
+    let files = render(LINKS);
     let models: String =
         files.iter().filter(|(path, _)| path.starts_with(PathBuf::from("src/models"))).map(|(_, text)| text.as_str()).collect();
     let structs: Vec<&str> = models.split("pub struct ").skip(1).filter_map(|s| s.split_whitespace().next()).collect();

@@ -32,8 +32,10 @@
 //! inside it. The same description therefore always keeps the same names.
 //! One exception: a type an operation names directly (its request, response
 //! and error bodies, parameters, error-code enum) is never replaced, so every
-//! operation keeps returning `<Operation>Response`; objects nested inside
-//! those are merged like any other.
+//! operation keeps returning `<Operation>Response`. When it equals a type
+//! kept earlier it becomes an alias of that type (`pub type
+//! ReposGetError503 = crate::models::ReposListError503;`): one definition,
+//! its own name. Objects nested inside those are merged like any other.
 //!
 //! Inline types that refer to themselves (through a component) are only
 //! merged when their keys meet bottom-up; two copies of a recursive inline
@@ -97,8 +99,9 @@ pub fn merge_identical(api: &mut Api) {
     let roles = roles(api);
     let pinned = named_by_operations(api);
     let count = api.types.len();
-    // `kept[i]`: the type `i` is replaced by (itself while it is kept).
-    let mut kept: Vec<usize> = (0..count).collect();
+    // `same[i]`: the type `i` is identical to (itself while it is the first
+    // of its kind). Pinned types follow it too, but stay, as aliases.
+    let mut same: Vec<usize> = (0..count).collect();
     // Each round merges what compares equal with the identities of the last
     // round; a merge can make outer types equal, so go on until nothing
     // changes. Every round but the last merges at least one type, so there
@@ -108,39 +111,48 @@ pub fn merge_identical(api: &mut Api) {
         let mut components: HashMap<Key, usize> = HashMap::new();
         let mut inline: HashMap<Key, usize> = HashMap::new();
         for (i, def) in api.types.iter().enumerate() {
-            if kept[i] != i || !is_component(def) {
+            if same[i] != i || !is_component(def) {
                 continue;
             }
-            let key = Key { shape: shape(&def.kind, &kept), role: roles[i].clone() };
+            let key = Key { shape: shape(&def.kind, &same), role: roles[i].clone() };
             components.entry(key).or_insert(i);
         }
         for i in 0..count {
             let def = &api.types[i];
-            if kept[i] != i || is_component(def) {
+            if same[i] != i || is_component(def) {
                 continue;
             }
-            let key = Key { shape: shape(&def.kind, &kept), role: roles[i].clone() };
+            let key = Key { shape: shape(&def.kind, &same), role: roles[i].clone() };
             let target = match components.get(&key) {
                 Some(&c) => c,
                 None => *inline.entry(key).or_insert(i),
             };
-            if target != i && !pinned[i] {
-                kept[i] = target;
+            if target != i {
+                same[i] = target;
                 changed = true;
             }
         }
         if !changed {
             break;
         }
-        // Point every replaced type at the type finally kept, so that the next
+        // Point every merged type at the type finally kept, so that the next
         // round (and the renumbering) sees one identity per class.
         for i in 0..count {
-            kept[i] = find(&kept, i);
+            same[i] = find(&same, i);
         }
     }
-    if kept.iter().enumerate().all(|(i, k)| i == *k) {
+    if same.iter().enumerate().all(|(i, k)| i == *k) {
         return;
     }
+    // A pinned copy keeps its name as an alias of the type it equals: one
+    // definition, and every operation still names its own type.
+    for i in 0..count {
+        if pinned[i] && same[i] != i {
+            api.types[i].kind = TypeKind::Alias(Ty::Named(TypeId(same[i])));
+        }
+    }
+    // `kept[i]`: the type `i` is replaced by (itself while it is kept).
+    let kept: Vec<usize> = (0..count).map(|i| if pinned[i] { i } else { same[i] }).collect();
     // New positions: kept types in their old order, replaced ones where the
     // type replacing them lands.
     let mut position = vec![usize::MAX; count];
@@ -193,7 +205,8 @@ fn find(kept: &[usize], mut i: usize) -> usize {
 /// They appear in its signature under its name (`ConversationsListResponse`,
 /// `ChatPostMessageErrorCode`), so they are never replaced: a call to
 /// `admin.conversations.archive` returning `AdminAppsApproveResponse` would
-/// be correct and baffling. They can still stand in for later copies.
+/// be correct and baffling. A copy becomes an alias under its own name; the
+/// first stands in for later copies.
 fn named_by_operations(api: &Api) -> Vec<bool> {
     fn mark(ty: &Ty, pinned: &mut [bool]) {
         match ty {

@@ -6,34 +6,7 @@
 /// admin.conversations.rename schema
 ///
 /// Schema for successful response of admin.conversations.disconnectShared
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AdminConversationsDisconnectSharedResponse {
-    /// default success response
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
-    pub ok: crate::models::DefsOkTrue,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl AdminConversationsDisconnectSharedResponse {
-    /// A [`AdminConversationsDisconnectSharedResponse`] with its required fields ([`ok`](Self::ok)); set the others with the `with_*` methods.
-    pub fn new(ok: crate::models::DefsOkTrue) -> Self {
-        Self { ok, ..Default::default() }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
+pub type AdminConversationsDisconnectSharedResponse = crate::models::AdminAppsApproveResponse;
 
 /// admin.conversations.disconnectShared error schema
 ///

@@ -6,44 +6,7 @@
 /// conversations.info success schema
 ///
 /// Schema for successful response conversations.info
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConversationsInfoResponse {
-    /// `channel`.
-    #[serde(default)]
-    pub channel: crate::models::ObjsConversation,
-    /// default success response
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
-    pub ok: crate::models::DefsOkTrue,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ConversationsInfoResponse {
-    /// A [`ConversationsInfoResponse`] with its required fields ([`channel`](Self::channel), [`ok`](Self::ok)); set the others with the `with_*` methods.
-    pub fn new(
-        channel: crate::models::ObjsConversation,
-        ok: crate::models::DefsOkTrue,
-    ) -> Self {
-        Self {
-            channel,
-            ok,
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
+pub type ConversationsInfoResponse = crate::models::ConversationsCreateResponse;
 
 /// conversations.info error schema
 ///

@@ -6,41 +6,7 @@
 /// files.sharedPublicURL schema
 ///
 /// Schema for successful response from files.sharedPublicURL method
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FilesSharedPublicUrlResponse {
-    /// file object
-    #[serde(default)]
-    pub file: crate::models::ObjsFile,
-    /// default success response
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
-    pub ok: crate::models::DefsOkTrue,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl FilesSharedPublicUrlResponse {
-    /// A [`FilesSharedPublicUrlResponse`] with its required fields ([`file`](Self::file), [`ok`](Self::ok)); set the others with the `with_*` methods.
-    pub fn new(file: crate::models::ObjsFile, ok: crate::models::DefsOkTrue) -> Self {
-        Self {
-            file,
-            ok,
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
+pub type FilesSharedPublicUrlResponse = crate::models::FilesRevokePublicUrlResponse;
 
 /// files.sharedPublicURL error schema
 ///

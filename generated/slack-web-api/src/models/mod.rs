@@ -48,8 +48,6 @@ mod objs_reaction;
 
 #[cfg(feature = "reminders")]
 mod objs_reminder;
-
-#[cfg(feature = "apps_permissions")]
 mod objs_resources;
 mod objs_response_metadata;
 mod objs_scopes;
@@ -60,8 +58,6 @@ mod objs_team_profile_field_option;
 mod objs_user;
 mod objs_user_profile;
 mod objs_user_profile_short;
-
-#[cfg(feature = "admin_apps")]
 mod admin_apps_approve;
 
 #[cfg(feature = "admin_apps_approved")]
@@ -228,14 +224,10 @@ mod admin_users_set_owner;
 
 #[cfg(feature = "admin_users")]
 mod admin_users_set_regular;
-
-#[cfg(feature = "api")]
 mod api_test;
 
 #[cfg(feature = "apps_event_authorizations")]
 mod apps_event_authorizations_list;
-
-#[cfg(feature = "apps_permissions")]
 mod apps_permissions_info;
 
 #[cfg(feature = "apps_permissions")]
@@ -339,8 +331,6 @@ mod conversations_kick;
 
 #[cfg(feature = "conversations")]
 mod conversations_leave;
-
-#[cfg(feature = "conversations")]
 mod conversations_list;
 
 #[cfg(feature = "conversations")]
@@ -498,20 +488,14 @@ mod team_integration_logs;
 
 #[cfg(feature = "team_profile")]
 mod team_profile_get;
-
-#[cfg(feature = "usergroups")]
 mod usergroups_create;
 
 #[cfg(feature = "usergroups")]
 mod usergroups_disable;
-
-#[cfg(feature = "usergroups")]
 mod usergroups_enable;
 
 #[cfg(feature = "usergroups")]
 mod usergroups_list;
-
-#[cfg(feature = "usergroups")]
 mod usergroups_update;
 
 #[cfg(feature = "usergroups_users")]
@@ -636,8 +620,6 @@ pub use objs_reaction::ObjsReaction;
 
 #[cfg(feature = "reminders")]
 pub use objs_reminder::ObjsReminder;
-
-#[cfg(feature = "apps_permissions")]
 pub use objs_resources::ObjsResources;
 pub use objs_response_metadata::{
     ObjsResponseMetadata, ObjsResponseMetadataNewPagingStyle,
@@ -658,8 +640,6 @@ pub use objs_user::{
 
 pub use objs_user_profile::{ObjsUserProfile, ObjsUserProfileFields};
 pub use objs_user_profile_short::ObjsUserProfileShort;
-
-#[cfg(feature = "admin_apps")]
 pub use admin_apps_approve::{AdminAppsApproveResponse, AdminAppsApproveError};
 
 #[cfg(feature = "admin_apps_approved")]
@@ -931,7 +911,6 @@ pub use admin_users_set_regular::{
     AdminUsersSetRegularResponse, AdminUsersSetRegularError,
 };
 
-#[cfg(feature = "api")]
 pub use api_test::{ApiTestResponse, ApiTestError};
 
 #[cfg(feature = "apps_event_authorizations")]
@@ -939,7 +918,6 @@ pub use apps_event_authorizations_list::{
     AppsEventAuthorizationsListResponse, AppsEventAuthorizationsListError,
 };
 
-#[cfg(feature = "apps_permissions")]
 pub use apps_permissions_info::{
     AppsPermissionsInfoResponse, AppsPermissionsInfoResponseInfo,
     AppsPermissionsInfoResponseInfoAppHome, AppsPermissionsInfoResponseInfoTeam,
@@ -1112,7 +1090,6 @@ pub use conversations_leave::{
     ConversationsLeaveResponse, ConversationsLeaveError, ConversationsLeaveErrorCode,
 };
 
-#[cfg(feature = "conversations")]
 pub use conversations_list::{
     ConversationsListResponse, ConversationsListError, ConversationsListErrorCode,
 };
@@ -1348,7 +1325,6 @@ pub use team_profile_get::{
     TeamProfileGetResponse, TeamProfileGetError, TeamProfileGetErrorCode,
 };
 
-#[cfg(feature = "usergroups")]
 pub use usergroups_create::{
     UsergroupsCreateResponse, UsergroupsCreateError, UsergroupsCreateErrorCode,
 };
@@ -1358,7 +1334,6 @@ pub use usergroups_disable::{
     UsergroupsDisableResponse, UsergroupsDisableError, UsergroupsDisableErrorCode,
 };
 
-#[cfg(feature = "usergroups")]
 pub use usergroups_enable::{
     UsergroupsEnableResponse, UsergroupsEnableError, UsergroupsEnableErrorCode,
 };
@@ -1368,7 +1343,6 @@ pub use usergroups_list::{
     UsergroupsListResponse, UsergroupsListError, UsergroupsListErrorCode,
 };
 
-#[cfg(feature = "usergroups")]
 pub use usergroups_update::{
     UsergroupsUpdateResponse, UsergroupsUpdateError, UsergroupsUpdateErrorCode,
 };

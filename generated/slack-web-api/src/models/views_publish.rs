@@ -6,79 +6,9 @@
 /// Default success template
 ///
 /// This method either only returns a brief _OK_ response or a verbose schema is not available for this method.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ViewsPublishResponse {
-    /// default success response
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
-    pub ok: crate::models::DefsOkTrue,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ViewsPublishResponse {
-    /// A [`ViewsPublishResponse`] with its required fields ([`ok`](Self::ok)); set the others with the `with_*` methods.
-    pub fn new(ok: crate::models::DefsOkTrue) -> Self {
-        Self { ok, ..Default::default() }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
+pub type ViewsPublishResponse = crate::models::AdminAppsApproveResponse;
 
 /// Default error template
 ///
 /// This method either only returns a brief _not OK_ response or a verbose schema is not available for this method.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ViewsPublishError {
-    /// default failure response
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
-    pub ok: crate::models::DefsOkFalse,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ViewsPublishError {
-    /// A [`ViewsPublishError`] with its required fields ([`ok`](Self::ok)); set the others with the `with_*` methods.
-    pub fn new(ok: crate::models::DefsOkFalse) -> Self {
-        Self { ok, ..Default::default() }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
-impl crate::ApiError for ViewsPublishError {
-    fn code(&self) -> Option<&str> {
-        self.additional_properties.get("error").and_then(|v| v.as_str())
-    }
-
-    fn message(&self) -> Option<&str> {
-        None
-    }
-}
-
-impl sdkgen_runtime::response::Documented for ViewsPublishError {
-    const REQUIRED: &'static [&'static str] = &["ok"];
-
-    const PROPERTIES: &'static [&'static str] = &["ok"];
-}
+pub type ViewsPublishError = crate::models::AdminAppsApproveError;
