@@ -46,6 +46,11 @@ fn crate_text(files: &FileSet) -> String {
     out
 }
 
+/// Settings from the text of an `sdkgen.toml`.
+fn settings(toml: &str) -> Settings {
+    toml::from_str(toml).unwrap_or_else(|e| panic!("settings: {e}"))
+}
+
 /// The model of `yaml`, pretty-printed.
 fn model_text(yaml: &str, settings: &Settings) -> String {
     let path = Path::new("spec.yaml");
@@ -66,6 +71,19 @@ macro_rules! crate_snapshot {
         #[test]
         fn $test() {
             let files = render(fixture!($name), Settings::default());
+            insta::assert_snapshot!(concat!($name, "_crate"), crate_text(&files));
+        }
+    };
+}
+
+/// Snapshots the crate generated from the fixture `$name` with the settings
+/// in `$name.toml` beside it.
+macro_rules! crate_snapshot_with_settings {
+    ($test:ident, $name:literal) => {
+        #[test]
+        fn $test() {
+            let settings = settings(include_str!(concat!("fixtures/snapshots/", $name, ".toml")));
+            let files = render(fixture!($name), settings);
             insta::assert_snapshot!(concat!($name, "_crate"), crate_text(&files));
         }
     };
@@ -92,6 +110,9 @@ crate_snapshot!(oauth_flows_and_openid_connect, "security_oauth");
 crate_snapshot!(enums_and_nullable_fields, "enums_nullable");
 crate_snapshot!(unions_with_and_without_discriminator, "unions");
 crate_snapshot!(additional_properties_maps, "maps");
+crate_snapshot!(servers_tags_groups_and_docs, "docs_tags_servers");
+crate_snapshot_with_settings!(cursor_pagination, "pagination");
+crate_snapshot_with_settings!(crate_auth_response_and_docs_settings, "settings_driven");
 
 model_snapshot!(model_of_path_parameters, "params_path");
 model_snapshot!(model_of_query_parameters, "params_query");
@@ -101,6 +122,15 @@ model_snapshot!(model_of_responses, "responses");
 model_snapshot!(model_of_security_schemes, "security_keys");
 model_snapshot!(model_of_oauth_flows, "security_oauth");
 model_snapshot!(model_of_unions, "unions");
+model_snapshot!(model_of_tags_and_servers, "docs_tags_servers");
+
+/// The model with settings: credential parameters, token variable,
+/// anonymous scopes, retry safety and error properties.
+#[test]
+fn model_with_settings() {
+    let settings = settings(include_str!("fixtures/snapshots/settings_driven.toml"));
+    insta::assert_snapshot!("settings_driven_model", model_text(fixture!("settings_driven"), &settings));
+}
 
 fn untagged_by_path() -> Settings {
     Settings { untagged: Untagged::Path, ..Default::default() }
