@@ -88,3 +88,27 @@ paths:
          /paths/~1a/get/operationId\n  help: rename one of the two operations' `operationId`; each must be unique in the document"
     );
 }
+
+/// `[operations.<id>]` settings must name an operation; a near miss is
+/// suggested.
+#[test]
+fn operation_settings_must_name_an_operation() {
+    let api = sdkgen::model::build(&loaded(ONE_OPERATION), Path::new("spec.yaml"), &Settings::default()).unwrap();
+    let ids: Vec<&str> = api.operations.iter().map(|o| o.id.as_str()).collect();
+    let mut job = sdkgen::settings::single(Path::new("spec.yaml"), Path::new("out/t"), None).unwrap();
+    job.settings_path = Some("no-such-dir/sdkgen.toml".into());
+    job.settings.operations.insert("opp".into(), Default::default());
+    let d = sdkgen::settings::check_operation_keys(&job, &ids).unwrap_err();
+    assert_eq!(
+        d.to_string(),
+        "error: no-such-dir/sdkgen.toml: [operations.opp] names no operation of the description\n  help: did you mean \
+         [operations.op]? Keys are operationIds"
+    );
+    job.settings.operations.clear();
+    job.settings.operations.insert("somethingElse".into(), Default::default());
+    let d = sdkgen::settings::check_operation_keys(&job, &ids).unwrap_err();
+    assert_eq!(d.hint.as_deref(), Some("keys are operationIds as the description writes them"));
+    job.settings.operations.clear();
+    job.settings.operations.insert("op".into(), Default::default());
+    assert_eq!(sdkgen::settings::check_operation_keys(&job, &ids), Ok(()));
+}

@@ -487,3 +487,39 @@ paths:
     let view = plan_with(yaml, example("getPet", &[("id", "7"), ("full", "true")])).unwrap();
     assert_eq!(view.quick_start.unwrap().body[1], "match client.default().get_pet(7).full(true).send().await {");
 }
+
+/// One request has one `Authorization` header: a requirement that needs
+/// two schemes carried there is warned about (API keys are not).
+#[test]
+fn a_requirement_of_two_authorization_schemes_is_warned_about() {
+    let view = plan(
+        r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: both
+      security: [{basic: [], bearer: []}]
+      responses: {"200": {description: ok}}
+  /b:
+    get:
+      operationId: keyAndBearer
+      security: [{key: [], bearer: []}, {basic: []}]
+      responses: {"200": {description: ok}}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Key}
+    basic: {type: http, scheme: basic}
+    bearer: {type: http, scheme: bearer}
+"##,
+    );
+    assert_eq!(
+        view.warnings,
+        ["spec.yaml: operation `both` requires `basic` and `bearer` together, but each is sent in the Authorization header; the client \
+         refuses such a call (Error::InvalidRequest) rather than drop one"]
+    );
+    let security: Vec<&Vec<Vec<String>>> = view.controllers[0].operations.iter().map(|o| &o.security).collect();
+    let alt = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    assert_eq!(security, [&vec![alt(&["Basic", "Bearer"])], &vec![alt(&["Key", "Bearer"]), alt(&["Basic"])]]);
+}
