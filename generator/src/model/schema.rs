@@ -10,7 +10,7 @@ use std::path::Path;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
 use super::{Field, Owner, Ty, TypeDef, TypeId, TypeKind, Variant};
-use crate::diag::{Diagnostic, pointer};
+use crate::diag::Diagnostic;
 
 /// Deeper inline nesting than this is rejected rather than risking the stack.
 const MAX_DEPTH: usize = 200;
@@ -211,13 +211,14 @@ impl<'a> Schemas<'a> {
     }
 
     fn item_ty(&mut self, schema: &'a Schema, name: &[String], owner: &Owner) -> Result<Ty, Diagnostic> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            self.depth = 0;
+        if self.depth >= MAX_DEPTH {
+            // The loader refuses such nesting in a file first, with its JSON
+            // pointer; this guards models built from a document in memory,
+            // where only the type's name words are known.
             return Err(Diagnostic::new(self.file, format!("schema nesting deeper than {MAX_DEPTH} levels at `{}`", name.join(".")))
-                .at(pointer(name))
                 .hint("move nested schemas into components and refer to them with $ref"));
         }
+        self.depth += 1;
         let result = self.item_ty_inner(schema, name, owner);
         self.depth -= 1;
         let ty = result?;
