@@ -146,6 +146,22 @@ async fn a_nested_stripe_error_has_its_code_and_message() {
     assert_eq!(err.message(), Some("No such customer: 'cus_nonexistent'"));
 }
 
+/// Stripe's form fields with `style: deepObject` go out as `metadata[key]=value`
+/// pairs, not as one JSON text; plain fields as they are.
+#[tokio::test]
+async fn stripe_metadata_is_sent_as_deep_object_pairs() {
+    use std::collections::BTreeMap;
+    use stripe_customers::models::PostCustomersMetadata;
+    let server = MockServer::start().await;
+    serve(&server, "POST", "/v1/customers", 200, fixture("stripe_customer.json")).await;
+    let metadata =
+        PostCustomersMetadata::Object(BTreeMap::from([("order".to_string(), "42".to_string()), ("plan".to_string(), "pro".to_string())]));
+    stripe(&server).customers().post_customers().email("jenny@example.com").metadata(metadata).send().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let body = String::from_utf8(requests[0].body.clone()).unwrap();
+    assert_eq!(body, "email=jenny%40example.com&metadata%5Border%5D=42&metadata%5Bplan%5D=pro");
+}
+
 fn slack(server: &MockServer) -> slack_web_api::SlackWebApiClient {
     let config = slack_web_api::Configuration::builder().base_url(server.uri()).slack_auth("xoxb-test").build();
     slack_web_api::SlackWebApiClient::new(config).unwrap()

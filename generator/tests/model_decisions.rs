@@ -405,9 +405,9 @@ fn form_fields_are_body_parameters() {
         [
             ("a", ParamLocation::Body, false, FieldEncoding::Json, ParamStyle::Form, true),
             ("b", ParamLocation::Body, true, FieldEncoding::Default, ParamStyle::Form, true),
-            // Styled although the form goes as multipart, where `style` does
-            // not apply: the encoding is read before the file moves it.
-            ("c", ParamLocation::Body, false, FieldEncoding::Styled, ParamStyle::Form, true),
+            // The file makes the form multipart, where `style` does not
+            // apply: `c` is a part like any other.
+            ("c", ParamLocation::Body, false, FieldEncoding::Default, ParamStyle::Form, true),
             ("d", ParamLocation::Body, false, FieldEncoding::Default, ParamStyle::Form, true),
         ]
     );
@@ -421,8 +421,17 @@ fn a_styled_field_of_a_url_encoded_form() {
     );
     let api = model(&yaml);
     let p = &op(&api, "op").params[0];
-    assert_eq!((p.location, p.encoding), (ParamLocation::Body, FieldEncoding::Styled));
+    assert_eq!((p.location, p.encoding, p.style, p.explode), (ParamLocation::Body, FieldEncoding::Styled, ParamStyle::DeepObject, true));
     assert_eq!(op(&api, "op").body.as_ref().unwrap().kind, BodyKind::Form);
+    // `form` explodes unless told otherwise; the other styles do not.
+    let yaml = yaml.replace("{style: deepObject, explode: true}", "{style: form}");
+    let api = model(&yaml);
+    let p = &op(&api, "op").params[0];
+    assert_eq!((p.style, p.explode), (ParamStyle::Form, true));
+    let yaml = yaml.replace("{style: form}", "{style: pipeDelimited}");
+    let api = model(&yaml);
+    let p = &op(&api, "op").params[0];
+    assert_eq!((p.style, p.explode), (ParamStyle::PipeDelimited, false));
 }
 
 /// `binary_fields` in settings makes a field a file part.

@@ -89,7 +89,7 @@ pub(crate) enum Part {
 #[derive(Clone)]
 pub(crate) enum Body {
     Empty,
-    Form(Vec<(&'static str, String)>),
+    Form(Vec<(Cow<'static, str>, String)>),
     Multipart(Vec<(&'static str, Part)>),
     Json(Vec<u8>),
     Bytes(FileUpload),
@@ -163,7 +163,8 @@ impl RequestParts {
     }
 
     /// Adds a field of a URL-encoded form body.
-    pub fn form(&mut self, name: &'static str, value: String) {
+    pub fn form(&mut self, name: impl Into<Cow<'static, str>>, value: String) {
+        let name = name.into();
         match &mut self.body {
             Body::Form(fields) => fields.push((name, value)),
             _ => self.body = Body::Form(vec![(name, value)]),

@@ -110,14 +110,9 @@ fn nullable_uses(types: &mut [TypeDef], operations: &mut [Operation], nullable: 
 
 /// A parameter's `style` (the default of its location when absent).
 fn style_of(p: &Parameter) -> ParamStyle {
-    use openapiv3::{PathStyle, QueryStyle};
+    use openapiv3::PathStyle;
     match p {
-        Parameter::Query { style, .. } => match style {
-            QueryStyle::Form => ParamStyle::Form,
-            QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
-            QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
-            QueryStyle::DeepObject => ParamStyle::DeepObject,
-        },
+        Parameter::Query { style, .. } => query_style(style),
         Parameter::Path { style, .. } => match style {
             PathStyle::Simple => ParamStyle::Simple,
             PathStyle::Label => ParamStyle::Label,
@@ -125,6 +120,17 @@ fn style_of(p: &Parameter) -> ParamStyle {
         },
         Parameter::Header { .. } => ParamStyle::Simple,
         Parameter::Cookie { .. } => ParamStyle::Form,
+    }
+}
+
+/// A query (or form field) style.
+fn query_style(style: &openapiv3::QueryStyle) -> ParamStyle {
+    use openapiv3::QueryStyle;
+    match style {
+        QueryStyle::Form => ParamStyle::Form,
+        QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+        QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+        QueryStyle::DeepObject => ParamStyle::DeepObject,
     }
 }
 
@@ -448,11 +454,18 @@ impl<'a> OpCtx<'a> {
                             ty => ty,
                         }
                     };
-                    let encoding = match media.encoding.get(&name) {
-                        Some(e) if e.content_type.as_deref().is_some_and(is_json_media_type) => FieldEncoding::Json,
-                        // `style` applies to URL-encoded bodies only.
-                        Some(e) if e.style.is_some() && kind == BodyKind::Form => FieldEncoding::Styled,
-                        _ => FieldEncoding::Default,
+                    let (encoding, style, explode) = match media.encoding.get(&name) {
+                        Some(e) if e.content_type.as_deref().is_some_and(is_json_media_type) => {
+                            (FieldEncoding::Json, ParamStyle::Form, true)
+                        }
+                        // `style` applies to URL-encoded bodies only. `explode`
+                        // defaults to true for `form` (the parser reads an
+                        // absent `explode` as false, so an explicit false
+                        // under `form` cannot be told apart).
+                        Some(openapiv3::Encoding { style: Some(style), explode, .. }) if kind == BodyKind::Form => {
+                            (FieldEncoding::Styled, query_style(style), *explode || *style == openapiv3::QueryStyle::Form)
+                        }
+                        _ => (FieldEncoding::Default, ParamStyle::Form, true),
                     };
                     params.push(Param {
                         name,
@@ -461,8 +474,8 @@ impl<'a> OpCtx<'a> {
                         ty,
                         description,
                         deprecated,
-                        explode: true,
-                        style: ParamStyle::Form,
+                        explode,
+                        style,
                         encoding,
                     });
                 }
@@ -471,6 +484,11 @@ impl<'a> OpCtx<'a> {
                 let has_file = params.iter().any(|p| p.location == ParamLocation::Body && is_binary(&p.ty));
                 if kind == BodyKind::Form && has_file {
                     media_type = "multipart/form-data".to_string();
+                    // Multipart parts have no style: a styled field is a
+                    // part like any other.
+                    for p in params.iter_mut().filter(|p| p.encoding == FieldEncoding::Styled) {
+                        (p.encoding, p.style, p.explode) = (FieldEncoding::Default, ParamStyle::Form, true);
+                    }
                     BodyKind::Multipart
                 } else {
                     kind

@@ -649,13 +649,27 @@ impl PostCustomersRequest {
         );
         parts.empty_form();
         if let Some(value) = self.address {
-            parts.form("address", sdkgen_runtime::params::json_param(&value));
+            for (name, value) in sdkgen_runtime::params::styled(
+                "address",
+                sdkgen_runtime::params::Style::DeepObject,
+                true,
+                &value,
+            ) {
+                parts.form(name, value);
+            }
         }
         if let Some(value) = self.balance {
             parts.form("balance", value.to_string());
         }
         if let Some(value) = self.cash_balance {
-            parts.form("cash_balance", sdkgen_runtime::params::json_param(&value));
+            for (name, value) in sdkgen_runtime::params::styled(
+                "cash_balance",
+                sdkgen_runtime::params::Style::DeepObject,
+                true,
+                &value,
+            ) {
+                parts.form(name, value);
+            }
         }
         if let Some(value) = self.coupon {
             parts.form("coupon", value);
@@ -675,10 +689,24 @@ impl PostCustomersRequest {
             parts.form("invoice_prefix", value);
         }
         if let Some(value) = self.invoice_settings {
-            parts.form("invoice_settings", sdkgen_runtime::params::json_param(&value));
+            for (name, value) in sdkgen_runtime::params::styled(
+                "invoice_settings",
+                sdkgen_runtime::params::Style::DeepObject,
+                true,
+                &value,
+            ) {
+                parts.form(name, value);
+            }
         }
         if let Some(value) = self.metadata {
-            parts.form("metadata", sdkgen_runtime::params::json_param(&value));
+            for (name, value) in sdkgen_runtime::params::styled(
+                "metadata",
+                sdkgen_runtime::params::Style::DeepObject,
+                true,
+                &value,
+            ) {
+                parts.form(name, value);
+            }
         }
         if let Some(value) = self.name {
             parts.form("name", value);
@@ -701,13 +729,27 @@ impl PostCustomersRequest {
             parts.form("promotion_code", value);
         }
         if let Some(value) = self.shipping {
-            parts.form("shipping", sdkgen_runtime::params::json_param(&value));
+            for (name, value) in sdkgen_runtime::params::styled(
+                "shipping",
+                sdkgen_runtime::params::Style::DeepObject,
+                true,
+                &value,
+            ) {
+                parts.form(name, value);
+            }
         }
         if let Some(value) = self.source {
             parts.form("source", value);
         }
         if let Some(value) = self.tax {
-            parts.form("tax", sdkgen_runtime::params::json_param(&value));
+            for (name, value) in sdkgen_runtime::params::styled(
+                "tax",
+                sdkgen_runtime::params::Style::DeepObject,
+                true,
+                &value,
+            ) {
+                parts.form(name, value);
+            }
         }
         if let Some(value) = self.tax_exempt {
             parts.form("tax_exempt", String::from(value));

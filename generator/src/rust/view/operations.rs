@@ -8,13 +8,13 @@ use serde::Serialize;
 use super::PaginationView;
 use super::models::VariantView;
 use super::pagination::pagination_view;
-use super::parameters::{ParamView, ParamViewLocation, param_view, send_as_json_text};
+use super::parameters::{Layout, ParamView, ParamViewLocation, param_view, send_as_json_text};
 use super::responses::{
     BodyDecoding, ResponseKind, StatusEnumView, error_decoder, error_payload, pinned_expr, response_decoding, status_enum,
 };
 use super::types::Types;
 use crate::diag::Diagnostic;
-use crate::model::{Api, BodyKind, FieldEncoding, Operation, ParamLocation, ParamStyle, Ty, TypeKind};
+use crate::model::{Api, BodyKind, FieldEncoding, Operation, ParamLocation, Ty, TypeKind};
 use crate::rust::docs::{doc_paragraphs, lit};
 use crate::rust::sanitize::{Namer, pascal, snake, type_name};
 use crate::rust::tokens::{Code, RustType, ident};
@@ -203,8 +203,8 @@ pub(super) fn operation_view(
             ParamLocation::Body if body == RequestBodyKind::Multipart => ParamViewLocation::Multipart,
             ParamLocation::Body => ParamViewLocation::Form,
         };
-        let mut view =
-            param_view(p.ty.clone(), field, lit(&p.name), location, p.explode, p.style, p.description.as_deref(), p.deprecated, types);
+        let layout = Layout { style: p.style, explode: p.explode, styled_field: p.encoding == FieldEncoding::Styled };
+        let mut view = param_view(p.ty.clone(), field, lit(&p.name), location, layout, p.description.as_deref(), p.deprecated, types);
         let json_text = match p.encoding {
             FieldEncoding::Json => true,
             FieldEncoding::Styled => false,
@@ -223,8 +223,7 @@ pub(super) fn operation_view(
                 field,
                 lit("body"),
                 ParamViewLocation::Body,
-                false,
-                ParamStyle::Form,
+                Layout::WHOLE_BODY,
                 op.body.as_ref().and_then(|b| b.description.as_deref()),
                 false,
                 types,
@@ -236,8 +235,7 @@ pub(super) fn operation_view(
             field_namer.unique("body".into()),
             lit("body"),
             ParamViewLocation::Body,
-            false,
-            ParamStyle::Form,
+            Layout::WHOLE_BODY,
             None,
             false,
             types,
@@ -247,8 +245,7 @@ pub(super) fn operation_view(
             field_namer.unique("body".into()),
             lit("body"),
             ParamViewLocation::Body,
-            false,
-            ParamStyle::Form,
+            Layout::WHOLE_BODY,
             None,
             false,
             types,

@@ -162,20 +162,35 @@ impl ToText {
     }
 }
 
+/// How a parameter is laid out on the wire: its `style` and `explode`, and
+/// whether a form field was given them by its `encoding` entry (otherwise a
+/// form field's style is the default and objects go as one JSON text).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Layout {
+    pub(super) style: ParamStyle,
+    pub(super) explode: bool,
+    pub(super) styled_field: bool,
+}
+
+impl Layout {
+    /// A whole request body: sent as it is, no style applies.
+    pub(super) const WHOLE_BODY: Layout = Layout { style: ParamStyle::Form, explode: false, styled_field: false };
+}
+
 /// The view of one parameter of type `ty`: its setter `field`, wire name
-/// `wire_lit` and how it is sent (`location`, `explode`, `style`).
+/// `wire_lit` and how it is sent (`location`, `layout`).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn param_view(
     ty: Ty,
     field: String,
     wire_lit: String,
     location: ParamViewLocation,
-    explode: bool,
-    style: ParamStyle,
+    layout: Layout,
     description: Option<&str>,
     deprecated: bool,
     types: &Types<'_>,
 ) -> ParamView {
+    let Layout { style, explode, styled_field } = layout;
     let (is_array, elem) = match &ty {
         Ty::Array(inner) => (true, (**inner).clone()),
         other => (false, other.clone()),
@@ -228,13 +243,14 @@ pub(super) fn param_view(
     // Objects, and styles other than comma-joined or repeated values, go through
     // the runtime's styler (which works on the value's JSON form).
     let structured = encode == ParamEncode::Json;
+    // A URL-encoded form lays an object field out as a query string does when
+    // the description gives the field a style (`metadata[key]=value`); arrays
+    // repeat the field, as every form field's do (deepObject says nothing of
+    // arrays).
     let query_like = match location {
         ParamViewLocation::Query | ParamViewLocation::Cookie => true,
-        ParamViewLocation::Path
-        | ParamViewLocation::Header
-        | ParamViewLocation::Form
-        | ParamViewLocation::Multipart
-        | ParamViewLocation::Body => false,
+        ParamViewLocation::Form => styled_field && !is_array,
+        ParamViewLocation::Path | ParamViewLocation::Header | ParamViewLocation::Multipart | ParamViewLocation::Body => false,
     };
     let (styled_in_query, styled_in_path) = match style {
         ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited | ParamStyle::DeepObject => (true, false),
