@@ -51,6 +51,13 @@ async fn an_unassigned_github_issue_decodes_with_its_nulls() {
     assert_eq!(issue.user.as_ref().map(|u| u.login.as_str()), Some("monalisa"));
     assert_eq!(extra_keys(&issue.additional_properties), ["sub_issues_summary", "type"]);
 
+    // Written back, a required property that was null stays present as null
+    // (the description requires it); an optional one that was absent stays out.
+    let written = serde_json::to_value(&issue).unwrap();
+    assert_eq!(written.get("assignee"), Some(&Value::Null));
+    assert_eq!(written.get("closed_at"), Some(&Value::Null));
+    assert_eq!(written.get("body_html"), None);
+
     // The token the description never declared (added by the overlay) is sent.
     let request = only_request(&server).await;
     assert_eq!(request.headers.get("authorization").unwrap(), "Bearer ghp_test");

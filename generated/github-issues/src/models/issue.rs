@@ -17,7 +17,7 @@ pub struct Issue {
     /// Simple User
     ///
     /// A GitHub user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub assignee: Option<crate::models::NullableSimpleUser>,
     /// `assignees`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,11 +49,7 @@ pub struct Issue {
     )]
     pub body_text: Option<String>,
     /// `closed_at`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub closed_at: Option<String>,
     /// Simple User
     ///
@@ -97,7 +93,7 @@ pub struct Issue {
     /// Milestone
     ///
     /// A collection of related issues and pull requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub milestone: Option<crate::models::NullableMilestone>,
     /// `node_id`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
@@ -147,7 +143,7 @@ pub struct Issue {
     /// Simple User
     ///
     /// A GitHub user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user: Option<crate::models::NullableSimpleUser>,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
@@ -520,18 +516,10 @@ impl IssueLabelsItemVariant2 {
 #[non_exhaustive]
 pub struct IssuePullRequest {
     /// `diff_url`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub diff_url: Option<String>,
     /// `html_url`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub html_url: Option<String>,
     /// `merged_at`.
     #[serde(
@@ -541,18 +529,10 @@ pub struct IssuePullRequest {
     )]
     pub merged_at: Option<String>,
     /// `patch_url`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub patch_url: Option<String>,
     /// `url`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub url: Option<String>,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

@@ -65,7 +65,7 @@ pub struct IssueComment {
     /// Simple User
     ///
     /// A GitHub user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user: Option<crate::models::NullableSimpleUser>,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

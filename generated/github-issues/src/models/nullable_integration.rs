@@ -25,11 +25,7 @@ pub struct NullableIntegration {
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub created_at: String,
     /// `description`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub description: Option<String>,
     /// The list of events for the GitHub app
     #[serde(default)]
@@ -59,7 +55,7 @@ pub struct NullableIntegration {
     /// Simple User
     ///
     /// A GitHub user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub owner: Option<crate::models::NullableSimpleUser>,
     /// `pem`.
     #[serde(

@@ -24,18 +24,10 @@ pub struct NullableLicenseSimple {
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub node_id: String,
     /// `spdx_id`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub spdx_id: Option<String>,
     /// `url`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub url: Option<String>,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]

@@ -10,11 +10,7 @@
 #[non_exhaustive]
 pub struct NullableMilestone {
     /// `closed_at`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub closed_at: Option<String>,
     /// `closed_issues`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
@@ -25,21 +21,13 @@ pub struct NullableMilestone {
     /// Simple User
     ///
     /// A GitHub user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub creator: Option<crate::models::NullableSimpleUser>,
     /// `description`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub description: Option<String>,
     /// `due_on`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub due_on: Option<String>,
     /// `html_url`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]

@@ -32,11 +32,7 @@ pub struct NullableSimpleUser {
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub gists_url: String,
     /// `gravatar_id`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub gravatar_id: Option<String>,
     /// `html_url`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]

@@ -95,11 +95,7 @@ pub struct Repository {
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub contributors_url: String,
     /// `created_at`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub created_at: Option<String>,
     /// The default branch of the repository.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
@@ -115,11 +111,7 @@ pub struct Repository {
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub deployments_url: String,
     /// `description`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub description: Option<String>,
     /// Returns whether or not this repository disabled.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
@@ -180,11 +172,7 @@ pub struct Repository {
     #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
     pub has_wiki: bool,
     /// `homepage`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub homepage: Option<String>,
     /// `hooks_url`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
@@ -218,17 +206,13 @@ pub struct Repository {
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub labels_url: String,
     /// `language`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub language: Option<String>,
     /// `languages_url`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub languages_url: String,
     /// License Simple
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub license: Option<crate::models::NullableLicenseSimple>,
     /// `master_branch`.
     #[serde(
@@ -257,11 +241,7 @@ pub struct Repository {
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub milestones_url: String,
     /// `mirror_url`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub mirror_url: Option<String>,
     /// The name of the repository.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
@@ -305,11 +285,7 @@ pub struct Repository {
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub pulls_url: String,
     /// `pushed_at`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub pushed_at: Option<String>,
     /// `releases_url`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
@@ -388,11 +364,7 @@ pub struct Repository {
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]
     pub trees_url: String,
     /// `updated_at`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub updated_at: Option<String>,
     /// `url`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]

@@ -45,7 +45,7 @@ pub struct ObjsUserProfile {
     )]
     pub email: Option<String>,
     /// `fields`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub fields: Option<ObjsUserProfileFields>,
     /// `first_name`.
     #[serde(

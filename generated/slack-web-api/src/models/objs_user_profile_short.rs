@@ -21,11 +21,7 @@ pub struct ObjsUserProfileShort {
     )]
     pub display_name_normalized: Option<String>,
     /// `first_name`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub first_name: Option<String>,
     /// `image_72`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]

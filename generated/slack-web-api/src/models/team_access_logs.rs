@@ -58,11 +58,7 @@ pub struct TeamAccessLogsResponseLoginsItem {
     #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub count: i64,
     /// `country`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub country: Option<String>,
     /// `date_first`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
@@ -71,25 +67,13 @@ pub struct TeamAccessLogsResponseLoginsItem {
     #[serde(default, deserialize_with = "sdkgen_runtime::de::int64")]
     pub date_last: i64,
     /// `ip`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub ip: Option<String>,
     /// `isp`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub isp: Option<String>,
     /// `region`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "sdkgen_runtime::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "sdkgen_runtime::de::opt_string")]
     pub region: Option<String>,
     /// `user_agent`.
     #[serde(default, deserialize_with = "sdkgen_runtime::de::string")]

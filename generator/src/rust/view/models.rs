@@ -247,7 +247,9 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
                     let decoder = types.scalar_decoder(inner).filter(|_| !boxed[i][fi]);
                     // Lenient: real responses omit documented-required fields.
                     serde.push(quote!(default));
-                    if ty.is_option() {
+                    // An optional field left unset is left out; a required one
+                    // that may be null goes out as `null`, as the API expects it.
+                    if ty.is_option() && !f.required {
                         serde.push(quote!(skip_serializing_if = "Option::is_none"));
                     }
                     if let Some(d) = decoder {
