@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::types::Types;
 use crate::model::{Api, StatusKey, Ty, TypeKind};
 use crate::rust::docs::{doc_lines, lit};
-use crate::rust::sanitize::{Namer, pascal};
+use crate::rust::sanitize::Namer;
 use crate::rust::tokens::{Code, RustType, lit_tokens};
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote};
@@ -183,7 +183,9 @@ pub(super) fn status_variant(status: StatusKey) -> String {
         StatusKey::Range(4) => "ClientError",
         StatusKey::Range(5) => "ServerError",
         StatusKey::Default => "Default",
-        StatusKey::Code(_) | StatusKey::Range(_) => return format!("Status{}", pascal(&status.to_string())),
+        // Codes without a reason phrase here: the number itself.
+        StatusKey::Code(n) => return format!("Status{n}"),
+        StatusKey::Range(d) => return format!("Status{d}XX"),
     };
     phrase.to_string()
 }
