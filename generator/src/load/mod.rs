@@ -74,11 +74,35 @@ pub fn load_with_overlays(path: &Path, overlays: &[PathBuf]) -> Result<LoadedSpe
 /// (`.sdkgen/description.json`), so `sdkgen diff` and `check` can tell what
 /// changed in the API since without the user keeping the old file.
 pub fn load_with_overlays_recorded(path: &Path, overlays: &[PathBuf]) -> Result<(LoadedSpec, String), Diagnostic> {
+    let mut recorded = Vec::new();
+    let loaded = load_with_overlays_recording(path, overlays, &mut |doc| {
+        write_record(doc, &mut recorded).map_err(|e| Diagnostic::new(path, format!("cannot record the description: {e}")))
+    })?;
+    Ok((loaded, String::from_utf8(recorded).unwrap_or_default()))
+}
+
+/// Same as [`load_with_overlays_recorded`], handing the effective description
+/// to `record` (see [`write_record`]) instead of returning it, so that a large
+/// one can go straight to a file rather than be held as text beside the
+/// parsed document.
+pub fn load_with_overlays_recording(path: &Path, overlays: &[PathBuf], record: &mut Record<'_>) -> Result<LoadedSpec, Diagnostic> {
     let overlays = overlays.iter().map(|p| overlay::Overlay::read(p)).collect::<Result<Vec<_>, _>>()?;
     let text = read::read_file(path, path, None)?;
-    let mut recorded = String::new();
-    let loaded = load_str_recording(path, &text, &overlays, Some(&mut recorded))?;
-    Ok((loaded, recorded))
+    load_str_recording(path, &text, &overlays, Some(record))
+}
+
+/// What receives the effective description (see [`load_with_overlays_recording`]).
+pub type Record<'a> = dyn FnMut(&Value) -> Result<(), Diagnostic> + 'a;
+
+/// The recorded form of an effective description: pretty, with the file's
+/// key order (a change in the API is a readable change in this file too),
+/// and a final newline.
+pub fn write_record(doc: &Value, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut out, doc)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 fn load_str_with(path: &Path, text: &str, overlays: &[overlay::Overlay]) -> Result<LoadedSpec, Diagnostic> {
@@ -89,7 +113,7 @@ fn load_str_recording(
     path: &Path,
     text: &str,
     overlays: &[overlay::Overlay],
-    record: Option<&mut String>,
+    record: Option<&mut Record<'_>>,
 ) -> Result<LoadedSpec, Diagnostic> {
     let text = read::strip_bom(text);
     let src = Source { path, text, format: read::detect_format(path, text) };
@@ -105,10 +129,7 @@ fn load_str_recording(
     refs::resolve(&src, &mut doc, swagger2)?;
     validate::check(&src, &doc)?;
     if let Some(record) = record {
-        // Pretty, with the file's key order: a change in the API is a readable
-        // change in this file too.
-        *record = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        record.push('\n');
+        record(&doc)?;
     }
 
     let rewrite = if swagger2 { Some(swagger2::upgrade(&src, &mut doc)?) } else { None };
