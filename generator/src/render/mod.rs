@@ -91,17 +91,51 @@ impl Emit for Collect {
     }
 }
 
+/// The templates rendered with the whole crate's view (the others render one
+/// scheme, controller or model file).
+const CRATE_WIDE: &[&str] = &[
+    "Cargo.toml",
+    "README.md",
+    "lib.rs",
+    "client.rs",
+    "auth.rs",
+    "controllers_mod.rs",
+    "models_mod.rs",
+    "example_tests.rs",
+    "oauth_mod.rs",
+    "app.rs",
+    "app_install.md",
+    "app_stores.md",
+    "app_rotation.md",
+    "app_signatures.md",
+    "app_sign_in.md",
+];
+
 /// Renders the whole crate with `templates`, handing each file to `out` as
 /// soon as it is finished. Each controller's and model file's view is
-/// dropped once its file is rendered.
+/// dropped once its file is rendered, so the views, the template values and
+/// the rendered text of a large API are never all in memory at once.
 pub fn render_each(mut view: CrateView, templates: &Templates, out: &dyn Emit) -> Result<(), Diagnostic> {
     let tera = templates.engine()?;
+    // The crate-wide templates see the whole view, but the built-in ones use
+    // only the names of the controllers' operations and the models' types:
+    // a copy of every operation and type as template values would double what
+    // the views take. An override of one of them gets the whole view.
     let controllers = std::mem::take(&mut view.controllers);
     let model_files = std::mem::take(&mut view.model_files);
+    let whole = CRATE_WIDE.iter().any(|t| templates.file_of(t).is_some());
     let mut base =
         Context::from_serialize(&view).map_err(|e| Diagnostic::new("templates/", format!("cannot pass the model to templates: {e}")))?;
-    base.insert("controllers", &controllers);
-    base.insert("model_files", &model_files);
+    let (controller_values, model_values): (Vec<tera::Value>, Vec<tera::Value>) = if whole {
+        (controllers.iter().map(tera::Value::from_serializable).collect(), model_files.iter().map(tera::Value::from_serializable).collect())
+    } else {
+        (
+            controllers.iter().map(|c| outline(c, controller_keys)).collect(),
+            model_files.iter().map(|m| outline(m, model_file_keys)).collect(),
+        )
+    };
+    base.insert_value("controllers", tera::Value::from(controller_values));
+    base.insert_value("model_files", tera::Value::from(model_values));
     let header = header_lines(&view);
     base.insert("header", &header);
     // Per-controller and per-model files see only what they use: cloning the whole
@@ -202,6 +236,54 @@ pub fn render_each(mut view: CrateView, templates: &Templates, out: &dyn Emit) -
         out.file(path, text.to_string())?;
     }
     Ok(())
+}
+
+/// What the built-in crate-wide templates read of a controller (`None`: all
+/// of the member): its operations only by name.
+fn controller_keys(key: &str) -> Option<&'static [&'static str]> {
+    match key {
+        "operations" => Some(&["builder", "output_enum", "error_enum", "media_types"]),
+        "output_enum" | "error_enum" | "media_types" => Some(&["name"]),
+        _ => None,
+    }
+}
+
+/// What the built-in crate-wide templates read of a model file: its types
+/// only by name.
+fn model_file_keys(key: &str) -> Option<&'static [&'static str]> {
+    match key {
+        "types" => Some(&["name"]),
+        _ => None,
+    }
+}
+
+/// `item` as a template value, the members `keep` names cut down: under
+/// such a member (or each item of it, when it is a list) only the keys
+/// listed stay, themselves cut down the same way.
+fn outline<T: serde::Serialize>(item: &T, keep: fn(&str) -> Option<&'static [&'static str]>) -> tera::Value {
+    use serde_json::Value;
+    fn cut(value: Value, kept: Option<&[&str]>, keep: fn(&str) -> Option<&'static [&'static str]>) -> Value {
+        match value {
+            Value::Array(items) => Value::Array(items.into_iter().map(|v| cut(v, kept, keep)).collect()),
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .filter(|(k, _)| kept.is_none_or(|kept| kept.contains(&k.as_str())))
+                    .map(|(k, v)| {
+                        let v = match keep(&k) {
+                            Some(next) => cut(v, Some(next), keep),
+                            None => v,
+                        };
+                        (k, v)
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    match serde_json::to_value(item) {
+        Ok(value) => tera::Value::from_serializable(&cut(value, None, keep)),
+        Err(_) => tera::Value::from_serializable(item),
+    }
 }
 
 /// A per-item template's job: the key it sees its item under, and the item
