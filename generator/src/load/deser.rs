@@ -24,8 +24,17 @@ pub(crate) const MAX_DEPTH: usize = 512;
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 /// Deserializes the upgraded document; failures are mapped back to the file.
-pub(crate) fn deserialize(src: &Source<'_>, doc: &Value, swagger2: bool) -> Result<oa::OpenAPI, Diagnostic> {
-    let depth = max_depth(doc);
+///
+/// The document is consumed as it is read, so that it and the `OpenAPI` it
+/// becomes are not both whole in memory. Only when that fails is it built
+/// again (`again`) to find the node at fault.
+pub(crate) fn deserialize(
+    src: &Source<'_>,
+    doc: Value,
+    swagger2: bool,
+    again: &dyn Fn() -> Result<Value, Diagnostic>,
+) -> Result<oa::OpenAPI, Diagnostic> {
+    let depth = max_depth(&doc);
     if depth > MAX_DEPTH {
         return Err(src.diag_at(
             "",
@@ -33,19 +42,31 @@ pub(crate) fn deserialize(src: &Source<'_>, doc: &Value, swagger2: bool) -> Resu
             "move nested schemas into `components/schemas` and refer to them with `$ref`",
         ));
     }
-    let run = || {
-        shapes(doc)?;
-        attempt::<oa::OpenAPI>(doc).map_err(|_| narrow(doc))
+    // Deep documents get a thread with a large stack (only address space is
+    // reserved until it is used).
+    let deep = depth > 64;
+    let read = on_stack(deep, move || {
+        shapes(&doc)?;
+        Ok(serde_json::from_value::<oa::OpenAPI>(doc).ok())
+    });
+    let failure = match read {
+        Ok(Some(api)) => return Ok(api),
+        Err(failure) => failure,
+        Ok(None) => {
+            let doc = again()?;
+            on_stack::<()>(deep, || Err(narrow(&doc))).err().unwrap_or_default()
+        }
     };
-    let result = if depth > 64 {
-        // Deep documents get a thread with a large stack (only address space is
-        // reserved until it is used).
-        thread::scope(|s| thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, run).ok().and_then(|h| h.join().ok()))
-            .unwrap_or_else(|| Err((Vec::new(), "could not start a thread to read a deeply nested document".into())))
-    } else {
-        run()
-    };
-    result.map_err(|(tokens, message)| report(src, &tokens, &message, swagger2))
+    Err(report(src, &failure.0, &failure.1, swagger2))
+}
+
+/// Runs `f`, on a thread with a large stack when `deep`.
+fn on_stack<T: Send>(deep: bool, f: impl FnOnce() -> Result<T, Failure> + Send) -> Result<T, Failure> {
+    if !deep {
+        return f();
+    }
+    thread::scope(|s| thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, f).ok().and_then(|h| h.join().ok()))
+        .unwrap_or_else(|| Err((Vec::new(), "could not start a thread to read a deeply nested document".into())))
 }
 
 /// Nesting depth of a value, without recursion.

@@ -117,22 +117,36 @@ fn load_str_recording(
 ) -> Result<LoadedSpec, Diagnostic> {
     let text = read::strip_bom(text);
     let src = Source { path, text, format: read::detect_format(path, text) };
-    let mut doc = read::parse(&src)?;
+    let (doc, declared, warnings) = prepare(&src, overlays, record)?;
+    let swagger2 = declared.kind == version::SpecVersion::Swagger2;
+    let api = deser::deserialize(&src, doc, swagger2, &|| prepare(&src, overlays, None).map(|(doc, _, _)| doc))?;
+    Ok(LoadedSpec { path: path.to_path_buf(), api, source_version: declared.text, warnings })
+}
+
+/// Every step before deserializing: the document as `openapiv3` reads it,
+/// its declared version and the warnings.
+fn prepare(
+    src: &Source<'_>,
+    overlays: &[overlay::Overlay],
+    record: Option<&mut Record<'_>>,
+) -> Result<(Value, version::Version, Vec<String>), Diagnostic> {
+    let path = src.path;
+    let mut doc = read::parse(src)?;
     for overlay in overlays {
         overlay.apply(&mut doc, path)?;
     }
-    let declared = version::detect(&src, &doc)?;
+    let declared = version::detect(src, &doc)?;
     let swagger2 = declared.kind == version::SpecVersion::Swagger2;
 
     // References are checked (and other files inlined) before anything moves, so
     // that pointers in diagnostics name places in the user's file.
-    refs::resolve(&src, &mut doc, swagger2)?;
-    validate::check(&src, &doc)?;
+    refs::resolve(src, &mut doc, swagger2)?;
+    validate::check(src, &doc)?;
     if let Some(record) = record {
         record(&doc)?;
     }
 
-    let rewrite = if swagger2 { Some(swagger2::upgrade(&src, &mut doc)?) } else { None };
+    let rewrite = if swagger2 { Some(swagger2::upgrade(src, &mut doc)?) } else { None };
     let location = if swagger2 { "#/definitions" } else { "#/components/schemas" };
     let warnings = normalize::typeless_alternatives(&doc, location).into_iter().map(|w| format!("{}: {w}", path.display())).collect();
     normalize::normalize(&mut doc, rewrite.as_ref());
@@ -140,8 +154,7 @@ fn load_str_recording(
         version::finish_v31(&mut doc);
     }
     refs::hoist_local_schemas(&mut doc, deser::is_schema_shaped);
-    let api = deser::deserialize(&src, &doc, swagger2)?;
-    Ok(LoadedSpec { path: path.to_path_buf(), api, source_version: declared.text, warnings })
+    Ok((doc, declared, warnings))
 }
 
 /// How a file's text is parsed.
