@@ -23,18 +23,10 @@ pub(crate) const MAX_DEPTH: usize = 512;
 /// Stack for the recursive deserialization of deep documents.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
-/// Deserializes the upgraded document; failures are mapped back to the file.
-///
-/// The document is consumed as it is read, so that it and the `OpenAPI` it
-/// becomes are not both whole in memory. Only when that fails is it built
-/// again (`again`) to find the node at fault.
-pub(crate) fn deserialize(
-    src: &Source<'_>,
-    doc: Value,
-    swagger2: bool,
-    again: &dyn Fn() -> Result<Value, Diagnostic>,
-) -> Result<oa::OpenAPI, Diagnostic> {
-    let depth = max_depth(&doc);
+/// Refuses a document nested deeper than [`MAX_DEPTH`]; whether it is deep
+/// enough to be read on a thread with a large stack.
+pub(crate) fn check_depth(src: &Source<'_>, doc: &Value) -> Result<bool, Diagnostic> {
+    let depth = max_depth(doc);
     if depth > MAX_DEPTH {
         return Err(src.diag_at(
             "",
@@ -42,22 +34,36 @@ pub(crate) fn deserialize(
             "move nested schemas into `components/schemas` and refer to them with `$ref`",
         ));
     }
+    Ok(depth > 64)
+}
+
+/// Deserializes the upgraded document (`deep`: see [`check_depth`]).
+///
+/// The document is consumed as it is read, so that it and the `OpenAPI` it
+/// becomes are not both whole in memory. On failure, what went wrong where
+/// when a quick check finds it; `None` when the document has to be built
+/// again for [`narrowed`] to find the node at fault.
+pub(crate) fn read(doc: Value, deep: bool) -> Result<oa::OpenAPI, Option<Failure>> {
     // Deep documents get a thread with a large stack (only address space is
     // reserved until it is used).
-    let deep = depth > 64;
-    let read = on_stack(deep, move || {
+    match on_stack(deep, move || {
         shapes(&doc)?;
         Ok(serde_json::from_value::<oa::OpenAPI>(doc).ok())
-    });
-    let failure = match read {
-        Ok(Some(api)) => return Ok(api),
-        Err(failure) => failure,
-        Ok(None) => {
-            let doc = again()?;
-            on_stack::<()>(deep, || Err(narrow(&doc))).err().unwrap_or_default()
-        }
-    };
-    Err(report(src, &failure.0, &failure.1, swagger2))
+    }) {
+        Ok(Some(api)) => Ok(api),
+        Ok(None) => Err(None),
+        Err(failure) => Err(Some(failure)),
+    }
+}
+
+/// Where in `doc`, which does not deserialize, the fault is.
+pub(crate) fn narrowed(doc: &Value, deep: bool) -> Failure {
+    on_stack::<()>(deep, || Err(narrow(doc))).err().unwrap_or_default()
+}
+
+/// A failure as a diagnostic about the file.
+pub(crate) fn diagnostic(src: &Source<'_>, failure: &Failure, swagger2: bool) -> Diagnostic {
+    report(src, &failure.0, &failure.1, swagger2)
 }
 
 /// Runs `f`, on a thread with a large stack when `deep`.
@@ -84,7 +90,8 @@ fn max_depth(root: &Value) -> usize {
     max
 }
 
-type Failure = (Vec<String>, String);
+/// A deserialization failure: the pointer's tokens and the message.
+pub(crate) type Failure = (Vec<String>, String);
 
 /// Deserializes `T`; on failure, the path below `value` and the message.
 fn attempt<T: DeserializeOwned>(value: &Value) -> Result<T, Failure> {

@@ -47,7 +47,7 @@ pub struct LoadedSpec {
 /// Reads, parses, upgrades, normalises and validates one API description.
 pub fn load(path: &Path) -> Result<LoadedSpec, Diagnostic> {
     let text = read::read_file(path, path, None)?;
-    load_str(path, &text)
+    load_text(path, Text::File(text), &[], None)
 }
 
 /// Same as [`load`], from text already read (`path` only names the file in
@@ -65,7 +65,7 @@ pub fn load_str(path: &Path, text: &str) -> Result<LoadedSpec, Diagnostic> {
 pub fn load_with_overlays(path: &Path, overlays: &[PathBuf]) -> Result<LoadedSpec, Diagnostic> {
     let overlays = overlays.iter().map(|p| overlay::Overlay::read(p)).collect::<Result<Vec<_>, _>>()?;
     let text = read::read_file(path, path, None)?;
-    load_str_with(path, &text, &overlays)
+    load_text(path, Text::File(text), &overlays, None)
 }
 
 /// Same as [`load_with_overlays`], also returning the effective description:
@@ -88,7 +88,7 @@ pub fn load_with_overlays_recorded(path: &Path, overlays: &[PathBuf]) -> Result<
 pub fn load_with_overlays_recording(path: &Path, overlays: &[PathBuf], record: &mut Record<'_>) -> Result<LoadedSpec, Diagnostic> {
     let overlays = overlays.iter().map(|p| overlay::Overlay::read(p)).collect::<Result<Vec<_>, _>>()?;
     let text = read::read_file(path, path, None)?;
-    load_str_recording(path, &text, &overlays, Some(record))
+    load_text(path, Text::File(text), &overlays, Some(record))
 }
 
 /// What receives the effective description (see [`load_with_overlays_recording`]).
@@ -106,21 +106,61 @@ pub fn write_record(doc: &Value, out: &mut dyn std::io::Write) -> std::io::Resul
 }
 
 fn load_str_with(path: &Path, text: &str, overlays: &[overlay::Overlay]) -> Result<LoadedSpec, Diagnostic> {
-    load_str_recording(path, text, overlays, None)
+    load_text(path, Text::Given(text), overlays, None)
 }
 
-fn load_str_recording(
+/// A description's text: read from its file (dropped while the document is
+/// deserialized, and read again only for an error), or given.
+enum Text<'a> {
+    File(String),
+    Given(&'a str),
+}
+
+fn load_text(
     path: &Path,
-    text: &str,
+    text: Text<'_>,
     overlays: &[overlay::Overlay],
     record: Option<&mut Record<'_>>,
 ) -> Result<LoadedSpec, Diagnostic> {
-    let text = read::strip_bom(text);
-    let src = Source { path, text, format: read::detect_format(path, text) };
-    let (doc, declared, warnings) = prepare(&src, overlays, record)?;
+    fn source<'t>(path: &'t Path, text: &'t str) -> Source<'t> {
+        let text = read::strip_bom(text);
+        Source { path, text, format: read::detect_format(path, text) }
+    }
+    let (doc, declared, warnings, deep) = {
+        let src = match &text {
+            Text::File(t) => source(path, t),
+            Text::Given(t) => source(path, t),
+        };
+        let (doc, declared, warnings) = prepare(&src, overlays, record)?;
+        let deep = deser::check_depth(&src, &doc)?;
+        (doc, declared, warnings, deep)
+    };
     let swagger2 = declared.kind == version::SpecVersion::Swagger2;
-    let api = deser::deserialize(&src, doc, swagger2, &|| prepare(&src, overlays, None).map(|(doc, _, _)| doc))?;
-    Ok(LoadedSpec { path: path.to_path_buf(), api, source_version: declared.text, warnings })
+    // The text matters again only for an error, and the file can be read again.
+    let given = match text {
+        Text::File(t) => {
+            drop(t);
+            None
+        }
+        Text::Given(t) => Some(t),
+    };
+    let failure = match deser::read(doc, deep) {
+        Ok(api) => return Ok(LoadedSpec { path: path.to_path_buf(), api, source_version: declared.text, warnings }),
+        Err(failure) => failure,
+    };
+    let reread;
+    let src = match given {
+        Some(t) => source(path, t),
+        None => {
+            reread = read::read_file(path, path, None)?;
+            source(path, &reread)
+        }
+    };
+    let failure = match failure {
+        Some(failure) => failure,
+        None => deser::narrowed(&prepare(&src, overlays, None)?.0, deep),
+    };
+    Err(deser::diagnostic(&src, &failure, swagger2))
 }
 
 /// Every step before deserializing: the document as `openapiv3` reads it,
