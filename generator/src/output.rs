@@ -116,6 +116,12 @@ fn some_entries(dir: &Path, limit: usize) -> Result<Vec<PathBuf>, Diagnostic> {
     }
 }
 
+/// Whether `dir/.sdkgen` holds nothing but the staging folder.
+fn only_staging(dir: &Path) -> bool {
+    let Some(work) = Path::new(WORK_DIR).file_name() else { return false };
+    std::fs::read_dir(dir.join(".sdkgen")).is_ok_and(|entries| entries.filter_map(|e| e.ok()).all(|e| e.file_name() == work))
+}
+
 /// Text as it would be compared: line endings normalised, so a checkout that
 /// turned `\n` into `\r\n` is not drift.
 fn same_text(disk: &[u8], generated: &str) -> bool {
@@ -359,7 +365,12 @@ impl Sink {
     /// refused once the files are compared.
     pub fn open(dir: &Path, write: bool, force: bool) -> Result<Sink, Diagnostic> {
         let owned = owned_files(dir)?;
-        let foreign = if owned.is_none() { some_entries(dir, 5)? } else { Vec::new() };
+        let mut foreign = if owned.is_none() { some_entries(dir, 5)? } else { Vec::new() };
+        // A run killed while it rendered into a new folder leaves only its
+        // staging folder: that makes the folder no less sdkgen's.
+        if foreign == [PathBuf::from(".sdkgen")] && only_staging(dir) {
+            foreign.clear();
+        }
         let stage = write && (force || owned.is_some() || foreign.is_empty());
         Ok(Sink { dir: dir.to_path_buf(), write, stage, owned, foreign, state: Mutex::default() })
     }
