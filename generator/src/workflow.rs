@@ -1,20 +1,29 @@
-//! The stages wired together: one SDK job → files in memory → disk or a report.
+//! The stages wired together: one SDK job → files, one at a time → disk or a report.
 
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
 use crate::output::{self, Drift};
-use crate::render::{self, FileSet};
+use crate::render::{self, Emit as _, FileSet};
 use crate::settings::SdkJob;
 use crate::{load, model, rust};
 
 /// Renders one SDK in memory.
 pub fn render_job(job: &SdkJob, repo_root: &Path) -> Result<FileSet, Diagnostic> {
+    let files = render::Collect::default();
+    render_job_into(job, repo_root, &files)?;
+    Ok(files.into_files())
+}
+
+/// Renders one SDK, handing each file to `out` as soon as it is finished.
+/// What is no longer needed is dropped as it goes: the description as loaded
+/// once the model is built, each view once its file is rendered.
+pub fn render_job_into(job: &SdkJob, repo_root: &Path, out: &dyn render::Emit) -> Result<(), Diagnostic> {
     let timings = std::env::var_os("SDKGEN_TIMINGS").is_some();
     let mut clock = std::time::Instant::now();
     let mut lap = |stage: &str| {
         if timings {
-            eprintln!("{}: {stage} {:.1} ms", job.name, clock.elapsed().as_secs_f64() * 1000.0);
+            eprintln!("{}: {stage} {:.1} ms{}", job.name, clock.elapsed().as_secs_f64() * 1000.0, memory_note());
             clock = std::time::Instant::now();
         }
     };
@@ -24,7 +33,11 @@ pub fn render_job(job: &SdkJob, repo_root: &Path) -> Result<FileSet, Diagnostic>
         Some(dir) => render::Templates::from_dir(&dir)?,
         None => render::Templates::builtin(),
     };
-    let (loaded, recorded) = load::load_with_overlays_recorded(&job.spec_path, &job.overlay_paths)?;
+    // The effective description goes to the crate as it is serialised, not
+    // held as text beside the parsed document.
+    let loaded = load::load_with_overlays_recording(&job.spec_path, &job.overlay_paths, &mut |doc| {
+        out.stream(PathBuf::from(output::DESCRIPTION), &mut |w| load::write_record(doc, w))
+    })?;
     for warning in &loaded.warnings {
         eprintln!("warning: {warning}");
     }
@@ -33,18 +46,19 @@ pub fn render_job(job: &SdkJob, repo_root: &Path) -> Result<FileSet, Diagnostic>
     for warning in &api.warnings {
         eprintln!("warning: {warning}");
     }
+    drop(loaded);
     let ids: Vec<&str> = api.operations.iter().map(|o| o.id.as_str()).collect();
     crate::settings::check_operation_keys(job, &ids)?;
     lap("model");
     let view = rust::plan(&api, job, repo_root)?;
+    drop(api);
     lap("plan");
-    let mut files = render::render_with(&view, &templates)?;
-    files.insert(PathBuf::from(output::DESCRIPTION), recorded);
+    render::render_each(view, &templates, out)?;
     if let Some(changelog) = changelog(job)? {
-        files.insert(PathBuf::from("CHANGELOG.md"), changelog);
+        out.file(PathBuf::from("CHANGELOG.md"), changelog)?;
     }
     lap("render");
-    Ok(files)
+    Ok(())
 }
 
 /// The crate's changelog: `CHANGELOG.md` beside the settings (kept by the
@@ -58,6 +72,19 @@ fn changelog(job: &SdkJob) -> Result<Option<String>, Diagnostic> {
         Ok(text) => Ok(Some(text.replace("\r\n", "\n"))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Diagnostic::new(&path, format!("cannot read the changelog: {e}"))),
+    }
+}
+
+/// The process's resident memory now and at its peak, for `SDKGEN_TIMINGS`
+/// (empty where `/proc/self/status` is not there to tell).
+pub fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else { return String::new() };
+    let field = |name: &str| {
+        status.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(now), Some(peak)) => format!(", {} MB resident (peak {} MB)", now / 1024, peak / 1024),
+        _ => String::new(),
     }
 }
 
@@ -114,55 +141,80 @@ impl From<Diagnostic> for Failure {
     }
 }
 
-/// Renders every job first; only when all succeed is anything written (or
-/// checked). Writing is one transaction over all jobs: when writing any
-/// folder fails, every folder already written is put back as it was.
+/// Renders every job first, each file compared with its output folder (and,
+/// writing, staged there) as soon as it is rendered; only when all succeed is
+/// anything moved into place (or reported). Writing is one transaction over
+/// all jobs: when writing any folder fails, every folder already written is
+/// put back as it was.
 pub fn run(jobs: &[SdkJob], repo_root: &Path, mode: Mode) -> Result<Vec<Outcome>, Failure> {
-    let mut rendered = Vec::with_capacity(jobs.len());
+    let (write, force) = match mode {
+        Mode::Check => (false, false),
+        Mode::Write { force } => (true, force),
+    };
+    let mut compared: Vec<output::Compared> = Vec::with_capacity(jobs.len());
+    let discard = |compared: Vec<output::Compared>| {
+        for staged in compared.into_iter().filter_map(|c| c.staged) {
+            staged.rollback();
+        }
+    };
     for job in jobs {
-        let mut files = render_job(job, repo_root)?;
-        let manifest = output::manifest(&files);
-        files.insert(PathBuf::from(output::MANIFEST), manifest);
-        rendered.push(files);
-    }
-    let mut outcomes = Vec::with_capacity(jobs.len());
-    for (job, files) in jobs.iter().zip(&rendered) {
-        let drift = output::compare(files, &job.out_dir)?;
-        let report = match mode {
-            Mode::Check => output::report(files, &job.out_dir, &drift),
-            Mode::Write { force } => {
-                if !drift.is_empty() {
-                    output::check_ownership(&job.out_dir, &drift, force)?;
-                }
-                String::new()
+        let sink = match output::Sink::open(&job.out_dir, write, force) {
+            Ok(sink) => sink,
+            Err(d) => {
+                discard(compared);
+                return Err(d.into());
             }
         };
+        let rendered = render_job_into(job, repo_root, &sink).and_then(|()| {
+            let manifest = output::manifest(&sink.received());
+            sink.file(PathBuf::from(output::MANIFEST), manifest)
+        });
+        if let Err(d) = rendered {
+            sink.discard();
+            discard(compared);
+            return Err(d.into());
+        }
+        match sink.finish() {
+            Ok(c) => compared.push(c),
+            Err(d) => {
+                discard(compared);
+                return Err(d.into());
+            }
+        }
+    }
+    if write {
+        if let Some(d) = jobs
+            .iter()
+            .zip(&compared)
+            .filter(|(_, c)| !c.drift.is_empty())
+            .find_map(|(job, c)| output::check_ownership(&job.out_dir, &c.drift, force).err())
+        {
+            discard(compared);
+            return Err(d.into());
+        }
+    }
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    let mut staged = Vec::new();
+    for (job, c) in jobs.iter().zip(compared) {
+        staged.extend(c.staged);
         outcomes.push(Outcome {
             name: job.name.clone(),
             out_dir: job.out_dir.clone(),
-            files: files.len(),
-            drift,
-            report,
+            files: c.files,
+            drift: c.drift,
+            report: if write { String::new() } else { c.report },
             regenerate: job.origin.command(),
         });
     }
-    if let Mode::Write { .. } = mode {
-        write_all(&rendered, &outcomes)?;
+    if write {
+        commit_all(staged)?;
     }
     Ok(outcomes)
 }
 
-fn write_all(rendered: &[FileSet], outcomes: &[Outcome]) -> Result<(), Failure> {
-    let mut staged = Vec::new();
-    for (files, outcome) in rendered.iter().zip(outcomes).filter(|(_, o)| !o.drift.is_empty()) {
-        match output::Staged::prepare(files, &outcome.out_dir, &outcome.drift) {
-            Ok(s) => staged.push(s),
-            Err(failure) => {
-                let others: Vec<String> = staged.into_iter().map(output::Staged::rollback).collect();
-                return Err(Failure { diagnostic: failure.diagnostic, state: combine(failure.state, others) });
-            }
-        }
-    }
+/// Moves every staged write into place, or, when one fails, puts every
+/// folder back as it was.
+fn commit_all(mut staged: Vec<output::Staged>) -> Result<(), Failure> {
     for i in 0..staged.len() {
         if let Err(diagnostic) = staged[i].commit() {
             let states: Vec<String> = staged.drain(..=i).rev().map(output::Staged::rollback).collect();

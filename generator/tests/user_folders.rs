@@ -318,3 +318,32 @@ fn a_read_only_subfolder_leaves_everything_as_it_was() {
     assert!(err.contains("nothing was changed"), "{err}");
     assert_eq!(snapshot(&dir.path().join("out")), before);
 }
+
+#[test]
+fn a_run_killed_while_rendering_into_a_new_folder_is_no_obstacle() {
+    // Files are staged as they are rendered: a run killed meanwhile leaves
+    // only the staging folder in what was a new folder.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("spec.json"), SPEC).unwrap();
+    let staged = dir.path().join("out/.sdkgen/in-progress/new/src");
+    std::fs::create_dir_all(&staged).unwrap();
+    std::fs::write(staged.join("lib.rs"), "// half").unwrap();
+    let o = generate(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!dir.path().join("out/.sdkgen/in-progress").exists());
+    assert!(dir.path().join("out/.sdkgen/FILES").is_file());
+}
+
+#[test]
+fn a_failure_after_staging_began_leaves_no_new_folder() {
+    // The description is staged as soon as it is loaded; a settings error
+    // found after that removes the staging folder and the folders it made.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("spec.json"), SPEC).unwrap();
+    std::fs::write(dir.path().join("sdkgen.toml"), "[operations.getPett]\nretry_safe = true\n").unwrap();
+    let o = generate(dir.path(), &["--settings", "sdkgen.toml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("getPett"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nothing was written."), "{}", stderr(&o));
+    assert!(!dir.path().join("out").exists(), "{:?}", snapshot(&dir.path().join("out")));
+}

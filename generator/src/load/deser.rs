@@ -23,8 +23,9 @@ pub(crate) const MAX_DEPTH: usize = 512;
 /// Stack for the recursive deserialization of deep documents.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
-/// Deserializes the upgraded document; failures are mapped back to the file.
-pub(crate) fn deserialize(src: &Source<'_>, doc: &Value, swagger2: bool) -> Result<oa::OpenAPI, Diagnostic> {
+/// Refuses a document nested deeper than [`MAX_DEPTH`]; whether it is deep
+/// enough to be read on a thread with a large stack.
+pub(crate) fn check_depth(src: &Source<'_>, doc: &Value) -> Result<bool, Diagnostic> {
     let depth = max_depth(doc);
     if depth > MAX_DEPTH {
         return Err(src.diag_at(
@@ -33,19 +34,45 @@ pub(crate) fn deserialize(src: &Source<'_>, doc: &Value, swagger2: bool) -> Resu
             "move nested schemas into `components/schemas` and refer to them with `$ref`",
         ));
     }
-    let run = || {
-        shapes(doc)?;
-        attempt::<oa::OpenAPI>(doc).map_err(|_| narrow(doc))
-    };
-    let result = if depth > 64 {
-        // Deep documents get a thread with a large stack (only address space is
-        // reserved until it is used).
-        thread::scope(|s| thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, run).ok().and_then(|h| h.join().ok()))
-            .unwrap_or_else(|| Err((Vec::new(), "could not start a thread to read a deeply nested document".into())))
-    } else {
-        run()
-    };
-    result.map_err(|(tokens, message)| report(src, &tokens, &message, swagger2))
+    Ok(depth > 64)
+}
+
+/// Deserializes the upgraded document (`deep`: see [`check_depth`]).
+///
+/// The document is consumed as it is read, so that it and the `OpenAPI` it
+/// becomes are not both whole in memory. On failure, what went wrong where
+/// when a quick check finds it; `None` when the document has to be built
+/// again for [`narrowed`] to find the node at fault.
+pub(crate) fn read(doc: Value, deep: bool) -> Result<oa::OpenAPI, Option<Failure>> {
+    // Deep documents get a thread with a large stack (only address space is
+    // reserved until it is used).
+    match on_stack(deep, move || {
+        shapes(&doc)?;
+        Ok(serde_json::from_value::<oa::OpenAPI>(doc).ok())
+    }) {
+        Ok(Some(api)) => Ok(api),
+        Ok(None) => Err(None),
+        Err(failure) => Err(Some(failure)),
+    }
+}
+
+/// Where in `doc`, which does not deserialize, the fault is.
+pub(crate) fn narrowed(doc: &Value, deep: bool) -> Failure {
+    on_stack::<()>(deep, || Err(narrow(doc))).err().unwrap_or_default()
+}
+
+/// A failure as a diagnostic about the file.
+pub(crate) fn diagnostic(src: &Source<'_>, failure: &Failure, swagger2: bool) -> Diagnostic {
+    report(src, &failure.0, &failure.1, swagger2)
+}
+
+/// Runs `f`, on a thread with a large stack when `deep`.
+fn on_stack<T: Send>(deep: bool, f: impl FnOnce() -> Result<T, Failure> + Send) -> Result<T, Failure> {
+    if !deep {
+        return f();
+    }
+    thread::scope(|s| thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(s, f).ok().and_then(|h| h.join().ok()))
+        .unwrap_or_else(|| Err((Vec::new(), "could not start a thread to read a deeply nested document".into())))
 }
 
 /// Nesting depth of a value, without recursion.
@@ -63,7 +90,8 @@ fn max_depth(root: &Value) -> usize {
     max
 }
 
-type Failure = (Vec<String>, String);
+/// A deserialization failure: the pointer's tokens and the message.
+pub(crate) type Failure = (Vec<String>, String);
 
 /// Deserializes `T`; on failure, the path below `value` and the message.
 fn attempt<T: DeserializeOwned>(value: &Value) -> Result<T, Failure> {

@@ -47,7 +47,7 @@ pub struct LoadedSpec {
 /// Reads, parses, upgrades, normalises and validates one API description.
 pub fn load(path: &Path) -> Result<LoadedSpec, Diagnostic> {
     let text = read::read_file(path, path, None)?;
-    load_str(path, &text)
+    load_text(path, Text::File(text), &[], None)
 }
 
 /// Same as [`load`], from text already read (`path` only names the file in
@@ -65,7 +65,7 @@ pub fn load_str(path: &Path, text: &str) -> Result<LoadedSpec, Diagnostic> {
 pub fn load_with_overlays(path: &Path, overlays: &[PathBuf]) -> Result<LoadedSpec, Diagnostic> {
     let overlays = overlays.iter().map(|p| overlay::Overlay::read(p)).collect::<Result<Vec<_>, _>>()?;
     let text = read::read_file(path, path, None)?;
-    load_str_with(path, &text, &overlays)
+    load_text(path, Text::File(text), &overlays, None)
 }
 
 /// Same as [`load_with_overlays`], also returning the effective description:
@@ -74,44 +74,119 @@ pub fn load_with_overlays(path: &Path, overlays: &[PathBuf]) -> Result<LoadedSpe
 /// (`.sdkgen/description.json`), so `sdkgen diff` and `check` can tell what
 /// changed in the API since without the user keeping the old file.
 pub fn load_with_overlays_recorded(path: &Path, overlays: &[PathBuf]) -> Result<(LoadedSpec, String), Diagnostic> {
+    let mut recorded = Vec::new();
+    let loaded = load_with_overlays_recording(path, overlays, &mut |doc| {
+        write_record(doc, &mut recorded).map_err(|e| Diagnostic::new(path, format!("cannot record the description: {e}")))
+    })?;
+    Ok((loaded, String::from_utf8(recorded).unwrap_or_default()))
+}
+
+/// Same as [`load_with_overlays_recorded`], handing the effective description
+/// to `record` (see [`write_record`]) instead of returning it, so that a large
+/// one can go straight to a file rather than be held as text beside the
+/// parsed document.
+pub fn load_with_overlays_recording(path: &Path, overlays: &[PathBuf], record: &mut Record<'_>) -> Result<LoadedSpec, Diagnostic> {
     let overlays = overlays.iter().map(|p| overlay::Overlay::read(p)).collect::<Result<Vec<_>, _>>()?;
     let text = read::read_file(path, path, None)?;
-    let mut recorded = String::new();
-    let loaded = load_str_recording(path, &text, &overlays, Some(&mut recorded))?;
-    Ok((loaded, recorded))
+    load_text(path, Text::File(text), &overlays, Some(record))
+}
+
+/// What receives the effective description (see [`load_with_overlays_recording`]).
+pub type Record<'a> = dyn FnMut(&Value) -> Result<(), Diagnostic> + 'a;
+
+/// The recorded form of an effective description: pretty, with the file's
+/// key order (a change in the API is a readable change in this file too),
+/// and a final newline.
+pub fn write_record(doc: &Value, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut out, doc)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 fn load_str_with(path: &Path, text: &str, overlays: &[overlay::Overlay]) -> Result<LoadedSpec, Diagnostic> {
-    load_str_recording(path, text, overlays, None)
+    load_text(path, Text::Given(text), overlays, None)
 }
 
-fn load_str_recording(
+/// A description's text: read from its file (dropped while the document is
+/// deserialized, and read again only for an error), or given.
+enum Text<'a> {
+    File(String),
+    Given(&'a str),
+}
+
+fn load_text(
     path: &Path,
-    text: &str,
+    text: Text<'_>,
     overlays: &[overlay::Overlay],
-    record: Option<&mut String>,
+    record: Option<&mut Record<'_>>,
 ) -> Result<LoadedSpec, Diagnostic> {
-    let text = read::strip_bom(text);
-    let src = Source { path, text, format: read::detect_format(path, text) };
-    let mut doc = read::parse(&src)?;
+    fn source<'t>(path: &'t Path, text: &'t str) -> Source<'t> {
+        let text = read::strip_bom(text);
+        Source { path, text, format: read::detect_format(path, text) }
+    }
+    let (doc, declared, warnings, deep) = {
+        let src = match &text {
+            Text::File(t) => source(path, t),
+            Text::Given(t) => source(path, t),
+        };
+        let (doc, declared, warnings) = prepare(&src, overlays, record)?;
+        let deep = deser::check_depth(&src, &doc)?;
+        (doc, declared, warnings, deep)
+    };
+    let swagger2 = declared.kind == version::SpecVersion::Swagger2;
+    // The text matters again only for an error, and the file can be read again.
+    let given = match text {
+        Text::File(t) => {
+            drop(t);
+            None
+        }
+        Text::Given(t) => Some(t),
+    };
+    let failure = match deser::read(doc, deep) {
+        Ok(api) => return Ok(LoadedSpec { path: path.to_path_buf(), api, source_version: declared.text, warnings }),
+        Err(failure) => failure,
+    };
+    let reread;
+    let src = match given {
+        Some(t) => source(path, t),
+        None => {
+            reread = read::read_file(path, path, None)?;
+            source(path, &reread)
+        }
+    };
+    let failure = match failure {
+        Some(failure) => failure,
+        None => deser::narrowed(&prepare(&src, overlays, None)?.0, deep),
+    };
+    Err(deser::diagnostic(&src, &failure, swagger2))
+}
+
+/// Every step before deserializing: the document as `openapiv3` reads it,
+/// its declared version and the warnings.
+fn prepare(
+    src: &Source<'_>,
+    overlays: &[overlay::Overlay],
+    record: Option<&mut Record<'_>>,
+) -> Result<(Value, version::Version, Vec<String>), Diagnostic> {
+    let path = src.path;
+    let mut doc = read::parse(src)?;
     for overlay in overlays {
         overlay.apply(&mut doc, path)?;
     }
-    let declared = version::detect(&src, &doc)?;
+    let declared = version::detect(src, &doc)?;
     let swagger2 = declared.kind == version::SpecVersion::Swagger2;
 
     // References are checked (and other files inlined) before anything moves, so
     // that pointers in diagnostics name places in the user's file.
-    refs::resolve(&src, &mut doc, swagger2)?;
-    validate::check(&src, &doc)?;
+    refs::resolve(src, &mut doc, swagger2)?;
+    validate::check(src, &doc)?;
     if let Some(record) = record {
-        // Pretty, with the file's key order: a change in the API is a readable
-        // change in this file too.
-        *record = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        record.push('\n');
+        record(&doc)?;
     }
 
-    let rewrite = if swagger2 { Some(swagger2::upgrade(&src, &mut doc)?) } else { None };
+    let rewrite = if swagger2 { Some(swagger2::upgrade(src, &mut doc)?) } else { None };
     let location = if swagger2 { "#/definitions" } else { "#/components/schemas" };
     let warnings = normalize::typeless_alternatives(&doc, location).into_iter().map(|w| format!("{}: {w}", path.display())).collect();
     normalize::normalize(&mut doc, rewrite.as_ref());
@@ -119,8 +194,7 @@ fn load_str_recording(
         version::finish_v31(&mut doc);
     }
     refs::hoist_local_schemas(&mut doc, deser::is_schema_shaped);
-    let api = deser::deserialize(&src, &doc, swagger2)?;
-    Ok(LoadedSpec { path: path.to_path_buf(), api, source_version: declared.text, warnings })
+    Ok((doc, declared, warnings))
 }
 
 /// How a file's text is parsed.

@@ -9,6 +9,7 @@ pub use overrides::{Builtin, Templates, builtins, export};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use tera::Context;
 
@@ -43,17 +44,99 @@ const TEMPLATES: &[(&str, &str)] = &[
 pub type FileSet = BTreeMap<PathBuf, String>;
 
 /// Renders the whole crate in memory with the built-in templates.
-pub fn render(view: &CrateView) -> Result<FileSet, Diagnostic> {
+pub fn render(view: CrateView) -> Result<FileSet, Diagnostic> {
     render_with(view, &Templates::builtin())
 }
 
 /// Renders the whole crate in memory with `templates` (built-in ones, some
 /// perhaps replaced by override files).
-pub fn render_with(view: &CrateView, templates: &Templates) -> Result<FileSet, Diagnostic> {
+pub fn render_with(view: CrateView, templates: &Templates) -> Result<FileSet, Diagnostic> {
+    let files = Collect::default();
+    render_each(view, templates, &files)?;
+    Ok(files.into_files())
+}
+
+/// Where rendered files go, one at a time, as they are finished (from several
+/// threads): into memory ([`Collect`]) or compared with and staged for an
+/// output folder ([`crate::output::Sink`]).
+pub trait Emit: Sync {
+    /// One finished file.
+    fn file(&self, rel: PathBuf, text: String) -> Result<(), Diagnostic>;
+    /// One file too large to hold as text: `write` writes it, and may be
+    /// called once.
+    fn stream(&self, rel: PathBuf, write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), Diagnostic>;
+}
+
+/// Files kept in memory.
+#[derive(Debug, Default)]
+pub struct Collect(Mutex<FileSet>);
+
+impl Collect {
+    /// The files received.
+    pub fn into_files(self) -> FileSet {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Emit for Collect {
+    fn file(&self, rel: PathBuf, text: String) -> Result<(), Diagnostic> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(rel, text);
+        Ok(())
+    }
+
+    fn stream(&self, rel: PathBuf, write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), Diagnostic> {
+        let mut bytes = Vec::new();
+        write(&mut bytes).map_err(|e| Diagnostic::new(&rel, format!("cannot render: {e}")))?;
+        self.file(rel, String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// The templates rendered with the whole crate's view (the others render one
+/// scheme, controller or model file).
+const CRATE_WIDE: &[&str] = &[
+    "Cargo.toml",
+    "README.md",
+    "lib.rs",
+    "client.rs",
+    "auth.rs",
+    "controllers_mod.rs",
+    "models_mod.rs",
+    "example_tests.rs",
+    "oauth_mod.rs",
+    "app.rs",
+    "app_install.md",
+    "app_stores.md",
+    "app_rotation.md",
+    "app_signatures.md",
+    "app_sign_in.md",
+];
+
+/// Renders the whole crate with `templates`, handing each file to `out` as
+/// soon as it is finished. Each controller's and model file's view is
+/// dropped once its file is rendered, so the views, the template values and
+/// the rendered text of a large API are never all in memory at once.
+pub fn render_each(mut view: CrateView, templates: &Templates, out: &dyn Emit) -> Result<(), Diagnostic> {
     let tera = templates.engine()?;
+    // The crate-wide templates see the whole view, but the built-in ones use
+    // only the names of the controllers' operations and the models' types:
+    // a copy of every operation and type as template values would double what
+    // the views take. An override of one of them gets the whole view.
+    let controllers = std::mem::take(&mut view.controllers);
+    let model_files = std::mem::take(&mut view.model_files);
+    let whole = CRATE_WIDE.iter().any(|t| templates.file_of(t).is_some());
     let mut base =
-        Context::from_serialize(view).map_err(|e| Diagnostic::new("templates/", format!("cannot pass the model to templates: {e}")))?;
-    let header = header_lines(view);
+        Context::from_serialize(&view).map_err(|e| Diagnostic::new("templates/", format!("cannot pass the model to templates: {e}")))?;
+    let (controller_values, model_values): (Vec<tera::Value>, Vec<tera::Value>) = if whole {
+        (controllers.iter().map(tera::Value::from_serializable).collect(), model_files.iter().map(tera::Value::from_serializable).collect())
+    } else {
+        (
+            controllers.iter().map(|c| outline(c, controller_keys)).collect(),
+            model_files.iter().map(|m| outline(m, model_file_keys)).collect(),
+        )
+    };
+    base.insert_value("controllers", tera::Value::from(controller_values));
+    base.insert_value("model_files", tera::Value::from(model_values));
+    let header = header_lines(&view);
     base.insert("header", &header);
     // Per-controller and per-model files see only what they use: cloning the whole
     // view for each of hundreds of files would dominate the run time.
@@ -64,7 +147,7 @@ pub fn render_with(view: &CrateView, templates: &Templates) -> Result<FileSet, D
     // (output path, template, the one item a per-item template renders). Items are
     // turned into template values by the workers, so that this runs in parallel
     // and only the values of the files being rendered are in memory at once.
-    type Job<'t> = (PathBuf, &'static str, Option<(&'static str, Item<'t>)>);
+    type Job<'t> = (PathBuf, &'static str, Option<(&'static str, Mutex<Option<Item<'t>>>)>);
     let mut jobs: Vec<Job<'_>> = vec![
         (PathBuf::from("Cargo.toml"), "Cargo.toml", None),
         (PathBuf::from("README.md"), "README.md", None),
@@ -92,17 +175,17 @@ pub fn render_with(view: &CrateView, templates: &Templates) -> Result<FileSet, D
     }
     for s in view.schemes.iter().filter(|s| s.oauth.is_some()) {
         let module = s.oauth.as_ref().map(|o| o.module.clone()).unwrap_or_default();
-        jobs.push((PathBuf::from(format!("src/oauth/{module}.rs")), "oauth_scheme.rs", Some(("scheme", Item::Scheme(s)))));
-        jobs.push((PathBuf::from(format!("docs/{module}.md")), "oauth_guide.md", Some(("scheme", Item::Scheme(s)))));
+        jobs.push((PathBuf::from(format!("src/oauth/{module}.rs")), "oauth_scheme.rs", item("scheme", Item::Scheme(s))));
+        jobs.push((PathBuf::from(format!("docs/{module}.md")), "oauth_guide.md", item("scheme", Item::Scheme(s))));
     }
     for s in view.schemes.iter().filter(|s| s.oauth.is_none()) {
-        jobs.push((PathBuf::from(format!("docs/{}.md", s.guide_module)), "scheme_guide.md", Some(("scheme", Item::Scheme(s)))));
+        jobs.push((PathBuf::from(format!("docs/{}.md", s.guide_module)), "scheme_guide.md", item("scheme", Item::Scheme(s))));
     }
-    for c in &view.controllers {
-        jobs.push((PathBuf::from(format!("src/controllers/{}.rs", c.module)), "controller.rs", Some(("controller", Item::Controller(c)))));
+    for c in controllers {
+        jobs.push((PathBuf::from(format!("src/controllers/{}.rs", c.module)), "controller.rs", item("controller", Item::Controller(c))));
     }
-    for m in &view.model_files {
-        jobs.push((PathBuf::from(format!("src/models/{}.rs", m.module)), "model.rs", Some(("file", Item::Model(m)))));
+    for m in model_files {
+        jobs.push((PathBuf::from(format!("src/models/{}.rs", m.module)), "model.rs", item("file", Item::Model(m))));
     }
 
     // Biggest files first, then workers pull the next file from a shared counter,
@@ -110,21 +193,22 @@ pub fn render_with(view: &CrateView, templates: &Templates) -> Result<FileSet, D
     jobs.sort_by_key(|(path, template, _)| (*template != "example_tests.rs" && *template != "client.rs", path.clone()));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<Vec<(PathBuf, String)>, Diagnostic>> = std::thread::scope(|scope| {
+    let results: Vec<Result<(), Diagnostic>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 let (tera, base, slim, header, jobs, next) = (&tera, &base, &slim, &header, &jobs, &next);
                 let overrides = templates;
                 scope.spawn(move || {
-                    let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((path, template, extra)) = jobs.get(i) else { return Ok(done) };
+                        let Some((path, template, extra)) = jobs.get(i) else { return Ok(()) };
                         let text = match extra {
                             None => tera.render(template, base),
                             Some((key, item)) => {
+                                // Taken: the view goes once its file is rendered.
+                                let item = item.lock().unwrap_or_else(|e| e.into_inner()).take();
                                 let mut ctx = slim.clone();
-                                ctx.insert_value(*key, item.value());
+                                ctx.insert_value(*key, item.map_or_else(tera::Value::none, Item::value));
                                 tera.render(template, &ctx)
                             }
                         }
@@ -135,39 +219,92 @@ pub fn render_with(view: &CrateView, templates: &Templates) -> Result<FileSet, D
                                 Diagnostic::new(format!("templates/{template}.tera"), format!("rendering {} failed: {e:#}", path.display()))
                             }
                         })?;
-                        done.push((path.clone(), finish(path, &text, header, overrides.file_of(template))?));
+                        let text = finish(path, &text, header, overrides.file_of(template))?;
+                        out.file(path.clone(), text)?;
                     }
                 })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Diagnostic::new("templates/", "a render worker panicked")))).collect()
     });
-    let mut files = FileSet::new();
     for r in results {
-        files.extend(r?);
+        r?;
     }
     // A vendored runtime is copied as it is: it is the runtime crate's own
     // source, not generated code.
     for (path, text) in view.runtime.vendored_files() {
-        files.insert(path, text.to_string());
+        out.file(path, text.to_string())?;
     }
-    Ok(files)
+    Ok(())
+}
+
+/// What the built-in crate-wide templates read of a controller (`None`: all
+/// of the member): its operations only by name.
+fn controller_keys(key: &str) -> Option<&'static [&'static str]> {
+    match key {
+        "operations" => Some(&["builder", "output_enum", "error_enum", "media_types"]),
+        "output_enum" | "error_enum" | "media_types" => Some(&["name"]),
+        _ => None,
+    }
+}
+
+/// What the built-in crate-wide templates read of a model file: its types
+/// only by name.
+fn model_file_keys(key: &str) -> Option<&'static [&'static str]> {
+    match key {
+        "types" => Some(&["name"]),
+        _ => None,
+    }
+}
+
+/// `item` as a template value, the members `keep` names cut down: under
+/// such a member (or each item of it, when it is a list) only the keys
+/// listed stay, themselves cut down the same way.
+fn outline<T: serde::Serialize>(item: &T, keep: fn(&str) -> Option<&'static [&'static str]>) -> tera::Value {
+    use serde_json::Value;
+    fn cut(value: Value, kept: Option<&[&str]>, keep: fn(&str) -> Option<&'static [&'static str]>) -> Value {
+        match value {
+            Value::Array(items) => Value::Array(items.into_iter().map(|v| cut(v, kept, keep)).collect()),
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .filter(|(k, _)| kept.is_none_or(|kept| kept.contains(&k.as_str())))
+                    .map(|(k, v)| {
+                        let v = match keep(&k) {
+                            Some(next) => cut(v, Some(next), keep),
+                            None => v,
+                        };
+                        (k, v)
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    match serde_json::to_value(item) {
+        Ok(value) => tera::Value::from_serializable(&cut(value, None, keep)),
+        Err(_) => tera::Value::from_serializable(item),
+    }
+}
+
+/// A per-item template's job: the key it sees its item under, and the item
+/// (taken when rendered).
+fn item<'v>(key: &'static str, item: Item<'v>) -> Option<(&'static str, Mutex<Option<Item<'v>>>)> {
+    Some((key, Mutex::new(Some(item))))
 }
 
 /// The one item a per-item template renders.
-#[derive(Clone, Copy)]
 enum Item<'v> {
     Scheme(&'v crate::rust::view::SchemeView),
-    Controller(&'v crate::rust::view::ControllerView),
-    Model(&'v crate::rust::view::ModelFileView),
+    Controller(crate::rust::view::ControllerView),
+    Model(crate::rust::view::ModelFileView),
 }
 
 impl Item<'_> {
     fn value(self) -> tera::Value {
         match self {
             Item::Scheme(s) => tera::Value::from_serializable(s),
-            Item::Controller(c) => tera::Value::from_serializable(c),
-            Item::Model(m) => tera::Value::from_serializable(m),
+            Item::Controller(c) => tera::Value::from_serializable(&c),
+            Item::Model(m) => tera::Value::from_serializable(&m),
         }
     }
 }
