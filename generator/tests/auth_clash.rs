@@ -1,9 +1,10 @@
 //! The model stage notices security requirements that AND two schemes sent in
 //! the one `Authorization` header, and only those.
 
-use std::path::Path;
-
 use serde_json::json;
+
+mod support;
+use support::model;
 
 fn warnings(security: serde_json::Value) -> Vec<String> {
     let doc = json!({
@@ -21,16 +22,14 @@ fn warnings(security: serde_json::Value) -> Vec<String> {
             "responses": { "204": { "description": "none" } }
         } } }
     });
-    let path = Path::new("clash.json");
-    let loaded = sdkgen::load::load_str(path, &doc.to_string()).unwrap_or_else(|d| panic!("load: {d}"));
-    sdkgen::model::build(&loaded.api, path, &Default::default()).unwrap_or_else(|d| panic!("model: {d}")).warnings
+    model(&doc.to_string()).warnings
 }
 
 #[test]
 fn two_authorization_schemes_required_together_are_reported() {
     assert_eq!(
         warnings(json!([{ "basic": [], "oauth": [] }])),
-        ["clash.json: operation `listThings` requires `basic` and `oauth` together, but each is sent in the Authorization header; \
+        ["spec.yaml: operation `listThings` requires `basic` and `oauth` together, but each is sent in the Authorization header; \
           the client refuses such a call (Error::InvalidRequest) rather than drop one"]
     );
 }

@@ -8,14 +8,8 @@ use std::path::PathBuf;
 
 use sdkgen::render::FileSet;
 
-/// Renders the whole crate of a YAML description in memory, as `sdkgen generate` would.
-fn render(yaml: &str) -> FileSet {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.yaml");
-    std::fs::write(&spec, yaml).unwrap();
-    let job = sdkgen::settings::single(&spec, &dir.path().join("out"), None).unwrap();
-    sdkgen::workflow::render_job(&job, dir.path()).unwrap_or_else(|d| panic!("render: {d}"))
-}
+mod support;
+use support::*;
 
 fn file<'a>(files: &'a FileSet, path: &str) -> &'a str {
     files.get(&PathBuf::from(path)).unwrap_or_else(|| panic!("no {path}"))

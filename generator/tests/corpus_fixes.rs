@@ -8,6 +8,9 @@ use sdkgen::model::{Api, StatusKey, Ty, TypeId, TypeKind};
 use sdkgen::render::FileSet;
 use serde_json::{Value, json};
 
+mod support;
+use support::*;
+
 /// An OpenAPI 3.0 document: the given fields over a minimal base.
 fn openapi(extra: Value) -> String {
     let mut doc = json!({ "openapi": "3.0.3", "info": { "title": "Fixes", "version": "1" }, "paths": {} });
@@ -15,21 +18,6 @@ fn openapi(extra: Value) -> String {
         d.extend(e);
     }
     serde_json::to_string_pretty(&doc).unwrap()
-}
-
-fn model(text: &str) -> Api {
-    let path = Path::new("spec.json");
-    let loaded = sdkgen::load::load_str(path, text).unwrap_or_else(|d| panic!("load: {d}"));
-    sdkgen::model::build(&loaded.api, path, &Default::default()).unwrap_or_else(|d| panic!("model: {d}"))
-}
-
-/// Renders the whole crate in memory, as `sdkgen generate` would.
-fn render(text: &str) -> FileSet {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.json");
-    std::fs::write(&spec, text).unwrap();
-    let job = sdkgen::settings::single(&spec, &dir.path().join("out"), None).unwrap();
-    sdkgen::workflow::render_job(&job, dir.path()).unwrap_or_else(|d| panic!("render: {d}"))
 }
 
 fn file<'a>(files: &'a FileSet, path: &str) -> &'a str {

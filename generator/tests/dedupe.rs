@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 use sdkgen::model::{Api, Ty, TypeId, TypeKind};
 use sdkgen::settings::Settings;
 
+mod support;
+use support::*;
+
 const LINKS: &str = r##"
 openapi: 3.0.3
 info: {title: Links, version: "1"}
@@ -139,12 +142,6 @@ components:
         login: {type: string}
 "##;
 
-fn model(text: &str) -> Api {
-    let path = Path::new("links.yaml");
-    let loaded = sdkgen::load::load_str(path, text).unwrap_or_else(|d| panic!("{d}"));
-    sdkgen::model::build(&loaded.api, path, &Settings::default()).unwrap_or_else(|d| panic!("{d}"))
-}
-
 fn name(api: &Api, id: TypeId) -> String {
     api.ty(id).name.join(".")
 }
@@ -166,15 +163,6 @@ fn field_type(api: &Api, of: &str, field: &str) -> TypeId {
             other => panic!("{of}.{field} is {other:?}"),
         }
     }
-}
-
-/// The whole crate, rendered in memory as `sdkgen generate` would.
-fn render(text: &str) -> sdkgen::render::FileSet {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.yaml");
-    std::fs::write(&spec, text).unwrap();
-    let job = sdkgen::settings::single(&spec, &dir.path().join("out"), None).unwrap();
-    sdkgen::workflow::render_job(&job, dir.path()).unwrap_or_else(|d| panic!("render: {d}"))
 }
 
 fn names(api: &Api) -> Vec<String> {

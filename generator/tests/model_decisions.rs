@@ -15,15 +15,8 @@ use sdkgen::model::{
 };
 use sdkgen::settings::{OperationSettings, SchemeSettings, Settings, Untagged};
 
-fn model_with(yaml: &str, settings: &Settings) -> Api {
-    let path = Path::new("spec.yaml");
-    let loaded = sdkgen::load::load_str(path, yaml).unwrap_or_else(|d| panic!("{d}"));
-    sdkgen::model::build(&loaded.api, path, settings).unwrap_or_else(|d| panic!("{d}"))
-}
-
-fn model(yaml: &str) -> Api {
-    model_with(yaml, &Settings::default())
-}
+mod support;
+use support::*;
 
 fn op<'a>(api: &'a Api, id: &str) -> &'a Operation {
     api.operations.iter().find(|o| o.id == id).unwrap_or_else(|| panic!("no operation {id}"))

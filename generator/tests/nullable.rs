@@ -4,16 +4,10 @@
 //! `anyOf: [$ref]` with `nullable` (Stripe), 3.1 `type: [.., "null"]` and
 //! `oneOf` with `{type: "null"}`.
 
-use std::path::Path;
-
 use sdkgen::model::{Api, Ty, TypeKind};
-use sdkgen::settings::Settings;
 
-fn model(name: &str, text: &str) -> Api {
-    let path = Path::new(name);
-    let loaded = sdkgen::load::load_str(path, text).unwrap_or_else(|d| panic!("{d}"));
-    sdkgen::model::build(&loaded.api, path, &Settings::default()).unwrap_or_else(|d| panic!("{d}"))
-}
+mod support;
+use support::model;
 
 fn fields(api: &Api, type_name: &str) -> Vec<(String, Ty)> {
     let t = api.types.iter().find(|t| t.name == [type_name]).unwrap_or_else(|| panic!("no type {type_name}"));
@@ -62,7 +56,7 @@ components:
 
 #[test]
 fn openapi_3_0_forms() {
-    let api = model("nulls.yaml", V30);
+    let api = model(V30);
     let user = Ty::Named(id(&api, "User"));
     let nullable_user = Ty::Named(id(&api, "NullableUser"));
     let f = fields(&api, "Holder");
@@ -110,7 +104,7 @@ components:
 
 #[test]
 fn openapi_3_1_forms() {
-    let api = model("nulls31.yaml", V31);
+    let api = model(V31);
     let f = fields(&api, "Holder");
     let get = |n: &str| f.iter().find(|(name, _)| name == n).unwrap().1.clone();
     assert_eq!(get("type_array"), nullable(Ty::String));

@@ -16,16 +16,8 @@ use std::path::Path;
 use sdkgen::render::FileSet;
 use sdkgen::settings::{Settings, Untagged};
 
-/// Renders the whole crate of `yaml` in memory with `settings`, as `sdkgen
-/// generate --spec` would.
-fn render(yaml: &str, settings: Settings) -> FileSet {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.yaml");
-    std::fs::write(&spec, yaml).unwrap();
-    let mut job = sdkgen::settings::single(&spec, &dir.path().join("out"), None).unwrap();
-    job.settings = settings;
-    sdkgen::workflow::render_job(&job, dir.path()).unwrap_or_else(|d| panic!("render: {d}"))
-}
+mod support;
+use support::*;
 
 /// The generated files that come from the description, each under a
 /// `// ==== path ====` line, in path order. The vendored runtime is the same
@@ -53,10 +45,7 @@ fn settings(toml: &str) -> Settings {
 
 /// The model of `yaml`, pretty-printed.
 fn model_text(yaml: &str, settings: &Settings) -> String {
-    let path = Path::new("spec.yaml");
-    let loaded = sdkgen::load::load_str(path, yaml).unwrap_or_else(|d| panic!("{d}"));
-    let api = sdkgen::model::build(&loaded.api, path, settings).unwrap_or_else(|d| panic!("{d}"));
-    format!("{api:#?}\n")
+    format!("{:#?}\n", model_with(yaml, settings))
 }
 
 macro_rules! fixture {
@@ -70,7 +59,7 @@ macro_rules! crate_snapshot {
     ($test:ident, $name:literal) => {
         #[test]
         fn $test() {
-            let files = render(fixture!($name), Settings::default());
+            let files = render_with(fixture!($name), Settings::default());
             insta::assert_snapshot!(concat!($name, "_crate"), crate_text(&files));
         }
     };
@@ -83,7 +72,7 @@ macro_rules! crate_snapshot_with_settings {
         #[test]
         fn $test() {
             let settings = settings(include_str!(concat!("fixtures/snapshots/", $name, ".toml")));
-            let files = render(fixture!($name), settings);
+            let files = render_with(fixture!($name), settings);
             insta::assert_snapshot!(concat!($name, "_crate"), crate_text(&files));
         }
     };
@@ -139,7 +128,7 @@ fn untagged_by_path() -> Settings {
 /// `untagged = "path"`: one controller per first path segment.
 #[test]
 fn untagged_operations_split_by_path() {
-    let files = render(fixture!("untagged_path"), untagged_by_path());
+    let files = render_with(fixture!("untagged_path"), untagged_by_path());
     insta::assert_snapshot!("untagged_path_crate", crate_text(&files));
 }
 
@@ -152,7 +141,7 @@ fn model_of_untagged_operations_split_by_path() {
 /// hash order or the output folder).
 #[test]
 fn rendering_is_deterministic() {
-    let a = crate_text(&render(fixture!("security_oauth"), Settings::default()));
-    let b = crate_text(&render(fixture!("security_oauth"), Settings::default()));
+    let a = crate_text(&render_with(fixture!("security_oauth"), Settings::default()));
+    let b = crate_text(&render_with(fixture!("security_oauth"), Settings::default()));
     assert_eq!(a, b);
 }
