@@ -51,12 +51,75 @@ pub enum CfgOp {
     All,
 }
 
-/// For each model type: the tag whose feature gates it, or `None` when it is
-/// always compiled. `modules` is each type's model module: types sharing a
-/// module share one `mod` line, so they share one gate; a module that holds an
-/// always-compiled type is always compiled, and so is everything its types
-/// reach (the fixpoint below), so no compiled model names a gated one.
-pub fn model_gates(api: &Api, modules: &[String]) -> Vec<Option<usize>> {
+/// For each model type: the tags (by index into [`Api::tags`]) whose
+/// features compile it, or `None` when it is always compiled. `modules` is
+/// each type's model module: types sharing a module share one `mod` line, so
+/// a module is compiled when any tag that reaches one of its types is on. A
+/// module is compiled too whenever a module naming one of its types is (the
+/// fixpoint below), so no compiled model names one left out. A module holding
+/// a type no operation reaches, or reached by every one of several tags, is
+/// always compiled.
+/// `users` is [`tag_users`]'s answer.
+pub fn model_gates(api: &Api, modules: &[String], users: &[BTreeSet<usize>]) -> Vec<Option<BTreeSet<usize>>> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let module_of: Vec<usize> = modules
+        .iter()
+        .map(|m| {
+            let next = index.len();
+            *index.entry(m.as_str()).or_insert(next)
+        })
+        .collect();
+    let mut gate: Vec<Option<BTreeSet<usize>>> = vec![Some(BTreeSet::new()); index.len()];
+    for (t, &m) in module_of.iter().enumerate() {
+        gate[m] = match (gate[m].take(), users[t].is_empty()) {
+            (Some(_), true) | (None, _) => None,
+            (Some(mut tags), false) => {
+                tags.extend(&users[t]);
+                Some(tags)
+            }
+        };
+    }
+    // Which modules each module's types name.
+    let mut names: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); index.len()];
+    for (t, &m) in module_of.iter().enumerate() {
+        let mut named = Vec::new();
+        match &api.types[t].kind {
+            TypeKind::Struct { fields } => fields.iter().for_each(|f| named_in(&f.ty, &mut named)),
+            TypeKind::Union { variants, .. } => variants.iter().for_each(|v| named_in(&v.ty, &mut named)),
+            TypeKind::Alias(ty) => named_in(ty, &mut named),
+            TypeKind::Enum { .. } => {}
+        }
+        names[m].extend(named.into_iter().map(|id| module_of[id.0]).filter(|&other| other != m));
+    }
+    loop {
+        let mut changed = false;
+        for m in 0..names.len() {
+            for &other in &names[m] {
+                let widened = match (&gate[m], &gate[other]) {
+                    (None, Some(_)) => Some(None),
+                    (Some(outer), Some(inner)) if !outer.is_subset(inner) => Some(Some(inner.union(outer).copied().collect())),
+                    _ => None,
+                };
+                if let Some(g) = widened {
+                    gate[other] = g;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Reached by every controller: compiled whichever is on, so spelled as
+    // always (a crate of one controller keeps its gate).
+    let every = api.tags.len();
+    module_of.iter().map(|&m| gate[m].clone().filter(|tags| every < 2 || tags.len() < every)).collect()
+}
+
+/// For each model type, the tags (by index into [`Api::tags`]) whose
+/// operations reach it: through their parameters, bodies and responses, and
+/// on through fields, alternatives and aliases.
+pub fn tag_users(api: &Api) -> Vec<BTreeSet<usize>> {
     let n = api.types.len();
     // Which tags reach each type.
     let mut users: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
@@ -82,31 +145,7 @@ pub fn model_gates(api: &Api, modules: &[String]) -> Vec<Option<usize>> {
             users[id.0].insert(ti);
         }
     }
-    let mut gate: Vec<Option<usize>> = users.iter().map(|u| if u.len() == 1 { u.iter().next().copied() } else { None }).collect();
-
-    let mut by_module: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, m) in modules.iter().enumerate() {
-        by_module.entry(m.as_str()).or_default().push(i);
-    }
-    loop {
-        // A module is gated only when all its types agree on one tag.
-        let mut always: Vec<TypeId> = Vec::new();
-        for members in by_module.values() {
-            let first = gate[members[0]];
-            if first.is_none() || members.iter().any(|&i| gate[i] != first) {
-                always.extend(members.iter().map(|&i| TypeId(i)));
-            }
-        }
-        let mut changed = false;
-        for id in reachable(api, always) {
-            if gate[id.0].take().is_some() {
-                changed = true;
-            }
-        }
-        if !changed {
-            return gate;
-        }
-    }
+    users
 }
 
 /// The named types `ty` mentions directly.

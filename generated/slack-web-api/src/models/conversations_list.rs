@@ -3,60 +3,6 @@
 
 //! Types of the `conversations_list` operation.
 
-/// conversations.list success schema
-///
-/// Schema for successful response from conversations.list method
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConversationsListResponse {
-    /// `channels`.
-    #[serde(default)]
-    pub channels: Vec<crate::models::ObjsConversation>,
-    /// default success response
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
-    pub ok: crate::models::DefsOkTrue,
-    /// `response_metadata`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_metadata: Option<crate::models::ObjsResponseMetadataNewPagingStyle>,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ConversationsListResponse {
-    /// A [`ConversationsListResponse`] with its required fields ([`channels`](Self::channels), [`ok`](Self::ok)); set the others with the `with_*` methods.
-    pub fn new(
-        channels: Vec<crate::models::ObjsConversation>,
-        ok: crate::models::DefsOkTrue,
-    ) -> Self {
-        Self {
-            channels,
-            ok,
-            ..Default::default()
-        }
-    }
-
-    /// Sets [`response_metadata`](Self::response_metadata).
-    pub fn with_response_metadata(
-        mut self,
-        value: crate::models::ObjsResponseMetadataNewPagingStyle,
-    ) -> Self {
-        self.response_metadata = Some(value);
-        self
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
 /// conversations.list error schema
 ///
 /// Schema for error response from conversations.list method

@@ -4,61 +4,1514 @@
 //! Types of request and response bodies: one module per component schema and one
 //! per operation for the schemas written inline in it.
 
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 mod blocks;
+
+#[cfg(
+    any(
+        feature = "bots",
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars",
+        feature = "team"
+    )
+)]
 mod defs_app_id;
+
+#[cfg(
+    any(
+        feature = "auth",
+        feature = "bots",
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars",
+        feature = "team_profile",
+        feature = "users",
+        feature = "users_profile"
+    )
+)]
 mod defs_bot_id;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod defs_channel;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "chat_scheduled_messages",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod defs_channel_id;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod defs_channel_name;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 mod defs_comment_id;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod defs_dm_id;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod defs_enterprise_id;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod defs_enterprise_name;
+
+#[cfg(any(feature = "team_profile", feature = "users"))]
 mod defs_enterprise_user_id;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "files",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 mod defs_file_id;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod defs_group_id;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_resources",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "auth",
+        feature = "bots",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "chat_scheduled_messages",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "migration",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "users_profile",
+        feature = "views",
+        feature = "workflows",
+        feature = "openid_connect"
+    )
+)]
 mod defs_ok_false;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_resources",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "auth",
+        feature = "bots",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "chat_scheduled_messages",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "migration",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "users_profile",
+        feature = "views",
+        feature = "workflows",
+        feature = "openid_connect"
+    )
+)]
 mod defs_ok_true;
+
+#[cfg(any(feature = "team_profile", feature = "users", feature = "users_profile"))]
 mod defs_optional_app_id;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "files",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 mod defs_pinned_info;
 
 #[cfg(feature = "reminders")]
 mod defs_reminder_id;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod defs_subteam_id;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "auth",
+        feature = "bots",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "migration",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod defs_team;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod defs_topic_purpose_creator;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod defs_ts;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "auth",
+        feature = "bots",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod defs_user_id;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "users_profile",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod defs_workspace_id;
+
+#[cfg(
+    any(
+        feature = "bots",
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 mod objs_bot_profile;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod objs_channel;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 mod objs_comment;
 
 #[cfg(feature = "files")]
 mod objs_comments;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod objs_conversation;
+
+#[cfg(any(feature = "team_profile", feature = "users"))]
 mod objs_enterprise_user;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod objs_external_org_migrations;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "files",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 mod objs_file;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod objs_icon;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 mod objs_message;
+
+#[cfg(
+    any(feature = "files", feature = "reactions", feature = "stars", feature = "team")
+)]
 mod objs_paging;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod objs_primary_owner;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "files",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 mod objs_reaction;
 
 #[cfg(feature = "reminders")]
 mod objs_reminder;
+
+#[cfg(feature = "apps_permissions")]
 mod objs_resources;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_resources",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "chat_scheduled_messages",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod objs_response_metadata;
+
+#[cfg(any(feature = "apps_permissions", feature = "apps_permissions_scopes"))]
 mod objs_scopes;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod objs_subteam;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 mod objs_team;
+
+#[cfg(any(feature = "team_profile", feature = "users"))]
 mod objs_team_profile_field;
 mod objs_team_profile_field_option;
+
+#[cfg(any(feature = "team_profile", feature = "users"))]
 mod objs_user;
+
+#[cfg(any(feature = "team_profile", feature = "users", feature = "users_profile"))]
 mod objs_user_profile;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 mod objs_user_profile_short;
-mod admin_apps_approve;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
+mod shared;
 
 #[cfg(feature = "admin_apps_approved")]
 mod admin_apps_approved_list;
@@ -224,10 +1677,14 @@ mod admin_users_set_owner;
 
 #[cfg(feature = "admin_users")]
 mod admin_users_set_regular;
+
+#[cfg(feature = "api")]
 mod api_test;
 
 #[cfg(feature = "apps_event_authorizations")]
 mod apps_event_authorizations_list;
+
+#[cfg(feature = "apps_permissions")]
 mod apps_permissions_info;
 
 #[cfg(feature = "apps_permissions")]
@@ -331,6 +1788,8 @@ mod conversations_kick;
 
 #[cfg(feature = "conversations")]
 mod conversations_leave;
+
+#[cfg(feature = "conversations")]
 mod conversations_list;
 
 #[cfg(feature = "conversations")]
@@ -431,6 +1890,8 @@ mod oauth_v2_access;
 
 #[cfg(feature = "pins")]
 mod pins_add;
+
+#[cfg(feature = "pins")]
 mod pins_list;
 
 #[cfg(feature = "pins")]
@@ -441,6 +1902,8 @@ mod reactions_add;
 
 #[cfg(feature = "reactions")]
 mod reactions_get;
+
+#[cfg(feature = "reactions")]
 mod reactions_list;
 
 #[cfg(feature = "reactions")]
@@ -460,6 +1923,8 @@ mod reminders_info;
 
 #[cfg(feature = "reminders")]
 mod reminders_list;
+
+#[cfg(feature = "rtm")]
 mod rtm_connect;
 
 #[cfg(feature = "search")]
@@ -488,14 +1953,20 @@ mod team_integration_logs;
 
 #[cfg(feature = "team_profile")]
 mod team_profile_get;
+
+#[cfg(feature = "usergroups")]
 mod usergroups_create;
 
 #[cfg(feature = "usergroups")]
 mod usergroups_disable;
+
+#[cfg(feature = "usergroups")]
 mod usergroups_enable;
 
 #[cfg(feature = "usergroups")]
 mod usergroups_list;
+
+#[cfg(feature = "usergroups")]
 mod usergroups_update;
 
 #[cfg(feature = "usergroups_users")]
@@ -566,38 +2037,1061 @@ mod openid_connect_token;
 
 #[cfg(feature = "openid_connect")]
 mod openid_connect_user_info;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 pub use blocks::{Blocks, BlocksItem};
+
+#[cfg(
+    any(
+        feature = "bots",
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars",
+        feature = "team"
+    )
+)]
 pub use defs_app_id::DefsAppId;
+
+#[cfg(
+    any(
+        feature = "auth",
+        feature = "bots",
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars",
+        feature = "team_profile",
+        feature = "users",
+        feature = "users_profile"
+    )
+)]
 pub use defs_bot_id::DefsBotId;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use defs_channel::DefsChannel;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "chat_scheduled_messages",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use defs_channel_id::DefsChannelId;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use defs_channel_name::DefsChannelName;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 pub use defs_comment_id::DefsCommentId;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use defs_dm_id::DefsDmId;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use defs_enterprise_id::DefsEnterpriseId;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use defs_enterprise_name::DefsEnterpriseName;
+
+#[cfg(any(feature = "team_profile", feature = "users"))]
 pub use defs_enterprise_user_id::DefsEnterpriseUserId;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "files",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 pub use defs_file_id::DefsFileId;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use defs_group_id::DefsGroupId;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_resources",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "auth",
+        feature = "bots",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "chat_scheduled_messages",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "migration",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "users_profile",
+        feature = "views",
+        feature = "workflows",
+        feature = "openid_connect"
+    )
+)]
 pub use defs_ok_false::DefsOkFalse;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_resources",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "auth",
+        feature = "bots",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "chat_scheduled_messages",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "migration",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "users_profile",
+        feature = "views",
+        feature = "workflows",
+        feature = "openid_connect"
+    )
+)]
 pub use defs_ok_true::DefsOkTrue;
+
+#[cfg(any(feature = "team_profile", feature = "users", feature = "users_profile"))]
 pub use defs_optional_app_id::DefsOptionalAppId;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "files",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 pub use defs_pinned_info::DefsPinnedInfo;
 
 #[cfg(feature = "reminders")]
 pub use defs_reminder_id::DefsReminderId;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use defs_subteam_id::DefsSubteamId;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "auth",
+        feature = "bots",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "migration",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use defs_team::DefsTeam;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use defs_topic_purpose_creator::DefsTopicPurposeCreator;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use defs_ts::DefsTs;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "auth",
+        feature = "bots",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use defs_user_id::DefsUserId;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "team_profile",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "users_profile",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use defs_workspace_id::DefsWorkspaceId;
+
+#[cfg(
+    any(
+        feature = "bots",
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 pub use objs_bot_profile::{ObjsBotProfile, ObjsBotProfileIcons};
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use objs_channel::{ObjsChannel, ObjsChannelPurpose};
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 pub use objs_comment::ObjsComment;
 
 #[cfg(feature = "files")]
 pub use objs_comments::ObjsComments;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use objs_conversation::{
     ObjsConversation, ObjsConversationConversationObject,
     ObjsConversationConversationObjectDisplayCounts,
@@ -606,21 +3100,273 @@ pub use objs_conversation::{
     ObjsConversationConversationImChannelObjectFromConversationsMethodsSharesItem,
 };
 
+#[cfg(any(feature = "team_profile", feature = "users"))]
 pub use objs_enterprise_user::ObjsEnterpriseUser;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use objs_external_org_migrations::{
     ObjsExternalOrgMigrations, ObjsExternalOrgMigrationsCurrentItem,
 };
 
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "files",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 pub use objs_file::{ObjsFile, ObjsFileShares};
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use objs_icon::ObjsIcon;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 pub use objs_message::{ObjsMessage, ObjsMessageAttachmentsItem, ObjsMessageIcons};
+
+#[cfg(
+    any(feature = "files", feature = "reactions", feature = "stars", feature = "team")
+)]
 pub use objs_paging::ObjsPaging;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use objs_primary_owner::ObjsPrimaryOwner;
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "files",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 pub use objs_reaction::ObjsReaction;
 
 #[cfg(feature = "reminders")]
 pub use objs_reminder::ObjsReminder;
+
+#[cfg(feature = "apps_permissions")]
 pub use objs_resources::ObjsResources;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_resources",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "chat_scheduled_messages",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use objs_response_metadata::{
     ObjsResponseMetadata, ObjsResponseMetadataNewPagingStyle,
     ObjsResponseMetadataDeprecationWarning,
@@ -628,19 +3374,202 @@ pub use objs_response_metadata::{
     ObjsResponseMetadataDeprecationWarningAndPagingStyleTogether,
 };
 
+#[cfg(any(feature = "apps_permissions", feature = "apps_permissions_scopes"))]
 pub use objs_scopes::ObjsScopes;
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use objs_subteam::{ObjsSubteam, ObjsSubteamPrefs};
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
 pub use objs_team::{ObjsTeam, ObjsTeamPlan, ObjsTeamSsoProvider};
+
+#[cfg(any(feature = "team_profile", feature = "users"))]
 pub use objs_team_profile_field::{ObjsTeamProfileField, ObjsTeamProfileFieldType};
 pub use objs_team_profile_field_option::ObjsTeamProfileFieldOption;
+
+#[cfg(any(feature = "team_profile", feature = "users"))]
 pub use objs_user::{
     ObjsUser, ObjsUserUserObjectForNonEnterpriseType,
     ObjsUserUserObjectForNonEnterpriseTypeTeamProfile, ObjsUserEnterpriseUser,
 };
 
+#[cfg(any(feature = "team_profile", feature = "users", feature = "users_profile"))]
 pub use objs_user_profile::{ObjsUserProfile, ObjsUserProfileFields};
+
+#[cfg(
+    any(
+        feature = "chat",
+        feature = "conversations",
+        feature = "pins",
+        feature = "reactions",
+        feature = "stars"
+    )
+)]
 pub use objs_user_profile_short::ObjsUserProfileShort;
-pub use admin_apps_approve::{AdminAppsApproveResponse, AdminAppsApproveError};
+
+#[cfg(
+    any(
+        feature = "admin_apps",
+        feature = "admin_apps_approved",
+        feature = "admin_apps_requests",
+        feature = "admin_apps_restricted",
+        feature = "admin_conversations",
+        feature = "admin_conversations_ekm",
+        feature = "admin_conversations_restrict_access",
+        feature = "admin_emoji",
+        feature = "admin_invite_requests",
+        feature = "admin_invite_requests_approved",
+        feature = "admin_invite_requests_denied",
+        feature = "admin_teams_admins",
+        feature = "admin_teams",
+        feature = "admin_teams_owners",
+        feature = "admin_teams_settings",
+        feature = "admin_usergroups",
+        feature = "admin_users",
+        feature = "admin_users_session",
+        feature = "api",
+        feature = "apps_event_authorizations",
+        feature = "apps",
+        feature = "apps_permissions",
+        feature = "apps_permissions_scopes",
+        feature = "apps_permissions_users",
+        feature = "calls",
+        feature = "calls_participants",
+        feature = "chat",
+        feature = "conversations",
+        feature = "dialog",
+        feature = "dnd",
+        feature = "emoji",
+        feature = "files_comments",
+        feature = "files",
+        feature = "files_remote",
+        feature = "oauth",
+        feature = "oauth_v2",
+        feature = "pins",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "rtm",
+        feature = "search",
+        feature = "stars",
+        feature = "team",
+        feature = "usergroups",
+        feature = "usergroups_users",
+        feature = "users",
+        feature = "views",
+        feature = "workflows"
+    )
+)]
+pub use shared::{
+    AdminAppsApproveResponse, AdminAppsApproveError, ApiTestError,
+    AppsPermissionsInfoError, AppsPermissionsInfoErrorCode, ConversationsListResponse,
+    PinsListResponseItemsItemsItemFilePinType,
+    PinsListResponseItemsItemsItemMessagePinType,
+    ReactionsListResponseItemsItemCommentType, RtmConnectResponseSelf, RtmConnectError,
+    RtmConnectErrorCode, UsergroupsCreateResponse, UsergroupsEnableError,
+    UsergroupsEnableErrorCode, UsergroupsUpdateError, UsergroupsUpdateErrorCode,
+};
 
 #[cfg(feature = "admin_apps_approved")]
 pub use admin_apps_approved_list::{
@@ -911,17 +3840,18 @@ pub use admin_users_set_regular::{
     AdminUsersSetRegularResponse, AdminUsersSetRegularError,
 };
 
-pub use api_test::{ApiTestResponse, ApiTestError};
+#[cfg(feature = "api")]
+pub use api_test::ApiTestResponse;
 
 #[cfg(feature = "apps_event_authorizations")]
 pub use apps_event_authorizations_list::{
     AppsEventAuthorizationsListResponse, AppsEventAuthorizationsListError,
 };
 
+#[cfg(feature = "apps_permissions")]
 pub use apps_permissions_info::{
     AppsPermissionsInfoResponse, AppsPermissionsInfoResponseInfo,
     AppsPermissionsInfoResponseInfoAppHome, AppsPermissionsInfoResponseInfoTeam,
-    AppsPermissionsInfoError, AppsPermissionsInfoErrorCode,
 };
 
 #[cfg(feature = "apps_permissions")]
@@ -1090,9 +4020,8 @@ pub use conversations_leave::{
     ConversationsLeaveResponse, ConversationsLeaveError, ConversationsLeaveErrorCode,
 };
 
-pub use conversations_list::{
-    ConversationsListResponse, ConversationsListError, ConversationsListErrorCode,
-};
+#[cfg(feature = "conversations")]
+pub use conversations_list::{ConversationsListError, ConversationsListErrorCode};
 
 #[cfg(feature = "conversations")]
 pub use conversations_mark::{
@@ -1227,12 +4156,12 @@ pub use oauth_v2_access::{OauthV2AccessResponse, OauthV2AccessError};
 
 #[cfg(feature = "pins")]
 pub use pins_add::{PinsAddResponse, PinsAddError, PinsAddErrorCode};
+
+#[cfg(feature = "pins")]
 pub use pins_list::{
     PinsListResponse, PinsListResponseItems, PinsListResponseItemsItemsItem,
-    PinsListResponseItemsItemsItemFilePin, PinsListResponseItemsItemsItemFilePinType,
-    PinsListResponseItemsItemsItemMessagePin,
-    PinsListResponseItemsItemsItemMessagePinType, PinsListResponseCount, PinsListError,
-    PinsListErrorCode,
+    PinsListResponseItemsItemsItemFilePin, PinsListResponseItemsItemsItemMessagePin,
+    PinsListResponseCount, PinsListError, PinsListErrorCode,
 };
 
 #[cfg(feature = "pins")]
@@ -1243,11 +4172,12 @@ pub use reactions_add::{ReactionsAddResponse, ReactionsAddError, ReactionsAddErr
 
 #[cfg(feature = "reactions")]
 pub use reactions_get::{ReactionsGetError, ReactionsGetErrorCode};
+
+#[cfg(feature = "reactions")]
 pub use reactions_list::{
     ReactionsListResponse, ReactionsListResponseItemsItem,
     ReactionsListResponseItemsItemChannel, ReactionsListResponseItemsItemFile,
-    ReactionsListResponseItemsItemComment, ReactionsListResponseItemsItemCommentType,
-    ReactionsListError, ReactionsListErrorCode,
+    ReactionsListResponseItemsItemComment, ReactionsListError, ReactionsListErrorCode,
 };
 
 #[cfg(feature = "reactions")]
@@ -1278,10 +4208,8 @@ pub use reminders_list::{
     RemindersListResponse, RemindersListError, RemindersListErrorCode,
 };
 
-pub use rtm_connect::{
-    RtmConnectResponse, RtmConnectResponseSelf, RtmConnectResponseTeam, RtmConnectError,
-    RtmConnectErrorCode,
-};
+#[cfg(feature = "rtm")]
+pub use rtm_connect::{RtmConnectResponse, RtmConnectResponseTeam};
 
 #[cfg(feature = "search")]
 pub use search_messages::{SearchMessagesResponse, SearchMessagesError};
@@ -1325,27 +4253,24 @@ pub use team_profile_get::{
     TeamProfileGetResponse, TeamProfileGetError, TeamProfileGetErrorCode,
 };
 
-pub use usergroups_create::{
-    UsergroupsCreateResponse, UsergroupsCreateError, UsergroupsCreateErrorCode,
-};
+#[cfg(feature = "usergroups")]
+pub use usergroups_create::{UsergroupsCreateError, UsergroupsCreateErrorCode};
 
 #[cfg(feature = "usergroups")]
 pub use usergroups_disable::{
     UsergroupsDisableResponse, UsergroupsDisableError, UsergroupsDisableErrorCode,
 };
 
-pub use usergroups_enable::{
-    UsergroupsEnableResponse, UsergroupsEnableError, UsergroupsEnableErrorCode,
-};
+#[cfg(feature = "usergroups")]
+pub use usergroups_enable::UsergroupsEnableResponse;
 
 #[cfg(feature = "usergroups")]
 pub use usergroups_list::{
     UsergroupsListResponse, UsergroupsListError, UsergroupsListErrorCode,
 };
 
-pub use usergroups_update::{
-    UsergroupsUpdateResponse, UsergroupsUpdateError, UsergroupsUpdateErrorCode,
-};
+#[cfg(feature = "usergroups")]
+pub use usergroups_update::UsergroupsUpdateResponse;
 
 #[cfg(feature = "usergroups_users")]
 pub use usergroups_users_list::{

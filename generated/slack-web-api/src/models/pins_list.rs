@@ -248,7 +248,7 @@ pub struct PinsListResponseItemsItemsItemFilePin {
     pub file: Option<crate::models::ObjsFile>,
     /// `type`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<PinsListResponseItemsItemsItemFilePinType>,
+    pub type_: Option<crate::models::PinsListResponseItemsItemsItemFilePinType>,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -281,7 +281,7 @@ impl PinsListResponseItemsItemsItemFilePin {
     /// Sets [`type_`](Self::type_).
     pub fn with_type(
         mut self,
-        value: PinsListResponseItemsItemsItemFilePinType,
+        value: crate::models::PinsListResponseItemsItemsItemFilePinType,
     ) -> Self {
         self.type_ = Some(value);
         self
@@ -296,72 +296,6 @@ impl PinsListResponseItemsItemsItemFilePin {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// `pins_list.response.items.items.item.File Pin.type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum PinsListResponseItemsItemsItemFilePinType {
-    /// `file`
-    File,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl PinsListResponseItemsItemsItemFilePinType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PinsListResponseItemsItemsItemFilePinType::File => "file",
-            PinsListResponseItemsItemsItemFilePinType::Other(value) => value,
-        }
-    }
-}
-
-impl Default for PinsListResponseItemsItemsItemFilePinType {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        PinsListResponseItemsItemsItemFilePinType::Other(String::new())
-    }
-}
-
-impl From<String> for PinsListResponseItemsItemsItemFilePinType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "file" => PinsListResponseItemsItemsItemFilePinType::File,
-            _ => PinsListResponseItemsItemsItemFilePinType::Other(value),
-        }
-    }
-}
-
-impl From<&str> for PinsListResponseItemsItemsItemFilePinType {
-    fn from(value: &str) -> Self {
-        PinsListResponseItemsItemsItemFilePinType::from(value.to_string())
-    }
-}
-
-impl From<PinsListResponseItemsItemsItemFilePinType> for String {
-    fn from(value: PinsListResponseItemsItemsItemFilePinType) -> Self {
-        match value {
-            PinsListResponseItemsItemsItemFilePinType::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for PinsListResponseItemsItemsItemFilePinType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(PinsListResponseItemsItemsItemFilePinType::from(value))
-    }
-}
-
-impl std::fmt::Display for PinsListResponseItemsItemsItemFilePinType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -395,7 +329,7 @@ pub struct PinsListResponseItemsItemsItemMessagePin {
     pub message: Option<crate::models::ObjsMessage>,
     /// `type`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<PinsListResponseItemsItemsItemMessagePinType>,
+    pub type_: Option<crate::models::PinsListResponseItemsItemsItemMessagePinType>,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -434,7 +368,7 @@ impl PinsListResponseItemsItemsItemMessagePin {
     /// Sets [`type_`](Self::type_).
     pub fn with_type(
         mut self,
-        value: PinsListResponseItemsItemsItemMessagePinType,
+        value: crate::models::PinsListResponseItemsItemsItemMessagePinType,
     ) -> Self {
         self.type_ = Some(value);
         self
@@ -449,72 +383,6 @@ impl PinsListResponseItemsItemsItemMessagePin {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// `pins_list.response.items.items.item.Message Pin.type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum PinsListResponseItemsItemsItemMessagePinType {
-    /// `message`
-    Message,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl PinsListResponseItemsItemsItemMessagePinType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PinsListResponseItemsItemsItemMessagePinType::Message => "message",
-            PinsListResponseItemsItemsItemMessagePinType::Other(value) => value,
-        }
-    }
-}
-
-impl Default for PinsListResponseItemsItemsItemMessagePinType {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        PinsListResponseItemsItemsItemMessagePinType::Other(String::new())
-    }
-}
-
-impl From<String> for PinsListResponseItemsItemsItemMessagePinType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "message" => PinsListResponseItemsItemsItemMessagePinType::Message,
-            _ => PinsListResponseItemsItemsItemMessagePinType::Other(value),
-        }
-    }
-}
-
-impl From<&str> for PinsListResponseItemsItemsItemMessagePinType {
-    fn from(value: &str) -> Self {
-        PinsListResponseItemsItemsItemMessagePinType::from(value.to_string())
-    }
-}
-
-impl From<PinsListResponseItemsItemsItemMessagePinType> for String {
-    fn from(value: PinsListResponseItemsItemsItemMessagePinType) -> Self {
-        match value {
-            PinsListResponseItemsItemsItemMessagePinType::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for PinsListResponseItemsItemsItemMessagePinType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(PinsListResponseItemsItemsItemMessagePinType::from(value))
-    }
-}
-
-impl std::fmt::Display for PinsListResponseItemsItemsItemMessagePinType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

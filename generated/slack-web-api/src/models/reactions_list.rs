@@ -278,7 +278,7 @@ pub struct ReactionsListResponseItemsItemComment {
     pub file: crate::models::ObjsFile,
     /// `type`.
     #[serde(rename = "type", default)]
-    pub type_: ReactionsListResponseItemsItemCommentType,
+    pub type_: crate::models::ReactionsListResponseItemsItemCommentType,
     /// Properties the description does not list, kept as they arrived.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -289,7 +289,7 @@ impl ReactionsListResponseItemsItemComment {
     pub fn new(
         comment: crate::models::ObjsComment,
         file: crate::models::ObjsFile,
-        type_: ReactionsListResponseItemsItemCommentType,
+        type_: crate::models::ReactionsListResponseItemsItemCommentType,
     ) -> Self {
         Self {
             comment,
@@ -308,72 +308,6 @@ impl ReactionsListResponseItemsItemComment {
     ) -> Self {
         self.additional_properties.insert(name.into(), value.into());
         self
-    }
-}
-
-/// `reactions_list.response.items.item.comment.type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum ReactionsListResponseItemsItemCommentType {
-    /// `file_comment`
-    FileComment,
-    /// A value the description does not list, kept as it arrived.
-    Other(String),
-}
-
-impl ReactionsListResponseItemsItemCommentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ReactionsListResponseItemsItemCommentType::FileComment => "file_comment",
-            ReactionsListResponseItemsItemCommentType::Other(value) => value,
-        }
-    }
-}
-
-impl Default for ReactionsListResponseItemsItemCommentType {
-    /// An empty unlisted value: what a missing required property decodes to.
-    fn default() -> Self {
-        ReactionsListResponseItemsItemCommentType::Other(String::new())
-    }
-}
-
-impl From<String> for ReactionsListResponseItemsItemCommentType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "file_comment" => ReactionsListResponseItemsItemCommentType::FileComment,
-            _ => ReactionsListResponseItemsItemCommentType::Other(value),
-        }
-    }
-}
-
-impl From<&str> for ReactionsListResponseItemsItemCommentType {
-    fn from(value: &str) -> Self {
-        ReactionsListResponseItemsItemCommentType::from(value.to_string())
-    }
-}
-
-impl From<ReactionsListResponseItemsItemCommentType> for String {
-    fn from(value: ReactionsListResponseItemsItemCommentType) -> Self {
-        match value {
-            ReactionsListResponseItemsItemCommentType::Other(value) => value,
-            known => known.as_str().to_string(),
-        }
-    }
-}
-
-impl std::str::FromStr for ReactionsListResponseItemsItemCommentType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(ReactionsListResponseItemsItemCommentType::from(value))
-    }
-}
-
-impl std::fmt::Display for ReactionsListResponseItemsItemCommentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

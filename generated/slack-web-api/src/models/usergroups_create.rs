@@ -3,48 +3,6 @@
 
 //! Types of the `usergroups_create` operation.
 
-/// usergroups.create schema
-///
-/// Schema for successful response from usergroups.create method
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UsergroupsCreateResponse {
-    /// default success response
-    #[serde(default, deserialize_with = "sdkgen_runtime::de::boolean")]
-    pub ok: crate::models::DefsOkTrue,
-    /// Subteam/Usergroup Object
-    #[serde(default)]
-    pub usergroup: crate::models::ObjsSubteam,
-    /// Properties the description does not list, kept as they arrived.
-    #[serde(flatten)]
-    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-}
-
-impl UsergroupsCreateResponse {
-    /// A [`UsergroupsCreateResponse`] with its required fields ([`ok`](Self::ok), [`usergroup`](Self::usergroup)); set the others with the `with_*` methods.
-    pub fn new(
-        ok: crate::models::DefsOkTrue,
-        usergroup: crate::models::ObjsSubteam,
-    ) -> Self {
-        Self {
-            ok,
-            usergroup,
-            ..Default::default()
-        }
-    }
-
-    /// Adds a property the description does not list; it is kept in
-    /// [`additional_properties`](Self::additional_properties) and sent as it is.
-    pub fn with_additional_property(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<serde_json::Value>,
-    ) -> Self {
-        self.additional_properties.insert(name.into(), value.into());
-        self
-    }
-}
-
 /// usergroups.create error schema
 ///
 /// Schema for error response from usergroups.create method

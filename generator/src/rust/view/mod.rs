@@ -356,8 +356,15 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         });
     }
 
-    let type_features: Vec<Option<String>> =
-        super::features::model_gates(api, &names.modules).into_iter().map(|tag| tag.map(|t| tag_features[t].clone())).collect();
+    let type_features: Vec<Option<Code>> = super::features::model_gates(api, &names.modules, &names.users)
+        .into_iter()
+        .map(|tags| {
+            tags.map(|tags| {
+                let features: Vec<String> = tags.iter().map(|&t| tag_features[t].clone()).collect();
+                super::features::cfg(super::features::CfgOp::Any, &features)
+            })
+        })
+        .collect();
     let model_files = model_files(api, &names, &types, &type_features);
     let features = controllers
         .iter()

@@ -24,9 +24,10 @@ pub struct ModelFileView {
     pub docs: Vec<String>,
     /// Types, in order.
     pub types: Vec<TypeView>,
-    /// The cargo feature that compiles it, when only one controller uses its
-    /// types; `None`: always compiled.
-    pub feature: Option<String>,
+    /// The `cfg` predicate on the controllers' features that compiles it
+    /// (any controller whose operations reach its types); `None`: always
+    /// compiled.
+    pub cfg: Option<Code>,
 }
 
 /// What a generated type is; serialises (for `model.rs.tera`) as `struct`,
@@ -174,9 +175,9 @@ pub struct VariantView {
     pub is_doc: String,
 }
 
-/// `features` is the feature of each type (see [`crate::rust::features::model_gates`]),
+/// `features` is the `cfg` of each type (see [`crate::rust::features::model_gates`]),
 /// the same for every type of one module.
-pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, features: &[Option<String>]) -> Vec<ModelFileView> {
+pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, features: &[Option<Code>]) -> Vec<ModelFileView> {
     let boxed = boxed_fields(api);
     let mut files: Vec<ModelFileView> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -340,9 +341,12 @@ pub(super) fn model_files(api: &Api, names: &TypeNames, types: &Types<'_>, featu
         let file = *index.entry(module).or_insert_with(|| {
             let docs = match &def.owner {
                 Owner::Component(n) => vec![lit(&format!(" The `{}` schema.", n.replace('`', "'")))],
+                Owner::Operation(_) if names.shared.as_deref() == Some(module) => {
+                    vec![lit(" Types of operations that several controllers use: each is kept once and named after the first.")]
+                }
                 Owner::Operation(o) => vec![lit(&format!(" Types of the `{}` operation.", api.operations[*o].id.replace('`', "'")))],
             };
-            files.push(ModelFileView { module: module.to_string(), docs, types: Vec::new(), feature: features[i].clone() });
+            files.push(ModelFileView { module: module.to_string(), docs, types: Vec::new(), cfg: features[i].clone() });
             files.len() - 1
         });
         files[file].types.push(view);

@@ -1,7 +1,7 @@
 //! Names of the model types ([`TypeNames`]) and the Rust type expressions
 //! that refer to them ([`Types`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::model::{Api, Owner, Ty, TypeId, TypeKind};
 use crate::rust::docs::lit;
@@ -14,31 +14,44 @@ use quote::quote;
 pub(super) struct TypeNames {
     pub(super) names: Vec<String>,
     pub(super) modules: Vec<String>,
+    /// The module of operations' types that several controllers use, when
+    /// there are any.
+    pub(super) shared: Option<String>,
+    /// The tags whose operations reach each type ([`crate::rust::features::tag_users`]).
+    pub(super) users: Vec<BTreeSet<usize>>,
 }
 
 impl TypeNames {
-    /// Names every type of `api`, and the model module of each owner.
+    /// Names every type of `api`, and the model module of each owner. An
+    /// operation's type that operations of other controllers reach too (an
+    /// identical type kept once, a response two operations alias) goes to
+    /// the shared module, so that the operation's own module stays behind its
+    /// controller's feature.
     pub(super) fn new(api: &Api) -> Self {
+        let users = crate::rust::features::tag_users(api);
         let mut namer = Namer::new();
         let names = api.types.iter().map(|t| namer.unique(type_name(&t.name.join("_")))).collect();
         let mut module_namer = Namer::with_reserved(["mod", "models"]);
         let mut module_of_owner: HashMap<String, String> = HashMap::new();
+        let mut shared = None;
         let modules = api
             .types
             .iter()
-            .map(|t| {
-                let key = match &t.owner {
-                    Owner::Component(name) => format!("c:{name}"),
-                    Owner::Operation(i) => format!("o:{}", api.operations[*i].id),
+            .enumerate()
+            .map(|(i, t)| {
+                let (key, raw) = match &t.owner {
+                    Owner::Component(name) => (format!("c:{name}"), name.clone()),
+                    Owner::Operation(_) if users[i].len() > 1 => ("s:".to_string(), "shared".to_string()),
+                    Owner::Operation(o) => (format!("o:{}", api.operations[*o].id), api.operations[*o].id.clone()),
                 };
-                let raw = match &t.owner {
-                    Owner::Component(name) => name.clone(),
-                    Owner::Operation(i) => api.operations[*i].id.clone(),
-                };
-                module_of_owner.entry(key).or_insert_with(|| module_namer.unique(module_name(&raw))).clone()
+                let module = module_of_owner.entry(key.clone()).or_insert_with(|| module_namer.unique(module_name(&raw))).clone();
+                if key == "s:" {
+                    shared = Some(module.clone());
+                }
+                module
             })
             .collect();
-        TypeNames { names, modules }
+        TypeNames { names, modules, shared, users }
     }
 }
 
