@@ -118,8 +118,10 @@ fn models_are_gated_on_the_features_of_the_controllers_that_reach_them() {
     let either = "#[cfg(any(feature = \"pets\", feature = \"stores\"))]";
     assert_eq!(attribute_above(models, "mod owner;"), either, "{models}");
     assert_eq!(attribute_above(models, "pub use owner::"), either, "{models}");
-    // Used by no operation: always compiled.
-    assert_eq!(attribute_above(models, "mod orphan;"), "", "{models}");
+    // Used by no operation: behind the `schemas` feature, which `full` enables.
+    assert_eq!(attribute_above(models, "mod orphan;"), "#[cfg(feature = \"schemas\")]", "{models}");
+    let cargo = file(&files, "Cargo.toml");
+    assert!(cargo.contains("\n    \"schemas\",\n]") && cargo.contains("\nschemas = []\n"), "{cargo}");
 }
 
 #[test]

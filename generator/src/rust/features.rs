@@ -19,7 +19,11 @@ use quote::quote;
 /// Feature names the generated `Cargo.toml` already uses (or that cargo gives
 /// a meaning to), which a controller's feature never takes.
 const RESERVED: &[&str] =
-    &["default", "full", "rustls", "native-tls", "middleware", "app", "sdkgen-runtime", "serde", "serde_json", "tokio"];
+    &["default", "full", "rustls", "native-tls", "middleware", "app", "schemas", "sdkgen-runtime", "serde", "serde_json", "tokio"];
+
+/// The feature compiling the models no operation reaches (GitHub's webhook
+/// payloads: most of that crate), and what they name. `full` includes it.
+pub const SCHEMAS_FEATURE: &str = "schemas";
 
 /// The cargo feature of each tag (by index into [`Api::tags`]), named after
 /// its controller module (`chat`, `admin_users`), the next free name when
@@ -51,13 +55,14 @@ pub enum CfgOp {
     All,
 }
 
-/// For each model type: the tags (by index into [`Api::tags`]) whose
-/// features compile it, or `None` when it is always compiled. `modules` is
-/// each type's model module: types sharing a module share one `mod` line, so
-/// a module is compiled when any tag that reaches one of its types is on. A
-/// module is compiled too whenever a module naming one of its types is (the
-/// fixpoint below), so no compiled model names one left out. A module holding
-/// a type no operation reaches, or reached by every one of several tags, is
+/// For each model type: the tags (by index into [`Api::tags`]; the index
+/// `api.tags.len()` stands for [`SCHEMAS_FEATURE`]) whose features compile
+/// it, or `None` when it is always compiled. `modules` is each type's model
+/// module: types sharing a module share one `mod` line, so a module is
+/// compiled when any tag that reaches one of its types is on, or the schemas
+/// feature when no operation reaches one. A module is compiled too whenever a
+/// module naming one of its types is (the fixpoint below), so no compiled
+/// model names one left out. A module every one of several tags reaches is
 /// always compiled.
 /// `users` is [`tag_users`]'s answer.
 pub fn model_gates(api: &Api, modules: &[String], users: &[BTreeSet<usize>]) -> Vec<Option<BTreeSet<usize>>> {
@@ -70,14 +75,17 @@ pub fn model_gates(api: &Api, modules: &[String], users: &[BTreeSet<usize>]) -> 
         })
         .collect();
     let mut gate: Vec<Option<BTreeSet<usize>>> = vec![Some(BTreeSet::new()); index.len()];
+    // Types no operation reaches go behind the schemas feature, index
+    // `api.tags.len()` among the tags.
+    let schemas = api.tags.len();
     for (t, &m) in module_of.iter().enumerate() {
-        gate[m] = match (gate[m].take(), users[t].is_empty()) {
-            (Some(_), true) | (None, _) => None,
-            (Some(mut tags), false) => {
+        if let Some(tags) = &mut gate[m] {
+            if users[t].is_empty() {
+                tags.insert(schemas);
+            } else {
                 tags.extend(&users[t]);
-                Some(tags)
             }
-        };
+        }
     }
     // Which modules each module's types name.
     let mut names: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); index.len()];
@@ -113,7 +121,7 @@ pub fn model_gates(api: &Api, modules: &[String], users: &[BTreeSet<usize>]) -> 
     // Reached by every controller: compiled whichever is on, so spelled as
     // always (a crate of one controller keeps its gate).
     let every = api.tags.len();
-    module_of.iter().map(|&m| gate[m].clone().filter(|tags| every < 2 || tags.len() < every)).collect()
+    module_of.iter().map(|&m| gate[m].clone().filter(|tags| every < 2 || tags.range(..every).count() < every)).collect()
 }
 
 /// For each model type, the tags (by index into [`Api::tags`]) whose

@@ -4,7 +4,10 @@
 //! Types of request and response bodies: one module per component schema and one
 //! per operation for the schemas written inline in it.
 
+#[cfg(feature = "schemas")]
 mod expr;
+
+#[cfg(feature = "schemas")]
 mod nested;
 
 #[cfg(feature = "pets")]
@@ -66,7 +69,11 @@ mod problem;
 
 #[cfg(feature = "pets")]
 mod list_pets;
+
+#[cfg(feature = "schemas")]
 pub use expr::Expr;
+
+#[cfg(feature = "schemas")]
 pub use nested::Nested;
 
 #[cfg(feature = "pets")]

@@ -1440,6 +1440,8 @@ mod objs_team;
 
 #[cfg(any(feature = "team_profile", feature = "users"))]
 mod objs_team_profile_field;
+
+#[cfg(feature = "schemas")]
 mod objs_team_profile_field_option;
 
 #[cfg(any(feature = "team_profile", feature = "users"))]
@@ -3487,6 +3489,8 @@ pub use objs_team::{ObjsTeam, ObjsTeamPlan, ObjsTeamSsoProvider};
 
 #[cfg(any(feature = "team_profile", feature = "users"))]
 pub use objs_team_profile_field::{ObjsTeamProfileField, ObjsTeamProfileFieldType};
+
+#[cfg(feature = "schemas")]
 pub use objs_team_profile_field_option::ObjsTeamProfileFieldOption;
 
 #[cfg(any(feature = "team_profile", feature = "users"))]

@@ -356,11 +356,14 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
         });
     }
 
-    let type_features: Vec<Option<Code>> = super::features::model_gates(api, &names.modules, &names.users)
+    let gates = super::features::model_gates(api, &names.modules, &names.users);
+    let feature_of = |t: usize| tag_features.get(t).map_or(super::features::SCHEMAS_FEATURE, String::as_str).to_string();
+    let uses_schemas_feature = gates.iter().flatten().any(|tags| tags.contains(&tag_features.len()));
+    let type_features: Vec<Option<Code>> = gates
         .into_iter()
         .map(|tags| {
             tags.map(|tags| {
-                let features: Vec<String> = tags.iter().map(|&t| tag_features[t].clone()).collect();
+                let features: Vec<String> = tags.iter().map(|&t| feature_of(t)).collect();
                 super::features::cfg(super::features::CfgOp::Any, &features)
             })
         })
@@ -379,6 +382,11 @@ pub fn plan(api: &Api, job: &SdkJob, repo_root: &std::path::Path) -> Result<Crat
             };
             FeatureView { name: c.feature.clone(), enables, comment }
         })
+        .chain(uses_schemas_feature.then(|| FeatureView {
+            name: super::features::SCHEMAS_FEATURE.to_string(),
+            enables: Vec::new(),
+            comment: "Models of the description that no operation uses (e.g. webhook payloads).".to_string(),
+        }))
         .collect();
     let any_controller_cfg =
         super::features::cfg(super::features::CfgOp::Any, &controllers.iter().map(|c| c.feature.clone()).collect::<Vec<_>>());
