@@ -6,10 +6,9 @@
 //! `_links` object of three `{href}` objects, plus the cases that must stay
 //! apart.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use sdkgen::model::{Api, Ty, TypeId, TypeKind};
-use sdkgen::settings::Settings;
 
 mod support;
 use support::*;

@@ -7,8 +7,6 @@
 // Rows of tuples are how these tests lay out expected values.
 #![allow(clippy::type_complexity)]
 
-use std::path::Path;
-
 use sdkgen::model::{
     Api, ApiKeyLocation, BodyKind, FieldEncoding, OAuthFlowKind, Operation, ParamLocation, ParamStyle, SchemeKind, SchemeUse, StatusKey,
     Ty, TypeKind,

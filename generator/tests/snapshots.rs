@@ -11,8 +11,6 @@
 //! The descriptions live in `tests/fixtures/snapshots/`, each with a comment
 //! saying what it exercises.
 
-use std::path::Path;
-
 use sdkgen::render::FileSet;
 use sdkgen::settings::{Settings, Untagged};
 
