@@ -44,9 +44,7 @@ pub fn pipeline(text: &str, json: bool) {
         changelog: None,
     };
     match sdkgen::rust::plan(&api, &job, dir) {
-        Ok(view) => {
-            verbose(|| format!("ok: {} operations, {} types, {} warnings", api.operations.len(), api.types.len(), view.warnings.len()))
-        }
+        Ok(_) => verbose(|| format!("ok: {} operations, {} types, {} warnings", api.operations.len(), api.types.len(), api.warnings.len())),
         Err(d) => verbose(|| format!("plan: {d}")),
     }
 }
